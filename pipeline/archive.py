@@ -1,0 +1,106 @@
+"""The archive: byte-identical copies of what entrepreneurs dropped, under readable paths.
+
+Layout (``year / entrepreneur / invoice / type``)::
+
+    <archive>/2026/Camille Rousseau/FA-2026-0142/emargement/emargement mardi.pdf
+    <archive>/2026/Camille Rousseau/_entrepreneur/cv/CV 2026.docx
+    <archive>/2026/Camille Rousseau/_en-attente/facture-ambigue/scan0034.pdf
+    <archive>/2026/Camille Rousseau/_lots/scan lot.pdf          (a file holding several documents)
+
+Every write goes through a temporary file in the same folder and an atomic
+rename, so a crash never leaves a half-written file under a real name. Copies
+are checked against the hash taken at intake: if the file changed meanwhile,
+nothing is filed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+
+from pipeline.errors import UnreadableFile
+
+UNFILED = "_en-attente"
+ENTREPRENEUR = "_entrepreneur"
+BATCHES = "_lots"
+UNKNOWN = "_inconnus"
+
+
+def safe_component(name: str) -> str:
+    """A folder name that cannot climb out of the archive or break a file system."""
+    cleaned = "".join("_" if c in '/\\:\0' else c for c in name).strip().strip(".")
+    return cleaned[:120] or "_"
+
+
+def destination(root: Path, year: int, entrepreneur: str | None, *parts: str) -> Path:
+    """``root/year/entrepreneur/parts...`` with every component made safe."""
+    if entrepreneur is None:
+        return root.joinpath(UNKNOWN, *(safe_component(p) for p in parts))
+    return root.joinpath(str(year), safe_component(entrepreneur), *(safe_component(p) for p in parts))
+
+
+def write_atomic(target: Path, data: bytes) -> Path:
+    """Write ``data`` to a free name at ``target`` (adding `` (2)``… if taken by other bytes).
+
+    Returns the path written, or the existing path when it already holds the same bytes
+    (so replaying a step after a crash is harmless).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(data).hexdigest()
+    for candidate in _names(target):
+        if not candidate.exists():
+            _replace_into(candidate, data)
+            return candidate
+        if _sha256(candidate) == digest:
+            return candidate
+    raise OSError(f"no free name for {target}")  # pragma: no cover - 10,000 collisions
+
+
+def copy_original(source: Path, target: Path, expected_sha256: str) -> Path:
+    """Copy a dropped file byte for byte; refuse if it no longer has the hash seen at intake."""
+    data = source.read_bytes()
+    if hashlib.sha256(data).hexdigest() != expected_sha256:
+        raise UnreadableFile(
+            "Le fichier a changé pendant son traitement ; il sera relu au prochain passage."
+        )
+    return write_atomic(target, data)
+
+
+def split_pages(pdf: bytes, first: int, last: int) -> bytes:
+    """Pages ``first..last`` (1-based, inclusive) of a PDF, as a new PDF."""
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter()
+    for index in range(first - 1, last):
+        writer.add_page(reader.pages[index])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _names(target: Path) -> Iterator[Path]:
+    yield target
+    for n in range(2, 10_000):
+        yield target.with_name(f"{target.stem} ({n}){target.suffix}")
+
+
+def _replace_into(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,307 @@
+"""The ``dossiers`` command line: arguments -> config -> library; errors -> exit codes.
+
+Thin on purpose. Every command takes ``--config``; errors are one French
+sentence on stderr saying what to do next (``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from pipeline import demo as demo_mod
+from pipeline import operations, runner, status
+from pipeline.config import Config, load_config, read_only_config
+from pipeline.errors import DossiersError, EnvironmentFault, ExitCode, OcrUnavailable
+from pipeline.ocr import OcrEngine, TesserocrEngine
+from pipeline.record import Doc, Source
+from pipeline.store import Store
+
+log = logging.getLogger("dossiers")
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+PIECES = {
+    "convention": "convention", "contrat": "contrat", "bon_commande": "devis/bon de commande",
+    "emargement": "émargement", "attestation": "attestation", "evaluation_chaud": "bilan à chaud",
+    "evaluation_froid": "évaluation à froid", "cv": "CV", "programme": "programme",
+    "facture": "facture", "bilan_pedagogique": "bilan pédagogique", "autre": "autre",
+}  # fmt: skip
+STATES = {"complete": "[green]complet[/]", "incomplete": "[yellow]incomplet[/]",
+          "inconsistent": "[red]incohérent[/]"}
+
+
+def default_config() -> Path:
+    return Path(os.environ.get("DOSSIERS_CONFIG", "config.toml"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="Fichier de configuration (défaut : ./config.toml ou $DOSSIERS_CONFIG).")
+@click.option("--debug", is_flag=True, help="Affiche le détail technique des erreurs.")
+@click.option("--log-level", default="WARNING", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, debug: bool, log_level: str) -> None:
+    """Dossiers de formation d'une coopérative : lire, classer, rattacher, contrôler."""
+    logging.basicConfig(level="DEBUG" if debug else log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"config_path": config_path or default_config(), "debug": debug}
+
+
+def _config(ctx: click.Context, check_folders: bool = True) -> Config:
+    return load_config(ctx.obj["config_path"], check_folders=check_folders)
+
+
+@contextmanager
+def _context(config: Config, need_ocr: bool = True) -> Iterator[runner.Context]:
+    engine = _ocr_engine(config) if need_ocr else None
+    store = Store(config.paths.database)
+    try:
+        store.sync_entrepreneurs(config.people)
+        yield runner.Context(config=config, store=store, ocr=engine)
+    finally:
+        store.close()
+        if engine is not None:
+            engine.close()
+
+
+def _ocr_engine(config: Config) -> OcrEngine | None:
+    """The OCR engine, or None (with a warning) if it is missing: born-digital files still work."""
+    try:
+        return TesserocrEngine(config.ocr)
+    except OcrUnavailable as exc:
+        err.print(f"[yellow]Attention :[/] {exc}")
+        return None
+
+
+# -- commands -------------------------------------------------------------------
+
+
+@cli.command("import-invoices")
+@click.argument("export", type=click.Path(path_type=Path))
+@click.pass_context
+def import_invoices(ctx: click.Context, export: Path) -> None:
+    """Importe ou met à jour les factures depuis l'export du module de facturation (CSV ou XLSX)."""
+    config = _config(ctx)
+    with _context(config, need_ocr=False) as run:
+        counts, skipped = operations.import_invoices(run, export)
+    out.print(f"Factures : {counts.new} nouvelle(s), {counts.updated} mise(s) à jour, "
+              f"{counts.unchanged} inchangée(s).")
+    for line, reason in skipped:
+        err.print(f"Ligne {line} ignorée : {reason}")
+    if skipped:
+        sys.exit(ExitCode.NEEDS_PERSON)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Traite maintenant les fichiers ou dossiers indiqués (dans le dossier partagé)."""
+    config = _config(ctx)
+    with _context(config) as run:
+        outcomes = operations.ingest(run, paths, progress=out)
+    _print_outcomes(outcomes)
+    if any(o.reason or _waiting(o.doc) for o in outcomes):
+        sys.exit(ExitCode.NEEDS_PERSON)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Un objet JSON par document (par ligne).")
+@click.pass_context
+def classify(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Lit et classe des fichiers sans rien écrire (aucune facture nécessaire)."""
+    config = _optional_config(ctx)
+    with _ocr_only(config) as run:
+        for path in _files(paths):
+            for obj in _classify_one(path, run):
+                click.echo(json.dumps(obj, ensure_ascii=False) if as_json else _classify_line(obj))
+
+
+@cli.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (format du CONTRACT).")
+@click.option("--entrepreneur", default=None, help="Seulement cet entrepreneur.")
+@click.option("--incomplete", is_flag=True, help="Seulement les dossiers à compléter.")
+@click.option("--check", is_flag=True, help="Code de sortie 1 s'il reste un dossier incomplet.")
+@click.pass_context
+def status_cmd(ctx: click.Context, as_json: bool, entrepreneur: str | None, incomplete: bool,
+               check: bool) -> None:
+    """Une ligne par facture de formation : pièces reçues, manquantes, incohérences."""
+    config = _config(ctx)
+    with _context(config, need_ocr=False) as run:
+        data = status.report(run.store, config, datetime.now().year, entrepreneur, incomplete)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        print_status(data)
+    if check and any(d["state"] != "complete" for d in data["dossiers"]):
+        sys.exit(ExitCode.NEEDS_PERSON)
+
+
+@cli.command()
+@click.argument("invoice")
+@click.pass_context
+def show(ctx: click.Context, invoice: str) -> None:
+    """Un dossier en entier : la facture, ses documents, ce qui manque."""
+    config = _config(ctx)
+    with _context(config, need_ocr=False) as run:
+        inv = run.store.invoice(invoice)
+        if inv is None:
+            raise click.UsageError(f"facture {invoice} inconnue ; voyez « dossiers status ».")
+        dossier = status.rules.evaluate(inv, run.store.documents(invoice=invoice))
+    print_dossier(status.dossier_json(dossier), dossier)
+
+
+@cli.command()
+@click.option("--workspace", type=click.Path(path_type=Path), default=Path("demo"),
+              show_default=True, help="Dossier de démonstration (recréé à chaque fois).")
+@click.pass_context
+def demo(ctx: click.Context, workspace: Path) -> None:
+    """Crée un espace de démonstration depuis samples/ et y fait tourner toute la chaîne."""
+    result = demo_mod.run_demo(workspace, ctx.obj["config_path"], progress=out)
+    print_status(result.status)
+    out.print()
+    out.print(f"[bold]Espace de démonstration[/] : {result.workspace}")
+    for label, path in result.places.items():
+        out.print(f"  {label:<24} {path}")
+    out.print(f"\nPour continuer : dossiers --config {result.workspace / 'config.toml'} status")
+
+
+# -- helpers ----------------------------------------------------------------------
+
+
+def _optional_config(ctx: click.Context) -> Config:
+    path = ctx.obj["config_path"]
+    return load_config(path, check_folders=False) if path.exists() else read_only_config()
+
+
+@contextmanager
+def _ocr_only(config: Config) -> Iterator[runner.Context]:
+    """A context for read-only commands: OCR, no database."""
+    engine = _ocr_engine(config)
+    try:
+        yield runner.Context(config=config, store=None, ocr=engine)  # type: ignore[arg-type]
+    finally:
+        if engine is not None:
+            engine.close()
+
+
+def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file())
+        else:
+            yield path
+
+
+def _classify_one(path: Path, run: runner.Context) -> list[dict[str, Any]]:
+    doc = Doc(source=Source(path=path.absolute(), rel=str(path)))
+    try:
+        doc = runner.read(doc, run)
+    except EnvironmentFault:
+        raise
+    except DossiersError as exc:
+        return [{"file": str(path), "type": None, "confidence": 0.0, "pages": 0, "ocr": False,
+                 "fields": {}, "error": getattr(exc, "reason", "erreur"), "message": str(exc)}]
+    single = len(doc.parts) == 1
+    return [
+        {"file": str(path), "type": str(p.type), "confidence": round(p.confidence, 3),
+         "pages": len(doc.pages) if single else [p.first, p.last], "ocr": doc.ocr,
+         "fields": p.fields}
+        for p in doc.parts
+    ]
+
+
+def _classify_line(obj: dict[str, Any]) -> str:
+    kind = obj["type"] or f"écarté ({obj.get('error')})"
+    return f"{obj['file']}\t{kind}\t{obj['confidence']:.2f}"
+
+
+def _waiting(doc: Doc) -> bool:
+    return any(p.match is not None and p.match.reason for p in doc.parts)
+
+
+def _print_outcomes(outcomes: list[runner.Outcome]) -> None:
+    for o in outcomes:
+        if o.skipped:
+            continue
+        if o.reason:
+            out.print(f"[red]écarté[/]   {o.rel} — {o.reason} : {o.detail}")
+            continue
+        for p in o.doc.parts:
+            m = p.match
+            where = (m.invoice or ("entrepreneur" if m and not m.reason else m.reason)) if m else "?"
+            out.print(f"[green]classé[/]   {o.rel} p{p.first}-{p.last} {PIECES[p.type]} → {where}")
+
+
+def print_status(data: dict[str, Any]) -> None:
+    table = Table(title="Dossiers de formation", show_lines=False)
+    for col in ("Facture", "Entrepreneur", "Formation", "État", "Reçu", "Manque"):
+        table.add_column(col, overflow="fold")
+    for d in data["dossiers"]:
+        got = sorted({PIECES[x["type"]] for x in d["documents"]})
+        missing = "; ".join(f"{PIECES.get(m['piece'], m['piece'])} ({m['detail']})" for m in d["missing"])
+        table.add_row(d["invoice"], d["entrepreneur"], d["title"][:40], STATES[d["state"]],
+                      ", ".join(got), missing)
+    out.print(table)
+    for p in data["entrepreneurs"]:
+        if p["missing"]:
+            out.print(f"{p['name']} : manque " + "; ".join(
+                f"{PIECES[m['piece']]} ({m['detail']})" for m in p["missing"]))
+    if data["unfiled"] or data["set_aside"]:
+        out.print("\n[bold]En attente d'une personne[/]")
+    for u in data["unfiled"]:
+        cands = f" — candidates : {', '.join(u['candidates'])}" if u["candidates"] else ""
+        out.print(f"  {u['file']} ({PIECES[u['type']]}) : {u['reason']}{cands}")
+    for f in data["set_aside"]:
+        out.print(f"  {f['file']} : {f['reason']} — {f['message']}")
+
+
+def print_dossier(data: dict[str, Any], dossier: Any) -> None:
+    inv = dossier.invoice
+    out.print(f"[bold]{inv.number}[/] — {inv.title} — {inv.client} ({inv.entrepreneur})")
+    out.print(f"Du {inv.start} au {inv.end}, {inv.hours} h, {inv.trainee_count} stagiaire(s) : "
+              f"{', '.join(inv.trainees)}")
+    out.print(f"État : {STATES[data['state']]}")
+    for d in data["documents"]:
+        out.print(f"  #{d['id']} {PIECES[d['type']]:<18} {d['file']} p{d['pages'][0]}-"
+                  f"{d['pages'][1]} (confiance {d['confidence']:.2f}, {d['method']})")
+    for m in data["missing"]:
+        out.print(f"  [yellow]manque[/] {PIECES.get(m['piece'], m['piece'])} : {m['detail']}")
+    for c in data["checks"]:
+        out.print(f"  [red]contrôle[/] {c['code']} : {c['message']}")
+
+
+def main() -> None:
+    """Console entry point: the one place where errors become messages and exit codes."""
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.USAGE)
+    except DossiersError as exc:
+        if debug:
+            raise
+        code = getattr(exc, "exit_code", ExitCode.USAGE)
+        click.echo(f"Erreur : {exc}", err=True)  # one line, never wrapped
+        sys.exit(int(code))
+    except SystemExit:
+        raise
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

@@ -1,0 +1,232 @@
+"""The configuration model and :func:`load_config`.
+
+One typed model, loaded from ``config.toml``. Unknown keys and wrong types fail
+loudly with a one-line message naming the key and the fix; relative paths are
+resolved against the config file; secrets come from the environment only.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+import unicodedata
+from datetime import time as TimeOfDay
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pipeline.errors import ConfigError
+from pipeline.intake import IntakeLimits
+from pipeline.ocr import OcrSettings
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cooperative(Strict):
+    name: str
+    nda: str = Field(pattern=r"^\d{11}$", description="numéro de déclaration d'activité, 11 chiffres")
+    siret: str = Field(pattern=r"^\d{14}$", description="SIRET, 14 chiffres")
+
+
+class Paths(Strict):
+    drop: Path  # the synced share: one folder per entrepreneur
+    archive: Path  # originals and filed copies; never inside drop
+    database: Path
+
+
+class Person(Strict):
+    name: str
+    email: str = ""
+    folder: str
+
+    @property
+    def key(self) -> str:
+        return folder_key(self.folder)
+
+
+class Entrepreneurs(Strict):
+    csv: Path | None = None  # columns name;email;folder
+    people: tuple[Person, ...] = ()
+
+
+class Matching(Strict):
+    # A document is attached only if its best invoice scores at least this...
+    threshold: float = Field(default=0.72, ge=0, le=1)
+    # ...and beats the second best by this margin; otherwise it waits, candidates ranked.
+    margin: float = Field(default=0.12, ge=0, le=1)
+
+
+class Invoices(Strict):
+    # Other column names of the invoicing export, mapped to the CONTRACT's names,
+    # e.g. {"Numéro" = "N° facture"}.
+    columns: dict[str, str] = {}
+
+
+class Digest(Strict):
+    recipients: tuple[str, ...] = ()
+    time: TimeOfDay = TimeOfDay(8, 0)
+
+
+class Smtp(Strict):
+    host: str = "localhost"
+    port: int = 587
+    starttls: bool = True
+    username: str = ""
+    password_env: str = "DOSSIERS_SMTP_PASSWORD"
+    sender: str = "dossiers@example.org"
+
+
+class Config(Strict):
+    cooperative: Cooperative
+    paths: Paths
+    entrepreneurs: Entrepreneurs = Entrepreneurs()
+    ocr: OcrSettings = OcrSettings()
+    intake: IntakeLimits = IntakeLimits()
+    matching: Matching = Matching()
+    invoices: Invoices = Invoices()
+    digest: Digest = Digest()
+    smtp: Smtp = Smtp()
+    file: Path = Path("config.toml")  # where it was loaded from (set by load_config)
+    people: tuple[Person, ...] = ()  # entrepreneurs from the CSV and the inline list
+
+    @field_validator("file", mode="after")
+    @classmethod
+    def _absolute(cls, v: Path) -> Path:
+        return v.absolute()
+
+    def person_by_folder(self, folder: str) -> Person | None:
+        key = folder_key(folder)
+        return next((p for p in self.people if p.key == key), None)
+
+    def person_by_name(self, name: str) -> Person | None:
+        key = folder_key(name)
+        return next((p for p in self.people if folder_key(p.name) == key), None)
+
+
+def folder_key(name: str) -> str:
+    """Compare folder and person names as a person would: NFC, case-insensitive, trimmed."""
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+def read_only_config() -> Config:
+    """Default settings for read-only commands (``classify``) run without a config file."""
+    here = Path.cwd()
+    return Config(
+        cooperative=Cooperative(name="(sans configuration)", nda="0" * 11, siret="0" * 14),
+        paths=Paths(drop=here, archive=here / ".dossiers-archive", database=here / ".dossiers.db"),
+        file=here / "config.toml",
+    )
+
+
+def load_config(path: Path, *, check_folders: bool = True) -> Config:
+    """Read, validate and resolve a config file; raise ConfigError with a one-line message."""
+    raw = _read_toml(path)
+    for internal in ("file", "people"):
+        if internal in raw:
+            raise ConfigError(f"{path} : clé « {internal} » : clé inconnue : supprimez-la.")
+    base = path.absolute().parent
+    try:
+        config = Config.model_validate({**raw, "file": path})
+    except ValidationError as exc:
+        raise ConfigError(_explain(path, exc)) from None
+    config = _resolve_paths(config, base)
+    config = config.model_copy(update={"people": _people(config)})
+    check_config(config, check_folders=check_folders)
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path} : fichier de configuration introuvable ; copiez config.toml du dépôt "
+            "ou indiquez-le avec --config."
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} : syntaxe TOML invalide ({exc}) ; corrigez la ligne indiquée.") from None
+
+
+def _explain(path: Path, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"])
+    if err["type"] == "extra_forbidden":
+        fix = "clé inconnue : vérifiez l'orthographe ou supprimez-la"
+    elif err["type"] == "missing":
+        fix = "clé obligatoire manquante : ajoutez-la"
+    else:
+        fix = f"valeur refusée ({err['msg']}) : corrigez-la"
+    return f"{path} : clé « {key} » : {fix}."
+
+
+def _resolve_paths(config: Config, base: Path) -> Config:
+    def resolve(p: Path) -> Path:
+        return p if p.is_absolute() else (base / p)
+
+    paths = Paths(**{k: resolve(v) for k, v in config.paths.model_dump().items()})
+    ents = config.entrepreneurs
+    csv_path = resolve(ents.csv) if ents.csv else None
+    return config.model_copy(
+        update={"paths": paths, "entrepreneurs": ents.model_copy(update={"csv": csv_path})}
+    )
+
+
+def _people(config: Config) -> tuple[Person, ...]:
+    people = list(config.entrepreneurs.people)
+    if config.entrepreneurs.csv is not None:
+        people += read_people_csv(config.entrepreneurs.csv)
+    seen: set[str] = set()
+    for person in people:
+        if person.key in seen:
+            raise ConfigError(
+                f"entrepreneurs : le dossier « {person.folder} » est attribué deux fois ; "
+                "chaque entrepreneur doit avoir son propre dossier."
+            )
+        seen.add(person.key)
+    return tuple(people)
+
+
+def read_people_csv(path: Path) -> list[Person]:
+    """Entrepreneurs from a ``name;email;folder`` CSV (UTF-8, BOM tolerated)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"entrepreneurs.csv : le fichier {path} n'existe pas ; créez-le (colonnes "
+            "name;email;folder) ou corrigez le chemin."
+        ) from None
+    rows = csv.DictReader(text.splitlines(), delimiter=";")
+    people = []
+    for n, row in enumerate(rows, start=2):
+        name = (row.get("name") or "").strip()
+        if not name:
+            raise ConfigError(f"entrepreneurs.csv : ligne {n} sans nom (colonne name) ; complétez-la.")
+        folder = (row.get("folder") or "").strip() or name
+        people.append(Person(name=name, email=(row.get("email") or "").strip(), folder=folder))
+    return people
+
+
+def check_config(config: Config, *, check_folders: bool = True) -> None:
+    """Cross-field rules: the archive and database never inside the drop folder; folders exist."""
+    drop = config.paths.drop.resolve()
+    for key in ("archive", "database"):
+        target = getattr(config.paths, key).resolve()
+        if target == drop or drop in target.parents:
+            raise ConfigError(
+                f"{config.file} : clé « paths.{key} » : {target} est dans le dossier partagé "
+                f"({drop}) ; placez-le en dehors du partage."
+            )
+    if check_folders and not config.paths.drop.is_dir():
+        raise ConfigError(
+            f"{config.file} : clé « paths.drop » : le dossier {config.paths.drop} n'existe pas ; "
+            "créez-le ou corrigez le chemin."
+        )
+    if check_folders and not config.paths.archive.parent.is_dir():
+        raise ConfigError(
+            f"{config.file} : clé « paths.archive » : le dossier parent de "
+            f"{config.paths.archive} n'existe pas ; créez-le ou corrigez le chemin."
+        )

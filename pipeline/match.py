@@ -1,0 +1,148 @@
+"""Match stage: which invoice (or the entrepreneur) each document belongs to.
+
+Reads ``Doc.source`` (entrepreneur, invoice folder) and each part's ``type`` and
+``fields``; sets each part's ``match``. Only the invoices of the entrepreneur
+whose folder holds the file are ever considered, so one entrepreneur's files
+can never land in another's dossier. Precision before recall: a document is
+attached only when one invoice clearly wins; otherwise it waits with its
+candidates ranked.
+
+Order of evidence: a folder named after the invoice (a person's choice), an
+invoice number printed on the document, then a score over title, client,
+dates and trainee names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from pipeline.config import Matching
+from pipeline.errors import Reason
+from pipeline.invoices import Invoice
+from pipeline.parse import fold, invoice_key, same_person
+from pipeline.record import ENTREPRENEUR_PIECES, Candidate, Doc, DocType, Match, Part
+
+# How much each kind of evidence weighs in the score (only those present count).
+WEIGHTS = {"titre": 0.3, "client": 0.2, "dates": 0.3, "stagiaires": 0.3}
+# A score built on a single kind of evidence is never enough on its own.
+SINGLE_EVIDENCE_CAP = 0.7
+SAME_PERSON = 0.85
+DATE_TOLERANCE_DAYS = 30
+
+
+def run(doc: Doc, invoices: Sequence[Invoice], settings: Matching) -> Doc:
+    """Match every part of ``doc`` against ``invoices`` (those of its entrepreneur only)."""
+    parts = tuple(replace(p, match=match_part(p, doc, invoices, settings)) for p in doc.parts)
+    return replace(doc, parts=parts)
+
+
+def match_part(part: Part, doc: Doc, invoices: Sequence[Invoice], settings: Matching) -> Match:
+    who = doc.source.entrepreneur
+    if doc.source.invoice_hint:
+        return _by_folder(doc.source.invoice_hint, invoices, who)
+    if part.type == DocType.AUTRE:
+        return Match(entrepreneur=who, reason=Reason.UNCLASSIFIED)
+    if part.type in ENTREPRENEUR_PIECES:
+        return Match(entrepreneur=who, score=part.confidence, method="entrepreneur")
+    number = part.fields.get("invoice_number")
+    by_number = _by_number(str(number), invoices) if number else None
+    if by_number is not None:
+        return Match(invoice=by_number.number, entrepreneur=who, score=0.99, method="numero")
+    return _by_score(part, invoices, settings, who)
+
+
+def _by_folder(hint: str, invoices: Sequence[Invoice], who: str | None) -> Match:
+    found = _by_number(hint, invoices)
+    if found is None:
+        # A folder named after an invoice this entrepreneur does not have: never guess.
+        return Match(entrepreneur=who, reason=Reason.NO_MATCH, method="dossier")
+    return Match(invoice=found.number, entrepreneur=who, score=1.0, method="dossier")
+
+
+def _by_number(number: str, invoices: Sequence[Invoice]) -> Invoice | None:
+    key = invoice_key(number)
+    return next((inv for inv in invoices if key and invoice_key(inv.number) == key), None)
+
+
+def _by_score(part: Part, invoices: Sequence[Invoice], settings: Matching, who: str | None) -> Match:
+    ranked = sorted((score(part, inv) for inv in invoices), key=lambda c: -c.score)
+    best = ranked[0] if ranked else Candidate("", 0.0)
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    if best.score >= settings.threshold and best.score - second >= settings.margin:
+        return Match(invoice=best.invoice, entrepreneur=who, score=best.score, method="score",
+                     candidates=tuple(ranked[:3]))
+    close = tuple(c for c in ranked if c.score >= settings.threshold - settings.margin)
+    if best.score >= settings.threshold and len(close) > 1:
+        return Match(entrepreneur=who, score=best.score, candidates=close[:5],
+                     reason=Reason.AMBIGUOUS)
+    return Match(entrepreneur=who, score=best.score,
+                 candidates=tuple(c for c in ranked[:3] if c.score > 0.3), reason=Reason.NO_MATCH)
+
+
+def score(part: Part, inv: Invoice) -> Candidate:
+    """How well a document fits one invoice, 0..1, with the evidence that counted."""
+    evidence = {
+        "titre": _text_similarity(part.fields.get("training_title"), inv.title),
+        "client": _text_similarity(part.fields.get("client"), inv.client),
+        "dates": _date_fit(_document_dates(part), inv),
+        "stagiaires": _trainee_fit(_document_people(part), inv.trainees),
+    }
+    present = {k: v for k, v in evidence.items() if v is not None}
+    if not present:
+        return Candidate(inv.number, 0.0)
+    total = sum(WEIGHTS[k] * v for k, v in present.items()) / sum(WEIGHTS[k] for k in present)
+    if len(present) == 1:
+        total = min(total, SINGLE_EVIDENCE_CAP)
+    why = tuple(f"{k} {v:.2f}" for k, v in present.items())
+    return Candidate(inv.number, round(total, 3), why)
+
+
+def _text_similarity(found: object, expected: str) -> float | None:
+    if not found or not expected:
+        return None
+    a, b = fold(str(found)), fold(expected)
+    ratio = max(fuzz.token_sort_ratio(a, b), fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 12 else 0)
+    return max(0.0, (ratio - 50) / 50)  # 50 % similar or less is no evidence at all
+
+
+def _document_dates(part: Part) -> list[date]:
+    f = part.fields
+    raw = [f.get("start_date"), f.get("end_date")]
+    raw += [s.get("date") for s in f.get("sessions") or [] if isinstance(s, dict)]
+    if part.type in {DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.FACTURE}:
+        raw.append(f.get("date"))
+    days = []
+    for value in raw:
+        try:
+            days.append(date.fromisoformat(str(value)))
+        except ValueError:
+            continue
+    return days
+
+
+def _date_fit(days: list[date], inv: Invoice) -> float | None:
+    if not days or inv.start is None:
+        return None
+    end = inv.end or inv.start
+    gaps = [max((inv.start - d).days, (d - end).days, 0) for d in days]
+    return sum(max(0.0, 1 - g / DATE_TOLERANCE_DAYS) for g in gaps) / len(gaps)
+
+
+def _document_people(part: Part) -> list[str]:
+    f = part.fields
+    people = [str(n) for n in f.get("trainees") or []]
+    if f.get("trainee"):
+        people.append(str(f["trainee"]))
+    people += [str(s["trainee"]) for s in f.get("sessions") or [] if isinstance(s, dict) and s.get("trainee")]
+    return list(dict.fromkeys(people))
+
+
+def _trainee_fit(people: list[str], expected: Sequence[str]) -> float | None:
+    if not people or not expected:
+        return None
+    found = sum(1 for p in people if max(same_person(p, e) for e in expected) >= SAME_PERSON)
+    return found / len(people)

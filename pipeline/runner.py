@@ -1,0 +1,312 @@
+"""The path of a dropped file, written out in one place.
+
+``process(path, ctx)`` runs the stages in order, then files the result:
+
+    locate     which entrepreneur's folder, which invoice folder (watchers may refuse links)
+    intake     hash, real type from the bytes, limits; images become PDF pages
+    duplicate  the same bytes already received
+    text       the PDF's own text layer, or French OCR after fixing rotation and skew
+    classify   one or several documents per file, each with a type and a confidence
+    extract    the CONTRACT fields of each document
+    match      the invoice (or the entrepreneur) of each document, or its candidates
+    file       byte-identical copy in the archive, database rows, event log
+
+This is the one place that catches everything: a :class:`DocumentError` sets
+the file aside with its reason; an :class:`EnvironmentFault` (OCR engine,
+database) propagates so the file is retried later rather than quarantined; any
+other exception is a bug, and the file is set aside as ``erreur-interne`` so the
+daemon carries on and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from pipeline import archive, classify, extract, intake, match, text
+from pipeline.config import Config
+from pipeline.errors import (
+    ADVICE,
+    DocumentError,
+    EnvironmentFault,
+    DuplicateFile,
+    OutsideShare,
+    Reason,
+    UnknownEntrepreneur,
+    UsageError,
+)
+from pipeline.ocr import OcrEngine
+from pipeline.parse import normalise_invoice_number
+from pipeline.record import Doc, Part, Source
+from pipeline.store import Store
+from watchers.ignore import is_conflict_copy, is_ignored
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every stage may use; no stage reads globals or the environment."""
+
+    config: Config
+    store: Store
+    ocr: OcrEngine | None
+    clock: Callable[[], datetime] = datetime.now
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one file: its database id, and the record (or the reason it was set aside)."""
+
+    rel: str
+    file_id: int | None
+    doc: Doc
+    reason: str | None = None
+    detail: str = ""
+
+    @property
+    def skipped(self) -> bool:
+        return self.file_id is None
+
+
+Stage = Callable[[Doc, Context], Doc]
+
+
+def _intake(doc: Doc, ctx: Context) -> Doc:
+    return intake.run(doc, ctx.config.intake)
+
+
+class AlreadyRecorded(Exception):
+    """The same bytes at the same place were recorded already (a re-delivery, a replay)."""
+
+
+def _duplicate(doc: Doc, ctx: Context) -> Doc:
+    if ctx.store.seen(doc.source.rel, doc.sha256):
+        raise AlreadyRecorded(doc.source.rel)
+    # Per entrepreneur: the same bytes in another entrepreneur's folder are theirs to file.
+    original = ctx.store.file_by_hash(doc.sha256, doc.source.entrepreneur)
+    if original is not None:
+        raise DuplicateFile(
+            f"Fichier identique à « {original.rel} », déjà reçu le {original.received_at[:10]}.",
+            original_id=original.id,
+        )
+    return doc
+
+
+def _text(doc: Doc, ctx: Context) -> Doc:
+    return text.run(doc, ctx.ocr, ctx.config.ocr)
+
+
+def _classify(doc: Doc, ctx: Context) -> Doc:
+    ranges = classify.segment([p.text for p in doc.pages])
+    parts = tuple(Part(first=a, last=b, type=t, confidence=c) for a, b, t, c in ranges)
+    return replace(doc, parts=parts)
+
+
+def _extract(doc: Doc, ctx: Context) -> Doc:
+    year = ctx.clock().year
+    parts = tuple(
+        replace(p, fields=extract.extract(p.type, doc.text(p.first, p.last), default_year=year))
+        for p in doc.parts
+    )
+    return replace(doc, parts=parts)
+
+
+def _match(doc: Doc, ctx: Context) -> Doc:
+    invoices = ctx.store.invoices(entrepreneur=doc.source.entrepreneur)
+    return match.run(doc, invoices, ctx.config.matching)
+
+
+#: The stages, in order. Reading a document means running these; filing is separate.
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("intake", _intake),
+    ("duplicate", _duplicate),
+    ("text", _text),
+    ("classify", _classify),
+    ("extract", _extract),
+    ("match", _match),
+)
+
+READ_ONLY_STAGES = tuple(s for s in STAGES if s[0] not in {"duplicate", "match"})
+
+
+def read(doc: Doc, ctx: Context, stages: Iterable[tuple[str, Stage]] = READ_ONLY_STAGES) -> Doc:
+    """Run ``stages`` on a record; errors propagate to the caller's boundary."""
+    for name, stage in stages:
+        log.debug("%s: %s", name, doc.source.rel)
+        doc = stage(doc, ctx)
+    return doc
+
+
+def process(path: Path, ctx: Context) -> Outcome:
+    """Read and file one dropped file. Never raises for a problem of the file itself."""
+    source = locate(path, ctx.config)
+    doc = Doc(source=source)
+    try:
+        _refuse_links(path, ctx.config)
+        if source.entrepreneur is None:
+            raise UnknownEntrepreneur(
+                f"Le dossier « {source.rel.split('/')[0]} » ne correspond à aucun entrepreneur."
+            )
+        doc = read(doc, ctx, STAGES)
+        return Outcome(source.rel, file_document(doc, ctx), doc)
+    except AlreadyRecorded:
+        return Outcome(source.rel, None, doc, detail="déjà traité")
+    except DocumentError as exc:
+        return _set_aside(doc, exc.reason, exc.detail or exc.advice, ctx, exc)
+    except EnvironmentFault:
+        raise  # not the file's fault: nothing is set aside, the file is retried later
+    except Exception as exc:  # a bug: keep the file, tell people, carry on
+        log.exception("erreur interne sur %s", source.rel)
+        detail = f"{ADVICE[Reason.INTERNAL]} ({type(exc).__name__} : {exc})"
+        return _set_aside(doc, Reason.INTERNAL, detail, ctx, exc)
+
+
+def locate(path: Path, config: Config) -> Source:
+    """The Source of a path under the drop folder: relative path, entrepreneur, invoice folder."""
+    drop = Path(os.path.abspath(config.paths.drop))
+    absolute = Path(os.path.abspath(path))
+    try:
+        rel = absolute.relative_to(drop)
+    except ValueError:
+        raise UsageError(
+            f"{path} n'est pas dans le dossier partagé {drop} ; déposez-le dans le dossier "
+            "d'un entrepreneur."
+        ) from None
+    person = config.person_by_folder(rel.parts[0]) if len(rel.parts) > 1 else None
+    hint = next(
+        (n for n in reversed(rel.parts[1:-1]) if normalise_invoice_number(n)), None
+    )
+    return Source(path=absolute, rel=rel.as_posix(),
+                  entrepreneur=person.name if person else None, invoice_hint=hint)
+
+
+def candidates(paths: Iterable[Path], config: Config) -> Iterator[Path]:
+    """Files to process under ``paths`` (files or folders), sorted, leftovers skipped."""
+    drop = Path(os.path.abspath(config.paths.drop))
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            for sub in sorted(p for p in path.rglob("*") if not p.is_dir() or p.is_symlink()):
+                rel = Path(os.path.abspath(sub)).relative_to(drop) if _under(sub, drop) else sub
+                if not is_ignored(rel) and not is_conflict_copy(rel):
+                    yield sub
+        elif not is_ignored(Path(path.name)):
+            yield path
+
+
+def _under(path: Path, root: Path) -> bool:
+    return Path(os.path.abspath(path)).is_relative_to(root)
+
+
+def _refuse_links(path: Path, config: Config) -> None:
+    """A link (or a path through a linked folder) that leads outside the share is refused."""
+    drop = config.paths.drop.resolve()
+    if not path.resolve().is_relative_to(drop):
+        raise OutsideShare(f"« {path.name} » mène à {path.resolve()}, hors du dossier partagé.")
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+# -- filing ---------------------------------------------------------------------
+
+
+def file_document(doc: Doc, ctx: Context) -> int:
+    """Copy the original into the archive, then record the file and its documents atomically.
+
+    The archive copy comes first and is idempotent, so a crash between the two
+    steps only leaves a copy that the replay finds and reuses.
+    """
+    now = ctx.clock()
+    stored = _archive(doc, ctx, now)
+    with ctx.store.transaction() as db:
+        file_id = ctx.store.add_file(
+            db, rel=doc.source.rel, entrepreneur=doc.source.entrepreneur, sha256=doc.sha256,
+            size=doc.size, kind=str(doc.kind), pages=len(doc.pages), ocr=int(doc.ocr),
+            received_at=now.isoformat(), archive_path=str(stored[0]), state="traite",
+        )  # fmt: skip
+        ctx.store.log(db, now, "fichier-recu", file_id=file_id, file=doc.source.rel)
+        for part, path in zip(doc.parts, stored[1], strict=True):
+            _record_part(db, ctx, now, file_id, part, path)
+    return file_id
+
+
+def _record_part(db: object, ctx: Context, now: datetime, file_id: int, part: Part, path: Path) -> None:
+    m = part.match
+    assert m is not None, "the match stage sets every part's match"
+    doc_id = ctx.store.add_document(
+        db, file_id=file_id, first_page=part.first, last_page=part.last, type=str(part.type),
+        confidence=part.confidence, fields=part.fields, invoice=m.invoice,
+        entrepreneur=m.entrepreneur, score=m.score, method=m.method,
+        candidates=[{"invoice": c.invoice, "score": c.score, "why": list(c.why)} for c in m.candidates],
+        reason=str(m.reason) if m.reason else None, archive_path=str(path),
+    )  # fmt: skip
+    kind = "document-rattache" if m.reason is None else "document-en-attente"
+    ctx.store.log(db, now, kind, file_id=file_id, document_id=doc_id, invoice=m.invoice,
+                  type=str(part.type), method=m.method, score=m.score, reason=m.reason)
+
+
+def _archive(doc: Doc, ctx: Context, now: datetime) -> tuple[Path, list[Path]]:
+    """Archive the original (and, for a batch file, one split copy per document)."""
+    name = doc.source.path.name
+    folders = [_part_folder(doc, p, ctx, now) for p in doc.parts]
+    if len(doc.parts) == 1:
+        original = archive.copy_original(doc.source.path, folders[0] / name, doc.sha256)
+        return original, [original]
+    root = archive.destination(ctx.config.paths.archive, now.year, doc.source.entrepreneur,
+                               archive.BATCHES)
+    original = archive.copy_original(doc.source.path, root / name, doc.sha256)
+    copies = []
+    for part, folder in zip(doc.parts, folders, strict=True):
+        stem = Path(name).stem
+        data = archive.split_pages(doc.pdf or b"", part.first, part.last)
+        copies.append(archive.write_atomic(folder / f"{stem} p{part.first}-{part.last}.pdf", data))
+    return original, copies
+
+
+def _part_folder(doc: Doc, part: Part, ctx: Context, now: datetime) -> Path:
+    m = part.match
+    root, who = ctx.config.paths.archive, doc.source.entrepreneur
+    if m is not None and m.invoice:
+        inv = ctx.store.invoice(m.invoice)
+        year = (inv.start or inv.date).year if inv else now.year
+        return archive.destination(root, year, who, m.invoice, str(part.type))
+    if m is not None and m.reason is None:
+        return archive.destination(root, now.year, who, archive.ENTREPRENEUR, str(part.type))
+    reason = str(m.reason) if m and m.reason else "a-verifier"
+    return archive.destination(root, now.year, who, archive.UNFILED, reason)
+
+
+def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception) -> Outcome:
+    """Record a file that could not be processed, keeping its original bytes in the archive."""
+    now = ctx.clock()
+    sha = doc.sha256 or _sha256(doc.source.path) or ""
+    stored = None
+    if reason not in {Reason.OUTSIDE_SHARE, Reason.DUPLICATE} and sha:
+        folder = archive.destination(ctx.config.paths.archive, now.year, doc.source.entrepreneur,
+                                     archive.UNFILED, reason)
+        try:
+            stored = archive.copy_original(doc.source.path, folder / doc.source.path.name, sha)
+        except (OSError, DocumentError):
+            log.warning("impossible d'archiver %s", doc.source.rel, exc_info=True)
+    duplicate_of = exc.original_id if isinstance(exc, DuplicateFile) else None
+    with ctx.store.transaction() as db:
+        file_id = ctx.store.add_file(
+            db, rel=doc.source.rel, entrepreneur=doc.source.entrepreneur, sha256=sha,
+            size=doc.size, kind=str(doc.kind) if doc.kind else None, received_at=now.isoformat(),
+            archive_path=str(stored) if stored else None, state="ecarte", reason=reason,
+            detail=detail, duplicate_of=duplicate_of,
+        )  # fmt: skip
+        ctx.store.log(db, now, "fichier-ecarte", file_id=file_id, file=doc.source.rel,
+                      reason=reason, message=detail)
+    log.info("écarté (%s) : %s", reason, doc.source.rel)
+    return Outcome(doc.source.rel, file_id, doc, reason=reason, detail=detail)

@@ -1,0 +1,76 @@
+"""The state of every dossier, as the CONTRACT's ``status --json`` lays it out.
+
+A job over the store: it reads invoices, documents and set-aside files, applies
+:mod:`pipeline.rules`, and returns plain data for the CLI (table or JSON), the
+digest and the share's status files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.config import Config
+from pipeline.rules import Dossier, entrepreneur_missing, evaluate
+from pipeline.store import DocumentRow, Store
+
+
+def dossiers(store: Store, entrepreneur: str | None = None) -> list[Dossier]:
+    """Every training invoice's dossier, oldest training first."""
+    return [
+        evaluate(inv, store.documents(invoice=inv.number))
+        for inv in store.invoices(entrepreneur=entrepreneur)
+    ]
+
+
+def report(store: Store, config: Config, year: int, entrepreneur: str | None = None,
+           incomplete_only: bool = False) -> dict[str, Any]:
+    """The CONTRACT's status object (plus ``set_aside``: files that could not be read at all)."""
+    found = dossiers(store, entrepreneur)
+    if incomplete_only:
+        found = [d for d in found if d.state != "complete"]
+    people = [p for p in config.people if entrepreneur in (None, p.name)]
+    return {
+        "dossiers": [dossier_json(d) for d in found],
+        "entrepreneurs": [_person_json(store, p.name, year) for p in people],
+        "unfiled": [_unfiled_json(d) for d in store.documents(unfiled=True)
+                    if entrepreneur in (None, d.entrepreneur)],
+        "set_aside": [
+            {"file_id": f.id, "file": f.rel, "reason": f.reason, "message": f.detail,
+             "entrepreneur": f.entrepreneur, "received": f.received_at}
+            for f in store.files(state="ecarte") if entrepreneur in (None, f.entrepreneur)
+        ],
+    }
+
+
+def dossier_json(d: Dossier) -> dict[str, Any]:
+    return {
+        "invoice": d.invoice.number,
+        "entrepreneur": d.invoice.entrepreneur,
+        "title": d.invoice.title,
+        "client": d.invoice.client,
+        "start": d.invoice.start.isoformat() if d.invoice.start else None,
+        "end": d.invoice.end.isoformat() if d.invoice.end else None,
+        "state": d.state,
+        "documents": [document_json(doc) for doc in d.documents],
+        "missing": [m.as_json() for m in d.missing],
+        "checks": [c.as_json() for c in d.checks],
+    }
+
+
+def document_json(doc: DocumentRow) -> dict[str, Any]:
+    return {"id": doc.id, "file": doc.rel, "pages": [doc.first, doc.last], "type": doc.type,
+            "confidence": round(doc.confidence, 2), "method": doc.method, "score": doc.score}
+
+
+def _person_json(store: Store, name: str, year: int) -> dict[str, Any]:
+    docs = store.documents(entrepreneur=name)
+    own = [d for d in docs if d.invoice is None and d.reason is None]
+    missing = entrepreneur_missing(store.invoices(entrepreneur=name), own, year)
+    return {"name": name, "documents": [document_json(d) for d in own],
+            "missing": [m.as_json() for m in missing]}
+
+
+def _unfiled_json(doc: DocumentRow) -> dict[str, Any]:
+    return {"id": doc.id, "file": doc.rel, "pages": [doc.first, doc.last], "type": doc.type,
+            "reason": doc.reason, "entrepreneur": doc.entrepreneur,
+            "candidates": [c["invoice"] for c in doc.candidates]}

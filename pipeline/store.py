@@ -1,0 +1,374 @@
+"""The SQLite database: every SQL statement of the project lives here.
+
+Tables: ``entrepreneurs``, ``invoices`` (from the invoicing export), ``files``
+(each dropped file, processed or set aside), ``documents`` (each document found
+in a file, with its type, fields and match) and ``events`` (an append-only log
+of who did what, when).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import Person
+from pipeline.errors import DatabaseFault
+from pipeline.invoices import Invoice
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE entrepreneurs (
+    name TEXT PRIMARY KEY,
+    email TEXT NOT NULL DEFAULT '',
+    folder TEXT NOT NULL UNIQUE
+);
+CREATE TABLE invoices (
+    number TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    entrepreneur TEXT NOT NULL,
+    client TEXT NOT NULL DEFAULT '',
+    client_type TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    place TEXT NOT NULL DEFAULT '',
+    start_date TEXT,
+    end_date TEXT,
+    hours REAL,
+    trainee_count INTEGER,
+    trainees TEXT NOT NULL DEFAULT '[]',
+    statuses TEXT NOT NULL DEFAULT '[]',
+    trainee_hours REAL,
+    bpf_code TEXT NOT NULL DEFAULT '',
+    objective TEXT NOT NULL DEFAULT '',
+    nsf TEXT NOT NULL DEFAULT '',
+    amount_ht REAL,
+    subcontracting TEXT NOT NULL DEFAULT 'non',
+    distance TEXT NOT NULL DEFAULT 'non',
+    training INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX invoices_entrepreneur ON invoices(entrepreneur);
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    rel TEXT NOT NULL,
+    entrepreneur TEXT,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    kind TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    ocr INTEGER NOT NULL DEFAULT 0,
+    received_at TEXT NOT NULL,
+    archive_path TEXT,
+    state TEXT NOT NULL CHECK (state IN ('traite', 'ecarte')),
+    reason TEXT,
+    detail TEXT,
+    duplicate_of INTEGER REFERENCES files(id)
+);
+CREATE INDEX files_sha ON files(sha256);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id),
+    first_page INTEGER NOT NULL,
+    last_page INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    fields TEXT NOT NULL DEFAULT '{}',
+    invoice TEXT REFERENCES invoices(number),
+    entrepreneur TEXT,
+    score REAL NOT NULL DEFAULT 0,
+    method TEXT NOT NULL DEFAULT '',
+    candidates TEXT NOT NULL DEFAULT '[]',
+    reason TEXT,
+    archive_path TEXT
+);
+CREATE INDEX documents_invoice ON documents(invoice);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    file_id INTEGER,
+    document_id INTEGER,
+    invoice TEXT,
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+"""
+
+INVOICE_COLUMNS = (
+    "number", "date", "entrepreneur", "client", "client_type", "title", "place",
+    "start_date", "end_date", "hours", "trainee_count", "trainees", "statuses",
+    "trainee_hours", "bpf_code", "objective", "nsf", "amount_ht", "subcontracting",
+    "distance", "training",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FileRow:
+    id: int
+    rel: str
+    entrepreneur: str | None
+    sha256: str
+    state: str
+    reason: str | None
+    detail: str | None
+    archive_path: str | None
+    received_at: str
+    pages: int
+    ocr: bool
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    file_id: int
+    rel: str
+    first: int
+    last: int
+    type: str
+    confidence: float
+    fields: dict[str, Any]
+    invoice: str | None
+    entrepreneur: str | None
+    score: float
+    method: str
+    candidates: list[dict[str, Any]]
+    reason: str | None
+    archive_path: str | None
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Store:
+    """A connection to the project's database, migrated on open."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise DatabaseFault(
+                f"base de données {path} inutilisable ({exc}) ; vérifiez le chemin "
+                "[paths] database et les droits d'écriture."
+            ) from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            with self.transaction():
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version > SCHEMA_VERSION:
+            raise DatabaseFault(
+                f"la base {self.path} vient d'une version plus récente de dossiers "
+                f"(schéma {version}) ; mettez le logiciel à jour."
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work: everything or nothing is written."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- entrepreneurs ---------------------------------------------------------
+
+    def sync_entrepreneurs(self, people: Sequence[Person]) -> None:
+        with self.transaction() as db:
+            for p in people:
+                db.execute(
+                    "INSERT INTO entrepreneurs(name, email, folder) VALUES (?, ?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET email = excluded.email, "
+                    "folder = excluded.folder",
+                    (p.name, p.email, p.folder),
+                )
+
+    # -- invoices ---------------------------------------------------------------
+
+    def upsert_invoices(self, invoices: Sequence[Invoice], now: datetime) -> ImportCounts:
+        """Insert new invoices, update changed ones; the same export twice changes nothing."""
+        counts = {"new": 0, "updated": 0, "unchanged": 0}
+        with self.transaction() as db:
+            for inv in invoices:
+                values = _invoice_values(inv)
+                old = db.execute("SELECT * FROM invoices WHERE number = ?", (inv.number,)).fetchone()
+                if old is None:
+                    db.execute(
+                        f"INSERT INTO invoices({', '.join(INVOICE_COLUMNS)}, imported_at, updated_at)"
+                        f" VALUES ({', '.join('?' * (len(INVOICE_COLUMNS) + 2))})",
+                        (*values, now.isoformat(), now.isoformat()),
+                    )
+                    counts["new"] += 1
+                elif tuple(old[c] for c in INVOICE_COLUMNS) != values:
+                    sets = ", ".join(f"{c} = ?" for c in INVOICE_COLUMNS[1:])
+                    db.execute(
+                        f"UPDATE invoices SET {sets}, updated_at = ? WHERE number = ?",
+                        (*values[1:], now.isoformat(), inv.number),
+                    )
+                    counts["updated"] += 1
+                else:
+                    counts["unchanged"] += 1
+        return ImportCounts(**counts)
+
+    def invoice(self, number: str) -> Invoice | None:
+        row = self.db.execute("SELECT * FROM invoices WHERE number = ?", (number,)).fetchone()
+        return _invoice(row) if row else None
+
+    def invoices(self, entrepreneur: str | None = None, training_only: bool = True) -> list[Invoice]:
+        sql, args = "SELECT * FROM invoices WHERE 1", []
+        if entrepreneur is not None:
+            sql, args = sql + " AND entrepreneur = ?", [entrepreneur]
+        if training_only:
+            sql += " AND training = 1"
+        rows = self.db.execute(sql + " ORDER BY start_date, number", args).fetchall()
+        return [_invoice(r) for r in rows]
+
+    # -- files and documents ----------------------------------------------------
+
+    def file_by_hash(self, sha256: str, entrepreneur: str | None) -> FileRow | None:
+        """The first file of this entrepreneur that brought these bytes (not itself a duplicate)."""
+        row = self.db.execute(
+            "SELECT * FROM files WHERE sha256 = ? AND entrepreneur IS ? AND duplicate_of IS NULL "
+            "ORDER BY id LIMIT 1",
+            (sha256, entrepreneur),
+        ).fetchone()
+        return _file(row) if row else None
+
+    def seen(self, rel: str, sha256: str) -> bool:
+        """Whether this exact file (same place, same bytes) has been recorded already."""
+        row = self.db.execute(
+            "SELECT 1 FROM files WHERE rel = ? AND sha256 = ? LIMIT 1", (rel, sha256)
+        ).fetchone()
+        return row is not None
+
+    def add_file(self, db: sqlite3.Connection, **values: Any) -> int:
+        cols = ", ".join(values)
+        cur = db.execute(
+            f"INSERT INTO files({cols}) VALUES ({', '.join('?' * len(values))})",
+            tuple(values.values()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def add_document(self, db: sqlite3.Connection, **values: Any) -> int:
+        for key in ("fields", "candidates"):
+            values[key] = json.dumps(values.get(key) or ({} if key == "fields" else []),
+                                     ensure_ascii=False, default=str)
+        cols = ", ".join(values)
+        cur = db.execute(
+            f"INSERT INTO documents({cols}) VALUES ({', '.join('?' * len(values))})",
+            tuple(values.values()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def log(self, db: sqlite3.Connection, at: datetime, kind: str, actor: str = "systeme",
+            **detail: Any) -> None:
+        ids = {k: detail.pop(k, None) for k in ("file_id", "document_id", "invoice")}
+        db.execute(
+            "INSERT INTO events(at, actor, kind, file_id, document_id, invoice, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (at.isoformat(), actor, kind, ids["file_id"], ids["document_id"], ids["invoice"],
+             json.dumps(detail, ensure_ascii=False, default=str)),
+        )
+
+    def files(self, state: str | None = None) -> list[FileRow]:
+        sql = "SELECT * FROM files" + (" WHERE state = ?" if state else "") + " ORDER BY id"
+        return [_file(r) for r in self.db.execute(sql, (state,) if state else ())]
+
+    def documents(self, *, invoice: str | None = None, entrepreneur: str | None = None,
+                  unfiled: bool = False) -> list[DocumentRow]:
+        sql = "SELECT d.*, f.rel FROM documents d JOIN files f ON f.id = d.file_id WHERE 1"
+        args: list[Any] = []
+        if invoice is not None:
+            sql, args = sql + " AND d.invoice = ?", [*args, invoice]
+        if entrepreneur is not None:
+            sql, args = sql + " AND d.entrepreneur = ?", [*args, entrepreneur]
+        if unfiled:
+            sql += " AND d.reason IS NOT NULL"
+        return [_document(r) for r in self.db.execute(sql + " ORDER BY d.id", args)]
+
+    def document(self, doc_id: int) -> DocumentRow | None:
+        row = self.db.execute(
+            "SELECT d.*, f.rel FROM documents d JOIN files f ON f.id = d.file_id WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        return _document(row) if row else None
+
+    def events(self, limit: int = 1000) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM events ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(r) | {"detail": json.loads(r["detail"])} for r in rows]
+
+
+def _invoice_values(inv: Invoice) -> tuple[Any, ...]:
+    d = asdict(inv)
+    d["start_date"], d["end_date"] = d.pop("start"), d.pop("end")
+    d["trainees"] = json.dumps(list(inv.trainees), ensure_ascii=False)
+    d["statuses"] = json.dumps(list(inv.statuses), ensure_ascii=False)
+    d["training"] = int(inv.is_training)
+    return tuple(v.isoformat() if isinstance(v, date) else v for v in (d[c] for c in INVOICE_COLUMNS))
+
+
+def _invoice(row: sqlite3.Row) -> Invoice:
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    return Invoice(
+        number=row["number"], date=date.fromisoformat(row["date"]),
+        entrepreneur=row["entrepreneur"], client=row["client"], client_type=row["client_type"],
+        title=row["title"], place=row["place"], start=day(row["start_date"]),
+        end=day(row["end_date"]), hours=row["hours"], trainee_count=row["trainee_count"],
+        trainees=tuple(json.loads(row["trainees"])), statuses=tuple(json.loads(row["statuses"])),
+        trainee_hours=row["trainee_hours"], bpf_code=row["bpf_code"], objective=row["objective"],
+        nsf=row["nsf"], amount_ht=row["amount_ht"], subcontracting=row["subcontracting"],
+        distance=row["distance"],
+    )  # fmt: skip
+
+
+def _file(row: sqlite3.Row) -> FileRow:
+    return FileRow(
+        id=row["id"], rel=row["rel"], entrepreneur=row["entrepreneur"], sha256=row["sha256"],
+        state=row["state"], reason=row["reason"], detail=row["detail"],
+        archive_path=row["archive_path"], received_at=row["received_at"], pages=row["pages"],
+        ocr=bool(row["ocr"]),
+    )  # fmt: skip
+
+
+def _document(row: sqlite3.Row) -> DocumentRow:
+    return DocumentRow(
+        id=row["id"], file_id=row["file_id"], rel=row["rel"], first=row["first_page"],
+        last=row["last_page"], type=row["type"], confidence=row["confidence"],
+        fields=json.loads(row["fields"]), invoice=row["invoice"],
+        entrepreneur=row["entrepreneur"], score=row["score"], method=row["method"],
+        candidates=json.loads(row["candidates"]), reason=row["reason"],
+        archive_path=row["archive_path"],
+    )  # fmt: skip

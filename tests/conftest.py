@@ -1,0 +1,65 @@
+"""Shared fixtures: a workspace with a config, a migrated database, a fixed clock."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config, load_config
+from pipeline.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+NOW = datetime(2026, 11, 23, 9, 30)
+
+PEOPLE_CSV = """name;email;folder
+Camille Rousseau;camille@example.org;Camille Rousseau
+Élodie Faure;elodie@example.org;elodie.faure
+"""
+
+
+def write_config(root: Path, extra: str = "", **paths: str) -> Path:
+    """A config file under ``root`` with its drop folder created; ``extra`` is appended."""
+    values = {"drop": "partage", "archive": "archive", "database": "dossiers.sqlite3"} | paths
+    (root / values["drop"]).mkdir(parents=True, exist_ok=True)
+    (root / "entrepreneurs.csv").write_text(PEOPLE_CSV, encoding="utf-8")
+    text = (
+        '[cooperative]\nname = "Coopérative Test"\nnda = "76341234534"\nsiret = "12345678900012"\n'
+        "[paths]\n" + "".join(f'{k} = "{v}"\n' for k, v in values.items())
+        + '[entrepreneurs]\ncsv = "entrepreneurs.csv"\n' + extra
+    )
+    path = root / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return load_config(write_config(tmp_path))
+
+
+@pytest.fixture
+def store(config: Config) -> Iterator[Store]:
+    with Store(config.paths.database) as s:
+        s.sync_entrepreneurs(config.people)
+        yield s
+
+
+@pytest.fixture
+def clock() -> datetime:
+    return NOW
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    """A test that leaves a thread running is a failing test."""
+    before = set(threading.enumerate())
+    yield
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    for t in leaked:
+        t.join(timeout=2)
+    assert not [t for t in leaked if t.is_alive()], f"leaked threads: {leaked}"

@@ -1,0 +1,98 @@
+"""Matching never misfiles: it attaches only when one invoice clearly wins."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pipeline.config import Matching
+from pipeline.errors import Reason
+from pipeline.invoices import Invoice
+from pipeline.match import match_part
+from pipeline.record import Doc, DocType, Part, Source
+
+STRESS_MARCH = Invoice(
+    number="FA-2026-0142", date=date(2026, 3, 14), entrepreneur="Camille Rousseau",
+    client="Boulangerie Dupain SARL", title="Gestion du stress au travail",
+    start=date(2026, 3, 10), end=date(2026, 3, 11), trainees=("Léa Martin", "Paul Durand"),
+)  # fmt: skip
+STRESS_JUNE = Invoice(
+    number="FA-2026-0188", date=date(2026, 6, 20), entrepreneur="Camille Rousseau",
+    client="Boulangerie Dupain SARL", title="Gestion du stress au travail",
+    start=date(2026, 6, 16), end=date(2026, 6, 17), trainees=("Léa Martin", "Paul Durand"),
+)  # fmt: skip
+EXCEL = Invoice(
+    number="FA-2026-0150", date=date(2026, 4, 2), entrepreneur="Camille Rousseau",
+    client="Garage Moreau", title="Excel : tableaux croisés dynamiques",
+    start=date(2026, 3, 30), end=date(2026, 3, 30), trainees=("Hugo Petit",),
+)  # fmt: skip
+INVOICES = [STRESS_MARCH, STRESS_JUNE, EXCEL]
+SETTINGS = Matching()
+
+
+def doc(rel: str = "Camille Rousseau/scan0034.pdf", hint: str | None = None) -> Doc:
+    return Doc(source=Source(path=Path("/x") / rel, rel=rel, entrepreneur="Camille Rousseau",
+                             invoice_hint=hint))
+
+
+def part(kind: DocType, **fields: object) -> Part:
+    return Part(first=1, last=1, type=kind, confidence=0.9, fields=dict(fields))
+
+
+def test_invoice_number_on_the_document_wins() -> None:
+    m = match_part(part(DocType.FACTURE, invoice_number="FA-2026-0150"), doc(), INVOICES, SETTINGS)
+    assert (m.invoice, m.method) == ("FA-2026-0150", "numero")
+
+
+def test_folder_named_after_the_invoice_attaches_there() -> None:
+    m = match_part(part(DocType.EVALUATION_CHAUD), doc(hint="FA-2026-0188"), INVOICES, SETTINGS)
+    assert (m.invoice, m.method, m.score) == ("FA-2026-0188", "dossier", 1.0)
+
+
+def test_folder_named_after_someone_elses_invoice_attaches_nowhere() -> None:
+    m = match_part(part(DocType.EVALUATION_CHAUD), doc(hint="FA-2026-9999"), INVOICES, SETTINGS)
+    assert m.invoice is None and m.reason == Reason.NO_MATCH
+
+
+def test_same_training_sold_twice_is_told_apart_by_dates() -> None:
+    sheet = part(DocType.EMARGEMENT, training_title="Gestion du stress au travail",
+                 start_date="2026-06-16", end_date="2026-06-17",
+                 trainees=["MARTIN Léa", "DURAND Paul"])
+    m = match_part(sheet, doc(), INVOICES, SETTINGS)
+    assert m.invoice == "FA-2026-0188" and m.method == "score"
+
+
+def test_undated_evaluation_of_a_training_sold_twice_waits_with_both_candidates() -> None:
+    evaluation = part(DocType.EVALUATION_CHAUD, training_title="Gestion du stress au travail",
+                      trainee="Léa Martin")
+    m = match_part(evaluation, doc(), INVOICES, SETTINGS)
+    assert m.invoice is None and m.reason == Reason.AMBIGUOUS
+    assert {c.invoice for c in m.candidates} == {"FA-2026-0142", "FA-2026-0188"}
+
+
+def test_title_alone_is_never_enough() -> None:
+    m = match_part(part(DocType.ATTESTATION, training_title="Excel : tableaux croisés dynamiques"),
+                   doc(), INVOICES, SETTINGS)
+    assert m.invoice is None and m.reason == Reason.NO_MATCH
+    assert m.candidates and m.candidates[0].invoice == "FA-2026-0150"
+
+
+def test_dates_far_from_every_invoice_attach_nowhere() -> None:
+    sheet = part(DocType.EMARGEMENT, training_title="Gestion du stress au travail",
+                 start_date="2026-10-05", end_date="2026-10-06")
+    assert match_part(sheet, doc(), INVOICES, SETTINGS).invoice is None
+
+
+def test_cv_belongs_to_the_entrepreneur() -> None:
+    m = match_part(part(DocType.CV, person="Camille Rousseau"), doc(), INVOICES, SETTINGS)
+    assert m.invoice is None and m.entrepreneur == "Camille Rousseau" and m.reason is None
+
+
+def test_unclassified_document_is_not_attached() -> None:
+    m = match_part(part(DocType.AUTRE, invoice_number="FA-2026-0142"), doc(), INVOICES, SETTINGS)
+    assert m.invoice is None and m.reason == Reason.UNCLASSIFIED
+
+
+def test_no_invoices_means_no_match() -> None:
+    m = match_part(part(DocType.ATTESTATION, trainee="Léa Martin"), doc(), [], SETTINGS)
+    assert m.reason == Reason.NO_MATCH and m.candidates == ()
