@@ -34,7 +34,7 @@ UNKNOWN = "_inconnus"
 
 def safe_component(name: str) -> str:
     """A folder name that cannot climb out of the archive or break a file system."""
-    cleaned = "".join("_" if c in '/\\:\0' else c for c in name).strip().strip(".")
+    cleaned = "".join("_" if c in "/\\:\0" else c for c in name).strip().strip(".")
     return cleaned[:120] or "_"
 
 
@@ -42,7 +42,9 @@ def destination(root: Path, year: int, entrepreneur: str | None, *parts: str) ->
     """``root/year/entrepreneur/parts...`` with every component made safe."""
     if entrepreneur is None:
         return root.joinpath(UNKNOWN, *(safe_component(p) for p in parts))
-    return root.joinpath(str(year), safe_component(entrepreneur), *(safe_component(p) for p in parts))
+    return root.joinpath(
+        str(year), safe_component(entrepreneur), *(safe_component(p) for p in parts)
+    )
 
 
 def write_atomic(target: Path, data: bytes) -> Path:

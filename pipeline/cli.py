@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline import demo as demo_mod
-from pipeline import operations, runner, status
+from pipeline import operations, rules, runner, status
 from pipeline.config import Config, load_config, read_only_config
 from pipeline.errors import DossiersError, EnvironmentFault, ExitCode, OcrUnavailable
 from pipeline.ocr import OcrEngine, TesserocrEngine
@@ -38,8 +38,11 @@ PIECES = {
     "evaluation_froid": "évaluation à froid", "cv": "CV", "programme": "programme",
     "facture": "facture", "bilan_pedagogique": "bilan pédagogique", "autre": "autre",
 }  # fmt: skip
-STATES = {"complete": "[green]complet[/]", "incomplete": "[yellow]incomplet[/]",
-          "inconsistent": "[red]incohérent[/]"}
+STATES = {
+    "complete": "[green]complet[/]",
+    "incomplete": "[yellow]incomplet[/]",
+    "inconsistent": "[red]incohérent[/]",
+}
 
 
 def default_config() -> Path:
@@ -47,16 +50,27 @@ def default_config() -> Path:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-              help="Fichier de configuration (défaut : ./config.toml ou $DOSSIERS_CONFIG).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fichier de configuration (défaut : ./config.toml ou $DOSSIERS_CONFIG).",
+)
 @click.option("--debug", is_flag=True, help="Affiche le détail technique des erreurs.")
-@click.option("--log-level", default="WARNING", show_default=True,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.option(
+    "--log-level",
+    default="WARNING",
+    show_default=True,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, debug: bool, log_level: str) -> None:
     """Dossiers de formation d'une coopérative : lire, classer, rattacher, contrôler."""
-    logging.basicConfig(level="DEBUG" if debug else log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level="DEBUG" if debug else log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     ctx.obj = {"config_path": config_path or default_config(), "debug": debug}
 
 
@@ -97,8 +111,10 @@ def import_invoices(ctx: click.Context, export: Path) -> None:
     config = _config(ctx)
     with _context(config, need_ocr=False) as run:
         counts, skipped = operations.import_invoices(run, export)
-    out.print(f"Factures : {counts.new} nouvelle(s), {counts.updated} mise(s) à jour, "
-              f"{counts.unchanged} inchangée(s).")
+    out.print(
+        f"Factures : {counts.new} nouvelle(s), {counts.updated} mise(s) à jour, "
+        f"{counts.unchanged} inchangée(s)."
+    )
     for line, reason in skipped:
         err.print(f"Ligne {line} ignorée : {reason}")
     if skipped:
@@ -137,8 +153,9 @@ def classify(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None
 @click.option("--incomplete", is_flag=True, help="Seulement les dossiers à compléter.")
 @click.option("--check", is_flag=True, help="Code de sortie 1 s'il reste un dossier incomplet.")
 @click.pass_context
-def status_cmd(ctx: click.Context, as_json: bool, entrepreneur: str | None, incomplete: bool,
-               check: bool) -> None:
+def status_cmd(
+    ctx: click.Context, as_json: bool, entrepreneur: str | None, incomplete: bool, check: bool
+) -> None:
     """Une ligne par facture de formation : pièces reçues, manquantes, incohérences."""
     config = _config(ctx)
     with _context(config, need_ocr=False) as run:
@@ -161,13 +178,18 @@ def show(ctx: click.Context, invoice: str) -> None:
         inv = run.store.invoice(invoice)
         if inv is None:
             raise click.UsageError(f"facture {invoice} inconnue ; voyez « dossiers status ».")
-        dossier = status.rules.evaluate(inv, run.store.documents(invoice=invoice))
+        dossier = rules.evaluate(inv, run.store.documents(invoice=invoice))
     print_dossier(status.dossier_json(dossier), dossier)
 
 
 @cli.command()
-@click.option("--workspace", type=click.Path(path_type=Path), default=Path("demo"),
-              show_default=True, help="Dossier de démonstration (recréé à chaque fois).")
+@click.option(
+    "--workspace",
+    type=click.Path(path_type=Path),
+    default=Path("demo"),
+    show_default=True,
+    help="Dossier de démonstration (recréé à chaque fois).",
+)
 @click.pass_context
 def demo(ctx: click.Context, workspace: Path) -> None:
     """Crée un espace de démonstration depuis samples/ et y fait tourner toute la chaîne."""
@@ -214,13 +236,28 @@ def _classify_one(path: Path, run: runner.Context) -> list[dict[str, Any]]:
     except EnvironmentFault:
         raise
     except DossiersError as exc:
-        return [{"file": str(path), "type": None, "confidence": 0.0, "pages": 0, "ocr": False,
-                 "fields": {}, "error": getattr(exc, "reason", "erreur"), "message": str(exc)}]
+        return [
+            {
+                "file": str(path),
+                "type": None,
+                "confidence": 0.0,
+                "pages": 0,
+                "ocr": False,
+                "fields": {},
+                "error": getattr(exc, "reason", "erreur"),
+                "message": str(exc),
+            }
+        ]
     single = len(doc.parts) == 1
     return [
-        {"file": str(path), "type": str(p.type), "confidence": round(p.confidence, 3),
-         "pages": len(doc.pages) if single else [p.first, p.last], "ocr": doc.ocr,
-         "fields": p.fields}
+        {
+            "file": str(path),
+            "type": str(p.type),
+            "confidence": round(p.confidence, 3),
+            "pages": len(doc.pages) if single else [p.first, p.last],
+            "ocr": doc.ocr,
+            "fields": p.fields,
+        }
         for p in doc.parts
     ]
 
@@ -243,7 +280,9 @@ def _print_outcomes(outcomes: list[runner.Outcome]) -> None:
             continue
         for p in o.doc.parts:
             m = p.match
-            where = (m.invoice or ("entrepreneur" if m and not m.reason else m.reason)) if m else "?"
+            where = (
+                (m.invoice or ("entrepreneur" if m and not m.reason else m.reason)) if m else "?"
+            )
             out.print(f"[green]classé[/]   {o.rel} p{p.first}-{p.last} {PIECES[p.type]} → {where}")
 
 
@@ -253,14 +292,24 @@ def print_status(data: dict[str, Any]) -> None:
         table.add_column(col, overflow="fold")
     for d in data["dossiers"]:
         got = sorted({PIECES[x["type"]] for x in d["documents"]})
-        missing = "; ".join(f"{PIECES.get(m['piece'], m['piece'])} ({m['detail']})" for m in d["missing"])
-        table.add_row(d["invoice"], d["entrepreneur"], d["title"][:40], STATES[d["state"]],
-                      ", ".join(got), missing)
+        missing = "; ".join(
+            f"{PIECES.get(m['piece'], m['piece'])} ({m['detail']})" for m in d["missing"]
+        )
+        table.add_row(
+            d["invoice"],
+            d["entrepreneur"],
+            d["title"][:40],
+            STATES[d["state"]],
+            ", ".join(got),
+            missing,
+        )
     out.print(table)
     for p in data["entrepreneurs"]:
         if p["missing"]:
-            out.print(f"{p['name']} : manque " + "; ".join(
-                f"{PIECES[m['piece']]} ({m['detail']})" for m in p["missing"]))
+            out.print(
+                f"{p['name']} : manque "
+                + "; ".join(f"{PIECES[m['piece']]} ({m['detail']})" for m in p["missing"])
+            )
     if data["unfiled"] or data["set_aside"]:
         out.print("\n[bold]En attente d'une personne[/]")
     for u in data["unfiled"]:
@@ -273,12 +322,16 @@ def print_status(data: dict[str, Any]) -> None:
 def print_dossier(data: dict[str, Any], dossier: Any) -> None:
     inv = dossier.invoice
     out.print(f"[bold]{inv.number}[/] — {inv.title} — {inv.client} ({inv.entrepreneur})")
-    out.print(f"Du {inv.start} au {inv.end}, {inv.hours} h, {inv.trainee_count} stagiaire(s) : "
-              f"{', '.join(inv.trainees)}")
+    out.print(
+        f"Du {inv.start} au {inv.end}, {inv.hours} h, {inv.trainee_count} stagiaire(s) : "
+        f"{', '.join(inv.trainees)}"
+    )
     out.print(f"État : {STATES[data['state']]}")
     for d in data["documents"]:
-        out.print(f"  #{d['id']} {PIECES[d['type']]:<18} {d['file']} p{d['pages'][0]}-"
-                  f"{d['pages'][1]} (confiance {d['confidence']:.2f}, {d['method']})")
+        out.print(
+            f"  #{d['id']} {PIECES[d['type']]:<18} {d['file']} p{d['pages'][0]}-"
+            f"{d['pages'][1]} (confiance {d['confidence']:.2f}, {d['method']})"
+        )
     for m in data["missing"]:
         out.print(f"  [yellow]manque[/] {PIECES.get(m['piece'], m['piece'])} : {m['detail']}")
     for c in data["checks"]:

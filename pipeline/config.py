@@ -27,7 +27,9 @@ class Strict(BaseModel):
 
 class Cooperative(Strict):
     name: str
-    nda: str = Field(pattern=r"^\d{11}$", description="numéro de déclaration d'activité, 11 chiffres")
+    nda: str = Field(
+        pattern=r"^\d{11}$", description="numéro de déclaration d'activité, 11 chiffres"
+    )
     siret: str = Field(pattern=r"^\d{14}$", description="SIRET, 14 chiffres")
 
 
@@ -148,7 +150,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             "ou indiquez-le avec --config."
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} : syntaxe TOML invalide ({exc}) ; corrigez la ligne indiquée.") from None
+        raise ConfigError(
+            f"{path} : syntaxe TOML invalide ({exc}) ; corrigez la ligne indiquée."
+        ) from None
 
 
 def _explain(path: Path, exc: ValidationError) -> str:
@@ -204,7 +208,9 @@ def read_people_csv(path: Path) -> list[Person]:
     for n, row in enumerate(rows, start=2):
         name = (row.get("name") or "").strip()
         if not name:
-            raise ConfigError(f"entrepreneurs.csv : ligne {n} sans nom (colonne name) ; complétez-la.")
+            raise ConfigError(
+                f"entrepreneurs.csv : ligne {n} sans nom (colonne name) ; complétez-la."
+            )
         folder = (row.get("folder") or "").strip() or name
         people.append(Person(name=name, email=(row.get("email") or "").strip(), folder=folder))
     return people

@@ -15,11 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from rich.console import Console
 
 from pipeline import operations, runner, status
-from pydantic import ValidationError
-
 from pipeline.config import Config, Cooperative, load_config
 from pipeline.errors import UsageError
 from pipeline.ocr import TesserocrEngine
@@ -38,8 +37,13 @@ class DemoResult:
     places: dict[str, Path]
 
 
-def run_demo(workspace: Path, config_path: Path, samples: Path = SAMPLES,
-             progress: Console | None = None, now: datetime | None = None) -> DemoResult:
+def run_demo(
+    workspace: Path,
+    config_path: Path,
+    samples: Path = SAMPLES,
+    progress: Console | None = None,
+    now: datetime | None = None,
+) -> DemoResult:
     """Build ``workspace`` afresh from ``samples`` and run import, ingest and status on it."""
     workspace = workspace.absolute()
     _fresh(workspace, samples)
@@ -64,15 +68,21 @@ def run_demo(workspace: Path, config_path: Path, samples: Path = SAMPLES,
 
 def _fresh(workspace: Path, samples: Path) -> None:
     if not (samples / "partage").is_dir():
-        raise UsageError(f"{samples} ne contient pas d'échantillons (partage/) ; "
-                         "lancez « python samples/generate.py ».")
+        raise UsageError(
+            f"{samples} ne contient pas d'échantillons (partage/) ; "
+            "lancez « python samples/generate.py »."
+        )
     if workspace.exists():
         if not (workspace / MARKER).exists() and any(workspace.iterdir()):
-            raise UsageError(f"{workspace} existe et n'est pas un espace de démonstration ; "
-                             "choisissez un autre dossier avec --workspace.")
+            raise UsageError(
+                f"{workspace} existe et n'est pas un espace de démonstration ; "
+                "choisissez un autre dossier avec --workspace."
+            )
         shutil.rmtree(workspace)
     workspace.mkdir(parents=True)
-    (workspace / MARKER).write_text("espace créé par « dossiers demo » ; il est recréé à chaque fois\n")
+    (workspace / MARKER).write_text(
+        "espace créé par « dossiers demo » ; il est recréé à chaque fois\n"
+    )
     shutil.copytree(samples / "partage", workspace / "partage", symlinks=True)
     shutil.copy2(samples / "entrepreneurs.csv", workspace / "entrepreneurs.csv")
 

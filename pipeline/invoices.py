@@ -12,6 +12,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+import datetime as dt
 from datetime import date, datetime
 from io import StringIO
 from pathlib import Path
@@ -52,14 +53,14 @@ REQUIRED = ("number", "date", "entrepreneur")
 @dataclass(frozen=True)
 class Invoice:
     number: str
-    date: date
+    date: dt.date
     entrepreneur: str
     client: str = ""
     client_type: str = ""
     title: str = ""
     place: str = ""
-    start: date | None = None
-    end: date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
     hours: float | None = None
     trainee_count: int | None = None
     trainees: tuple[str, ...] = ()
@@ -112,7 +113,9 @@ def read_export(path: Path, mapping: dict[str, str] | None = None) -> ReadResult
 
 def _read_frame(path: Path) -> pd.DataFrame:
     if not path.is_file():
-        raise UsageError(f"{path} : fichier introuvable ; indiquez le chemin de l'export des factures.")
+        raise UsageError(
+            f"{path} : fichier introuvable ; indiquez le chemin de l'export des factures."
+        )
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return pd.read_excel(path, dtype=object, keep_default_na=False)
     data = path.read_bytes()
@@ -126,7 +129,9 @@ def _read_frame(path: Path) -> pd.DataFrame:
 
 def _map_columns(names: list[str], mapping: dict[str, str]) -> dict[int, str]:
     known = {header_key(c): a for c, a in COLUMNS.items()}
-    known |= {header_key(other): COLUMNS[target] for other, target in mapping.items() if target in COLUMNS}
+    known |= {
+        header_key(other): COLUMNS[target] for other, target in mapping.items() if target in COLUMNS
+    }
     return {i: known[header_key(n)] for i, n in enumerate(names) if header_key(n) in known}
 
 

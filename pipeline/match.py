@@ -68,19 +68,31 @@ def _by_number(number: str, invoices: Sequence[Invoice]) -> Invoice | None:
     return next((inv for inv in invoices if key and invoice_key(inv.number) == key), None)
 
 
-def _by_score(part: Part, invoices: Sequence[Invoice], settings: Matching, who: str | None) -> Match:
+def _by_score(
+    part: Part, invoices: Sequence[Invoice], settings: Matching, who: str | None
+) -> Match:
     ranked = sorted((score(part, inv) for inv in invoices), key=lambda c: -c.score)
     best = ranked[0] if ranked else Candidate("", 0.0)
     second = ranked[1].score if len(ranked) > 1 else 0.0
     if best.score >= settings.threshold and best.score - second >= settings.margin:
-        return Match(invoice=best.invoice, entrepreneur=who, score=best.score, method="score",
-                     candidates=tuple(ranked[:3]))
+        return Match(
+            invoice=best.invoice,
+            entrepreneur=who,
+            score=best.score,
+            method="score",
+            candidates=tuple(ranked[:3]),
+        )
     close = tuple(c for c in ranked if c.score >= settings.threshold - settings.margin)
     if best.score >= settings.threshold and len(close) > 1:
-        return Match(entrepreneur=who, score=best.score, candidates=close[:5],
-                     reason=Reason.AMBIGUOUS)
-    return Match(entrepreneur=who, score=best.score,
-                 candidates=tuple(c for c in ranked[:3] if c.score > 0.3), reason=Reason.NO_MATCH)
+        return Match(
+            entrepreneur=who, score=best.score, candidates=close[:5], reason=Reason.AMBIGUOUS
+        )
+    return Match(
+        entrepreneur=who,
+        score=best.score,
+        candidates=tuple(c for c in ranked[:3] if c.score > 0.3),
+        reason=Reason.NO_MATCH,
+    )
 
 
 def score(part: Part, inv: Invoice) -> Candidate:
@@ -105,7 +117,9 @@ def _text_similarity(found: object, expected: str) -> float | None:
     if not found or not expected:
         return None
     a, b = fold(str(found)), fold(expected)
-    ratio = max(fuzz.token_sort_ratio(a, b), fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 12 else 0)
+    ratio = max(
+        fuzz.token_sort_ratio(a, b), fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 12 else 0
+    )
     return max(0.0, (ratio - 50) / 50)  # 50 % similar or less is no evidence at all
 
 
@@ -137,7 +151,11 @@ def _document_people(part: Part) -> list[str]:
     people = [str(n) for n in f.get("trainees") or []]
     if f.get("trainee"):
         people.append(str(f["trainee"]))
-    people += [str(s["trainee"]) for s in f.get("sessions") or [] if isinstance(s, dict) and s.get("trainee")]
+    people += [
+        str(s["trainee"])
+        for s in f.get("sessions") or []
+        if isinstance(s, dict) and s.get("trainee")
+    ]
     return list(dict.fromkeys(people))
 
 

@@ -20,7 +20,9 @@ from pipeline.store import ImportCounts
 log = logging.getLogger(__name__)
 
 
-def import_invoices(ctx: runner.Context, export: Path) -> tuple[ImportCounts, list[tuple[int, str]]]:
+def import_invoices(
+    ctx: runner.Context, export: Path
+) -> tuple[ImportCounts, list[tuple[int, str]]]:
     """Import or update invoice records; rows of unknown entrepreneurs are skipped with a reason."""
     result = read_export(export, ctx.config.invoices.columns)
     known, skipped = [], list(result.skipped)
@@ -29,8 +31,13 @@ def import_invoices(ctx: runner.Context, export: Path) -> tuple[ImportCounts, li
             inv.entrepreneur
         )
         if person is None:
-            skipped.append((n, f"{inv.number} : entrepreneur « {inv.entrepreneur} » inconnu ; "
-                               "ajoutez-le à la liste des entrepreneurs."))
+            skipped.append(
+                (
+                    n,
+                    f"{inv.number} : entrepreneur « {inv.entrepreneur} » inconnu ; "
+                    "ajoutez-le à la liste des entrepreneurs.",
+                )
+            )
             continue
         known.append(_with_name(inv, person.name))
     counts = ctx.store.upsert_invoices(known, ctx.clock())
@@ -44,8 +51,9 @@ def _with_name(inv: Invoice, name: str) -> Invoice:
     return inv if inv.entrepreneur == name else replace(inv, entrepreneur=name)
 
 
-def ingest(ctx: runner.Context, paths: tuple[Path, ...] | list[Path],
-           progress: Console | None = None) -> list[runner.Outcome]:
+def ingest(
+    ctx: runner.Context, paths: tuple[Path, ...] | list[Path], progress: Console | None = None
+) -> list[runner.Outcome]:
     """Process files and folders under the drop folder now, one file at a time, in name order."""
     files = list(runner.candidates(paths, ctx.config))
     outcomes = []

@@ -112,8 +112,11 @@ def entrepreneur_missing(
         detail = "aucun CV reçu" if not cvs else f"aucun CV mis à jour en {year}"
         missing.append(Missing("cv", 1, detail))
     titles = sorted({i.title for i in invoices if i.title and i.start and i.start.year == year})
-    programmes = [fold(str(d.fields.get("training_title", ""))) for d in documents
-                  if d.type == DocType.PROGRAMME]
+    programmes = [
+        fold(str(d.fields.get("training_title", "")))
+        for d in documents
+        if d.type == DocType.PROGRAMME
+    ]
     lacking = [t for t in titles if not any(_same_title(t, p) for p in programmes)]
     if lacking:
         missing.append(Missing("programme", len(lacking), ", ".join(lacking)))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -33,8 +34,8 @@ from pipeline.config import Config
 from pipeline.errors import (
     ADVICE,
     DocumentError,
-    EnvironmentFault,
     DuplicateFile,
+    EnvironmentFault,
     OutsideShare,
     Reason,
     UnknownEntrepreneur,
@@ -179,11 +180,13 @@ def locate(path: Path, config: Config) -> Source:
             "d'un entrepreneur."
         ) from None
     person = config.person_by_folder(rel.parts[0]) if len(rel.parts) > 1 else None
-    hint = next(
-        (n for n in reversed(rel.parts[1:-1]) if normalise_invoice_number(n)), None
+    hint = next((n for n in reversed(rel.parts[1:-1]) if normalise_invoice_number(n)), None)
+    return Source(
+        path=absolute,
+        rel=rel.as_posix(),
+        entrepreneur=person.name if person else None,
+        invoice_hint=hint,
     )
-    return Source(path=absolute, rel=rel.as_posix(),
-                  entrepreneur=person.name if person else None, invoice_hint=hint)
 
 
 def candidates(paths: Iterable[Path], config: Config) -> Iterator[Path]:
@@ -240,19 +243,32 @@ def file_document(doc: Doc, ctx: Context) -> int:
     return file_id
 
 
-def _record_part(db: object, ctx: Context, now: datetime, file_id: int, part: Part, path: Path) -> None:
+def _record_part(
+    db: sqlite3.Connection, ctx: Context, now: datetime, file_id: int, part: Part, path: Path
+) -> None:
     m = part.match
     assert m is not None, "the match stage sets every part's match"
     doc_id = ctx.store.add_document(
         db, file_id=file_id, first_page=part.first, last_page=part.last, type=str(part.type),
         confidence=part.confidence, fields=part.fields, invoice=m.invoice,
         entrepreneur=m.entrepreneur, score=m.score, method=m.method,
-        candidates=[{"invoice": c.invoice, "score": c.score, "why": list(c.why)} for c in m.candidates],
+        candidates=[{"invoice": c.invoice, "score": c.score, "why": list(c.why)}
+                    for c in m.candidates],
         reason=str(m.reason) if m.reason else None, archive_path=str(path),
     )  # fmt: skip
     kind = "document-rattache" if m.reason is None else "document-en-attente"
-    ctx.store.log(db, now, kind, file_id=file_id, document_id=doc_id, invoice=m.invoice,
-                  type=str(part.type), method=m.method, score=m.score, reason=m.reason)
+    ctx.store.log(
+        db,
+        now,
+        kind,
+        file_id=file_id,
+        document_id=doc_id,
+        invoice=m.invoice,
+        type=str(part.type),
+        method=m.method,
+        score=m.score,
+        reason=m.reason,
+    )
 
 
 def _archive(doc: Doc, ctx: Context, now: datetime) -> tuple[Path, list[Path]]:
@@ -262,8 +278,9 @@ def _archive(doc: Doc, ctx: Context, now: datetime) -> tuple[Path, list[Path]]:
     if len(doc.parts) == 1:
         original = archive.copy_original(doc.source.path, folders[0] / name, doc.sha256)
         return original, [original]
-    root = archive.destination(ctx.config.paths.archive, now.year, doc.source.entrepreneur,
-                               archive.BATCHES)
+    root = archive.destination(
+        ctx.config.paths.archive, now.year, doc.source.entrepreneur, archive.BATCHES
+    )
     original = archive.copy_original(doc.source.path, root / name, doc.sha256)
     copies = []
     for part, folder in zip(doc.parts, folders, strict=True):
@@ -292,8 +309,9 @@ def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception)
     sha = doc.sha256 or _sha256(doc.source.path) or ""
     stored = None
     if reason not in {Reason.OUTSIDE_SHARE, Reason.DUPLICATE} and sha:
-        folder = archive.destination(ctx.config.paths.archive, now.year, doc.source.entrepreneur,
-                                     archive.UNFILED, reason)
+        folder = archive.destination(
+            ctx.config.paths.archive, now.year, doc.source.entrepreneur, archive.UNFILED, reason
+        )
         try:
             stored = archive.copy_original(doc.source.path, folder / doc.source.path.name, sha)
         except (OSError, DocumentError):
@@ -306,7 +324,14 @@ def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception)
             archive_path=str(stored) if stored else None, state="ecarte", reason=reason,
             detail=detail, duplicate_of=duplicate_of,
         )  # fmt: skip
-        ctx.store.log(db, now, "fichier-ecarte", file_id=file_id, file=doc.source.rel,
-                      reason=reason, message=detail)
+        ctx.store.log(
+            db,
+            now,
+            "fichier-ecarte",
+            file_id=file_id,
+            file=doc.source.rel,
+            reason=reason,
+            message=detail,
+        )
     log.info("écarté (%s) : %s", reason, doc.source.rel)
     return Outcome(doc.source.rel, file_id, doc, reason=reason, detail=detail)

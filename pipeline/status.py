@@ -22,8 +22,13 @@ def dossiers(store: Store, entrepreneur: str | None = None) -> list[Dossier]:
     ]
 
 
-def report(store: Store, config: Config, year: int, entrepreneur: str | None = None,
-           incomplete_only: bool = False) -> dict[str, Any]:
+def report(
+    store: Store,
+    config: Config,
+    year: int,
+    entrepreneur: str | None = None,
+    incomplete_only: bool = False,
+) -> dict[str, Any]:
     """The CONTRACT's status object (plus ``set_aside``: files that could not be read at all)."""
     found = dossiers(store, entrepreneur)
     if incomplete_only:
@@ -32,12 +37,22 @@ def report(store: Store, config: Config, year: int, entrepreneur: str | None = N
     return {
         "dossiers": [dossier_json(d) for d in found],
         "entrepreneurs": [_person_json(store, p.name, year) for p in people],
-        "unfiled": [_unfiled_json(d) for d in store.documents(unfiled=True)
-                    if entrepreneur in (None, d.entrepreneur)],
+        "unfiled": [
+            _unfiled_json(d)
+            for d in store.documents(unfiled=True)
+            if entrepreneur in (None, d.entrepreneur)
+        ],
         "set_aside": [
-            {"file_id": f.id, "file": f.rel, "reason": f.reason, "message": f.detail,
-             "entrepreneur": f.entrepreneur, "received": f.received_at}
-            for f in store.files(state="ecarte") if entrepreneur in (None, f.entrepreneur)
+            {
+                "file_id": f.id,
+                "file": f.rel,
+                "reason": f.reason,
+                "message": f.detail,
+                "entrepreneur": f.entrepreneur,
+                "received": f.received_at,
+            }
+            for f in store.files(state="ecarte")
+            if entrepreneur in (None, f.entrepreneur)
         ],
     }
 
@@ -58,19 +73,35 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
 
 
 def document_json(doc: DocumentRow) -> dict[str, Any]:
-    return {"id": doc.id, "file": doc.rel, "pages": [doc.first, doc.last], "type": doc.type,
-            "confidence": round(doc.confidence, 2), "method": doc.method, "score": doc.score}
+    return {
+        "id": doc.id,
+        "file": doc.rel,
+        "pages": [doc.first, doc.last],
+        "type": doc.type,
+        "confidence": round(doc.confidence, 2),
+        "method": doc.method,
+        "score": doc.score,
+    }
 
 
 def _person_json(store: Store, name: str, year: int) -> dict[str, Any]:
     docs = store.documents(entrepreneur=name)
     own = [d for d in docs if d.invoice is None and d.reason is None]
     missing = entrepreneur_missing(store.invoices(entrepreneur=name), own, year)
-    return {"name": name, "documents": [document_json(d) for d in own],
-            "missing": [m.as_json() for m in missing]}
+    return {
+        "name": name,
+        "documents": [document_json(d) for d in own],
+        "missing": [m.as_json() for m in missing],
+    }
 
 
 def _unfiled_json(doc: DocumentRow) -> dict[str, Any]:
-    return {"id": doc.id, "file": doc.rel, "pages": [doc.first, doc.last], "type": doc.type,
-            "reason": doc.reason, "entrepreneur": doc.entrepreneur,
-            "candidates": [c["invoice"] for c in doc.candidates]}
+    return {
+        "id": doc.id,
+        "file": doc.rel,
+        "pages": [doc.first, doc.last],
+        "type": doc.type,
+        "reason": doc.reason,
+        "entrepreneur": doc.entrepreneur,
+        "candidates": [c["invoice"] for c in doc.candidates],
+    }

@@ -222,10 +222,13 @@ class Store:
         with self.transaction() as db:
             for inv in invoices:
                 values = _invoice_values(inv)
-                old = db.execute("SELECT * FROM invoices WHERE number = ?", (inv.number,)).fetchone()
+                old = db.execute(
+                    "SELECT * FROM invoices WHERE number = ?", (inv.number,)
+                ).fetchone()
                 if old is None:
+                    columns = ", ".join((*INVOICE_COLUMNS, "imported_at", "updated_at"))
                     db.execute(
-                        f"INSERT INTO invoices({', '.join(INVOICE_COLUMNS)}, imported_at, updated_at)"
+                        f"INSERT INTO invoices({columns})"
                         f" VALUES ({', '.join('?' * (len(INVOICE_COLUMNS) + 2))})",
                         (*values, now.isoformat(), now.isoformat()),
                     )
@@ -245,7 +248,9 @@ class Store:
         row = self.db.execute("SELECT * FROM invoices WHERE number = ?", (number,)).fetchone()
         return _invoice(row) if row else None
 
-    def invoices(self, entrepreneur: str | None = None, training_only: bool = True) -> list[Invoice]:
+    def invoices(
+        self, entrepreneur: str | None = None, training_only: bool = True
+    ) -> list[Invoice]:
         sql, args = "SELECT * FROM invoices WHERE 1", []
         if entrepreneur is not None:
             sql, args = sql + " AND entrepreneur = ?", [entrepreneur]
@@ -282,8 +287,9 @@ class Store:
 
     def add_document(self, db: sqlite3.Connection, **values: Any) -> int:
         for key in ("fields", "candidates"):
-            values[key] = json.dumps(values.get(key) or ({} if key == "fields" else []),
-                                     ensure_ascii=False, default=str)
+            values[key] = json.dumps(
+                values.get(key) or ({} if key == "fields" else []), ensure_ascii=False, default=str
+            )
         cols = ", ".join(values)
         cur = db.execute(
             f"INSERT INTO documents({cols}) VALUES ({', '.join('?' * len(values))})",
@@ -291,22 +297,31 @@ class Store:
         )
         return int(cur.lastrowid or 0)
 
-    def log(self, db: sqlite3.Connection, at: datetime, kind: str, actor: str = "systeme",
-            **detail: Any) -> None:
+    def log(
+        self, db: sqlite3.Connection, at: datetime, kind: str, actor: str = "systeme", **detail: Any
+    ) -> None:
         ids = {k: detail.pop(k, None) for k in ("file_id", "document_id", "invoice")}
         db.execute(
             "INSERT INTO events(at, actor, kind, file_id, document_id, invoice, detail) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (at.isoformat(), actor, kind, ids["file_id"], ids["document_id"], ids["invoice"],
-             json.dumps(detail, ensure_ascii=False, default=str)),
+            (
+                at.isoformat(),
+                actor,
+                kind,
+                ids["file_id"],
+                ids["document_id"],
+                ids["invoice"],
+                json.dumps(detail, ensure_ascii=False, default=str),
+            ),
         )
 
     def files(self, state: str | None = None) -> list[FileRow]:
         sql = "SELECT * FROM files" + (" WHERE state = ?" if state else "") + " ORDER BY id"
         return [_file(r) for r in self.db.execute(sql, (state,) if state else ())]
 
-    def documents(self, *, invoice: str | None = None, entrepreneur: str | None = None,
-                  unfiled: bool = False) -> list[DocumentRow]:
+    def documents(
+        self, *, invoice: str | None = None, entrepreneur: str | None = None, unfiled: bool = False
+    ) -> list[DocumentRow]:
         sql = "SELECT d.*, f.rel FROM documents d JOIN files f ON f.id = d.file_id WHERE 1"
         args: list[Any] = []
         if invoice is not None:
@@ -335,7 +350,9 @@ def _invoice_values(inv: Invoice) -> tuple[Any, ...]:
     d["trainees"] = json.dumps(list(inv.trainees), ensure_ascii=False)
     d["statuses"] = json.dumps(list(inv.statuses), ensure_ascii=False)
     d["training"] = int(inv.is_training)
-    return tuple(v.isoformat() if isinstance(v, date) else v for v in (d[c] for c in INVOICE_COLUMNS))
+    return tuple(
+        v.isoformat() if isinstance(v, date) else v for v in (d[c] for c in INVOICE_COLUMNS)
+    )
 
 
 def _invoice(row: sqlite3.Row) -> Invoice:

@@ -29,8 +29,10 @@ def write_config(root: Path, extra: str = "", **paths: str) -> Path:
     (root / "entrepreneurs.csv").write_text(PEOPLE_CSV, encoding="utf-8")
     text = (
         '[cooperative]\nname = "Coopérative Test"\nnda = "76341234534"\nsiret = "12345678900012"\n'
-        "[paths]\n" + "".join(f'{k} = "{v}"\n' for k, v in values.items())
-        + '[entrepreneurs]\ncsv = "entrepreneurs.csv"\n' + extra
+        "[paths]\n"
+        + "".join(f'{k} = "{v}"\n' for k, v in values.items())
+        + '[entrepreneurs]\ncsv = "entrepreneurs.csv"\n'
+        + extra
     )
     path = root / "config.toml"
     path.write_text(text, encoding="utf-8")

@@ -73,7 +73,9 @@ def test_cli_reports_config_error_in_one_line_with_exit_2(tmp_path: Path) -> Non
     path = write_config(tmp_path, extra="[paths2]\nx = 1\n")
     run = subprocess.run(
         [sys.executable, "-m", "pipeline", "--config", str(path), "status"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 2
     assert "paths2" in run.stderr and "Traceback" not in run.stderr

@@ -58,11 +58,19 @@ def test_utf8_with_bom_reads_the_same(tmp_path: Path) -> None:
 
 
 def test_xlsx_with_real_dates_and_numbers(tmp_path: Path) -> None:
-    frame = pd.DataFrame([{
-        "N° FACTURE": "FA-2026-0150", "date facture": pd.Timestamp(2026, 4, 2),
-        "Entrepreneur": "Camille Rousseau", "Intitulé formation": "Excel",
-        "Montant HT": 980.5, "NSF": 324, "Nb stagiaires": 3.0,
-    }])
+    frame = pd.DataFrame(
+        [
+            {
+                "N° FACTURE": "FA-2026-0150",
+                "date facture": pd.Timestamp(2026, 4, 2),
+                "Entrepreneur": "Camille Rousseau",
+                "Intitulé formation": "Excel",
+                "Montant HT": 980.5,
+                "NSF": 324,
+                "Nb stagiaires": 3.0,
+            }
+        ]
+    )
     path = tmp_path / "export.xlsx"
     frame.to_excel(path, index=False)
     inv = read_export(path).invoices[0]

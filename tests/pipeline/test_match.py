@@ -31,8 +31,11 @@ SETTINGS = Matching()
 
 
 def doc(rel: str = "Camille Rousseau/scan0034.pdf", hint: str | None = None) -> Doc:
-    return Doc(source=Source(path=Path("/x") / rel, rel=rel, entrepreneur="Camille Rousseau",
-                             invoice_hint=hint))
+    return Doc(
+        source=Source(
+            path=Path("/x") / rel, rel=rel, entrepreneur="Camille Rousseau", invoice_hint=hint
+        )
+    )
 
 
 def part(kind: DocType, **fields: object) -> Part:
@@ -55,31 +58,46 @@ def test_folder_named_after_someone_elses_invoice_attaches_nowhere() -> None:
 
 
 def test_same_training_sold_twice_is_told_apart_by_dates() -> None:
-    sheet = part(DocType.EMARGEMENT, training_title="Gestion du stress au travail",
-                 start_date="2026-06-16", end_date="2026-06-17",
-                 trainees=["MARTIN Léa", "DURAND Paul"])
+    sheet = part(
+        DocType.EMARGEMENT,
+        training_title="Gestion du stress au travail",
+        start_date="2026-06-16",
+        end_date="2026-06-17",
+        trainees=["MARTIN Léa", "DURAND Paul"],
+    )
     m = match_part(sheet, doc(), INVOICES, SETTINGS)
     assert m.invoice == "FA-2026-0188" and m.method == "score"
 
 
 def test_undated_evaluation_of_a_training_sold_twice_waits_with_both_candidates() -> None:
-    evaluation = part(DocType.EVALUATION_CHAUD, training_title="Gestion du stress au travail",
-                      trainee="Léa Martin")
+    evaluation = part(
+        DocType.EVALUATION_CHAUD,
+        training_title="Gestion du stress au travail",
+        trainee="Léa Martin",
+    )
     m = match_part(evaluation, doc(), INVOICES, SETTINGS)
     assert m.invoice is None and m.reason == Reason.AMBIGUOUS
     assert {c.invoice for c in m.candidates} == {"FA-2026-0142", "FA-2026-0188"}
 
 
 def test_title_alone_is_never_enough() -> None:
-    m = match_part(part(DocType.ATTESTATION, training_title="Excel : tableaux croisés dynamiques"),
-                   doc(), INVOICES, SETTINGS)
+    m = match_part(
+        part(DocType.ATTESTATION, training_title="Excel : tableaux croisés dynamiques"),
+        doc(),
+        INVOICES,
+        SETTINGS,
+    )
     assert m.invoice is None and m.reason == Reason.NO_MATCH
     assert m.candidates and m.candidates[0].invoice == "FA-2026-0150"
 
 
 def test_dates_far_from_every_invoice_attach_nowhere() -> None:
-    sheet = part(DocType.EMARGEMENT, training_title="Gestion du stress au travail",
-                 start_date="2026-10-05", end_date="2026-10-06")
+    sheet = part(
+        DocType.EMARGEMENT,
+        training_title="Gestion du stress au travail",
+        start_date="2026-10-05",
+        end_date="2026-10-06",
+    )
     assert match_part(sheet, doc(), INVOICES, SETTINGS).invoice is None
 
 

@@ -1,0 +1,114 @@
+"""End to end: ``dossiers demo`` on the committed samples, checked against samples/expected.json.
+
+Runs the real console script (real OCR, real database, real archive) once for
+the module, then checks every sample: attached to its invoice, attached to its
+entrepreneur, set aside for the expected reason, or ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLES
+
+pytestmark = pytest.mark.ocr
+EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
+
+
+def dossiers(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = tmp_path_factory.mktemp("demo") / "ws"
+    run = dossiers("demo", "--workspace", str(ws))
+    assert run.returncode == 0, run.stderr
+    assert "Dossiers de formation" in run.stdout and str(ws) in run.stdout
+    return ws
+
+
+@pytest.fixture(scope="module")
+def status(workspace: Path) -> dict[str, Any]:
+    run = dossiers("--config", str(workspace / "config.toml"), "status", "--json")
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def where(status: dict[str, Any], file: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """Every place a dropped file shows up in the status: (kind, key, pages)."""
+    found = []
+    for d in status["dossiers"]:
+        found += [
+            ("invoice", d["invoice"], tuple(x["pages"]))
+            for x in d["documents"]
+            if x["file"] == file
+        ]
+    for p in status["entrepreneurs"]:
+        found += [
+            ("entrepreneur", p["name"], tuple(x["pages"]))
+            for x in p["documents"]
+            if x["file"] == file
+        ]
+    found += [
+        ("reason", u["reason"], tuple(u["pages"])) for u in status["unfiled"] if u["file"] == file
+    ]
+    found += [("reason", s["reason"], (0, 0)) for s in status["set_aside"] if s["file"] == file]
+    return found
+
+
+def expected_places(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    places = []
+    for d in entry["documents"]:
+        if d.get("reason"):
+            places.append(("reason", d["reason"]))
+        elif d.get("invoice"):
+            places.append(("invoice", d["invoice"]))
+        else:
+            places.append(("entrepreneur", d["entrepreneur"]))
+    return places
+
+
+@pytest.mark.parametrize("entry", EXPECTED["files"], ids=[f["file"] for f in EXPECTED["files"]])
+def test_every_sample_ends_where_samples_readme_says(status: dict[str, Any], entry: dict) -> None:
+    found = sorted((kind, key) for kind, key, _ in where(status, entry["file"]))
+    if entry["outcome"] == "ignored":
+        assert found == []
+    else:
+        assert found == sorted(expected_places(entry))
+
+
+def test_archive_keeps_every_processed_original_byte_for_byte(workspace: Path) -> None:
+    archived = {p.read_bytes() for p in (workspace / "archive").rglob("*") if p.is_file()}
+    for entry in EXPECTED["files"]:
+        if entry["outcome"] == "ignored" or any(
+            d.get("reason") in {"doublon", "hors-partage"} for d in entry["documents"]
+        ):
+            continue
+        data = (workspace / "partage" / entry["file"]).read_bytes()
+        assert data in archived, entry["file"]
+
+
+def test_share_is_left_as_dropped(workspace: Path) -> None:
+    for entry in EXPECTED["files"]:
+        original = SAMPLES / "partage" / entry["file"]
+        assert (workspace / "partage" / entry["file"]).read_bytes() == original.read_bytes()
+
+
+def test_show_prints_one_dossier(workspace: Path, status: dict[str, Any]) -> None:
+    number = status["dossiers"][0]["invoice"]
+    run = dossiers("--config", str(workspace / "config.toml"), "show", number)
+    assert run.returncode == 0 and number in run.stdout
