@@ -1,0 +1,1 @@
+"""Helpers of the synthetic sample generator (see samples/generate.py)."""
