@@ -82,8 +82,10 @@ def _by_score(
             method="score",
             candidates=tuple(ranked[:3]),
         )
-    close = tuple(c for c in ranked if c.score >= settings.threshold - settings.margin)
-    if best.score >= settings.threshold and len(close) > 1:
+    # Several invoices fit about as well as each other: a person must choose.
+    plausible = settings.threshold - settings.margin
+    close = tuple(c for c in ranked if c.score >= max(plausible, best.score - settings.margin))
+    if len(close) > 1:
         return Match(
             entrepreneur=who, score=best.score, candidates=close[:5], reason=Reason.AMBIGUOUS
         )

@@ -114,3 +114,9 @@ def test_unclassified_document_is_not_attached() -> None:
 def test_no_invoices_means_no_match() -> None:
     m = match_part(part(DocType.ATTESTATION, trainee="Léa Martin"), doc(), [], SETTINGS)
     assert m.reason == Reason.NO_MATCH and m.candidates == ()
+
+
+def test_title_alone_shared_by_two_invoices_is_ambiguous_not_unmatched() -> None:
+    evaluation = part(DocType.EVALUATION_CHAUD, training_title="Gestion du stress au travail")
+    m = match_part(evaluation, doc(), INVOICES, SETTINGS)
+    assert m.reason == Reason.AMBIGUOUS and len(m.candidates) == 2
