@@ -29,7 +29,8 @@ from pipeline.record import Doc, Source
 from pipeline.store import Store
 
 log = logging.getLogger("dossiers")
-out = Console(highlight=False)
+# Piped or redirected output is not cut at 80 columns: the status table needs room.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
 err = Console(stderr=True, highlight=False)
 
 PIECES = {
@@ -287,21 +288,22 @@ def _print_outcomes(outcomes: list[runner.Outcome]) -> None:
 
 
 def print_status(data: dict[str, Any]) -> None:
-    table = Table(title="Dossiers de formation", show_lines=False)
-    for col in ("Facture", "Entrepreneur", "Formation", "État", "Reçu", "Manque"):
-        table.add_column(col, overflow="fold")
+    """The status as a person reads it: one line per invoice; details are in ``show``."""
+    table = Table(title="Dossiers de formation", title_justify="left")
+    table.add_column("Facture", no_wrap=True)
+    table.add_column("Entrepreneur", no_wrap=True)
+    table.add_column("Formation", max_width=32, no_wrap=True)
+    table.add_column("État", no_wrap=True)
+    table.add_column("Docs", justify="right")
+    table.add_column("Manque")
     for d in data["dossiers"]:
-        got = sorted({PIECES[x["type"]] for x in d["documents"]})
-        missing = "; ".join(
-            f"{PIECES.get(m['piece'], m['piece'])} ({m['detail']})" for m in d["missing"]
-        )
         table.add_row(
             d["invoice"],
             d["entrepreneur"],
-            d["title"][:40],
+            d["title"],
             STATES[d["state"]],
-            ", ".join(got),
-            missing,
+            str(len(d["documents"])),
+            _missing_short(d["missing"]),
         )
     out.print(table)
     for p in data["entrepreneurs"]:
@@ -310,13 +312,27 @@ def print_status(data: dict[str, Any]) -> None:
                 f"{p['name']} : manque "
                 + "; ".join(f"{PIECES[m['piece']]} ({m['detail']})" for m in p["missing"])
             )
-    if data["unfiled"] or data["set_aside"]:
-        out.print("\n[bold]En attente d'une personne[/]")
+    waiting = len(data["unfiled"]) + len(data["set_aside"])
+    if waiting:
+        out.print(f"\n[bold]En attente d'une personne[/] ({waiting})")
     for u in data["unfiled"]:
-        cands = f" — candidates : {', '.join(u['candidates'])}" if u["candidates"] else ""
-        out.print(f"  {u['file']} ({PIECES[u['type']]}) : {u['reason']}{cands}")
+        cands = f" ; factures possibles : {', '.join(u['candidates'])}" if u["candidates"] else ""
+        out.print(
+            f"  {u['file']} p{u['pages'][0]}-{u['pages'][1]} ({PIECES[u['type']]}) : "
+            f"{u['reason']}{cands}"
+        )
     for f in data["set_aside"]:
         out.print(f"  {f['file']} : {f['reason']} — {f['message']}")
+
+
+def _missing_short(missing: list[dict[str, Any]]) -> str:
+    return (
+        ", ".join(
+            PIECES.get(m["piece"], m["piece"]) + (f" ×{m['count']}" if m["count"] > 1 else "")
+            for m in missing
+        )
+        or "—"
+    )
 
 
 def print_dossier(data: dict[str, Any], dossier: Any) -> None:
