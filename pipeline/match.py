@@ -32,15 +32,23 @@ WEIGHTS = {"titre": 0.3, "client": 0.2, "dates": 0.3, "stagiaires": 0.3}
 SINGLE_EVIDENCE_CAP = 0.7
 SAME_PERSON = 0.85
 DATE_TOLERANCE_DAYS = 30
+NAME_IN_TEXT = 90  # rapidfuzz partial ratio for a trainee's name found in the document's text
+# Documents about a single trainee: naming one of the invoice's trainees is full evidence.
+PER_PERSON = frozenset({DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.EVALUATION_FROID})
 
 
 def run(doc: Doc, invoices: Sequence[Invoice], settings: Matching) -> Doc:
     """Match every part of ``doc`` against ``invoices`` (those of its entrepreneur only)."""
-    parts = tuple(replace(p, match=match_part(p, doc, invoices, settings)) for p in doc.parts)
+    parts = tuple(
+        replace(p, match=match_part(p, doc, invoices, settings, doc.text(p.first, p.last)))
+        for p in doc.parts
+    )
     return replace(doc, parts=parts)
 
 
-def match_part(part: Part, doc: Doc, invoices: Sequence[Invoice], settings: Matching) -> Match:
+def match_part(
+    part: Part, doc: Doc, invoices: Sequence[Invoice], settings: Matching, text: str = ""
+) -> Match:
     who = doc.source.entrepreneur
     if doc.source.invoice_hint:
         return _by_folder(doc.source.invoice_hint, invoices, who)
@@ -52,7 +60,7 @@ def match_part(part: Part, doc: Doc, invoices: Sequence[Invoice], settings: Matc
     by_number = _by_number(str(number), invoices) if number else None
     if by_number is not None:
         return Match(invoice=by_number.number, entrepreneur=who, score=0.99, method="numero")
-    return _by_score(part, invoices, settings, who)
+    return _by_score(part, invoices, settings, who, fold(text))
 
 
 def _by_folder(hint: str, invoices: Sequence[Invoice], who: str | None) -> Match:
@@ -69,9 +77,9 @@ def _by_number(number: str, invoices: Sequence[Invoice]) -> Invoice | None:
 
 
 def _by_score(
-    part: Part, invoices: Sequence[Invoice], settings: Matching, who: str | None
+    part: Part, invoices: Sequence[Invoice], settings: Matching, who: str | None, text: str
 ) -> Match:
-    ranked = sorted((score(part, inv) for inv in invoices), key=lambda c: -c.score)
+    ranked = sorted((score(part, inv, text) for inv in invoices), key=lambda c: -c.score)
     best = ranked[0] if ranked else Candidate("", 0.0)
     second = ranked[1].score if len(ranked) > 1 else 0.0
     if best.score >= settings.threshold and best.score - second >= settings.margin:
@@ -97,13 +105,17 @@ def _by_score(
     )
 
 
-def score(part: Part, inv: Invoice) -> Candidate:
-    """How well a document fits one invoice, 0..1, with the evidence that counted."""
+def score(part: Part, inv: Invoice, text: str = "") -> Candidate:
+    """How well a document fits one invoice, 0..1, with the evidence that counted.
+
+    ``text`` is the document's folded text, searched for the invoice's trainees
+    (extracted names of a scanned grid often carry stray ink letters).
+    """
     evidence = {
         "titre": _text_similarity(part.fields.get("training_title"), inv.title),
         "client": _text_similarity(part.fields.get("client"), inv.client),
         "dates": _date_fit(_document_dates(part), inv),
-        "stagiaires": _trainee_fit(_document_people(part), inv.trainees),
+        "stagiaires": _trainee_fit(part, inv.trainees, text),
     }
     present = {k: v for k, v in evidence.items() if v is not None}
     if not present:
@@ -161,8 +173,24 @@ def _document_people(part: Part) -> list[str]:
     return list(dict.fromkeys(people))
 
 
-def _trainee_fit(people: list[str], expected: Sequence[str]) -> float | None:
-    if not people or not expected:
+def _trainee_fit(part: Part, expected: Sequence[str], text: str) -> float | None:
+    """Share of the invoice's trainees the document names (one person: is it one of them)."""
+    if not expected:
         return None
-    found = sum(1 for p in people if max(same_person(p, e) for e in expected) >= SAME_PERSON)
-    return found / len(people)
+    people = _document_people(part)
+    named = [e for e in expected if _named(e, people, text)]
+    if part.type in PER_PERSON or part.fields.get("trainee"):
+        return (1.0 if named else 0.0) if people or named else None
+    if not people and not named:
+        return None  # the document lists nobody: no evidence either way
+    return len(named) / len(expected)
+
+
+def _named(person: str, people: list[str], text: str) -> bool:
+    if any(same_person(person, p) >= SAME_PERSON for p in people):
+        return True
+    if not text:
+        return False
+    words = fold(person).split()
+    forms = {" ".join(words), " ".join(words[1:] + words[:1])}  # "lea martin", "martin lea"
+    return any(fuzz.partial_ratio(f, text, score_cutoff=NAME_IN_TEXT) for f in forms)

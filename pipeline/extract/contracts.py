@@ -1,0 +1,76 @@
+"""Fields of the contractual pieces: convention, contrat (private person), signed quote."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.extract import common
+from pipeline.extract.amounts import amount_ht
+from pipeline.parse import fold
+
+_DOC_DATE_LABELS = ("date de la convention", "date du contrat", "date du devis", "date d'emission",
+                    "date de signature", "date")  # fmt: skip
+_PERSON_CLIENT_LABELS = ("stagiaire", "le stagiaire", "nom et prenom", "nom prenom",
+                         "beneficiaire", "client", "participant", "apprenant")  # fmt: skip
+# "Entre les soussignés : <cooperative> ... Et : <client>, représentée par ..."
+_SECOND_PARTY = re.compile(r"\n\s*(?:et|d'autre part|et d'une part)\s*[:,]?\s*\n?\s*([^\n]{3,80})")
+
+
+def _shared(text: str, default_year: int | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "invoice_number": common.invoice_number(text),
+        "training_title": common.training_title(text),
+        "trainer": common.trainer(text),
+        "duration_hours": common.number(common.duration_hours(text)),
+        "amount_ht": amount_ht(text),
+        "date": common.document_date(text, _DOC_DATE_LABELS, default_year),
+    }
+    fields.update(common.period_fields(text, default_year))
+    return fields
+
+
+def _second_party(text: str) -> str | None:
+    """The client named as the second party of "Entre les soussignés … et …"."""
+    start = fold(text).find("soussigne")
+    if start < 0:
+        return None
+    m = _SECOND_PARTY.search(fold(text), start)
+    if m is None:
+        return None
+    value = text[m.start(1) : m.end(1)]
+    return common.client(f"Client : {value}")
+
+
+def _signatures(text: str, fields: dict[str, Any]) -> dict[str, bool] | None:
+    parties = {"formateur": fields.get("trainer"), "client": fields.get("client")}
+    return common.stated_signatures(text, parties)
+
+
+def convention(text: str, default_year: int | None = None) -> dict[str, Any]:
+    """Convention de formation with an organisation."""
+    fields = _shared(text, default_year)
+    fields["client"] = common.client(text) or _second_party(text)
+    fields["trainees"] = common.trainees(text) or None
+    fields["signatures"] = _signatures(text, fields)
+    return fields
+
+
+def contrat(text: str, default_year: int | None = None) -> dict[str, Any]:
+    """Contrat de formation with a private person: the client is the trainee."""
+    fields = _shared(text, default_year)
+    person = common.person_value(common.labelled(text, _PERSON_CLIENT_LABELS))
+    fields["client"] = person or _second_party(text)
+    names = common.trainees(text) or ([person] if person else [])
+    fields["trainees"] = names or None
+    fields["signatures"] = _signatures(text, fields)
+    return fields
+
+
+def bon_commande(text: str, default_year: int | None = None) -> dict[str, Any]:
+    """Signed quote or purchase order (the cooperative as subcontractor, or a direct client)."""
+    fields = _shared(text, default_year)
+    fields.pop("duration_hours", None)  # not a CONTRACT key for this type
+    fields["client"] = common.client(text) or _second_party(text)
+    fields["signatures"] = _signatures(text, fields)
+    return fields

@@ -1,0 +1,71 @@
+"""Fields of an attendance sheet (feuille d'émargement): training, trainer, dates, trainees.
+
+Trainee names are read from the first column of the grid (text of tables
+comes as rows, columns separated by runs of spaces, tabs or bars). Whether a
+cell is signed is not visible in text: ``sessions`` is the image checker's job.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from pipeline import parse
+from pipeline.extract import common
+from pipeline.parse import fold
+
+# The grid starts at its header row: names column and half-day columns.
+_GRID_HEADER = re.compile(
+    r"\b(?:nom|stagiaires?|participants?|apprenants?)\b|\bmatin\b|apres.?midi"
+)
+_ROW_LEAD = re.compile(r"^\s*(?:\d{1,2}[.)]?\s+)?")
+_STOP = re.compile(r"signature du formateur|le formateur|visa|cachet|total")
+
+
+def _first_cell(line: str) -> str:
+    line = _ROW_LEAD.sub("", line)
+    return re.split(r"\t| {2,}|\||\s_{2,}|\s\.{3,}|\s(?:☐|☒|\[|x\s)", line)[0].strip()
+
+
+def _grid_rows(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if _GRID_HEADER.search(fold(line))), None)
+    return lines[start + 1 :] if start is not None else lines
+
+
+def grid_names(text: str, trainer: str | None) -> list[str]:
+    """Names in the first column of the attendance grid, trainer excluded, in order."""
+    names: list[str] = []
+    for page in text.split("\f"):
+        for line in _grid_rows(page):
+            if ":" in line or _STOP.search(fold(line)):
+                continue
+            cell = _first_cell(line)
+            if not common.looks_like_person(cell):
+                continue
+            if trainer and parse.same_person(cell, trainer) >= 0.9:
+                continue
+            if all(parse.same_person(cell, known) < 0.9 for known in names):
+                names.append(cell)
+    return names
+
+
+def _grid_period(text: str, default_year: int | None) -> tuple[date, date] | None:
+    dates = parse.find_dates(text, default_year)
+    return (min(dates), max(dates)) if dates else None
+
+
+def emargement(text: str, default_year: int | None = None) -> dict[str, Any]:
+    """Attendance sheet; the period spans every date printed in the grid."""
+    trainer = common.trainer(text)
+    fields: dict[str, Any] = {
+        "invoice_number": common.invoice_number(text),
+        "training_title": common.training_title(text),
+        "trainer": trainer,
+        "trainees": common.trainees(text) or grid_names(text, trainer) or None,
+    }
+    found = _grid_period(text, default_year) or common.period(text, default_year)
+    if found:
+        fields["start_date"], fields["end_date"] = found[0].isoformat(), found[1].isoformat()
+    return fields

@@ -1,0 +1,51 @@
+"""Fields of an invoice of training: number, date, client, training, trainees, hours, HT amount."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.extract import common
+from pipeline.extract.amounts import amount_ht
+from pipeline.parse import fold
+
+_DATE_LABELS = ("date de facture", "date de facturation", "date d'emission", "date de la facture",
+                "facture du", "date", "emise le", "le")  # fmt: skip
+_CLIENT_LABELS = ("client", "facture a", "facturer a", "adresse de facturation",
+                  "destinataire", "entreprise", "raison sociale", "societe", "beneficiaire",
+                  "donneur d'ordre")  # fmt: skip
+_OBJECT_FORMATION = re.compile(r"\bformation\s*[:\-–]?\s*[«\"“]?\s*([^\n«»\"“”]{4,100})")
+
+
+def _title(text: str) -> str | None:
+    """Intitulé by label, else from an "Objet : Formation « … »" or designation line."""
+    title = common.training_title(text)
+    if title:
+        return title
+    objet = common.labelled(text, ("objet", "designation", "prestation"))
+    if objet:
+        m = _OBJECT_FORMATION.search(objet)
+        return common.clean_value(m.group(1) if m else objet)
+    return None
+
+
+def facture(text: str, default_year: int | None = None) -> dict[str, Any]:
+    """Invoice: the number printed after "Facture n°" wins over any other reference."""
+    fields: dict[str, Any] = {
+        "invoice_number": common.invoice_number(text, prefer_invoice=True),
+        "date": common.document_date(text, _DATE_LABELS, default_year),
+        "client": common.client(text, _CLIENT_LABELS),
+        "training_title": _title(text),
+        "trainer": common.trainer(text),
+        "trainees": common.trainees(text) or None,
+        "duration_hours": common.number(common.duration_hours(text)),
+        "amount_ht": amount_ht(text),
+    }
+    fields.update(common.period_fields(_without_due_date(text), default_year))
+    return fields
+
+
+def _without_due_date(text: str) -> str:
+    """Drop invoice/due date lines so they are not read as the training period."""
+    issued = re.compile(r"echeance|date de facture|emise le|date d'emission")
+    return "\n".join(line for line in text.splitlines() if not issued.search(fold(line)))
