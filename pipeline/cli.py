@@ -208,7 +208,9 @@ def demo(ctx: click.Context, workspace: Path) -> None:
 
 def _optional_config(ctx: click.Context) -> Config:
     path = ctx.obj["config_path"]
-    return load_config(path, check_folders=False) if path.exists() else read_only_config()
+    if not path.exists():
+        return read_only_config()
+    return load_config(path, check_folders=False, with_people=False)
 
 
 @contextmanager

@@ -123,8 +123,12 @@ def read_only_config() -> Config:
     )
 
 
-def load_config(path: Path, *, check_folders: bool = True) -> Config:
-    """Read, validate and resolve a config file; raise ConfigError with a one-line message."""
+def load_config(path: Path, *, check_folders: bool = True, with_people: bool = True) -> Config:
+    """Read, validate and resolve a config file; raise ConfigError with a one-line message.
+
+    Read-only commands that need no entrepreneurs (``classify``) pass ``with_people=False``
+    and ``check_folders=False``: only the settings are read and checked.
+    """
     raw = _read_toml(path)
     for internal in ("file", "people"):
         if internal in raw:
@@ -135,7 +139,8 @@ def load_config(path: Path, *, check_folders: bool = True) -> Config:
     except ValidationError as exc:
         raise ConfigError(_explain(path, exc)) from None
     config = _resolve_paths(config, base)
-    config = config.model_copy(update={"people": _people(config)})
+    if with_people:
+        config = config.model_copy(update={"people": _people(config)})
     check_config(config, check_folders=check_folders)
     return config
 

@@ -1,0 +1,262 @@
+"""Benchmark of the text stage on the samples: ours versus the raw ``tesseract`` command.
+
+    python bench/bench_ocr.py [--runs 3] [--samples samples] [--variants]
+
+For every page of every scanned, photographed or PNG sample (``samples/expected.json``):
+seconds per page of our text stage (page image extraction or rendering, perspective,
+lighting, orientation, deskew, OCR) against ``tesseract <page.png> - -l fra`` run on the
+page image as extracted (the PNG is written first; only the command is timed), medians over
+runs, and word recall of both against ``samples/truth``. Then seconds per born-digital
+document for ``read_pages``. ``--variants`` adds recall and time with one clean-up step off
+at a time, and with PSM 6 instead of 3.
+
+``OMP_THREAD_LIMIT=1`` is set for both: the tesserocr wheel has no OpenMP, and Debian's
+tesseract with OpenMP would otherwise use every core, which is not how a busy worker runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ["OMP_THREAD_LIMIT"] = "1"  # before tesserocr loads: see the module docstring
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pypdfium2 as pdfium  # noqa: E402
+
+from pipeline import intake, text  # noqa: E402
+from pipeline.intake import IntakeLimits  # noqa: E402
+from pipeline.ocr import OcrSettings, TesserocrEngine, read_image  # noqa: E402
+from pipeline.record import Doc, Source  # noqa: E402
+
+OCR_RENDERINGS = ("scan", "photo", "png")
+
+
+@dataclass
+class PageRun:
+    name: str
+    ours_s: list[float]
+    cli_s: list[float]
+    ours_recall: float
+    cli_recall: float
+    rotation: int
+    skew: float
+    confidence: float
+
+
+def words(value: str) -> list[str]:
+    return re.findall(r"\w+", value.lower())
+
+
+def recall(got: str, truth: str) -> float:
+    have, want = Counter(words(got)), Counter(words(truth))
+    total = sum(want.values())
+    return sum(min(n, have[w]) for w, n in want.items()) / total if total else 1.0
+
+
+def load_pdf(path: Path, samples: Path) -> bytes:
+    doc = intake.run(
+        Doc(source=Source(path=path, rel=str(path.relative_to(samples)))), IntakeLimits()
+    )
+    assert doc.pdf is not None
+    return doc.pdf
+
+
+def truth_pages(samples: Path, rel: str) -> list[str]:
+    return (samples / "truth" / f"{rel}.txt").read_text(encoding="utf-8").rstrip("\n").split("\f")
+
+
+def ours_page(
+    pdf: bytes, index: int, engine: TesserocrEngine, settings: OcrSettings
+) -> tuple[float, text.PageText]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        start = time.perf_counter()
+        image, dpi = text.page_image(document[index], settings)
+        read = read_image(image, dpi, engine, settings)
+        elapsed = time.perf_counter() - start
+    finally:
+        document.close()
+    page = text.PageText(
+        number=index + 1,
+        text=read.result.text,
+        ocr=True,
+        confidence=read.result.confidence,
+        rotation=read.rotation,
+        skew=read.skew,
+    )
+    return elapsed, page
+
+
+def cli_page(pdf: bytes, index: int, settings: OcrSettings, workdir: Path) -> tuple[float, str]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        image, dpi = text.page_image(document[index], settings)
+    finally:
+        document.close()
+    png = workdir / f"page{index}.png"
+    image.save(png, dpi=(dpi, dpi))
+    start = time.perf_counter()
+    done = subprocess.run(
+        ["tesseract", str(png), "-", "-l", "fra"], capture_output=True, text=True, check=True
+    )
+    return time.perf_counter() - start, done.stdout
+
+
+def bench_pages(
+    samples: Path, files: list[dict], runs: int, settings: OcrSettings, workdir: Path
+) -> list[PageRun]:
+    results: list[PageRun] = []
+    with TesserocrEngine(settings) as engine:
+        for entry in files:
+            pdf = load_pdf(samples / "partage" / entry["file"], samples)
+            truths = truth_pages(samples, entry["file"])
+            for index in range(len(pdfium.PdfDocument(pdf))):
+                results.append(
+                    bench_one(entry, pdf, index, truths, runs, engine, settings, workdir)
+                )
+    return results
+
+
+def bench_one(
+    entry: dict,
+    pdf: bytes,
+    index: int,
+    truths: list[str],
+    runs: int,
+    engine: TesserocrEngine,
+    settings: OcrSettings,
+    workdir: Path,
+) -> PageRun:
+    ours = [ours_page(pdf, index, engine, settings) for _ in range(runs)]
+    cli = [cli_page(pdf, index, settings, workdir) for _ in range(runs)]
+    truth = truths[index] if index < len(truths) else ""
+    page = ours[0][1]
+    return PageRun(
+        name=f"{entry['rendering']:5} {entry['file'][-42:]} p{index + 1}",
+        ours_s=[t for t, _ in ours],
+        cli_s=[t for t, _ in cli],
+        ours_recall=recall(page.text, truth),
+        cli_recall=recall(cli[0][1], truth),
+        rotation=page.rotation,
+        skew=page.skew,
+        confidence=page.confidence or 0.0,
+    )
+
+
+def print_pages(rows: list[PageRun]) -> None:
+    print(
+        f"{'page':56} {'ours s':>7} {'cli s':>7} {'ratio':>6} {'rec ours':>8} {'rec cli':>8}"
+        f" {'rot':>4} {'skew':>6} {'conf':>5}"
+    )
+    for r in rows:
+        ours, cli = statistics.median(r.ours_s), statistics.median(r.cli_s)
+        print(
+            f"{r.name:56} {ours:7.2f} {cli:7.2f} {cli / ours:6.2f} {r.ours_recall:8.3f}"
+            f" {r.cli_recall:8.3f} {r.rotation:4d} {r.skew:6.2f} {r.confidence:5.2f}"
+        )
+    ours_all = statistics.median([statistics.median(r.ours_s) for r in rows])
+    cli_all = statistics.median([statistics.median(r.cli_s) for r in rows])
+    print(
+        f"{'MEDIAN per page':56} {ours_all:7.2f} {cli_all:7.2f} {cli_all / ours_all:6.2f}"
+        f" {statistics.median(r.ours_recall for r in rows):8.3f}"
+        f" {statistics.median(r.cli_recall for r in rows):8.3f}"
+    )
+    print(
+        f"{'MEAN recall (min)':56} {'':7} {'':7} {'':6}"
+        f" {statistics.mean(r.ours_recall for r in rows):8.3f}"
+        f" {statistics.mean(r.cli_recall for r in rows):8.3f}"
+        f"   min ours {min(r.ours_recall for r in rows):.3f},"
+        f" cli {min(r.cli_recall for r in rows):.3f}"
+    )
+
+
+def bench_digital(samples: Path, files: list[dict], runs: int, settings: OcrSettings) -> None:
+    print(f"\n{'born-digital document':56} {'pages':>5} {'s/doc':>7} {'recall':>7}")
+    for entry in files:
+        pdf = load_pdf(samples / "partage" / entry["file"], samples)
+        times, pages = [], ()
+        for _ in range(runs):
+            start = time.perf_counter()
+            pages = text.read_pages(pdf, None, settings)
+            times.append(time.perf_counter() - start)
+        truth = "\f".join(truth_pages(samples, entry["file"]))
+        got = "\f".join(p.text for p in pages)
+        print(
+            f"{entry['file'][-56:]:56} {len(pages):5d} {statistics.median(times):7.4f}"
+            f" {recall(got, truth):7.3f}"
+        )
+
+
+VARIANTS: dict[str, dict[str, object]] = {
+    "as configured": {},
+    "no deskew": {"deskew": False},
+    "no orientation": {"orientation": False},
+    "no lighting": {"even_lighting": False},
+    "no perspective": {"perspective": False},
+    "psm 6": {"psm": 6},
+    "psm 11": {"psm": 11},
+    "no upscaling": {"min_ocr_dpi": 0},
+}
+
+
+def bench_variants(samples: Path, files: list[dict]) -> None:
+    print(f"\n{'variant':20} {'s/page':>7} {'mean rec':>8} {'min rec':>8}")
+    for label, change in VARIANTS.items():
+        settings = OcrSettings(**change)  # type: ignore[arg-type]
+        times, recalls = [], []
+        with TesserocrEngine(settings) as engine:
+            for entry in files:
+                pdf = load_pdf(samples / "partage" / entry["file"], samples)
+                truths = truth_pages(samples, entry["file"])
+                for index in range(len(pdfium.PdfDocument(pdf))):
+                    elapsed, page = ours_page(pdf, index, engine, settings)
+                    times.append(elapsed)
+                    recalls.append(recall(page.text, truths[index] if index < len(truths) else ""))
+        print(
+            f"{label:20} {statistics.median(times):7.2f} {statistics.mean(recalls):8.3f}"
+            f" {min(recalls):8.3f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--samples", type=Path, default=Path(__file__).resolve().parents[1] / "samples"
+    )
+    parser.add_argument("--variants", action="store_true", help="recall with each step off")
+    args = parser.parse_args()
+    listing = json.loads((args.samples / "expected.json").read_text(encoding="utf-8"))["files"]
+    readable = [f for f in listing if (args.samples / "truth" / f"{f['file']}.txt").is_file()]
+    settings = OcrSettings()
+    print(f"OMP_THREAD_LIMIT=1; {os.cpu_count()} cores; runs={args.runs}; settings {settings}\n")
+    with tempfile.TemporaryDirectory() as workdir:
+        rows = bench_pages(
+            args.samples,
+            [f for f in readable if f["rendering"] in OCR_RENDERINGS],
+            args.runs,
+            settings,
+            Path(workdir),
+        )
+    print_pages(rows)
+    bench_digital(
+        args.samples, [f for f in readable if f["rendering"] == "digital"], args.runs, settings
+    )
+    if args.variants:
+        bench_variants(args.samples, [f for f in readable if f["rendering"] in OCR_RENDERINGS])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""OCR engine and image clean-up: tessdata lookup, skew and orientation, photos, words."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from pipeline import ocr
+from pipeline.errors import OcrUnavailable
+from pipeline.ocr import OcrSettings, TesserocrEngine
+
+LINES = [
+    "Attestation de fin de formation",
+    "Nous certifions que Madame Sophie Bernard a suivi la formation",
+    "« Comptabilité des associations » du 3 au 5 février 2025,",
+    "soit une durée totale de vingt et une heures.",
+    "Fait à Nantes, pour servir et valoir ce que de droit.",
+] * 3
+
+
+def page_gray(dpi: int = 150) -> np.ndarray:
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    c.setFont("Helvetica", 12)
+    for i, line in enumerate(LINES):
+        c.drawString(60, 770 - 22 * i, line)
+    c.showPage()
+    c.save()
+    page = pdfium.PdfDocument(out.getvalue())[0]
+    return np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+
+
+def skewed(gray: np.ndarray, degrees: float) -> np.ndarray:
+    """Turned counter-clockwise by ``degrees``, as a sheet fed crooked."""
+    return np.asarray(
+        Image.fromarray(gray).rotate(degrees, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    )
+
+
+@pytest.fixture(scope="module")
+def engine() -> TesserocrEngine:
+    with TesserocrEngine(OcrSettings()) as ocr_engine:
+        yield ocr_engine
+
+
+# --- the engine ----------------------------------------------------------------------------------
+
+
+def test_missing_tessdata_raises_ocr_unavailable_with_apt_command(tmp_path: Path) -> None:
+    with pytest.raises(OcrUnavailable, match="apt-get install -y .*tesseract-ocr-fra"):
+        TesserocrEngine(OcrSettings(tessdata=tmp_path))
+
+
+def test_missing_language_raises_ocr_unavailable() -> None:
+    with pytest.raises(OcrUnavailable, match="klingon"):
+        ocr.find_tessdata(None, "klingon")
+
+
+def test_tessdata_found_through_tessdata_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = ocr.find_tessdata(None, "fra")
+    monkeypatch.setenv("TESSDATA_PREFIX", str(folder))
+    assert ocr._tessdata_candidates()[0] == folder
+
+
+def test_settings_reject_unknown_keys() -> None:
+    with pytest.raises(ValueError, match="langue"):
+        OcrSettings(langue="fra")  # type: ignore[call-arg]
+
+
+@pytest.mark.ocr
+def test_engine_closes_twice_and_refuses_work_after() -> None:
+    engine = TesserocrEngine(OcrSettings())
+    engine.close()
+    engine.close()
+    with pytest.raises(OcrUnavailable):
+        engine.recognise(Image.new("L", (100, 100), 255), 300)
+
+
+@pytest.mark.ocr
+def test_recognise_gives_lines_confidence_and_word_boxes(engine: TesserocrEngine) -> None:
+    gray = page_gray(dpi=200)
+    result = engine.recognise(Image.fromarray(gray), 200)
+    assert result.text.split("\n")[0] == "Attestation de fin de formation"
+    assert result.confidence > 0.85
+    first = result.words[0]
+    assert first.text == "Attestation"
+    assert 100 < first.box[0] < 200 and first.box[2] > first.box[0]
+
+
+@pytest.mark.ocr
+def test_osd_names_the_turn_of_an_upside_down_page(engine: TesserocrEngine) -> None:
+    gray = ocr.rotate_quarter(page_gray(dpi=200), 180)
+    assert engine.osd(Image.fromarray(gray), 200) == 180
+
+
+def test_tidy_ocr_text_keeps_lines_and_single_blank_lines() -> None:
+    raw = "Ligne un  \nLigne deux\n\n\n\nBloc deux\n\f"
+    assert ocr.tidy_ocr_text(raw) == "Ligne un\nLigne deux\n\nBloc deux"
+
+
+# --- skew and orientation -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("degrees", [-4.0, -1.5, 0.0, 0.7, 2.0, 3.5])
+def test_skew_estimated_to_a_tenth_of_a_degree(degrees: float) -> None:
+    align = ocr.estimate_alignment(skewed(page_gray(), degrees), max_skew=8.0)
+    assert align.rotation == 0
+    assert -align.skew == pytest.approx(degrees, abs=0.1)
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_sideways_page_detected_from_profiles(turn: int) -> None:
+    gray = ocr.rotate_quarter(skewed(page_gray(), 1.0), turn)
+    assert ocr.estimate_alignment(gray, max_skew=8.0).rotation == 90
+
+
+def test_blank_page_has_no_skew() -> None:
+    blank = np.full((1200, 850), 250, dtype=np.uint8)
+    assert ocr.estimate_alignment(blank, max_skew=8.0) == ocr.Alignment(0, 0.0)
+
+
+def test_prepare_reports_the_page_skew_and_straightens_it() -> None:
+    prepared = ocr.prepare(Image.fromarray(skewed(page_gray(), 2.5)), 150, OcrSettings())
+    assert prepared.skew == pytest.approx(2.5, abs=0.1)
+    assert abs(ocr.estimate_alignment(prepared.gray, 8.0).skew) <= 0.1
+
+
+# --- photos ---------------------------------------------------------------------------------------
+
+
+def photo_of(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The page in perspective on a dark desk, and where its corners went."""
+    h, w = gray.shape
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    target = np.float32([[150, 120], [w + 200, 180], [w + 160, h + 200], [110, h + 150]])
+    matrix = cv2.getPerspectiveTransform(corners, target)
+    photo = cv2.warpPerspective(gray, matrix, (w + 350, h + 330), borderValue=50)
+    return photo, target
+
+
+def test_sheet_found_in_photo_at_its_corners() -> None:
+    photo, truth = photo_of(page_gray())
+    found = ocr.find_sheet(photo)
+    assert found is not None
+    assert np.abs(found - truth).max() < 15
+
+
+def test_sheet_with_a_corner_lost_in_shadow_is_not_warped() -> None:
+    photo, truth = photo_of(page_gray())
+    x, y = truth[2].astype(int)  # bottom-right corner
+    cv2.fillPoly(photo, [np.int32([[x - 250, y + 30], [x + 30, y + 30], [x + 30, y - 300]])], 50)
+    assert ocr.find_sheet(photo) is None
+
+
+def test_no_sheet_found_in_a_flat_scan() -> None:
+    assert ocr.find_sheet(page_gray()) is None
+
+
+def test_even_lighting_whitens_shaded_paper_and_keeps_ink() -> None:
+    gray = page_gray().astype(np.float32)
+    shade = np.linspace(0.55, 1.0, gray.shape[1], dtype=np.float32)[None, :]
+    flat = ocr.even_lighting((gray * shade).astype(np.uint8))
+    paper = flat[5:60, :]  # the top margin: only paper
+    assert paper.min() > 230
+    assert flat.min() < 100  # letters stay dark
