@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -149,6 +152,28 @@ def _tessdata_candidates() -> list[Path]:
     return found
 
 
+@contextmanager
+def native_messages() -> Iterator[None]:
+    """Keep what Tesseract and Leptonica print on file descriptor 2 out of people's terminals.
+
+    They report harmless internal conditions ("Error in boxClipToRectangle") straight to
+    the process's stderr; the lines go to the debug log instead.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            lines = sink.read().decode("utf-8", "replace").strip()
+            if lines:
+                log.debug("tesseract : %s", lines)
+
+
 class TesserocrEngine:
     """Tesseract in-process through tesserocr: one API object per engine, reused per page.
 
@@ -181,7 +206,8 @@ class TesserocrEngine:
             api = self._require(self._api)
             api.SetImage(image)
             api.SetSourceResolution(int(dpi))
-            api.Recognize()
+            with native_messages():
+                api.Recognize()
             text = api.GetUTF8Text()
             words = tuple(_parse_tsv(api.GetTSVText(0)))
         return OcrResult(text=tidy_ocr_text(text), confidence=_mean_conf(words), words=words)
@@ -199,7 +225,8 @@ class TesserocrEngine:
             api = self._require(self._osd_api)
             api.SetImage(image)
             api.SetSourceResolution(int(dpi))
-            found = api.DetectOrientationScript()
+            with native_messages():
+                found = api.DetectOrientationScript()
         return _osd_rotation(found)
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ from pipeline.parse import fold
 _CIVILITY = r"(?:madame|monsieur|mademoiselle|mme|mlle|m)\.?\s+"
 # "… atteste que Madame Léa Martin a suivi …", "certifie que M. Paul Durand, salarié de …"
 _ATTESTS = re.compile(rf"\b(?:atteste|attestons|certifie|certifions)\s+que\s*:?\s*(?:{_CIVILITY})?")
+_LEADING_JUNK = re.compile(r"^(?:[^\w(]+|[a-zà-ÿ]{1,2}\s+)+")
 _TRAINEE_LABELS = ("stagiaire", "nom du stagiaire", "nom et prenom du stagiaire", "beneficiaire",
                    "participant", "participante", "apprenant", "nom et prenom", "nom prenom",
                    "nom")  # fmt: skip
@@ -35,6 +36,7 @@ def trainee(text: str) -> str | None:
     m = _ATTESTS.search(folded)
     if m is not None:
         rest = text[m.end() : m.end() + 80].lstrip(" :\n").split("\n")[0]
+        rest = _LEADING_JUNK.sub("", rest)  # OCR reads a bullet or a tick before the name as "à"
         name = re.split(r",|\s(?:a|né|née|ne|salarie|salari[ée]e?|demeurant|de la|du)\s|\(",
                         rest, maxsplit=1)[0]  # fmt: skip
         name = common.person_value(name)

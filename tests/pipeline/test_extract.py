@@ -264,3 +264,9 @@ def test_corpus_field_without_accents(
 ) -> None:
     got = extract(DocType(doc_type), _no_accents(text).upper(), default_year=2026).get(key)
     assert _same(key, got, want), f"{key}: got {got!r}, want {want!r}"
+
+
+def test_attestation_trainee_after_an_ocr_stray_mark() -> None:
+    text = ("ATTESTATION DE FIN DE FORMATION\nCoopérative Exemple atteste que\n"
+            "à Gilles Fontaine\n\na suivi la formation « Word et Excel »")
+    assert extract(DocType.ATTESTATION, text)["trainee"] == "Gilles Fontaine"
