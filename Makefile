@@ -14,6 +14,7 @@ demo: setup
 
 test: setup
 	$(BIN)/ruff check pipeline watchers tests bench samples
+	$(BIN)/ruff format --check pipeline watchers tests bench samples
 	$(BIN)/mypy
 	$(BIN)/pytest
 

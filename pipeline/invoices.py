@@ -8,11 +8,11 @@ silently dropped.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-import datetime as dt
 from datetime import date, datetime
 from io import StringIO
 from pathlib import Path

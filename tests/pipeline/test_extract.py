@@ -267,6 +267,8 @@ def test_corpus_field_without_accents(
 
 
 def test_attestation_trainee_after_an_ocr_stray_mark() -> None:
-    text = ("ATTESTATION DE FIN DE FORMATION\nCoopérative Exemple atteste que\n"
-            "à Gilles Fontaine\n\na suivi la formation « Word et Excel »")
+    text = (
+        "ATTESTATION DE FIN DE FORMATION\nCoopérative Exemple atteste que\n"
+        "à Gilles Fontaine\n\na suivi la formation « Word et Excel »"
+    )
     assert extract(DocType.ATTESTATION, text)["trainee"] == "Gilles Fontaine"

@@ -123,16 +123,25 @@ def test_title_alone_shared_by_two_invoices_is_ambiguous_not_unmatched() -> None
 
 
 def test_names_with_stray_ink_letters_are_found_in_the_text() -> None:
-    sheet = part(DocType.EMARGEMENT, training_title="Gestion du stress au travail",
-                 start_date="2026-03-10", end_date="2026-03-11",
-                 trainees=["Léa Martin NNA", "Paul Durand FUN FT"])
+    sheet = part(
+        DocType.EMARGEMENT,
+        training_title="Gestion du stress au travail",
+        start_date="2026-03-10",
+        end_date="2026-03-11",
+        trainees=["Léa Martin NNA", "Paul Durand FUN FT"],
+    )
     text = "FEUILLE D'EMARGEMENT\nLéa Martin NNA | ABS\nPaul Durand FUN FT\n"
     m = match_part(sheet, doc(), INVOICES, SETTINGS, text)
     assert m.invoice == "FA-2026-0142"
 
 
 def test_trainees_of_another_session_count_against_the_invoice() -> None:
-    sheet = part(DocType.EMARGEMENT, training_title="Gestion du stress au travail",
-                 start_date="2026-03-10", end_date="2026-03-11", trainees=["Hugo Petit"])
+    sheet = part(
+        DocType.EMARGEMENT,
+        training_title="Gestion du stress au travail",
+        start_date="2026-03-10",
+        end_date="2026-03-11",
+        trainees=["Hugo Petit"],
+    )
     m = match_part(sheet, doc(), [STRESS_MARCH], SETTINGS, "Hugo Petit")
     assert m.invoice is None and m.candidates[0].why[-1] == "stagiaires 0.00"
