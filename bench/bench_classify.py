@@ -11,21 +11,18 @@ the way a poor OCR degrades them (accents lost, letters confused, lines broken).
 Hook for the real pipeline: ``--ocr-dir DIR`` reads ``DIR/<file>.txt`` (pages
 separated by form feeds, same relative paths as ``samples/truth``) instead of
 the truth texts, e.g. the text the pipeline's OCR stage produced from the
-scans. See :func:`load_texts`; swap it for a call into the OCR stage when
+scans. See :func:`load_samples`; swap it for a call into the OCR stage when
 that exists.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import random
 import sys
 import time
-import unicodedata
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +34,8 @@ from pipeline.classify import classify_text  # noqa: E402
 from pipeline.extract import extract  # noqa: E402
 from pipeline.parse import fold, same_person  # noqa: E402
 from pipeline.record import DocType  # noqa: E402
+from samples import truth  # noqa: E402
+from samples.truth import ocr_noise  # noqa: E402
 
 #: Keys compared with expected.json (signatures/sessions come from images, not text).
 FIELD_KEYS = (
@@ -55,53 +54,13 @@ class Sample:
     default_year: int
 
 
-def load_texts(samples: Path, text_dir: Path | None) -> Iterator[tuple[dict[str, Any], str]]:
-    """(expected file entry, its text) for every file with a text; the OCR hook is ``text_dir``."""
-    expected = json.loads((samples / "expected.json").read_text(encoding="utf-8"))
-    source = text_dir or samples / "truth"
-    for entry in expected["files"]:
-        path = source / f"{entry['file']}.txt"
-        if path.exists():
-            yield entry, path.read_text(encoding="utf-8")
-
-
 def load_samples(samples: Path, text_dir: Path | None = None) -> list[Sample]:
-    year = json.loads((samples / "expected.json").read_text(encoding="utf-8")).get("year", 2026)
-    found = []
-    for entry, text in load_texts(samples, text_dir):
-        pages = text.split("\f")
-        for doc in entry.get("documents", []):
-            if not doc.get("type"):
-                continue
-            first, last = doc["pages"]
-            body = "\f".join(pages[first - 1 : last])
-            ident = f"{entry['file']}#{first}"
-            found.append(Sample(ident, body, doc["type"], doc.get("fields", {}), year))
-    return found
-
-
-def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
-_CONFUSIONS = {"l": "1", "O": "0", "o": "0", "i": "l", "e": "c", "m": "rn", "I": "l"}
-
-
-def ocr_noise(text: str, seed: int, rate: float = 0.03) -> str:
-    """Accents lost, letters confused, lines broken and words split, at ``rate``."""
-    rng = random.Random(seed)
-    out = []
-    for char in strip_accents(text):
-        roll = rng.random()
-        if char in _CONFUSIONS and roll < rate:
-            out.append(_CONFUSIONS[char])
-        elif char == " " and roll < rate:
-            out.append(rng.choice(["\n", "  ", ""]))
-        elif char.isalpha() and roll < rate / 4:
-            out.append(char + " ")
-        else:
-            out.append(char)
-    return "".join(out)
+    """Every typed document of the corpus; ``text_dir`` swaps the truth texts for others."""
+    year = truth.expected(samples).get("year", 2026)
+    return [
+        Sample(d.ident, d.text, d.expected["type"], d.expected.get("fields", {}), year)
+        for d in truth.documents(samples, text_dir)
+    ]
 
 
 def same_value(key: str, got: Any, want: Any) -> bool:

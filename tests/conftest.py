@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -37,6 +39,12 @@ def write_config(root: Path, extra: str = "", **paths: str) -> Path:
     path = root / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+    """Run the real ``dossiers`` command (as ``python -m pipeline``) and capture what it says."""
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True,
+                          text=True, check=False, cwd=cwd, timeout=timeout)  # fmt: skip
 
 
 @pytest.fixture

@@ -8,34 +8,21 @@ entrepreneur, set aside for the expected reason, or ignored.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import SAMPLES, run_cli
 
 pytestmark = pytest.mark.ocr
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 
 
-def dossiers(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=900,
-    )
-
-
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = tmp_path_factory.mktemp("demo") / "ws"
-    run = dossiers("demo", "--workspace", str(ws))
+    run = run_cli("demo", "--workspace", str(ws))
     assert run.returncode == 0, run.stderr
     assert "Dossiers de formation" in run.stdout and str(ws) in run.stdout
     return ws
@@ -43,7 +30,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def status(workspace: Path) -> dict[str, Any]:
-    run = dossiers("--config", str(workspace / "config.toml"), "status", "--json")
+    run = run_cli("--config", str(workspace / "config.toml"), "status", "--json")
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
@@ -110,5 +97,5 @@ def test_share_is_left_as_dropped(workspace: Path) -> None:
 
 def test_show_prints_one_dossier(workspace: Path, status: dict[str, Any]) -> None:
     number = status["dossiers"][0]["invoice"]
-    run = dossiers("--config", str(workspace / "config.toml"), "show", number)
+    run = run_cli("--config", str(workspace / "config.toml"), "show", number)
     assert run.returncode == 0 and number in run.stdout

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import random
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +11,8 @@ import pytest
 
 from pipeline.classify import CONFIDENCE_THRESHOLD, classify_text, segment
 from pipeline.record import DocType
+from samples import truth
+from samples.truth import ocr_noise, strip_accents
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -182,30 +182,6 @@ def test_training_documents_are_confident(name: str) -> None:
 
 # --------------------------------------------------------------------------- OCR noise
 
-_CONFUSIONS = {"l": "1", "O": "0", "o": "0", "i": "l", "e": "c", "m": "rn", "I": "l"}
-
-
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def ocr_noise(text: str, seed: int, rate: float = 0.03) -> str:
-    """Text as a poor OCR reads it: no accents, confused letters, broken and joined lines."""
-    rng = random.Random(seed)
-    out = []
-    for char in strip_accents(text):
-        roll = rng.random()
-        if char in _CONFUSIONS and roll < rate:
-            out.append(_CONFUSIONS[char])
-        elif char == " " and roll < rate:
-            out.append(rng.choice(["\n", "  ", ""]))
-        elif char.isalpha() and roll < rate / 4:
-            out.append(char + " ")  # a word split in two
-        else:
-            out.append(char)
-    return "".join(out)
-
 
 @pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize("name", sorted(HAND_WRITTEN))
@@ -274,24 +250,7 @@ def test_segment_empty() -> None:
 # --------------------------------------------------------------------------- the sample corpus
 
 
-def corpus_documents() -> list[tuple[str, str, dict[str, Any]]]:
-    """(id, text, expected document) for every document of the sample corpus with a truth text."""
-    expected = SAMPLES / "expected.json"
-    if not expected.exists():
-        return []
-    found = []
-    for entry in json.loads(expected.read_text(encoding="utf-8"))["files"]:
-        truth = SAMPLES / "truth" / f"{entry['file']}.txt"
-        if not truth.exists():
-            continue
-        pages = truth.read_text(encoding="utf-8").split("\f")
-        for doc in entry.get("documents", []):
-            first, last = doc["pages"]
-            found.append((f"{entry['file']}#{first}", "\f".join(pages[first - 1 : last]), doc))
-    return found
-
-
-CORPUS = corpus_documents()
+CORPUS = [(d.ident, d.text, d.expected) for d in truth.documents()]
 
 
 @pytest.mark.skipif(not CORPUS, reason="samples/ not generated")

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, SAMPLES, write_config
+from tests.conftest import SAMPLES, run_cli, write_config
 
 BATCH = SAMPLES / "partage" / "Karim Benali" / "attestations jardins.pdf"
 
 
-def dossiers(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        timeout=300,
-    )
-
-
 def test_classify_json_gives_one_object_per_document_of_a_batch(tmp_path: Path) -> None:
-    run = dossiers("classify", "--json", str(BATCH), cwd=tmp_path)  # no config here: defaults
+    run = run_cli("classify", "--json", str(BATCH), cwd=tmp_path)  # no config here: defaults
     assert run.returncode == 0, run.stderr
     objects = [json.loads(line) for line in run.stdout.splitlines()]
     assert [o["pages"] for o in objects] == [[1, 1], [2, 2], [3, 3]]
@@ -39,7 +26,7 @@ def test_classify_skips_what_sync_tools_leave_behind(tmp_path: Path) -> None:
     shutil.copy(BATCH, folder / "a.pdf")
     (folder / "Thumbs.db").write_bytes(b"\0" * 10)
     (folder / "a.pdf.part").write_bytes(b"%PDF-")
-    run = dossiers("classify", str(folder), cwd=tmp_path)
+    run = run_cli("classify", str(folder), cwd=tmp_path)
     assert run.returncode == 0 and "Thumbs.db" not in run.stdout and ".part" not in run.stdout
 
 
@@ -51,16 +38,16 @@ def test_import_reports_skipped_rows_and_exits_1(tmp_path: Path) -> None:
         "FA-1;02/03/2026;Camille Rousseau;Excel\nFA-2;02/03/2026;Inconnue Martin;Excel\n",
         encoding="utf-8",
     )
-    run = dossiers("--config", str(config), "import-invoices", str(export))
+    run = run_cli("--config", str(config), "import-invoices", str(export))
     assert run.returncode == 1
     assert "1 nouvelle(s)" in run.stdout and "Inconnue Martin" in run.stderr
-    again = dossiers("--config", str(config), "import-invoices", str(export))
+    again = run_cli("--config", str(config), "import-invoices", str(export))
     assert "0 nouvelle(s)" in again.stdout and "1 inchangée(s)" in again.stdout
 
 
 def test_ingest_outside_the_share_is_a_usage_error(tmp_path: Path) -> None:
     config = write_config(tmp_path)
-    run = dossiers("--config", str(config), "ingest", str(BATCH))
+    run = run_cli("--config", str(config), "ingest", str(BATCH))
     assert run.returncode == 2 and "dossier partagé" in run.stderr
 
 
@@ -69,7 +56,7 @@ def test_ingest_exits_1_when_a_file_waits_for_a_person(tmp_path: Path) -> None:
     target = tmp_path / "partage" / "Camille Rousseau"
     target.mkdir(parents=True)
     (target / "vide.pdf").write_bytes(b"")
-    run = dossiers("--config", str(config), "ingest", str(tmp_path / "partage"))
+    run = run_cli("--config", str(config), "ingest", str(tmp_path / "partage"))
     assert run.returncode == 1 and "vide" in run.stdout
-    status = json.loads(dossiers("--config", str(config), "status", "--json").stdout)
+    status = json.loads(run_cli("--config", str(config), "status", "--json").stdout)
     assert status["set_aside"][0]["reason"] == "vide"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
-from tests.conftest import ROOT, write_config
+from tests.conftest import ROOT, run_cli, write_config
 
 
 def test_repository_config_is_valid_once_its_files_exist(tmp_path: Path) -> None:
@@ -71,12 +69,7 @@ def test_archive_inside_the_share_is_refused(tmp_path: Path) -> None:
 
 def test_cli_reports_config_error_in_one_line_with_exit_2(tmp_path: Path) -> None:
     path = write_config(tmp_path, extra="[paths2]\nx = 1\n")
-    run = subprocess.run(
-        [sys.executable, "-m", "pipeline", "--config", str(path), "status"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_cli("--config", str(path), "status")
     assert run.returncode == 2
     assert "paths2" in run.stderr and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from pipeline.extract import extract
 from pipeline.extract.evaluation import marks
 from pipeline.parse import same_person
 from pipeline.record import DocType
+from samples import truth
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -203,23 +203,12 @@ KEYS = ("invoice_number", "training_title", "client", "trainer", "start_date", "
 
 def _corpus() -> list[tuple[str, str, str, str, Any]]:
     """(id, type, key, text, expected value) for every expected field of the corpus."""
-    path = SAMPLES / "expected.json"
-    if not path.exists():
-        return []
-    cases = []
-    for entry in json.loads(path.read_text(encoding="utf-8"))["files"]:
-        truth = SAMPLES / "truth" / f"{entry['file']}.txt"
-        if not truth.exists():
-            continue
-        pages = truth.read_text(encoding="utf-8").split("\f")
-        for doc in entry.get("documents", []):
-            first, last = doc["pages"]
-            text = "\f".join(pages[first - 1 : last])
-            for key in KEYS:
-                if doc.get("type") and key in doc.get("fields", {}):
-                    ident = f"{entry['file']}#{first}:{key}"
-                    cases.append((ident, doc["type"], key, text, doc["fields"][key]))
-    return cases
+    return [
+        (f"{d.ident}:{key}", d.expected["type"], key, d.text, d.expected["fields"][key])
+        for d in truth.documents()
+        for key in KEYS
+        if key in d.expected.get("fields", {})
+    ]
 
 
 CASES = _corpus()
