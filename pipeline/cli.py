@@ -201,10 +201,21 @@ def demo(ctx: click.Context, workspace: Path) -> None:
     out.print(f"[bold]Espace de démonstration[/] : {result.workspace}")
     for label, path in result.places.items():
         out.print(f"  {label:<24} {path}")
-    out.print(f"\nPour continuer : dossiers --config {result.workspace / 'config.toml'} status")
+    out.print(f"\nPour continuer : {_command()} --config {result.workspace / 'config.toml'} status")
 
 
 # -- helpers ----------------------------------------------------------------------
+
+
+def _command() -> str:
+    """How to call this program again, as the person just did (e.g. ``.venv/bin/dossiers``)."""
+    called = Path(sys.argv[0])
+    if called.name != "dossiers":
+        return "dossiers"
+    try:
+        return str(called.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(called)
 
 
 def _optional_config(ctx: click.Context) -> Config:
