@@ -32,6 +32,7 @@ class Reason(StrEnum):
     NO_MATCH = "sans-facture"
     AMBIGUOUS = "facture-ambigue"
     INTERNAL = "erreur-interne"
+    CONFLICT = "copie-en-conflit"
 
 
 #: What a person should do, in French, for each reason (digest, status files).
@@ -59,6 +60,8 @@ ADVICE: dict[Reason, str] = {
     "numéro de la facture.",
     Reason.AMBIGUOUS: "Plusieurs factures correspondent à ce document : rangez-le dans le "
     "dossier portant le bon numéro de facture, ou rattachez-le avec « dossiers attach ».",
+    Reason.CONFLICT: "Votre outil de synchronisation a créé une copie en conflit : comparez-la "
+    "avec l'original, gardez la bonne version et supprimez l'autre.",
     Reason.INTERNAL: "Erreur inattendue du logiciel : le fichier est conservé dans l'archive ; "
     "signalez-le à l'équipe technique avec le journal.",
 }
@@ -116,6 +119,10 @@ class OutsideShare(DocumentError):
 
 class UnknownEntrepreneur(DocumentError):
     reason = Reason.UNKNOWN_ENTREPRENEUR
+
+
+class ConflictCopy(DocumentError):
+    reason = Reason.CONFLICT
 
 
 class EnvironmentFault(DossiersError):

@@ -57,6 +57,8 @@ class Source:
     rel: str  # path relative to the drop folder, POSIX form (the CONTRACT's ``file``)
     entrepreneur: str | None = None  # name of the ES whose folder holds the file
     invoice_hint: str | None = None  # invoice number of an enclosing folder, if any
+    size: int = 0  # as seen when it was taken (lstat)
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from pipeline import archive, classify, extract, intake, match, text
 from pipeline.config import Config
 from pipeline.errors import (
     ADVICE,
+    ConflictCopy,
     DocumentError,
     DuplicateFile,
     EnvironmentFault,
@@ -88,6 +89,8 @@ class AlreadyRecorded(Exception):
 
 def _duplicate(doc: Doc, ctx: Context) -> Doc:
     if ctx.store.seen(doc.source.rel, doc.sha256):
+        # Same bytes re-delivered (a sync client touching the file): remember the new stat.
+        ctx.store.touch(doc.source.rel, doc.sha256, doc.source.size, doc.source.mtime_ns)
         raise AlreadyRecorded(doc.source.rel)
     # Per entrepreneur: the same bytes in another entrepreneur's folder are theirs to file.
     original = ctx.store.file_by_hash(doc.sha256, doc.source.entrepreneur)
@@ -148,8 +151,14 @@ def process(path: Path, ctx: Context) -> Outcome:
     """Read and file one dropped file. Never raises for a problem of the file itself."""
     source = locate(path, ctx.config)
     doc = Doc(source=source)
+    if ctx.store.known(source.rel, source.size, source.mtime_ns):
+        return Outcome(source.rel, None, doc, detail="déjà traité")
     try:
         _refuse_links(path, ctx.config)
+        if is_conflict_copy(path):
+            raise ConflictCopy(
+                f"« {path.name} » est une copie en conflit de l'outil de synchronisation."
+            )
         if source.entrepreneur is None:
             raise UnknownEntrepreneur(
                 f"Le dossier « {source.rel.split('/')[0]} » ne correspond à aucun entrepreneur."
@@ -179,6 +188,7 @@ def locate(path: Path, config: Config) -> Source:
             f"{path} n'est pas dans le dossier partagé {drop} ; déposez-le dans le dossier "
             "d'un entrepreneur."
         ) from None
+    stat = absolute.lstat()  # the link itself: a link is refused, never followed for its stat
     person = config.person_by_folder(rel.parts[0]) if len(rel.parts) > 1 else None
     hint = next((n for n in reversed(rel.parts[1:-1]) if normalise_invoice_number(n)), None)
     return Source(
@@ -186,6 +196,8 @@ def locate(path: Path, config: Config) -> Source:
         rel=rel.as_posix(),
         entrepreneur=person.name if person else None,
         invoice_hint=hint,
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
     )
 
 
@@ -196,7 +208,7 @@ def candidates(paths: Iterable[Path], config: Config) -> Iterator[Path]:
         if path.is_dir() and not path.is_symlink():
             for sub in sorted(p for p in path.rglob("*") if not p.is_dir() or p.is_symlink()):
                 rel = Path(os.path.abspath(sub)).relative_to(drop) if _under(sub, drop) else sub
-                if not is_ignored(rel) and not is_conflict_copy(rel):
+                if not is_ignored(rel):
                     yield sub
         elif not is_ignored(Path(path.name)):
             yield path
@@ -236,6 +248,7 @@ def file_document(doc: Doc, ctx: Context) -> int:
             db, rel=doc.source.rel, entrepreneur=doc.source.entrepreneur, sha256=doc.sha256,
             size=doc.size, kind=str(doc.kind), pages=len(doc.pages), ocr=int(doc.ocr),
             received_at=now.isoformat(), archive_path=str(stored[0]), state="traite",
+            mtime_ns=doc.source.mtime_ns,
         )  # fmt: skip
         ctx.store.log(db, now, "fichier-recu", file_id=file_id, file=doc.source.rel)
         for part, path in zip(doc.parts, stored[1], strict=True):
@@ -320,7 +333,8 @@ def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception)
     with ctx.store.transaction() as db:
         file_id = ctx.store.add_file(
             db, rel=doc.source.rel, entrepreneur=doc.source.entrepreneur, sha256=sha,
-            size=doc.size, kind=str(doc.kind) if doc.kind else None, received_at=now.isoformat(),
+            size=doc.source.size, kind=str(doc.kind) if doc.kind else None,
+            received_at=now.isoformat(), mtime_ns=doc.source.mtime_ns,
             archive_path=str(stored) if stored else None, state="ecarte", reason=reason,
             detail=detail, duplicate_of=duplicate_of,
         )  # fmt: skip

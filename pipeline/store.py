@@ -21,8 +21,6 @@ from pipeline.config import Person
 from pipeline.errors import DatabaseFault
 from pipeline.invoices import Invoice
 
-SCHEMA_VERSION = 1
-
 SCHEMA = """
 CREATE TABLE entrepreneurs (
     name TEXT PRIMARY KEY,
@@ -100,6 +98,18 @@ CREATE TABLE events (
     detail TEXT NOT NULL DEFAULT '{}'
 );
 """
+
+#: Each migration takes the schema from version N to N + 1; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    SCHEMA,
+    # 2: the daemon skips a file already recorded at the same place with the same size and
+    # modification time without reading it again (a start-up scan of a large share).
+    """
+    ALTER TABLE files ADD COLUMN mtime_ns INTEGER;
+    CREATE INDEX files_rel ON files(rel);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
 
 INVOICE_COLUMNS = (
     "number", "date", "entrepreneur", "client", "client_type", "title", "place",
@@ -179,17 +189,17 @@ class Store:
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            with self.transaction():
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif version > SCHEMA_VERSION:
+        if version > SCHEMA_VERSION:
             raise DatabaseFault(
                 f"la base {self.path} vient d'une version plus récente de dossiers "
                 f"(schéma {version}) ; mettez le logiciel à jour."
             )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -276,6 +286,25 @@ class Store:
             "SELECT 1 FROM files WHERE rel = ? AND sha256 = ? LIMIT 1", (rel, sha256)
         ).fetchone()
         return row is not None
+
+    def known(self, rel: str, size: int, mtime_ns: int) -> bool:
+        """Whether a file at this place, of this size and modification time, was recorded.
+
+        Cheap (no read of the file): the daemon's start-up scan over a large share.
+        """
+        row = self.db.execute(
+            "SELECT 1 FROM files WHERE rel = ? AND size = ? AND mtime_ns = ? LIMIT 1",
+            (rel, size, mtime_ns),
+        ).fetchone()
+        return row is not None
+
+    def touch(self, rel: str, sha256: str, size: int, mtime_ns: int) -> None:
+        """Record the new size and modification time of a file already recorded."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE files SET size = ?, mtime_ns = ? WHERE rel = ? AND sha256 = ?",
+                (size, mtime_ns, rel, sha256),
+            )
 
     def add_file(self, db: sqlite3.Connection, **values: Any) -> int:
         cols = ", ".join(values)

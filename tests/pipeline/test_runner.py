@@ -141,14 +141,35 @@ def test_another_entrepreneurs_invoice_folder_attaches_nothing(ctx: runner.Conte
 
 
 def test_leftovers_of_sync_tools_are_not_candidates(config: Config) -> None:
-    for name in (
-        "~$Convention.docx",
-        ".~lock.x.odt#",
-        "scan.pdf.part",
-        "Thumbs.db",
-        "a.sync-conflict-20260312-101010-ABCDEF.pdf",
-        "vrai.pdf",
-    ):
+    for name in ("~$Convention.docx", ".~lock.x.odt#", "scan.pdf.part", "Thumbs.db", "vrai.pdf"):
         drop(config, f"{CAMILLE}/{name}", b"x")
     found = [p.name for p in runner.candidates([config.paths.drop], config)]
     assert found == ["vrai.pdf"]
+
+
+def test_conflict_copy_is_recorded_for_people_never_filed(ctx: runner.Context) -> None:
+    name = "convention.sync-conflict-20260312-101010-ABCDEFG.pdf"
+    outcome = runner.process(drop(ctx.config, f"{CAMILLE}/{name}", pdf(ATTESTATION)), ctx)
+    assert outcome.reason == Reason.CONFLICT
+    assert ctx.store.documents() == []
+
+
+def test_a_set_aside_file_met_again_unchanged_is_not_recorded_twice(ctx: runner.Context) -> None:
+    path = drop(ctx.config, f"{CAMILLE}/vide.pdf", b"")
+    runner.process(path, ctx)
+    assert runner.process(path, ctx).skipped
+    assert len(ctx.store.files()) == 1
+
+
+def test_old_database_is_migrated_in_place(tmp_path: Path) -> None:
+    import sqlite3
+
+    from pipeline.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+    path = tmp_path / "v1.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    db.close()
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert not store.known("a.pdf", 1, 1)
