@@ -30,6 +30,7 @@ UNFILED = "_en-attente"
 ENTREPRENEUR = "_entrepreneur"
 BATCHES = "_lots"
 UNKNOWN = "_inconnus"
+TEMP_PREFIX, TEMP_SUFFIX = ".tmp-", ".part"  # what an interrupted write leaves behind
 
 
 def safe_component(name: str) -> str:
@@ -64,6 +65,22 @@ def write_atomic(target: Path, data: bytes) -> Path:
     raise OSError(f"no free name for {target}")  # pragma: no cover - 10,000 collisions
 
 
+def replace_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` as ``target``, replacing it whole (a status file, a heartbeat)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _replace_into(target, data)
+
+
+def sweep_temporaries(root: Path) -> int:
+    """Remove the temporary files a crash left in ``root`` (only ours: ``.tmp-*.part``)."""
+    count = 0
+    if root.is_dir():
+        for leftover in root.rglob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            leftover.unlink(missing_ok=True)
+            count += 1
+    return count
+
+
 def copy_original(source: Path, target: Path, expected_sha256: str) -> Path:
     """Copy a dropped file byte for byte; refuse if it no longer has the hash seen at intake."""
     data = source.read_bytes()
@@ -92,7 +109,7 @@ def _names(target: Path) -> Iterator[Path]:
 
 
 def _replace_into(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

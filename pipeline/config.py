@@ -61,6 +61,22 @@ class Matching(Strict):
     margin: float = Field(default=0.12, ge=0, le=1)
 
 
+class Watch(Strict):
+    """How the daemon watches the share (``dossiers watch``)."""
+
+    # Polling instead of native events: network shares (SMB, NFS) where inotify is blind.
+    polling: bool = False
+    poll_interval: float = Field(default=5.0, gt=0)  # seconds between two polls of the share
+    # A file is taken once its size and modification time stayed unchanged this long.
+    settle_seconds: float = Field(default=5.0, ge=0)
+    rescan_minutes: float = Field(default=10.0, gt=0)  # full rescan: catches missed events
+    workers: int = Field(default=2, ge=1, le=32)  # processes reading files (OCR is slow)
+    # Seconds a stop (SIGTERM, Ctrl-C) waits for the files being read to finish.
+    shutdown_grace: float = Field(default=120.0, ge=0)
+    retry_minutes: float = Field(default=15.0, gt=0)  # a failed job or OCR fault: retry after
+    share_status_time: TimeOfDay = TimeOfDay(6, 0)  # daily refresh of the share's status files
+
+
 class Invoices(Strict):
     # Other column names of the invoicing export, mapped to the CONTRACT's names,
     # e.g. {"Numéro" = "N° facture"}.
@@ -88,6 +104,7 @@ class Config(Strict):
     ocr: OcrSettings = OcrSettings()
     intake: IntakeLimits = IntakeLimits()
     matching: Matching = Matching()
+    watch: Watch = Watch()
     invoices: Invoices = Invoices()
     digest: Digest = Digest()
     smtp: Smtp = Smtp()

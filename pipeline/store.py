@@ -368,6 +368,14 @@ class Store:
         ).fetchone()
         return _document(row) if row else None
 
+    def last_event_at(self, kind: str, **detail: str) -> datetime | None:
+        """When the last event of this kind (and these detail values) was recorded."""
+        sql, args = "SELECT max(at) FROM events WHERE kind = ?", [kind]
+        for key, value in detail.items():
+            sql, args = sql + f" AND json_extract(detail, '$.{key}') = ?", [*args, value]
+        found = self.db.execute(sql, args).fetchone()[0]
+        return datetime.fromisoformat(found) if found else None
+
     def events(self, limit: int = 1000) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM events ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(r) | {"detail": json.loads(r["detail"])} for r in rows]
