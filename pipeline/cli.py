@@ -73,7 +73,11 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool, log_level: st
         level="DEBUG" if debug else log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    ctx.obj = {"config_path": config_path or default_config(), "debug": debug}
+    ctx.obj = {
+        "config_path": config_path or default_config(),
+        "debug": debug,
+        "log_level": log_level.upper(),
+    }
 
 
 def _config(ctx: click.Context, check_folders: bool = True) -> Config:
@@ -182,6 +186,31 @@ def show(ctx: click.Context, invoice: str) -> None:
             raise click.UsageError(f"facture {invoice} inconnue ; voyez « dossiers status ».")
         dossier = rules.evaluate(inv, run.store.documents(invoice=invoice))
     print_dossier(status.dossier_json(dossier), dossier)
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Un seul passage complet du partage, puis s'arrête.")
+@click.pass_context
+def watch(ctx: click.Context, once: bool) -> None:
+    """Surveille le dossier partagé et range ce qui y est déposé (le démon)."""
+    from watchers.daemon import Daemon, heartbeat_path
+
+    config = _config(ctx)
+    if ctx.obj["log_level"] == "WARNING" and not ctx.obj["debug"]:
+        logging.getLogger().setLevel(logging.INFO)  # a daemon says what it does by default
+    daemon = Daemon(config)
+    daemon.install_signal_handlers()
+    if once:
+        counters = daemon.run_once()
+        out.print(
+            f"Passage terminé : {counters.processed} classé(s), {counters.set_aside} "
+            f"écarté(s), {counters.faults} à reprendre."
+        )
+        if counters.set_aside or counters.faults:
+            sys.exit(ExitCode.NEEDS_PERSON)
+        return
+    log.info("surveillance de %s (état : %s)", config.paths.drop, heartbeat_path(config))
+    daemon.run()
 
 
 @cli.command()

@@ -57,21 +57,21 @@ def match_part(
     if part.type in ENTREPRENEUR_PIECES:
         return Match(entrepreneur=who, score=part.confidence, method="entrepreneur")
     number = part.fields.get("invoice_number")
-    by_number = _by_number(str(number), invoices) if number else None
-    if by_number is not None:
-        return Match(invoice=by_number.number, entrepreneur=who, score=0.99, method="numero")
+    printed = by_number(str(number), invoices) if number else None
+    if printed is not None:
+        return Match(invoice=printed.number, entrepreneur=who, score=0.99, method="numero")
     return _by_score(part, invoices, settings, who, fold(text))
 
 
 def _by_folder(hint: str, invoices: Sequence[Invoice], who: str | None) -> Match:
-    found = _by_number(hint, invoices)
+    found = by_number(hint, invoices)
     if found is None:
         # A folder named after an invoice this entrepreneur does not have: never guess.
         return Match(entrepreneur=who, reason=Reason.NO_MATCH, method="dossier")
     return Match(invoice=found.number, entrepreneur=who, score=1.0, method="dossier")
 
 
-def _by_number(number: str, invoices: Sequence[Invoice]) -> Invoice | None:
+def by_number(number: str, invoices: Sequence[Invoice]) -> Invoice | None:
     key = invoice_key(number)
     return next((inv for inv in invoices if key and invoice_key(inv.number) == key), None)
 

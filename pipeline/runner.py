@@ -42,10 +42,11 @@ from pipeline.errors import (
     UnknownEntrepreneur,
     UsageError,
 )
+from pipeline.invoices import Invoice
 from pipeline.ocr import OcrEngine
 from pipeline.parse import normalise_invoice_number
 from pipeline.record import Doc, Part, Source
-from pipeline.store import Store
+from pipeline.store import DocumentRow, FileRow, Store
 from watchers.ignore import is_conflict_copy, is_ignored
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,14 @@ class AlreadyRecorded(Exception):
     """The same bytes at the same place were recorded already (a re-delivery, a replay)."""
 
 
+class Refiled(Exception):  # noqa: N818 - a signal, not an error
+    """Bytes already filed reappear under a folder named after an invoice: attach them there."""
+
+    def __init__(self, original: FileRow) -> None:
+        super().__init__(original.rel)
+        self.original = original
+
+
 def _duplicate(doc: Doc, ctx: Context) -> Doc:
     if ctx.store.seen(doc.source.rel, doc.sha256):
         # Same bytes re-delivered (a sync client touching the file): remember the new stat.
@@ -94,6 +103,8 @@ def _duplicate(doc: Doc, ctx: Context) -> Doc:
         raise AlreadyRecorded(doc.source.rel)
     # Per entrepreneur: the same bytes in another entrepreneur's folder are theirs to file.
     original = ctx.store.file_by_hash(doc.sha256, doc.source.entrepreneur)
+    if original is not None and original.state == "traite" and doc.source.invoice_hint:
+        raise Refiled(original)  # moved (or copied) into an invoice's folder: a correction
     if original is not None:
         raise DuplicateFile(
             f"Fichier identique à « {original.rel} », déjà reçu le {original.received_at[:10]}.",
@@ -167,6 +178,8 @@ def process(path: Path, ctx: Context) -> Outcome:
         return Outcome(source.rel, file_document(doc, ctx), doc)
     except AlreadyRecorded:
         return Outcome(source.rel, None, doc, detail="déjà traité")
+    except Refiled as moved:
+        return refile(doc, moved.original, ctx)
     except DocumentError as exc:
         return _set_aside(doc, exc.reason, exc.detail or exc.advice, ctx, exc)
     except EnvironmentFault:
@@ -314,6 +327,63 @@ def _part_folder(doc: Doc, part: Part, ctx: Context, now: datetime) -> Path:
         return archive.destination(root, now.year, who, archive.ENTREPRENEUR, str(part.type))
     reason = str(m.reason) if m and m.reason else "a-verifier"
     return archive.destination(root, now.year, who, archive.UNFILED, reason)
+
+
+def refile(doc: Doc, original: FileRow, ctx: Context) -> Outcome:
+    """An entrepreneur put an already filed file in an invoice's folder: attach it there.
+
+    The documents of the first copy are re-attached (a person's choice wins over the
+    machine's), their archive copies move to the invoice's folder, and when the file was
+    moved rather than copied its record follows it. The event log keeps the history.
+    """
+    hint = doc.source.invoice_hint or ""
+    invoices = ctx.store.invoices(entrepreneur=doc.source.entrepreneur)
+    target = match.by_number(hint, invoices)
+    if target is None:
+        return _set_aside(doc, Reason.NO_MATCH, f"Le dossier « {hint} » ne correspond à aucune "
+                          "de vos factures de formation.", ctx, DuplicateFile())  # fmt: skip
+    now = ctx.clock()
+    moved = not (ctx.config.paths.drop / original.rel).exists()
+    documents = ctx.store.documents(file_id=original.id)
+    copies = [_move_copy(d, target, ctx) for d in documents]
+    with ctx.store.transaction() as db:
+        for d, path in zip(documents, copies, strict=True):
+            ctx.store.attach(db, d.id, target.number, method="dossier", archive_path=str(path))
+        if moved:
+            ctx.store.relocate(db, original.id, doc.source.rel, doc.source.size,
+                               doc.source.mtime_ns)  # fmt: skip
+        ctx.store.log(
+            db,
+            now,
+            "deplacement",
+            actor="entrepreneur",
+            file_id=original.id,
+            invoice=target.number,
+            source=original.rel,
+            destination=doc.source.rel,
+        )
+        if not moved:
+            ctx.store.add_file(
+                db, rel=doc.source.rel, entrepreneur=doc.source.entrepreneur, sha256=doc.sha256,
+                size=doc.source.size, mtime_ns=doc.source.mtime_ns, kind=str(doc.kind),
+                received_at=now.isoformat(), state="ecarte", reason=Reason.DUPLICATE,
+                detail=f"Copie de « {original.rel} », rattachée à {target.number}.",
+                duplicate_of=original.id,
+            )  # fmt: skip
+    for d, path in zip(documents, copies, strict=True):
+        if d.archive_path and Path(d.archive_path) != path:
+            Path(d.archive_path).unlink(missing_ok=True)
+    log.info("rattaché par l'entrepreneur : %s → %s", doc.source.rel, target.number)
+    return Outcome(doc.source.rel, original.id, doc, detail=f"rattaché à {target.number}")
+
+
+def _move_copy(d: DocumentRow, target: Invoice, ctx: Context) -> Path:
+    """Copy a document's archived bytes into the invoice's folder (the old copy goes later)."""
+    old = Path(d.archive_path or "")
+    year = (target.start or target.date).year
+    folder = archive.destination(ctx.config.paths.archive, year, d.entrepreneur, target.number,
+                                 d.type)  # fmt: skip
+    return archive.write_atomic(folder / old.name, old.read_bytes())
 
 
 def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception) -> Outcome:

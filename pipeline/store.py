@@ -348,8 +348,32 @@ class Store:
         sql = "SELECT * FROM files" + (" WHERE state = ?" if state else "") + " ORDER BY id"
         return [_file(r) for r in self.db.execute(sql, (state,) if state else ())]
 
+    def attach(
+        self, db: sqlite3.Connection, doc_id: int, invoice: str, *, method: str, archive_path: str
+    ) -> None:
+        """Attach a document to an invoice (a person's choice: score 1, no reason left)."""
+        db.execute(
+            "UPDATE documents SET invoice = ?, method = ?, score = 1.0, reason = NULL, "
+            "archive_path = ? WHERE id = ?",
+            (invoice, method, archive_path, doc_id),
+        )
+
+    def relocate(
+        self, db: sqlite3.Connection, file_id: int, rel: str, size: int, mtime_ns: int
+    ) -> None:
+        """A file the entrepreneur moved within their folder: its record follows it."""
+        db.execute(
+            "UPDATE files SET rel = ?, size = ?, mtime_ns = ? WHERE id = ?",
+            (rel, size, mtime_ns, file_id),
+        )
+
     def documents(
-        self, *, invoice: str | None = None, entrepreneur: str | None = None, unfiled: bool = False
+        self,
+        *,
+        invoice: str | None = None,
+        entrepreneur: str | None = None,
+        unfiled: bool = False,
+        file_id: int | None = None,
     ) -> list[DocumentRow]:
         sql = "SELECT d.*, f.rel FROM documents d JOIN files f ON f.id = d.file_id WHERE 1"
         args: list[Any] = []
@@ -357,6 +381,10 @@ class Store:
             sql, args = sql + " AND d.invoice = ?", [*args, invoice]
         if entrepreneur is not None:
             sql, args = sql + " AND d.entrepreneur = ?", [*args, entrepreneur]
+        if file_id is not None:
+            sql, args = sql + " AND d.file_id = ?", [*args, file_id]
+        if file_id is not None:
+            sql, args = sql + " AND d.file_id = ?", [*args, file_id]
         if unfiled:
             sql += " AND d.reason IS NOT NULL"
         return [_document(r) for r in self.db.execute(sql + " ORDER BY d.id", args)]

@@ -173,3 +173,46 @@ def test_old_database_is_migrated_in_place(tmp_path: Path) -> None:
     with Store(path) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert not store.known("a.pdf", 1, 1)
+
+
+WAITING = [
+    line.replace("10/03/2026 au 11/03/2026", "10/06/2026 au 11/06/2026") for line in ATTESTATION
+]
+
+
+def test_moving_a_waiting_file_into_an_invoice_folder_attaches_it(ctx: runner.Context) -> None:
+    path = drop(ctx.config, f"{CAMILLE}/scan juin.pdf", pdf(WAITING))
+    runner.process(path, ctx)
+    (waiting,) = ctx.store.documents(unfiled=True)
+    moved = ctx.config.paths.drop / CAMILLE / "FA-2026-0142" / "scan juin.pdf"
+    moved.parent.mkdir()
+    path.rename(moved)
+    outcome = runner.process(moved, ctx)
+    assert outcome.detail == "rattaché à FA-2026-0142"
+    (doc,) = ctx.store.documents(invoice="FA-2026-0142")
+    assert doc.id == waiting.id and doc.method == "dossier" and doc.reason is None
+    assert doc.rel == f"{CAMILLE}/FA-2026-0142/scan juin.pdf", "the record follows the file"
+    archived = Path(doc.archive_path or "")
+    assert "FA-2026-0142" in archived.parts and archived.read_bytes() == moved.read_bytes()
+    assert not Path(waiting.archive_path or "").exists(), "no stale copy left in _en-attente"
+    assert ctx.store.events()[0]["kind"] == "deplacement"
+
+
+def test_copying_a_filed_file_into_an_invoice_folder_attaches_it_once(
+    ctx: runner.Context,
+) -> None:
+    path = drop(ctx.config, f"{CAMILLE}/scan juin.pdf", pdf(WAITING))
+    runner.process(path, ctx)
+    copy = drop(ctx.config, f"{CAMILLE}/FA-2026-0142/scan juin.pdf", pdf(WAITING))
+    runner.process(copy, ctx)
+    assert len(ctx.store.documents()) == 1
+    assert ctx.store.documents()[0].invoice == "FA-2026-0142"
+    assert [f.reason for f in ctx.store.files()] == [None, "doublon"]
+
+
+def test_a_folder_named_after_an_unknown_invoice_attaches_nothing(ctx: runner.Context) -> None:
+    path = drop(ctx.config, f"{CAMILLE}/scan juin.pdf", pdf(WAITING))
+    runner.process(path, ctx)
+    copy = drop(ctx.config, f"{CAMILLE}/FA-2026-9999/scan juin.pdf", pdf(WAITING))
+    assert runner.process(copy, ctx).reason == "sans-facture"
+    assert ctx.store.documents()[0].invoice is None

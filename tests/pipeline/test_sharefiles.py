@@ -1,0 +1,245 @@
+"""The status files written back into each entrepreneur's folder, after real ingests."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from pipeline import runner, sharefiles
+from pipeline.config import Config
+from pipeline.errors import ADVICE, Reason
+from pipeline.invoices import Invoice
+from pipeline.store import Store
+from tests.conftest import NOW
+from tests.pipeline.test_runner import ATTESTATION, CAMILLE, INVOICE, drop, pdf
+
+ELODIE = "Élodie Faure"
+ELODIE_INVOICE = Invoice(
+    number="FA-2026-0150", date=date(2026, 5, 14), entrepreneur=ELODIE,
+    client="Transports Garrigue SAS", title="Manager une équipe au quotidien",
+    start=date(2026, 5, 11), end=date(2026, 5, 12), trainee_count=1, trainees=("Chloé Petit",),
+)  # fmt: skip
+TICKET = pdf(["Restaurant Le Bon Coin", "1 plat du jour 14,50", "TOTAL TTC 14,50"])
+
+
+@pytest.fixture
+def ctx(config: Config, store: Store) -> runner.Context:
+    store.upsert_invoices([INVOICE, ELODIE_INVOICE], NOW)
+    return runner.Context(config=config, store=store, ocr=None, clock=lambda: NOW)
+
+
+@pytest.fixture
+def ingested(ctx: runner.Context) -> runner.Context:
+    """Camille dropped one good attestation (in a sub-folder), an empty file and a receipt."""
+    for rel, data in [
+        (f"{CAMILLE}/mars/attestation léa.pdf", pdf(ATTESTATION)),
+        (f"{CAMILLE}/Nouveau document.pdf", b""),
+        (f"{CAMILLE}/ticket resto.pdf", TICKET),
+        ("elodie.faure/scan0001.pdf", b""),
+    ]:
+        runner.process(drop(ctx.config, rel, data), ctx)
+    return ctx
+
+
+def status_files(config: Config, folder: str) -> tuple[Path, Path]:
+    base = config.paths.drop / folder / "_dossiers"
+    return base / "Suivi de mes formations.html", base / "Suivi de mes formations.txt"
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    """Every file the entrepreneur has, outside the system's own ``_dossiers`` folder."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file() and "_dossiers" not in p.relative_to(folder).parts
+    }
+
+
+class Text(HTMLParser):
+    """What a reader sees of a page: its text, without tags or style."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in {"style", "title"}
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in {"style", "title"}
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    parser = Text()
+    parser.feed(page)
+    return "".join(parser.parts)
+
+
+def test_both_files_say_what_was_filed_missing_and_set_aside(ingested: runner.Context) -> None:
+    paths = sharefiles.write_status(ingested.store, ingested.config, CAMILLE, NOW)
+    html_path, txt_path = status_files(ingested.config, CAMILLE)
+    assert paths == [html_path, txt_path]
+    for text in (visible_text(html_path.read_text("utf-8")), txt_path.read_text("utf-8")):
+        flat = " ".join(text.split())  # the text twin wraps long lines
+        assert "FA-2026-0142" in flat and "Gestion du stress au travail" in flat
+        assert "incomplet" in flat.lower() and "du 10 au 11 mars 2026" in flat
+        assert "Attestation de formation : mars/attestation léa.pdf" in flat
+        assert "Attestation de formation : 1 manquante (Paul Durand)" in flat
+        assert "Aucune feuille d'émargement reçue" in flat
+        assert "Convention de formation signée : à déposer" in flat
+        assert "Nouveau document.pdf" in flat and "Fichier vide" in flat
+        assert " ".join(ADVICE[Reason.EMPTY].split()) in flat
+        assert "ticket resto.pdf" in flat and "Document non reconnu" in flat
+        assert " ".join(ADVICE[Reason.UNCLASSIFIED].split()) in flat
+        assert "Aucun CV reçu" in flat and "Mis à jour le 23 novembre 2026 à 9 h 30" in flat
+        assert "rangez-le dans un dossier nommé d'après le numéro de facture" in flat
+
+
+def test_nothing_the_entrepreneur_dropped_changes(ingested: runner.Context) -> None:
+    folder = ingested.config.paths.drop / CAMILLE
+    before = hashes(folder)
+    sharefiles.write_all(ingested.store, ingested.config, NOW)
+    assert hashes(folder) == before
+    written = {p.name for p in (folder / "_dossiers").iterdir()}
+    assert written == {"Suivi de mes formations.html", "Suivi de mes formations.txt"}
+
+
+def test_unchanged_state_is_not_rewritten_even_a_day_later(ingested: runner.Context) -> None:
+    sharefiles.write_status(ingested.store, ingested.config, CAMILLE, NOW)
+    paths = status_files(ingested.config, CAMILLE)
+    for p in paths:
+        os.utime(p, ns=(1_000_000_000, 1_000_000_000))
+    before = [p.read_bytes() for p in paths]
+    again = sharefiles.write_status(ingested.store, ingested.config, CAMILLE, NOW + timedelta(1))
+    assert again == list(paths)
+    assert [p.stat().st_mtime_ns for p in paths] == [1_000_000_000] * 2
+    assert [p.read_bytes() for p in paths] == before
+
+
+def test_a_new_document_rewrites_both_files_with_the_new_time(ingested: runner.Context) -> None:
+    sharefiles.write_status(ingested.store, ingested.config, CAMILLE, NOW)
+    paul = [line.replace("Madame Léa Martin", "Monsieur Paul Durand") for line in ATTESTATION]
+    runner.process(drop(ingested.config, f"{CAMILLE}/paul.pdf", pdf(paul)), ingested)
+    later = NOW + timedelta(hours=2)
+    sharefiles.write_status(ingested.store, ingested.config, CAMILLE, later)
+    for path in status_files(ingested.config, CAMILLE):
+        text = html.unescape(path.read_text("utf-8"))
+        assert "paul.pdf" in text and "à 11 h 30" in text
+        assert "1 manquante" not in text
+    assert not list((ingested.config.paths.drop / CAMILLE / "_dossiers").glob(".tmp-*"))
+
+
+def test_an_entrepreneur_never_sees_another_ones_invoices(ingested: runner.Context) -> None:
+    sharefiles.write_all(ingested.store, ingested.config, NOW)
+    camille = " ".join(p.read_text("utf-8") for p in status_files(ingested.config, CAMILLE))
+    elodie = " ".join(p.read_text("utf-8") for p in status_files(ingested.config, "elodie.faure"))
+    assert "FA-2026-0142" in camille and "FA-2026-0150" not in camille
+    assert "FA-2026-0150" in elodie and "FA-2026-0142" not in elodie
+    assert "scan0001.pdf" in elodie and "scan0001.pdf" not in camille
+    assert "ticket resto.pdf" not in elodie and "Transports Garrigue" not in camille
+
+
+class Checker(HTMLParser):
+    """Fails on an unclosed or mismatched element; collects every attribute."""
+
+    VOID = {"meta", "br", "hr", "img", "link", "input"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.attrs: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attrs += [(k, v or "") for k, v in attrs]
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack[-1:]}"
+        self.stack.pop()
+
+
+def test_html_is_self_contained_and_well_formed(ingested: runner.Context) -> None:
+    sharefiles.write_status(ingested.store, ingested.config, CAMILLE, NOW)
+    page = status_files(ingested.config, CAMILLE)[0].read_text("utf-8")
+    assert "http" not in page and "//" not in page.replace("://", "")
+    checker = Checker()
+    checker.feed(page)
+    checker.close()
+    assert checker.stack == []
+    assert not [a for a in checker.attrs if a[0] in {"src", "srcset", "action"}]
+    assert all(v.startswith("#") for k, v in checker.attrs if k == "href")
+    assert '<meta name="viewport"' in page and 'lang="fr"' in page and "<script" not in page
+
+
+def test_file_names_are_escaped_in_html(ctx: runner.Context) -> None:
+    runner.process(drop(ctx.config, f"{CAMILLE}/<b>vide</b>.pdf", b""), ctx)
+    sharefiles.write_status(ctx.store, ctx.config, CAMILLE, NOW)
+    html_path, txt_path = status_files(ctx.config, CAMILLE)
+    assert "&lt;b&gt;vide&lt;/b&gt;.pdf" in html_path.read_text("utf-8")
+    assert "<b>vide</b>.pdf" in txt_path.read_text("utf-8")
+
+
+def test_an_ambiguous_document_names_its_candidate_invoices(ctx: runner.Context) -> None:
+    twin = Invoice(**{**INVOICE.__dict__, "number": "FA-2026-0143"})
+    ctx.store.upsert_invoices([twin], NOW)
+    runner.process(drop(ctx.config, f"{CAMILLE}/scan.pdf", pdf(ATTESTATION)), ctx)
+    assert ctx.store.documents(unfiled=True)[0].reason == Reason.AMBIGUOUS
+    sharefiles.write_status(ctx.store, ctx.config, CAMILLE, NOW)
+    text = " ".join(status_files(ctx.config, CAMILLE)[1].read_text("utf-8").split())
+    assert "Ce document peut correspondre à FA-2026-0142 ou FA-2026-0143" in text
+    assert "rangez-le dans un dossier nommé d'après le bon numéro de facture" in text.lower()
+
+
+def test_a_set_aside_file_since_removed_is_no_longer_listed(ingested: runner.Context) -> None:
+    (ingested.config.paths.drop / CAMILLE / "Nouveau document.pdf").unlink()
+    sharefiles.write_status(ingested.store, ingested.config, CAMILLE, NOW)
+    assert "Nouveau document.pdf" not in status_files(ingested.config, CAMILLE)[1].read_text()
+
+
+def test_no_folder_no_write(ctx: runner.Context) -> None:
+    assert sharefiles.write_status(ctx.store, ctx.config, CAMILLE, NOW) == []
+    assert sharefiles.write_status(ctx.store, ctx.config, "Personne Inconnue", NOW) == []
+    assert list(ctx.config.paths.drop.iterdir()) == []
+
+
+def test_a_link_in_place_of_the_status_folder_is_not_followed(
+    ctx: runner.Context, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    (ctx.config.paths.drop / CAMILLE).mkdir()
+    os.symlink(elsewhere, ctx.config.paths.drop / CAMILLE / "_dossiers")
+    assert sharefiles.write_status(ctx.store, ctx.config, CAMILLE, NOW) == []
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_everything_in_order_says_so(ctx: runner.Context) -> None:
+    page = sharefiles.Page(
+        name=CAMILLE, first_name="Camille", cooperative="Coop", updated="maintenant",
+        year=2026, todo=(), done=(), waiting=(), set_aside=(), duplicates=(), owed=(), own=(),
+        example_number="FA-2026-0001",
+    )  # fmt: skip
+    assert "Tout est en ordre" in sharefiles.render(page, "html")
+    assert "Tout est en ordre" in sharefiles.render(page, "txt")
+
+
+def test_a_training_still_to_come_says_so_and_comes_last(ingested: runner.Context) -> None:
+    later = Invoice(**{**INVOICE.__dict__, "number": "FA-2026-0199",
+                       "start": date(2027, 1, 5), "end": date(2027, 1, 5)})  # fmt: skip
+    ingested.store.upsert_invoices([later], NOW)
+    sharefiles.write_status(ingested.store, ingested.config, CAMILLE, NOW)
+    text = status_files(ingested.config, CAMILLE)[1].read_text("utf-8")
+    assert text.index("FA-2026-0142 –") < text.index("FA-2026-0199 –")
+    assert text.count("Formation à venir") == 1
