@@ -1,0 +1,77 @@
+"""A share with invoices and many small born-digital documents, for daemon tests."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from tests.conftest import run_cli, write_config
+
+CAMILLE = "Camille Rousseau"
+EXPORT = (
+    "N° facture;Date facture;Entrepreneur;Client;Type client;Intitulé formation;"
+    "Date début;Date fin;Durée (h);Nb stagiaires;Stagiaires\n"
+    "FA-2026-0142;14/03/2026;Camille Rousseau;Boulangerie Dupain SARL;entreprise;"
+    "Gestion du stress au travail;10/03/2026;11/03/2026;14;2;Léa Martin, Paul Durand\n"
+)
+
+
+def attestation_pdf(trainee: str) -> bytes:
+    """A born-digital attestation for FA-2026-0142 (distinct bytes per trainee)."""
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, invariant=1)
+    lines = [
+        "ATTESTATION DE FIN DE FORMATION",
+        "Je soussignée Camille Rousseau, formatrice, atteste que",
+        f"Madame {trainee}",
+        "a suivi la formation « Gestion du stress au travail »",
+        "organisée pour Boulangerie Dupain SARL du 10/03/2026 au 11/03/2026,",
+        "d'une durée de 14 heures. Facture FA-2026-0142.",
+    ]
+    for n, line in enumerate(lines):
+        c.drawString(60, 780 - 22 * n, line)
+    c.save()
+    return out.getvalue()
+
+
+def make_share(root: Path, extra: str = "") -> Path:
+    """A config (settle 0.2 s, polling fast) with invoices imported; returns the config path."""
+    config = write_config(
+        root, extra="[watch]\nsettle_seconds = 0.2\npoll_interval = 0.2\nworkers = 2\n" + extra
+    )
+    (root / "export.csv").write_text(EXPORT, encoding="utf-8")
+    assert (
+        run_cli("--config", str(config), "import-invoices", str(root / "export.csv")).returncode
+        == 0
+    )
+    (root / "partage" / CAMILLE).mkdir(parents=True, exist_ok=True)
+    return config
+
+
+def db_rows(root: Path, sql: str) -> list[tuple[object, ...]]:
+    db = sqlite3.connect(root / "dossiers.sqlite3", timeout=30)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def heartbeat(root: Path) -> dict[str, object]:
+    path = root / "dossiers.etat.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
