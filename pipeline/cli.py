@@ -198,6 +198,7 @@ def watch(ctx: click.Context, once: bool) -> None:
     config = _config(ctx)
     if ctx.obj["log_level"] == "WARNING" and not ctx.obj["debug"]:
         logging.getLogger().setLevel(logging.INFO)  # a daemon says what it does by default
+    logging.captureWarnings(True)  # a library's warning goes to the log, not the terminal
     daemon = Daemon(config)
     daemon.install_signal_handlers()
     if once:

@@ -164,6 +164,8 @@ def process(path: Path, ctx: Context) -> Outcome:
     doc = Doc(source=source)
     if ctx.store.known(source.rel, source.size, source.mtime_ns):
         return Outcome(source.rel, None, doc, detail="déjà traité")
+    if _link_within_share(path, ctx.config):
+        return Outcome(source.rel, None, doc, detail="lien vers le partage : traité sous son nom")
     try:
         _refuse_links(path, ctx.config)
         if is_conflict_copy(path):
@@ -231,6 +233,11 @@ def _under(path: Path, root: Path) -> bool:
     return Path(os.path.abspath(path)).is_relative_to(root)
 
 
+def _link_within_share(path: Path, config: Config) -> bool:
+    """A link to a file or folder inside the share: its target is processed on its own."""
+    return path.is_symlink() and path.resolve().is_relative_to(config.paths.drop.resolve())
+
+
 def _refuse_links(path: Path, config: Config) -> None:
     """A link (or a path through a linked folder) that leads outside the share is refused."""
     drop = config.paths.drop.resolve()
@@ -252,11 +259,29 @@ def file_document(doc: Doc, ctx: Context) -> int:
     """Copy the original into the archive, then record the file and its documents atomically.
 
     The archive copy comes first and is idempotent, so a crash between the two
-    steps only leaves a copy that the replay finds and reuses.
+    steps only leaves a copy that the replay finds and reuses. The duplicate check is
+    made again inside the transaction, which serialises writers: two workers given the
+    same bytes under two names file them once.
     """
     now = ctx.clock()
     stored = _archive(doc, ctx, now)
+    try:
+        return _record_file(doc, ctx, now, stored)
+    except DuplicateFile:
+        for path in {stored[0], *stored[1]}:
+            if not ctx.store.references(str(path)):
+                path.unlink(missing_ok=True)  # our own extra copy of bytes filed meanwhile
+        raise
+
+
+def _record_file(doc: Doc, ctx: Context, now: datetime, stored: tuple[Path, list[Path]]) -> int:
     with ctx.store.transaction() as db:
+        original = ctx.store.file_by_hash(doc.sha256, doc.source.entrepreneur)
+        if original is not None:
+            raise DuplicateFile(
+                f"Fichier identique à « {original.rel} », reçu au même moment.",
+                original_id=original.id,
+            )
         file_id = ctx.store.add_file(
             db, rel=doc.source.rel, entrepreneur=doc.source.entrepreneur, sha256=doc.sha256,
             size=doc.size, kind=str(doc.kind), pages=len(doc.pages), ocr=int(doc.ocr),

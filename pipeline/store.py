@@ -298,6 +298,15 @@ class Store:
         ).fetchone()
         return row is not None
 
+    def references(self, archive_path: str) -> bool:
+        """Whether a file or document record points at this archive copy."""
+        row = self.db.execute(
+            "SELECT 1 FROM files WHERE archive_path = ? UNION ALL "
+            "SELECT 1 FROM documents WHERE archive_path = ? LIMIT 1",
+            (archive_path, archive_path),
+        ).fetchone()
+        return row is not None
+
     def touch(self, rel: str, sha256: str, size: int, mtime_ns: int) -> None:
         """Record the new size and modification time of a file already recorded."""
         with self.transaction() as db:

@@ -128,6 +128,8 @@ class Daemon:
         self.retry_after: dict[Path, float] = {}
         self.dirty_people: dict[str, float] = {}
         self._beat = 0.0  # when the heartbeat file was last written
+        self.share_pending = 0  # files the watcher saw but that are not settled yet
+        self.idle_since_start = False  # the start-up scan is over and nothing is left to do
 
     # -- entry points ----------------------------------------------------------------------
 
@@ -218,9 +220,10 @@ class Daemon:
 
     def _known(self, path: Path, store: Store) -> bool:
         """Already recorded at this place with this size and mtime: no need to read it."""
+        drop = os.path.abspath(self.config.paths.drop)
         try:
             stat = path.lstat()
-            rel = path.relative_to(self.config.paths.drop).as_posix()
+            rel = Path(os.path.abspath(path)).relative_to(drop).as_posix()
         except (OSError, ValueError):
             return False
         return store.known(rel, stat.st_size, stat.st_mtime_ns)
@@ -320,7 +323,10 @@ class Daemon:
     def _heartbeat(self, store: Store, final: bool = False) -> None:
         """A small JSON file next to the database: alive, queue length, what was done."""
         now = time.monotonic()
-        if not final and now - self._beat < HEARTBEAT_SECONDS:
+        idle = not (self.queue or self.in_flight or self.share_pending)
+        newly_idle = idle and not self.idle_since_start
+        self.idle_since_start = self.idle_since_start or idle
+        if not final and not newly_idle and now - self._beat < HEARTBEAT_SECONDS:
             return
         self._beat = now
         state = {
@@ -329,6 +335,8 @@ class Daemon:
             "updated": self.now().isoformat(timespec="seconds"),
             "queued": len(self.queue),
             "in_progress": len(self.in_flight),
+            "settling": self.share_pending,
+            "scan_done": self.idle_since_start,
             **self.counters.__dict__,
         }
         data = json.dumps(state, ensure_ascii=False, indent=1).encode()

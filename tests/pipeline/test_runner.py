@@ -13,7 +13,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline import runner
 from pipeline.config import Config
-from pipeline.errors import Reason
+from pipeline.errors import DuplicateFile, Reason
 from pipeline.invoices import Invoice
 from pipeline.store import Store
 from tests.conftest import NOW
@@ -133,6 +133,14 @@ def test_link_leading_outside_the_share_is_refused(ctx: runner.Context, tmp_path
     assert not list(ctx.config.paths.archive.rglob("lien.pdf")), "outside bytes are not copied"
 
 
+def test_link_to_a_file_inside_the_share_is_left_to_its_target(ctx: runner.Context) -> None:
+    target = drop(ctx.config, f"{CAMILLE}/vrai.pdf", pdf(ATTESTATION))
+    link = ctx.config.paths.drop / CAMILLE / "raccourci.pdf"
+    os.symlink(target, link)
+    assert runner.process(link, ctx).skipped
+    assert ctx.store.files() == []
+
+
 def test_another_entrepreneurs_invoice_folder_attaches_nothing(ctx: runner.Context) -> None:
     path = drop(ctx.config, "elodie.faure/FA-2026-0142/attestation.pdf", pdf(ATTESTATION))
     runner.process(path, ctx)
@@ -216,3 +224,21 @@ def test_a_folder_named_after_an_unknown_invoice_attaches_nothing(ctx: runner.Co
     copy = drop(ctx.config, f"{CAMILLE}/FA-2026-9999/scan juin.pdf", pdf(WAITING))
     assert runner.process(copy, ctx).reason == "sans-facture"
     assert ctx.store.documents()[0].invoice is None
+
+
+def test_same_bytes_filed_at_the_same_moment_by_two_workers_are_filed_once(
+    ctx: runner.Context,
+) -> None:
+    """Both read the file before either recorded it: the second is caught at filing time."""
+    first = drop(ctx.config, f"{CAMILLE}/a.pdf", pdf(ATTESTATION))
+    second = drop(ctx.config, f"{CAMILLE}/b.pdf", pdf(ATTESTATION))
+    read_first = runner.read(runner.Doc(source=runner.locate(first, ctx.config)), ctx,
+                             runner.STAGES)  # fmt: skip
+    read_second = runner.read(runner.Doc(source=runner.locate(second, ctx.config)), ctx,
+                              runner.STAGES)  # fmt: skip
+    runner.file_document(read_first, ctx)
+    with pytest.raises(DuplicateFile):
+        runner.file_document(read_second, ctx)
+    assert len(ctx.store.documents()) == 1
+    archived = [p for p in ctx.config.paths.archive.rglob("*.pdf")]
+    assert [p.name for p in archived] == ["a.pdf"], "the late copy's archive file is removed"

@@ -65,3 +65,15 @@ def test_daemon_files_a_dropped_file_then_stops_cleanly_on_sigterm(tmp_path: Pat
     assert daemon.returncode == 0, err
     assert heartbeat(tmp_path)["running"] is False
     assert "classé" in err, "the log says what was filed"
+
+
+def test_same_bytes_dropped_twice_are_filed_once(tmp_path: Path) -> None:
+    config = make_share(tmp_path)
+    folder = tmp_path / "partage" / CAMILLE
+    data = attestation_pdf("Léa Martin")
+    (folder / "attestation.pdf").write_bytes(data)
+    (folder / "attestation (1).pdf").write_bytes(data)
+    run = run_cli("--config", str(config), "watch", "--once")
+    assert run.returncode == 1, "the copy is set aside: a person may want to know"
+    assert db_rows(tmp_path, "SELECT count(*) FROM documents") == [(1,)]
+    assert db_rows(tmp_path, "SELECT reason FROM files ORDER BY id") == [(None,), ("doublon",)]
