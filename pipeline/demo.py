@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 from rich.console import Console
 
-from pipeline import operations, runner, status
+from pipeline import operations, runner, sharefiles, status
 from pipeline.config import Config, Cooperative, load_config
 from pipeline.errors import UsageError
 from pipeline.ocr import TesserocrEngine
@@ -55,6 +55,7 @@ def run_demo(
         ctx = runner.Context(config=config, store=store, ocr=engine, clock=clock)
         operations.import_invoices(ctx, samples / "factures.csv")
         outcomes = operations.ingest(ctx, [config.paths.drop], progress=progress)
+        pages = sharefiles.write_all(store, config, clock())
         report = status.report(store, config, clock().year)
     engine.close()
     places = {
@@ -63,6 +64,8 @@ def run_demo(
         "archive": config.paths.archive,
         "base de données": config.paths.database,
     }
+    if pages:
+        places["suivi (exemple)"] = next(p for p in pages if p.suffix == ".html")
     return DemoResult(workspace, config, outcomes, report, places)
 
 
