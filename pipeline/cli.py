@@ -419,7 +419,15 @@ def main() -> None:
         code = getattr(exc, "exit_code", ExitCode.USAGE)
         click.echo(f"Erreur : {exc}", err=True)  # one line, never wrapped
         sys.exit(int(code))
-    except SystemExit:
-        raise
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except Exception as exc:  # a bug: one sentence for people, the traceback behind --debug
+        if debug:
+            raise
+        log.debug("erreur inattendue", exc_info=True)
+        click.echo(
+            f"Erreur inattendue ({type(exc).__name__} : {exc}) ; relancez avec --debug pour "
+            "le détail et signalez-la à l'équipe technique.",
+            err=True,
+        )
+        sys.exit(ExitCode.NEEDS_PERSON)

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from pipeline.invoices import Invoice
 from pipeline.parse import fold, same_person
 from pipeline.record import DocType
@@ -129,6 +131,4 @@ def _cv_year(doc: DocumentRow) -> int | None:
 
 
 def _same_title(title: str, folded: str) -> bool:
-    from rapidfuzz import fuzz
-
     return bool(folded) and fuzz.token_sort_ratio(fold(title), folded) >= SAME_TITLE
