@@ -166,6 +166,7 @@ def status_cmd(
     config = _config(ctx)
     with _context(config, need_ocr=False) as run:
         data = status.report(run.store, config, datetime.now().year, entrepreneur, incomplete)
+    data["daemon"] = status.daemon_json(config, datetime.now())
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:
@@ -338,6 +339,8 @@ def _print_outcomes(outcomes: list[runner.Outcome]) -> None:
 
 def print_status(data: dict[str, Any]) -> None:
     """The status as a person reads it: one line per invoice; details are in ``show``."""
+    if "daemon" in data:
+        out.print(_daemon_line(data["daemon"]))
     table = Table(title="Dossiers de formation", title_justify="left")
     table.add_column("Facture", no_wrap=True)
     table.add_column("Entrepreneur", no_wrap=True)
@@ -372,6 +375,21 @@ def print_status(data: dict[str, Any]) -> None:
         )
     for f in data["set_aside"]:
         out.print(f"  {f['file']} : {f['reason']} — {f['message']}")
+
+
+def _daemon_line(beat: dict[str, Any] | None) -> str:
+    if beat is None:
+        return "Surveillance : « dossiers watch » n'a jamais tourné sur cette base."
+    if not beat["alive"]:
+        day, hour = beat["updated"][:10], beat["updated"][11:16]
+        return (
+            f"[red]Surveillance arrêtée[/] (dernier signe le {day} à {hour}) : "
+            "relancez « dossiers watch » ou le service dossiers-watch."
+        )
+    return (
+        f"Surveillance active (pid {beat['pid']}) : {beat['queued']} fichier(s) en attente, "
+        f"{beat['in_progress']} en lecture, {beat['processed']} classé(s) depuis le démarrage."
+    )
 
 
 def _missing_short(missing: list[dict[str, Any]]) -> str:

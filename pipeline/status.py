@@ -7,6 +7,8 @@ digest and the share's status files.
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Any
 
 from pipeline.config import Config
@@ -55,6 +57,18 @@ def report(
             if entrepreneur in (None, f.entrepreneur)
         ],
     }
+
+
+def daemon_json(config: Config, now: datetime) -> dict[str, Any] | None:
+    """What the daemon's heartbeat says (None if it never ran), and whether it is stale."""
+    path = config.paths.database.with_name(config.paths.database.stem + ".etat.json")
+    try:
+        beat = json.loads(path.read_text(encoding="utf-8"))
+        updated = datetime.fromisoformat(beat["updated"])
+    except (OSError, ValueError, KeyError):
+        return None
+    age = (now - updated).total_seconds()
+    return beat | {"age_seconds": round(age), "alive": bool(beat.get("running")) and age < 60}
 
 
 def dossier_json(d: Dossier) -> dict[str, Any]:

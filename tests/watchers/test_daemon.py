@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -53,6 +54,8 @@ def test_daemon_files_a_dropped_file_then_stops_cleanly_on_sigterm(tmp_path: Pat
     )  # fmt: skip
     try:
         wait_for(lambda: heartbeat(tmp_path).get("running") is True, 60, "the heartbeat")
+        alive = run_cli("--config", str(config), "status")
+        assert "Surveillance active" in alive.stdout
         target = tmp_path / "partage" / CAMILLE / "attestation léa.pdf"
         target.write_bytes(attestation_pdf("Léa Martin"))
         wait_for(lambda: db_rows(tmp_path, "SELECT invoice FROM documents") != [], 60,
@@ -65,6 +68,8 @@ def test_daemon_files_a_dropped_file_then_stops_cleanly_on_sigterm(tmp_path: Pat
     assert daemon.returncode == 0, err
     assert heartbeat(tmp_path)["running"] is False
     assert "classé" in err, "the log says what was filed"
+    stopped = json.loads(run_cli("--config", str(config), "status", "--json").stdout)
+    assert stopped["daemon"]["alive"] is False and stopped["daemon"]["processed"] == 1
 
 
 def test_same_bytes_dropped_twice_are_filed_once(tmp_path: Path) -> None:
