@@ -34,8 +34,8 @@ from pipeline.classify import classify_text  # noqa: E402
 from pipeline.extract import extract  # noqa: E402
 from pipeline.parse import fold, same_person  # noqa: E402
 from pipeline.record import DocType  # noqa: E402
-from samples import truth  # noqa: E402
-from samples.truth import ocr_noise  # noqa: E402
+from samples import ground_truth as truth  # noqa: E402
+from samples.ground_truth import ocr_noise  # noqa: E402
 
 #: Keys compared with expected.json (signatures/sessions come from images, not text).
 FIELD_KEYS = (

@@ -11,8 +11,8 @@ import pytest
 
 from pipeline.classify import CONFIDENCE_THRESHOLD, classify_text, segment
 from pipeline.record import DocType
-from samples import truth
-from samples.truth import ocr_noise, strip_accents
+from samples import ground_truth as truth
+from samples.ground_truth import ocr_noise, strip_accents
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 

@@ -13,7 +13,7 @@ from pipeline.extract import extract
 from pipeline.extract.evaluation import marks
 from pipeline.parse import same_person
 from pipeline.record import DocType
-from samples import truth
+from samples import ground_truth as truth
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 

@@ -1,0 +1,571 @@
+"""Reading attendance sheets (feuilles d'émargement) cell by cell.
+
+A sheet is a ruled table: one row per trainee (plus the trainer's row), one column per
+half-day, labelled by header rows ("Lundi 09/03/2026" over "Matin (9h-12h30)"). One-sheet-
+per-day layouts print the date in the title and put the trainer's signatures in small
+boxes below the table, each labelled "matin" / "après-midi".
+
+The grid is found by its ruling lines (morphological opening keeps long straight strokes;
+handwriting rarely stays straight for long), the page is OCR'd once for the header,
+names and title, and each body cell is judged by the ink left once the ruling lines and
+a margin are removed. Ink alone counts "ABS" as a signature, so inked cells are also
+read: a word like "ABS" or "absent" makes the cell absent.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image
+
+from pipeline.ocr import (
+    OcrEngine,
+    OcrSettings,
+    Word,
+    prepare,
+    rotate_fine,
+    rotate_quarter,
+    to_gray,
+)
+from pipeline.parse import find_dates, fold
+from pipeline.text import needs_ocr, page_image, page_layer
+
+log = logging.getLogger(__name__)
+
+MATIN = "matin"
+APRES_MIDI = "apres-midi"
+
+#: Born-digital pages are rendered at this resolution: header text of 7 pt stays legible.
+RENDER_DPI = 200
+#: Ink ratios (ink pixels / cell area after the margin) below: empty; above SIGNED_INK: signed.
+EMPTY_INK = 0.004
+SIGNED_INK = 0.012
+#: Cells below this confidence are for a person to check rather than to be trusted.
+REVIEW_BELOW = 0.7
+
+_ABSENT = re.compile(r"\b(abs|absent|absente|abs\.|absence)\b")
+# "Signature du formateur": bold print on scans reads "iormaieur", but "signature" survives.
+_TRAINER = re.compile(r"format(eur|rice)|intervenant|signature")
+_HEADER_NAME = re.compile(r"\bnom\b|stagiaire|participant|prenom")
+_MORNING = re.compile(r"\bmatin\b|\bam\b|\bmatinee\b")
+_AFTERNOON = re.compile(r"apres[ -]?midi|\bpm\b|\bam\b(?=.*\bpm\b)")
+_TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*[-–à]+\s*(\d{1,2})\s*h\s*(\d{2})?")
+_DAY_TITLE = re.compile(r"journee\s+du|date\s*:|\ble\s+\w*\s*\d")
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """What a body column stands for, from the header (or the title for one-day sheets)."""
+
+    date: date | None
+    half_day: str | None  # MATIN | APRES_MIDI
+    hours: float | None  # length of the half-day when the header gives a time range
+    label: str  # the header text the column was read from
+
+
+@dataclass(frozen=True)
+class CellRead:
+    """One decision: a person's mark for one half-day."""
+
+    date: date | None
+    half_day: str | None
+    person: str  # the row's name as read ("" for a trainer box)
+    mark: str  # signed | empty | absent
+    confidence: float  # 0..1
+    ink: float  # ink ratio of the cell
+    box: tuple[int, int, int, int]  # left, top, right, bottom in the sheet image
+
+
+@dataclass(frozen=True)
+class SheetRead:
+    """An attendance sheet as read: trainee cells, trainer cells, and the columns."""
+
+    cells: tuple[CellRead, ...]
+    trainer: tuple[CellRead, ...]
+    columns: tuple[Column, ...]
+    seconds: float = 0.0
+    problems: tuple[str, ...] = field(default=())
+
+    def sessions(self) -> list[dict[str, Any]]:
+        """The CONTRACT's ``sessions``: one entry per trainee cell."""
+        return [
+            {
+                "date": _iso(c.date),
+                "half_day": c.half_day,
+                "trainee": c.person,
+                "signed": c.mark == "signed",
+                "mark": c.mark,
+                "confidence": c.confidence,
+            }
+            for c in self.cells
+        ]
+
+    def trainer_signed(self) -> list[dict[str, Any]]:
+        """The CONTRACT's ``trainer_signed``: one entry per half-day of the trainer."""
+        return [
+            {
+                "date": _iso(c.date),
+                "half_day": c.half_day,
+                "signed": c.mark == "signed",
+                "confidence": c.confidence,
+            }
+            for c in self.trainer
+        ]
+
+    def half_day_hours(self) -> dict[str, float]:
+        """Hours of each half-day as printed in the header ("9h-12h30" → 3.5)."""
+        return {c.half_day: c.hours for c in self.columns if c.half_day and c.hours}
+
+    def doubtful(self) -> list[CellRead]:
+        """Decisions a person should check."""
+        return [c for c in (*self.cells, *self.trainer) if c.confidence < REVIEW_BELOW]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# --- the grid --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """A ruled table: line positions and, per row, which column boundaries are drawn."""
+
+    xs: tuple[int, ...]  # vertical lines, left to right
+    ys: tuple[int, ...]  # horizontal lines, top to bottom
+    # walls[r][k]: whether inner vertical line xs[k + 1] is drawn across row r
+    walls: tuple[tuple[bool, ...], ...]
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+    def cell(self, row: int, col: int) -> tuple[int, int, int, int]:
+        return self.xs[col], self.ys[row], self.xs[col + 1], self.ys[row + 1]
+
+    def span(self, row: int, col: int) -> tuple[int, int]:
+        """The columns [first, last] of the merged cell holding (row, col)."""
+        first = col
+        while first > 0 and not self.walls[row][first - 1]:
+            first -= 1
+        last = col
+        while last < len(self.xs) - 2 and not self.walls[row][last]:
+            last += 1
+        return first, last
+
+
+def binarise(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Ink as 255 on 0, robust to uneven paper (a local threshold)."""
+    block = max(15, (dpi // 6) | 1)
+    return cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15
+    )
+
+
+def line_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical ruling lines: strokes straight over a third of an inch."""
+    length = max(15, dpi // 3)
+    # A one-pixel bridge first: scanned lines break where the paper was grey.
+    closed = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+    horiz = cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    vert = cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    return horiz, vert
+
+
+def find_tables(gray: np.ndarray, dpi: int) -> list[Table]:
+    """Every ruled table (or single ruled box) on the page, top to bottom."""
+    ink = binarise(gray, dpi)
+    horiz, vert = line_masks(ink, dpi)
+    frame = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(frame)
+    tables = []
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if w < dpi or h < dpi // 4:
+            continue  # a rule under a title, a stray stroke
+        table = _table_in(horiz, vert, (x, y, x + w, y + h))
+        if table is not None:
+            tables.append(table)
+    return sorted(tables, key=lambda t: (t.ys[0], t.xs[0]))
+
+
+def _table_in(horiz: np.ndarray, vert: np.ndarray, box: tuple[int, int, int, int]) -> Table | None:
+    left, top, right, bottom = box
+    width, height = right - left, bottom - top
+    h_part = horiz[top:bottom, left:right] > 0
+    v_part = vert[top:bottom, left:right] > 0
+    # Column lines cross most of the table (not the merged date header); a signature's
+    # upstroke never does.
+    xs = _peaks(v_part.sum(axis=0), 0.5 * height)
+    ys = _peaks(h_part.sum(axis=1), 0.5 * width)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    if len(xs) == 2:
+        ys = [ys[0], ys[-1]]  # a lone box: an underline inside is not a row
+    walls = tuple(
+        tuple(_wall(v_part, x, ys[r], ys[r + 1]) for x in xs[1:-1]) for r in range(len(ys) - 1)
+    )
+    return Table(tuple(x + left for x in xs), tuple(y + top for y in ys), walls)
+
+
+def _peaks(profile: np.ndarray, threshold: float) -> list[int]:
+    """Centres of the runs of the profile above threshold."""
+    above = np.flatnonzero(profile >= threshold)
+    if not above.size:
+        return []
+    runs = np.split(above, np.flatnonzero(np.diff(above) > 3) + 1)
+    return [int(run.mean()) for run in runs]
+
+
+def _wall(v_part: np.ndarray, x: int, y0: int, y1: int) -> bool:
+    pad = max(2, (y1 - y0) // 5)
+    band = v_part[y0 + pad : max(y0 + pad + 1, y1 - pad), max(0, x - 3) : x + 4]
+    return bool(band.size) and float(band.any(axis=1).mean()) > 0.6
+
+
+# --- ink -------------------------------------------------------------------------------------
+
+
+def cell_ink(
+    ink: np.ndarray, lines: np.ndarray, box: tuple[int, int, int, int], dpi: int
+) -> tuple[float, tuple[int, int, int, int]]:
+    """Share of the cell's inner area covered with ink, and the inner box measured."""
+    left, top, right, bottom = box
+    margin = max(3, dpi // 25)  # the ruling's blur and a neighbour's overflow
+    inner = (left + margin, top + margin, right - margin, bottom - margin)
+    if inner[2] <= inner[0] or inner[3] <= inner[1]:
+        return 0.0, inner
+    crop = ink[inner[1] : inner[3], inner[0] : inner[2]].copy()
+    crop[lines[inner[1] : inner[3], inner[0] : inner[2]] > 0] = 0
+    return float(_drop_specks(crop, dpi).mean() / 255), inner
+
+
+def _drop_specks(crop: np.ndarray, dpi: int) -> np.ndarray:
+    """Scanner dust and toner dots are not marks: drop components under ~1/40 inch square."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    small = max(4, (dpi // 40) ** 2)
+    keep = np.zeros(count, np.uint8)
+    keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= small).astype(np.uint8) * 255
+    return keep[labels]
+
+
+def ink_decision(ratio: float) -> tuple[str, float]:
+    """signed / empty from the ink ratio, with a confidence from the distance to the cut."""
+    if ratio >= SIGNED_INK:
+        return "signed", min(0.99, 0.8 + 0.19 * min(1.0, ratio / (4 * SIGNED_INK)))
+    if ratio <= EMPTY_INK:
+        return "empty", min(0.99, 0.8 + 0.19 * (1 - ratio / EMPTY_INK))
+    # In between: a faint mark or a neighbour's stroke; lean by position, but ask a person.
+    share = (ratio - EMPTY_INK) / (SIGNED_INK - EMPTY_INK)
+    return ("signed", 0.4 + 0.2 * share) if share >= 0.5 else ("empty", 0.6 - 0.2 * share)
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def words_in(words: Iterable[Word], box: tuple[int, int, int, int]) -> list[Word]:
+    """Words whose centre lies in the box, in reading order."""
+    left, top, right, bottom = box
+    inside = [
+        w
+        for w in words
+        if left <= (w.box[0] + w.box[2]) / 2 <= right and top <= (w.box[1] + w.box[3]) / 2 <= bottom
+    ]
+    return reading_order(inside)
+
+
+def reading_order(words: Sequence[Word]) -> list[Word]:
+    """Words by line then left to right; a line is words whose middles are within half a height."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.box[1] + w.box[3]) / 2):
+        middle = (word.box[1] + word.box[3]) / 2
+        if lines:
+            last = lines[-1][-1]
+            if abs(middle - (last.box[1] + last.box[3]) / 2) <= (last.box[3] - last.box[1]) / 2:
+                lines[-1].append(word)
+                continue
+        lines.append([word])
+    return [w for line in lines for w in sorted(line, key=lambda w: w.box[0])]
+
+
+def _text(words: Iterable[Word]) -> str:
+    return " ".join(w.text for w in words).strip()
+
+
+def half_day_of(label: str) -> str | None:
+    folded = fold(label)
+    if re.search(r"apres[ -]?midi|\bpm\b|\bap\.?\s*m", folded):
+        return APRES_MIDI
+    if re.search(r"\bmatin|\bam\b", folded):
+        return MATIN
+    hours = hours_of(label)
+    if hours:
+        start = _TIME_RANGE.search(folded)
+        return MATIN if start and int(start.group(1)) < 12 else APRES_MIDI
+    return None
+
+
+def hours_of(label: str) -> float | None:
+    """Length of a printed time range: "9h-12h30" → 3.5."""
+    found = _TIME_RANGE.search(fold(label).replace("o", "0"))
+    if not found:
+        return None
+    start = int(found.group(1)) + int(found.group(2) or 0) / 60
+    end = int(found.group(3)) + int(found.group(4) or 0) / 60
+    return round(end - start, 2) if 0 < end - start <= 8 else None
+
+
+def is_absent(text: str) -> bool:
+    return bool(_ABSENT.search(fold(text)))
+
+
+def title_date(words: Sequence[Word], above: int, default_year: int | None) -> date | None:
+    """The day of a one-day sheet, from the lines above the table ("Journée du 11/05/2026")."""
+    lines: dict[int, list[Word]] = {}
+    for w in words:
+        if w.box[3] <= above:
+            lines.setdefault(w.box[1] // 15, []).append(w)
+    texts = [_text(sorted(ws, key=lambda w: w.box[0])) for _, ws in sorted(lines.items())]
+    for text in texts:
+        if _DAY_TITLE.search(fold(text)):
+            found = find_dates(text, default_year)
+            if found:
+                return found[0]
+    everything = {d for t in texts for d in find_dates(t, default_year)}
+    return everything.pop() if len(everything) == 1 else None
+
+
+# --- the sheet -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    gray: np.ndarray
+    dpi: int
+    ink: np.ndarray
+    lines: np.ndarray
+    words: tuple[Word, ...]
+    engine: OcrEngine
+
+
+def read_sheet(image: Image.Image, dpi: int, engine: OcrEngine) -> SheetRead:
+    """Read one upright attendance sheet: its columns, and every trainee and trainer cell."""
+    started = time.perf_counter()
+    gray = _level_rulings(to_gray(image), dpi)
+    image = Image.fromarray(gray)
+    ink = binarise(gray, dpi)
+    horiz, vert = line_masks(ink, dpi)
+    lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
+    page = _Page(gray, dpi, ink, lines, engine.recognise(image, dpi).words, engine)
+    tables = find_tables(gray, dpi)
+    grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
+    if not grids:
+        return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
+    grid = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
+    cells, trainer, columns, problems = _read_grid(page, grid)
+    boxes = [t for t in tables if len(t.xs) == 2 and t.ys[0] > grid.ys[-1]]
+    if not trainer and boxes:
+        trainer = _trainer_boxes(page, boxes, columns)
+    return SheetRead(
+        tuple(cells), tuple(trainer), tuple(columns), time.perf_counter() - started, problems
+    )
+
+
+def _level_rulings(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Undo what skew the page deskew left: the longest ruling line must lie flat."""
+    horiz, _ = line_masks(binarise(gray, dpi), dpi)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(horiz)
+    if count < 2:
+        return gray
+    # The median over every long rule: a scanner's page edge is long too, but alone.
+    slopes = [
+        _slope(labels == i)
+        for i in range(1, count)
+        if stats[i, cv2.CC_STAT_WIDTH] >= dpi and stats[i, cv2.CC_STAT_HEIGHT] < dpi // 2
+    ]
+    if not slopes:
+        return gray
+    degrees = float(np.degrees(np.arctan(np.median(slopes))))
+    # cv2 turns counter-clockwise for positive angles, which lifts a rule falling rightwards.
+    return gray if abs(degrees) < 0.15 else rotate_fine(gray, degrees)
+
+
+def _slope(mask: np.ndarray) -> float:
+    ys, xs = np.nonzero(mask)
+    return float(np.polyfit(xs.astype(float), ys.astype(float), 1)[0])
+
+
+def _read_grid(
+    page: _Page, grid: Table
+) -> tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...]]:
+    rows = len(grid.ys) - 1
+    header = _header_rows(page, grid)
+    year = _year_hint(page.words)
+    columns = _columns(page, grid, header, year)
+    cells: list[CellRead] = []
+    trainer: list[CellRead] = []
+    problems: list[str] = []
+    for row in range(header, rows):
+        name = _row_name(page, grid.cell(row, 0)) or _text(words_in(page.words, grid.cell(row, 0)))
+        is_trainer = bool(_TRAINER.search(fold(name)))
+        if not name:
+            problems.append(f"row {row}: no name read")
+        for col, column in enumerate(columns, start=1):
+            read = _judge_cell(page, grid.cell(row, col), column, "" if is_trainer else name)
+            (trainer if is_trainer else cells).append(read)
+    return cells, trainer, columns, tuple(problems)
+
+
+def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
+    """The name in a row's first cell, read on its own: page OCR drops words in tables."""
+    crop = _clean_crop(page, _inset(box, max(2, page.dpi // 50)))
+    if crop is None:
+        return ""
+    words = page.engine.recognise(crop, page.dpi).words
+    # Low-confidence words are kept: a name half read still matches the invoice's fuzzily.
+    return _text(reading_order([w for w in words if any(ch.isalpha() for ch in w.text)]))
+
+
+def _clean_crop(page: _Page, box: tuple[int, int, int, int]) -> Image.Image | None:
+    """The box's pixels with the ruling lines whitened, on a white border (Tesseract likes one)."""
+    left, top, right, bottom = box
+    if right - left < 4 or bottom - top < 4:
+        return None
+    crop = page.gray[top:bottom, left:right].copy()
+    crop[page.lines[top:bottom, left:right] > 0] = 255
+    pad = page.dpi // 10
+    return Image.fromarray(
+        cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    )
+
+
+def _inset(box: tuple[int, int, int, int], by: int) -> tuple[int, int, int, int]:
+    return box[0] + by, box[1] + by, box[2] - by, box[3] - by
+
+
+def _header_rows(page: _Page, grid: Table) -> int:
+    """How many rows at the top are headers: their cells name days and half-days."""
+    count = 0
+    for row in range(len(grid.ys) - 1):
+        first = fold(_text(words_in(page.words, grid.cell(row, 0))))
+        rest = fold(
+            _text(words_in(page.words, (grid.xs[1], grid.ys[row], grid.xs[-1], grid.ys[row + 1])))
+        )
+        labelled = bool(find_dates(rest) or half_day_of(rest) or _MORNING.search(rest))
+        spanning_name = row > 0 and not first and count == row
+        if labelled and (not first or _HEADER_NAME.search(first)) or spanning_name and labelled:
+            count = row + 1
+        else:
+            break
+    return max(count, 1)
+
+
+def _year_hint(words: Sequence[Word]) -> int | None:
+    years = [d.year for d in find_dates(_text(words))]
+    return max(set(years), key=years.count) if years else None
+
+
+def _columns(page: _Page, grid: Table, header: int, year: int | None) -> list[Column]:
+    fallback = title_date(page.words, grid.ys[0], year)
+    columns = []
+    for col in range(1, len(grid.xs) - 1):
+        parts = []
+        for row in range(header):
+            first, last = grid.span(row, col)
+            box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
+            parts.append(_text(words_in(page.words, box)))
+        label = " | ".join(p for p in parts if p)
+        dates = find_dates(label, year)
+        columns.append(
+            Column(dates[0] if dates else fallback, half_day_of(label), hours_of(label), label)
+        )
+    return columns
+
+
+def _judge_cell(
+    page: _Page, box: tuple[int, int, int, int], column: Column, person: str
+) -> CellRead:
+    ratio, inner = cell_ink(page.ink, page.lines, box, page.dpi)
+    mark, confidence = ink_decision(ratio)
+    if mark == "signed" and _reads_absent(page, inner):
+        mark, confidence = "absent", 0.9
+    return CellRead(column.date, column.half_day, person, mark, round(confidence, 3), ratio, box)
+
+
+def _reads_absent(page: _Page, inner: tuple[int, int, int, int]) -> bool:
+    """Whether the cell's ink is a written "ABS"/"absent" rather than a signature."""
+    if is_absent(_text(words_in(page.words, inner))):
+        return True
+    # The page OCR may merge a short word with the ruling; read the cell on its own.
+    crop = _clean_crop(page, inner)
+    return crop is not None and is_absent(page.engine.recognise(crop, page.dpi).text)
+
+
+def _trainer_boxes(
+    page: _Page, boxes: Sequence[Table], columns: Sequence[Column]
+) -> list[CellRead]:
+    """One-day sheets: the trainer signs in boxes under the table, labelled by half-day."""
+    day = next((c.date for c in columns if c.date), None)
+    found = []
+    for box in boxes:
+        left, top, right, bottom = box.box
+        reach = (bottom - top) // 2
+        label = _text(words_in(page.words, (left, top - reach, right, top)))
+        half = half_day_of(label)
+        column = Column(day, half, None, label)
+        found.append(_judge_cell(page, box.box, column, ""))
+    return found
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def straighten(
+    image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSettings
+) -> tuple[Image.Image, int]:
+    """A scan or photo made upright and flat (``ocr.prepare``, OSD for sideways pages)."""
+    page = prepare(image, dpi, settings)
+    gray = page.gray
+    if settings.orientation and page.rotation == 90:
+        turn = engine.osd(Image.fromarray(gray), page.dpi)
+        if turn:
+            gray = rotate_quarter(gray, turn // 90)
+    return Image.fromarray(gray), page.dpi
+
+
+def read_picture(
+    image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSettings
+) -> SheetRead:
+    """A scanned or photographed sheet: straighten it, then read it."""
+    upright, upright_dpi = straighten(image, dpi, engine, settings)
+    return read_sheet(upright, upright_dpi, engine)
+
+
+def read_pages(pdf: bytes, engine: OcrEngine, settings: OcrSettings) -> list[SheetRead]:
+    """Every page of a PDF read as a sheet (born-digital pages rendered, scans straightened)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [_read_pdf_page(document[i], engine, settings) for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def _read_pdf_page(page: pdfium.PdfPage, engine: OcrEngine, settings: OcrSettings) -> SheetRead:
+    if needs_ocr(page_layer(page)):
+        image, dpi = page_image(page, settings)
+        return read_picture(image, dpi, engine, settings)
+    rendered = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+    return read_sheet(rendered, RENDER_DPI, engine)

@@ -1,0 +1,132 @@
+"""Attendance sheets: the grid finder on a drawn grid, and real sample sheets cell by cell."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline import attendance
+from pipeline.attendance import find_tables, half_day_of, hours_of, ink_decision, is_absent
+from pipeline.ocr import OcrSettings, TesserocrEngine
+from pipeline.parse import same_person
+
+PARTAGE = Path(__file__).resolve().parents[2] / "samples" / "partage"
+
+
+def _drawn_grid(dpi: int = 150) -> tuple[np.ndarray, list[int], list[int]]:
+    """A 4 x 3 ruled grid with a scribble in one cell and a merged header over columns 1-2."""
+    page = np.full((1200, 1700), 255, np.uint8)
+    xs, ys = [100, 500, 900, 1300], [100, 180, 260, 400, 540]
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs:
+        top = ys[1] if x == 900 else ys[0]  # the middle wall stops under the merged header
+        cv2.line(page, (x, top), (x, ys[-1]), 0, 2)
+    cv2.polylines(page, [np.array([[560, 330], [620, 290], [680, 340], [760, 300]])], False, 0, 3)
+    return page, xs, ys
+
+
+def test_grid_finder_finds_the_ruling_lines_of_a_drawn_grid() -> None:
+    page, xs, ys = _drawn_grid()
+    tables = find_tables(page, 150)
+    assert len(tables) == 1
+    table = tables[0]
+    assert [abs(a - b) <= 2 for a, b in zip(table.xs, xs, strict=True)] == [True] * 4
+    assert [abs(a - b) <= 2 for a, b in zip(table.ys, ys, strict=True)] == [True] * 5
+
+
+def test_grid_finder_sees_a_merged_header_cell() -> None:
+    table = find_tables(_drawn_grid()[0], 150)[0]
+    assert table.span(0, 1) == (1, 2)  # the date header spans both half-days
+    assert table.span(2, 1) == (1, 1)
+
+
+def test_ink_tells_the_scribbled_cell_from_the_empty_ones() -> None:
+    page, _, _ = _drawn_grid()
+    table = find_tables(page, 150)[0]
+    ink = attendance.binarise(page, 150)
+    horiz, vert = attendance.line_masks(ink, 150)
+    lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
+    scribbled, _ = attendance.cell_ink(ink, lines, table.cell(2, 1), 150)
+    empty, _ = attendance.cell_ink(ink, lines, table.cell(2, 2), 150)
+    assert ink_decision(scribbled)[0] == "signed"
+    assert ink_decision(empty)[0] == "empty"
+
+
+@pytest.mark.parametrize(
+    ("label", "half", "hours"),
+    [
+        ("Matin (9h-12h30)", "matin", 3.5),
+        ("Après-midi (13h30-17h)", "apres-midi", 3.5),
+        ("Matin 9h00 - 12h30", "matin", 3.5),
+        ("PM", "apres-midi", None),
+        ("AM", "matin", None),
+    ],
+)
+def test_header_labels_give_half_day_and_hours(label: str, half: str, hours: float | None) -> None:
+    assert half_day_of(label) == half
+    assert hours_of(label) == hours
+
+
+def test_absent_words_are_recognised_and_signature_noise_is_not() -> None:
+    assert is_absent("ABS") and is_absent("absent") and is_absent("Abs.")
+    assert not is_absent("Aunnw") and not is_absent("absolument")
+
+
+@pytest.fixture(scope="module")
+def engine() -> TesserocrEngine:
+    return TesserocrEngine(OcrSettings())
+
+
+def _marks(sheets: list[attendance.SheetRead]) -> dict[tuple[str, date | None, str | None], str]:
+    return {(c.person, c.date, c.half_day): c.mark for s in sheets for c in s.cells}
+
+
+def _mark_of(
+    marks: dict[tuple[str, date | None, str | None], str], who: str, day: date, half: str
+) -> str | None:
+    for (person, d, h), mark in marks.items():
+        if d == day and h == half and same_person(person, who) >= 0.8:
+            return mark
+    return None
+
+
+def test_born_digital_one_sheet_per_day_reads_every_cell_and_trainer_box(
+    engine: TesserocrEngine,
+) -> None:
+    pdf = (PARTAGE / "elodie.faure" / "FA-2026-0150" / "emargement.pdf").read_bytes()
+    sheets = attendance.read_pages(pdf, engine, OcrSettings())
+    marks = _marks(sheets)
+    assert len(marks) == 12 and set(marks.values()) == {"signed"}
+    assert _mark_of(marks, "Manon Chevalier", date(2026, 5, 12), "apres-midi") == "signed"
+    assert [t["signed"] for s in sheets for t in s.trainer_signed()] == [True] * 4
+    assert sheets[0].half_day_hours() == {"matin": 3.5, "apres-midi": 3.5}
+
+
+def test_scanned_grid_reads_abs_as_absent_not_signed(engine: TesserocrEngine) -> None:
+    pdf = (PARTAGE / "elodie.faure" / "scan0041.pdf").read_bytes()
+    sheets = attendance.read_pages(pdf, engine, OcrSettings())
+    marks = _marks(sheets)
+    assert _mark_of(marks, "Hugo Blanc", date(2026, 3, 10), "apres-midi") == "absent"
+    assert _mark_of(marks, "Léa Martin", date(2026, 3, 9), "matin") == "signed"
+    assert len(marks) == 16
+    assert len(sheets[0].trainer) == 4
+
+
+def test_scanned_grid_reads_empty_afternoon_cells_as_empty(engine: TesserocrEngine) -> None:
+    pdf = (PARTAGE / "Thomas Girard" / "scan0070.pdf").read_bytes()
+    marks = _marks(attendance.read_pages(pdf, engine, OcrSettings()))
+    assert _mark_of(marks, "Sarah Benoît", date(2026, 4, 28), "apres-midi") == "empty"
+    assert _mark_of(marks, "Tristan Leroy", date(2026, 4, 28), "matin") == "signed"
+
+
+def test_png_grid_is_read_after_straightening(engine: TesserocrEngine) -> None:
+    image = Image.open(PARTAGE / "Karim Benali" / "emargement.png")
+    sheet = attendance.read_picture(image, 100, engine, OcrSettings())
+    assert len(sheet.cells) == 6 and {c.mark for c in sheet.cells} == {"signed"}
+    assert len(sheet.trainer) == 6
