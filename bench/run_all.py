@@ -16,7 +16,14 @@ from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ("bench_pipeline.py", "bench_ocr.py", "bench_classify.py", "bench_daemon.py")
+BENCHES = (
+    "bench_pipeline.py",
+    "bench_ocr.py",
+    "bench_classify.py",
+    "bench_attendance.py",
+    "bench_signatures.py",
+    "bench_daemon.py",
+)
 
 
 def commit() -> str:

@@ -1,0 +1,204 @@
+"""Signature blocks: handwritten marks on the samples, electronic fields and mentions."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from pipeline.ocr import OcrSettings, TesserocrEngine, Word
+from pipeline.signatures import Party, find_labels, read_blocks
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "partage"
+COOP = ("Coopérative Exemple",)
+CONVENTION: tuple[Party, ...] = ("organisme", "client", "formateur")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[TesserocrEngine]:
+    with TesserocrEngine(OcrSettings()) as ocr_engine:
+        yield ocr_engine
+
+
+def _read(name: str, engine: TesserocrEngine, parties: tuple[Party, ...]) -> dict[str, bool]:
+    pdf = (SAMPLES / name).read_bytes()
+    read = read_blocks(pdf, engine, OcrSettings(), parties=parties, organisme_names=COOP)
+    assert not read.review
+    assert all(b.method in ("manuscrite", None) for b in read.blocks.values())
+    return read.signatures
+
+
+# --- handwritten, on the samples -----------------------------------------------------------
+
+
+def test_born_digital_convention_signed_by_all_three_parties(engine: TesserocrEngine) -> None:
+    signatures = _read("Thomas Girard/Convention Mutuelle Solidaire.pdf", engine, CONVENTION)
+    assert signatures == {"organisme": True, "client": True, "formateur": True}
+
+
+def test_convention_without_the_client_signature_reads_client_false(
+    engine: TesserocrEngine,
+) -> None:
+    signatures = _read("elodie.faure/Convention Dupain mai.pdf", engine, CONVENTION)
+    assert signatures == {"organisme": True, "client": False, "formateur": True}
+
+
+def test_sideways_scanned_convention_is_read_after_straightening(
+    engine: TesserocrEngine,
+) -> None:
+    signatures = _read("Karim Benali/scan0052.pdf", engine, CONVENTION)
+    assert signatures == {"organisme": True, "client": True, "formateur": True}
+
+
+def test_contract_has_the_trainee_block_not_the_letterhead(engine: TesserocrEngine) -> None:
+    # "L'organisme de formation" also opens the preamble: the block row wins.
+    signatures = _read(
+        "Karim Benali/Contrat Julien Moreau.pdf", engine, ("organisme", "stagiaire", "formateur")
+    )
+    assert signatures == {"organisme": True, "stagiaire": True, "formateur": True}
+
+
+def test_scanned_signed_quote_reads_bon_pour_accord_as_the_client(
+    engine: TesserocrEngine,
+) -> None:
+    signatures = _read(
+        "Karim Benali/Formavenir/Devis D-2026-031 signé.pdf", engine, ("organisme", "client")
+    )
+    assert signatures == {"organisme": True, "client": True}
+
+
+# --- labels ----------------------------------------------------------------------------------
+
+
+def _words(*items: tuple[str, int]) -> list[Word]:
+    """Words on one line at the given x positions (10 px letters)."""
+    return [Word(t, 0.9, (x, 100, x + 9 * len(t), 110)) for t, x in items]
+
+
+def test_labels_on_one_line_are_split_at_wide_gaps() -> None:
+    words = _words(("Pour", 0), ("le", 45), ("client", 70), ("Le", 400), ("formateur", 425))
+    assert [lab.party for lab in find_labels(words)] == ["client", "formateur"]
+
+
+def test_a_sentence_starting_with_le_client_is_not_a_label() -> None:
+    words = _words(("Le", 0), ("client", 25), ("s'engage", 90), ("à", 170), ("payer", 185))
+    assert find_labels(words) == []
+
+
+def test_letterhead_with_the_cooperative_name_is_not_its_block() -> None:
+    assert find_labels(_words(("COOPÉRATIVE", 0), ("EXEMPLE", 110)), COOP) == []
+    found = find_labels(_words(("Pour", 0), ("Coopérative", 45), ("Exemple", 150)), COOP)
+    assert [lab.party for lab in found] == ["organisme"]
+
+
+def test_missing_block_is_unsigned_without_confidence_and_for_review() -> None:
+    pdf = _blocks_pdf(mention=False)
+    read = read_blocks(pdf, None, OcrSettings(), parties=("organisme", "stagiaire"))
+    assert read.signatures == {"organisme": False, "stagiaire": False}
+    assert read.blocks["stagiaire"].confidence == 0.0
+    assert any("stagiaire" in line for line in read.review)
+
+
+# --- electronic ------------------------------------------------------------------------------
+
+CLIENT_BOX = (222.0, 620.0, 392.0, 680.0)  # where the client's block is drawn below
+
+
+def _blocks_pdf(mention: bool) -> bytes:
+    """A convention's last page: three labelled, empty boxes; optionally a printed mention."""
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(56, 760, "Fait en deux exemplaires à Montpellier, le 20/04/2026")
+    for x, label in ((56, "Pour l'organisme de formation"), (222, "Pour le client")):
+        canvas.setFont("Helvetica-Bold", 9)
+        canvas.drawString(x, 700, label)
+        canvas.rect(x, 620, 160, 60)
+    canvas.drawString(388, 700, "Le formateur")
+    canvas.rect(388, 620, 160, 60)
+    if mention:
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(60, 650, "Signé électroniquement par Claire Bonnet le 20/04/2026")
+    canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def _with_signature_field(pdf: bytes, name: str, rect: tuple[float, ...] = CLIENT_BOX) -> bytes:
+    """Add a filled signature field (a /Sig value with signer and time) over the client box."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    value = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Sig"),
+            NameObject("/Filter"): NameObject("/Adobe.PPKLite"),
+            NameObject("/SubFilter"): NameObject("/adbe.pkcs7.detached"),
+            NameObject("/Name"): TextStringObject("Jean Martin"),
+            NameObject("/M"): TextStringObject("D:20260420143000+02'00'"),
+        }
+    )
+    widget = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/FT"): NameObject("/Sig"),
+            NameObject("/T"): TextStringObject(name),
+            NameObject("/V"): writer._add_object(value),
+            NameObject("/F"): NumberObject(4),
+            NameObject("/Rect"): ArrayObject(FloatObject(v) for v in rect),
+        }
+    )
+    ref = writer._add_object(widget)
+    page = writer.pages[0]
+    page[NameObject("/Annots")] = ArrayObject([ref])
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {NameObject("/Fields"): ArrayObject([ref]), NameObject("/SigFlags"): NumberObject(3)}
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_signature_field_in_the_client_block_signs_the_client_with_signer_and_time() -> None:
+    pdf = _with_signature_field(_blocks_pdf(mention=False), "Signature1")
+    read = read_blocks(pdf, None, OcrSettings(), parties=CONVENTION)
+    client = read.blocks["client"]
+    assert (client.signed, client.method, client.signer) == (True, "electronique", "Jean Martin")
+    assert client.date == "2026-04-20T14:30:00"
+    assert read.signatures == {"organisme": False, "client": True, "formateur": False}
+
+
+def test_printed_mention_in_a_block_signs_that_party_electronically() -> None:
+    read = read_blocks(_blocks_pdf(mention=True), None, OcrSettings(), parties=CONVENTION)
+    organisme = read.blocks["organisme"]
+    assert (organisme.method, organisme.signer, organisme.date) == (
+        "electronique",
+        "Claire Bonnet",
+        "2026-04-20",
+    )
+    assert read.signatures == {"organisme": True, "client": False, "formateur": False}
+
+
+def test_signature_field_outside_any_block_is_placed_by_its_name_or_sent_to_review() -> None:
+    # An invisible field (empty rectangle) lies in no block: only its name can place it.
+    hidden = (0.0, 0.0, 0.0, 0.0)
+    named = _with_signature_field(_blocks_pdf(mention=False), "Signature_formateur", hidden)
+    anonymous = _with_signature_field(_blocks_pdf(mention=False), "Signature1", hidden)
+    by_name = read_blocks(named, None, OcrSettings(), parties=CONVENTION)
+    assert by_name.blocks["formateur"].method == "electronique"
+    unknown = read_blocks(anonymous, None, OcrSettings(), parties=CONVENTION)
+    assert not any(unknown.signatures.values())
+    assert [sig.signer for sig in unknown.unattributed] == ["Jean Martin"]
+    assert unknown.review
