@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,19 +66,31 @@ def write_atomic(target: Path, data: bytes) -> Path:
     raise OSError(f"no free name for {target}")  # pragma: no cover - 10,000 collisions
 
 
-def replace_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` as ``target``, replacing it whole (a status file, a heartbeat)."""
+def replace_atomic(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` as ``target``, replacing it whole (a status file, a heartbeat).
+
+    ``mode``: permissions of the new file (a temporary file is owner-only; a file in a
+    share that other people and the sync client read needs the folder's).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    _replace_into(target, data)
+    _replace_into(target, data, mode)
 
 
-def sweep_temporaries(root: Path) -> int:
-    """Remove the temporary files a crash left in ``root`` (only ours: ``.tmp-*.part``)."""
+def sweep_temporaries(root: Path, older_than: float = 0.0) -> int:
+    """Remove the temporary files interrupted writes left in ``root`` (only ours).
+
+    ``older_than`` (seconds) spares a write that may still be going on.
+    """
     count = 0
+    limit = time.time() - older_than
     if root.is_dir():
         for leftover in root.rglob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-            leftover.unlink(missing_ok=True)
-            count += 1
+            try:
+                if leftover.lstat().st_mtime <= limit:
+                    leftover.unlink()
+                    count += 1
+            except OSError:
+                continue
     return count
 
 
@@ -108,17 +121,35 @@ def _names(target: Path) -> Iterator[Path]:
         yield target.with_name(f"{target.stem} ({n}){target.suffix}")
 
 
-def _replace_into(target: Path, data: bytes) -> None:
+def _replace_into(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Temporary file in the same folder, fsync, rename over ``target``, fsync the folder."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            if mode is not None:
+                os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_folder(target.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (a crash right after must not undo it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse it
+        pass
+    finally:
+        os.close(fd)
 
 
 def _sha256(path: Path) -> str:

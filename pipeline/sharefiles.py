@@ -17,19 +17,16 @@ so sync clients do not upload the same page every day.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from pipeline import archive
 from pipeline.config import Config, Person
 from pipeline.errors import ADVICE, Reason
 from pipeline.status import report
@@ -42,7 +39,6 @@ STEM = "Suivi de mes formations"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE = "etat-entrepreneur"
 FORMATS = ("html", "txt")
-TEMP_PREFIX, TEMP_SUFFIX = ".tmp-", ".part"  # the archive's convention: swept after a crash
 STALE_TEMP_SECONDS = 600
 SHOWN_YEARS = 2  # complete dossiers listed: this year's and last year's
 
@@ -256,9 +252,11 @@ def write_status(store: Store, config: Config, entrepreneur: str, now: datetime)
         if _up_to_date(target, rendered):
             continue
         folder.mkdir(exist_ok=True)
-        replace_atomic(target, rendered.replace(STAMP, page.updated).encode("utf-8"))
+        data = rendered.replace(STAMP, page.updated).encode("utf-8")
+        # The folder's read/write permissions: other people and the sync client read it.
+        archive.replace_atomic(target, data, mode=folder.stat().st_mode & 0o666)
         log.info("état du partage écrit : %s", target)
-    _sweep(folder)
+    archive.sweep_temporaries(folder, older_than=STALE_TEMP_SECONDS)
     return paths
 
 
@@ -300,27 +298,6 @@ def render(page: Page, fmt: str) -> str:
     return head + style_end + _typography(body)
 
 
-def replace_atomic(target: Path, data: bytes) -> None:
-    """Replace ``target`` whole: temporary file in the same folder, fsync, rename, fsync folder.
-
-    The new file gets the read/write permissions of its folder (a share other people
-    and the sync client read), not the owner-only mode of a bare temporary file.
-    """
-    mode = target.parent.stat().st_mode & 0o666
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fchmod(fh.fileno(), mode)
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_folder(target.parent)
-
-
 # -- writing -------------------------------------------------------------------------
 
 
@@ -348,33 +325,6 @@ def _up_to_date(target: Path, rendered: str) -> bool:
     return re.fullmatch(pattern, existing) is not None
 
 
-def _sweep(folder: Path) -> None:
-    """Remove our own temporary files an interrupted write left behind (old enough)."""
-    if not folder.is_dir():
-        return
-    limit = time.time() - STALE_TEMP_SECONDS
-    for leftover in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-        try:
-            if leftover.lstat().st_mtime < limit:
-                leftover.unlink()
-        except OSError:
-            continue
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory handles
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems refuse it
-        pass
-    finally:
-        os.close(fd)
-
-
-@cache
 def _environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
