@@ -27,7 +27,7 @@ from pipeline.errors import DossiersError, EnvironmentFault, ExitCode, OcrUnavai
 from pipeline.ocr import OcrEngine, TesserocrEngine
 from pipeline.record import Doc, Source
 from pipeline.store import Store
-from watchers.ignore import is_conflict_copy, is_ignored
+from watchers.ignore import is_conflict_copy
 
 log = logging.getLogger("dossiers")
 # Piped or redirected output is not cut at 80 columns: the status table needs room.
@@ -271,11 +271,8 @@ def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
     """Files named, and files under folders named, less what sync tools leave behind."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and not is_ignored(p.relative_to(path)) and not is_conflict_copy(p)
-            )
+            found = runner.candidates([path])
+            yield from (p for p in found if p.is_file() and not is_conflict_copy(p))
         else:
             yield path
 

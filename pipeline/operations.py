@@ -55,7 +55,7 @@ def ingest(
     ctx: runner.Context, paths: tuple[Path, ...] | list[Path], progress: Console | None = None
 ) -> list[runner.Outcome]:
     """Process files and folders under the drop folder now, one file at a time, in name order."""
-    files = list(runner.candidates(paths, ctx.config))
+    files = list(runner.candidates(paths, ctx.config.paths.drop))
     outcomes = []
     with Progress(console=progress, transient=True, disable=progress is None) as bar:
         task = bar.add_task("Traitement", total=len(files))

@@ -216,13 +216,18 @@ def locate(path: Path, config: Config) -> Source:
     )
 
 
-def candidates(paths: Iterable[Path], config: Config) -> Iterator[Path]:
-    """Files to process under ``paths`` (files or folders), sorted, leftovers skipped."""
-    drop = Path(os.path.abspath(config.paths.drop))
+def candidates(paths: Iterable[Path], drop: Path | None = None) -> Iterator[Path]:
+    """Files to process under ``paths`` (files or folders), sorted, leftovers skipped.
+
+    Names are judged relative to ``drop`` when under it (a hidden folder higher up counts),
+    else relative to the folder walked.
+    """
+    root = Path(os.path.abspath(drop)) if drop is not None else None
     for path in paths:
         if path.is_dir() and not path.is_symlink():
+            base = root if root is not None and _under(path, root) else Path(os.path.abspath(path))
             for sub in sorted(p for p in path.rglob("*") if not p.is_dir() or p.is_symlink()):
-                rel = Path(os.path.abspath(sub)).relative_to(drop) if _under(sub, drop) else sub
+                rel = Path(os.path.abspath(sub)).relative_to(base)
                 if not is_ignored(rel):
                     yield sub
         elif not is_ignored(Path(path.name)):

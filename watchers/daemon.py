@@ -346,7 +346,7 @@ class Daemon:
         """For ``--once``: every candidate file not modified in the last ``settle_seconds``."""
         limit = time.time() - self.settings.settle_seconds
         found = []
-        for path in runner.candidates([self.config.paths.drop], self.config):
+        for path in runner.candidates([self.config.paths.drop], self.config.paths.drop):
             try:
                 fresh = path.lstat().st_mtime > limit
             except OSError:

@@ -151,7 +151,7 @@ def test_another_entrepreneurs_invoice_folder_attaches_nothing(ctx: runner.Conte
 def test_leftovers_of_sync_tools_are_not_candidates(config: Config) -> None:
     for name in ("~$Convention.docx", ".~lock.x.odt#", "scan.pdf.part", "Thumbs.db", "vrai.pdf"):
         drop(config, f"{CAMILLE}/{name}", b"x")
-    found = [p.name for p in runner.candidates([config.paths.drop], config)]
+    found = [p.name for p in runner.candidates([config.paths.drop], config.paths.drop)]
     assert found == ["vrai.pdf"]
 
 
