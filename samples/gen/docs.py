@@ -3,10 +3,16 @@ the fields a reader can find printed on it (CONTRACT field names, ISO dates)."""
 
 from __future__ import annotations
 
+from collections.abc import Set
+from dataclasses import replace
 from datetime import date
+from typing import Any
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .data import COOP
 from .model import (
+    APREM,
     HALF_LABELS,
     MATIN,
     Entrepreneur,
@@ -79,13 +85,37 @@ def _sig_block(
     signed: bool,
     ink: tuple[float, float, float],
     h: float = 60,
+    mention: str = "",
 ) -> None:
+    """A labelled box, signed by hand, or by a printed e-signature ``mention`` when given."""
     p.text(x, y, label, 9, p.font + ("-Bold" if p.font == "Helvetica" else ""))
     if name:
         p.text(x, y - 11, name, 8.5, p.font, GREY)
     p.rect(x, y - 18 - h, w, h, 0.4, GREY)
-    if signed:
+    if signed and mention:
+        _mention(p, x + 5, y - 18 - h / 2, w - 10, mention)
+    elif signed:
         p.signature(x + 4, y - 16 - h, w - 8, h - 4, ink)
+
+
+def esign_mention(name: str, when: date) -> str:
+    """What e-signature services print in the block: signer and day, on two lines."""
+    return f"Signé électroniquement par {name}\nle {fr_num(when)}"
+
+
+def fr_num(d: date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def _mention(p: Pen, x: float, y: float, w: float, text: str) -> None:
+    lines = text.split("\n")
+    size = min(8.0, min(w / max(stringWidth(s, "Helvetica", 1), 1) for s in lines))
+    for i, s in enumerate(lines):
+        p.text(x, y + 4 - i * (size + 2), s, size, "Helvetica", (0.1, 0.1, 0.3))
+
+
+def _esign(party: str, electronic: tuple[str, ...], name: str, when: date) -> str:
+    return esign_mention(name, when) if party in electronic else ""
 
 
 def _heading(p: Pen, es: Entrepreneur, s: str) -> None:
@@ -117,7 +147,9 @@ def convention(
     signed: tuple[str, ...],
     doc_date: date,
     client_ink: tuple[float, float, float] = (0.05, 0.05, 0.1),
+    electronic: tuple[str, ...] = (),
 ) -> Fields:
+    """``electronic``: parties among ``signed`` whose block holds a printed e-signature."""
     es, st = inv.es, inv.es.style
     p.new_page()
     first = p.page_count
@@ -219,6 +251,7 @@ def convention(
         COOP.manager,
         "organisme" in signed,
         (0.05, 0.05, 0.08),
+        mention=_esign("organisme", electronic, COOP.manager, doc_date),
     )
     _sig_block(
         p,
@@ -229,9 +262,18 @@ def convention(
         "cachet et signature",
         "client" in signed,
         client_ink,
+        mention=_esign("client", electronic, inv.client_rep, doc_date),
     )
     _sig_block(
-        p, p.margin + 2 * (cw + 10), y, cw, "Le formateur", es.name, "formateur" in signed, st.ink
+        p,
+        p.margin + 2 * (cw + 10),
+        y,
+        cw,
+        "Le formateur",
+        es.name,
+        "formateur" in signed,
+        st.ink,
+        mention=_esign("formateur", electronic, es.name, doc_date),
     )
     footer(p, COOP, es, "2/2" if p.page_count > first else "")
     f: Fields = {
@@ -251,7 +293,15 @@ def convention(
     return f
 
 
-def contrat(p: Pen, inv: Invoice, *, signed: tuple[str, ...], doc_date: date) -> Fields:
+def contrat(
+    p: Pen,
+    inv: Invoice,
+    *,
+    signed: tuple[str, ...],
+    doc_date: date,
+    electronic: tuple[str, ...] = (),
+) -> Fields:
+    """``electronic``: parties among ``signed`` whose block holds a printed e-signature."""
     es, st = inv.es, inv.es.style
     person = inv.trainees[0]
     p.new_page()
@@ -336,12 +386,29 @@ def contrat(p: Pen, inv: Invoice, *, signed: tuple[str, ...], doc_date: date) ->
         COOP.manager,
         "organisme" in signed,
         (0.05, 0.05, 0.08),
+        mention=_esign("organisme", electronic, COOP.manager, doc_date),
     )
     _sig_block(
-        p, p.margin + cw + 10, y, cw, "Le stagiaire", person, "stagiaire" in signed, (0.1, 0.1, 0.5)
+        p,
+        p.margin + cw + 10,
+        y,
+        cw,
+        "Le stagiaire",
+        person,
+        "stagiaire" in signed,
+        (0.1, 0.1, 0.5),
+        mention=_esign("stagiaire", electronic, person, doc_date),
     )
     _sig_block(
-        p, p.margin + 2 * (cw + 10), y, cw, "Le formateur", es.name, "formateur" in signed, st.ink
+        p,
+        p.margin + 2 * (cw + 10),
+        y,
+        cw,
+        "Le formateur",
+        es.name,
+        "formateur" in signed,
+        st.ink,
+        mention=_esign("formateur", electronic, es.name, doc_date),
     )
     footer(p, COOP, es, "2/2" if p.page_count > first else "")
     return {
@@ -358,7 +425,17 @@ def contrat(p: Pen, inv: Invoice, *, signed: tuple[str, ...], doc_date: date) ->
     }
 
 
-def bon_commande(p: Pen, inv: Invoice, *, quote_no: str, doc_date: date, order_ref: str) -> Fields:
+def bon_commande(
+    p: Pen,
+    inv: Invoice,
+    *,
+    quote_no: str,
+    doc_date: date,
+    order_ref: str,
+    signed: tuple[str, ...] = ("organisme", "client"),
+    electronic: tuple[str, ...] = (),
+) -> Fields:
+    """A quote returned "Bon pour accord"; ``signed``/``electronic`` as for conventions."""
     es, st = inv.es, inv.es.style
     p.new_page()
     header(p, COOP, es)
@@ -404,13 +481,26 @@ def bon_commande(p: Pen, inv: Invoice, *, quote_no: str, doc_date: date, order_r
     )
     p.space(16)
     y = p.y
-    _sig_block(p, p.margin, y, 200, f"Pour {COOP.name}", es.name, True, st.ink)
+    _sig_block(
+        p,
+        p.margin,
+        y,
+        200,
+        f"Pour {COOP.name}",
+        es.name,
+        "organisme" in signed,
+        st.ink,
+        mention=_esign("organisme", electronic, es.name, doc_date),
+    )
     p.text(330, y, "Bon pour accord", 10, st.bold)
     p.text(330, y - 11, f"{inv.client} — date, cachet et signature", 8.5, st.font, GREY)
     p.rect(330, y - 88, 200, 70, 0.4, GREY)
-    p.hand(338, y - 30, "Bon pour accord", 12, (0.1, 0.1, 0.45))
-    p.hand(338, y - 46, f"le {fr(doc_date)}", 10, (0.1, 0.1, 0.45))
-    p.signature(400, y - 86, 120, 40, (0.1, 0.1, 0.45))
+    if "client" in electronic:
+        _mention(p, 336, y - 53, 188, esign_mention(inv.client_rep, doc_date))
+    elif "client" in signed:
+        p.hand(338, y - 30, "Bon pour accord", 12, (0.1, 0.1, 0.45))
+        p.hand(338, y - 46, f"le {fr(doc_date)}", 10, (0.1, 0.1, 0.45))
+        p.signature(400, y - 86, 120, 40, (0.1, 0.1, 0.45))
     p.text(330, y - 100, f"Réf. bon de commande client : {order_ref}", 8.5, st.font)
     footer(p, COOP, es)
     return {
@@ -421,21 +511,31 @@ def bon_commande(p: Pen, inv: Invoice, *, quote_no: str, doc_date: date, order_r
         "end_date": _iso(inv.end),
         "amount_ht": inv.amount,
         "date": _iso(doc_date),
-        "signatures": {"organisme": True, "client": True},
+        "signatures": {k: k in signed for k in ("organisme", "client")},
     }
 
 
 # ---- attendance ---------------------------------------------------------------------
 def marks_for(
-    inv: Invoice, empty: set[tuple[str, date, str]] = frozenset()
+    inv: Invoice,
+    empty: set[tuple[str, date, str]] = frozenset(),
+    crossed: Set[tuple[str, date, str]] = frozenset(),
 ) -> dict[tuple[str, date, str], str]:
-    """The truth of every cell: signed | empty | absent."""
+    """What is drawn in every cell: signed | empty | absent (a word) | barre (crossed out,
+    an absence too: see `_truth_mark`)."""
     out = {}
     for s in inv.slots:
         for t in inv.trainees:
             key = (t, s.day, s.half)
-            out[key] = "absent" if key in inv.absences else "empty" if key in empty else "signed"
+            if key in inv.absences:
+                out[key] = "barre" if key in crossed else "absent"
+            else:
+                out[key] = "empty" if key in empty else "signed"
     return out
+
+
+def _truth_mark(drawn: str) -> str:
+    return "absent" if drawn == "barre" else drawn
 
 
 def _mark_cell(
@@ -445,6 +545,8 @@ def _mark_cell(
         p.signature(x + 3, y + 2, w - 6, h - 4, ink)
     elif mark == "absent":
         p.hand(x + w * 0.3, y + h * 0.35, abs_word, 11, (0.05, 0.05, 0.35))
+    elif mark == "barre":
+        p.cross(x, y, w, h, (0.05, 0.05, 0.35))
 
 
 def _sessions(inv: Invoice, marks: dict, trainer_missing: set) -> tuple[list, list]:
@@ -454,7 +556,7 @@ def _sessions(inv: Invoice, marks: dict, trainer_missing: set) -> tuple[list, li
             "half_day": s.half,
             "trainee": t,
             "signed": marks[(t, s.day, s.half)] == "signed",
-            "mark": marks[(t, s.day, s.half)],
+            "mark": _truth_mark(marks[(t, s.day, s.half)]),
         }
         for s in inv.slots
         for t in inv.trainees
@@ -488,12 +590,13 @@ def emargement_grid(
     *,
     empty: set = frozenset(),
     trainer_missing: set = frozenset(),
+    crossed: Set[Any] = frozenset(),
     abs_word: str = "ABS",
     ref: str | None = None,
 ) -> Fields:
     """Layout A: one landscape grid, trainees x (day x half-day)."""
     st = inv.es.style
-    marks = marks_for(inv, set(empty))
+    marks = marks_for(inv, set(empty), set(crossed))
     p.new_page(land=True)
     p.margin = 36
     p.y = p.h - 34
@@ -566,11 +669,12 @@ def emargement_daily(
     *,
     empty: set = frozenset(),
     trainer_missing: set = frozenset(),
+    crossed: Set[Any] = frozenset(),
     abs_word: str = "absent",
 ) -> Fields:
     """Layout B: one portrait page per day, rows = trainees, columns = half-days."""
     es, st = inv.es, inv.es.style
-    marks = marks_for(inv, set(empty))
+    marks = marks_for(inv, set(empty), set(crossed))
     for d in inv.days:
         p.new_page()
         header(p, COOP, es)
@@ -617,6 +721,101 @@ def emargement_daily(
     }
 
 
+def emargement_trainee(
+    p: Pen,
+    inv: Invoice,
+    trainee: str,
+    *,
+    empty: Set[Any] = frozenset(),
+    crossed: Set[Any] = frozenset(),
+    trainer_missing: Set[Any] = frozenset(),
+    abs_word: str = "ABS",
+    rows: str = "jour",
+) -> Fields:
+    """Layout C: one portrait page for one trainee, a row per date (rows="jour": columns
+    Matin | Après-midi | formateur) or per half-day (rows="demi-journee")."""
+    es, st = inv.es, inv.es.style
+    one = replace(inv, trainees=[trainee])
+    marks = marks_for(one, set(empty), set(crossed))
+    missing = set(trainer_missing)
+    if rows == "jour":  # the trainer signs once a day: a missing signature misses both halves
+        days = {d for d, _ in missing}
+        missing = {(s.day, s.half) for s in inv.slots if s.day in days}
+    p.new_page()
+    header(p, COOP, es)
+    p.space(6)
+    p.line("Feuille d'émargement individuelle", 15, st.bold, 8, align="center")
+    p.line(f"Stagiaire : {trainee}", 11, st.bold, 2)
+    _ems_info(p, inv, len(_dates_line(inv)) < 36, None)  # long date lists: in the table
+    if rows == "jour":
+        _trainee_by_day(p, one, marks, missing, abs_word)
+    else:
+        _trainee_by_half(p, one, marks, missing, abs_word)
+    note = "Signature du stagiaire par demi-journée. Absence : mention « absent » ou case barrée."
+    p.text(p.margin, p.y - 16, note, 7.5, st.italic, GREY)
+    footer(p, COOP, es)
+    sess, tr = _sessions(one, marks, missing)
+    return {
+        "training_title": inv.title,
+        "trainer": inv.trainer,
+        "trainees": [trainee],
+        "start_date": _iso(inv.start),
+        "end_date": _iso(inv.end),
+        "sessions": sess,
+        "trainer_signed": tr,
+    }
+
+
+def _head_row(p: Pen, xs: list[float], widths: list[float], heads: list[str], font: str) -> float:
+    """A grey header row at the cursor; returns the y of its bottom."""
+    y = p.y
+    for x, w, s in zip(xs, widths, heads, strict=True):
+        p.rect(x, y - 24, w, 24, 0.7, fill=(0.9, 0.9, 0.9))
+        p.text(x + w / 2, y - 15, s, 8.5, font, align="center")
+    return y - 24
+
+
+def _trainee_by_day(p: Pen, inv: Invoice, marks: dict, missing: set, abs_word: str) -> None:
+    st, trainee, rh = inv.es.style, inv.trainees[0], 46.0
+    cw = (p.w - 2 * p.margin - 110) / 3
+    xs = [p.margin, p.margin + 110, p.margin + 110 + cw, p.margin + 110 + 2 * cw]
+    heads = ["Date", HALF_LABELS[MATIN], HALF_LABELS[APREM], "Signature du formateur"]
+    y = _head_row(p, xs, [110, cw, cw, cw], heads, st.bold)
+    for d in inv.days:
+        p.rect(xs[0], y - rh, 110, rh, 0.7)
+        p.text(xs[0] + 4, y - rh / 2 - 3, fr_day(d), 9.5, st.font)
+        for x, half in zip(xs[1:3], (MATIN, APREM), strict=True):
+            mark = marks.get((trainee, d, half))
+            p.rect(x, y - rh, cw, rh, 0.7, fill=None if mark else (0.82, 0.82, 0.82))
+            if mark:
+                _mark_cell(p, x, y - rh, cw, rh, mark, _ink(p, trainee), abs_word)
+        p.rect(xs[3], y - rh, cw, rh, 0.7)
+        if not any(s.day == d and (d, s.half) in missing for s in inv.slots):
+            p.signature(xs[3] + 3, y - rh + 2, cw - 6, rh - 4, st.ink)
+        y -= rh
+    p.y = y
+
+
+def _trainee_by_half(p: Pen, inv: Invoice, marks: dict, missing: set, abs_word: str) -> None:
+    st, trainee, rh = inv.es.style, inv.trainees[0], 40.0
+    cw = (p.w - 2 * p.margin - 95 - 125) / 2
+    xs = [p.margin, p.margin + 95, p.margin + 220, p.margin + 220 + cw]
+    heads = ["Date", "Demi-journée", "Signature du stagiaire", "Signature du formateur"]
+    y = _head_row(p, xs, [95, 125, cw, cw], heads, st.bold)
+    for s in inv.slots:
+        when = "Matin 9h00-12h30" if s.half == MATIN else "Après-midi 13h30-17h00"
+        for x, w in zip(xs, [95, 125, cw, cw], strict=True):
+            p.rect(x, y - rh, w, rh, 0.7)
+        p.text(xs[0] + 4, y - rh / 2 - 3, fr(s.day), 9.5, st.font)
+        p.text(xs[1] + 4, y - rh / 2 - 3, when, 9, st.font)
+        mark = marks[(trainee, s.day, s.half)]
+        _mark_cell(p, xs[2], y - rh, cw, rh, mark, _ink(p, trainee), abs_word)
+        if (s.day, s.half) not in missing:
+            p.signature(xs[3] + 3, y - rh + 2, cw - 6, rh - 4, st.ink)
+        y -= rh
+    p.y = y
+
+
 # ---- attestation ----------------------------------------------------------------------
 def attestation(
     p: Pen,
@@ -626,9 +825,12 @@ def attestation(
     model: str,
     doc_date: date,
     result: str = "Objectifs atteints",
+    signed: bool = True,
+    electronic: bool = False,
 ) -> Fields:
     """model: fin (attestation de fin de formation) | certificat (certificat de réalisation) |
-    assiduite (attestation d'assiduité)."""
+    assiduite (attestation d'assiduité). The block is the trainer's, the certificate's the
+    organisme's; ``signed`` by hand, or by a printed e-signature when ``electronic``."""
     es, st = inv.es, inv.es.style
     p.new_page()
     header(p, COOP, es)
@@ -692,9 +894,12 @@ def attestation(
         200,
         "Le formateur" if model != "certificat" else "Signature et cachet",
         inv.trainer if model != "certificat" else COOP.manager,
-        True,
+        signed,
         st.ink,
         70,
+        mention=esign_mention(inv.trainer if model != "certificat" else COOP.manager, doc_date)
+        if electronic
+        else "",
     )
     footer(p, COOP, es)
     return f

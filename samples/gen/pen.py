@@ -236,6 +236,38 @@ class Pen:
             )
             self._stroke(fine, ink, 1.1)
 
+    def cross(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        ink: tuple[float, float, float],
+        style: str = "",
+    ) -> None:
+        """Crosses out the box (x, y, w, h) by hand: one diagonal ("barre") or an X ("croix");
+        the style is drawn at random when not given."""
+        rng = self.rng
+        style = style or rng.choice(["barre", "croix"])
+        strokes = [(0.0, 0.0, 1.0, 1.0)]  # bottom-left to top-right
+        if style == "croix":
+            strokes.append((0.0, 1.0, 1.0, 0.0))
+        base = rng.uniform(0.9, 1.6)
+        for ax, ay, bx, by in strokes:
+            mx, my = rng.uniform(0.04, 0.14), rng.uniform(0.08, 0.2)  # where the pen lands
+            x0, y0 = x + w * (mx + ax * (1 - 2 * mx)), y + h * (my + ay * (1 - 2 * my))
+            x1, y1 = x + w * (mx + bx * (1 - 2 * mx)), y + h * (my + by * (1 - 2 * my))
+            t = np.linspace(0, 1, 24)
+            bow = rng.uniform(-0.06, 0.06) * math.hypot(w, h)  # a slightly curved hand stroke
+            wobble = np.array([rng.uniform(-0.6, 0.6) for _ in range(24)])
+            nx, ny = -(y1 - y0), x1 - x0
+            norm = math.hypot(nx, ny) or 1.0
+            off = bow * np.sin(math.pi * t) + wobble * 0.4
+            pts = np.stack(
+                [x0 + (x1 - x0) * t + off * nx / norm, y0 + (y1 - y0) * t + off * ny / norm], 1
+            )
+            self._stroke(pts, ink, base)
+
     def hand(
         self,
         x: float,
