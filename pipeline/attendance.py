@@ -6,10 +6,15 @@ per-day layouts print the date in the title and put the trainer's signatures in 
 boxes below the table, each labelled "matin" / "après-midi".
 
 The grid is found by its ruling lines (morphological opening keeps long straight strokes;
-handwriting rarely stays straight for long), the page is OCR'd once for the header,
-names and title, and each body cell is judged by the ink left once the ruling lines and
-a margin are removed. Ink alone counts "ABS" as a signature, so inked cells are also
-read: a word like "ABS" or "absent" makes the cell absent.
+handwriting rarely stays straight for long). The page is first made square-on: the
+longest rules are levelled, then the main table's four outer sides are fitted as lines
+and the page warped so that their corners form a rectangle (photos and scans fed askew
+leave a trapezoid whose column lines no projection lines up). The page is OCR'd once for
+the header, names and title; first-column names, and header cells the page OCR missed,
+are read again on their own (made crisp when the print is blurred). Each body cell is
+judged by the ink left once the ruling lines and a margin are removed. Ink alone counts
+"ABS" as a signature, so inked cells are also read: a word like "ABS" or "absent" makes
+the cell absent.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
 from typing import Any
 
 import cv2
@@ -55,10 +61,12 @@ REVIEW_BELOW = 0.7
 _ABSENT = re.compile(r"\b(abs|absent|absente|abs\.|absence)\b")
 # "Signature du formateur": bold print on scans reads "iormaieur", but "signature" survives.
 _TRAINER = re.compile(r"format(eur|rice)|intervenant|signature")
+_TRAINER_WORDS = ("signature", "formateur", "formatrice", "intervenant", "intervenante")
 _HEADER_NAME = re.compile(r"\bnom\b|stagiaire|participant|prenom")
 _MORNING = re.compile(r"\bmatin\b|\bam\b|\bmatinee\b")
 _AFTERNOON = re.compile(r"apres[ -]?midi|\bpm\b|\bam\b(?=.*\bpm\b)")
 _TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*[-–à]+\s*(\d{1,2})\s*h\s*(\d{2})?")
+_WEEKDAY = re.compile(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b")
 _DAY_TITLE = re.compile(r"journee\s+du|date\s*:|\ble\s+\w*\s*\d")
 
 
@@ -187,8 +195,11 @@ def line_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
 
 def find_tables(gray: np.ndarray, dpi: int) -> list[Table]:
     """Every ruled table (or single ruled box) on the page, top to bottom."""
-    ink = binarise(gray, dpi)
-    horiz, vert = line_masks(ink, dpi)
+    return tables_in(*line_masks(binarise(gray, dpi), dpi), dpi)
+
+
+def tables_in(horiz: np.ndarray, vert: np.ndarray, dpi: int) -> list[Table]:
+    """``find_tables`` on line masks already made."""
     frame = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(frame)
     tables = []
@@ -313,19 +324,37 @@ def half_day_of(label: str) -> str | None:
         return MATIN
     hours = hours_of(label)
     if hours:
-        start = _TIME_RANGE.search(folded)
+        start = _TIME_RANGE.search(_digits_fixed(label))
         return MATIN if start and int(start.group(1)) < 12 else APRES_MIDI
     return None
 
 
 def hours_of(label: str) -> float | None:
     """Length of a printed time range: "9h-12h30" → 3.5."""
-    found = _TIME_RANGE.search(fold(label).replace("o", "0"))
+    found = _TIME_RANGE.search(_digits_fixed(label))
     if not found:
         return None
     start = int(found.group(1)) + int(found.group(2) or 0) / 60
     end = int(found.group(3)) + int(found.group(4) or 0) / 60
     return round(end - start, 2) if 0 < end - start <= 8 else None
+
+
+def _digits_fixed(label: str) -> str:
+    """OCR slips in time ranges undone: "12n30" → "12h30", "9hOO" → "9h00"."""
+    folded = fold(label).replace("o", "0")
+    return re.sub(r"(?<=\d)\s?[nb](?=\s?[\d)\-–]|\s*$)", "h", folded)
+
+
+def is_trainer_label(text: str) -> bool:
+    """Whether a row label is the trainer's ("Signature du formateur", even misread)."""
+    folded = fold(text)
+    if _TRAINER.search(folded):
+        return True
+    return any(
+        SequenceMatcher(None, token, known).ratio() >= 0.78
+        for token in re.findall(r"[a-z]{6,}", folded)
+        for known in _TRAINER_WORDS
+    )
 
 
 def is_absent(text: str) -> bool:
@@ -364,19 +393,24 @@ class _Page:
 def read_sheet(image: Image.Image, dpi: int, engine: OcrEngine) -> SheetRead:
     """Read one upright attendance sheet: its columns, and every trainee and trainer cell."""
     started = time.perf_counter()
-    gray = _level_rulings(to_gray(image), dpi)
-    image = Image.fromarray(gray)
-    ink = binarise(gray, dpi)
-    horiz, vert = line_masks(ink, dpi)
-    lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
-    page = _Page(gray, dpi, ink, lines, engine.recognise(image, dpi).words, engine)
-    tables = find_tables(gray, dpi)
+    ruled = _rectified(_levelled(_Rulings.of(to_gray(image), dpi), dpi), dpi)
+    gray = ruled.gray
+    lines = cv2.dilate(cv2.bitwise_or(ruled.horiz, ruled.vert), np.ones((3, 3), np.uint8))
+    words = engine.recognise(Image.fromarray(gray), dpi).words
+    page = _Page(gray, dpi, ruled.ink, lines, words, engine)
+    tables = tables_in(ruled.horiz, ruled.vert, dpi)
     grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
     if not grids:
         return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
     grid = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
     cells, trainer, columns, problems = _read_grid(page, grid)
-    boxes = [t for t in tables if len(t.xs) == 2 and t.ys[0] > grid.ys[-1]]
+    # Signature boxes under the table; a straight stroke of the signature inside one may
+    # pass for a ruling, so any small ruled shape there counts by its outline.
+    boxes = [
+        t
+        for t in tables
+        if t is not grid and t.ys[0] > grid.ys[-1] and (len(t.xs) == 2 or t.ys[-1] - t.ys[0] < dpi)
+    ]
     if not trainer and boxes:
         trainer = _trainer_boxes(page, boxes, columns)
     return SheetRead(
@@ -384,28 +418,147 @@ def read_sheet(image: Image.Image, dpi: int, engine: OcrEngine) -> SheetRead:
     )
 
 
-def _level_rulings(gray: np.ndarray, dpi: int) -> np.ndarray:
+@dataclass(frozen=True)
+class _Rulings:
+    """A page image with its ink and its ruling-line masks (made once per image)."""
+
+    gray: np.ndarray
+    ink: np.ndarray
+    horiz: np.ndarray
+    vert: np.ndarray
+
+    @classmethod
+    def of(cls, gray: np.ndarray, dpi: int) -> _Rulings:
+        ink = binarise(gray, dpi)
+        return cls(gray, ink, *line_masks(ink, dpi))
+
+
+def _levelled(ruled: _Rulings, dpi: int) -> _Rulings:
     """Undo what skew the page deskew left: the longest ruling line must lie flat."""
-    horiz, _ = line_masks(binarise(gray, dpi), dpi)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(horiz)
-    if count < 2:
-        return gray
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ruled.horiz)
     # The median over every long rule: a scanner's page edge is long too, but alone.
     slopes = [
-        _slope(labels == i)
-        for i in range(1, count)
-        if stats[i, cv2.CC_STAT_WIDTH] >= dpi and stats[i, cv2.CC_STAT_HEIGHT] < dpi // 2
+        _slope(labels[y : y + h, x : x + w] == i)
+        for i, (x, y, w, h) in enumerate(stats[:, :4])
+        if i and w >= dpi and h < dpi // 2
     ]
     if not slopes:
-        return gray
+        return ruled
     degrees = float(np.degrees(np.arctan(np.median(slopes))))
     # cv2 turns counter-clockwise for positive angles, which lifts a rule falling rightwards.
-    return gray if abs(degrees) < 0.15 else rotate_fine(gray, degrees)
+    if abs(degrees) < 0.15:
+        return ruled
+    return _Rulings.of(rotate_fine(ruled.gray, degrees), dpi)
 
 
 def _slope(mask: np.ndarray) -> float:
     ys, xs = np.nonzero(mask)
     return float(np.polyfit(xs.astype(float), ys.astype(float), 1)[0])
+
+
+def rectify(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """The page seen square-on: the main table's four sides made straight and upright.
+
+    A photo (and a scan fed askew through the feeder) leaves the table a trapezoid whose
+    column lines are not parallel, so no projection lines them up. The table's outer
+    sides are fitted as straight lines, their four crossings taken as corners, and the
+    whole page warped so that those corners form a rectangle (the page is one plane).
+    """
+    return _rectified(_Rulings.of(gray, dpi), dpi).gray
+
+
+def _rectified(ruled: _Rulings, dpi: int) -> _Rulings:
+    corners = table_corners(ruled.horiz, ruled.vert, dpi)
+    if corners is None:
+        return ruled
+    target = _rectangle_for(corners)
+    if float(np.abs(corners - target).max()) < 1.5:
+        return ruled  # already square (born-digital pages)
+    matrix = cv2.getPerspectiveTransform(corners, target)
+    height, width = ruled.gray.shape
+    flat = cv2.warpPerspective(
+        ruled.gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255
+    )
+    return _Rulings.of(flat, dpi)
+
+
+def table_corners(horiz: np.ndarray, vert: np.ndarray, dpi: int) -> np.ndarray | None:
+    """Top-left, top-right, bottom-right, bottom-left corners of the largest ruled grid."""
+    frame = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(frame)
+    best, best_area = 0, 0
+    for i in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if w < dpi or h < dpi // 3 or w * h <= best_area:
+            continue
+        # A grid has ruling inside its outline; a page edge or a lone box has none.
+        inner = labels[y + h // 8 : y + h - h // 8, x + w // 8 : x + w - w // 8] == i
+        if inner.sum() >= 0.1 * area:
+            best, best_area = i, w * h
+    if not best:
+        return None
+    x, y, w, h = (int(v) for v in stats[best, :4])
+    part = labels[y : y + h, x : x + w] == best
+    sides = [_fit_side(part, edge) for edge in ("top", "right", "bottom", "left")]
+    if any(side is None for side in sides):
+        return None
+    top, right, bottom, left = sides
+    corners = [_cross(top, left), _cross(top, right), _cross(bottom, right), _cross(bottom, left)]
+    return np.array([(cx + x, cy + y) for cx, cy in corners], dtype=np.float32)
+
+
+def _fit_side(part: np.ndarray, edge: str) -> tuple[float, float, bool] | None:
+    """The outer side ``edge`` of a component as a line: (slope, intercept, is_vertical).
+
+    Horizontal sides are y = a·x + b, vertical ones x = a·y + b. The outermost pixel of
+    every column (row) away from the corners is fitted, twice: the second fit without the
+    points the first left more than a few pixels off (a gap in the ruling, a stroke
+    crossing it).
+    """
+    vertical = edge in ("left", "right")
+    mask = part.T if vertical else part
+    length = mask.shape[1]
+    along = np.arange(length // 10, length - length // 10)
+    columns = mask[:, along]
+    present = columns.any(axis=0)
+    if present.sum() < 10:
+        return None
+    if edge in ("top", "left"):
+        depth = columns.argmax(axis=0)
+    else:
+        depth = mask.shape[0] - 1 - columns[::-1].argmax(axis=0)
+    xs, ys = along[present].astype(float), depth[present].astype(float)
+    keep = np.ones(len(xs), bool)
+    for _ in range(2):
+        slope, intercept = np.polyfit(xs[keep], ys[keep], 1)
+        residual = np.abs(ys - (slope * xs + intercept))
+        keep = residual <= max(3.0, 2.5 * float(np.median(residual)))
+        if keep.sum() < 10:
+            return None
+    return float(slope), float(intercept), vertical
+
+
+def _cross(
+    horizontal: tuple[float, float, bool] | None, vertical: tuple[float, float, bool] | None
+) -> tuple[float, float]:
+    """Where y = a·x + b meets x = c·y + d."""
+    assert horizontal is not None and vertical is not None
+    a, b, _ = horizontal
+    c, d, _ = vertical
+    y = (a * d + b) / (1 - a * c)
+    return c * y + d, y
+
+
+def _rectangle_for(corners: np.ndarray) -> np.ndarray:
+    """The upright rectangle a quadrilateral stands for: same top-left, mean side lengths."""
+    tl, tr, br, bl = corners
+    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    left, top = (tl[0] + bl[0]) / 2, (tl[1] + tr[1]) / 2
+    return np.array(
+        [[left, top], [left + width, top], [left + width, top + height], [left, top + height]],
+        dtype=np.float32,
+    )
 
 
 def _read_grid(
@@ -420,7 +573,7 @@ def _read_grid(
     problems: list[str] = []
     for row in range(header, rows):
         name = _row_name(page, grid.cell(row, 0)) or _text(words_in(page.words, grid.cell(row, 0)))
-        is_trainer = bool(_TRAINER.search(fold(name)))
+        is_trainer = is_trainer_label(name)
         if not name:
             problems.append(f"row {row}: no name read")
         for col, column in enumerate(columns, start=1):
@@ -431,25 +584,78 @@ def _read_grid(
 
 def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
     """The name in a row's first cell, read on its own: page OCR drops words in tables."""
-    crop = _clean_crop(page, _inset(box, max(2, page.dpi // 50)))
-    if crop is None:
-        return ""
-    words = page.engine.recognise(crop, page.dpi).words
+    inner = _inset(box, max(2, page.dpi // 50))
+    best: list[Word] = []
+    for crisp in (False, True):
+        crop = _clean_crop(page, inner, crisp)
+        if crop is None:
+            return ""
+        words = [
+            w
+            for w in page.engine.recognise(crop, page.dpi).words
+            if any(c.isalpha() for c in w.text)
+        ]
+        if _mean_confidence(words) > _mean_confidence(best):
+            best = words
+        if _mean_confidence(best) >= 0.85:
+            break  # a clean read: the second one would only cost time
     # Low-confidence words are kept: a name half read still matches the invoice's fuzzily.
-    return _text(reading_order([w for w in words if any(ch.isalpha() for ch in w.text)]))
+    return _text(reading_order(best))
 
 
-def _clean_crop(page: _Page, box: tuple[int, int, int, int]) -> Image.Image | None:
-    """The box's pixels with the ruling lines whitened, on a white border (Tesseract likes one)."""
+def _mean_confidence(words: Sequence[Word]) -> float:
+    return sum(w.confidence for w in words) / len(words) if words else 0.0
+
+
+def _clean_crop(
+    page: _Page, box: tuple[int, int, int, int], crisp: bool = False
+) -> Image.Image | None:
+    """The box's pixels with the ruling lines whitened, on a white border (Tesseract likes one).
+
+    ``crisp``: print made black on white. Tesseract's own threshold turns blurred bold
+    print (a photo) into blobs and reads nothing; a cut nearer the ink's level keeps the
+    strokes apart.
+    """
     left, top, right, bottom = box
     if right - left < 4 or bottom - top < 4:
         return None
     crop = page.gray[top:bottom, left:right].copy()
-    crop[page.lines[top:bottom, left:right] > 0] = 255
+    crop[_crossing(page.lines[top:bottom, left:right] > 0)] = 255
+    if crisp:
+        darkest, paper = np.percentile(crop, [1, 50])
+        if paper - darkest > 40:
+            cut = darkest + 0.45 * (paper - darkest)
+            crop = np.where(crop < cut, 0, 255).astype(np.uint8)
     pad = page.dpi // 10
     return Image.fromarray(
         cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     )
+
+
+def _cell_text(page: _Page, box: tuple[int, int, int, int]) -> str:
+    """The words in a box, from the page OCR or, when it saw none there, read on their own.
+
+    Page segmentation drops small print in table cells on photos ("Mardi 07/04/2026" in a
+    shaded header); the cell alone, made crisp, is read much better.
+    """
+    found = _text(words_in(page.words, box))
+    if found:
+        return found
+    crop = _clean_crop(page, _inset(box, 2), crisp=True)
+    if crop is None:
+        return ""
+    return _text(reading_order(page.engine.recognise(crop, page.dpi).words))
+
+
+def _crossing(lines: np.ndarray) -> np.ndarray:
+    """The part of a line mask that crosses the crop from side to side (a ruling).
+
+    Short straight runs are left alone: the tops of bold digits line up into one, and
+    whitening them would erase the date they belong to.
+    """
+    rows = lines.mean(axis=1) >= 0.6
+    cols = lines.mean(axis=0) >= 0.6
+    return lines & (rows[:, None] | cols[None, :])
 
 
 def _inset(box: tuple[int, int, int, int], by: int) -> tuple[int, int, int, int]:
@@ -461,10 +667,10 @@ def _header_rows(page: _Page, grid: Table) -> int:
     count = 0
     for row in range(len(grid.ys) - 1):
         first = fold(_text(words_in(page.words, grid.cell(row, 0))))
-        rest = fold(
-            _text(words_in(page.words, (grid.xs[1], grid.ys[row], grid.xs[-1], grid.ys[row + 1])))
+        rest = fold(_cell_text(page, (grid.xs[1], grid.ys[row], grid.xs[-1], grid.ys[row + 1])))
+        labelled = bool(
+            find_dates(rest) or half_day_of(rest) or _MORNING.search(rest) or _WEEKDAY.search(rest)
         )
-        labelled = bool(find_dates(rest) or half_day_of(rest) or _MORNING.search(rest))
         spanning_name = row > 0 and not first and count == row
         if labelled and (not first or _HEADER_NAME.search(first)) or spanning_name and labelled:
             count = row + 1
@@ -486,7 +692,7 @@ def _columns(page: _Page, grid: Table, header: int, year: int | None) -> list[Co
         for row in range(header):
             first, last = grid.span(row, col)
             box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
-            parts.append(_text(words_in(page.words, box)))
+            parts.append(_cell_text(page, box))
         label = " | ".join(p for p in parts if p)
         dates = find_dates(label, year)
         columns.append(

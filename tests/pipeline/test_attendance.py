@@ -130,3 +130,50 @@ def test_png_grid_is_read_after_straightening(engine: TesserocrEngine) -> None:
     sheet = attendance.read_picture(image, 100, engine, OcrSettings())
     assert len(sheet.cells) == 6 and {c.mark for c in sheet.cells} == {"signed"}
     assert len(sheet.trainer) == 6
+
+
+def _keystoned(page: np.ndarray) -> np.ndarray:
+    """The page as a phone sees it: the top edge narrower than the bottom one."""
+    h, w = page.shape
+    source = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    target = np.array([[40, 25], [w - 30, 0], [w, h], [0, h - 15]], np.float32)
+    matrix = cv2.getPerspectiveTransform(source, target)
+    return cv2.warpPerspective(page, matrix, (w, h), borderValue=255)
+
+
+def test_a_keystoned_grid_is_made_square_before_its_lines_are_found() -> None:
+    page, xs, ys = _drawn_grid()
+    tilted = _keystoned(page)
+    assert len(find_tables(tilted, 150)[0].xs) < 4  # the slanted walls escape the projection
+    table = find_tables(attendance.rectify(tilted, 150), 150)[0]
+    assert len(table.xs) == len(xs) and len(table.ys) == len(ys)
+    widths = np.diff(table.xs) / np.diff(xs)
+    assert np.allclose(widths, widths.mean(), rtol=0.03)  # columns keep their proportions
+
+
+def test_a_misread_trainer_label_is_still_the_trainer_row() -> None:
+    assert attendance.is_trainer_label("Sionature Qu ivrimateur")
+    assert attendance.is_trainer_label("Signature du formateur")
+    assert not attendance.is_trainer_label("Manon Chevalier")
+    assert not attendance.is_trainer_label("Signoret Lucie")
+
+
+def test_keystoned_scan_is_rectified_and_every_cell_read(engine: TesserocrEngine) -> None:
+    pdf = (PARTAGE / "Thomas Girard" / "emargement 24 mars.pdf").read_bytes()
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    marks = _marks([sheet])
+    for who in ("Marion Teissier", "Rémi Vialle", "Nathalie Cros"):
+        for half in ("matin", "apres-midi"):
+            assert _mark_of(marks, who, date(2026, 3, 24), half) == "signed"
+    assert len(sheet.cells) == 8
+    assert [(t["half_day"], t["signed"]) for t in sheet.trainer_signed()] == [
+        ("matin", True),
+        ("apres-midi", True),
+    ]
+
+
+def test_trainer_boxes_holding_a_straight_stroke_are_still_boxes(engine: TesserocrEngine) -> None:
+    pdf = (PARTAGE / "Karim Benali" / "emargement lundi mardi.pdf").read_bytes()
+    sheets = attendance.read_pages(pdf, engine, OcrSettings())
+    assert [len(s.trainer) for s in sheets] == [2, 2]
+    assert {t.date for t in sheets[1].trainer} == {date(2026, 2, 3)}
