@@ -2,11 +2,13 @@
 """Generates the synthetic sample cooperative of the year 2026.
 
     python samples/generate.py [--out DIR]
+    python samples/generate.py --labelled-sheets DIR [--count 30] [--seed 4]
 
 Writes, under DIR (default: this folder): entrepreneurs.csv, factures.csv (Windows-1252),
 partage/ (the drop tree), truth/ (plain text of every readable document), expected.json
 (the ground truth) and README.md. Everything is invented and seeded: re-running gives
-identical bytes.
+identical bytes. ``--labelled-sheets`` writes instead the labelled attendance sheets of
+gen/sheets.py (every layout and rendering) and their truth.json, to look at.
 """
 
 from __future__ import annotations
@@ -337,10 +339,36 @@ def write_readme(out: Path, listing: list[dict]) -> None:
     (out / "README.md").write_text("\n".join(L) + "\n", encoding="utf-8")
 
 
+def write_labelled_sheets(out: Path, count: int, seed: int | None) -> int:
+    """The labelled attendance sheets as files, with truth.json (not committed)."""
+    from gen.sheets import DEFAULT_SEED, labelled_sheets
+
+    out.mkdir(parents=True, exist_ok=True)
+    truth = []
+    for sheet in labelled_sheets(count, DEFAULT_SEED if seed is None else seed):
+        (out / sheet.name).write_bytes(sheet.data)
+        truth.append(sheet.truth)
+    (out / "truth.json").write_text(
+        json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    print(f"{len(truth)} labelled sheets and truth.json written under {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    ap.add_argument(
+        "--labelled-sheets",
+        type=Path,
+        metavar="DIR",
+        help="write the labelled attendance sheets (gen/sheets.py) there instead, to look at",
+    )
+    ap.add_argument("--count", type=int, default=30, help="how many labelled sheets")
+    ap.add_argument("--seed", type=int, default=None, help="seed of the labelled sheets")
     args = ap.parse_args(argv)
+    if args.labelled_sheets:
+        return write_labelled_sheets(args.labelled_sheets, args.count, args.seed)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     write_csvs(out)
