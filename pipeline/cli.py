@@ -18,11 +18,11 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 
+from pipeline import corrections, operations, review, rules, runner, status
 from pipeline import demo as demo_mod
-from pipeline import operations, rules, runner, status
 from pipeline.config import Config, load_config, read_only_config
+from pipeline.display import PIECES, out, print_dossier, print_review, print_status
 from pipeline.errors import DossiersError, EnvironmentFault, ExitCode, OcrUnavailable
 from pipeline.ocr import OcrEngine, TesserocrEngine
 from pipeline.record import Doc, Source
@@ -30,21 +30,7 @@ from pipeline.store import Store
 from watchers.ignore import is_conflict_copy
 
 log = logging.getLogger("dossiers")
-# Piped or redirected output is not cut at 80 columns: the status table needs room.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
 err = Console(stderr=True, highlight=False)
-
-PIECES = {
-    "convention": "convention", "contrat": "contrat", "bon_commande": "devis/bon de commande",
-    "emargement": "émargement", "attestation": "attestation", "evaluation_chaud": "bilan à chaud",
-    "evaluation_froid": "évaluation à froid", "cv": "CV", "programme": "programme",
-    "facture": "facture", "bilan_pedagogique": "bilan pédagogique", "autre": "autre",
-}  # fmt: skip
-STATES = {
-    "complete": "[green]complet[/]",
-    "incomplete": "[yellow]incomplet[/]",
-    "inconsistent": "[red]incohérent[/]",
-}
 
 
 def default_config() -> Path:
@@ -179,14 +165,87 @@ def status_cmd(
 @click.argument("invoice")
 @click.pass_context
 def show(ctx: click.Context, invoice: str) -> None:
-    """Un dossier en entier : la facture, ses documents, ce qui manque."""
+    """Un dossier en entier : la facture, ses documents, l'émargement, ce qui manque."""
     config = _config(ctx)
     with _context(config, need_ocr=False) as run:
         inv = run.store.invoice(invoice)
         if inv is None:
             raise click.UsageError(f"facture {invoice} inconnue ; voyez « dossiers status ».")
-        dossier = rules.evaluate(inv, run.store.documents(invoice=invoice))
-    print_dossier(status.dossier_json(dossier), dossier)
+        documents = run.store.documents(invoice=invoice)
+        dossier = rules.evaluate(inv, documents, config.attendance)
+        history = review.history(run.store, [d.id for d in documents])
+    print_dossier(status.dossier_json(dossier), dossier, history)
+
+
+@cli.command("review")
+@click.option("--entrepreneur", default=None, help="Seulement cet entrepreneur.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.pass_context
+def review_cmd(ctx: click.Context, entrepreneur: str | None, as_json: bool) -> None:
+    """Les cases d'émargement et signatures lues sans assurance, à trancher par une personne."""
+    config = _config(ctx)
+    with _context(config, need_ocr=False) as run:
+        items = review.pending(run.store, entrepreneur)
+    if as_json:
+        click.echo(json.dumps([{k: v for k, v in i.items() if k != "entry"} for i in items],
+                              ensure_ascii=False, indent=1))  # fmt: skip
+    else:
+        print_review(items)
+
+
+@cli.command()
+@click.argument("document", type=int)
+@click.option(
+    "--cell",
+    "cells",
+    nargs=4,
+    multiple=True,
+    metavar="STAGIAIRE DATE DEMI-JOURNÉE signe|vide|absent",
+    help='Une case d\'émargement, ex. --cell "Léa Martin" 2026-03-10 matin signe.',
+)
+@click.option(
+    "--trainer",
+    "trainer",
+    nargs=3,
+    multiple=True,
+    metavar="DATE DEMI-JOURNÉE signe|vide",
+    help="La signature du formateur.",
+)
+@click.option(
+    "--signature",
+    "signatures",
+    nargs=2,
+    multiple=True,
+    metavar="PARTIE oui|non",
+    help="Une partie : organisme, client, formateur ou stagiaire.",
+)
+@click.option("--reason", required=True, help="Pourquoi (gardé dans l'historique).")
+@click.option("--by", "actor", default=None, help="Qui corrige (défaut : l'utilisateur).")
+@click.pass_context
+def correct(
+    ctx: click.Context,
+    document: int,
+    cells: tuple[tuple[str, str, str, str], ...],
+    trainer: tuple[tuple[str, str, str], ...],
+    signatures: tuple[tuple[str, str], ...],
+    reason: str,
+    actor: str | None,
+) -> None:
+    """Corrige ce qui a été lu sur un document ; la correction est gardée et prime."""
+    changes = [("cellule", *corrections.cell(*c)) for c in cells]
+    changes += [("formateur", *corrections.trainer(*t)) for t in trainer]
+    changes += [("signature", *corrections.signature(*s)) for s in signatures]
+    if not changes:
+        raise click.UsageError("rien à corriger : donnez --cell, --trainer ou --signature.")
+    config = _config(ctx)
+    who = actor or os.environ.get("USER") or "inconnu"
+    with _context(config, need_ocr=False) as run:
+        count = review.correct(
+            run.store, document, changes, actor=who, reason=reason, now=datetime.now()
+        )
+        doc = run.store.document(document)
+    where = doc.invoice if doc and doc.invoice else "non rattaché"
+    out.print(f"{count} correction(s) enregistrée(s) sur le document #{document} ({where}).")
 
 
 @cli.command()
@@ -332,90 +391,6 @@ def _print_outcomes(outcomes: list[runner.Outcome]) -> None:
                 (m.invoice or ("entrepreneur" if m and not m.reason else m.reason)) if m else "?"
             )
             out.print(f"[green]classé[/]   {o.rel} p{p.first}-{p.last} {PIECES[p.type]} → {where}")
-
-
-def print_status(data: dict[str, Any]) -> None:
-    """The status as a person reads it: one line per invoice; details are in ``show``."""
-    if "daemon" in data:
-        out.print(_daemon_line(data["daemon"]))
-    table = Table(title="Dossiers de formation", title_justify="left")
-    table.add_column("Facture", no_wrap=True)
-    table.add_column("Entrepreneur", no_wrap=True)
-    table.add_column("Formation", max_width=32, no_wrap=True)
-    table.add_column("État", no_wrap=True)
-    table.add_column("Docs", justify="right")
-    table.add_column("Manque")
-    for d in data["dossiers"]:
-        table.add_row(
-            d["invoice"],
-            d["entrepreneur"],
-            d["title"],
-            STATES[d["state"]],
-            str(len(d["documents"])),
-            _missing_short(d["missing"]),
-        )
-    out.print(table)
-    for p in data["entrepreneurs"]:
-        if p["missing"]:
-            out.print(
-                f"{p['name']} : manque "
-                + "; ".join(f"{PIECES[m['piece']]} ({m['detail']})" for m in p["missing"])
-            )
-    waiting = len(data["unfiled"]) + len(data["set_aside"])
-    if waiting:
-        out.print(f"\n[bold]En attente d'une personne[/] ({waiting})")
-    for u in data["unfiled"]:
-        cands = f" ; factures possibles : {', '.join(u['candidates'])}" if u["candidates"] else ""
-        out.print(
-            f"  {u['file']} p{u['pages'][0]}-{u['pages'][1]} ({PIECES[u['type']]}) : "
-            f"{u['reason']}{cands}"
-        )
-    for f in data["set_aside"]:
-        out.print(f"  {f['file']} : {f['reason']} — {f['message']}")
-
-
-def _daemon_line(beat: dict[str, Any] | None) -> str:
-    if beat is None:
-        return "Surveillance : « dossiers watch » n'a jamais tourné sur cette base."
-    if not beat["alive"]:
-        day, hour = beat["updated"][:10], beat["updated"][11:16]
-        return (
-            f"[red]Surveillance arrêtée[/] (dernier signe le {day} à {hour}) : "
-            "relancez « dossiers watch » ou le service dossiers-watch."
-        )
-    return (
-        f"Surveillance active (pid {beat['pid']}) : {beat['queued']} fichier(s) en attente, "
-        f"{beat['in_progress']} en lecture, {beat['processed']} classé(s) depuis le démarrage."
-    )
-
-
-def _missing_short(missing: list[dict[str, Any]]) -> str:
-    return (
-        ", ".join(
-            PIECES.get(m["piece"], m["piece"]) + (f" ×{m['count']}" if m["count"] > 1 else "")
-            for m in missing
-        )
-        or "—"
-    )
-
-
-def print_dossier(data: dict[str, Any], dossier: Any) -> None:
-    inv = dossier.invoice
-    out.print(f"[bold]{inv.number}[/] — {inv.title} — {inv.client} ({inv.entrepreneur})")
-    out.print(
-        f"Du {inv.start} au {inv.end}, {inv.hours} h, {inv.trainee_count} stagiaire(s) : "
-        f"{', '.join(inv.trainees)}"
-    )
-    out.print(f"État : {STATES[data['state']]}")
-    for d in data["documents"]:
-        out.print(
-            f"  #{d['id']} {PIECES[d['type']]:<18} {d['file']} p{d['pages'][0]}-"
-            f"{d['pages'][1]} (confiance {d['confidence']:.2f}, {d['method']})"
-        )
-    for m in data["missing"]:
-        out.print(f"  [yellow]manque[/] {PIECES.get(m['piece'], m['piece'])} : {m['detail']}")
-    for c in data["checks"]:
-        out.print(f"  [red]contrôle[/] {c['code']} : {c['message']}")
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pipeline.errors import ConfigError
 from pipeline.intake import IntakeLimits
 from pipeline.ocr import OcrSettings
+from pipeline.presence import AttendanceSettings
 
 
 class Strict(BaseModel):
@@ -104,6 +105,7 @@ class Config(Strict):
     ocr: OcrSettings = OcrSettings()
     intake: IntakeLimits = IntakeLimits()
     matching: Matching = Matching()
+    attendance: AttendanceSettings = AttendanceSettings()
     watch: Watch = Watch()
     invoices: Invoices = Invoices()
     digest: Digest = Digest()

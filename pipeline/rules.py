@@ -18,11 +18,26 @@ from rapidfuzz import fuzz
 
 from pipeline.invoices import Invoice
 from pipeline.parse import fold, same_person
+from pipeline.presence import HALF_LABELS, Attendance, AttendanceSettings, Slot, combine
 from pipeline.record import DocType
 from pipeline.store import DocumentRow
 
 SAME_PERSON = 0.85
 SAME_TITLE = 85
+#: Cells and signature blocks read with less confidence wait for a person (``review``).
+REVIEW_BELOW = 0.7
+#: Parties whose signature makes each agreement valid (DOMAIN checklist, piece 3).
+REQUIRED_SIGNATURES: dict[str, tuple[str, ...]] = {
+    DocType.CONVENTION: ("organisme", "client", "formateur"),
+    DocType.CONTRAT: ("organisme", "stagiaire", "formateur"),
+    DocType.BON_COMMANDE: ("client",),
+}
+PARTY_LABELS = {
+    "organisme": "l'organisme",
+    "client": "le client",
+    "formateur": "le formateur",
+    "stagiaire": "le stagiaire",
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,8 @@ class Dossier:
     documents: tuple[DocumentRow, ...]
     missing: tuple[Missing, ...] = ()
     checks: tuple[Check, ...] = field(default=())
+    attendance: Attendance | None = None
+    notes: tuple[str, ...] = ()  # facts worth knowing that are not faults (assiduity)
 
     @property
     def state(self) -> str:
@@ -68,21 +85,201 @@ def agreement_types(inv: Invoice) -> tuple[DocType, ...]:
     return (DocType.CONVENTION,)
 
 
-def evaluate(inv: Invoice, documents: Sequence[DocumentRow]) -> Dossier:
-    """The dossier of one training invoice: what is there and what is missing."""
+def evaluate(
+    inv: Invoice,
+    documents: Sequence[DocumentRow],
+    settings: AttendanceSettings | None = None,
+) -> Dossier:
+    """The dossier of one training invoice: what is there, what is missing, what disagrees."""
+    settings = settings or AttendanceSettings()
     by_type: dict[str, list[DocumentRow]] = {}
     for d in documents:
         by_type.setdefault(d.type, []).append(d)
     missing: list[Missing] = []
+    checks: list[Check] = []
     agreements = agreement_types(inv)
-    if not any(t in by_type for t in agreements):
+    found = [d for t in agreements for d in by_type.get(t, [])]
+    if not found:
         missing.append(Missing(agreements[0].value, 1, _agreement_detail(agreements)))
-    if DocType.EMARGEMENT not in by_type:
+    else:
+        missing += _unsigned_agreement(found)
+    sheets = by_type.get(DocType.EMARGEMENT, [])
+    attendance = combine(inv, sheets, settings, REVIEW_BELOW)
+    notes: list[str] = []
+    if not sheets:
         missing.append(Missing("emargement", 1, "aucune feuille d'émargement reçue"))
+    elif attendance is not None and attendance.unread:
+        sheets_ids = ", ".join(f"#{d}" for d in attendance.unread)
+        missing.append(
+            Missing(
+                "emargement",
+                len(attendance.unread),
+                f"feuille(s) {sheets_ids} reçue(s) mais illisible(s) case par case : "
+                "à vérifier à l'œil et à corriger (dossiers review)",
+            )
+        )
+    if attendance is not None and attendance.slots:
+        # With a sheet unread, what the others lack (names, half-days, hours) may be on it.
+        whole = not attendance.unread
+        missing += _attendance_missing(inv, attendance, whole)
+        if whole:
+            checks += _attendance_checks(inv, attendance, settings)
+            notes += _assiduity_notes(inv, attendance, settings)
     missing += _attestations(inv, by_type.get(DocType.ATTESTATION, []))
     if DocType.EVALUATION_CHAUD not in by_type:
         missing.append(Missing("evaluation_chaud", 1, "aucun bilan à chaud reçu"))
-    return Dossier(inv, tuple(documents), tuple(missing))
+    return Dossier(inv, tuple(documents), tuple(missing), tuple(checks), attendance, tuple(notes))
+
+
+def _unsigned_agreement(found: Sequence[DocumentRow]) -> list[Missing]:
+    """The best-signed agreement must carry every required party's signature."""
+    read = [d for d in found if isinstance(d.fields.get("signatures"), dict)]
+    if not read:
+        return []  # signatures not read (no OCR engine): nothing to say either way
+
+    def lacking(d: DocumentRow) -> tuple[list[str], list[str]]:
+        blocks = d.fields.get("signature_blocks") or {}
+        unsigned, doubtful = [], []
+        for party in REQUIRED_SIGNATURES.get(d.type, ()):
+            block = blocks.get(party) or {}
+            confidence = float(block.get("confidence", 1.0))
+            if block.get("corrected") or confidence >= REVIEW_BELOW:
+                if not d.fields["signatures"].get(party):
+                    unsigned.append(party)
+            else:
+                doubtful.append(party)
+        return unsigned, doubtful
+
+    best = min(read, key=lambda d: (len(lacking(d)[0]), len(lacking(d)[1])))
+    unsigned, doubtful = lacking(best)
+    out = []
+    if unsigned:
+        who = ", ".join(PARTY_LABELS[p] for p in unsigned)
+        out.append(Missing(best.type, len(unsigned), f"non signée par {who} (document #{best.id})"))
+    if doubtful:
+        who = ", ".join(PARTY_LABELS[p] for p in doubtful)
+        out.append(
+            Missing(best.type, len(doubtful), f"signature à vérifier : {who} (document #{best.id})")
+        )
+    return out
+
+
+def _attendance_missing(inv: Invoice, att: Attendance, whole: bool) -> list[Missing]:
+    out = []
+    if whole and att.uncovered:
+        out.append(
+            Missing(
+                "emargement",
+                att.uncovered,
+                f"{att.uncovered} demi-journée(s) sans feuille d'émargement "
+                f"({len(att.slots)} couverte(s) sur {att.expected_half_days} prévues)",
+            )
+        )
+    unseen = att.not_seen(inv) if whole else []
+    if unseen:
+        out.append(Missing("emargement", len(unseen), "sur aucune feuille : " + ", ".join(unseen)))
+    unsigned = att.unsigned()
+    if unsigned:
+        cells = "; ".join(f"{name} le {slot_label(slot)}" for name, slot in unsigned)
+        out.append(Missing("emargement", len(unsigned), "signature manquante : " + cells))
+    trainer = att.trainer_missing()
+    if trainer:
+        cells = "; ".join(slot_label(s) for s in trainer)
+        out.append(
+            Missing("emargement", len(trainer), "signature du formateur manquante : " + cells)
+        )
+    doubtful = att.doubtful()
+    if doubtful:
+        cells = "; ".join(f"{name} le {slot_label(slot)}" for name, slot, _ in doubtful)
+        out.append(
+            Missing("emargement", len(doubtful), "case(s) à vérifier (dossiers review) : " + cells)
+        )
+    return out
+
+
+def _attendance_checks(inv: Invoice, att: Attendance, settings: AttendanceSettings) -> list[Check]:
+    docs = att.documents
+    checks = []
+    unknown = att.unknown()
+    if inv.trainees and unknown:
+        names = ", ".join(sorted({t.name for t in unknown}))
+        checks.append(
+            Check("trainee_unknown", f"Sur les feuilles mais pas sur la facture : {names}.", docs)
+        )
+    seen = sum(1 for t in att.trainees if t.marks)
+    if inv.trainee_count and seen != inv.trainee_count:
+        checks.append(
+            Check(
+                "trainee_count_mismatch",
+                f"{inv.trainee_count} stagiaire(s) facturé(s), {seen} sur les feuilles "
+                "d'émargement.",
+                docs,
+            )
+        )
+    outside = [s for s in att.slots if not _within(inv, s)]
+    if outside:
+        days = ", ".join(sorted({s[0].strftime("%d/%m/%Y") for s in outside}))
+        checks.append(
+            Check(
+                "dates_mismatch",
+                f"Feuilles datées hors de la période facturée ({_period(inv)}) : {days}.",
+                docs,
+            )
+        )
+    invoiced = _invoiced_trainee_hours(inv)
+    # Hours are compared once every half-day is known: no gap, no doubt, no unsigned cell.
+    settled = not (att.uncovered or att.doubtful() or unknown or att.unsigned())
+    if settled and invoiced is not None:
+        gap = att.trainee_hours - invoiced
+        if abs(gap) > settings.hours_tolerance:
+            checks.append(
+                Check(
+                    "trainee_hours_mismatch",
+                    f"Heures-stagiaires : {_hours(invoiced)} h sur la facture, "
+                    f"{_hours(att.trainee_hours)} h d'après les feuilles d'émargement.",
+                    docs,
+                )
+            )
+    return checks
+
+
+def _assiduity_notes(inv: Invoice, att: Attendance, settings: AttendanceSettings) -> list[str]:
+    return [
+        f"Assiduité de {t.name} : {t.assiduity:.0%} ({_hours(t.hours)} h sur {_hours(inv.hours)} h)"
+        f", sous le seuil de {settings.assiduity_threshold:.0%}."
+        for t in att.below_threshold(settings.assiduity_threshold)
+        if inv.hours
+    ]
+
+
+def _invoiced_trainee_hours(inv: Invoice) -> float | None:
+    if inv.trainee_hours is not None:
+        return inv.trainee_hours
+    if inv.hours and inv.trainee_count:
+        return inv.hours * inv.trainee_count
+    return None
+
+
+def _within(inv: Invoice, slot: Slot) -> bool:
+    day = slot[0]
+    return (inv.start is None or day >= inv.start) and (inv.end is None or day <= inv.end)
+
+
+def _period(inv: Invoice) -> str:
+    start = inv.start.strftime("%d/%m/%Y") if inv.start else "?"
+    end = inv.end.strftime("%d/%m/%Y") if inv.end else "?"
+    return f"du {start} au {end}"
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return f"{value:g}".replace(".", ",")
+
+
+def slot_label(slot: Slot) -> str:
+    """``(2026-03-10, "apres-midi")`` → "10/03 après-midi"."""
+    return f"{slot[0].strftime('%d/%m')} {HALF_LABELS[slot[1]]}"
 
 
 def _agreement_detail(types: tuple[DocType, ...]) -> str:

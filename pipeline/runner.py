@@ -28,8 +28,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from pipeline import archive, classify, extract, intake, match, text
+from pipeline import archive, classify, extract, intake, marks, match, text
 from pipeline.config import Config
 from pipeline.errors import (
     ADVICE,
@@ -45,7 +46,7 @@ from pipeline.errors import (
 from pipeline.invoices import Invoice
 from pipeline.ocr import OcrEngine
 from pipeline.parse import normalise_invoice_number
-from pipeline.record import Doc, Part, Source
+from pipeline.record import Doc, DocType, Part, Source
 from pipeline.store import DocumentRow, FileRow, Store
 from watchers.ignore import is_conflict_copy, is_ignored
 
@@ -125,11 +126,29 @@ def _classify(doc: Doc, ctx: Context) -> Doc:
 
 def _extract(doc: Doc, ctx: Context) -> Doc:
     year = ctx.clock().year
-    parts = tuple(
-        replace(p, fields=extract.extract(p.type, doc.text(p.first, p.last), default_year=year))
-        for p in doc.parts
-    )
-    return replace(doc, parts=parts)
+    parts = []
+    for p in doc.parts:
+        fields = extract.extract(p.type, doc.text(p.first, p.last), default_year=year)
+        parts.append(replace(p, fields=fields | _marks(doc, p, ctx)))
+    return replace(doc, parts=tuple(parts))
+
+
+def _marks(doc: Doc, part: Part, ctx: Context) -> dict[str, Any]:
+    """Signatures and attendance cells read on the part's pages (see :mod:`pipeline.marks`)."""
+    wanted = part.type == DocType.EMARGEMENT or part.type in marks.PARTIES
+    if not wanted or doc.pdf is None or ctx.ocr is None:
+        return {}
+    pdf = marks.part_pdf(doc.pdf, part.first, part.last, len(doc.pages))
+    try:
+        return marks.read(
+            part.type, pdf, ctx.ocr, ctx.config.ocr, organisme_names=[ctx.config.cooperative.name]
+        )
+    except EnvironmentFault:
+        raise
+    except Exception as exc:  # a reader's bug must not cost the document its filing
+        log.exception("lecture des signatures impossible : %s", doc.source.rel)
+        detail = f"signatures non lues ({type(exc).__name__}) ; à vérifier à l'œil"
+        return {"review": [{"kind": "lecture", "detail": detail, "confidence": 0.0}]}
 
 
 def _match(doc: Doc, ctx: Context) -> Doc:

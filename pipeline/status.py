@@ -12,14 +12,15 @@ from datetime import datetime
 from typing import Any
 
 from pipeline.config import Config
+from pipeline.presence import Attendance
 from pipeline.rules import Dossier, entrepreneur_missing, evaluate
 from pipeline.store import DocumentRow, Store
 
 
-def dossiers(store: Store, entrepreneur: str | None = None) -> list[Dossier]:
+def dossiers(store: Store, config: Config, entrepreneur: str | None = None) -> list[Dossier]:
     """Every training invoice's dossier, oldest training first."""
     return [
-        evaluate(inv, store.documents(invoice=inv.number))
+        evaluate(inv, store.documents(invoice=inv.number), config.attendance)
         for inv in store.invoices(entrepreneur=entrepreneur)
     ]
 
@@ -32,7 +33,7 @@ def report(
     incomplete_only: bool = False,
 ) -> dict[str, Any]:
     """The CONTRACT's status object (plus ``set_aside``: files that could not be read at all)."""
-    found = dossiers(store, entrepreneur)
+    found = dossiers(store, config, entrepreneur)
     if incomplete_only:
         found = [d for d in found if d.state != "complete"]
     people = [p for p in config.people if entrepreneur in (None, p.name)]
@@ -83,6 +84,32 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "documents": [document_json(doc) for doc in d.documents],
         "missing": [m.as_json() for m in d.missing],
         "checks": [c.as_json() for c in d.checks],
+        "notes": list(d.notes),
+        "attendance": attendance_json(d.attendance),
+    }
+
+
+def attendance_json(att: Attendance | None) -> dict[str, Any] | None:
+    """The sheets' arithmetic: hours per trainee, coverage, where half-day lengths come from."""
+    if att is None:
+        return None
+    return {
+        "trainee_hours": att.trainee_hours,
+        "half_days": len(att.slots),
+        "half_days_expected": att.expected_half_days,
+        "half_day_hours": att.half_day_hours,
+        "hours_from": att.hours_source,
+        "trainees": [
+            {
+                "name": t.name,
+                "on_invoice": t.on_invoice,
+                "hours": t.hours,
+                "assiduity": t.assiduity,
+                "read_as": sorted(t.read_as),
+            }
+            for t in att.trainees
+        ],
+        "to_review": len(att.doubtful()),
     }
 
 

@@ -12,12 +12,14 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import Person
+from pipeline.corrections import Correction
+from pipeline.corrections import apply as apply_corrections
 from pipeline.errors import DatabaseFault
 from pipeline.invoices import Invoice
 
@@ -107,6 +109,24 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE files ADD COLUMN mtime_ns INTEGER;
     CREATE INDEX files_rel ON files(rel);
+    """,
+    # 3: a person's corrections of a document's cells and signatures (pipeline.corrections),
+    # kept against the file's bytes and the document's first page: they survive a re-read.
+    """
+    CREATE TABLE corrections (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        entrepreneur TEXT,
+        first_page INTEGER NOT NULL,
+        document_id INTEGER,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        value TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX corrections_sha ON corrections(sha256);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -392,18 +412,79 @@ class Store:
             sql, args = sql + " AND d.entrepreneur = ?", [*args, entrepreneur]
         if file_id is not None:
             sql, args = sql + " AND d.file_id = ?", [*args, file_id]
-        if file_id is not None:
-            sql, args = sql + " AND d.file_id = ?", [*args, file_id]
         if unfiled:
             sql += " AND d.reason IS NOT NULL"
-        return [_document(r) for r in self.db.execute(sql + " ORDER BY d.id", args)]
+        return self._corrected(
+            [_document(r) for r in self.db.execute(sql + " ORDER BY d.id", args)]
+        )
 
     def document(self, doc_id: int) -> DocumentRow | None:
         row = self.db.execute(
             "SELECT d.*, f.rel FROM documents d JOIN files f ON f.id = d.file_id WHERE d.id = ?",
             (doc_id,),
         ).fetchone()
-        return _document(row) if row else None
+        return self._corrected([_document(row)])[0] if row else None
+
+    # -- corrections --------------------------------------------------------------
+
+    def add_correction(self, doc_id: int, correction: Correction) -> None:
+        """Record a person's correction of a document (and the event: who, when, why)."""
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT f.sha256, f.entrepreneur, d.first_page, d.invoice FROM documents d "
+                "JOIN files f ON f.id = d.file_id WHERE d.id = ?",
+                (doc_id,),
+            ).fetchone()
+            if row is None:
+                raise KeyError(doc_id)
+            db.execute(
+                "INSERT INTO corrections(sha256, entrepreneur, first_page, document_id, kind, "
+                "target, value, actor, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row["sha256"], row["entrepreneur"], row["first_page"], doc_id,
+                    correction.kind, json.dumps(correction.target, ensure_ascii=False),
+                    correction.value, correction.actor, correction.at, correction.reason,
+                ),
+            )  # fmt: skip
+            self.log(
+                db, datetime.fromisoformat(correction.at), "correction", correction.actor,
+                document_id=doc_id, invoice=row["invoice"], correction=correction.kind,
+                target=correction.target, value=correction.value, reason=correction.reason,
+            )  # fmt: skip
+
+    def corrections(self, doc_ids: Sequence[int]) -> dict[int, list[Correction]]:
+        """Each document's corrections, oldest first (also those made before a re-read)."""
+        found: dict[int, list[Correction]] = {}
+        for chunk in range(0, len(doc_ids), 500):
+            ids = list(doc_ids[chunk : chunk + 500])
+            rows = self.db.execute(
+                "SELECT d.id AS doc_id, c.* FROM documents d JOIN files f ON f.id = d.file_id "
+                "JOIN corrections c ON c.sha256 = f.sha256 AND c.first_page = d.first_page "
+                "AND c.entrepreneur IS f.entrepreneur "
+                f"WHERE d.id IN ({', '.join('?' * len(ids))}) ORDER BY c.id",
+                ids,
+            )
+            for r in rows:
+                found.setdefault(r["doc_id"], []).append(
+                    Correction(
+                        r["kind"],
+                        json.loads(r["target"]),
+                        r["value"],
+                        r["actor"],
+                        r["at"],
+                        r["reason"],
+                    )  # fmt: skip
+                )
+        return found
+
+    def _corrected(self, rows: list[DocumentRow]) -> list[DocumentRow]:
+        if not rows:
+            return rows
+        found = self.corrections([r.id for r in rows])
+        return [
+            replace(r, fields=apply_corrections(r.fields, found[r.id])) if r.id in found else r
+            for r in rows
+        ]
 
     def last_event_at(self, kind: str, **detail: str) -> datetime | None:
         """When the last event of this kind (and these detail values) was recorded."""

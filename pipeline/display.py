@@ -1,0 +1,194 @@
+"""What the command line prints for people: the status table, a dossier, the review list.
+
+French, compact, rich markup; the JSON forms live in :mod:`pipeline.status`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.invoices import Invoice
+from pipeline.presence import HALF_LABELS, Attendance, Mark
+from pipeline.rules import Dossier
+
+# Piped or redirected output is not cut at 80 columns: the status table needs room.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
+
+PIECES = {
+    "convention": "convention", "contrat": "contrat", "bon_commande": "devis/bon de commande",
+    "emargement": "émargement", "attestation": "attestation", "evaluation_chaud": "bilan à chaud",
+    "evaluation_froid": "évaluation à froid", "cv": "CV", "programme": "programme",
+    "facture": "facture", "bilan_pedagogique": "bilan pédagogique", "autre": "autre",
+}  # fmt: skip
+STATES = {
+    "complete": "[green]complet[/]",
+    "incomplete": "[yellow]incomplet[/]",
+    "inconsistent": "[red]incohérent[/]",
+}
+
+
+def print_status(data: dict[str, Any]) -> None:
+    """The status as a person reads it: one line per invoice; details are in ``show``."""
+    if "daemon" in data:
+        out.print(_daemon_line(data["daemon"]))
+    table = Table(title="Dossiers de formation", title_justify="left")
+    table.add_column("Facture", no_wrap=True)
+    table.add_column("Entrepreneur", no_wrap=True)
+    table.add_column("Formation", max_width=32, no_wrap=True)
+    table.add_column("État", no_wrap=True)
+    table.add_column("Docs", justify="right")
+    table.add_column("Manque")
+    for d in data["dossiers"]:
+        table.add_row(
+            d["invoice"],
+            d["entrepreneur"],
+            d["title"],
+            STATES[d["state"]],
+            str(len(d["documents"])),
+            _missing_short(d["missing"]),
+        )
+    out.print(table)
+    for p in data["entrepreneurs"]:
+        if p["missing"]:
+            out.print(
+                f"{p['name']} : manque "
+                + "; ".join(f"{PIECES[m['piece']]} ({m['detail']})" for m in p["missing"])
+            )
+    waiting = len(data["unfiled"]) + len(data["set_aside"])
+    if waiting:
+        out.print(f"\n[bold]En attente d'une personne[/] ({waiting})")
+    for u in data["unfiled"]:
+        cands = f" ; factures possibles : {', '.join(u['candidates'])}" if u["candidates"] else ""
+        out.print(
+            f"  {u['file']} p{u['pages'][0]}-{u['pages'][1]} ({PIECES[u['type']]}) : "
+            f"{u['reason']}{cands}"
+        )
+    for f in data["set_aside"]:
+        out.print(f"  {f['file']} : {f['reason']} — {f['message']}")
+
+
+def _daemon_line(beat: dict[str, Any] | None) -> str:
+    if beat is None:
+        return "Surveillance : « dossiers watch » n'a jamais tourné sur cette base."
+    if not beat["alive"]:
+        day, hour = beat["updated"][:10], beat["updated"][11:16]
+        return (
+            f"[red]Surveillance arrêtée[/] (dernier signe le {day} à {hour}) : "
+            "relancez « dossiers watch » ou le service dossiers-watch."
+        )
+    return (
+        f"Surveillance active (pid {beat['pid']}) : {beat['queued']} fichier(s) en attente, "
+        f"{beat['in_progress']} en lecture, {beat['processed']} classé(s) depuis le démarrage."
+    )
+
+
+def _missing_short(missing: list[dict[str, Any]]) -> str:
+    return (
+        ", ".join(
+            PIECES.get(m["piece"], m["piece"]) + (f" ×{m['count']}" if m["count"] > 1 else "")
+            for m in missing
+        )
+        or "—"
+    )
+
+
+def print_dossier(data: dict[str, Any], dossier: Dossier, history: Sequence[str] = ()) -> None:
+    """One dossier: the invoice, its documents, the attendance grid, what is missing."""
+    inv = dossier.invoice
+    out.print(f"[bold]{inv.number}[/] — {inv.title} — {inv.client} ({inv.entrepreneur})")
+    out.print(
+        f"Du {_day(inv.start)} au {_day(inv.end)}, {_num(inv.hours)} h, "
+        f"{inv.trainee_count} stagiaire(s) : {', '.join(inv.trainees)}"
+    )
+    out.print(f"État : {STATES[data['state']]}")
+    for d in data["documents"]:
+        out.print(
+            f"  #{d['id']} {PIECES[d['type']]:<18} {d['file']} p{d['pages'][0]}-"
+            f"{d['pages'][1]} (confiance {d['confidence']:.2f}, {d['method']})"
+        )
+    if dossier.attendance is not None:
+        print_attendance(dossier.attendance, inv)
+    for m in data["missing"]:
+        out.print(f"  [yellow]manque[/] {PIECES.get(m['piece'], m['piece'])} : {m['detail']}")
+    for c in data["checks"]:
+        out.print(f"  [red]contrôle[/] {c['code']} : {c['message']}")
+    for note in dossier.notes:
+        out.print(f"  [blue]à savoir[/] {note}")
+    if history:
+        out.print("Corrections :")
+        for line in history:
+            out.print(f"  {line}")
+
+
+#: How a cell prints in the grid; a person's correction adds a star.
+CELL = {
+    "signed": "[green]✓[/]",
+    "empty": "[red]vide[/]",
+    "absent": "ABS",
+    "doubtful": "[yellow]?[/]",
+}
+
+
+def print_attendance(att: Attendance, inv: Invoice) -> None:
+    """The grid as read: trainees × half-days, hours and assiduity per trainee."""
+    source = "feuilles" if att.hours_source == "feuilles" else "configuration"
+    halves = ", ".join(f"{HALF_LABELS[h]} {_num(v)} h" for h, v in att.half_day_hours.items())
+    sheets = ", ".join(f"#{d}" for d in att.documents)
+    table = Table(
+        title=f"Émargement ({sheets} ; {halves}, d'après : {source})",
+        title_justify="left",
+    )
+    table.add_column("Stagiaire", no_wrap=True)
+    for day, half in att.slots:
+        table.add_column(f"{day:%d/%m}\n{HALF_LABELS[half]}", justify="center")
+    table.add_column("Heures", justify="right")
+    table.add_column("Assiduité", justify="right")
+    for line in att.trainees:
+        name = line.name if line.on_invoice else f"[red]{line.name}[/] (hors facture)"
+        cells = [_cell(line.marks.get(slot)) for slot in att.slots]
+        assiduity = f"{line.assiduity:.0%}" if line.assiduity is not None else "—"
+        table.add_row(name, *cells, _num(line.hours), assiduity)
+    table.add_row(
+        "[italic]Formateur[/]", *[_cell(att.trainer.get(slot)) for slot in att.slots], "", ""
+    )
+    out.print(table)
+    invoiced = inv.trainee_hours
+    out.print(
+        f"Heures-stagiaires : {_num(att.trainee_hours)} h d'après les feuilles"
+        + (f", {_num(invoiced)} h sur la facture" if invoiced is not None else "")
+        + ". (✓ signé, ABS absent, ? à vérifier, * corrigé par une personne)"
+    )
+
+
+def _cell(mark: Mark | None) -> str:
+    if mark is None:
+        return "·"
+    return CELL.get(mark.mark, mark.mark) + ("*" if mark.corrected else "")
+
+
+def _num(value: float | None) -> str:
+    return "?" if value is None else f"{value:g}".replace(".", ",")
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "?"
+
+
+def print_review(items: list[dict[str, Any]]) -> None:
+    """Decisions the machine was unsure of, each with the command that settles it."""
+    if not items:
+        out.print("Rien à vérifier : toutes les cases et signatures ont été lues avec assurance.")
+        return
+    out.print(f"[bold]{len(items)} décision(s) à vérifier[/] (la correction d'une personne prime)")
+    for item in items:
+        out.print(
+            f"  #{item['document']} {item['file']} ({item['invoice'] or 'non rattaché'}) : "
+            f"{item['what']} — lu « {item['read']} » (confiance {item['confidence']:.2f})"
+        )
+        out.print(f"      [dim]{item['command']}[/]")
