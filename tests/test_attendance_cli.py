@@ -1,0 +1,101 @@
+"""From a scanned attendance sheet to the grid in ``show``, and a person's correction winning.
+
+The sample ``Thomas Girard/scan0070.pdf`` is the one-day sheet of FA-2026-0158 whose
+afternoon nobody signed (trainees nor trainer): real OCR, real database, the real command.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES, run_cli, write_config
+
+SHEET = SAMPLES / "partage" / "Thomas Girard" / "scan0070.pdf"
+CONVENTION = SAMPLES / "partage" / "elodie.faure" / "Convention Dupain mai.pdf"
+
+pytestmark = pytest.mark.ocr
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    config = write_config(tmp_path)
+    shutil.copy(SAMPLES / "entrepreneurs.csv", tmp_path / "entrepreneurs.csv")
+    run = run_cli("--config", str(config), "import-invoices", str(SAMPLES / "factures.csv"))
+    assert run.returncode == 0, run.stderr
+    return tmp_path
+
+
+def dossier(config: Path, number: str) -> dict:
+    run = run_cli("--config", str(config), "status", "--json")
+    return next(d for d in json.loads(run.stdout)["dossiers"] if d["invoice"] == number)
+
+
+def test_show_prints_the_grid_and_a_correction_wins_and_stays(workspace: Path) -> None:
+    config = workspace / "config.toml"
+    drop = workspace / "partage" / "Thomas Girard"
+    drop.mkdir(parents=True)
+    shutil.copy(SHEET, drop / "scan0070.pdf")
+    assert run_cli("--config", str(config), "ingest", str(drop)).returncode == 0
+
+    shown = run_cli("--config", str(config), "show", "FA-2026-0158")
+    assert shown.returncode == 0, shown.stderr
+    assert "Émargement" in shown.stdout and "Sarah Benoît" in shown.stdout
+    assert "signature manquante : Sarah Benoît le 28/04 après-midi" in shown.stdout
+    assert "signature du formateur manquante : 28/04 après-midi" in shown.stdout
+    before = dossier(config, "FA-2026-0158")
+    assert before["attendance"]["trainee_hours"] == 7  # two trainees, mornings only
+    sheet_id = next(d["id"] for d in before["documents"] if d["type"] == "emargement")
+
+    fixed = run_cli(
+        "--config", str(config), "correct", str(sheet_id),
+        "--cell", "Sarah Benoit", "28/04/2026", "après-midi", "signe",
+        "--trainer", "2026-04-28", "apres-midi", "signe",
+        "--reason", "signatures sur l'original papier", "--by", "Nadia (appui)",
+    )  # fmt: skip
+    assert fixed.returncode == 0, fixed.stderr
+    assert "2 correction(s)" in fixed.stdout
+
+    # Ingesting the share again changes nothing: the person's answer stays and wins.
+    assert run_cli("--config", str(config), "ingest", str(drop)).returncode == 0
+    after = dossier(config, "FA-2026-0158")
+    assert after["attendance"]["trainee_hours"] == 10.5
+    details = " ".join(m["detail"] for m in after["missing"])
+    assert "Sarah Benoît le 28/04" not in details and "formateur manquante" not in details
+    assert "Tristan Leroy le 28/04 après-midi" in details
+    shown = run_cli("--config", str(config), "show", "FA-2026-0158")
+    assert "✓*" in shown.stdout and "Nadia (appui)" in shown.stdout
+    assert "signatures sur l'original papier" in shown.stdout
+
+
+def test_a_convention_without_the_client_signature_until_a_person_says_otherwise(
+    workspace: Path,
+) -> None:
+    config = workspace / "config.toml"
+    drop = workspace / "partage" / "elodie.faure"
+    drop.mkdir(parents=True)
+    shutil.copy(CONVENTION, drop / CONVENTION.name)
+    assert run_cli("--config", str(config), "ingest", str(drop)).returncode == 0
+    before = dossier(config, "FA-2026-0150")
+    convention = next(d for d in before["documents"] if d["type"] == "convention")
+    assert any(
+        m["piece"] == "convention" and "non signée par le client" in m["detail"]
+        for m in before["missing"]
+    )
+    run = run_cli("--config", str(config), "correct", str(convention["id"]), "--signature",
+                  "client", "oui", "--reason", "original signé reçu par courrier")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    after = dossier(config, "FA-2026-0150")
+    assert not [m for m in after["missing"] if m["piece"] == "convention"]
+
+
+def test_correct_refuses_what_it_cannot_understand(workspace: Path) -> None:
+    config = workspace / "config.toml"
+    run = run_cli("--config", str(config), "correct", "1", "--cell", "Léa", "demain", "matin",
+                  "signe", "--reason", "vu")  # fmt: skip
+    assert run.returncode == 2 and "date « demain »" in run.stderr
+    run = run_cli("--config", str(config), "correct", "1", "--reason", "vu")
+    assert run.returncode == 2 and "rien à corriger" in run.stderr
