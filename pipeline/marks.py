@@ -25,12 +25,14 @@ from pipeline.signatures import Party
 
 log = logging.getLogger(__name__)
 
-#: Who signs each kind of document (DOMAIN checklist, pieces 3 and 5).
-PARTIES: dict[DocType, tuple[Party, ...]] = {
+#: Who signs each kind of document (DOMAIN checklist, pieces 3 and 5); ``None``: whoever
+#: has a block (an attestation is signed by the trainer or by the organisme, and no rule
+#: requires either, so an unfound block is not a question for a person).
+PARTIES: dict[DocType, tuple[Party, ...] | None] = {
     DocType.CONVENTION: ("organisme", "client", "formateur"),
     DocType.CONTRAT: ("organisme", "stagiaire", "formateur"),
     DocType.BON_COMMANDE: ("organisme", "client"),
-    DocType.ATTESTATION: ("organisme",),
+    DocType.ATTESTATION: None,
 }
 
 
@@ -45,9 +47,9 @@ def read(
     """The fields the marks of a document give (its pages only, as a PDF of their own)."""
     if doc_type == DocType.EMARGEMENT:
         return attendance_fields(attendance.read_pages(pdf, engine, settings))
-    parties = PARTIES.get(doc_type)
-    if parties is None:
+    if doc_type not in PARTIES:
         return {}
+    parties = PARTIES[doc_type]
     read = signatures.read_blocks(
         pdf, engine, settings, parties=parties, organisme_names=organisme_names
     )
