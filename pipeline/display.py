@@ -137,7 +137,7 @@ CELL = {
 
 def print_attendance(att: Attendance, inv: Invoice) -> None:
     """The grid as read: trainees × half-days, hours and assiduity per trainee."""
-    source = "feuilles" if att.hours_source == "feuilles" else "configuration"
+    source = att.hours_source
     halves = ", ".join(f"{HALF_LABELS[h]} {_num(v)} h" for h, v in att.half_day_hours.items())
     sheets = ", ".join(f"#{d}" for d in att.documents)
     table = Table(

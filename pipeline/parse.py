@@ -301,6 +301,22 @@ def parse_hours(text: str) -> float | None:
 
 # --------------------------------------------------------------------------- invoice numbers
 
+_TIME_RANGE = re.compile(
+    r"\b(\d{1,2})\s*(?:h|:)\s*(\d{2})?\s*(?:-|–|a|jusqu'a)\s*(\d{1,2})\s*(?:h|:)\s*(\d{2})?"
+)
+
+
+def time_ranges(text: str) -> list[tuple[float, float]]:
+    """Printed time ranges in hours: "9h-12h30, 13h30 à 17h" → [(9, 12.5), (13.5, 17)]."""
+    out = []
+    for m in _TIME_RANGE.finditer(fold(text)):
+        start = int(m.group(1)) + int(m.group(2) or 0) / 60
+        end = int(m.group(3)) + int(m.group(4) or 0) / 60
+        if 0 <= start < end <= 24 and end - start <= 8:
+            out.append((round(start, 2), round(end, 2)))
+    return out
+
+
 _DIGIT_LOOKALIKES = str.maketrans(
     {
         "O": "0",

@@ -80,7 +80,7 @@ class Attendance:
     trainees: list[TraineeLine]
     trainer: dict[Slot, Mark]
     half_day_hours: dict[str, float]
-    hours_source: str  # "feuilles" | "configuration"
+    hours_source: str  # "feuilles" | "convention" | "configuration"
     expected_half_days: int | None  # from the invoice's duration, when it has one
     documents: tuple[int, ...]
     unread: tuple[int, ...] = ()  # sheets that gave no usable cell: for a person's eyes
@@ -136,8 +136,12 @@ def combine(
     sheets: Sequence[DocumentRow],
     settings: AttendanceSettings,
     review_below: float = 0.7,
+    schedule: dict[str, float] | None = None,
 ) -> Attendance | None:
-    """The invoice's combined grid, or None when no sheet gave any cell."""
+    """The invoice's combined grid, or None when no sheet was read cell by cell.
+
+    ``schedule``: half-day lengths the convention prints, used where no sheet does.
+    """
     # A sheet without ``sessions`` was never read cell by cell (no OCR engine at the time).
     sheets = [s for s in sheets if "sessions" in s.fields]
     if not sheets:
@@ -166,7 +170,7 @@ def combine(
             if slot is not None:
                 slots.add(slot)
                 trainer[slot] = _better(trainer.get(slot), _mark(cell, sheet.id, review_below))
-    hours, source = _half_day_hours(sheets, settings)
+    hours, source = _half_day_hours(sheets, settings, schedule or {})
     result = Attendance(
         slots=sorted(slots, key=slot_order),
         trainees=list(lines.values()),
@@ -249,15 +253,23 @@ def _better(old: Mark | None, new: Mark) -> Mark:
 
 
 def _half_day_hours(
-    sheets: Iterable[DocumentRow], settings: AttendanceSettings
+    sheets: Iterable[DocumentRow], settings: AttendanceSettings, schedule: dict[str, float]
 ) -> tuple[dict[str, float], str]:
+    """Each half-day's length: as the sheets print it, else the convention, else the config."""
     printed: dict[str, float] = {}
     for sheet in sheets:
         for half, value in (sheet.fields.get("half_day_hours") or {}).items():
             printed.setdefault(half, float(value))
-    default = settings.half_day_hours
-    hours = {MATIN: printed.get(MATIN, default), APRES_MIDI: printed.get(APRES_MIDI, default)}
-    return hours, ("feuilles" if printed else "configuration")
+    hours, source = {}, "configuration"
+    for half in (MATIN, APRES_MIDI):
+        if half in printed:
+            hours[half], source = printed[half], "feuilles"
+        elif half in schedule:
+            hours[half] = float(schedule[half])
+            source = source if source == "feuilles" else "convention"
+        else:
+            hours[half] = settings.half_day_hours
+    return hours, source
 
 
 def _expected_half_days(invoice: Invoice, hours: dict[str, float]) -> int | None:

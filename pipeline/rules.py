@@ -104,7 +104,10 @@ def evaluate(
     else:
         missing += _unsigned_agreement(found)
     sheets = by_type.get(DocType.EMARGEMENT, [])
-    attendance = combine(inv, sheets, settings, REVIEW_BELOW)
+    schedule = next(
+        (d.fields["half_day_hours"] for d in found if d.fields.get("half_day_hours")), None
+    )
+    attendance = combine(inv, sheets, settings, REVIEW_BELOW, schedule)
     notes: list[str] = []
     if not sheets:
         missing.append(Missing("emargement", 1, "aucune feuille d'émargement reçue"))

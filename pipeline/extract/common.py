@@ -575,3 +575,20 @@ def stated_signatures(text: str, parties: dict[str, str | None]) -> dict[str, bo
             result[party] = any(parse.same_person(name, s) >= 0.85 or
                                 fold(name) in fold(s) for s in signers)  # fmt: skip
     return result or None
+
+
+_SCHEDULE = re.compile(r"horaires?|de\s+\d{1,2}\s*h")
+
+
+def half_day_hours(text: str) -> dict[str, float] | None:
+    """Half-day lengths from a printed schedule ("Horaires : 9h00-12h30 et 13h30-17h00")."""
+    for line in text.splitlines():
+        if not _SCHEDULE.search(fold(line)):
+            continue
+        hours: dict[str, float] = {}
+        for start, end in parse.time_ranges(line):
+            half = "matin" if start < 12 else "apres-midi"
+            hours.setdefault(half, round(end - start, 2))
+        if hours:
+            return hours
+    return None

@@ -27,6 +27,7 @@ def _shared(text: str, default_year: int | None) -> dict[str, Any]:
         "date": common.document_date(text, _DOC_DATE_LABELS, default_year),
     }
     fields.update(common.period_fields(text, default_year))
+    fields["half_day_hours"] = common.half_day_hours(text)
     return fields
 
 
@@ -71,6 +72,7 @@ def bon_commande(text: str, default_year: int | None = None) -> dict[str, Any]:
     """Signed quote or purchase order (the cooperative as subcontractor, or a direct client)."""
     fields = _shared(text, default_year)
     fields.pop("duration_hours", None)  # not a CONTRACT key for this type
+    fields.pop("half_day_hours", None)
     fields["client"] = common.client(text) or _second_party(text)
     fields["signatures"] = _signatures(text, fields)
     return fields

@@ -261,3 +261,17 @@ def test_attestation_trainee_after_an_ocr_stray_mark() -> None:
         "à Gilles Fontaine\n\na suivi la formation « Word et Excel »"
     )
     assert extract(DocType.ATTESTATION, text)["trainee"] == "Gilles Fontaine"
+
+
+def test_convention_schedule_gives_half_day_lengths() -> None:
+    from pipeline.extract.common import half_day_hours
+
+    assert half_day_hours("Horaires : 9h00-12h30 et 13h30-17h00") == {
+        "matin": 3.5,
+        "apres-midi": 3.5,
+    }
+    assert half_day_hours("Les journées ont lieu de 9h à 12h et de 14h à 17h30.") == {
+        "matin": 3.0,
+        "apres-midi": 3.5,
+    }
+    assert half_day_hours("Durée : 14 heures (2 jours)") is None
