@@ -67,6 +67,7 @@ _MORNING = re.compile(r"\bmatin\b|\bam\b|\bmatinee\b")
 _AFTERNOON = re.compile(r"apres[ -]?midi|\bpm\b|\bam\b(?=.*\bpm\b)")
 _TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*[-–à]+\s*(\d{1,2})\s*h\s*(\d{2})?")
 _WEEKDAY = re.compile(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b")
+_DATE_HEADER = re.compile(r"(date|jour)s?\b")
 _DAY_TITLE = re.compile(r"journee\s+du|date\s*:|\ble\s+\w*\s*\d")
 
 
@@ -105,6 +106,8 @@ class SheetRead:
     columns: tuple[Column, ...]
     seconds: float = 0.0
     problems: tuple[str, ...] = field(default=())
+    layout: str = ""  # grid (trainees x half-days) | day (one day a page) | trainee (dates as rows)
+    trainee: str = ""  # the name above a one-trainee sheet ("Stagiaire : …")
 
     def sessions(self) -> list[dict[str, Any]]:
         """The CONTRACT's ``sessions``: one entry per trainee cell."""
@@ -259,9 +262,60 @@ def cell_ink(
     inner = (left + margin, top + margin, right - margin, bottom - margin)
     if inner[2] <= inner[0] or inner[3] <= inner[1]:
         return 0.0, inner
+    return float(cell_marks(ink, lines, inner, dpi).mean() / 255), inner
+
+
+def cell_marks(
+    ink: np.ndarray, lines: np.ndarray, inner: tuple[int, int, int, int], dpi: int
+) -> np.ndarray:
+    """The ink inside a cell's inner box, without ruling lines and specks."""
     crop = ink[inner[1] : inner[3], inner[0] : inner[2]].copy()
     crop[lines[inner[1] : inner[3], inner[0] : inner[2]] > 0] = 0
-    return float(_drop_specks(crop, dpi).mean() / 255), inner
+    return _drop_specks(crop, dpi)
+
+
+def crossed_out(marks: np.ndarray, dpi: int) -> bool:
+    """Whether a cell's ink is a cross-out: one stroke across it ("barre") or an X.
+
+    A cross-out spans most of the cell, both ways, and every inked pixel lies close to one
+    or two smooth curves (a hand's stroke bows a little); a signature loops up and down
+    far from any such curve. Each stroke is fitted as y = a·x² + b·x + c; for an X the
+    pixels are first shared between the rising and the falling diagonal, then refitted.
+    """
+    ys, xs = np.nonzero(marks)
+    if len(xs) < 20:
+        return False
+    height, width = marks.shape
+    span_x, span_y = float(np.ptp(xs)), float(np.ptp(ys))
+    if span_x < 0.55 * width or span_y < 0.35 * height:
+        return False
+    tolerance = max(2.5, dpi / 60)
+    x, y = xs.astype(float), ys.astype(float)
+    if _curve_fit(x, y)[0] <= tolerance:
+        return True
+    # An X: pixels nearer the rising diagonal of the ink's box go to one stroke, the rest to
+    # the other; then each pixel to the nearer fitted stroke, three times.
+    slope = span_y / max(span_x, 1.0)
+    dx, dy = x - x.min(), y - y.min()
+    rising = np.abs(dy - (span_y - slope * dx)) < np.abs(dy - slope * dx)
+    errors = [np.inf]
+    for _ in range(3):
+        if rising.sum() < 10 or (~rising).sum() < 10:
+            return False
+        (err_a, fit_a), (err_b, fit_b) = (
+            _curve_fit(x[rising], y[rising]),
+            _curve_fit(x[~rising], y[~rising]),
+        )
+        errors = [err_a, err_b]
+        rising = np.abs(y - np.polyval(fit_a, x)) < np.abs(y - np.polyval(fit_b, x))
+    spans = [float(np.ptp(x[part])) if part.any() else 0.0 for part in (rising, ~rising)]
+    return max(errors) <= tolerance and min(spans) >= 0.5 * span_x
+
+
+def _curve_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """RMS distance (vertical) of the points to their least-squares parabola, and the fit."""
+    fit = np.polyfit(x, y, 2)
+    return float(np.sqrt(np.mean((y - np.polyval(fit, x)) ** 2))), fit
 
 
 def _drop_specks(crop: np.ndarray, dpi: int) -> np.ndarray:
@@ -300,6 +354,11 @@ def words_in(words: Iterable[Word], box: tuple[int, int, int, int]) -> list[Word
 
 def reading_order(words: Sequence[Word]) -> list[Word]:
     """Words by line then left to right; a line is words whose middles are within half a height."""
+    return [w for line in _line_groups(words) for w in line]
+
+
+def _line_groups(words: Sequence[Word]) -> list[list[Word]]:
+    """Words grouped into lines (see ``reading_order``), each left to right."""
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (w.box[1] + w.box[3]) / 2):
         middle = (word.box[1] + word.box[3]) / 2
@@ -309,7 +368,7 @@ def reading_order(words: Sequence[Word]) -> list[Word]:
                 lines[-1].append(word)
                 continue
         lines.append([word])
-    return [w for line in lines for w in sorted(line, key=lambda w: w.box[0])]
+    return [sorted(line, key=lambda w: w.box[0]) for line in lines]
 
 
 def _text(words: Iterable[Word]) -> str:
@@ -363,11 +422,7 @@ def is_absent(text: str) -> bool:
 
 def title_date(words: Sequence[Word], above: int, default_year: int | None) -> date | None:
     """The day of a one-day sheet, from the lines above the table ("Journée du 11/05/2026")."""
-    lines: dict[int, list[Word]] = {}
-    for w in words:
-        if w.box[3] <= above:
-            lines.setdefault(w.box[1] // 15, []).append(w)
-    texts = [_text(sorted(ws, key=lambda w: w.box[0])) for _, ws in sorted(lines.items())]
+    texts = _lines(words, above)
     for text in texts:
         if _DAY_TITLE.search(fold(text)):
             found = find_dates(text, default_year)
@@ -403,7 +458,7 @@ def read_sheet(image: Image.Image, dpi: int, engine: OcrEngine) -> SheetRead:
     if not grids:
         return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
     grid = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
-    cells, trainer, columns, problems = _read_grid(page, grid)
+    cells, trainer, columns, problems, trainee = _read_grid(page, grid)
     # Signature boxes under the table; a straight stroke of the signature inside one may
     # pass for a ruling, so any small ruled shape there counts by its outline.
     boxes = [
@@ -413,8 +468,18 @@ def read_sheet(image: Image.Image, dpi: int, engine: OcrEngine) -> SheetRead:
     ]
     if not trainer and boxes:
         trainer = _trainer_boxes(page, boxes, columns)
+    if trainee is None:
+        layout, trainee = ("day" if len({c.date for c in columns}) == 1 else "grid"), ""
+    else:
+        layout = "trainee"
     return SheetRead(
-        tuple(cells), tuple(trainer), tuple(columns), time.perf_counter() - started, problems
+        tuple(cells),
+        tuple(trainer),
+        tuple(columns),
+        time.perf_counter() - started,
+        problems,
+        layout,
+        trainee,
     )
 
 
@@ -561,13 +626,17 @@ def _rectangle_for(corners: np.ndarray) -> np.ndarray:
     )
 
 
-def _read_grid(
-    page: _Page, grid: Table
-) -> tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...]]:
+_GridRead = tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...], str | None]
+
+
+def _read_grid(page: _Page, grid: Table) -> _GridRead:
+    """Trainee cells, trainer cells, columns, problems, and the trainee of a one-trainee sheet."""
     rows = len(grid.ys) - 1
     header = _header_rows(page, grid)
     year = _year_hint(page.words)
     columns = _columns(page, grid, header, year)
+    if _DATE_HEADER.match(fold(_cell_text(page, grid.cell(header - 1, 0)))):
+        return _read_by_date(page, grid, header, columns, year)
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     problems: list[str] = []
@@ -579,7 +648,76 @@ def _read_grid(
         for col, column in enumerate(columns, start=1):
             read = _judge_cell(page, grid.cell(row, col), column, "" if is_trainer else name)
             (trainer if is_trainer else cells).append(read)
-    return cells, trainer, columns, tuple(problems)
+    return cells, trainer, columns, tuple(problems), None
+
+
+def _read_by_date(
+    page: _Page, grid: Table, header: int, columns: list[Column], year: int | None
+) -> _GridRead:
+    """One trainee's sheet: a row per date (or per half-day), the name above the table.
+
+    Columns are "Matin" / "Après-midi" (a row per date), or "Demi-journée" naming the
+    half-day and "Signature du stagiaire" (a row per half-day); the trainer's column is
+    signed once a day when the rows are dates, and counts for both half-days.
+    """
+    trainee = trainee_name(page.words, grid.ys[0])
+    problems = [] if trainee else ["no trainee name above the table"]
+    kinds = [_column_kind(c) for c in columns]
+    cells: list[CellRead] = []
+    trainer: list[CellRead] = []
+    for row in range(header, len(grid.ys) - 1):
+        dates = find_dates(_cell_text(page, grid.cell(row, 0)), year)
+        if not dates:
+            problems.append(f"row {row}: no date read")
+        day = dates[0] if dates else None
+        named = [
+            half_day_of(_cell_text(page, grid.cell(row, col)))
+            for col, kind in enumerate(kinds, start=1)
+            if kind == "half-day"
+        ]
+        row_half = named[0] if named else None
+        halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
+        for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
+            if kind == "trainee":
+                half = column.half_day or row_half
+                at = Column(day, half, column.hours, column.label)
+                cells.append(_judge_cell(page, grid.cell(row, col), at, trainee))
+            elif kind == "trainer":
+                read = _judge_cell(page, grid.cell(row, col), Column(day, row_half, None, ""), "")
+                each = [row_half] if row_half or None in halves else halves
+                trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
+    return cells, trainer, columns, tuple(problems), trainee
+
+
+def _after_when(read: CellRead) -> tuple[str, str, float, float, tuple[int, int, int, int]]:
+    """A cell's fields after its date and half-day."""
+    return read.person, read.mark, read.confidence, read.ink, read.box
+
+
+def _column_kind(column: Column) -> str:
+    """trainee (a signature per half-day) | trainer | half-day (names it) | other."""
+    label = fold(column.label)
+    if "stagiaire" in label or column.half_day and not is_trainer_label(label):
+        return "trainee"
+    if is_trainer_label(label):
+        return "trainer"
+    if re.search(r"demi[ -]?journee|creneau|seance", label):
+        return "half-day"
+    return "other"
+
+
+def trainee_name(words: Sequence[Word], above: int) -> str:
+    """The trainee of a one-trainee sheet: "Stagiaire : Léa Martin" above the table."""
+    for line in _lines(words, above):
+        found = re.search(r"(?i)(?:stagiaire|participant|apprenant)e?\s*:\s*(.+)", line)
+        if found:
+            return found.group(1).strip()
+    return ""
+
+
+def _lines(words: Sequence[Word], above: int) -> list[str]:
+    """The text lines of the words above ``above``, top to bottom."""
+    return [_text(line) for line in _line_groups([w for w in words if w.box[3] <= above])]
 
 
 def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
@@ -706,7 +844,12 @@ def _judge_cell(
 ) -> CellRead:
     ratio, inner = cell_ink(page.ink, page.lines, box, page.dpi)
     mark, confidence = ink_decision(ratio)
-    if mark == "signed" and _reads_absent(page, inner):
+    if (
+        mark == "signed"
+        and crossed_out(cell_marks(page.ink, page.lines, inner, page.dpi), page.dpi)
+        or mark == "signed"
+        and _reads_absent(page, inner)
+    ):
         mark, confidence = "absent", 0.9
     return CellRead(column.date, column.half_day, person, mark, round(confidence, 3), ratio, box)
 

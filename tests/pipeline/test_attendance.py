@@ -177,3 +177,41 @@ def test_trainer_boxes_holding_a_straight_stroke_are_still_boxes(engine: Tessero
     sheets = attendance.read_pages(pdf, engine, OcrSettings())
     assert [len(s.trainer) for s in sheets] == [2, 2]
     assert {t.date for t in sheets[1].trainer} == {date(2026, 2, 3)}
+
+
+def _cell_with(strokes: list[np.ndarray]) -> np.ndarray:
+    cell = np.zeros((160, 420), np.uint8)
+    for stroke in strokes:
+        cv2.polylines(cell, [stroke.astype(np.int32)], False, 255, 4)
+    return cell
+
+
+def test_a_stroke_or_an_x_across_the_cell_is_a_cross_out_and_a_signature_is_not() -> None:
+    t = np.linspace(0, 1, 30)
+    rising = np.stack([30 + 360 * t, 140 - 120 * t + 25 * np.sin(np.pi * t)], axis=1)
+    falling = np.stack([30 + 360 * t, 20 + 120 * t], axis=1)
+    assert attendance.crossed_out(_cell_with([rising]), 200)
+    assert attendance.crossed_out(_cell_with([rising, falling]), 200)
+    loops = np.stack([60 + 300 * t, 80 + 45 * np.sin(14 * np.pi * t)], axis=1)
+    underline = np.stack([50 + 320 * t, 135 + 0 * t], axis=1)
+    assert not attendance.crossed_out(_cell_with([loops, underline]), 200)
+    assert not attendance.crossed_out(_cell_with([underline]), 200)  # a dash is not a cross
+
+
+def _generated(name: str) -> bytes:
+    from samples.gen.sheets import labelled_sheets
+
+    return next(s for s in labelled_sheets(25) if s.name == name).data
+
+
+def test_per_trainee_sheet_reads_dates_as_rows_and_the_name_above(engine: TesserocrEngine) -> None:
+    sheets = attendance.read_pages(_generated("020-trainee-digital.pdf"), engine, OcrSettings())
+    assert [s.trainee for s in sheets] == ["NGUYEN Kévin", "SANCHEZ Maëlle"]
+    sheet = sheets[0]
+    assert sheet.layout == "trainee"
+    marks = {(c.date, c.half_day): c.mark for c in sheet.cells}
+    assert marks[(date(2026, 7, 21), "matin")] == "absent"  # crossed out
+    assert marks[(date(2026, 7, 20), "apres-midi")] == "signed"
+    assert {c.person for c in sheet.cells} == {"NGUYEN Kévin"}
+    # The trainer signs once a day, for both half-days: nothing signed here.
+    assert [t["signed"] for t in sheet.trainer_signed()] == [False] * 4
