@@ -584,6 +584,29 @@ def _ems_info(p: Pen, inv: Invoice, with_dates: bool, ref: str | None) -> None:
     p.y = y - 12 * max(len(left), len(right)) - 10
 
 
+def _fit_day(p: Pen, x: float, y: float, room: float, d: date, font: str) -> None:
+    """A grid's day header, centred; in a narrow column smaller, then "Ven. 15/05/2026"."""
+    text = fr_day(d)
+    if stringWidth(text, font, 8.5) <= room:
+        p.text(x, y, text, 8.5, font, align="center")
+        return
+    if stringWidth(text, font, 6.5) > room:
+        text = f"{text[:3]}. {fr(d)}"
+    size = max(5.5, min(8.5, 8.5 * room / stringWidth(text, font, 8.5)))
+    p.text(x, y, text, size, font, align="center")
+
+
+def _fit_half(p: Pen, x: float, y: float, room: float, label: str, font: str) -> None:
+    """A half-day header, centred; on two lines ("Après-midi" / "(13h30-17h)") when narrow."""
+    if stringWidth(label, font, 7.5) <= room:
+        p.text(x, y, label, 7.5, font, align="center")
+        return
+    lines = label.replace(" (", "\n(").split("\n")
+    size = min(7.0, min(7.0 * room / stringWidth(t, font, 7.0) for t in lines))
+    for i, t in enumerate(lines):
+        p.text(x, y + 4 - i * (size + 1), t, size, font, align="center")
+
+
 def emargement_grid(
     p: Pen,
     inv: Invoice,
@@ -615,10 +638,10 @@ def emargement_grid(
     for d in inv.days:
         n = sum(1 for s in slots if s.day == d)
         p.rect(x, y - 16, cw * n, 16, 0.7, fill=(0.9, 0.9, 0.9))
-        p.text(x + cw * n / 2, y - 12, fr_day(d), 8.5, st.bold, align="center")
+        _fit_day(p, x + cw * n / 2, y - 12, cw * n - 4, d, st.bold)
         for s in [s for s in slots if s.day == d]:
             p.rect(x, y - 36, cw, 20, 0.7, fill=(0.95, 0.95, 0.95))
-            p.text(x + cw / 2, y - 29, HALF_LABELS[s.half], 7.5, st.font, align="center")
+            _fit_half(p, x + cw / 2, y - 29, cw - 4, HALF_LABELS[s.half], st.font)
             x += cw
     y -= 36
     for t in inv.trainees + ["Signature du formateur"]:
