@@ -891,7 +891,7 @@ def straighten(
     if settings.orientation and page.rotation == 90:
         turn = engine.osd(Image.fromarray(gray), page.dpi)
         if turn:
-            gray = rotate_quarter(gray, turn // 90)
+            gray = rotate_quarter(gray, turn)  # clockwise degrees
     return Image.fromarray(gray), page.dpi
 
 
