@@ -885,14 +885,21 @@ def _trainer_boxes(
 def straighten(
     image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSettings
 ) -> tuple[Image.Image, int]:
-    """A scan or photo made upright and flat (``ocr.prepare``, OSD for sideways pages)."""
+    """A scan or photo made upright and flat (``ocr.prepare``; sideways pages read both ways)."""
     page = prepare(image, dpi, settings)
     gray = page.gray
     if settings.orientation and page.rotation == 90:
-        turn = engine.osd(Image.fromarray(gray), page.dpi)
-        if turn:
-            gray = rotate_quarter(gray, turn)  # clockwise degrees
+        # Profiles tell sideways from upright, not which way round; OSD guessed wrong on
+        # generated grids, so the way whose title and header read better wins.
+        turned = rotate_quarter(gray, 180)
+        if _top_confidence(turned, page.dpi, engine) > _top_confidence(gray, page.dpi, engine):
+            gray = turned
     return Image.fromarray(gray), page.dpi
+
+
+def _top_confidence(gray: np.ndarray, dpi: int, engine: OcrEngine) -> float:
+    """OCR confidence of the top 40 % of a page (title, header): cheap, and telling."""
+    return engine.recognise(Image.fromarray(gray[: gray.shape[0] * 2 // 5]), dpi).confidence
 
 
 def read_picture(
