@@ -124,6 +124,10 @@ class OcrEngine(Protocol):
         """Clockwise degrees that make the page upright, or None when it cannot tell."""
         ...
 
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        """Read a small crop holding one line of text (a name, a date, a header cell)."""
+        ...
+
     def close(self) -> None:
         """Release the engine; safe to call twice."""
         ...
@@ -187,6 +191,7 @@ class TesserocrEngine:
         self._lock = threading.Lock()
         self._api: Any = self._open(self.settings.language, self.settings.psm)
         self._osd_api: Any = None  # opened on first use: most pages never need it
+        self._line_api: Any = None  # PSM 7 (one text line), opened on first use
 
     def _open(self, language: str, psm: int) -> Any:  # a tesserocr.PyTessBaseAPI
         try:
@@ -203,13 +208,24 @@ class TesserocrEngine:
     def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
         """Read ``image`` (any mode) told it has ``dpi`` pixels per inch."""
         with self._lock:
-            api = self._require(self._api)
-            api.SetImage(image)
-            api.SetSourceResolution(int(dpi))
-            with native_messages():
-                api.Recognize()
-            text = api.GetUTF8Text()
-            words = tuple(_parse_tsv(api.GetTSVText(0)))
+            return self._read(self._require(self._api), image, dpi)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        """Read a crop as one line of text (PSM 7): page layout analysis finds no text in
+        a small crop holding a single name, which this mode reads."""
+        with self._lock:
+            if self._line_api is None:
+                self._line_api = self._open(self.settings.language, 7)
+            return self._read(self._require(self._line_api), image, dpi)
+
+    def _read(self, api: Any, image: Image.Image, dpi: int) -> OcrResult:
+        """One recognition on ``api``; the caller holds the lock."""
+        api.SetImage(image)
+        api.SetSourceResolution(int(dpi))
+        with native_messages():
+            api.Recognize()
+        text = api.GetUTF8Text()
+        words = tuple(_parse_tsv(api.GetTSVText(0)))
         return OcrResult(text=tidy_ocr_text(text), confidence=_mean_conf(words), words=words)
 
     def osd(self, image: Image.Image, dpi: int) -> int | None:
@@ -232,10 +248,10 @@ class TesserocrEngine:
     def close(self) -> None:
         """End both Tesseract APIs; safe to call more than once."""
         with self._lock:
-            for api in (self._api, self._osd_api):
+            for api in (self._api, self._osd_api, self._line_api):
                 if api is not None:
                     api.End()
-            self._api = self._osd_api = None
+            self._api = self._osd_api = self._line_api = None
 
     def __enter__(self) -> TesserocrEngine:
         return self

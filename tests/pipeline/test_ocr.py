@@ -171,3 +171,14 @@ def test_even_lighting_whitens_shaded_paper_and_keeps_ink() -> None:
     paper = flat[5:60, :]  # the top margin: only paper
     assert paper.min() > 230
     assert flat.min() < 100  # letters stay dark
+
+
+@pytest.mark.ocr
+def test_a_one_line_crop_is_read_in_line_mode() -> None:
+    from PIL import ImageDraw
+
+    crop = Image.new("L", (900, 90), 255)
+    ImageDraw.Draw(crop).text((20, 20), "Olivier Castel", fill=0, font_size=40)
+    with TesserocrEngine() as engine:
+        assert "Castel" in engine.recognise_line(crop, 300).text
+        engine.close()  # twice is safe, the line API included
