@@ -205,19 +205,25 @@ def _read_names(sheet: DocumentRow) -> list[str]:
 def _pair_names(read: Sequence[str], invoice: Sequence[str]) -> dict[str, str]:
     """Names read on one sheet → the invoice's trainees, each used at most once.
 
-    Best pairs first above :data:`SAME_TRAINEE`; then a name and a trainee both left alone
-    pair above :data:`LAST_PAIR` (an OCR slip: "Bruno Ractide" for "Bruno Bastide").
+    Best pairs first above :data:`SAME_TRAINEE`; then, among those left, a name and a
+    trainee that are each other's best match above :data:`LAST_PAIR` (an OCR slip:
+    "Bruno Ractide" for "Bruno Bastide").
     """
-    scored = sorted(((same_person(r, t), r, t) for r in read for t in invoice), key=lambda s: -s[0])
+    scores = {(r, t): same_person(r, t) for r in read for t in invoice}
     pairs: dict[str, str] = {}
-    for score, r, t in scored:
+    for (r, t), score in sorted(scores.items(), key=lambda item: -item[1]):
         if score >= SAME_TRAINEE and r not in pairs and t not in pairs.values():
             pairs[r] = t
     left_read = [r for r in read if r not in pairs]
     left_invoice = [t for t in invoice if t not in pairs.values()]
-    lone = len(left_read) == 1 and len(left_invoice) == 1
-    if lone and same_person(left_read[0], left_invoice[0]) >= LAST_PAIR:
-        pairs[left_read[0]] = left_invoice[0]
+    for r in left_read:
+        if not left_invoice:
+            break
+        best = max(left_invoice, key=lambda t: scores[(r, t)])
+        rival = max(left_read, key=lambda other: scores[(other, best)])
+        if rival == r and scores[(r, best)] >= LAST_PAIR:
+            pairs[r] = best
+            left_invoice.remove(best)
     return pairs
 
 

@@ -260,3 +260,13 @@ def test_half_days_print_in_order_morning_first() -> None:
     assert [(d.day, h) for d, h in att.slots] == [
         (9, "matin"), (9, "apres-midi"), (10, "matin"), (10, "apres-midi")
     ]  # fmt: skip
+
+
+def test_two_ocr_slips_pair_only_with_their_own_trainee() -> None:
+    read = {"Lea Marlin": ALL_SIGNED, "Hugq Bianc": ALL_SIGNED, "Zoé Perrin": ALL_SIGNED}
+    att = combine(invoice(), [sheet(1, read)], SETTINGS)
+    assert att is not None
+    by_name = {t.name: t for t in att.trainees}
+    assert by_name["Léa Martin"].read_as == {"Lea Marlin"}
+    assert by_name["Hugo Blanc"].read_as == {"Hugq Bianc"}
+    assert not by_name["Zoé Perrin"].on_invoice  # a stranger is never forced onto the invoice
