@@ -2,9 +2,15 @@
 
 Two kinds of evidence, the electronic one first:
 
-1. electronic: a PDF signature field (``/FT /Sig`` with a ``/V`` value: signer ``/Name``,
-   time ``/M``; read with pypdf, not validated) or a printed mention "signé électroniquement
-   (par X)" / "Signature électronique". It is given to the party whose block holds the
+1. electronic: a PDF signature field (``/FT /Sig`` with a ``/V`` value) or a printed mention
+   "signé électroniquement (par X) (le d/m/y)" / "Signature électronique". Fields are found
+   with pypdf (where the widget lies, ``/Name``, ``/M``), then checked with pyHanko: signer
+   from the certificate's common name, signing time, and whether the signed bytes are intact
+   (digest and signature match). The certificate chain is not checked (trust "non vérifié"):
+   an intact signature proves the bytes were signed by that key, not who holds it. When
+   pyHanko cannot parse the file, pypdf's reading stands (``intact`` None). A field whose
+   bytes were altered still reads signed, with low confidence, for review.
+   A signature is given to the party whose block holds the
    widget or the mention, or whose field name or printed name matches; otherwise it is
    listed in ``BlocksRead.unattributed`` for a person.
 2. handwritten: each party's block is found by its label ("Pour l'organisme de formation",
@@ -27,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import cv2
 import numpy as np
@@ -75,6 +82,7 @@ LABELS: tuple[tuple[str, Party], ...] = (
     ("signature du formateur", "formateur"),
     ("signature du stagiaire", "stagiaire"),
     ("signature de l'organisme", "organisme"),
+    ("signature et cachet", "organisme"),  # a certificat de réalisation's only block
 )
 #: Folded labels are compared with this similarity: it absorbs an OCR slip or two.
 LABEL_SIMILARITY = 0.86
@@ -84,11 +92,26 @@ BLOCK_WIDTH_IN = 3.3
 #: Ink (square inches, specks and printed matter removed) separating signed from empty.
 #: Measured on the samples: empty blocks leave < 0.002, signatures 0.03 to 0.15.
 INK_SIGNED_IN2 = 0.012
+#: Confidence that printed words inside an otherwise empty box are a signature (a stamp,
+#: an unread e-signature mention): for a person to check.
+PRINT_IN_BOX = 0.6
 #: A decision with less confidence than this goes to the review list.
 REVIEW_BELOW = 0.8
+#: Confidence of an electronic signature: a field whose signed bytes are intact, one that
+#: could not be checked (pyHanko failed; pypdf saw a value), one whose bytes were altered,
+#: and a printed mention (a claim in print, no proof).
+FIELD_INTACT = 0.99
+FIELD_UNCHECKED = 0.95
+FIELD_ALTERED = 0.5
+MENTION = 0.9
+#: Trust of a certificate chain: not checked (no trust list is configured).
+TRUST_UNCHECKED = "non vérifié"
+#: Signing times are reported as the wall-clock time in France.
+LOCAL_ZONE = "Europe/Paris"
 
 _E_MENTION = re.compile(
-    r"signee? electroniquement(?: par (?P<name>[^\n,;]+?))?(?: le (?P<date>[\d/.\-]+))?"
+    r"signee? electroniquement(?:\s+par (?P<name>[^\n,;]+?))?"
+    r"(?:\s+le (?P<date>[\d/.\-]+)(?:\s+(?:a\s+)?\d{1,2}[:h]\d{2}(?::\d{2})?)?)?"
     r"(?:[,;.]|$|\n)|signature electronique",
     re.MULTILINE,
 )
@@ -115,6 +138,10 @@ class Block:
     signer: str | None = None  # electronic signatures: the certificate's or mention's name
     date: str | None = None  # ISO date (or date-time) of an electronic signature
     ink: float | None = None  # square inches of ink measured in the block (handwritten)
+    # Signature fields: the signed bytes are unchanged and match the signature (None: not
+    # checked, or not a field); the certificate chain's trust ("non vérifié").
+    intact: bool | None = None
+    trust: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +154,7 @@ class ESignature:
     page: int | None  # 1-based, when known
     where: tuple[float, float] | None  # centre in inches from the page's top left
     field_name: str = ""
+    intact: bool | None = None  # fields checked by pyHanko: the signed bytes are intact
 
 
 @dataclass
@@ -217,14 +245,37 @@ def _read_page_blocks(
             out.blocks[label.party] = _electronic_block(label.party, esig)
             continue
         ink = measure_ink(view, region)
-        out.blocks[label.party] = _ink_block(label.party, ink)
+        block = _ink_block(label.party, ink)
+        if not block.signed and _print_in_box(view, label, region):
+            block = Block(label.party, True, "manuscrite", PRINT_IN_BOX, ink=block.ink)
+        out.blocks[label.party] = block
+
+
+def _print_in_box(view: PageView, label: Label, region: tuple[int, int, int, int]) -> bool:
+    """Printed words in the box itself, below the label and the name under it: a stamp or an
+    e-signature mention that was not read as one. Erased as print, they would leave the
+    block empty with full confidence; a person checks them instead.
+    """
+    left, _, right, bottom = region
+    below = label.box[3] + int(0.2 * view.dpi)
+    inside = [
+        w
+        for w in view.words
+        if w.confidence >= 0.6
+        and re.search(r"\w\w\w", w.text)
+        and w.box[1] > below
+        and w.box[3] <= bottom
+        and left <= w.box[0]
+        and w.box[2] <= right
+    ]
+    return len(inside) >= 2
 
 
 # --- electronic signatures -----------------------------------------------------------------
 
 
 def electronic_signatures(pdf: bytes) -> list[ESignature]:
-    """Signature fields holding a value (a signature dictionary), without validating them."""
+    """Signature fields holding a value, placed by pypdf and checked by pyHanko."""
     try:
         reader = PdfReader(_stream(pdf))
         found: list[ESignature] = []
@@ -234,9 +285,89 @@ def electronic_signatures(pdf: bytes) -> list[ESignature]:
                 sig = _signature_of(annot.get_object(), number, height)
                 if sig is not None:
                     found.append(sig)
-        return found
     except (PdfReadError, ValueError, KeyError, TypeError):
         return []  # a damaged AcroForm is no evidence either way: the ink is still read
+    if not found:
+        return found
+    checked = checked_fields(pdf)
+    return [_with_check(sig, checked.get(sig.field_name)) for sig in found]
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """What pyHanko read of one signature field."""
+
+    signer: str | None  # the signer certificate's common name (or organisation)
+    date: str | None  # signing time, wall clock in France, ISO
+    intact: bool | None  # None when the signature could not be parsed
+
+
+def checked_fields(pdf: bytes) -> dict[str, FieldCheck]:
+    """Signature fields by name, as pyHanko reads them; empty when it cannot parse ``pdf``.
+
+    Integrity only: the digest of the signed byte ranges matches the one the signer signed,
+    and the signature verifies with the embedded certificate. No trust, no revocation.
+    """
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.fields import enumerate_sig_fields
+
+        reader = PdfFileReader(_stream(pdf), strict=False)
+        fields = list(enumerate_sig_fields(reader, filled_status=True))
+    except Exception:  # a third-party parser on any input: pypdf's view stands
+        return {}
+    out: dict[str, FieldCheck] = {}
+    for name, _, field_ref in fields:
+        out[str(name).rsplit(".", 1)[-1]] = _check_field(reader, field_ref, str(name))
+    return out
+
+
+def _check_field(reader: Any, field_ref: Any, name: str) -> FieldCheck:
+    from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+
+    try:
+        embedded = EmbeddedPdfSignature(reader, field_ref, name)
+        cert = embedded.signer_cert
+    except Exception:  # no parsable signature: nothing to report
+        return FieldCheck(None, None, None)
+    subject = cert.subject.native
+    signer = subject.get("common_name") or subject.get("organization_name")
+    try:
+        when = embedded.self_reported_timestamp
+    except Exception:  # a malformed date is no date
+        when = None
+    try:
+        content_type = embedded.signed_data["encap_content_info"]["content_type"].native
+        intact, valid = validate_sig_integrity(
+            embedded.signer_info, cert, content_type, embedded.compute_digest()
+        )
+        sound: bool | None = bool(intact and valid)
+    except Exception:  # unsupported algorithm and the like: not checked
+        sound = None
+    return FieldCheck(str(signer) if signer else None, _local_iso(when), sound)
+
+
+def _local_iso(when: datetime | None) -> str | None:
+    if when is None:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(ZoneInfo(LOCAL_ZONE)).replace(tzinfo=None)
+    return when.isoformat(timespec="seconds")
+
+
+def _with_check(sig: ESignature, check: FieldCheck | None) -> ESignature:
+    if check is None:
+        return sig
+    return ESignature(
+        sig.source,
+        check.signer or sig.signer,
+        check.date or sig.date,
+        sig.page,
+        sig.where,
+        sig.field_name,
+        check.intact,
+    )
 
 
 def _stream(pdf: bytes) -> io.BytesIO:
@@ -284,26 +415,50 @@ def _pdf_date(raw: str) -> str | None:
 
 
 def printed_mentions(view: PageView, page: int) -> list[ESignature]:
-    """'Signé électroniquement par X le d/m/y' and 'Signature électronique' on the page."""
+    """'Signé électroniquement par X le d/m/y' and 'Signature électronique' on the page.
+
+    Each mention is found by its first words, "signé"/"signature" then "électroniquement",
+    read with the rest of its run of words (blocks stand side by side: a wide gap ends the
+    run) and the run just below it, where services print the date.
+    """
     found = []
-    for match in _E_MENTION.finditer(fold(view.text)):
-        name = match.group("name")
-        raw_date = match.group("date")
-        when = parse_date(raw_date) if raw_date else None
-        signer = view.text[match.start("name") : match.end("name")].strip() if name else None
-        where = _mention_place(view, match.group(0))
-        found.append(ESignature("mention", signer, when.isoformat() if when else None, page, where))
+    runs = word_runs(view.words)
+    for run in runs:
+        for at in range(len(run) - 1):
+            first, second = run[at], run[at + 1]
+            if fold(first.text).startswith("sign") and fold(second.text).startswith("electroni"):
+                found.append(_mention(view, run[at:], runs, page))
+                break
     return found
 
 
-def _mention_place(view: PageView, mention: str) -> tuple[float, float] | None:
-    # The first word of the mention locates it: "signe"/"signature" then "electroniquement".
-    words = view.words
-    for first, second in zip(words, words[1:], strict=False):
-        if fold(first.text).startswith("sign") and fold(second.text).startswith("electroni"):
-            left, top, right, bottom = first.box
-            return ((left + right) / 2 / view.dpi, (top + bottom) / 2 / view.dpi)
-    return None
+def _mention(view: PageView, words: list[Word], runs: list[list[Word]], page: int) -> ESignature:
+    text = " ".join(w.text for w in words)
+    left, bottom = words[0].box[0], words[0].box[3]
+    height = words[0].box[3] - words[0].box[1]
+    for _ in range(2):  # the signer and the date may follow on the lines below
+        under = [
+            r
+            for r in runs
+            if abs(r[0].box[0] - left) < 0.3 * view.dpi
+            and 0 <= r[0].box[1] - bottom + height / 2 < 1.5 * height
+        ]
+        if not under:
+            break
+        run = min(under, key=lambda r: r[0].box[1])
+        text += "\n" + " ".join(w.text for w in run)
+        bottom = run[0].box[3]
+    match = _E_MENTION.search(fold(text))
+    signer = when = None
+    if match is not None:
+        if match.group("name"):
+            signer = text[match.start("name") : match.end("name")].strip()
+        raw_date = match.group("date")
+        day = parse_date(raw_date) if raw_date else None
+        when = day.isoformat() if day else None
+    x0, top, x1, bottom = words[0].box
+    where = ((x0 + x1) / 2 / view.dpi, (top + bottom) / 2 / view.dpi)
+    return ESignature("mention", signer, when, page, where)
 
 
 def _esig_in(
@@ -349,9 +504,15 @@ def _party_of_field(name: str) -> Party | None:
 
 
 def _electronic_block(party: Party, sig: ESignature) -> Block:
-    # A field with a value is a signature (unvalidated); a printed mention is a claim.
-    confidence = 0.99 if sig.source == "champ" else 0.9
-    return Block(party, True, "electronique", confidence, sig.signer, sig.date)
+    # A field with a value is a signature (its chain of trust unchecked); a printed mention
+    # is a claim; a field whose bytes changed after signing is for a person to look at.
+    if sig.source == "mention":
+        return Block(party, True, "electronique", MENTION, sig.signer, sig.date)
+    confidence = {True: FIELD_INTACT, None: FIELD_UNCHECKED, False: FIELD_ALTERED}[sig.intact]
+    return Block(
+        party, True, "electronique", confidence, sig.signer, sig.date,
+        intact=sig.intact, trust=TRUST_UNCHECKED,
+    )  # fmt: skip
 
 
 # --- the page as analysed ------------------------------------------------------------------
@@ -457,32 +618,44 @@ def _lines(words: Sequence[Word]) -> list[list[Word]]:
 
 
 def find_labels(words: Sequence[Word], organisme_names: Sequence[str] = ()) -> list[Label]:
-    """Party labels: runs of words on one line, set apart by wide gaps, that read as a label."""
+    """Party labels: runs of words (:func:`word_runs`) that read as a label."""
     known = list(LABELS) + [(f"pour {fold(n)}", "organisme") for n in organisme_names]
     found = []
-    for line in _lines(words):
-        for run in _runs(line):
-            party = _label_party(" ".join(w.text for w in run), known)
-            if party is not None:
-                box = (
-                    min(w.box[0] for w in run),
-                    min(w.box[1] for w in run),
-                    max(w.box[2] for w in run),
-                    max(w.box[3] for w in run),
-                )
-                found.append(Label(party, box))
+    for run in word_runs(words):
+        party = _label_party(" ".join(w.text for w in run), known)
+        if party is not None:
+            box = (
+                min(w.box[0] for w in run),
+                min(w.box[1] for w in run),
+                max(w.box[2] for w in run),
+                max(w.box[3] for w in run),
+            )
+            found.append(Label(party, box))
     return found
 
 
-def _runs(line: list[Word]) -> list[list[Word]]:
-    """Split a line where the gap between words exceeds ~1.2 times the letter height."""
-    runs = [[line[0]]]
-    for prev, word in zip(line, line[1:], strict=False):
-        height = max(prev.box[3] - prev.box[1], word.box[3] - word.box[1])
-        if word.box[0] - prev.box[2] > 1.2 * height:
+def word_runs(words: Sequence[Word]) -> list[list[Word]]:
+    """Words chained left to right into runs: each starts within ~1.2 letter heights of the
+    previous one's end (or overlaps it), its middle level with it. A wide gap ends a run
+    (blocks stand side by side); chaining word to word follows a line a photo tilted.
+    """
+    runs: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.box[0]):
+        middle = (word.box[1] + word.box[3]) / 2
+        best, best_gap = None, math.inf
+        for run in runs:
+            last = run[-1]
+            height = max(word.box[3] - word.box[1], last.box[3] - last.box[1])
+            # OCR boxes of a photo overlap their neighbours: any overlap chains too.
+            gap = word.box[0] - last.box[2]
+            level = abs(middle - (last.box[1] + last.box[3]) / 2) <= 0.35 * height
+            after = word.box[0] >= last.box[0]
+            if level and after and gap <= 1.2 * height and abs(gap) < best_gap:
+                best, best_gap = run, abs(gap)
+        if best is None:
             runs.append([word])
         else:
-            runs[-1].append(word)
+            best.append(word)
     return runs
 
 
@@ -621,6 +794,11 @@ def _complete(out: BlocksRead, parties: Sequence[Party] | None) -> None:
             out.blocks[party] = Block(party, False, None, 0.0)
             out.review.append(f"{party} : bloc de signature introuvable")
     for block in out.blocks.values():
-        if block.confidence < REVIEW_BELOW and block.confidence > 0.0:
+        if block.intact is False:
+            out.review.append(
+                f"{block.party} : signature électronique altérée "
+                f"({block.signer or 'signataire inconnu'}), document modifié après signature ?"
+            )
+        elif block.confidence < REVIEW_BELOW and block.confidence > 0.0:
             state = "signé" if block.signed else "non signé"
             out.review.append(f"{block.party} : {state} ? (confiance {block.confidence:.2f})")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import random
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -20,7 +23,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.ocr import OcrSettings, TesserocrEngine, Word
-from pipeline.signatures import Party, find_labels, read_blocks
+from pipeline.signatures import INK_SIGNED_IN2, REVIEW_BELOW, Party, find_labels, read_blocks
+from samples.gen import data, docs, pen
+from samples.gen.signed import sign_field
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "partage"
 COOP = ("Coopérative Exemple",)
@@ -202,3 +207,95 @@ def test_signature_field_outside_any_block_is_placed_by_its_name_or_sent_to_revi
     assert not any(unknown.signatures.values())
     assert [sig.signer for sig in unknown.unattributed] == ["Jean Martin"]
     assert unknown.review
+
+
+# --- pyHanko signature fields, generated quotes, review ---------------------------------------
+
+
+def test_pyhanko_signed_field_reports_signer_date_party_and_integrity() -> None:
+    before = datetime.now(ZoneInfo("Europe/Paris")).replace(tzinfo=None, microsecond=0)
+    pdf = sign_field(_blocks_pdf(mention=False), "Jean Martin", "Pour le client")
+    read = read_blocks(pdf, None, OcrSettings(), parties=CONVENTION)
+    client = read.blocks["client"]
+    assert (client.signed, client.method, client.signer) == (True, "electronique", "Jean Martin")
+    assert (client.intact, client.trust) == (True, "non vérifié")
+    assert client.date is not None
+    signed_at = datetime.fromisoformat(client.date)
+    assert before - timedelta(seconds=2) <= signed_at <= before + timedelta(minutes=5)
+    assert read.signatures == {"organisme": False, "client": True, "formateur": False}
+    assert not read.review
+
+
+def test_pyhanko_signature_altered_after_signing_reads_signed_for_review() -> None:
+    pdf = sign_field(_blocks_pdf(mention=False), "Jean Martin", "Pour le client")
+    # A byte inside the signed ranges (the header's comment): the digest no longer matches.
+    altered = pdf.replace(b"ReportLab Generated", b"ReportLab Forged!!!", 1)
+    assert altered != pdf
+    read = read_blocks(altered, None, OcrSettings(), parties=CONVENTION)
+    client = read.blocks["client"]
+    assert (client.signed, client.intact) == (True, False)
+    assert client.confidence < 0.8
+    assert any("client" in line and "altérée" in line for line in read.review)
+
+
+def test_two_printed_mentions_on_a_row_each_sign_their_block() -> None:
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    for x, label, name in ((56, "Pour l'organisme de formation", "Claire Bonnet"),
+                           (388, "Le formateur", "Karim Benali")):  # fmt: skip
+        canvas.setFont("Helvetica-Bold", 9)
+        canvas.drawString(x, 700, label)
+        canvas.rect(x, 620, 160, 60)
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(x + 4, 655, f"Signé électroniquement par {name}")
+        canvas.drawString(x + 4, 646, "le 20/04/2026 à 10:42")
+    canvas.setFont("Helvetica-Bold", 9)
+    canvas.drawString(222, 700, "Pour le client")
+    canvas.rect(222, 620, 160, 60)
+    canvas.showPage()
+    canvas.save()
+    read = read_blocks(buf.getvalue(), None, OcrSettings(), parties=CONVENTION)
+    assert read.signatures == {"organisme": True, "client": False, "formateur": True}
+    signers = {p: (b.signer, b.date) for p, b in read.blocks.items() if b.signed}
+    assert signers == {
+        "organisme": ("Claire Bonnet", "2026-04-20"),
+        "formateur": ("Karim Benali", "2026-04-20"),
+    }
+
+
+def _quote(signed: tuple[str, ...]) -> bytes:
+    invoice = next(i for i in data.invoices() if i.hours and i.client_rep)
+    drawer = pen.Pen(random.Random(7))
+    docs.bon_commande(
+        drawer, invoice, quote_no="D-2026-900", doc_date=date(2026, 1, 5),
+        order_ref="BC-1", signed=signed,
+    )  # fmt: skip
+    return drawer.finish()[0]
+
+
+def test_signed_quote_reads_client_true_and_unsigned_organisme_false() -> None:
+    read = read_blocks(_quote(("client",)), None, OcrSettings(), parties=("organisme", "client"),
+                       organisme_names=COOP)  # fmt: skip
+    assert read.signatures == {"organisme": False, "client": True}
+    assert read.blocks["client"].method == "manuscrite"
+    assert not read.review
+
+
+def test_faint_mark_near_the_threshold_goes_to_review() -> None:
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    canvas.setFont("Helvetica-Bold", 9)
+    canvas.drawString(56, 700, "Pour l'organisme de formation")
+    canvas.rect(56, 620, 160, 60)
+    canvas.drawString(388, 700, "Le stagiaire")
+    canvas.rect(388, 620, 160, 60)
+    canvas.setLineWidth(1)
+    canvas.line(90, 630, 90 + 46, 630 + 46)  # a diagonal stroke of ~0.9 in: about the threshold
+    canvas.showPage()
+    canvas.save()
+    read = read_blocks(buf.getvalue(), None, OcrSettings(), parties=("organisme", "stagiaire"))
+    organisme = read.blocks["organisme"]
+    assert organisme.ink is not None and 0.5 * INK_SIGNED_IN2 < organisme.ink < 2 * INK_SIGNED_IN2
+    assert organisme.confidence < REVIEW_BELOW
+    assert any(line.startswith("organisme :") for line in read.review)
+    assert read.blocks["stagiaire"].confidence >= REVIEW_BELOW
