@@ -43,7 +43,7 @@ from pipeline.ocr import (
     to_gray,
 )
 from pipeline.parse import find_dates, fold
-from pipeline.text import needs_ocr, page_image, page_layer
+from pipeline.text import SCAN_COVER, needs_ocr, page_image, page_layer
 
 log = logging.getLogger(__name__)
 
@@ -443,16 +443,27 @@ class _Page:
     lines: np.ndarray
     words: tuple[Word, ...]
     engine: OcrEngine
+    exact: bool = False  # words from the PDF's text layer: no re-reading needed
 
 
-def read_sheet(image: Image.Image, dpi: int, engine: OcrEngine) -> SheetRead:
-    """Read one upright attendance sheet: its columns, and every trainee and trainer cell."""
+def read_sheet(
+    image: Image.Image, dpi: int, engine: OcrEngine, words: Sequence[Word] | None = None
+) -> SheetRead:
+    """Read one upright attendance sheet: its columns, and every trainee and trainer cell.
+
+    ``words``: the page's printed words with their boxes in pixels of ``image`` (a
+    born-digital page's text layer); the page is then neither OCR'd nor warped.
+    """
     started = time.perf_counter()
-    ruled = _rectified(_levelled(_Rulings.of(to_gray(image), dpi), dpi), dpi)
+    ruled = _Rulings.of(to_gray(image), dpi)
+    if words is None:
+        ruled = _rectified(_levelled(ruled, dpi), dpi)
     gray = ruled.gray
     lines = cv2.dilate(cv2.bitwise_or(ruled.horiz, ruled.vert), np.ones((3, 3), np.uint8))
-    words = engine.recognise(Image.fromarray(gray), dpi).words
-    page = _Page(gray, dpi, ruled.ink, lines, words, engine)
+    exact = words is not None
+    if words is None:
+        words = engine.recognise(Image.fromarray(gray), dpi).words
+    page = _Page(gray, dpi, ruled.ink, lines, tuple(words), engine, exact)
     tables = tables_in(ruled.horiz, ruled.vert, dpi)
     grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
     if not grids:
@@ -722,6 +733,8 @@ def _lines(words: Sequence[Word], above: int) -> list[str]:
 
 def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
     """The name in a row's first cell, read on its own: page OCR drops words in tables."""
+    if page.exact:
+        return _text(words_in(page.words, box))
     inner = _inset(box, max(2, page.dpi // 50))
     best: list[Word] = []
     for crisp in (False, True):
@@ -777,7 +790,7 @@ def _cell_text(page: _Page, box: tuple[int, int, int, int]) -> str:
     shaded header); the cell alone, made crisp, is read much better.
     """
     found = _text(words_in(page.words, box))
-    if found:
+    if found or page.exact:
         return found
     crop = _clean_crop(page, _inset(box, 2), crisp=True)
     if crop is None:
@@ -844,20 +857,22 @@ def _judge_cell(
 ) -> CellRead:
     ratio, inner = cell_ink(page.ink, page.lines, box, page.dpi)
     mark, confidence = ink_decision(ratio)
-    if (
-        mark == "signed"
-        and crossed_out(cell_marks(page.ink, page.lines, inner, page.dpi), page.dpi)
-        or mark == "signed"
-        and _reads_absent(page, inner)
-    ):
-        mark, confidence = "absent", 0.9
+    # A thin stroke or a small "Abs." leaves less ink than a signature: anything above a
+    # trace is looked at (a typed word of the text layer costs nothing to look at).
+    if ratio > EMPTY_INK / 2 or page.exact and words_in(page.words, inner):
+        marks = cell_marks(page.ink, page.lines, inner, page.dpi)
+        if crossed_out(marks, page.dpi) or _reads_absent(page, inner):
+            mark, confidence = "absent", 0.9
     return CellRead(column.date, column.half_day, person, mark, round(confidence, 3), ratio, box)
 
 
 def _reads_absent(page: _Page, inner: tuple[int, int, int, int]) -> bool:
     """Whether the cell's ink is a written "ABS"/"absent" rather than a signature."""
-    if is_absent(_text(words_in(page.words, inner))):
+    printed = _text(words_in(page.words, inner))
+    if is_absent(printed):
         return True
+    if page.exact and printed:
+        return False  # typed text, and not an absence word
     # The page OCR may merge a short word with the ruling; read the cell on its own.
     crop = _clean_crop(page, inner)
     return crop is not None and is_absent(page.engine.recognise(crop, page.dpi).text)
@@ -923,5 +938,45 @@ def _read_pdf_page(page: pdfium.PdfPage, engine: OcrEngine, settings: OcrSetting
     if needs_ocr(page_layer(page)):
         image, dpi = page_image(page, settings)
         return read_picture(image, dpi, engine, settings)
+    layer = page_layer(page)
     rendered = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
-    return read_sheet(rendered, RENDER_DPI, engine)
+    if layer.invisible_chars or layer.picture_cover >= SCAN_COVER or page.get_rotation():
+        # An OCR layer over a scan (its boxes need not match the print), or a turned page.
+        return read_sheet(rendered, RENDER_DPI, engine)
+    return read_sheet(rendered, RENDER_DPI, engine, layer_words(page, RENDER_DPI))
+
+
+def layer_words(page: pdfium.PdfPage, dpi: int) -> list[Word]:
+    """A born-digital page's printed words, boxed in pixels of its rendering at ``dpi``.
+
+    pdfium gives a box per character in points from the bottom-left corner; characters
+    run into a word until a space or a line end, and the word's box is their union.
+    """
+    _, height = page.get_size()
+    scale = dpi / 72
+    words: list[Word] = []
+    textpage = page.get_textpage()
+    try:
+        text, boxes = "", []
+        for i in range(textpage.count_chars() + 1):
+            char = textpage.get_text_range(i, 1) if i < textpage.count_chars() else " "
+            if char and not char.isspace():
+                text += char
+                boxes.append(textpage.get_charbox(i))
+                continue
+            if text:
+                left = min(b[0] for b in boxes)
+                bottom = min(b[1] for b in boxes)
+                right = max(b[2] for b in boxes)
+                top = max(b[3] for b in boxes)
+                pixels = (
+                    int(left * scale),
+                    int((height - top) * scale),
+                    int(np.ceil(right * scale)),
+                    int(np.ceil((height - bottom) * scale)),
+                )
+                words.append(Word(text, 1.0, pixels))
+            text, boxes = "", []
+    finally:
+        textpage.close()
+    return words

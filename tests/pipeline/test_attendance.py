@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -198,10 +200,36 @@ def test_a_stroke_or_an_x_across_the_cell_is_a_cross_out_and_a_signature_is_not(
     assert not attendance.crossed_out(_cell_with([underline]), 200)  # a dash is not a cross
 
 
-def _generated(name: str) -> bytes:
+@functools.cache
+def _generated_set() -> dict[str, Any]:
     from samples.gen.sheets import labelled_sheets
 
-    return next(s for s in labelled_sheets(25) if s.name == name).data
+    return {s.name: s for s in labelled_sheets(25)}
+
+
+def _generated(name: str) -> bytes:
+    return bytes(_generated_set()[name].data)
+
+
+def test_born_digital_grid_is_read_from_its_text_layer_one_half_day_days_included(
+    engine: TesserocrEngine,
+) -> None:
+    # Friday 15/05 has an afternoon only: its header spans one narrow column in small print.
+    (sheet,) = attendance.read_pages(_generated("009-grid-digital.pdf"), engine, OcrSettings())
+    friday = [c for c in sheet.columns if c.date == date(2026, 5, 15)]
+    assert [c.half_day for c in friday] == ["apres-midi"]
+    want = _generated_set()["009-grid-digital.pdf"].sessions
+    got = {(c.person, str(c.date), c.half_day): c.mark for c in sheet.cells}
+    assert got == {(w["trainee"], w["date"], w["half_day"]): w["mark"] for w in want}
+    assert sheet.seconds < 2.5
+
+
+def test_a_small_typed_abs_is_absent_though_it_leaves_little_ink(
+    engine: TesserocrEngine,
+) -> None:
+    sheets = attendance.read_pages(_generated("001-day-digital.pdf"), engine, OcrSettings())
+    marks = _marks(sheets)
+    assert _mark_of(marks, "GARNIER Laëtitia", date(2026, 6, 22), "apres-midi") == "absent"
 
 
 def test_per_trainee_sheet_reads_dates_as_rows_and_the_name_above(engine: TesserocrEngine) -> None:
