@@ -55,6 +55,8 @@ RENDER_DPI = 200
 #: Ink ratios (ink pixels / cell area after the margin) below: empty; above SIGNED_INK: signed.
 EMPTY_INK = 0.004
 SIGNED_INK = 0.012
+#: Below this OCR confidence of its title and header, a picture may be upside down.
+UPSIDE_DOWN_BELOW = 0.6
 #: Cells below this confidence are for a person to check rather than to be trusted.
 REVIEW_BELOW = 0.7
 
@@ -377,7 +379,7 @@ def _text(words: Iterable[Word]) -> str:
 
 def half_day_of(label: str) -> str | None:
     folded = fold(label)
-    if re.search(r"apres[ -]?midi|\bpm\b|\bap\.?\s*m", folded):
+    if re.search(r"apres[ -]?midi|\bapres\b|\bpm\b|\bap\.?\s*m", folded):
         return APRES_MIDI
     if re.search(r"\bmatin|\bam\b", folded):
         return MATIN
@@ -455,15 +457,31 @@ def read_sheet(
     born-digital page's text layer); the page is then neither OCR'd nor warped.
     """
     started = time.perf_counter()
-    ruled = _Rulings.of(to_gray(image), dpi)
-    if words is None:
-        ruled = _rectified(_levelled(ruled, dpi), dpi)
-    gray = ruled.gray
+    if words is not None:
+        ruled = _Rulings.of(to_gray(image), dpi)
+        return _read_page(_page_of(ruled, dpi, engine, words), ruled, started)
+    ruled, page, _ = _ocr_page(to_gray(image), dpi, engine)
+    return _read_page(page, ruled, started)
+
+
+def _ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[_Rulings, _Page, float]:
+    """A picture made square-on and OCR'd, and the OCR confidence of the top 40 % of the
+    page (its title and header: low when the page is upside down)."""
+    ruled = _rectified(_levelled(_Rulings.of(gray, dpi), dpi), dpi)
+    words = engine.recognise(Image.fromarray(ruled.gray), dpi).words
+    top = _mean_confidence([w for w in words if w.box[3] < ruled.gray.shape[0] * 2 // 5])
+    return ruled, _page_of(ruled, dpi, engine, words, exact=False), top
+
+
+def _page_of(
+    ruled: _Rulings, dpi: int, engine: OcrEngine, words: Sequence[Word], exact: bool = True
+) -> _Page:
     lines = cv2.dilate(cv2.bitwise_or(ruled.horiz, ruled.vert), np.ones((3, 3), np.uint8))
-    exact = words is not None
-    if words is None:
-        words = engine.recognise(Image.fromarray(gray), dpi).words
-    page = _Page(gray, dpi, ruled.ink, lines, tuple(words), engine, exact)
+    return _Page(ruled.gray, dpi, ruled.ink, lines, tuple(words), engine, exact)
+
+
+def _read_page(page: _Page, ruled: _Rulings, started: float) -> SheetRead:
+    dpi = page.dpi
     tables = tables_in(ruled.horiz, ruled.vert, dpi)
     grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
     if not grids:
@@ -845,11 +863,60 @@ def _columns(page: _Page, grid: Table, header: int, year: int | None) -> list[Co
             box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
             parts.append(_cell_text(page, box))
         label = " | ".join(p for p in parts if p)
+        if half_day_of(label) is None and parts and not page.exact:
+            # Small print wrapped on two lines ("Après-midi / (13h30-17h)") comes out of the
+            # page OCR garbled: the last header cell alone, made crisp, reads better.
+            again = _reread(
+                page, (grid.xs[col], grid.ys[header - 1], grid.xs[col + 1], grid.ys[header])
+            )
+            if half_day_of(again):
+                label = " | ".join([*[p for p in parts[:-1] if p], again])
         dates = find_dates(label, year)
         columns.append(
             Column(dates[0] if dates else fallback, half_day_of(label), hours_of(label), label)
         )
-    return columns
+    return _halves_completed(columns)
+
+
+def _reread(page: _Page, box: tuple[int, int, int, int]) -> str:
+    """A header cell read on its own until a half-day comes out: as it is, made crisp, then
+    as one line (what the block reads can also be what the line mode misses)."""
+    text = ""
+    for crisp, line in ((False, False), (True, False), (False, True)):
+        crop = _clean_crop(page, _inset(box, 2), crisp=crisp)
+        if crop is None:
+            return ""
+        read = page.engine.recognise_line if line else page.engine.recognise
+        text = read(crop, page.dpi).text
+        if half_day_of(text):
+            return text
+    return text
+
+
+def _halves_completed(columns: list[Column]) -> list[Column]:
+    """Half-days the header did not yield, from the day's other column.
+
+    A day has at most a morning and an afternoon, in that order: of two columns under one
+    date, the one left unread is the half-day the other is not.
+    """
+    done = list(columns)
+    by_day: dict[date, list[int]] = {}
+    for i, column in enumerate(columns):
+        if column.date is not None:
+            by_day.setdefault(column.date, []).append(i)
+    for indices in by_day.values():
+        halves = [columns[i].half_day for i in indices]
+        if len(indices) != 2 or None not in halves:
+            continue
+        if halves == [None, None]:
+            halves = [MATIN, APRES_MIDI]
+        else:
+            known = next(h for h in halves if h)
+            other = APRES_MIDI if known == MATIN else MATIN
+            halves = [h or other for h in halves]
+        for i, half in zip(indices, halves, strict=True):
+            done[i] = Column(columns[i].date, half, columns[i].hours, columns[i].label)
+    return done
 
 
 def _judge_cell(
@@ -920,9 +987,21 @@ def _top_confidence(gray: np.ndarray, dpi: int, engine: OcrEngine) -> float:
 def read_picture(
     image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSettings
 ) -> SheetRead:
-    """A scanned or photographed sheet: straighten it, then read it."""
+    """A scanned or photographed sheet: straighten it, then read it.
+
+    Straightening tells a sideways page from an upright one, not an upright page from an
+    upside-down one: a page whose title and header read poorly is OCR'd turned round too,
+    and the way whose top reads better is kept (upright pages read at ~0.8, turned ~0.3).
+    """
+    started = time.perf_counter()
     upright, upright_dpi = straighten(image, dpi, engine, settings)
-    return read_sheet(upright, upright_dpi, engine)
+    gray = to_gray(upright)
+    ruled, page, top = _ocr_page(gray, upright_dpi, engine)
+    if settings.orientation and top < UPSIDE_DOWN_BELOW:
+        turned = _ocr_page(rotate_quarter(gray, 180), upright_dpi, engine)
+        if turned[2] > top:
+            ruled, page, top = turned
+    return _read_page(page, ruled, started)
 
 
 def read_pages(pdf: bytes, engine: OcrEngine, settings: OcrSettings) -> list[SheetRead]:

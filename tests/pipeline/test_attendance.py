@@ -204,7 +204,7 @@ def test_a_stroke_or_an_x_across_the_cell_is_a_cross_out_and_a_signature_is_not(
 def _generated_set() -> dict[str, Any]:
     from samples.gen.sheets import labelled_sheets
 
-    return {s.name: s for s in labelled_sheets(25)}
+    return {s.name: s for s in labelled_sheets(30)}
 
 
 def _generated(name: str) -> bytes:
@@ -243,3 +243,25 @@ def test_per_trainee_sheet_reads_dates_as_rows_and_the_name_above(engine: Tesser
     assert {c.person for c in sheet.cells} == {"NGUYEN Kévin"}
     # The trainer signs once a day, for both half-days: nothing signed here.
     assert [t["signed"] for t in sheet.trainer_signed()] == [False] * 4
+
+
+def test_an_upside_down_scan_is_turned_round_and_every_cell_read(engine: TesserocrEngine) -> None:
+    (sheet,) = attendance.read_pages(_generated("021-grid-scan.pdf"), engine, OcrSettings())
+    want = _generated_set()["021-grid-scan.pdf"].sessions
+    marks = _marks([sheet])
+    assert len(marks) == len(want)
+    for w in want:
+        assert (
+            _mark_of(marks, w["trainee"], date.fromisoformat(w["date"]), w["half_day"]) == w["mark"]
+        )
+
+
+def test_a_day_s_unread_half_day_label_is_the_half_its_other_column_is_not() -> None:
+    day, other = date(2026, 2, 2), date(2026, 2, 3)
+    columns = [
+        attendance.Column(day, "matin", 3.5, "Lundi 02/02/2026 | Matin (9h-12h30)"),
+        attendance.Column(day, None, None, "Lundi 02/02/2026 | AU"),
+        attendance.Column(other, None, None, "Mardi 03/02/2026 | Mrétrent"),
+    ]
+    halves = [c.half_day for c in attendance._halves_completed(columns)]
+    assert halves == ["matin", "apres-midi", None]  # a lone column stays unknown
