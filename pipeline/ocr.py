@@ -439,9 +439,21 @@ def rotate_fine(gray: np.ndarray, degrees: float) -> np.ndarray:
 
 
 def find_sheet(gray: np.ndarray) -> np.ndarray | None:
-    """Corners (4×2, full-size pixels) of a sheet photographed on a darker background, if any."""
+    """Corners (4×2, full-size pixels) of a sheet photographed on a darker background, if any.
+
+    The paper is first told from the desk by brightness (Otsu); under uneven light (a lamp
+    off one corner, the phone's shadow) the far corner of the sheet is as dark as the lit
+    desk, so the sheet's outline is then taken from its edges instead.
+    """
     factor = min(1.0, 800 / max(gray.shape))
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    found = _sheet_by_brightness(small)
+    if found is None:
+        found = _sheet_by_edges(small)
+    return None if found is None else _order_corners(found / factor)
+
+
+def _sheet_by_brightness(small: np.ndarray) -> np.ndarray | None:
     blurred = cv2.GaussianBlur(small, (5, 5), 0)
     _, paper = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     paper = cv2.morphologyEx(paper, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
@@ -456,8 +468,40 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     quad = cv2.approxPolyDP(largest, 0.02 * cv2.arcLength(largest, True), True)
     if len(quad) != 4 or not cv2.isContourConvex(quad):
         return None
-    corners = _order_corners(quad.reshape(4, 2).astype(np.float32) / factor)
+    corners = _order_corners(quad.reshape(4, 2).astype(np.float32))
     return corners if _sheet_like(corners) else None
+
+
+def _sheet_by_edges(small: np.ndarray) -> np.ndarray | None:
+    """The largest four-sided outline of edges that is brighter inside than just outside."""
+    edges = cv2.Canny(cv2.GaussianBlur(small, (7, 7), 0), 20, 60)
+    edges = cv2.dilate(edges, np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+        hull = cv2.convexHull(contour)
+        if not 0.2 < cv2.contourArea(hull) / small.size < 0.93:
+            continue
+        quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+        if len(quad) != 4:
+            continue
+        corners = _order_corners(quad.reshape(4, 2).astype(np.float32))
+        if _sheet_like(corners) and _paper_on_desk(small, corners):
+            return corners
+    return None
+
+
+def _paper_on_desk(small: np.ndarray, corners: np.ndarray) -> bool:
+    """A band just inside the outline is clearly lighter than a band just outside it: paper
+    on a desk, not a table's frame on a scanned page (white on both sides)."""
+    ring = max(4, min(small.shape) // 40)
+    inside = np.zeros(small.shape, np.uint8)
+    cv2.fillConvexPoly(inside, corners.astype(np.int32), 255)
+    kernel = np.ones((2 * ring + 1, 2 * ring + 1), np.uint8)
+    inner = cv2.subtract(inside, cv2.erode(inside, kernel))
+    outer = cv2.subtract(cv2.dilate(inside, kernel), inside)
+    if not outer.any() or not inner.any():
+        return False
+    return float(small[inner > 0].mean()) > 1.15 * float(small[outer > 0].mean())
 
 
 def _sheet_like(corners: np.ndarray) -> bool:

@@ -153,6 +153,19 @@ def test_sheet_found_in_photo_at_its_corners() -> None:
     assert np.abs(found - truth).max() < 15
 
 
+def test_sheet_found_under_a_lamp_off_one_corner() -> None:
+    """The far corner of the sheet is as dark as the lit desk: brightness alone fails."""
+    photo, truth = photo_of(page_gray())
+    h, w = photo.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    light = 1.15 - 0.75 * np.hypot(xx, yy) / np.hypot(w, h)  # lamp at the top left
+    desk = np.where(photo == 50, 150, photo).astype(np.float32)  # a light desk
+    lit = np.clip(desk * light, 0, 255).astype(np.uint8)
+    found = ocr.find_sheet(lit)
+    assert found is not None
+    assert np.abs(found - truth).max() < 15
+
+
 def test_sheet_with_a_corner_lost_in_shadow_is_not_warped() -> None:
     photo, truth = photo_of(page_gray())
     x, y = truth[2].astype(int)  # bottom-right corner
