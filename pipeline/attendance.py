@@ -231,10 +231,61 @@ def _table_in(horiz: np.ndarray, vert: np.ndarray, box: tuple[int, int, int, int
         return None
     if len(xs) == 2:
         ys = [ys[0], ys[-1]]  # a lone box: an underline inside is not a row
+    else:
+        xs, ys = _peeled(h_part, v_part, xs, ys)
+        if len(xs) < 2 or len(ys) < 2:
+            return None
     walls = tuple(
         tuple(_wall(v_part, x, ys[r], ys[r + 1]) for x in xs[1:-1]) for r in range(len(ys) - 1)
     )
     return Table(tuple(x + left for x in xs), tuple(y + top for y in ys), walls)
+
+
+def _peeled(
+    h_part: np.ndarray, v_part: np.ndarray, xs: list[int], ys: list[int]
+) -> tuple[list[int], list[int]]:
+    """The table without the outer lines that are not its own.
+
+    On a photo the sheet's edge against the table top reads as a frame of ruling, joined
+    to the table by a shadow: the table's rows stop short of the frame's sides and its
+    columns short of the frame's top and bottom. An outer line that hardly any inner line
+    reaches is dropped (a merged header still lets the day separators reach the top).
+    """
+
+    def reaches(lines: np.ndarray, at: int, inner: list[int], vertical: bool) -> float:
+        if not inner:
+            return 1.0
+        near = slice(max(0, at - 6), at + 7)
+        hits = [
+            bool(
+                (
+                    lines[max(0, i - 3) : i + 4, near]
+                    if vertical
+                    else lines[near, max(0, i - 3) : i + 4]
+                ).any()
+            )
+            for i in inner
+        ]
+        return sum(hits) / len(hits)
+
+    # Small shapes (a signature box with a straight stroke inside) are left as they are.
+    changed = len(xs) >= 4 and len(ys) >= 4
+    while changed and len(xs) > 2 and len(ys) > 2:
+        changed = False
+        for side in ("left", "right", "top", "bottom"):
+            if len(xs) <= 2 or len(ys) <= 2:
+                break
+            if side in ("left", "right"):
+                at = xs[0] if side == "left" else xs[-1]
+                if reaches(h_part, at, ys[1:-1], True) < 0.25:
+                    xs = xs[1:] if side == "left" else xs[:-1]
+                    changed = True
+            else:
+                at = ys[0] if side == "top" else ys[-1]
+                if reaches(v_part, at, xs[1:-1], False) < 0.25:
+                    ys = ys[1:] if side == "top" else ys[:-1]
+                    changed = True
+    return xs, ys
 
 
 def _peaks(profile: np.ndarray, threshold: float) -> list[int]:
@@ -755,15 +806,14 @@ def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
         return _text(words_in(page.words, box))
     inner = _inset(box, max(2, page.dpi // 50))
     best: list[Word] = []
-    for crisp in (False, True):
+    # Page mode first; on a photo it finds no text in a small crop, which the one-line
+    # mode (PSM 7) reads.
+    for crisp, line in ((False, False), (True, False), (False, True), (True, True)):
         crop = _clean_crop(page, inner, crisp)
         if crop is None:
             return ""
-        words = [
-            w
-            for w in page.engine.recognise(crop, page.dpi).words
-            if any(c.isalpha() for c in w.text)
-        ]
+        read = page.engine.recognise_line if line else page.engine.recognise
+        words = [w for w in read(crop, page.dpi).words if any(c.isalpha() for c in w.text)]
         if _mean_confidence(words) > _mean_confidence(best):
             best = words
         if _mean_confidence(best) >= 0.85:
@@ -836,12 +886,16 @@ def _header_rows(page: _Page, grid: Table) -> int:
     count = 0
     for row in range(len(grid.ys) - 1):
         first = fold(_text(words_in(page.words, grid.cell(row, 0))))
-        rest = fold(_cell_text(page, (grid.xs[1], grid.ys[row], grid.xs[-1], grid.ys[row + 1])))
+        span = (grid.xs[1], grid.ys[row], grid.xs[-1], grid.ys[row + 1])
+        rest = fold(_header_text(page, span, line=False))
         labelled = bool(
             find_dates(rest) or half_day_of(rest) or _MORNING.search(rest) or _WEEKDAY.search(rest)
         )
         spanning_name = row > 0 and not first and count == row
-        if labelled and (not first or _HEADER_NAME.search(first)) or spanning_name and labelled:
+        # Under a header row, half-day labels make a header row whatever the first cell
+        # reads ("Nom et prénom" spanning both rows, misread on a photo).
+        below = row > 0 and count == row and bool(re.search(r"matin|apres|\d\s*h", rest))
+        if labelled and (not first or _HEADER_NAME.search(first) or spanning_name or below):
             count = row + 1
         else:
             break
@@ -855,41 +909,96 @@ def _year_hint(words: Sequence[Word]) -> int | None:
 
 def _columns(page: _Page, grid: Table, header: int, year: int | None) -> list[Column]:
     fallback = title_date(page.words, grid.ys[0], year)
+    title = _lines(page.words, grid.ys[0])
+    known = {d for line in title for d in find_dates(line, year)} | _loose_dates(title)
     columns = []
     for col in range(1, len(grid.xs) - 1):
         parts = []
         for row in range(header):
             first, last = grid.span(row, col)
             box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
-            parts.append(_cell_text(page, box))
+            parts.append(_header_text(page, box))
         label = " | ".join(p for p in parts if p)
-        if half_day_of(label) is None and parts and not page.exact:
-            # Small print wrapped on two lines ("Après-midi / (13h30-17h)") comes out of the
-            # page OCR garbled: the last header cell alone, made crisp, reads better.
-            again = _reread(
-                page, (grid.xs[col], grid.ys[header - 1], grid.xs[col + 1], grid.ys[header])
-            )
-            if half_day_of(again):
-                label = " | ".join([*[p for p in parts[:-1] if p], again])
         dates = find_dates(label, year)
-        columns.append(
-            Column(dates[0] if dates else fallback, half_day_of(label), hours_of(label), label)
-        )
+        day = _snapped(parts[0] if parts else "", dates[0] if dates else None, known)
+        columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     return _halves_completed(columns)
 
 
-def _reread(page: _Page, box: tuple[int, int, int, int]) -> str:
-    """A header cell read on its own until a half-day comes out: as it is, made crisp, then
-    as one line (what the block reads can also be what the line mode misses)."""
-    text = ""
-    for crisp, line in ((False, False), (True, False), (False, True)):
+_LOOSE_DATE = re.compile(r"(?<!\d)(\d{2})[/.-]?(\d{2})[/.-]?(20\d{2})(?!\d)")
+
+
+def _loose_dates(lines: Sequence[str]) -> set[date]:
+    """Dates of the title printed dd/mm/yyyy whose OCR lost a slash ("0303/2026")."""
+    found = set()
+    for line in lines:
+        for day, month, year in _LOOSE_DATE.findall(_digits_fixed(line)):
+            try:
+                found.add(date(int(year), int(month), int(day)))
+            except ValueError:
+                continue
+    return found
+
+
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def _snapped(text: str, found: date | None, known: set[date]) -> date | None:
+    """A header date checked against the dates the title lists ("Dates : les 10/07/2026…").
+
+    A photo's small print loses a slash ("1407/2026") or turns a digit ("10/07/2028"): the
+    listed date whose digits are nearest the header's (two slips at most, the weekday
+    agreeing when one is printed) is the one meant. Without a list, the header stands.
+    """
+    if not known or found in known:
+        return found
+    digits = re.sub(r"\D", "", _digits_fixed(text))
+    weekday = _WEEKDAY.search(fold(text))
+    plausible = found is not None and min(known) <= found <= max(known)
+    if plausible and (not weekday or _WEEKDAYS[found.weekday()] == weekday.group(1)):  # type: ignore[union-attr]
+        return found  # the title may give a range, not every day
+    if len(digits) < 6:
+        # The date unreadable, the weekday read: the only listed day of that name.
+        same = [d for d in known if weekday and _WEEKDAYS[d.weekday()] == weekday.group(1)]
+        return same[0] if len(same) == 1 and found is None else found
+    scored = []
+    for day in known:
+        if weekday and _WEEKDAYS[day.weekday()] != weekday.group(1):
+            continue
+        want = day.strftime("%d%m%Y")
+        ratio = SequenceMatcher(None, digits, want).ratio()
+        scored.append((ratio, day))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] < 0.75 or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return found
+    return scored[0][1]
+
+
+def _labelled(text: str) -> bool:
+    """Whether header text names a day or a half-day."""
+    folded = fold(text)
+    return bool(find_dates(text) or half_day_of(text) or _WEEKDAY.search(folded))
+
+
+def _header_text(
+    page: _Page, box: tuple[int, int, int, int], wanted: Any = _labelled, line: bool = True
+) -> str:
+    """A header cell's text: the page OCR's words, or, when they say nothing ``wanted``, the
+    cell read on its own until something does: as it is, made crisp, then as one line
+    (small print wrapped on two lines comes out of the page OCR garbled; a photo's shaded
+    header often not at all)."""
+    text = _text(words_in(page.words, box))
+    if wanted(text) or page.exact:
+        return text
+    tries = ((False, False), (True, False)) + (((False, True), (True, True)) if line else ())
+    for crisp, one_line in tries:
         crop = _clean_crop(page, _inset(box, 2), crisp=crisp)
         if crop is None:
-            return ""
-        read = page.engine.recognise_line if line else page.engine.recognise
-        text = read(crop, page.dpi).text
-        if half_day_of(text):
-            return text
+            break
+        read = page.engine.recognise_line if one_line else page.engine.recognise
+        again = read(crop, page.dpi).text
+        if wanted(again):
+            return again.replace("\n", " ")
     return text
 
 
@@ -940,9 +1049,15 @@ def _reads_absent(page: _Page, inner: tuple[int, int, int, int]) -> bool:
         return True
     if page.exact and printed:
         return False  # typed text, and not an absence word
-    # The page OCR may merge a short word with the ruling; read the cell on its own.
+    # The page OCR may merge a short word with the ruling; read the cell on its own, then
+    # (a photo's blurred print, which page mode finds no text in) made crisp as one line.
     crop = _clean_crop(page, inner)
-    return crop is not None and is_absent(page.engine.recognise(crop, page.dpi).text)
+    if crop is None or is_absent(page.engine.recognise(crop, page.dpi).text):
+        return crop is not None
+    if page.exact:
+        return False
+    crop = _clean_crop(page, inner, crisp=True)
+    return crop is not None and is_absent(page.engine.recognise_line(crop, page.dpi).text)
 
 
 def _trainer_boxes(

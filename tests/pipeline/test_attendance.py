@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,7 @@ def test_trainer_boxes_holding_a_straight_stroke_are_still_boxes(engine: Tessero
     sheets = attendance.read_pages(pdf, engine, OcrSettings())
     assert [len(s.trainer) for s in sheets] == [2, 2]
     assert {t.date for t in sheets[1].trainer} == {date(2026, 2, 3)}
+    assert {t.half_day for t in sheets[1].trainer} == {"matin", "apres-midi"}
 
 
 def _cell_with(strokes: list[np.ndarray]) -> np.ndarray:
@@ -265,3 +267,35 @@ def test_a_day_s_unread_half_day_label_is_the_half_its_other_column_is_not() -> 
     ]
     halves = [c.half_day for c in attendance._halves_completed(columns)]
     assert halves == ["matin", "apres-midi", None]  # a lone column stays unknown
+
+
+def test_a_sheet_edge_joined_to_the_table_is_not_taken_for_its_outer_lines() -> None:
+    page, xs, ys = _drawn_grid()
+    framed = page.copy()
+    cv2.rectangle(framed, (40, 30), (1380, 640), 0, 3)  # the paper's edge on a photo
+    cv2.line(framed, (40, 300), (xs[0], 300), 0, 2)  # a shadow joining it to the table
+    table = max(find_tables(framed, 150), key=lambda t: len(t.xs) * len(t.ys))
+    assert [abs(a - b) <= 2 for a, b in zip(table.xs, xs, strict=True)] == [True] * 4
+    assert [abs(a - b) <= 2 for a, b in zip(table.ys, ys, strict=True)] == [True] * 5
+
+
+def test_a_misread_header_date_is_the_title_s_listed_date_nearest_it() -> None:
+    known = attendance._loose_dates(["Dates : les 10/07/2026, 13/07/2026, 1407/2026"])
+    assert known == {date(2026, 7, 10), date(2026, 7, 13), date(2026, 7, 14)}
+    assert attendance._snapped("Vendredi 10/07/2028", date(2028, 7, 10), known) == date(2026, 7, 10)
+    assert attendance._snapped("Mardi 1407/2026", None, known) == date(2026, 7, 14)
+    assert attendance._snapped("Mardi O0 VIu6e", None, known) == date(2026, 7, 14)  # weekday
+    assert attendance._snapped("Lundi 13/07/2026", date(2026, 7, 13), known) == date(2026, 7, 13)
+    assert attendance._snapped("Jeudi 16/07/2026", date(2026, 7, 16), known) == date(2026, 7, 16)
+
+
+def test_a_photographed_grid_reads_names_dates_and_abs_words(engine: TesserocrEngine) -> None:
+    image = Image.open(io.BytesIO(_generated("015-grid-photo.jpg")))
+    sheet = attendance.read_picture(image, round(min(image.size) / 8.27), engine, OcrSettings())
+    want = _generated_set()["015-grid-photo.jpg"].sessions
+    marks = _marks([sheet])
+    right = [
+        _mark_of(marks, w["trainee"], date.fromisoformat(w["date"]), w["half_day"]) == w["mark"]
+        for w in want
+    ]
+    assert sum(right) >= len(want) - 1
