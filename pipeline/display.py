@@ -89,10 +89,14 @@ def _daemon_line(beat: dict[str, Any] | None) -> str:
 
 
 def _missing_short(missing: list[dict[str, Any]]) -> str:
+    """ "émargement ×3, bilan à chaud": one entry per piece, counts added up."""
+    counts: dict[str, int] = {}
+    for m in missing:
+        counts[m["piece"]] = counts.get(m["piece"], 0) + int(m["count"])
     return (
         ", ".join(
-            PIECES.get(m["piece"], m["piece"]) + (f" ×{m['count']}" if m["count"] > 1 else "")
-            for m in missing
+            PIECES.get(piece, piece) + (f" ×{count}" if count > 1 else "")
+            for piece, count in counts.items()
         )
         or "—"
     )
