@@ -89,7 +89,7 @@ def _daemon_line(beat: dict[str, Any] | None) -> str:
 
 
 def _missing_short(missing: list[dict[str, Any]]) -> str:
-    """ "émargement ×3, bilan à chaud": one entry per piece, counts added up."""
+    """One entry per piece, counts added up: "émargement ×3, bilan à chaud"."""
     counts: dict[str, int] = {}
     for m in missing:
         counts[m["piece"]] = counts.get(m["piece"], 0) + int(m["count"])
