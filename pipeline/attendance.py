@@ -323,8 +323,29 @@ def cell_marks(
 ) -> np.ndarray:
     """The ink inside a cell's inner box, without ruling lines and specks."""
     crop = ink[inner[1] : inner[3], inner[0] : inner[2]].copy()
-    crop[lines[inner[1] : inner[3], inner[0] : inner[2]] > 0] = 0
+    crop[_rulings_only(lines[inner[1] : inner[3], inner[0] : inner[2]], dpi)] = 0
     return _drop_specks(crop, dpi)
+
+
+def _rulings_only(lines: np.ndarray, dpi: int) -> np.ndarray:
+    """The parts of a line mask that are ruling: thin level (or plumb) runs that cross the
+    cell or come in from its edge.
+
+    The line mask also takes in the straight stretches of a shallow stroke (the arms of
+    a flat X): they climb as they go (a box taller than a ruling is thick), or stop
+    inside the cell, and stay ink.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((lines > 0).astype(np.uint8))
+    if count <= 1:
+        return np.zeros(lines.shape, bool)
+    x, y, w, h = (stats[:, i] for i in range(4))
+    height, width = lines.shape
+    thick = max(6, dpi // 15)
+    level = (h <= np.maximum(thick, 0.06 * w)) & ((w >= 0.6 * width) | (y == 0) | (y + h >= height))
+    plumb = (w <= np.maximum(thick, 0.06 * h)) & ((h >= 0.6 * height) | (x == 0) | (x + w >= width))
+    ruling = level | plumb
+    ruling[0] = False
+    return ruling[labels]
 
 
 def crossed_out(marks: np.ndarray, dpi: int) -> bool:
@@ -335,7 +356,12 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
     far from any such curve. Each stroke is fitted as y = a·x² + b·x + c; for an X the
     pixels are first shared between the rising and the falling diagonal, then refitted.
     """
-    ys, xs = np.nonzero(marks)
+    # A neighbour's ascender poking in over the edge is no part of the stroke.
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8))
+    areas = stats[:, cv2.CC_STAT_AREA]
+    main = areas >= 0.08 * areas[1:].sum() if count > 1 else areas > 0
+    main[0] = False
+    ys, xs = np.nonzero(main[labels])
     if len(xs) < 20:
         return False
     height, width = marks.shape
@@ -746,7 +772,8 @@ def _read_by_date(
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     for row in range(header, len(grid.ys) - 1):
-        dates = find_dates(_cell_text(page, grid.cell(row, 0)), year)
+        text = _header_text(page, grid.cell(row, 0), lambda t: bool(find_dates(t, year)))
+        dates = find_dates(text, year)
         if not dates:
             problems.append(f"row {row}: no date read")
         day = dates[0] if dates else None

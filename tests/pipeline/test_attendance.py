@@ -299,3 +299,24 @@ def test_a_photographed_grid_reads_names_dates_and_abs_words(engine: TesserocrEn
         for w in want
     ]
     assert sum(right) >= len(want) - 1
+
+
+def test_a_flat_x_keeps_the_level_stretches_of_its_arms_and_reads_crossed_out(
+    engine: TesserocrEngine,
+) -> None:
+    # 05/05 afternoon is crossed by a flat X whose arms end level: the ruling filter took
+    # them for lines, and what was left looked like a signature.
+    image = Image.open(io.BytesIO(_generated("008-trainee-photo.jpg")))
+    sheet = attendance.read_picture(image, round(min(image.size) / 8.27), engine, OcrSettings())
+    marks = {(c.date, c.half_day): c.mark for c in sheet.cells}
+    assert marks[(date(2026, 5, 5), "apres-midi")] == "absent"
+    want = _generated_set()["008-trainee-photo.jpg"].sessions
+    got = [marks.get((date.fromisoformat(w["date"]), w["half_day"])) for w in want]
+    assert got == [w["mark"] for w in want]
+
+
+def test_a_stroke_across_the_cell_with_a_neighbour_s_tick_is_still_a_cross_out() -> None:
+    t = np.linspace(0, 1, 30)
+    stroke = np.stack([30 + 360 * t, 140 - 110 * t + 20 * np.sin(np.pi * t)], axis=1)
+    tick = np.array([[200, 159], [206, 148]])
+    assert attendance.crossed_out(_cell_with([stroke, tick]), 200)
