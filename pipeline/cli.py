@@ -19,7 +19,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from pipeline import corrections, operations, review, rules, runner, status
+from pipeline import corrections, filing, operations, review, rules, runner, status
 from pipeline import demo as demo_mod
 from pipeline.config import Config, load_config, read_only_config
 from pipeline.display import PIECES, out, print_dossier, print_review, print_status
@@ -238,7 +238,7 @@ def correct(
     if not changes:
         raise click.UsageError("rien à corriger : donnez --cell, --trainer ou --signature.")
     config = _config(ctx)
-    who = actor or os.environ.get("USER") or "inconnu"
+    who = _actor(actor)
     with _context(config, need_ocr=False) as run:
         count = review.correct(
             run.store, document, changes, actor=who, reason=reason, now=datetime.now()
@@ -246,6 +246,40 @@ def correct(
         doc = run.store.document(document)
     where = doc.invoice if doc and doc.invoice else "non rattaché"
     out.print(f"{count} correction(s) enregistrée(s) sur le document #{document} ({where}).")
+
+
+@cli.command()
+@click.argument("document", type=int)
+@click.argument("invoice")
+@click.option("--reason", default="", help="Pourquoi (gardé dans l'historique).")
+@click.option("--by", "actor", default=None, help="Qui rattache (défaut : l'utilisateur).")
+@click.pass_context
+def attach(ctx: click.Context, document: int, invoice: str, reason: str, actor: str | None) -> None:
+    """Rattache un document à une facture de son entrepreneur ; la décision est gardée."""
+    config = _config(ctx)
+    with _context(config, need_ocr=False) as run:
+        doc = filing.attach(run.store, config.paths.archive, document, invoice,
+                            actor=_actor(actor), reason=reason, now=datetime.now())  # fmt: skip
+    was = f" (était : {doc.invoice})" if doc.invoice else ""
+    out.print(f"Document #{document} rattaché à {invoice}{was}.")
+
+
+@cli.command()
+@click.argument("document", type=int)
+@click.option("--reason", default="", help="Pourquoi (gardé dans l'historique).")
+@click.option("--by", "actor", default=None, help="Qui détache (défaut : l'utilisateur).")
+@click.pass_context
+def detach(ctx: click.Context, document: int, reason: str, actor: str | None) -> None:
+    """Détache un document de sa facture : il attend qu'une personne le range."""
+    config = _config(ctx)
+    with _context(config, need_ocr=False) as run:
+        doc = filing.detach(run.store, config.paths.archive, document, actor=_actor(actor),
+                            reason=reason, now=datetime.now())  # fmt: skip
+    out.print(f"Document #{document} détaché de {doc.invoice} ; il attend d'être rangé.")
+
+
+def _actor(given: str | None) -> str:
+    return given or os.environ.get("USER") or "inconnu"
 
 
 @cli.command()

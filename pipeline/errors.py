@@ -33,6 +33,7 @@ class Reason(StrEnum):
     AMBIGUOUS = "facture-ambigue"
     INTERNAL = "erreur-interne"
     CONFLICT = "copie-en-conflit"
+    DETACHED = "detache"
 
 
 #: What a person should do, in French, for each reason (digest, status files).
@@ -64,6 +65,8 @@ ADVICE: dict[Reason, str] = {
     "avec l'original, gardez la bonne version et supprimez l'autre.",
     Reason.INTERNAL: "Erreur inattendue du logiciel : le fichier est conservé dans l'archive ; "
     "signalez-le à l'équipe technique avec le journal.",
+    Reason.DETACHED: "Détaché de sa facture par l'équipe d'appui : rattachez-le à la bonne "
+    "facture avec « dossiers attach », ou laissez-le de côté.",
 }
 
 

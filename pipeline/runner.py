@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline import archive, classify, extract, intake, marks, match, text
+from pipeline import archive, classify, extract, filing, intake, marks, match, text
 from pipeline.config import Config
 from pipeline.errors import (
     ADVICE,
@@ -153,7 +153,13 @@ def _marks(doc: Doc, part: Part, ctx: Context) -> dict[str, Any]:
 
 def _match(doc: Doc, ctx: Context) -> Doc:
     invoices = ctx.store.invoices(entrepreneur=doc.source.entrepreneur)
-    return match.run(doc, invoices, ctx.config.matching)
+    doc = match.run(doc, invoices, ctx.config.matching)
+    # Bytes a person filed before (attach / detach) go where the person said.
+    parts = []
+    for part in doc.parts:
+        decided = filing.decided(ctx.store, doc, part.first, invoices)
+        parts.append(replace(part, match=decided) if decided else part)
+    return replace(doc, parts=tuple(parts))
 
 
 #: The stages, in order. Reading a document means running these; filing is separate.
@@ -428,11 +434,10 @@ def refile(doc: Doc, original: FileRow, ctx: Context) -> Outcome:
 
 def _move_copy(d: DocumentRow, target: Invoice, ctx: Context) -> Path:
     """Copy a document's archived bytes into the invoice's folder (the old copy goes later)."""
-    old = Path(d.archive_path or "")
     year = (target.start or target.date).year
     folder = archive.destination(ctx.config.paths.archive, year, d.entrepreneur, target.number,
                                  d.type)  # fmt: skip
-    return archive.write_atomic(folder / old.name, old.read_bytes())
+    return filing.copy_into(d, folder)
 
 
 def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception) -> Outcome:

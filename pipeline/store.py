@@ -427,30 +427,59 @@ class Store:
 
     # -- corrections --------------------------------------------------------------
 
-    def add_correction(self, doc_id: int, correction: Correction) -> None:
-        """Record a person's correction of a document (and the event: who, when, why)."""
-        with self.transaction() as db:
-            row = db.execute(
-                "SELECT f.sha256, f.entrepreneur, d.first_page, d.invoice FROM documents d "
-                "JOIN files f ON f.id = d.file_id WHERE d.id = ?",
-                (doc_id,),
-            ).fetchone()
-            if row is None:
-                raise KeyError(doc_id)
-            db.execute(
-                "INSERT INTO corrections(sha256, entrepreneur, first_page, document_id, kind, "
-                "target, value, actor, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row["sha256"], row["entrepreneur"], row["first_page"], doc_id,
-                    correction.kind, json.dumps(correction.target, ensure_ascii=False),
-                    correction.value, correction.actor, correction.at, correction.reason,
-                ),
-            )  # fmt: skip
-            self.log(
-                db, datetime.fromisoformat(correction.at), "correction", correction.actor,
-                document_id=doc_id, invoice=row["invoice"], correction=correction.kind,
-                target=correction.target, value=correction.value, reason=correction.reason,
-            )  # fmt: skip
+    def add_correction(
+        self, doc_id: int, correction: Correction, db: sqlite3.Connection | None = None
+    ) -> None:
+        """Record a person's correction of a document (and the event: who, when, why).
+
+        Inside the caller's transaction when ``db`` is given, else in one of its own.
+        """
+        if db is None:
+            with self.transaction() as own:
+                self.add_correction(doc_id, correction, own)
+            return
+        row = db.execute(
+            "SELECT f.sha256, f.entrepreneur, d.first_page, d.invoice FROM documents d "
+            "JOIN files f ON f.id = d.file_id WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        db.execute(
+            "INSERT INTO corrections(sha256, entrepreneur, first_page, document_id, kind, "
+            "target, value, actor, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                row["sha256"], row["entrepreneur"], row["first_page"], doc_id,
+                correction.kind, json.dumps(correction.target, ensure_ascii=False),
+                correction.value, correction.actor, correction.at, correction.reason,
+            ),
+        )  # fmt: skip
+        self.log(
+            db, datetime.fromisoformat(correction.at), "correction", correction.actor,
+            document_id=doc_id, invoice=row["invoice"], correction=correction.kind,
+            target=correction.target, value=correction.value, reason=correction.reason,
+        )  # fmt: skip
+
+    def decision(
+        self, sha256: str, first_page: int, entrepreneur: str | None, kind: str
+    ) -> str | None:
+        """The latest value a person gave for this kind of decision on these bytes, if any."""
+        row = self.db.execute(
+            "SELECT value FROM corrections WHERE sha256 = ? AND first_page = ? "
+            "AND entrepreneur IS ? AND kind = ? ORDER BY id DESC LIMIT 1",
+            (sha256, first_page, entrepreneur, kind),
+        ).fetchone()
+        return None if row is None else str(row["value"])
+
+    def detach(
+        self, db: sqlite3.Connection, doc_id: int, *, reason: str, archive_path: str
+    ) -> None:
+        """Take a document off its invoice: it waits for a person, with ``reason``."""
+        db.execute(
+            "UPDATE documents SET invoice = NULL, method = 'manuel', score = 0, reason = ?, "
+            "archive_path = ? WHERE id = ?",
+            (reason, archive_path, doc_id),
+        )
 
     def corrections(self, doc_ids: Sequence[int]) -> dict[int, list[Correction]]:
         """Each document's corrections, oldest first (also those made before a re-read)."""

@@ -99,3 +99,23 @@ def test_correct_refuses_what_it_cannot_understand(workspace: Path) -> None:
     assert run.returncode == 2 and "date « demain »" in run.stderr
     run = run_cli("--config", str(config), "correct", "1", "--reason", "vu")
     assert run.returncode == 2 and "rien à corriger" in run.stderr
+
+
+def test_detach_then_attach_from_the_command_line(workspace: Path) -> None:
+    config = workspace / "config.toml"
+    drop = workspace / "partage" / "Thomas Girard"
+    drop.mkdir(parents=True)
+    shutil.copy(SHEET, drop / "scan0070.pdf")
+    assert run_cli("--config", str(config), "ingest", str(drop)).returncode == 0
+    sheet_id = next(
+        d["id"] for d in dossier(config, "FA-2026-0158")["documents"] if d["type"] == "emargement"
+    )
+    run = run_cli("--config", str(config), "detach", str(sheet_id), "--reason", "vérification")
+    assert run.returncode == 0, run.stderr
+    status = json.loads(run_cli("--config", str(config), "status", "--json").stdout)
+    assert [(u["id"], u["reason"]) for u in status["unfiled"]] == [(sheet_id, "detache")]
+    run = run_cli("--config", str(config), "attach", str(sheet_id), "FA-2026-0121")
+    assert run.returncode == 0, run.stderr  # Thomas Girard's other training
+    assert any(d["id"] == sheet_id for d in dossier(config, "FA-2026-0121")["documents"])
+    run = run_cli("--config", str(config), "attach", str(sheet_id), "FA-2026-0142")
+    assert run.returncode == 2 and "jamais dans le dossier d'un autre" in run.stderr
