@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -31,6 +32,12 @@ REQUIRED_SIGNATURES: dict[str, tuple[str, ...]] = {
     DocType.CONVENTION: ("organisme", "client", "formateur"),
     DocType.CONTRAT: ("organisme", "stagiaire", "formateur"),
     DocType.BON_COMMANDE: ("client",),
+}
+#: How messages name each agreement, and the past participle that agrees with it.
+AGREEMENT_WORDS: dict[str, tuple[str, str]] = {
+    DocType.CONVENTION: ("la convention", "signée"),
+    DocType.CONTRAT: ("le contrat", "signé"),
+    DocType.BON_COMMANDE: ("le devis", "signé"),
 }
 PARTY_LABELS = {
     "organisme": "l'organisme",
@@ -103,6 +110,7 @@ def evaluate(
         missing.append(Missing(agreements[0].value, 1, _agreement_detail(agreements)))
     else:
         missing += _unsigned_agreement(found)
+        checks += _agreement_checks(inv, found)
     sheets = by_type.get(DocType.EMARGEMENT, [])
     schedule = next(
         (d.fields["half_day_hours"] for d in found if d.fields.get("half_day_hours")), None
@@ -127,6 +135,7 @@ def evaluate(
         missing += _attendance_missing(inv, attendance, whole)
         if whole:
             checks += _attendance_checks(inv, attendance, settings)
+            checks += _attestations_without_attendance(attendance, by_type)
             notes += _assiduity_notes(inv, attendance, settings)
     missing += _attestations(inv, by_type.get(DocType.ATTESTATION, []))
     if DocType.EVALUATION_CHAUD not in by_type:
@@ -165,6 +174,86 @@ def _unsigned_agreement(found: Sequence[DocumentRow]) -> list[Missing]:
             Missing(best.type, len(doubtful), f"signature à vérifier : {who} (document #{best.id})")
         )
     return out
+
+
+def _agreement_checks(inv: Invoice, found: Sequence[DocumentRow]) -> list[Check]:
+    """The agreement against the invoice: its trainees, and when it was signed."""
+    checks = []
+    doc = max(found, key=lambda d: sum(map(bool, (d.fields.get("signatures") or {}).values())))
+    kind, signed_word = AGREEMENT_WORDS.get(doc.type, ("la convention", "signée"))
+    names = [str(n) for n in doc.fields.get("trainees") or ()]
+    if names and inv.trainee_count and len(names) != inv.trainee_count:
+        checks.append(
+            Check(
+                "trainee_count_mismatch",
+                f"{inv.trainee_count} stagiaire(s) facturé(s), {len(names)} sur {kind}.",
+                (doc.id,),
+            )
+        )
+    strangers = [n for n in names if inv.trainees and not _named(n, inv.trainees)]
+    if strangers:
+        checks.append(
+            Check(
+                "trainee_unknown",
+                f"Sur {kind} mais pas sur la facture : {', '.join(strangers)}.",
+                (doc.id,),
+            )
+        )
+    signed = _signed_on(doc)
+    if signed and inv.start and signed > inv.start:
+        checks.append(
+            Check(
+                "convention_signed_late",
+                f"{kind[0].upper()}{kind[1:]} est {signed_word} le {signed:%d/%m/%Y}, après le "
+                f"début de la formation ({inv.start:%d/%m/%Y}).",
+                (doc.id,),
+            )
+        )
+    return checks
+
+
+def _named(name: str, names: Sequence[str]) -> bool:
+    return any(same_person(name, other) >= SAME_PERSON for other in names)
+
+
+def _signed_on(doc: DocumentRow) -> date | None:
+    """When an agreement was signed: its latest electronic signature, else its date."""
+    stamps = [
+        str(b.get("date") or "")[:10]
+        for b in (doc.fields.get("signature_blocks") or {}).values()
+        if b.get("method") == "electronique"
+    ]
+    dated = [str(doc.fields.get("date") or "")]
+    for text in sorted((s for s in stamps if s), reverse=True) + dated:
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            continue
+    return None
+
+
+def _attestations_without_attendance(
+    att: Attendance, by_type: dict[str, list[DocumentRow]]
+) -> list[Check]:
+    """An attestation for a trainee whose every half-day is known and none was signed."""
+    idle = {
+        t.name
+        for t in att.trainees
+        if t.on_invoice and t.marks and all(m.mark in ("absent", "empty") for m in t.marks.values())
+    }
+    checks = []
+    for doc in by_type.get(DocType.ATTESTATION, []):
+        who = str(doc.fields.get("trainee") or "")
+        name = next((n for n in idle if who and same_person(who, n) >= SAME_PERSON), None)
+        if name:
+            checks.append(
+                Check(
+                    "attestation_without_attendance",
+                    f"Attestation de {name}, qui n'a signé aucune demi-journée.",
+                    (doc.id, *att.documents),
+                )
+            )
+    return checks
 
 
 def _attendance_missing(inv: Invoice, att: Attendance, whole: bool) -> list[Missing]:

@@ -270,3 +270,53 @@ def test_two_ocr_slips_pair_only_with_their_own_trainee() -> None:
     assert by_name["Léa Martin"].read_as == {"Lea Marlin"}
     assert by_name["Hugo Blanc"].read_as == {"Hugq Bianc"}
     assert not by_name["Zoé Perrin"].on_invoice  # a stranger is never forced onto the invoice
+
+
+# --- checks across documents (#5) ------------------------------------------------------------
+
+
+def dated_agreement(day: str, trainees: list[str], esigned: str | None = None) -> DocumentRow:
+    doc = agreement(_three(True))
+    doc.fields.update(date=day, trainees=trainees)
+    if esigned:
+        doc.fields["signature_blocks"]["client"].update(method="electronique", date=esigned)
+    return doc
+
+
+def test_convention_signed_after_the_training_started() -> None:
+    both = ["Léa Martin", "Hugo Blanc"]
+    on_time = evaluate(invoice(), [dated_agreement("2026-02-16", both)])
+    assert "convention_signed_late" not in codes(on_time)
+    late = evaluate(invoice(), [dated_agreement("2026-03-10", both)])
+    check = next(c for c in late.checks if c.code == "convention_signed_late")
+    assert check.message == (
+        "La convention est signée le 10/03/2026, après le début de la formation (09/03/2026)."
+    )
+    # An electronic signature's own date tells when it was really signed.
+    esigned = evaluate(invoice(), [dated_agreement("2026-02-16", both, esigned="2026-03-11")])
+    assert "convention_signed_late" in codes(esigned)
+
+
+def test_convention_trainees_against_the_invoice() -> None:
+    other = evaluate(invoice(), [dated_agreement("2026-02-16", ["Léa Martin", "Zoé Perrin",
+                                                                "Hugo Blanc"])])  # fmt: skip
+    assert {"trainee_count_mismatch", "trainee_unknown"} <= codes(other)
+    unknown = next(c for c in other.checks if c.code == "trainee_unknown")
+    assert unknown.message == "Sur la convention mais pas sur la facture : Zoé Perrin."
+    same = evaluate(invoice(), [dated_agreement("2026-02-16", ["MARTIN Léa", "Hugo Blanc"])])
+    assert not codes(same)
+
+
+def test_attestation_for_a_trainee_who_attended_no_half_day() -> None:
+    absent = ["absent"] * 4
+    attestation = DocumentRow(
+        id=50, file_id=50, rel="elodie.faure/attestation Hugo.pdf", first=1, last=1,
+        type="attestation", confidence=0.94, fields={"trainee": "Hugo BLANC"},
+        invoice="FA-2026-0142", entrepreneur="Élodie Faure", score=1.0, method="auto",
+        candidates=[], reason=None, archive_path=None,
+    )  # fmt: skip
+    dossier = evaluate(invoice(), [sheet(1, {"Léa Martin": ALL_SIGNED, "Hugo Blanc": absent}),
+                                   attestation])  # fmt: skip
+    check = next(c for c in dossier.checks if c.code == "attestation_without_attendance")
+    assert check.message == "Attestation de Hugo Blanc, qui n'a signé aucune demi-journée."
+    assert check.documents == (50, 1)
