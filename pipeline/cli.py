@@ -143,15 +143,27 @@ def classify(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (format du CONTRACT).")
 @click.option("--entrepreneur", default=None, help="Seulement cet entrepreneur.")
 @click.option("--incomplete", is_flag=True, help="Seulement les dossiers à compléter.")
+@click.option("--state", type=click.Choice(["complete", "incomplete", "inconsistent"]),
+              default=None, help="Seulement les dossiers dans cet état.")  # fmt: skip
+@click.option("--period", default=None, metavar="2026|2026-03|DÉBUT:FIN",
+              help="Seulement les formations qui touchent cette période.")  # fmt: skip
 @click.option("--check", is_flag=True, help="Code de sortie 1 s'il reste un dossier incomplet.")
 @click.pass_context
 def status_cmd(
-    ctx: click.Context, as_json: bool, entrepreneur: str | None, incomplete: bool, check: bool
+    ctx: click.Context,
+    as_json: bool,
+    entrepreneur: str | None,
+    incomplete: bool,
+    state: str | None,
+    period: str | None,
+    check: bool,
 ) -> None:
     """Une ligne par facture de formation : pièces reçues, manquantes, incohérences."""
     config = _config(ctx)
+    span = status.parse_period(period) if period else None
     with _context(config, need_ocr=False) as run:
-        data = status.report(run.store, config, datetime.now().year, entrepreneur, incomplete)
+        data = status.report(run.store, config, datetime.now().year, entrepreneur, incomplete,
+                             state, span)  # fmt: skip
     data["daemon"] = status.daemon_json(config, datetime.now())
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))

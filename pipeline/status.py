@@ -8,10 +8,11 @@ digest and the share's status files.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pipeline.config import Config
+from pipeline.errors import UsageError
 from pipeline.presence import Attendance
 from pipeline.rules import Dossier, entrepreneur_missing, evaluate
 from pipeline.store import DocumentRow, Store
@@ -31,11 +32,20 @@ def report(
     year: int,
     entrepreneur: str | None = None,
     incomplete_only: bool = False,
+    state: str | None = None,
+    period: tuple[date, date] | None = None,
 ) -> dict[str, Any]:
-    """The CONTRACT's status object (plus ``set_aside``: files that could not be read at all)."""
+    """The CONTRACT's status object (plus ``set_aside``: files that could not be read at all).
+
+    ``state`` keeps one state; ``period`` keeps the trainings that overlap it.
+    """
     found = dossiers(store, config, entrepreneur)
     if incomplete_only:
         found = [d for d in found if d.state != "complete"]
+    if state:
+        found = [d for d in found if d.state == state]
+    if period:
+        found = [d for d in found if _overlaps(d, period)]
     people = [p for p in config.people if entrepreneur in (None, p.name)]
     return {
         "dossiers": [dossier_json(d) for d in found],
@@ -58,6 +68,29 @@ def report(
             if entrepreneur in (None, f.entrepreneur)
         ],
     }
+
+
+def _overlaps(d: Dossier, period: tuple[date, date]) -> bool:
+    start = d.invoice.start or d.invoice.date
+    end = d.invoice.end or start
+    return start <= period[1] and end >= period[0]
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """The first and last day of "2026", "2026-03" or "2026-01-01:2026-06-30"."""
+    try:
+        if ":" in text:
+            first, last = text.split(":", 1)
+            return date.fromisoformat(first), date.fromisoformat(last)
+        if len(text) == 4:
+            return date(int(text), 1, 1), date(int(text), 12, 31)
+        year, month = (int(x) for x in text.split("-"))
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return date(year, month, 1), following - timedelta(days=1)
+    except ValueError:
+        raise UsageError(
+            f"période « {text} » : écrivez 2026, 2026-03 ou 2026-01-01:2026-06-30."
+        ) from None
 
 
 def daemon_json(config: Config, now: datetime) -> dict[str, Any] | None:

@@ -46,6 +46,11 @@ def test_show_prints_the_grid_and_a_correction_wins_and_stays(workspace: Path) -
     assert "Émargement" in shown.stdout and "Sarah Benoît" in shown.stdout
     assert "signature manquante : Sarah Benoît le 28/04 après-midi" in shown.stdout
     assert "signature du formateur manquante : 28/04 après-midi" in shown.stdout
+    filtered = run_cli("--config", str(config), "status", "--json", "--state", "incomplete",
+                       "--period", "2026-04")  # fmt: skip
+    numbers = [d["invoice"] for d in json.loads(filtered.stdout)["dossiers"]]
+    assert "FA-2026-0158" in numbers  # 28/04, incomplete
+    assert "FA-2026-0121" not in numbers and "FA-2026-0150" not in numbers  # February, May
     before = dossier(config, "FA-2026-0158")
     assert before["attendance"]["trainee_hours"] == 7  # two trainees, mornings only
     sheet_id = next(d["id"] for d in before["documents"] if d["type"] == "emargement")
