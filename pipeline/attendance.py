@@ -19,11 +19,12 @@ the cell absent.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from difflib import SequenceMatcher
 from typing import Any
@@ -57,6 +58,8 @@ EMPTY_INK = 0.004
 SIGNED_INK = 0.012
 #: Below this OCR confidence of its title and header, a picture may be upside down.
 UPSIDE_DOWN_BELOW = 0.6
+#: The confidence at most of a cell whose half-day or trainee could not be read.
+UNPLACED = 0.5
 #: Cells below this confidence are for a person to check rather than to be trusted.
 REVIEW_BELOW = 0.7
 
@@ -542,11 +545,17 @@ def read_sheet(
 
 
 def _ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[_Rulings, _Page, float]:
-    """A picture made square-on and OCR'd, and the OCR confidence of the top 40 % of the
-    page (its title and header: low when the page is upside down)."""
+    """A picture made square-on and OCR'd, and the OCR confidence of the print above the
+    first long rule (the title: low when the page is upside down; signatures read as
+    low-confidence words, so the table is left out)."""
     ruled = _rectified(_levelled(_Rulings.of(gray, dpi), dpi), dpi)
     words = engine.recognise(Image.fromarray(ruled.gray), dpi).words
-    top = _mean_confidence([w for w in words if w.box[3] < ruled.gray.shape[0] * 2 // 5])
+    long_rows = np.flatnonzero((ruled.horiz > 0).sum(axis=1) >= dpi)
+    limit = int(long_rows[0]) if long_rows.size else ruled.gray.shape[0] * 2 // 5
+    title = [w for w in words if w.box[3] <= limit]
+    if len(title) < 3:  # a rule above the title, or a page upside down: its top 40 %
+        title = [w for w in words if w.box[3] <= ruled.gray.shape[0] * 2 // 5]
+    top = _mean_confidence(title)
     return ruled, _page_of(ruled, dpi, engine, words, exact=False), top
 
 
@@ -753,6 +762,8 @@ def _read_grid(page: _Page, grid: Table) -> _GridRead:
             problems.append(f"row {row}: no name read")
         for col, column in enumerate(columns, start=1):
             read = _judge_cell(page, grid.cell(row, col), column, "" if is_trainer else name)
+            if not name:
+                read = replace(read, confidence=min(read.confidence, UNPLACED))
             (trainer if is_trainer else cells).append(read)
     return cells, trainer, columns, tuple(problems), None
 
@@ -767,6 +778,8 @@ def _read_by_date(
     signed once a day when the rows are dates, and counts for both half-days.
     """
     trainee = trainee_name(page.words, grid.ys[0])
+    title = _lines(page.words, grid.ys[0])
+    known = {d for line in title for d in find_dates(line, year)} | _loose_dates(title)
     problems = [] if trainee else ["no trainee name above the table"]
     kinds = [_column_kind(c) for c in columns]
     cells: list[CellRead] = []
@@ -774,11 +787,17 @@ def _read_by_date(
     for row in range(header, len(grid.ys) - 1):
         text = _header_text(page, grid.cell(row, 0), lambda t: bool(find_dates(t, year)))
         dates = find_dates(text, year)
+        snapped = _snapped(text, dates[0] if dates else None, known)
+        if snapped and year and snapped.year != year and abs(snapped.year - year) > 1:
+            # One digit of the year misread ("2036"): the page's year.
+            with contextlib.suppress(ValueError):
+                snapped = snapped.replace(year=year)
+        dates = [snapped] if snapped else dates
         if not dates:
             problems.append(f"row {row}: no date read")
         day = dates[0] if dates else None
         named = [
-            half_day_of(_cell_text(page, grid.cell(row, col)))
+            half_day_of(_header_text(page, grid.cell(row, col), half_day_of))
             for col, kind in enumerate(kinds, start=1)
             if kind == "half-day"
         ]
@@ -793,7 +812,22 @@ def _read_by_date(
                 read = _judge_cell(page, grid.cell(row, col), Column(day, row_half, None, ""), "")
                 each = [row_half] if row_half or None in halves else halves
                 trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
-    return cells, trainer, columns, tuple(problems), trainee
+    return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), trainee
+
+
+def _out_of_order(cells: list[CellRead]) -> list[CellRead]:
+    """Rows run in date order: a cell whose date breaks the order with a neighbour's
+    (a misread "10" → "18" is still a date of the training) is for a person to check."""
+    days = [c.date for c in cells]
+    checked = []
+    for i, cell in enumerate(cells):
+        # The nearest other dates before and after (a date's rows run on: both half-days).
+        before = [d for d in days[:i] if d and d != cell.date][-1:]
+        after = [d for d in days[i + 1 :] if d and d != cell.date][:1]
+        if cell.date and (before and before[0] > cell.date or after and after[0] < cell.date):
+            cell = replace(cell, confidence=min(cell.confidence, UNPLACED))
+        checked.append(cell)
+    return checked
 
 
 def _after_when(read: CellRead) -> tuple[str, str, float, float, tuple[int, int, int, int]]:
@@ -918,15 +952,34 @@ def _header_rows(page: _Page, grid: Table) -> int:
         labelled = bool(
             find_dates(rest) or half_day_of(rest) or _MORNING.search(rest) or _WEEKDAY.search(rest)
         )
-        spanning_name = row > 0 and not first and count == row
-        # Under a header row, half-day labels make a header row whatever the first cell
-        # reads ("Nom et prénom" spanning both rows, misread on a photo).
-        below = row > 0 and count == row and bool(re.search(r"matin|apres|\d\s*h", rest))
-        if labelled and (not first or _HEADER_NAME.search(first) or spanning_name or below):
+        named = not first or bool(_HEADER_NAME.search(first))
+        if row == 0:
+            header = labelled and named
+        else:
+            # Signatures read as "am" or "9h": below the first row, a header names a day
+            # or a half-day in full, unless its first cell runs on from the row above (no
+            # rule between: "Nom et prénom" spanning both rows, whatever a photo makes of
+            # its words).
+            strong = bool(
+                find_dates(rest)
+                or _WEEKDAY.search(rest)
+                or re.search(r"matin|apres", rest)
+                or _TIME_RANGE.search(_digits_fixed(rest))
+            )
+            merged = not _ruled_across(page, grid, row)
+            header = (strong or labelled and merged) and (named or merged)
+        if header and count == row:
             count = row + 1
         else:
             break
     return max(count, 1)
+
+
+def _ruled_across(page: _Page, grid: Table, row: int) -> bool:
+    """Whether a rule separates row ``row`` from the one above in the first column."""
+    y, pad = grid.ys[row], max(3, page.dpi // 40)
+    band = page.lines[max(0, y - pad) : y + pad + 1, grid.xs[0] : grid.xs[1]] > 0
+    return bool(band.size) and float(band.any(axis=0).mean()) > 0.5
 
 
 def _year_hint(words: Sequence[Word]) -> int | None:
@@ -1066,6 +1119,9 @@ def _judge_cell(
         marks = cell_marks(page.ink, page.lines, inner, page.dpi)
         if crossed_out(marks, page.dpi) or _reads_absent(page, inner):
             mark, confidence = "absent", 0.9
+    if column.date is None or column.half_day is None:
+        # Whatever the mark, nobody knows which half-day it is for: a person must say.
+        confidence = min(confidence, UNPLACED)
     return CellRead(column.date, column.half_day, person, mark, round(confidence, 3), ratio, box)
 
 
@@ -1092,15 +1148,25 @@ def _trainer_boxes(
 ) -> list[CellRead]:
     """One-day sheets: the trainer signs in boxes under the table, labelled by half-day."""
     day = next((c.date for c in columns if c.date), None)
-    found = []
+    labels = []
     for box in boxes:
         left, top, right, bottom = box.box
         reach = (bottom - top) // 2
-        label = _text(words_in(page.words, (left, top - reach, right, top)))
-        half = half_day_of(label)
-        column = Column(day, half, None, label)
-        found.append(_judge_cell(page, box.box, column, ""))
-    return found
+        # The small label over a box is often missed by the page OCR on a photo.
+        labels.append(_header_text(page, (left, top - reach, right, top), half_day_of))
+    halves = [half_day_of(label) for label in labels]
+    if None in halves:
+        # Unread labels: the table's half-days, left to right, when there are as many.
+        table = [h for h in dict.fromkeys(c.half_day for c in columns) if h]
+        known = [h for h in halves if h]
+        missing = [h for h in table if h not in known]
+        if len(missing) == halves.count(None):
+            fill = iter(missing)
+            halves = [h or next(fill) for h in halves]
+    return [
+        _judge_cell(page, box.box, Column(day, half, None, label), "")
+        for box, half, label in zip(boxes, halves, labels, strict=True)
+    ]
 
 
 # --- documents -------------------------------------------------------------------------------

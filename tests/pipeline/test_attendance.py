@@ -320,3 +320,15 @@ def test_a_stroke_across_the_cell_with_a_neighbour_s_tick_is_still_a_cross_out()
     stroke = np.stack([30 + 360 * t, 140 - 110 * t + 20 * np.sin(np.pi * t)], axis=1)
     tick = np.array([[200, 159], [206, 148]])
     assert attendance.crossed_out(_cell_with([stroke, tick]), 200)
+
+
+def test_a_row_date_out_of_order_sends_its_cells_to_review() -> None:
+    def cell(day: int) -> attendance.CellRead:
+        return attendance.CellRead(
+            date(2026, 11, day), "matin", "Léa", "signed", 0.99, 0.05, (0,) * 4
+        )
+
+    # "10" misread "18": a date of the training still, but not between the 9th and the 11th.
+    checked = attendance._out_of_order([cell(9), cell(18), cell(11), cell(12)])
+    assert [c.confidence < attendance.REVIEW_BELOW for c in checked] == [False, True, True, False]
+    assert all(c.confidence > 0.9 for c in attendance._out_of_order([cell(9), cell(10)]))
