@@ -21,6 +21,7 @@ from rich.console import Console
 
 from pipeline import corrections, filing, operations, review, rules, runner, status
 from pipeline import demo as demo_mod
+from pipeline import export as export_mod
 from pipeline.config import Config, load_config, read_only_config
 from pipeline.display import PIECES, out, print_dossier, print_review, print_status
 from pipeline.errors import DossiersError, EnvironmentFault, ExitCode, OcrUnavailable
@@ -171,6 +172,20 @@ def status_cmd(
         print_status(data)
     if check and any(d["state"] != "complete" for d in data["dossiers"]):
         sys.exit(ExitCode.NEEDS_PERSON)
+
+
+@cli.command()
+@click.option("--out", "target", type=click.Path(path_type=Path), default=Path("dossiers.xlsx"),
+              show_default=True, help="Le classeur à écrire.")  # fmt: skip
+@click.option("--entrepreneur", default=None, help="Seulement cet entrepreneur.")
+@click.pass_context
+def export(ctx: click.Context, target: Path, entrepreneur: str | None) -> None:
+    """Tous les dossiers dans un classeur XLSX : dossiers, manques, contrôles, en attente."""
+    config = _config(ctx)
+    with _context(config, need_ocr=False) as run:
+        data = status.report(run.store, config, datetime.now().year, entrepreneur)
+    written = export_mod.write_xlsx(data, target)
+    out.print(f"{len(data['dossiers'])} dossier(s) écrits dans {written}.")
 
 
 @cli.command()
