@@ -22,6 +22,7 @@ from rich.console import Console
 from pipeline import corrections, filing, operations, review, rules, runner, status
 from pipeline import demo as demo_mod
 from pipeline import export as export_mod
+from pipeline.checklist import Waiver
 from pipeline.config import Config, load_config, read_only_config
 from pipeline.display import PIECES, out, print_dossier, print_review, print_status
 from pipeline.errors import DossiersError, EnvironmentFault, ExitCode, OcrUnavailable
@@ -163,8 +164,9 @@ def status_cmd(
     config = _config(ctx)
     span = status.parse_period(period) if period else None
     with _context(config, need_ocr=False) as run:
-        data = status.report(run.store, config, datetime.now().year, entrepreneur, incomplete,
-                             state, span)  # fmt: skip
+        now = datetime.now()
+        data = status.report(run.store, config, now.year, entrepreneur, incomplete, state, span,
+                             now.date())  # fmt: skip
     data["daemon"] = status.daemon_json(config, datetime.now())
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
@@ -183,9 +185,44 @@ def export(ctx: click.Context, target: Path, entrepreneur: str | None) -> None:
     """Tous les dossiers dans un classeur XLSX : dossiers, manques, contrôles, en attente."""
     config = _config(ctx)
     with _context(config, need_ocr=False) as run:
-        data = status.report(run.store, config, datetime.now().year, entrepreneur)
+        now = datetime.now()
+        data = status.report(run.store, config, now.year, entrepreneur, today=now.date())
     written = export_mod.write_xlsx(data, target)
     out.print(f"{len(data['dossiers'])} dossier(s) écrits dans {written}.")
+
+
+@cli.command()
+@click.argument("invoice")
+@click.argument("requirement")
+@click.option("--reason", required=True, help="Pourquoi (gardé dans l'historique).")
+@click.option("--by", "actor", default=None, help="Qui dispense (défaut : l'utilisateur).")
+@click.option("--cancel", is_flag=True, help="Lève une dispense accordée auparavant.")
+@click.pass_context
+def waive(
+    ctx: click.Context,
+    invoice: str,
+    requirement: str,
+    reason: str,
+    actor: str | None,
+    cancel: bool,
+) -> None:
+    """Dispense un dossier d'une exigence (une pièce ou un contrôle), avec la raison."""
+    if requirement not in rules.WAIVABLE:
+        raise click.UsageError(
+            f"« {requirement} » n'est ni une pièce ni un contrôle ; parmi : "
+            + ", ".join(sorted(rules.WAIVABLE))
+        )
+    config = _config(ctx)
+    waiver = Waiver(requirement, _actor(actor), datetime.now().isoformat(), reason.strip())
+    with _context(config, need_ocr=False) as run:
+        if run.store.invoice(invoice) is None:
+            raise click.UsageError(f"facture {invoice} inconnue ; voyez « dossiers status ».")
+        done = run.store.waive(waiver, invoice, revoke=cancel)
+    if cancel:
+        out.print(f"Dispense levée : {invoice} {requirement}." if done
+                  else f"Aucune dispense en cours pour {invoice} {requirement}.")  # fmt: skip
+    else:
+        out.print(f"{invoice} dispensé de « {requirement} » : {reason.strip()}.")
 
 
 @cli.command()
@@ -195,12 +232,10 @@ def show(ctx: click.Context, invoice: str) -> None:
     """Un dossier en entier : la facture, ses documents, l'émargement, ce qui manque."""
     config = _config(ctx)
     with _context(config, need_ocr=False) as run:
-        inv = run.store.invoice(invoice)
-        if inv is None:
+        dossier = status.dossier(run.store, config, invoice, datetime.now().date())
+        if dossier is None:
             raise click.UsageError(f"facture {invoice} inconnue ; voyez « dossiers status ».")
-        documents = run.store.documents(invoice=invoice)
-        dossier = rules.evaluate(inv, documents, config.attendance)
-        history = review.history(run.store, [d.id for d in documents])
+        history = review.history(run.store, [d.id for d in dossier.documents])
     print_dossier(status.dossier_json(dossier), dossier, history)
 
 

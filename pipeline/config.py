@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline.checklist import Rules
 from pipeline.errors import ConfigError
 from pipeline.intake import IntakeLimits
 from pipeline.ocr import OcrSettings
@@ -106,6 +107,7 @@ class Config(Strict):
     intake: IntakeLimits = IntakeLimits()
     matching: Matching = Matching()
     attendance: AttendanceSettings = AttendanceSettings()
+    rules: Rules = Rules()
     watch: Watch = Watch()
     invoices: Invoices = Invoices()
     digest: Digest = Digest()

@@ -56,7 +56,7 @@ def run_demo(
         operations.import_invoices(ctx, samples / "factures.csv")
         outcomes = operations.ingest(ctx, [config.paths.drop], progress=progress)
         pages = sharefiles.write_all(store, config, clock())
-        report = status.report(store, config, clock().year)
+        report = status.report(store, config, clock().year, today=clock().date())
     engine.close()
     places = {
         "configuration": config.file,

@@ -92,6 +92,8 @@ def _missing_short(missing: list[dict[str, Any]]) -> str:
     """One entry per piece, counts added up: "émargement ×3, bilan à chaud"."""
     counts: dict[str, int] = {}
     for m in missing:
+        if m.get("level", "requis") != "requis":
+            continue  # recommended pieces are for ``show``, not the one-line summary
         counts[m["piece"]] = counts.get(m["piece"], 0) + int(m["count"])
     return (
         ", ".join(
@@ -119,11 +121,15 @@ def print_dossier(data: dict[str, Any], dossier: Dossier, history: Sequence[str]
     if dossier.attendance is not None:
         print_attendance(dossier.attendance, inv)
     for m in data["missing"]:
-        out.print(f"  [yellow]manque[/] {PIECES.get(m['piece'], m['piece'])} : {m['detail']}")
+        label = "[yellow]manque[/]" if m.get("level", "requis") == "requis" else "conseillé"
+        late = f" [red](en retard de {m['overdue_days']} j)[/]" if m.get("overdue_days") else ""
+        out.print(f"  {label} {PIECES.get(m['piece'], m['piece'])} : {m['detail']}{late}")
     for c in data["checks"]:
         out.print(f"  [red]contrôle[/] {c['code']} : {c['message']}")
     for note in dossier.notes:
         out.print(f"  [blue]à savoir[/] {note}")
+    for w in dossier.waived:
+        out.print(f"  dispensé de « {w.target} » : {w.reason} (par {w.actor}, le {w.at[:10]})")
     if history:
         out.print("Corrections :")
         for line in history:

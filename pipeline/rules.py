@@ -1,22 +1,26 @@
 """What a complete dossier is: the cooperative's checklist applied to the store's contents.
 
-A job over the store, not a per-document stage. Per training invoice: the
-agreement (convention, contract, or for subcontracted work a signed quote or
-purchase order), attendance sheets, one attestation per trainee, hot
-evaluations. Per entrepreneur and year: a CV and a programme for each training
-title sold. (The full, configurable rule set and the cross-document checks
-grow here; see DOMAIN.md's checklist.)
+A job over the store, not a per-document stage. Per training invoice: the agreement
+(convention, contract, or for subcontracted work a signed quote or purchase order) signed
+by every party, attendance covering every half-day for every trainee, one attestation per
+trainee, hot evaluations, cold evaluations (recommended), the invoice record's mentions;
+then the checks across documents (trainees, hours, dates, signatures). Per entrepreneur and
+year: a CV of the year, a programme per training title sold, the yearly summary.
+
+Which requirements apply, at which level and by when is the cooperative's choice
+(``[rules]``, :mod:`pipeline.checklist`); a person may waive one for one dossier.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz
 
+from pipeline.checklist import Rules, Waiver
 from pipeline.invoices import Invoice
 from pipeline.parse import fold, same_person
 from pipeline.presence import HALF_LABELS, Attendance, AttendanceSettings, Slot, combine
@@ -39,6 +43,15 @@ AGREEMENT_WORDS: dict[str, tuple[str, str]] = {
     DocType.CONTRAT: ("le contrat", "signé"),
     DocType.BON_COMMANDE: ("le devis", "signé"),
 }
+#: What a person may waive for one dossier: a piece of the checklist or a check's code.
+WAIVABLE = frozenset({
+    "convention", "contrat", "bon_commande", "emargement", "attestation", "evaluation_chaud",
+    "evaluation_froid", "mentions", "trainee_hours_mismatch", "trainee_count_mismatch",
+    "trainee_unknown", "dates_mismatch", "convention_signed_late",
+    "attestation_without_attendance", "invoice_mentions_missing",
+})  # fmt: skip
+#: Checks that say something is missing rather than that two documents disagree.
+LACKING_CODES = frozenset({"invoice_mentions_missing"})
 PARTY_LABELS = {
     "organisme": "l'organisme",
     "client": "le client",
@@ -52,9 +65,19 @@ class Missing:
     piece: str
     count: int = 1
     detail: str = ""
+    level: str = "requis"  # requis | recommande
+    due: date | None = None  # when the piece was expected, if the rule says
+    overdue_days: int | None = None  # days past ``due`` on the day of the evaluation
 
     def as_json(self) -> dict[str, Any]:
-        return {"piece": self.piece, "count": self.count, "detail": self.detail}
+        return {
+            "piece": self.piece,
+            "count": self.count,
+            "detail": self.detail,
+            "level": self.level,
+            "due": self.due.isoformat() if self.due else None,
+            "overdue_days": self.overdue_days,
+        }
 
 
 @dataclass(frozen=True)
@@ -75,12 +98,16 @@ class Dossier:
     checks: tuple[Check, ...] = field(default=())
     attendance: Attendance | None = None
     notes: tuple[str, ...] = ()  # facts worth knowing that are not faults (assiduity)
+    waived: tuple[Waiver, ...] = ()  # requirements a person set aside for this dossier
 
     @property
     def state(self) -> str:
-        if self.checks:
+        """``inconsistent`` when documents disagree; ``incomplete`` when something required
+        is missing (a piece, or a mention of the invoice record); else ``complete``."""
+        if any(c.code not in LACKING_CODES for c in self.checks):
             return "inconsistent"
-        return "incomplete" if self.missing else "complete"
+        lacking = self.checks or any(m.level == "requis" for m in self.missing)
+        return "incomplete" if lacking else "complete"
 
 
 def agreement_types(inv: Invoice) -> tuple[DocType, ...]:
@@ -96,9 +123,42 @@ def evaluate(
     inv: Invoice,
     documents: Sequence[DocumentRow],
     settings: AttendanceSettings | None = None,
+    rules: Rules | None = None,
+    today: date | None = None,
+    waivers: Sequence[Waiver] = (),
 ) -> Dossier:
-    """The dossier of one training invoice: what is there, what is missing, what disagrees."""
-    settings = settings or AttendanceSettings()
+    """The dossier of one training invoice: what is there, what is missing, what disagrees.
+
+    ``rules``: the cooperative's checklist (levels, due dates); ``today`` dates the overdue
+    pieces; ``waivers``: requirements a person set aside for this dossier.
+    """
+    dossier = _evaluate(inv, documents, settings or AttendanceSettings())
+    return apply_rules(dossier, rules or Rules(), today, waivers)
+
+
+def apply_rules(
+    dossier: Dossier, rules: Rules, today: date | None, waivers: Sequence[Waiver]
+) -> Dossier:
+    """Levels and due dates from ``rules``; what a person waived moves to ``waived``."""
+    inv = dossier.invoice
+    waived_targets = {w.target for w in waivers}
+    missing = []
+    for m in dossier.missing:
+        req = rules.of(m.piece)
+        if req.level == "aucun" or m.piece in waived_targets:
+            continue
+        due = req.due(inv.start, inv.end)
+        late = (today - due).days if today and due and today > due else None
+        missing.append(replace(m, level=req.level, due=due, overdue_days=late))
+    checks = [c for c in dossier.checks if c.code not in waived_targets]
+    if rules.mentions.level == "aucun" or "mentions" in waived_targets:
+        checks = [c for c in checks if c.code != "invoice_mentions_missing"]
+    return replace(dossier, missing=tuple(missing), checks=tuple(checks), waived=tuple(waivers))
+
+
+def _evaluate(
+    inv: Invoice, documents: Sequence[DocumentRow], settings: AttendanceSettings
+) -> Dossier:
     by_type: dict[str, list[DocumentRow]] = {}
     for d in documents:
         by_type.setdefault(d.type, []).append(d)
@@ -140,7 +200,30 @@ def evaluate(
     missing += _attestations(inv, by_type.get(DocType.ATTESTATION, []))
     if DocType.EVALUATION_CHAUD not in by_type:
         missing.append(Missing("evaluation_chaud", 1, "aucun bilan à chaud reçu"))
+    if DocType.EVALUATION_FROID not in by_type:
+        missing.append(Missing("evaluation_froid", 1, "aucune évaluation à froid reçue"))
+    checks += _invoice_mentions(inv)
     return Dossier(inv, tuple(documents), tuple(missing), tuple(checks), attendance, tuple(notes))
+
+
+#: The invoice record's mentions the checklist requires (DOMAIN, piece 5), as people call them.
+MENTIONS = (
+    ("title", "l'intitulé"),
+    ("place", "le lieu"),
+    ("trainee_count", "le nombre de stagiaires"),
+    ("statuses", "le statut des stagiaires"),
+    ("start", "les dates"),
+    ("hours", "la durée"),
+    ("trainee_hours", "les heures-stagiaires"),
+    ("bpf_code", "le code BPF"),
+)
+
+
+def _invoice_mentions(inv: Invoice) -> list[Check]:
+    lacking = [label for name, label in MENTIONS if getattr(inv, name) in (None, "", ())]
+    if not lacking:
+        return []
+    return [Check("invoice_mentions_missing", f"La facture n'indique pas {', '.join(lacking)}.")]
 
 
 def _unsigned_agreement(found: Sequence[DocumentRow]) -> list[Missing]:
@@ -394,9 +477,15 @@ def _attestations(inv: Invoice, found: Sequence[DocumentRow]) -> list[Missing]:
 
 
 def entrepreneur_missing(
-    invoices: Sequence[Invoice], documents: Sequence[DocumentRow], year: int
+    invoices: Sequence[Invoice],
+    documents: Sequence[DocumentRow],
+    year: int,
+    rules: Rules | None = None,
+    today: date | None = None,
 ) -> list[Missing]:
-    """Pieces owed by the entrepreneur for ``year``: a CV of the year, a programme per title."""
+    """Pieces owed by the entrepreneur for ``year``: a CV of the year, a programme per title,
+    and the yearly summary of ``year - 1`` once it is due (30 March by default)."""
+    rules = rules or Rules()
     missing = []
     cvs = [d for d in documents if d.type == DocType.CV]
     if not any(_cv_year(d) == year for d in cvs):
@@ -411,7 +500,37 @@ def entrepreneur_missing(
     lacking = [t for t in titles if not any(_same_title(t, p) for p in programmes)]
     if lacking:
         missing.append(Missing("programme", len(lacking), ", ".join(lacking)))
-    return missing
+    missing += _yearly_summary(invoices, documents, year - 1, rules)
+    out = []
+    for m in missing:
+        req = rules.of(m.piece)
+        if req.level == "aucun":
+            continue
+        late = (today - m.due).days if today and m.due and today > m.due else None
+        out.append(replace(m, level=req.level, overdue_days=late))
+    return out
+
+
+def _yearly_summary(
+    invoices: Sequence[Invoice], documents: Sequence[DocumentRow], year: int, rules: Rules
+) -> list[Missing]:
+    """The bilan pédagogique of ``year``, owed when the entrepreneur trained that year."""
+    trained = any(i.start and i.start.year == year or i.end and i.end.year == year
+                  for i in invoices if i.is_training)  # fmt: skip
+    if not trained:
+        return []
+    for doc in documents:
+        # Written in the following spring (or at the year's end): dated year or year + 1.
+        if doc.type == DocType.BILAN_PEDAGOGIQUE and _summary_year(doc) in (year, year + 1, None):
+            return []
+    month, day = rules.summary_due
+    due = date(year + 1, month, day)
+    return [Missing("bilan_pedagogique", 1, f"bilan pédagogique {year} non reçu", due=due)]
+
+
+def _summary_year(doc: DocumentRow) -> int | None:
+    text = str(doc.fields.get("date") or "")
+    return int(text[:4]) if text[:4].isdigit() else None
 
 
 def _cv_year(doc: DocumentRow) -> int | None:

@@ -262,7 +262,7 @@ def write_status(store: Store, config: Config, entrepreneur: str, now: datetime)
 
 def build_page(store: Store, config: Config, person: Person, now: datetime) -> Page:
     """The page's data for one entrepreneur, from the status report of the current year."""
-    data = report(store, config, now.year, entrepreneur=person.name)
+    data = report(store, config, now.year, entrepreneur=person.name, today=now.date())
     prefix = person.folder + "/"
     shown = _Files(prefix, data)
     trainings = sorted((_training(d, shown, now.date()) for d in data["dossiers"]), key=_urgency)
@@ -411,14 +411,20 @@ def _received(documents: Sequence[dict[str, Any]], files: _Files) -> tuple[Recei
 def _missing(m: dict[str, Any]) -> str:
     """One missing piece in a sentence: « Attestations de formation : 2 manquantes (…) »."""
     piece, count, detail = m["piece"], int(m.get("count") or 1), str(m.get("detail") or "")
+    advised = " (conseillé)" if m.get("level", "requis") == "recommande" else ""
     if detail.casefold().startswith("aucun"):
-        return _capital(detail)
-    if piece in AGREEMENTS and count == 1:
-        return f"{_capital(detail or _piece(piece).one.lower())} : à déposer"
+        return _capital(detail) + advised
     p = _piece(piece)
+    if piece in AGREEMENTS and (detail.startswith(("non sign", "signature")) or not detail):
+        # The agreement is there but unsigned, or its signature is being checked.
+        return f"{p.one} : {detail or 'à déposer'}{advised}"
+    if piece in AGREEMENTS and count == 1:
+        return f"{_capital(detail)} : à déposer{advised}"
+    if piece == "emargement":  # the attendance rules say what is lacking in full
+        return f"{p.one} : {detail}{advised}"
     word = "manquante" if p.feminine else "manquant"
     text = f"{p.count(count)} : {count} {word}{'s' if count > 1 else ''}"
-    return f"{text} ({detail})" if detail else text
+    return (f"{text} ({detail})" if detail else text) + advised
 
 
 def _owed(m: dict[str, Any]) -> Owed:

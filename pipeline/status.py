@@ -18,12 +18,33 @@ from pipeline.rules import Dossier, entrepreneur_missing, evaluate
 from pipeline.store import DocumentRow, Store
 
 
-def dossiers(store: Store, config: Config, entrepreneur: str | None = None) -> list[Dossier]:
-    """Every training invoice's dossier, oldest training first."""
+def dossiers(
+    store: Store, config: Config, entrepreneur: str | None = None, today: date | None = None
+) -> list[Dossier]:
+    """Every training invoice's dossier, oldest training first (overdue counted at ``today``)."""
+    waivers = store.waivers()
     return [
-        evaluate(inv, store.documents(invoice=inv.number), config.attendance)
+        evaluate(
+            inv,
+            store.documents(invoice=inv.number),
+            config.attendance,
+            config.rules,
+            today,
+            waivers.get(inv.number, ()),
+        )  # fmt: skip
         for inv in store.invoices(entrepreneur=entrepreneur)
     ]
+
+
+def dossier(store: Store, config: Config, number: str, today: date | None = None) -> Dossier | None:
+    """One invoice's dossier, or None if the invoice is unknown."""
+    inv = store.invoice(number)
+    if inv is None:
+        return None
+    return evaluate(
+        inv, store.documents(invoice=number), config.attendance, config.rules, today,
+        store.waivers(number).get(number, ()),
+    )  # fmt: skip
 
 
 def report(
@@ -34,12 +55,13 @@ def report(
     incomplete_only: bool = False,
     state: str | None = None,
     period: tuple[date, date] | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """The CONTRACT's status object (plus ``set_aside``: files that could not be read at all).
 
     ``state`` keeps one state; ``period`` keeps the trainings that overlap it.
     """
-    found = dossiers(store, config, entrepreneur)
+    found = dossiers(store, config, entrepreneur, today)
     if incomplete_only:
         found = [d for d in found if d.state != "complete"]
     if state:
@@ -49,7 +71,7 @@ def report(
     people = [p for p in config.people if entrepreneur in (None, p.name)]
     return {
         "dossiers": [dossier_json(d) for d in found],
-        "entrepreneurs": [_person_json(store, p.name, year) for p in people],
+        "entrepreneurs": [_person_json(store, config, p.name, year, today) for p in people],
         "unfiled": [
             _unfiled_json(d)
             for d in store.documents(unfiled=True)
@@ -118,6 +140,9 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "missing": [m.as_json() for m in d.missing],
         "checks": [c.as_json() for c in d.checks],
         "notes": list(d.notes),
+        "waived": [
+            {"target": w.target, "by": w.actor, "at": w.at, "reason": w.reason} for w in d.waived
+        ],
         "attendance": attendance_json(d.attendance),
     }
 
@@ -158,10 +183,13 @@ def document_json(doc: DocumentRow) -> dict[str, Any]:
     }
 
 
-def _person_json(store: Store, name: str, year: int) -> dict[str, Any]:
+def _person_json(
+    store: Store, config: Config, name: str, year: int, today: date | None
+) -> dict[str, Any]:
     docs = store.documents(entrepreneur=name)
     own = [d for d in docs if d.invoice is None and d.reason is None]
-    missing = entrepreneur_missing(store.invoices(entrepreneur=name), own, year)
+    invoices = store.invoices(entrepreneur=name)
+    missing = entrepreneur_missing(invoices, own, year, config.rules, today)
     return {
         "name": name,
         "documents": [document_json(d) for d in own],

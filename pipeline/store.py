@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.checklist import Waiver
 from pipeline.config import Person
 from pipeline.corrections import Correction
 from pipeline.corrections import apply as apply_corrections
@@ -127,6 +128,19 @@ MIGRATIONS: tuple[str, ...] = (
         reason TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX corrections_sha ON corrections(sha256);
+    """,
+    # 4: requirements a person waived for one dossier (a piece or a check code), with why.
+    """
+    CREATE TABLE waivers (
+        id INTEGER PRIMARY KEY,
+        invoice TEXT NOT NULL,
+        target TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE INDEX waivers_invoice ON waivers(invoice);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -459,6 +473,42 @@ class Store:
             document_id=doc_id, invoice=row["invoice"], correction=correction.kind,
             target=correction.target, value=correction.value, reason=correction.reason,
         )  # fmt: skip
+
+    def waive(self, waiver: Waiver, invoice: str, *, revoke: bool = False) -> bool:
+        """Record (or revoke) a waiver; False when there was nothing to revoke."""
+        with self.transaction() as db:
+            if revoke:
+                cur = db.execute(
+                    "UPDATE waivers SET revoked_at = ? WHERE invoice = ? AND target = ? "
+                    "AND revoked_at IS NULL",
+                    (waiver.at, invoice, waiver.target),
+                )
+                done = cur.rowcount > 0
+            else:
+                db.execute(
+                    "INSERT INTO waivers(invoice, target, actor, at, reason) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (invoice, waiver.target, waiver.actor, waiver.at, waiver.reason),
+                )
+                done = True
+            if done:
+                kind = "dispense-levee" if revoke else "dispense"
+                self.log(db, datetime.fromisoformat(waiver.at), kind, waiver.actor,
+                         invoice=invoice, target=waiver.target, reason=waiver.reason)  # fmt: skip
+        return done
+
+    def waivers(self, invoice: str | None = None) -> dict[str, list[Waiver]]:
+        """Waivers in force, per invoice (one invoice's, or all)."""
+        sql = "SELECT * FROM waivers WHERE revoked_at IS NULL"
+        args: tuple[str, ...] = ()
+        if invoice is not None:
+            sql, args = sql + " AND invoice = ?", (invoice,)
+        found: dict[str, list[Waiver]] = {}
+        for r in self.db.execute(sql + " ORDER BY id", args):
+            found.setdefault(r["invoice"], []).append(
+                Waiver(r["target"], r["actor"], r["at"], r["reason"])
+            )
+        return found
 
     def decision(
         self, sha256: str, first_page: int, entrepreneur: str | None, kind: str

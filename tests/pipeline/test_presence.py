@@ -22,6 +22,8 @@ def invoice(**changes: Any) -> Invoice:
         "client": "Boulangerie Dupain SARL",
         "client_type": "entreprise",
         "title": "Gestion du stress au travail",
+        "place": "12 rue des Lilas, 34000 Montpellier",
+        "statuses": ("salarié",),
         "start": date(2026, 3, 9),
         "end": date(2026, 3, 10),
         "hours": 14.0,

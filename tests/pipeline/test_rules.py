@@ -1,0 +1,112 @@
+"""The checklist as configuration: levels, due dates, waivers, the invoice's mentions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.checklist import Requirement, Rules, Waiver
+from pipeline.config import load_config
+from pipeline.errors import ConfigError
+from pipeline.rules import entrepreneur_missing, evaluate
+from pipeline.store import DocumentRow, Store
+from tests.conftest import NOW, write_config
+from tests.pipeline.test_presence import ALL_SIGNED, _three, agreement, invoice, sheet
+
+AFTER = date(2026, 5, 1)  # seven weeks after the training of 9-10 March
+
+
+def pieces(dossier: object) -> dict[str, object]:
+    return {m.piece: m for m in dossier.missing}  # type: ignore[attr-defined]
+
+
+def complete_but_evaluations() -> list[DocumentRow]:
+    both = {"Léa Martin": ALL_SIGNED, "Hugo Blanc": ALL_SIGNED}
+    attestations = [
+        DocumentRow(id=60 + i, file_id=60, rel="a.pdf", first=i, last=i, type="attestation",
+                    confidence=0.9, fields={"trainee": name}, invoice="FA-2026-0142",
+                    entrepreneur="Élodie Faure", score=1.0, method="auto", candidates=[],
+                    reason=None, archive_path=None)
+        for i, name in enumerate(["Léa Martin", "Hugo Blanc"], start=1)
+    ]  # fmt: skip
+    return [sheet(1, both), agreement(_three(True)), *attestations]
+
+
+def test_a_recommended_piece_is_listed_but_never_makes_a_dossier_incomplete() -> None:
+    hot = DocumentRow(
+        id=70, file_id=70, rel="chaud.pdf", first=1, last=1, type="evaluation_chaud",
+        confidence=0.9, fields={}, invoice="FA-2026-0142", entrepreneur="Élodie Faure",
+        score=1.0, method="auto", candidates=[], reason=None, archive_path=None,
+    )  # fmt: skip
+    dossier = evaluate(invoice(), [*complete_but_evaluations(), hot])
+    assert list(pieces(dossier)) == ["evaluation_froid"]
+    assert dossier.missing[0].level == "recommande"
+    assert dossier.state == "complete"
+    switched_off = Rules(evaluation_froid=Requirement(level="aucun"))
+    assert not evaluate(invoice(), [*complete_but_evaluations(), hot], rules=switched_off).missing
+
+
+def test_due_dates_and_how_late_a_piece_is() -> None:
+    dossier = evaluate(invoice(), complete_but_evaluations(), today=AFTER)
+    hot = pieces(dossier)["evaluation_chaud"]
+    assert hot.due == date(2026, 3, 17)  # type: ignore[attr-defined]  # 7 days after the end
+    assert hot.overdue_days == 45  # type: ignore[attr-defined]
+    cold = pieces(dossier)["evaluation_froid"]
+    assert cold.due == date(2026, 6, 8) and cold.overdue_days is None  # type: ignore[attr-defined]
+    early = evaluate(invoice(), complete_but_evaluations(), today=date(2026, 3, 11))
+    assert pieces(early)["evaluation_chaud"].overdue_days is None  # type: ignore[attr-defined]
+    # The agreement is due by the eve of the first day.
+    none = evaluate(invoice(), [], today=AFTER)
+    assert pieces(none)["convention"].due == date(2026, 3, 8)  # type: ignore[attr-defined]
+
+
+def test_a_waived_requirement_no_longer_counts_and_says_who_and_why(store: Store) -> None:
+    store.upsert_invoices([invoice()], NOW)
+    waiver = Waiver("evaluation_chaud", "appui", NOW.isoformat(), "formation d'une heure")
+    store.waive(waiver, "FA-2026-0142")
+    waivers = store.waivers("FA-2026-0142")["FA-2026-0142"]
+    dossier = evaluate(invoice(), complete_but_evaluations(), waivers=waivers)
+    assert "evaluation_chaud" not in pieces(dossier)
+    assert dossier.state == "complete"
+    assert dossier.waived[0].reason == "formation d'une heure"
+    later = Waiver("evaluation_chaud", "appui", datetime(2026, 11, 24).isoformat(), "erreur")
+    assert store.waive(later, "FA-2026-0142", revoke=True)
+    assert store.waivers("FA-2026-0142") == {}
+    assert not store.waive(later, "FA-2026-0142", revoke=True)  # nothing left to revoke
+    kinds = [e["kind"] for e in store.events()]
+    assert kinds[:2] == ["dispense-levee", "dispense"]
+
+
+def test_invoice_record_mentions_make_a_dossier_incomplete_not_inconsistent() -> None:
+    bare = invoice(place="", bpf_code="", statuses=())
+    dossier = evaluate(bare, complete_but_evaluations())
+    check = next(c for c in dossier.checks if c.code == "invoice_mentions_missing")
+    assert check.message == (
+        "La facture n'indique pas le lieu, le statut des stagiaires, le code BPF."
+    )
+    assert dossier.state == "incomplete"
+
+
+def test_yearly_summary_is_owed_after_30_march_of_the_next_year() -> None:
+    trained = [invoice()]
+    missing = entrepreneur_missing(trained, [], 2027, today=date(2027, 4, 2))
+    summary = next(m for m in missing if m.piece == "bilan_pedagogique")
+    assert summary.due == date(2027, 3, 30) and summary.overdue_days == 3
+    written = DocumentRow(
+        id=80, file_id=80, rel="Bilan 2026.pdf", first=1, last=1, type="bilan_pedagogique",
+        confidence=0.9, fields={"date": "2027-03-20"}, invoice=None, entrepreneur="Élodie Faure",
+        score=0.0, method="entrepreneur", candidates=[], reason=None, archive_path=None,
+    )  # fmt: skip
+    kept = entrepreneur_missing(trained, [written], 2027, today=date(2027, 4, 2))
+    assert "bilan_pedagogique" not in {m.piece for m in kept}
+
+
+def test_rules_are_read_from_the_configuration(tmp_path: Path) -> None:
+    extra = '[rules]\nevaluation_froid = { level = "aucun" }\nattestation = { due_days = 15 }\n'
+    config = load_config(write_config(tmp_path, extra))
+    assert config.rules.evaluation_froid.level == "aucun"
+    assert config.rules.attestation.due_days == 15
+    with pytest.raises(ConfigError):
+        load_config(write_config(tmp_path, '[rules]\nemargement = { level = "parfois" }\n'))
