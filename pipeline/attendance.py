@@ -11,10 +11,13 @@ longest rules are levelled, then the main table's four outer sides are fitted as
 and the page warped so that their corners form a rectangle (photos and scans fed askew
 leave a trapezoid whose column lines no projection lines up). The page is OCR'd once for
 the header, names and title; first-column names, and header cells the page OCR missed,
-are read again on their own (made crisp when the print is blurred). Each body cell is
-judged by the ink left once the ruling lines and a margin are removed. Ink alone counts
-"ABS" as a signature, so inked cells are also read: a word like "ABS" or "absent" makes
-the cell absent.
+are read again on their own (made crisp when the print is blurred, in Tesseract's
+one-line mode when page mode finds nothing). Header dates are checked against the dates
+the title lists. Born-digital pages are neither warped nor OCR'd: their text layer gives
+every printed word exactly. Each body cell is judged by the ink left once the ruling
+lines and a margin are removed. Ink alone counts "ABS" as a signature, so inked cells
+are also read: a word like "ABS" or "absent", or a stroke or an X across the cell, makes
+the cell absent. A cell whose half-day, trainee or date order is in doubt goes to review.
 """
 
 from __future__ import annotations
@@ -1132,15 +1135,15 @@ def _reads_absent(page: _Page, inner: tuple[int, int, int, int]) -> bool:
         return True
     if page.exact and printed:
         return False  # typed text, and not an absence word
-    # The page OCR may merge a short word with the ruling; read the cell on its own, then
-    # (a photo's blurred print, which page mode finds no text in) made crisp as one line.
-    crop = _clean_crop(page, inner)
-    if crop is None or is_absent(page.engine.recognise(crop, page.dpi).text):
-        return crop is not None
-    if page.exact:
+    # The page OCR may merge a short word with the ruling, or miss a photo's blurred
+    # print: the cell is read on its own, as one line (Tesseract's page mode finds no text
+    # in a small crop of a photo, and is twice as slow), made crisp.
+    crop = _clean_crop(page, inner, crisp=not page.exact)
+    if crop is None:
         return False
-    crop = _clean_crop(page, inner, crisp=True)
-    return crop is not None and is_absent(page.engine.recognise_line(crop, page.dpi).text)
+    if page.exact:
+        return is_absent(page.engine.recognise(crop, page.dpi).text)
+    return is_absent(page.engine.recognise_line(crop, page.dpi).text)
 
 
 def _trainer_boxes(
