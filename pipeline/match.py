@@ -14,6 +14,7 @@ dates and trainee names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -28,11 +29,12 @@ from pipeline.record import ENTREPRENEUR_PIECES, Candidate, Doc, DocType, Match,
 
 # How much each kind of evidence weighs in the score (only those present count).
 WEIGHTS = {"titre": 0.3, "client": 0.2, "dates": 0.3, "stagiaires": 0.3}
-# A score built on a single kind of evidence is never enough on its own.
+# A score built on a single kind of evidence, or against the dates, is never enough.
 SINGLE_EVIDENCE_CAP = 0.7
 SAME_PERSON = 0.85
 DATE_TOLERANCE_DAYS = 30
 NAME_IN_TEXT = 90  # rapidfuzz partial ratio for a trainee's name found in the document's text
+CLIENT_IN_TEXT_MIN = 8  # shorter client names are not searched for in the text
 # Documents about a single trainee: naming one of the invoice's trainees is full evidence.
 PER_PERSON = frozenset({DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.EVALUATION_FROID})
 
@@ -50,8 +52,9 @@ def match_part(
     part: Part, doc: Doc, invoices: Sequence[Invoice], settings: Matching, text: str = ""
 ) -> Match:
     who = doc.source.entrepreneur
-    if doc.source.invoice_hint:
-        return _by_folder(doc.source.invoice_hint, invoices, who)
+    hint = doc.source.invoice_hint
+    if hint and _invoice_like(hint, invoices):
+        return _by_folder(hint, invoices, who)
     if part.type == DocType.AUTRE:
         return Match(entrepreneur=who, reason=Reason.UNCLASSIFIED)
     if part.type in ENTREPRENEUR_PIECES:
@@ -69,6 +72,22 @@ def _by_folder(hint: str, invoices: Sequence[Invoice], who: str | None) -> Match
         # A folder named after an invoice this entrepreneur does not have: never guess.
         return Match(entrepreneur=who, reason=Reason.NO_MATCH, method="dossier")
     return Match(invoice=found.number, entrepreneur=who, score=1.0, method="dossier")
+
+
+def _shape(number: str) -> str:
+    """``FA-2026-0142`` -> ``FA99999999``: the form of an invoice number, digits masked."""
+    return re.sub(r"[0-9]", "9", invoice_key(number))
+
+
+def _invoice_like(hint: str, invoices: Sequence[Invoice]) -> bool:
+    """Is a folder's name an invoice number (of this entrepreneur's numbering), rather than
+    a folder a person named with digits ("Formation 03-2026", "Scans 2026")?
+
+    A folder of the invoices' own form stays a person's choice even when no invoice has
+    that number (then the document waits: never guess)."""
+    if by_number(hint, invoices) is not None or not invoices:
+        return True
+    return _shape(hint) in {_shape(inv.number) for inv in invoices}
 
 
 def by_number(number: str, invoices: Sequence[Invoice]) -> Invoice | None:
@@ -90,9 +109,19 @@ def _by_score(
             method="score",
             candidates=tuple(ranked[:3]),
         )
-    # Several invoices fit about as well as each other: a person must choose.
+    # Several invoices fit about as well as each other: a person must choose...
     plausible = settings.threshold - settings.margin
     close = tuple(c for c in ranked if c.score >= max(plausible, best.score - settings.margin))
+    # ...unless the training dates the document prints are one session's and no other's.
+    by_dates = _dated_winner(part, close, invoices, text, settings)
+    if by_dates is not None:
+        return Match(
+            invoice=by_dates.invoice,
+            entrepreneur=who,
+            score=by_dates.score,
+            method="score",
+            candidates=tuple(ranked[:3]),
+        )
     if len(close) > 1:
         return Match(
             entrepreneur=who, score=best.score, candidates=close[:5], reason=Reason.AMBIGUOUS
@@ -105,23 +134,69 @@ def _by_score(
     )
 
 
+def _dated_winner(
+    part: Part,
+    close: Sequence[Candidate],
+    invoices: Sequence[Invoice],
+    text: str,
+    settings: Matching,
+) -> Candidate | None:
+    """Among invoices that fit about as well, the one session whose period holds every
+    training date the document prints, when no other holds any of them and nothing else
+    the document says fits another invoice better (the same training sold twice, a
+    trainee who came to two sessions)."""
+    days = _period_dates(part)
+    if len(close) < 2 or not days or close[0].score < settings.threshold:
+        return None
+    by_number = {inv.number: inv for inv in invoices}
+    holding = [c for c in close if _holds(by_number[c.invoice], days, every=True)]
+    if len(holding) != 1:
+        return None
+    winner = holding[0]
+    mine = evidence(part, by_number[winner.invoice], text)
+    for c in close:
+        if c is winner:
+            continue
+        other = by_number[c.invoice]
+        if _holds(other, days, every=False):
+            return None
+        theirs = evidence(part, other, text)
+        if any((theirs[k] or 0.0) > (mine[k] or 0.0) for k in ("titre", "client", "stagiaires")):
+            return None
+    return winner
+
+
+def _holds(inv: Invoice, days: list[date], *, every: bool) -> bool:
+    if inv.start is None:
+        return False
+    end = inv.end or inv.start
+    inside = [inv.start <= d <= end for d in days]
+    return all(inside) if every else any(inside)
+
+
+def evidence(part: Part, inv: Invoice, text: str = "") -> dict[str, float | None]:
+    """Each kind of evidence, 0..1, or None when the document says nothing about it."""
+    return {
+        "titre": _text_similarity(part.fields.get("training_title"), inv.title),
+        "client": _client_fit(part, inv, text),
+        "dates": _date_fit(_document_dates(part), inv),
+        "stagiaires": _trainee_fit(part, inv.trainees, text),
+    }
+
+
 def score(part: Part, inv: Invoice, text: str = "") -> Candidate:
     """How well a document fits one invoice, 0..1, with the evidence that counted.
 
     ``text`` is the document's folded text, searched for the invoice's trainees
-    (extracted names of a scanned grid often carry stray ink letters).
+    (extracted names of a scanned grid often carry stray ink letters) and client.
     """
-    evidence = {
-        "titre": _text_similarity(part.fields.get("training_title"), inv.title),
-        "client": _text_similarity(part.fields.get("client"), inv.client),
-        "dates": _date_fit(_document_dates(part), inv),
-        "stagiaires": _trainee_fit(part, inv.trainees, text),
-    }
-    present = {k: v for k, v in evidence.items() if v is not None}
+    present = {k: v for k, v in evidence(part, inv, text).items() if v is not None}
     if not present:
         return Candidate(inv.number, 0.0)
     total = sum(WEIGHTS[k] * v for k, v in present.items()) / sum(WEIGHTS[k] for k in present)
-    if len(present) == 1:
+    if len(present) == 1 or present.get("dates") == 0.0:
+        # One kind of evidence alone, or training dates far from the invoice's period:
+        # never enough to attach, whatever else agrees.
         total = min(total, SINGLE_EVIDENCE_CAP)
     why = tuple(f"{k} {v:.2f}" for k, v in present.items())
     return Candidate(inv.number, round(total, 3), why)
@@ -135,6 +210,43 @@ def _text_similarity(found: object, expected: str) -> float | None:
         fuzz.token_sort_ratio(a, b), fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 12 else 0
     )
     return max(0.0, (ratio - 50) / 50)  # 50 % similar or less is no evidence at all
+
+
+def _client_fit(part: Part, inv: Invoice, text: str) -> float | None:
+    """The client the document names, or else the invoice's client found in its text.
+
+    An OPCO pays for the employer's trainees: documents name the employer, whom the
+    invoice does not know, so naming someone else is no evidence against an OPCO invoice.
+    """
+    found = part.fields.get("client")
+    if found:
+        fit = _text_similarity(found, inv.client)
+        if _is_opco(inv) and (fit or 0.0) < 0.5:
+            return None
+        return fit
+    client = fold(inv.client)
+    if not text or len(client) < CLIENT_IN_TEXT_MIN or _is_opco(inv):
+        return None
+    # Only a positive sign: a client the text does not name is no evidence either way.
+    return 1.0 if fuzz.partial_ratio(client, text, score_cutoff=NAME_IN_TEXT) else None
+
+
+def _is_opco(inv: Invoice) -> bool:
+    return fold(inv.client_type) == "opco"
+
+
+def _period_dates(part: Part) -> list[date]:
+    """The training dates a document prints (not when it was signed or written)."""
+    f = part.fields
+    raw = [f.get("start_date"), f.get("end_date")]
+    raw += [s.get("date") for s in f.get("sessions") or [] if isinstance(s, dict)]
+    days = []
+    for value in raw:
+        try:
+            days.append(date.fromisoformat(str(value)))
+        except ValueError:
+            continue
+    return days
 
 
 def _document_dates(part: Part) -> list[date]:

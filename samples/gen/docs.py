@@ -1086,9 +1086,14 @@ def evaluation_froid(
 
 
 # ---- entrepreneur documents -----------------------------------------------------------
-def cv_lines(es: Entrepreneur, updated: date) -> list[tuple[str, list[str]]]:
-    """The CV content, shared by the PDF, PNG and DOCX renderings."""
-    common = {
+def cv_lines(
+    es: Entrepreneur,
+    updated: date,
+    history: tuple[list[str], list[str]] | None = None,
+) -> list[tuple[str, list[str]]]:
+    """The CV content, shared by the PDF, PNG and DOCX renderings. ``history``
+    (experience lines, trainings given) for entrepreneurs outside the demo corpus."""
+    common = history or {
         "Élodie Faure": (
             [
                 "2019 - aujourd'hui : formatrice et consultante RH, Coopérative Exemple",
@@ -1153,10 +1158,15 @@ def cv_lines(es: Entrepreneur, updated: date) -> list[tuple[str, list[str]]]:
     ]
 
 
-def cv(p: Pen, es: Entrepreneur, updated: date) -> Fields:
+def cv(
+    p: Pen,
+    es: Entrepreneur,
+    updated: date,
+    history: tuple[list[str], list[str]] | None = None,
+) -> Fields:
     st = es.style
     p.new_page()
-    blocks = cv_lines(es, updated)
+    blocks = cv_lines(es, updated, history)
     p.y = p.h - 60
     p.line(blocks[0][0].upper(), 10, st.bold, 4, color=st.accent)
     p.line(es.name, 22, st.bold, 4)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -145,3 +146,94 @@ def test_trainees_of_another_session_count_against_the_invoice() -> None:
     )
     m = match_part(sheet, doc(), [STRESS_MARCH], SETTINGS, "Hugo Petit")
     assert m.invoice is None and m.candidates[0].why[-1] == "stagiaires 0.00"
+
+
+# ---- cases found by bench/bench_matching.py ------------------------------------------------
+ACCOUNTS_JAN = Invoice(
+    number="FA-2026-0302", date=date(2026, 1, 28), entrepreneur="Camille Rousseau",
+    client="Cabinet Vidal Associés", title="La comptabilité pour les non-comptables",
+    start=date(2026, 1, 26), end=date(2026, 1, 27), trainees=("Sébastien Legrand", "Nora Blanc"),
+)  # fmt: skip
+ACCOUNTS_FEB = Invoice(
+    number="FA-2026-0303", date=date(2026, 2, 6), entrepreneur="Camille Rousseau",
+    client="Librairie des Arceaux", title="La comptabilité pour les non-comptables",
+    start=date(2026, 1, 30), end=date(2026, 2, 3), trainees=("Sébastien Legrand", "Hugo Petit"),
+)  # fmt: skip
+ACCOUNTS = [ACCOUNTS_JAN, ACCOUNTS_FEB]
+
+
+def test_a_folder_named_with_digits_but_no_invoice_number_is_not_an_invoice_folder() -> None:
+    # "Formation 03-2026" was taken for an invoice number nobody has: the file waited.
+    attestation = part(
+        DocType.ATTESTATION,
+        training_title="Excel : tableaux croisés dynamiques",
+        start_date="2026-03-30",
+        end_date="2026-03-30",
+        trainee="Hugo Petit",
+    )
+    rel = "Camille Rousseau/Formation 03-2026/attestation.pdf"
+    m = match_part(attestation, doc(rel, hint="Formation 03-2026"), INVOICES, SETTINGS)
+    assert (m.invoice, m.method) == ("FA-2026-0150", "score")
+
+
+def test_a_trainee_of_two_sessions_goes_where_the_printed_dates_are() -> None:
+    # Same title, same trainee, sessions 3 days apart: the dates printed tell them apart.
+    evaluation = part(
+        DocType.EVALUATION_FROID,
+        training_title="La comptabilité pour les non-comptables",
+        start_date="2026-01-30",
+        end_date="2026-02-03",
+        trainee="Sébastien Legrand",
+    )
+    m = match_part(evaluation, doc(), ACCOUNTS, SETTINGS)
+    assert (m.invoice, m.method) == ("FA-2026-0303", "score")
+
+
+def test_dates_overlapping_two_sessions_decide_nothing() -> None:
+    evaluation = part(
+        DocType.EVALUATION_FROID,
+        training_title="La comptabilité pour les non-comptables",
+        start_date="2026-01-27",
+        end_date="2026-01-30",
+        trainee="Sébastien Legrand",
+    )
+    m = match_part(evaluation, doc(), ACCOUNTS, SETTINGS)
+    assert m.invoice is None and m.reason == Reason.AMBIGUOUS
+
+
+def test_opco_invoice_is_not_held_against_a_convention_naming_the_employer() -> None:
+    # The OPCO pays; the convention names the employer, also a direct client a week before.
+    opco = replace(ACCOUNTS_FEB, client="OPCO EP", client_type="opco")
+    direct = replace(ACCOUNTS_JAN, client="Librairie des Arceaux", client_type="entreprise")
+    convention = part(
+        DocType.CONVENTION,
+        training_title="La comptabilité pour les non-comptables",
+        client="Librairie des Arceaux",
+        start_date="2026-01-30",
+        end_date="2026-02-03",
+        trainees=["Sébastien Legrand", "Hugo Petit"],
+    )
+    m = match_part(convention, doc(), [opco, direct], SETTINGS)
+    assert m.invoice == "FA-2026-0303"
+
+
+def test_client_named_in_the_text_tells_two_sessions_apart() -> None:
+    # An undated hot evaluation printing "Entreprise : ..." (the extractor keeps no client).
+    evaluation = part(
+        DocType.EVALUATION_CHAUD, training_title="La comptabilité pour les non-comptables"
+    )
+    text = "Formation : La comptabilité pour les non-comptables\nEntreprise : Librairie des Arceaux"
+    m = match_part(evaluation, doc(), ACCOUNTS, SETTINGS, text)
+    assert m.invoice == "FA-2026-0303"
+
+
+def test_everything_agreeing_but_dates_months_away_waits() -> None:
+    attestation = part(
+        DocType.ATTESTATION,
+        training_title="Excel : tableaux croisés dynamiques",
+        start_date="2026-07-06",
+        end_date="2026-07-06",
+        trainee="Hugo Petit",
+    )
+    m = match_part(attestation, doc(), [EXCEL], SETTINGS, "Client : Garage Moreau")
+    assert m.invoice is None and m.reason == Reason.NO_MATCH
