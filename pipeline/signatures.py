@@ -19,6 +19,13 @@ Two kinds of evidence, the electronic one first:
    scan. Ink is measured in the window below the label after erasing the printed words and
    the long straight lines (box borders, rules): a signature or a stamp leaves ink there.
 
+On OCR'd pages (scans, photos), print the page's OCR missed is read again line by line
+(:func:`reread_lines`, the engine's single-line mode on each line crop): below the labels
+and "Fait à ..." when an expected party's label is missing (photos lose small bold labels),
+and in a block that looks empty, where an e-signature mention too small for the page's OCR
+would otherwise read as a confident "unsigned"; print there that cannot be read is sent to
+review.
+
 Pages are read from the last one back; the first page with any party label is the
 signature page (signature blocks close a document).
 """
@@ -188,6 +195,7 @@ class PageView:
     dpi: int
     words: tuple[Word, ...]
     text: str
+    scanned: bool = False  # words from OCR (not a text layer): small print may be missed
 
 
 # --- entry point ---------------------------------------------------------------------------
@@ -211,22 +219,77 @@ def read_blocks(
     esigs = electronic_signatures(pdf)
     out = BlocksRead()
     document = pdfium.PdfDocument(pdf)
+    closing: tuple[PageView, int] | None = None  # the last page with "Fait à", if any
     try:
         for index in reversed(range(len(document))):
             view = _page_view(document[index], engine, settings)
             if view is None:
                 continue
             labels = find_labels(view.words, organisme_names)
+            if labels and engine is not None and _missing(labels, parties):
+                view = reread_lines(view, engine, _reread_top(view, labels))
+                labels = find_labels(view.words, organisme_names)
             esigs += printed_mentions(view, index + 1)
+            if closing is None and (index == len(document) - 1 or _closing_line(view)):
+                closing = (view, index)
             if labels:
-                out.page = index + 1
-                _read_page_blocks(out, view, labels, esigs, index + 1)
+                _found_page(out, view, labels, esigs, index + 1, engine)
                 break
+        else:
+            if closing is not None and engine is not None and closing[0].scanned:
+                # No label read anywhere: small bold labels can escape the page's OCR. The
+                # page closing the document ("Fait à ...") is read again line by line.
+                view, index = closing
+                view = reread_lines(view, engine, _reread_top(view, []))
+                labels = find_labels(view.words, organisme_names)
+                if labels:
+                    esigs[:] = [s for s in esigs if s.source != "mention" or s.page != index + 1]
+                    esigs += printed_mentions(view, index + 1)
+                    _found_page(out, view, labels, esigs, index + 1, engine)
     finally:
         document.close()
     _give_unplaced(out, esigs)
     _complete(out, parties)
     return out
+
+
+def _found_page(
+    out: BlocksRead,
+    view: PageView,
+    labels: list[Label],
+    esigs: list[ESignature],
+    page: int,
+    engine: OcrEngine | None,
+) -> None:
+    out.page = page
+    _read_page_blocks(out, view, labels, esigs, page, engine)
+
+
+def _missing(labels: Sequence[Label], parties: Sequence[Party] | None) -> bool:
+    found = {label.party for label in labels}
+    return parties is not None and any(p not in found for p in parties)
+
+
+def _closing_line(view: PageView) -> Word | None:
+    """The first word of the page's last "Fait à <place>, le <date>" line, if any."""
+    starts = [
+        run[0]
+        for run in word_runs(view.words)
+        if len(run) >= 2 and fold(run[0].text) == "fait" and fold(run[1].text) in ("a", "au")
+    ]
+    return max(starts, key=lambda w: w.box[1]) if starts else None
+
+
+def _reread_top(view: PageView, labels: Sequence[Label]) -> int:
+    """Where to start reading the page again: a little above the labels found and the
+    "Fait à" line, else the lower two thirds of the page."""
+    tops = [label.box[1] for label in labels]
+    closing = _closing_line(view)
+    if closing is not None:
+        tops.append(closing.box[1])
+    if not tops:
+        return view.gray.shape[0] // 3
+    return max(0, min(tops) - int(0.5 * view.dpi))
 
 
 def _read_page_blocks(
@@ -235,6 +298,7 @@ def _read_page_blocks(
     labels: list[Label],
     esigs: list[ESignature],
     page: int,
+    engine: OcrEngine | None = None,
 ) -> None:
     regions = block_regions(labels, view)
     for label in _one_per_party(labels):
@@ -246,6 +310,15 @@ def _read_page_blocks(
             continue
         ink = measure_ink(view, region)
         block = _ink_block(label.party, ink)
+        if not block.signed and view.scanned and engine is not None:
+            # Small print escapes the page's OCR and is too fine to count as ink: an
+            # e-signature mention would read as an empty box, with full confidence.
+            small = _small_print(view, engine, label, region, page)
+            if isinstance(small, ESignature):
+                out.blocks[label.party] = _electronic_block(label.party, small)
+                continue
+            if small:
+                block = Block(label.party, True, "manuscrite", PRINT_IN_BOX, ink=block.ink)
         if not block.signed and _print_in_box(view, label, region):
             block = Block(label.party, True, "manuscrite", PRINT_IN_BOX, ink=block.ink)
         out.blocks[label.party] = block
@@ -448,17 +521,25 @@ def _mention(view: PageView, words: list[Word], runs: list[list[Word]], page: in
         run = min(under, key=lambda r: r[0].box[1])
         text += "\n" + " ".join(w.text for w in run)
         bottom = run[0].box[3]
+    signer, when = _mention_parts(text)
+    x0, top, x1, bottom = words[0].box
+    where = ((x0 + x1) / 2 / view.dpi, (top + bottom) / 2 / view.dpi)
+    return ESignature("mention", signer, when, page, where)
+
+
+def _mention_parts(text: str) -> tuple[str | None, str | None]:
+    """The signer and the ISO date of a printed mention's text, where it gives them."""
     match = _E_MENTION.search(fold(text))
     signer = when = None
     if match is not None:
         if match.group("name"):
-            signer = text[match.start("name") : match.end("name")].strip()
+            # A box border beside the print may read as a last "|".
+            signer = re.sub(r"[\W_]+$", "", text[match.start("name") : match.end("name")])
+            signer = signer.strip() or None
         raw_date = match.group("date")
         day = parse_date(raw_date) if raw_date else None
         when = day.isoformat() if day else None
-    x0, top, x1, bottom = words[0].box
-    where = ((x0 + x1) / 2 / view.dpi, (top + bottom) / 2 / view.dpi)
-    return ESignature("mention", signer, when, page, where)
+    return signer, when
 
 
 def _esig_in(
@@ -593,7 +674,7 @@ def _scanned_view(page: pdfium.PdfPage, engine: OcrEngine, settings: OcrSettings
         turn = engine.osd(Image.fromarray(gray), prepared.dpi) or 0
         gray = rotate_quarter(gray, turn)
     result = engine.recognise(Image.fromarray(gray), prepared.dpi)
-    return PageView(gray, prepared.dpi, result.words, result.text)
+    return PageView(gray, prepared.dpi, result.words, result.text, scanned=True)
 
 
 def _lines_text(words: Sequence[Word]) -> list[str]:
@@ -715,6 +796,113 @@ def block_regions(
     return regions
 
 
+# --- small print read again ----------------------------------------------------------------
+
+#: Text lines the page's OCR missed are found as ink left once its words and the long lines
+#: are erased, letters joined across this gap (inches); a line is this high (inches).
+LINE_JOIN_IN = 0.12
+LINE_HEIGHT_IN = (0.05, 0.35)
+#: Letters read in the lines of an empty-looking block that make it hold print.
+SMALL_PRINT_LETTERS = 8
+#: Ink darker than this is print or pen (the page's light is evened out beforehand).
+INK_LEVEL = 160
+
+
+def reread_lines(view: PageView, engine: OcrEngine, top: int) -> PageView:
+    """``view`` with the text lines its OCR missed below ``top`` read again, one by one.
+
+    On photos, Tesseract's page layout analysis drops small bold lines (a block label
+    under "Fait à ...") that it reads in single-line mode on a crop of that line alone.
+    """
+    height, width = view.gray.shape
+    words = [word for line in text_lines(view, (0, top, width, height)) for word in
+             _read_line(view, engine, line)]  # fmt: skip
+    if not words:
+        return view
+    every = view.words + tuple(words)
+    return PageView(view.gray, view.dpi, every, "\n".join(_lines_text(every)), view.scanned)
+
+
+def text_lines(view: PageView, area: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """Boxes (page pixels) of the lines of print in ``area`` that no word read covers."""
+    left, top, right, bottom = area
+    ink = (view.gray[top:bottom, left:right] < INK_LEVEL).astype(np.uint8)
+    if ink.size == 0:
+        return []
+    ink = _erase_lines(ink, view.dpi)
+    ink = _erase_words(ink, view.words, area, view.dpi)
+    join = max(3, int(LINE_JOIN_IN * view.dpi))
+    joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, join), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    low, high = (int(limit * view.dpi) for limit in LINE_HEIGHT_IN)
+    boxes = []
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if low <= h <= high and w >= 0.15 * view.dpi:
+            boxes.append((x + left, y + top, x + w + left, y + h + top))
+    return sorted(boxes, key=lambda box: (box[1], box[0]))
+
+
+def _read_line(view: PageView, engine: OcrEngine, line: tuple[int, int, int, int]) -> list[Word]:
+    """The words of one line crop, read by the engine's single-line mode, in page pixels.
+
+    The crop is padded by a third of the line's height and the long straight lines in it
+    (a box border beside the print) are whitened: a border in the crop blanks the reading.
+    """
+    x0, y0, x1, y1 = line
+    height, width = view.gray.shape
+    pad_y = max(2, (y1 - y0) // 3)
+    pad_x = max(2, int(0.02 * view.dpi))
+    left, top = max(0, x0 - pad_x), max(0, y0 - pad_y)
+    right, bottom = min(width, x1 + pad_x), min(height, y1 + pad_y)
+    crop = view.gray[top:bottom, left:right].copy()
+    wide = view.gray[
+        max(0, top - view.dpi // 2) : min(height, bottom + view.dpi // 2),
+        max(0, left - view.dpi // 2) : min(width, right + view.dpi // 2),
+    ]
+    lines = _long_lines((wide < INK_LEVEL).astype(np.uint8), view.dpi)
+    offset_y, offset_x = top - max(0, top - view.dpi // 2), left - max(0, left - view.dpi // 2)
+    crop[lines[offset_y : offset_y + crop.shape[0], offset_x : offset_x + crop.shape[1]] > 0] = 255
+    result = engine.recognise_line(Image.fromarray(crop), view.dpi)
+    return [
+        Word(w.text, w.confidence, (w.box[0] + left, w.box[1] + top, w.box[2] + left,
+                                    w.box[3] + top))
+        for w in result.words
+        if w.text.strip()
+    ]  # fmt: skip
+
+
+def _small_print(
+    view: PageView,
+    engine: OcrEngine,
+    label: Label,
+    region: tuple[int, int, int, int],
+    page: int,
+) -> ESignature | bool:
+    """Print in an empty-looking block that the page's OCR missed, read line by line: an
+    e-signature mention (returned), other printed words (True: a stamp?), or nothing.
+
+    The line just under the label (the signatory's name, a "cachet et signature") is the
+    block's own print, not something in it.
+    """
+    below = label.box[3] + int(0.2 * view.dpi)
+    lines = [line for line in text_lines(view, region) if line[1] > below]
+    read = [_read_line(view, engine, line) for line in lines]
+    read = [words for words in read if words]
+    if not read:
+        return False
+    text = "\n".join(" ".join(w.text for w in words) for words in read)
+    folded = fold(text)
+    if re.search(r"sign\w*\s+electroni|signature electronique", folded):
+        x0, top, x1, bottom = read[0][0].box
+        where = ((x0 + x1) / 2 / view.dpi, (top + bottom) / 2 / view.dpi)
+        signer, when = _mention_parts(text)
+        return ESignature("mention", signer, when, page, where)
+    # Too small or blurred to read, a line of print still reads as a string of letters,
+    # where the specks of an empty box read as a letter or two at most.
+    return len(re.findall(r"\w", folded)) >= SMALL_PRINT_LETTERS
+
+
 # --- ink -----------------------------------------------------------------------------------
 
 
@@ -732,12 +920,15 @@ def measure_ink(view: PageView, region: tuple[int, int, int, int]) -> float:
 
 
 def _erase_lines(ink: np.ndarray, dpi: int) -> np.ndarray:
+    return ink & (1 - _long_lines(ink, dpi))
+
+
+def _long_lines(ink: np.ndarray, dpi: int) -> np.ndarray:
     # Box borders and rules are straight and long; pen strokes are neither for half an inch.
     length = max(dpi // 2, 10)
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
-    lines = cv2.dilate(np.maximum(horizontal, vertical), np.ones((3, 3), np.uint8))
-    return ink & (1 - lines)
+    return cv2.dilate(np.maximum(horizontal, vertical), np.ones((3, 3), np.uint8))
 
 
 def _erase_words(

@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from pipeline.ocr import OcrSettings, TesserocrEngine, Word
 from pipeline.signatures import INK_SIGNED_IN2, REVIEW_BELOW, Party, find_labels, read_blocks
 from samples.gen import data, docs, pen
-from samples.gen.signed import sign_field
+from samples.gen.signed import photo_pdf, sign_field
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "partage"
 COOP = ("Coopérative Exemple",)
@@ -299,3 +299,62 @@ def test_faint_mark_near_the_threshold_goes_to_review() -> None:
     assert organisme.confidence < REVIEW_BELOW
     assert any(line.startswith("organisme :") for line in read.review)
     assert read.blocks["stagiaire"].confidence >= REVIEW_BELOW
+
+
+# --- phone photos: small print the page's OCR misses -----------------------------------------
+
+
+def _photo(kind: str, seed: int) -> bytes:
+    """A phone photo of a generated attestation, contract or convention's signature page."""
+    invoice = next(i for i in data.invoices() if i.hours and i.trainees and i.client_rep)
+    drawer = pen.Pen(random.Random(3))
+    if kind == "attestation":
+        docs.attestation(drawer, invoice, invoice.trainees[0], model="assiduite",
+                         doc_date=invoice.end, signed=True)  # fmt: skip
+    elif kind == "contrat":
+        docs.contrat(drawer, invoice, signed=("organisme", "stagiaire"),
+                     doc_date=date(2026, 1, 5), electronic=("stagiaire",))  # fmt: skip
+    else:
+        docs.convention(drawer, invoice, number=False, signed=("organisme", "client"),
+                        doc_date=date(2026, 1, 5), electronic=("client",))  # fmt: skip
+    return photo_pdf(drawer.finish()[0], seed)
+
+
+def test_photographed_attestation_finds_its_small_bold_label_under_fait_a(
+    engine: TesserocrEngine,
+) -> None:
+    # On this photo the page's OCR skips "Le formateur": the lines under "Fait à" are read
+    # again one by one.
+    read = read_blocks(_photo("attestation", 2), engine, OcrSettings(), parties=("formateur",))
+    assert read.signatures == {"formateur": True}
+    assert read.blocks["formateur"].confidence >= REVIEW_BELOW
+    assert not read.review
+
+
+def test_photographed_contract_reads_the_small_printed_mention_in_the_trainee_box(
+    engine: TesserocrEngine,
+) -> None:
+    # The mention is too small for the page's OCR and for the ink measure (specks): the box
+    # looked empty. Read line by line, it signs the trainee electronically.
+    parties: tuple[Party, ...] = ("organisme", "stagiaire", "formateur")
+    read = read_blocks(_photo("contrat", 1), engine, OcrSettings(), parties=parties,
+                       organisme_names=COOP)  # fmt: skip
+    assert read.signatures == {"organisme": True, "stagiaire": True, "formateur": False}
+    trainee = read.blocks["stagiaire"]
+    assert trainee.method == "electronique"
+    assert trainee.signer is not None and trainee.signer.startswith("Sophie")
+    assert not read.review
+
+
+def test_unreadable_print_in_a_photographed_box_is_not_a_confident_unsigned(
+    engine: TesserocrEngine,
+) -> None:
+    # A 5 pt mention photographed at 200 dpi reads as a string of wrong letters: signed?
+    read = read_blocks(_photo("convention", 1), engine, OcrSettings(), parties=CONVENTION,
+                       organisme_names=COOP)  # fmt: skip
+    client = read.blocks["client"]
+    assert client.signed
+    assert client.method == "electronique" or any(
+        line.startswith("client :") for line in read.review
+    )
+    assert read.blocks["formateur"].signed is False
