@@ -669,25 +669,38 @@ def table_corners(horiz: np.ndarray, vert: np.ndarray, dpi: int) -> np.ndarray |
     """Top-left, top-right, bottom-right, bottom-left corners of the largest ruled grid."""
     frame = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(frame)
-    best, best_area = 0, 0
+    candidates = []
     for i in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[i])
-        if w < dpi or h < dpi // 3 or w * h <= best_area:
+        if w < dpi or h < dpi // 3:
             continue
         # A grid has ruling inside its outline; a page edge or a lone box has none.
         inner = labels[y + h // 8 : y + h - h // 8, x + w // 8 : x + w - w // 8] == i
         if inner.sum() >= 0.1 * area:
-            best, best_area = i, w * h
-    if not best:
-        return None
-    x, y, w, h = (int(v) for v in stats[best, :4])
-    part = labels[y : y + h, x : x + w] == best
+            candidates.append((w * h, i))
+    for _, i in sorted(candidates, reverse=True):
+        found = _corners_of(labels, i, tuple(int(v) for v in stats[i, :4]))
+        if found is not None:
+            return found
+    return None
+
+
+def _corners_of(labels: np.ndarray, i: int, box: tuple[int, ...]) -> np.ndarray | None:
+    x, y, w, h = box
+    part = labels[y : y + h, x : x + w] == i
     sides = [_fit_side(part, edge) for edge in ("top", "right", "bottom", "left")]
     if any(side is None for side in sides):
         return None
     top, right, bottom, left = sides
     corners = [_cross(top, left), _cross(top, right), _cross(bottom, right), _cross(bottom, left)]
-    return np.array([(cx + x, cy + y) for cx, cy in corners], dtype=np.float32)
+    found = np.array([(cx + x, cy + y) for cx, cy in corners], dtype=np.float32)
+    # The sides must enclose most of the shape: sides fitted astray (a dark banner's
+    # ragged edges) would fold the page.
+    span_x = min(found[1][0] - found[0][0], found[2][0] - found[3][0])
+    span_y = min(found[3][1] - found[0][1], found[2][1] - found[1][1])
+    if span_x < 0.8 * w or span_y < 0.8 * h:
+        return None
+    return found
 
 
 def _fit_side(part: np.ndarray, edge: str) -> tuple[float, float, bool] | None:
@@ -1005,7 +1018,28 @@ def _columns(page: _Page, grid: Table, header: int, year: int | None) -> list[Co
         dates = find_dates(label, year)
         day = _snapped(parts[0] if parts else "", dates[0] if dates else None, known)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
-    return _halves_completed(columns)
+    return _halves_completed(_dates_completed(columns, known))
+
+
+def _dates_completed(columns: list[Column], known: set[date]) -> list[Column]:
+    """Columns whose date went unread, dated from the title's list: the one listed date
+    no column has that falls between the dates of the columns either side."""
+    done = list(columns)
+    used = {c.date for c in columns if c.date}
+    for i, column in enumerate(columns):
+        if column.date is not None or not (column.half_day or _WEEKDAY.search(fold(column.label))):
+            continue  # dated, or no half-day column at all ("Observations")
+        before = [c.date for c in columns[:i] if c.date]
+        after = [c.date for c in columns[i + 1 :] if c.date]
+        low, high = (before[-1] if before else None), (after[0] if after else None)
+        fits = [
+            d
+            for d in known - used
+            if (low is None or d > low) and (high is None or d < high) and (low or high)
+        ]
+        if len(fits) == 1:
+            done[i] = Column(fits[0], column.half_day, column.hours, column.label)
+    return done
 
 
 _LOOSE_DATE = re.compile(r"(?<!\d)(\d{2})[/.-]?(\d{2})[/.-]?(20\d{2})(?!\d)")

@@ -332,3 +332,15 @@ def test_a_row_date_out_of_order_sends_its_cells_to_review() -> None:
     checked = attendance._out_of_order([cell(9), cell(18), cell(11), cell(12)])
     assert [c.confidence < attendance.REVIEW_BELOW for c in checked] == [False, True, True, False]
     assert all(c.confidence > 0.9 for c in attendance._out_of_order([cell(9), cell(10)]))
+
+
+def test_a_column_whose_date_went_unread_takes_the_listed_date_between_its_neighbours() -> None:
+    known = {date(2026, 2, d) for d in (13, 16, 18, 19)}
+    columns = [
+        attendance.Column(date(2026, 2, 16), "apres-midi", None, "Lundi 16/02/2026 | Après-midi"),
+        attendance.Column(None, "apres-midi", None, 'Après [AE "ah'),
+        attendance.Column(date(2026, 2, 19), "matin", None, "Jeudi 19/02/2026 | Matin"),
+        attendance.Column(None, None, None, "Observations"),
+    ]
+    dated = [c.date for c in attendance._dates_completed(columns, known)]
+    assert dated == [date(2026, 2, 16), date(2026, 2, 18), date(2026, 2, 19), None]
