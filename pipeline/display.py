@@ -118,6 +118,7 @@ def print_dossier(data: dict[str, Any], dossier: Dossier, history: Sequence[str]
             f"  #{d['id']} {PIECES[d['type']]:<18} {d['file']} p{d['pages'][0]}-"
             f"{d['pages'][1]} (confiance {d['confidence']:.2f}, {d['method']})"
         )
+    print_requirements(dossier)
     if dossier.attendance is not None:
         print_attendance(dossier.attendance, inv)
     for m in data["missing"]:
@@ -134,6 +135,36 @@ def print_dossier(data: dict[str, Any], dossier: Dossier, history: Sequence[str]
         out.print("Corrections :")
         for line in history:
             out.print(f"  {line}")
+
+
+#: The dossier's requirements as ``show`` lists them: (rule, label, document types).
+REQUIREMENTS = (
+    ("convention", "convention / contrat / devis signé", ("convention", "contrat", "bon_commande")),
+    ("emargement", "feuilles d'émargement", ("emargement",)),
+    ("attestation", "attestations", ("attestation",)),
+    ("evaluation_chaud", "bilans à chaud", ("evaluation_chaud",)),
+    ("evaluation_froid", "évaluations à froid", ("evaluation_froid",)),
+)
+
+
+def print_requirements(dossier: Dossier) -> None:
+    """Each requirement of the checklist: its state and the documents that answer it."""
+    waived = {w.target for w in dossier.waived}
+    lacking = {m.piece: m for m in dossier.missing}
+    out.print("Exigences :")
+    for rule, label, types in REQUIREMENTS:
+        docs = [f"#{d.id}" for d in dossier.documents if d.type in types]
+        missing = next((lacking[t] for t in (rule, *types) if t in lacking), None)
+        if rule in waived or any(t in waived for t in types):
+            state = "dispensé"
+        elif missing is None:
+            state = "[green]ok[/]" if docs else "—"
+        elif missing.level == "recommande":
+            state = "conseillé, absent"
+        else:
+            state = "[yellow]incomplet[/]" if docs else "[yellow]manquant[/]"
+        due = f", attendu le {missing.due:%d/%m/%Y}" if missing and missing.due else ""
+        out.print(f"  {label:<36} {state}{due}  {' '.join(docs)}")
 
 
 #: How a cell prints in the grid; a person's correction adds a star.

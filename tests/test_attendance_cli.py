@@ -44,6 +44,8 @@ def test_show_prints_the_grid_and_a_correction_wins_and_stays(workspace: Path) -
     shown = run_cli("--config", str(config), "show", "FA-2026-0158")
     assert shown.returncode == 0, shown.stderr
     assert "Émargement" in shown.stdout and "Sarah Benoît" in shown.stdout
+    assert "Exigences :" in shown.stdout
+    assert "attestations" in shown.stdout and "attendu le 28/05/2026" in shown.stdout
     assert "signature manquante : Sarah Benoît le 28/04 après-midi" in shown.stdout
     assert "signature du formateur manquante : 28/04 après-midi" in shown.stdout
     filtered = run_cli("--config", str(config), "status", "--json", "--state", "incomplete",
