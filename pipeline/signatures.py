@@ -122,6 +122,9 @@ _E_MENTION = re.compile(
     r"(?:[,;.]|$|\n)|signature electronique",
     re.MULTILINE,
 )
+_E_WORD = "electroniquement"
+#: A mention's second word read with a slip ("étectronquement") is still that word.
+MENTION_SIMILARITY = 0.75
 _FIELD_PARTY: dict[str, Party] = {
     "organisme": "organisme",
     "of": "organisme",
@@ -499,7 +502,7 @@ def printed_mentions(view: PageView, page: int) -> list[ESignature]:
     for run in runs:
         for at in range(len(run) - 1):
             first, second = run[at], run[at + 1]
-            if fold(first.text).startswith("sign") and fold(second.text).startswith("electroni"):
+            if _mention_words(first.text, second.text):
                 found.append(_mention(view, run[at:], runs, page))
                 break
     return found
@@ -527,14 +530,36 @@ def _mention(view: PageView, words: list[Word], runs: list[list[Word]], page: in
     return ESignature("mention", signer, when, page, where)
 
 
+def _mention_words(first: str, second: str) -> bool:
+    """ "Signé électroniquement", "Signature électronique", with an OCR slip or two."""
+    a, b = fold(first), fold(second)
+    if not a.startswith("sig"):
+        return False
+    return b.startswith("electroni") or (
+        SequenceMatcher(None, b[: len(_E_WORD)], _E_WORD).ratio() >= MENTION_SIMILARITY
+    )
+
+
+def _mention_opening(text: str) -> tuple[int, int] | None:
+    """Where a mention's two opening words start and end in ``text``."""
+    tokens = list(re.finditer(r"\S+", text))
+    for first, second in zip(tokens, tokens[1:], strict=False):
+        if _mention_words(first.group(), second.group()):
+            return first.start(), second.end()
+    return None
+
+
 def _mention_parts(text: str) -> tuple[str | None, str | None]:
     """The signer and the ISO date of a printed mention's text, where it gives them."""
+    opening = _mention_opening(text)
+    if opening is not None:  # its opening words spelt right, whatever the OCR read
+        text = "Signé électroniquement" + text[opening[1] :]
     match = _E_MENTION.search(fold(text))
     signer = when = None
     if match is not None:
         if match.group("name"):
             # A box border beside the print may read as a last "|".
-            signer = re.sub(r"[\W_]+$", "", text[match.start("name") : match.end("name")])
+            signer = re.sub(r"[\s|,;:.]+$", "", text[match.start("name") : match.end("name")])
             signer = signer.strip() or None
         raw_date = match.group("date")
         day = parse_date(raw_date) if raw_date else None
@@ -802,6 +827,8 @@ def block_regions(
 #: are erased, letters joined across this gap (inches); a line is this high (inches).
 LINE_JOIN_IN = 0.12
 LINE_HEIGHT_IN = (0.05, 0.35)
+#: Grey darker than this belongs to a letter (its blurred edge included).
+NEIGHBOUR_LEVEL = 230
 #: Letters read in the lines of an empty-looking block that make it hold print.
 SMALL_PRINT_LETTERS = 8
 #: Ink darker than this is print or pen (the page's light is evened out beforehand).
@@ -863,6 +890,7 @@ def _read_line(view: PageView, engine: OcrEngine, line: tuple[int, int, int, int
     lines = _long_lines((wide < INK_LEVEL).astype(np.uint8), view.dpi)
     offset_y, offset_x = top - max(0, top - view.dpi // 2), left - max(0, left - view.dpi // 2)
     crop[lines[offset_y : offset_y + crop.shape[0], offset_x : offset_x + crop.shape[1]] > 0] = 255
+    _clear_neighbours(crop)
     result = engine.recognise_line(Image.fromarray(crop), view.dpi)
     return [
         Word(w.text, w.confidence, (w.box[0] + left, w.box[1] + top, w.box[2] + left,
@@ -870,6 +898,40 @@ def _read_line(view: PageView, engine: OcrEngine, line: tuple[int, int, int, int
         for w in result.words
         if w.text.strip()
     ]  # fmt: skip
+
+
+def _clear_neighbours(crop: np.ndarray) -> None:
+    """Whiten the ends of the lines above and below that the crop's edges cut through: the
+    tops of the next line's letters under a line blank Tesseract's single-line reading."""
+    # Letters' blurred edges too, but not the paper (the crop is mostly paper).
+    level = min(NEIGHBOUR_LEVEL, int(np.median(crop)) - 20)
+    marks = (crop < level).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
+    bottom = crop.shape[0]
+    cut = [
+        i
+        for i in range(1, count)
+        if (stats[i, cv2.CC_STAT_TOP] == 0
+            or stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] == bottom)
+        and stats[i, cv2.CC_STAT_AREA] < 0.1 * crop.size
+    ]  # fmt: skip
+    if cut:
+        mask = np.isin(labels, cut).astype(np.uint8)
+        crop[cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0] = 255
+
+
+def _union(boxes: Sequence[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _same_row(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Boxes on one line of print: the middle of each lies within the other's height."""
+    return a[1] <= (b[1] + b[3]) / 2 <= a[3] or b[1] <= (a[1] + a[3]) / 2 <= b[3]
 
 
 def _small_print(
@@ -886,18 +948,35 @@ def _small_print(
     block's own print, not something in it.
     """
     below = label.box[3] + int(0.2 * view.dpi)
-    lines = [line for line in text_lines(view, region) if line[1] > below]
-    read = [_read_line(view, engine, line) for line in lines]
-    read = [words for words in read if words]
-    if not read:
+    missed = [line for line in text_lines(view, region) if line[1] > below]
+    if not missed:
         return False
-    text = "\n".join(" ".join(w.text for w in words) for words in read)
-    folded = fold(text)
-    if re.search(r"sign\w*\s+electroni|signature electronique", folded):
-        x0, top, x1, bottom = read[0][0].box
+    left, _, right, bottom = region
+    inside = [w for w in view.words if w.box[1] > below and w.box[3] <= bottom
+              and left <= w.box[0] and w.box[2] <= right]  # fmt: skip
+    # A line read in part is read again whole: the page's OCR may have missed its start.
+    rows: list[tuple[tuple[int, int, int, int], list[Word]]] = []
+    for run in word_runs(inside):
+        box = _union([w.box for w in run])
+        if not any(_same_row(box, line) for line in missed):
+            rows.append((box, run))
+    reread = []
+    for line in missed:
+        whole = _union([line] + [w.box for w in inside if _same_row(w.box, line)])
+        words = _read_line(view, engine, whole)
+        if words:
+            reread.append(words)
+            rows.append((whole, words))
+    if not reread:
+        return False
+    rows.sort(key=lambda row: row[0][1])
+    text = "\n".join(" ".join(w.text for w in words) for _, words in rows)
+    if _mention_opening(text) is not None:
+        x0, top, x1, bottom = reread[0][0].box
         where = ((x0 + x1) / 2 / view.dpi, (top + bottom) / 2 / view.dpi)
         signer, when = _mention_parts(text)
         return ESignature("mention", signer, when, page, where)
+    folded = fold(" ".join(w.text for words in reread for w in words))
     # Too small or blurred to read, a line of print still reads as a string of letters,
     # where the specks of an empty box read as a letter or two at most.
     return len(re.findall(r"\w", folded)) >= SMALL_PRINT_LETTERS

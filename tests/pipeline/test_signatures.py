@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -23,7 +24,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.ocr import OcrSettings, TesserocrEngine, Word
-from pipeline.signatures import INK_SIGNED_IN2, REVIEW_BELOW, Party, find_labels, read_blocks
+from pipeline.signatures import (
+    INK_SIGNED_IN2,
+    REVIEW_BELOW,
+    PageView,
+    Party,
+    find_labels,
+    printed_mentions,
+    read_blocks,
+)
 from samples.gen import data, docs, pen
 from samples.gen.signed import photo_pdf, sign_field
 
@@ -358,3 +367,18 @@ def test_unreadable_print_in_a_photographed_box_is_not_a_confident_unsigned(
         line.startswith("client :") for line in read.review
     )
     assert read.blocks["formateur"].signed is False
+
+
+def test_mention_read_with_ocr_slips_still_gives_the_signer_and_date() -> None:
+    # As Tesseract read a photographed attestation's mention (200 dpi, 7 pt).
+    line = [("Sigré", 964, 1005), ("étectronquement", 1013, 1150), ("par", 1160, 1185),
+            ("James", 1193, 1241), ("Porter", 1250, 1298), ("(Lingua", 1306, 1363),
+            ("Sud", 1373, 1401), ("Formation)", 1409, 1500)]  # fmt: skip
+    words = [Word(t, 0.8, (x0, 1093, x1, 1112)) for t, x0, x1 in line]
+    words += [
+        Word("le", 0.95, (966, 1118, 975, 1133)),
+        Word("14/04/2026", 0.9, (983, 1118, 1073, 1133)),
+    ]
+    view = PageView(np.full((2300, 1650), 255, np.uint8), 200, tuple(words), "", scanned=True)
+    (mention,) = printed_mentions(view, 1)
+    assert (mention.signer, mention.date) == ("James Porter (Lingua Sud Formation)", "2026-04-14")
