@@ -500,6 +500,7 @@ def entrepreneur_missing(
     lacking = [t for t in titles if not any(_same_title(t, p) for p in programmes)]
     if lacking:
         missing.append(Missing("programme", len(lacking), ", ".join(lacking)))
+    missing += _incomplete_programmes(documents)
     missing += _yearly_summary(invoices, documents, year - 1, rules)
     out = []
     for m in missing:
@@ -508,6 +509,32 @@ def entrepreneur_missing(
             continue
         late = (today - m.due).days if today and m.due and today > m.due else None
         out.append(replace(m, level=req.level, overdue_days=late))
+    return out
+
+
+#: A programme's required sections (DOMAIN checklist, piece 2), as people name them.
+SECTIONS = {
+    "objectifs": "objectifs",
+    "programme": "programme détaillé",
+    "methodes": "méthodes pédagogiques",
+    "evaluation": "modalités d'évaluation",
+}
+
+
+def _incomplete_programmes(documents: Sequence[DocumentRow]) -> list[Missing]:
+    """Programmes lacking a required section (``programme_incomplete``)."""
+    out = []
+    for doc in documents:
+        found = doc.fields.get("sections") if doc.type == DocType.PROGRAMME else None
+        if not isinstance(found, dict):
+            continue
+        absent = [label for key, label in SECTIONS.items() if found.get(key) is False]
+        if absent:
+            title = doc.fields.get("training_title") or doc.rel
+            detail = (
+                f"programme « {title} » incomplet (document #{doc.id}) : sans {', '.join(absent)}"
+            )
+            out.append(Missing("programme", 1, detail))
     return out
 
 

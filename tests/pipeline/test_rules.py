@@ -110,3 +110,18 @@ def test_rules_are_read_from_the_configuration(tmp_path: Path) -> None:
     assert config.rules.attestation.due_days == 15
     with pytest.raises(ConfigError):
         load_config(write_config(tmp_path, '[rules]\nemargement = { level = "parfois" }\n'))
+
+
+def test_a_programme_without_its_evaluation_section_is_incomplete() -> None:
+    programme = DocumentRow(
+        id=81, file_id=81, rel="Programme TCD.pdf", first=1, last=2, type="programme",
+        confidence=0.9, invoice=None, entrepreneur="Karim Benali", score=0.0,
+        method="entrepreneur", candidates=[], reason=None, archive_path=None,
+        fields={"training_title": "Excel perfectionnement", "sections": {
+            "objectifs": True, "programme": True, "methodes": True, "evaluation": False}},
+    )  # fmt: skip
+    missing = entrepreneur_missing([], [programme], 2026)
+    assert [m.detail for m in missing if m.piece == "programme"] == [
+        "programme « Excel perfectionnement » incomplet (document #81) : sans modalités "
+        "d'évaluation"
+    ]
