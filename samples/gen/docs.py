@@ -1086,6 +1086,56 @@ def evaluation_froid(
 
 
 # ---- entrepreneur documents -----------------------------------------------------------
+#: The demo entrepreneurs' career lines and trainings given, for their CVs.
+CV_HISTORY: dict[str, tuple[list[str], list[str]]] = {
+    "Élodie Faure": (
+        [
+            "2019 - aujourd'hui : formatrice et consultante RH, Coopérative Exemple",
+            "2011 - 2019 : responsable RH, groupe de distribution régional (250 salariés)",
+        ],
+        [
+            "Manager une équipe au quotidien",
+            "Gestion du stress au travail",
+            "Conduire l'entretien professionnel",
+        ],
+    ),
+    "Karim Benali": (
+        [
+            "2017 - aujourd'hui : formateur bureautique, Coopérative Exemple",
+            "2010 - 2017 : assistant de gestion puis contrôleur de gestion (PME industrielle)",
+        ],
+        [
+            "Excel initiation",
+            "Excel perfectionnement : tableaux croisés dynamiques",
+            "Excel — fonctions avancées et macros VBA",
+            "Word et Excel : les essentiels",
+        ],
+    ),
+    "Hélène Marchand": (
+        [
+            "2015 - aujourd'hui : formatrice d'anglais, Coopérative Exemple",
+            "2008 - 2015 : réceptionniste puis chef de réception, hôtellerie (Londres, Nice)",
+        ],
+        [
+            "Anglais professionnel — accueil de la clientèle",
+            "Anglais au téléphone",
+            "Anglais : réussir un entretien d'embauche",
+        ],
+    ),
+    "Thomas Girard": (
+        [
+            "2018 - aujourd'hui : formateur en communication, Coopérative Exemple",
+            "2008 - 2018 : comédien et metteur en scène, compagnies régionales",
+        ],
+        [
+            "Prise de parole en public",
+            "Réseaux sociaux pour les collectivités",
+            "Rédiger pour le web",
+        ],
+    ),
+}
+
+
 def cv_lines(
     es: Entrepreneur,
     updated: date,
@@ -1093,53 +1143,7 @@ def cv_lines(
 ) -> list[tuple[str, list[str]]]:
     """The CV content, shared by the PDF, PNG and DOCX renderings. ``history``
     (experience lines, trainings given) for entrepreneurs outside the demo corpus."""
-    common = history or {
-        "Élodie Faure": (
-            [
-                "2019 - aujourd'hui : formatrice et consultante RH, Coopérative Exemple",
-                "2011 - 2019 : responsable RH, groupe de distribution régional (250 salariés)",
-            ],
-            [
-                "Manager une équipe au quotidien",
-                "Gestion du stress au travail",
-                "Conduire l'entretien professionnel",
-            ],
-        ),
-        "Karim Benali": (
-            [
-                "2017 - aujourd'hui : formateur bureautique, Coopérative Exemple",
-                "2010 - 2017 : assistant de gestion puis contrôleur de gestion (PME industrielle)",
-            ],
-            [
-                "Excel initiation",
-                "Excel perfectionnement : tableaux croisés dynamiques",
-                "Excel — fonctions avancées et macros VBA",
-                "Word et Excel : les essentiels",
-            ],
-        ),
-        "Hélène Marchand": (
-            [
-                "2015 - aujourd'hui : formatrice d'anglais, Coopérative Exemple",
-                "2008 - 2015 : réceptionniste puis chef de réception, hôtellerie (Londres, Nice)",
-            ],
-            [
-                "Anglais professionnel — accueil de la clientèle",
-                "Anglais au téléphone",
-                "Anglais : réussir un entretien d'embauche",
-            ],
-        ),
-        "Thomas Girard": (
-            [
-                "2018 - aujourd'hui : formateur en communication, Coopérative Exemple",
-                "2008 - 2018 : comédien et metteur en scène, compagnies régionales",
-            ],
-            [
-                "Prise de parole en public",
-                "Réseaux sociaux pour les collectivités",
-                "Rédiger pour le web",
-            ],
-        ),
-    }[es.name]
+    common = history or CV_HISTORY[es.name]
     return [
         (
             "Curriculum vitae",
