@@ -112,7 +112,7 @@ class Dossier:
 
 def agreement_types(inv: Invoice) -> tuple[DocType, ...]:
     """Which documents count as the signed agreement of this invoice (DOMAIN checklist #3)."""
-    if inv.subcontracting.startswith("recu"):
+    if fold(inv.subcontracting).startswith("recu"):  # "reçue", however it was typed
         return (DocType.BON_COMMANDE, DocType.CONVENTION)
     if inv.client_type == "particulier":
         return (DocType.CONTRAT,)

@@ -125,3 +125,24 @@ def test_a_programme_without_its_evaluation_section_is_incomplete() -> None:
         "programme « Excel perfectionnement » incomplet (document #81) : sans modalités "
         "d'évaluation"
     ]
+
+
+def test_subcontracted_training_needs_only_a_quote_signed_by_the_client() -> None:
+    received = invoice(subcontracting="reçue", client="Formavenir SAS",
+                       client_type="organisme de formation")  # fmt: skip
+    quote = DocumentRow(
+        id=90, file_id=90, rel="devis signé.pdf", first=1, last=1, type="bon_commande",
+        confidence=0.9, invoice="FA-2026-0142", entrepreneur="Élodie Faure", score=1.0,
+        method="auto", candidates=[], reason=None, archive_path=None,
+        fields={"signatures": {"organisme": False, "client": True},
+                "signature_blocks": {"organisme": {"signed": False, "confidence": 0.95},
+                                     "client": {"signed": True, "confidence": 0.95}}},
+    )  # fmt: skip
+    assert "convention" not in pieces(evaluate(received, [quote]))  # the quote is enough
+    unsigned = DocumentRow(**{**quote.__dict__, "fields": {
+        "signatures": {"organisme": True, "client": False},
+        "signature_blocks": {"client": {"signed": False, "confidence": 0.95}}}})  # fmt: skip
+    lacking = pieces(evaluate(received, [unsigned]))
+    assert "non signée par le client" in lacking["bon_commande"].detail  # type: ignore[attr-defined]
+    # A direct (not subcontracted) training still wants its convention.
+    assert "convention" in pieces(evaluate(invoice(), [quote]))
