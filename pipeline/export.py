@@ -59,18 +59,16 @@ def _dossiers(report: dict[str, Any]) -> pd.DataFrame:
 
 
 def _missing(report: dict[str, Any]) -> pd.DataFrame:
+    owed = [(d["invoice"], d["entrepreneur"], m) for d in report["dossiers"] for m in d["missing"]]
+    owed += [("", p["name"], m) for p in report["entrepreneurs"] for m in p["missing"]]
     rows = [
-        {"Facture": d["invoice"], "Entrepreneur": d["entrepreneur"], "Pièce": m["piece"],
-         "Nombre": m["count"], "Détail": m["detail"]}
-        for d in report["dossiers"]
-        for m in d["missing"]
-    ] + [
-        {"Facture": "", "Entrepreneur": p["name"], "Pièce": m["piece"], "Nombre": m["count"],
-         "Détail": m["detail"]}
-        for p in report["entrepreneurs"]
-        for m in p["missing"]
+        {"Facture": number, "Entrepreneur": who, "Pièce": m["piece"], "Nombre": m["count"],
+         "Niveau": m.get("level", "requis"), "Attendu le": m.get("due"),
+         "Retard (jours)": m.get("overdue_days"), "Détail": m["detail"]}
+        for number, who, m in owed
     ]  # fmt: skip
-    return _frame(rows, ["Facture", "Entrepreneur", "Pièce", "Nombre", "Détail"])
+    return _frame(rows, ["Facture", "Entrepreneur", "Pièce", "Nombre", "Niveau", "Attendu le",
+                         "Retard (jours)", "Détail"])  # fmt: skip
 
 
 def _checks(report: dict[str, Any]) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -240,23 +241,20 @@ def _period_dates(part: Part) -> list[date]:
     f = part.fields
     raw = [f.get("start_date"), f.get("end_date")]
     raw += [s.get("date") for s in f.get("sessions") or [] if isinstance(s, dict)]
-    days = []
-    for value in raw:
-        try:
-            days.append(date.fromisoformat(str(value)))
-        except ValueError:
-            continue
-    return days
+    return _iso_dates(raw)
 
 
 def _document_dates(part: Part) -> list[date]:
-    f = part.fields
-    raw = [f.get("start_date"), f.get("end_date")]
-    raw += [s.get("date") for s in f.get("sessions") or [] if isinstance(s, dict)]
+    """The training dates, and the date of the documents written at its end."""
+    days = _period_dates(part)
     if part.type in {DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.FACTURE}:
-        raw.append(f.get("date"))
+        days += _iso_dates([part.fields.get("date")])
+    return days
+
+
+def _iso_dates(values: list[Any]) -> list[date]:
     days = []
-    for value in raw:
+    for value in values:
         try:
             days.append(date.fromisoformat(str(value)))
         except ValueError:
