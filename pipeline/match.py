@@ -102,24 +102,18 @@ def _by_score(
     ranked = sorted((score(part, inv, text) for inv in invoices), key=lambda c: -c.score)
     best = ranked[0] if ranked else Candidate("", 0.0)
     second = ranked[1].score if len(ranked) > 1 else 0.0
-    if best.score >= settings.threshold and best.score - second >= settings.margin:
-        return Match(
-            invoice=best.invoice,
-            entrepreneur=who,
-            score=best.score,
-            method="score",
-            candidates=tuple(ranked[:3]),
-        )
     # Several invoices fit about as well as each other: a person must choose...
     plausible = settings.threshold - settings.margin
     close = tuple(c for c in ranked if c.score >= max(plausible, best.score - settings.margin))
-    # ...unless the training dates the document prints are one session's and no other's.
-    by_dates = _dated_winner(part, close, invoices, text, settings)
-    if by_dates is not None:
+    winner: Candidate | None = best
+    if best.score < settings.threshold or best.score - second < settings.margin:
+        # ...unless the training dates the document prints are one session's and no other's.
+        winner = _dated_winner(part, close, invoices, text, settings)
+    if winner is not None:
         return Match(
-            invoice=by_dates.invoice,
+            invoice=winner.invoice,
             entrepreneur=who,
-            score=by_dates.score,
+            score=winner.score,
             method="score",
             candidates=tuple(ranked[:3]),
         )

@@ -75,6 +75,25 @@ def _dates_line(inv: Invoice) -> str:
     return f"du {fr(inv.start)} au {fr(inv.end)}"
 
 
+SigBlock = tuple[str, str, str, tuple[float, float, float], str]
+
+
+def _sig_row(
+    p: Pen,
+    blocks: list[SigBlock],
+    signed: tuple[str, ...],
+    electronic: tuple[str, ...],
+    doc_date: date,
+) -> None:
+    """Three signature boxes side by side: (party, label, name shown, ink, e-signer)."""
+    cw = (p.w - 2 * p.margin - 20) / 3
+    y = p.y
+    for i, (party, label, name, ink, signer) in enumerate(blocks):
+        mention = _esign(party, electronic, signer, doc_date)
+        _sig_block(p, p.margin + i * (cw + 10), y, cw, label, name, party in signed, ink,
+                   mention=mention)  # fmt: skip
+
+
 def _sig_block(
     p: Pen,
     x: float,
@@ -240,41 +259,13 @@ def convention(
     p.space(6)
     p.line(f"Fait en deux exemplaires à Montpellier, le {fr(doc_date)}", 10)
     p.space(10)
-    cw = (p.w - 2 * p.margin - 20) / 3
-    y = p.y
-    _sig_block(
-        p,
-        p.margin,
-        y,
-        cw,
-        "Pour l'organisme de formation",
-        COOP.manager,
-        "organisme" in signed,
-        (0.05, 0.05, 0.08),
-        mention=_esign("organisme", electronic, COOP.manager, doc_date),
-    )
-    _sig_block(
-        p,
-        p.margin + cw + 10,
-        y,
-        cw,
-        "Pour le client",
-        "cachet et signature",
-        "client" in signed,
-        client_ink,
-        mention=_esign("client", electronic, inv.client_rep, doc_date),
-    )
-    _sig_block(
-        p,
-        p.margin + 2 * (cw + 10),
-        y,
-        cw,
-        "Le formateur",
-        es.name,
-        "formateur" in signed,
-        st.ink,
-        mention=_esign("formateur", electronic, es.name, doc_date),
-    )
+    blocks = [
+        ("organisme", "Pour l'organisme de formation", COOP.manager, (0.05, 0.05, 0.08),
+         COOP.manager),
+        ("client", "Pour le client", "cachet et signature", client_ink, inv.client_rep),
+        ("formateur", "Le formateur", es.name, st.ink, es.name),
+    ]  # fmt: skip
+    _sig_row(p, blocks, signed, electronic, doc_date)
     footer(p, COOP, es, "2/2" if p.page_count > first else "")
     f: Fields = {
         "training_title": inv.title,
@@ -375,41 +366,12 @@ def contrat(
     _ensure(p, 130, es, "1/2")
     p.line(f"Fait à Montpellier, le {fr(doc_date)}, en deux exemplaires.", 10)
     p.space(8)
-    cw = (p.w - 2 * p.margin - 20) / 3
-    y = p.y
-    _sig_block(
-        p,
-        p.margin,
-        y,
-        cw,
-        "L'organisme de formation",
-        COOP.manager,
-        "organisme" in signed,
-        (0.05, 0.05, 0.08),
-        mention=_esign("organisme", electronic, COOP.manager, doc_date),
-    )
-    _sig_block(
-        p,
-        p.margin + cw + 10,
-        y,
-        cw,
-        "Le stagiaire",
-        person,
-        "stagiaire" in signed,
-        (0.1, 0.1, 0.5),
-        mention=_esign("stagiaire", electronic, person, doc_date),
-    )
-    _sig_block(
-        p,
-        p.margin + 2 * (cw + 10),
-        y,
-        cw,
-        "Le formateur",
-        es.name,
-        "formateur" in signed,
-        st.ink,
-        mention=_esign("formateur", electronic, es.name, doc_date),
-    )
+    blocks = [
+        ("organisme", "L'organisme de formation", COOP.manager, (0.05, 0.05, 0.08), COOP.manager),
+        ("stagiaire", "Le stagiaire", person, (0.1, 0.1, 0.5), person),
+        ("formateur", "Le formateur", es.name, st.ink, es.name),
+    ]
+    _sig_row(p, blocks, signed, electronic, doc_date)
     footer(p, COOP, es, "2/2" if p.page_count > first else "")
     return {
         "training_title": inv.title,
