@@ -245,8 +245,9 @@ def _unsigned_agreement(found: Sequence[DocumentRow]) -> list[Missing]:
                 doubtful.append(party)
         return unsigned, doubtful
 
-    best = min(read, key=lambda d: (len(lacking(d)[0]), len(lacking(d)[1])))
-    unsigned, doubtful = lacking(best)
+    unsigned, doubtful, best = min(
+        ((*lacking(d), d) for d in read), key=lambda found: (len(found[0]), len(found[1]))
+    )
     out = []
     if unsigned:
         who = ", ".join(PARTY_LABELS[p] for p in unsigned)

@@ -23,15 +23,20 @@ def dossiers(
 ) -> list[Dossier]:
     """Every training invoice's dossier, oldest training first (overdue counted at ``today``)."""
     waivers = store.waivers()
+    # One read of the documents (and their corrections), not one per invoice.
+    attached: dict[str, list[DocumentRow]] = {}
+    for doc in store.documents(entrepreneur=entrepreneur):
+        if doc.invoice:
+            attached.setdefault(doc.invoice, []).append(doc)
     return [
         evaluate(
             inv,
-            store.documents(invoice=inv.number),
+            attached.get(inv.number, []),
             config.attendance,
             config.rules,
             today,
             waivers.get(inv.number, ()),
-        )  # fmt: skip
+        )
         for inv in store.invoices(entrepreneur=entrepreneur)
     ]
 
