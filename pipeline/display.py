@@ -15,7 +15,7 @@ from rich.table import Table
 
 from pipeline.invoices import Invoice
 from pipeline.presence import HALF_LABELS, Attendance, Mark
-from pipeline.rules import Dossier
+from pipeline.rules import Dossier, hours_text
 
 # Piped or redirected output is not cut at 80 columns: the status table needs room.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
@@ -109,7 +109,7 @@ def print_dossier(data: dict[str, Any], dossier: Dossier, history: Sequence[str]
     inv = dossier.invoice
     out.print(f"[bold]{inv.number}[/] — {inv.title} — {inv.client} ({inv.entrepreneur})")
     out.print(
-        f"Du {_day(inv.start)} au {_day(inv.end)}, {_num(inv.hours)} h, "
+        f"Du {_day(inv.start)} au {_day(inv.end)}, {hours_text(inv.hours)} h, "
         f"{inv.trainee_count} stagiaire(s) : {', '.join(inv.trainees)}"
     )
     out.print(f"État : {STATES[data['state']]}")
@@ -179,7 +179,7 @@ CELL = {
 def print_attendance(att: Attendance, inv: Invoice) -> None:
     """The grid as read: trainees × half-days, hours and assiduity per trainee."""
     source = att.hours_source
-    halves = ", ".join(f"{HALF_LABELS[h]} {_num(v)} h" for h, v in att.half_day_hours.items())
+    halves = ", ".join(f"{HALF_LABELS[h]} {hours_text(v)} h" for h, v in att.half_day_hours.items())
     sheets = ", ".join(f"#{d}" for d in att.documents)
     table = Table(
         title=f"Émargement ({sheets} ; {halves}, d'après : {source})",
@@ -194,15 +194,15 @@ def print_attendance(att: Attendance, inv: Invoice) -> None:
         name = line.name if line.on_invoice else f"[red]{line.name}[/] (hors facture)"
         cells = [_cell(line.marks.get(slot)) for slot in att.slots]
         assiduity = f"{line.assiduity:.0%}" if line.assiduity is not None else "—"
-        table.add_row(name, *cells, _num(line.hours), assiduity)
+        table.add_row(name, *cells, hours_text(line.hours), assiduity)
     table.add_row(
         "[italic]Formateur[/]", *[_cell(att.trainer.get(slot)) for slot in att.slots], "", ""
     )
     out.print(table)
     invoiced = inv.trainee_hours
     out.print(
-        f"Heures-stagiaires : {_num(att.trainee_hours)} h d'après les feuilles"
-        + (f", {_num(invoiced)} h sur la facture" if invoiced is not None else "")
+        f"Heures-stagiaires : {hours_text(att.trainee_hours)} h d'après les feuilles"
+        + (f", {hours_text(invoiced)} h sur la facture" if invoiced is not None else "")
         + ". (✓ signé, ABS absent, ? à vérifier, * corrigé par une personne)"
     )
 
@@ -211,10 +211,6 @@ def _cell(mark: Mark | None) -> str:
     if mark is None:
         return "·"
     return CELL.get(mark.mark, mark.mark) + ("*" if mark.corrected else "")
-
-
-def _num(value: float | None) -> str:
-    return "?" if value is None else f"{value:g}".replace(".", ",")
 
 
 def _day(value: date | None) -> str:

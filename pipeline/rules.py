@@ -411,8 +411,8 @@ def _attendance_checks(inv: Invoice, att: Attendance, settings: AttendanceSettin
             checks.append(
                 Check(
                     "trainee_hours_mismatch",
-                    f"Heures-stagiaires : {_hours(invoiced)} h sur la facture, "
-                    f"{_hours(att.trainee_hours)} h d'après les feuilles d'émargement.",
+                    f"Heures-stagiaires : {hours_text(invoiced)} h sur la facture, "
+                    f"{hours_text(att.trainee_hours)} h d'après les feuilles d'émargement.",
                     docs,
                 )
             )
@@ -421,8 +421,8 @@ def _attendance_checks(inv: Invoice, att: Attendance, settings: AttendanceSettin
 
 def _assiduity_notes(inv: Invoice, att: Attendance, settings: AttendanceSettings) -> list[str]:
     return [
-        f"Assiduité de {t.name} : {t.assiduity:.0%} ({_hours(t.hours)} h sur {_hours(inv.hours)} h)"
-        f", sous le seuil de {settings.assiduity_threshold:.0%}."
+        f"Assiduité de {t.name} : {t.assiduity:.0%} ({hours_text(t.hours)} h sur "
+        f"{hours_text(inv.hours)} h), sous le seuil de {settings.assiduity_threshold:.0%}."
         for t in att.below_threshold(settings.assiduity_threshold)
         if inv.hours
     ]
@@ -447,7 +447,8 @@ def _period(inv: Invoice) -> str:
     return f"du {start} au {end}"
 
 
-def _hours(value: float | None) -> str:
+def hours_text(value: float | None) -> str:
+    """Hours as French prints them: 10.5 → "10,5", 14.0 → "14"."""
     if value is None:
         return "?"
     return f"{value:g}".replace(".", ",")
