@@ -63,7 +63,12 @@ def test_date_without_year_takes_default(when: date) -> None:
     assert parse_date(f"{when.day} {MONTH_NAMES[when.month - 1]}", when.year) == when
 
 
-@given(start=dates, days=st.integers(min_value=0, max_value=40))
+# Written years are read from 1900 to 2099 (a four-digit "2100" is more often an amount):
+# ranges start early enough to end within them.
+range_starts = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 11, 21))
+
+
+@given(start=range_starts, days=st.integers(min_value=0, max_value=40))
 def test_date_range_round_trip(start: date, days: int) -> None:
     end = date.fromordinal(start.toordinal() + days)
     numeric = f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
