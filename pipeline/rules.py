@@ -546,20 +546,29 @@ def _yearly_summary(
     """The bilan pédagogique of ``year``, owed when the entrepreneur trained that year."""
     trained = any(i.start and i.start.year == year or i.end and i.end.year == year
                   for i in invoices if i.is_training)  # fmt: skip
-    if not trained:
+    if not trained or summary_received(documents, year):
         return []
-    for doc in documents:
-        # Written in the following spring (or at the year's end): dated year or year + 1.
-        if doc.type == DocType.BILAN_PEDAGOGIQUE and _summary_year(doc) in (year, year + 1, None):
-            return []
     month, day = rules.summary_due
     due = date(year + 1, month, day)
     return [Missing("bilan_pedagogique", 1, f"bilan pédagogique {year} non reçu", due=due)]
 
 
+def summary_received(documents: Sequence[DocumentRow], year: int) -> bool:
+    """Whether the entrepreneur's documents hold their bilan pédagogique of ``year``."""
+    return any(
+        doc.type == DocType.BILAN_PEDAGOGIQUE and _summary_year(doc) in (year, None)
+        for doc in documents
+    )
+
+
 def _summary_year(doc: DocumentRow) -> int | None:
-    text = str(doc.fields.get("date") or "")
-    return int(text[:4]) if text[:4].isdigit() else None
+    """The year a summary covers: written in the following spring (up to 30 June, late ones
+    included) or at the year's end (a contract ending in the second half)."""
+    try:
+        written = date.fromisoformat(str(doc.fields.get("date") or "")[:10])
+    except ValueError:
+        return None
+    return written.year if written.month >= 7 else written.year - 1
 
 
 def _cv_year(doc: DocumentRow) -> int | None:

@@ -10,7 +10,7 @@ import pytest
 from pipeline.checklist import Requirement, Rules, Waiver
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
-from pipeline.rules import entrepreneur_missing, evaluate
+from pipeline.rules import entrepreneur_missing, evaluate, summary_received
 from pipeline.store import DocumentRow, Store
 from tests.conftest import NOW, write_config
 from tests.pipeline.test_presence import ALL_SIGNED, _three, agreement, invoice, sheet
@@ -146,3 +146,18 @@ def test_subcontracted_training_needs_only_a_quote_signed_by_the_client() -> Non
     assert "non signée par le client" in lacking["bon_commande"].detail  # type: ignore[attr-defined]
     # A direct (not subcontracted) training still wants its convention.
     assert "convention" in pieces(evaluate(invoice(), [quote]))
+
+
+def test_a_summary_dropped_in_spring_covers_the_year_before_only() -> None:
+    def summary(written: str) -> DocumentRow:
+        return DocumentRow(
+            id=81, file_id=81, rel="Bilan.pdf", first=1, last=1, type="bilan_pedagogique",
+            confidence=0.9, fields={"date": written}, invoice=None, entrepreneur="Élodie Faure",
+            score=0.0, method="entrepreneur", candidates=[], reason=None, archive_path=None,
+        )  # fmt: skip
+
+    spring = [summary("2026-03-20")]  # her 2025 summary, a little late or not
+    assert summary_received(spring, 2025) and not summary_received(spring, 2026)
+    leaving = [summary("2026-11-30")]  # a contract ending in November
+    assert summary_received(leaving, 2026)
+    assert summary_received([summary("")], 2026)  # undated: taken for any year
