@@ -5,7 +5,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd ghostscript
+# OCR: tesseract and its French data, ghostscript. The yearly report: LibreOffice Writer without
+# its GUI (a test converts the report to PDF) and DejaVu fonts (accents in its charts).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd ghostscript \
+	libreoffice-writer-nogui fonts-dejavu-core
 
 .PHONY: demo test setup system lint bench samples clean
 

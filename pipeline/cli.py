@@ -22,6 +22,7 @@ from rich.console import Console
 from pipeline import corrections, filing, operations, review, rules, runner, status
 from pipeline import demo as demo_mod
 from pipeline import export as export_mod
+from pipeline.bpf import run as bpf_run
 from pipeline.checklist import Waiver
 from pipeline.config import Config, load_config, read_only_config
 from pipeline.display import PIECES, out, print_dossier, print_review, print_status
@@ -189,6 +190,44 @@ def export(ctx: click.Context, target: Path, entrepreneur: str | None) -> None:
         data = status.report(run.store, config, now.year, entrepreneur, today=now.date())
     written = export_mod.write_xlsx(data, target)
     out.print(f"{len(data['dossiers'])} dossier(s) écrits dans {written}.")
+
+
+@cli.command("bpf")
+@click.argument("year", type=int)
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Dossier où écrire bpf-ANNÉE.json, .xlsx et .docx (défaut : [bpf] folder).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Affiche le JSON du BPF.")
+@click.option("--summaries", is_flag=True,
+              help="Écrit aussi le bilan pédagogique pré-rempli de chaque entrepreneur "
+              "dans son dossier du partage.")  # fmt: skip
+@click.pass_context
+def bpf_cmd(
+    ctx: click.Context, year: int, folder: Path | None, as_json: bool, summaries: bool
+) -> None:
+    """Bilan pédagogique et financier d'un exercice : JSON, classeur XLSX et rapport DOCX."""
+    from pipeline.bpf import summaries as summaries_mod
+    from pipeline.bpf.console import print_bpf
+
+    config = _config(ctx)
+    target = folder or config.bpf.folder
+    bpf_run.check_output_folder(config, target)
+    with _context(config, need_ocr=False) as run:
+        now = datetime.now()
+        result = bpf_run.compile_bpf(run.store, config, year, now)
+        written = bpf_run.write_outputs(result, target)
+        if summaries:
+            written += summaries_mod.write_all(run.store, config, result, now)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+    else:
+        print_bpf(result, written)
+    if not result.ok:
+        sys.exit(ExitCode.NEEDS_PERSON)
 
 
 @cli.command()

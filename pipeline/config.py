@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline.bpf.period import BpfSettings
 from pipeline.checklist import Rules
 from pipeline.errors import ConfigError
 from pipeline.intake import IntakeLimits
@@ -112,6 +113,7 @@ class Config(Strict):
     invoices: Invoices = Invoices()
     digest: Digest = Digest()
     smtp: Smtp = Smtp()
+    bpf: BpfSettings = BpfSettings()
     file: Path = Path("config.toml")  # where it was loaded from (set by load_config)
     people: tuple[Person, ...] = ()  # entrepreneurs from the CSV and the inline list
 
@@ -200,8 +202,13 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     paths = Paths(**{k: resolve(v) for k, v in config.paths.model_dump().items()})
     ents = config.entrepreneurs
     csv_path = resolve(ents.csv) if ents.csv else None
+    bpf = config.bpf.model_copy(update={"folder": resolve(config.bpf.folder)})
     return config.model_copy(
-        update={"paths": paths, "entrepreneurs": ents.model_copy(update={"csv": csv_path})}
+        update={
+            "paths": paths,
+            "entrepreneurs": ents.model_copy(update={"csv": csv_path}),
+            "bpf": bpf,
+        }
     )
 
 
@@ -243,13 +250,16 @@ def read_people_csv(path: Path) -> list[Person]:
 
 
 def check_config(config: Config, *, check_folders: bool = True) -> None:
-    """Cross-field rules: the archive and database never inside the drop folder; folders exist."""
+    """Cross-field rules: the archive, database and BPF folder never inside the drop folder;
+    folders exist."""
     drop = config.paths.drop.resolve()
-    for key in ("archive", "database"):
-        target = getattr(config.paths, key).resolve()
+    outputs = {"paths.archive": config.paths.archive, "paths.database": config.paths.database,
+               "bpf.folder": config.bpf.folder}  # fmt: skip
+    for key, path in outputs.items():
+        target = path.resolve()
         if target == drop or drop in target.parents:
             raise ConfigError(
-                f"{config.file} : clé « paths.{key} » : {target} est dans le dossier partagé "
+                f"{config.file} : clé « {key} » : {target} est dans le dossier partagé "
                 f"({drop}) ; placez-le en dehors du partage."
             )
     if check_folders and not config.paths.drop.is_dir():
