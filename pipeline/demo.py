@@ -3,7 +3,8 @@
 The workspace gets its own ``config.toml`` (the cooperative's identity and
 settings taken from the given config, the paths pointing inside the
 workspace), a copy of the sample share, the invoicing export imported, every
-sample ingested, and the status of every dossier.
+sample ingested, the status of every dossier, and the BPF of the sample year (the
+year of the latest invoice) with each entrepreneur's draft yearly summary.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from pipeline import operations, runner, sharefiles, status
+from pipeline.bpf import run as bpf_run
+from pipeline.bpf import summaries
 from pipeline.config import Config, Cooperative, load_config
 from pipeline.errors import UsageError
 from pipeline.ocr import TesserocrEngine
@@ -57,6 +60,7 @@ def run_demo(
         outcomes = operations.ingest(ctx, [config.paths.drop], progress=progress)
         pages = sharefiles.write_all(store, config, clock())
         report = status.report(store, config, clock().year, today=clock().date())
+        bpf_files = _bpf(store, config, clock())
     engine.close()
     places = {
         "configuration": config.file,
@@ -66,7 +70,22 @@ def run_demo(
     }
     if pages:
         places["suivi (exemple)"] = next(p for p in pages if p.suffix == ".html")
+    places |= bpf_files
     return DemoResult(workspace, config, outcomes, report, places)
+
+
+def _bpf(store: Store, config: Config, now: datetime) -> dict[str, Path]:
+    """The BPF of the sample year and the entrepreneurs' drafts; where they went."""
+    dates = [inv.date for inv in store.invoices()]
+    if not dates:
+        return {}
+    bpf = bpf_run.compile_bpf(store, config, max(dates).year, now)
+    files = bpf_run.write_outputs(bpf, config.bpf.folder)
+    drafts = summaries.write_all(store, config, bpf, now)
+    places = {f"BPF {bpf.year}": files[-1].parent}
+    if drafts:
+        places["bilan pré-rempli (exemple)"] = drafts[0]
+    return places
 
 
 def _fresh(workspace: Path, samples: Path) -> None:

@@ -5,7 +5,8 @@ One main process, several worker processes:
 - the main process holds the lock (one daemon per database), watches the share
   (:class:`watchers.share.ShareWatcher`: events, polling, rescans, stability), skips
   files already recorded unchanged, queues the others, writes the share's status
-  files, runs the daily jobs and a heartbeat file;
+  files, runs the daily jobs (the share's status files; from 1 March the drafts of the
+  yearly BPF and of each entrepreneur's summary) and a heartbeat file;
 - each worker process has its own OCR engine and database connection and runs
   :func:`pipeline.runner.process` on one file at a time, so a long scan never
   blocks the intake of other files.
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipeline import archive, runner, sharefiles
+from pipeline.bpf import run as bpf_run
 from pipeline.config import Config, load_config
 from pipeline.errors import EnvironmentFault, OcrUnavailable, UsageError
 from pipeline.ocr import TesserocrEngine
@@ -207,7 +209,14 @@ class Daemon:
     def _jobs(self, store: Store) -> Jobs:
         refresh = Job("etat-partage", self.settings.share_status_time,
                       lambda: self._write_status(store, force=True, everyone=True))  # fmt: skip
-        return Jobs([refresh], store, self.now, self.settings.retry_minutes)
+        drafts = Job("bpf-brouillons", self.config.bpf.time, lambda: self._bpf_drafts(store))
+        return Jobs([refresh, drafts], store, self.now, self.settings.retry_minutes)
+
+    def _bpf_drafts(self, store: Store) -> None:
+        """From 1 March: the last closed year's BPF and summaries, as the dossiers stand."""
+        written = bpf_run.refresh_drafts(store, self.config, self.now())
+        if written:
+            log.info("brouillons du BPF et des bilans à jour (%d fichier(s))", len(written))
 
     # -- the loop's steps ------------------------------------------------------------------
 
