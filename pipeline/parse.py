@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -51,6 +52,7 @@ _CHAR_MAP = {
 }
 
 
+@cache  # a few hundred distinct characters; fold runs over every page of text
 def _fold_char(char: str) -> str:
     mapped = _CHAR_MAP.get(char)
     if mapped is not None:
@@ -374,6 +376,7 @@ _CIVILITY = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)  # names recur on every sheet and invoice of a dossier
 def normalise_name(name: str) -> str:
     """Comparison key of a person's name: no accents, case, civility or word order.
 
