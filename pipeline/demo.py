@@ -84,7 +84,7 @@ def _bpf(store: Store, config: Config, now: datetime) -> dict[str, Path]:
     drafts = summaries.write_all(store, config, bpf, now)
     places = {f"BPF {bpf.year}": files[-1].parent}
     if drafts:
-        places["bilan pré-rempli (exemple)"] = drafts[0]
+        places["bilan pré-rempli"] = drafts[0]
     return places
 
 

@@ -58,6 +58,6 @@ def print_bpf(bpf: Bpf, written: Sequence[Path]) -> None:
 
 def _count_row(table: Table, cadre: str, line: str, label: str, count: Count,
                always: bool = False) -> None:  # fmt: skip
-    if always or count.trainees or count.hours or line in ("total", "a"):
+    if always or count.trainees or count.hours or line == "total":
         shown = "Total" if line == "total" else line
         table.add_row(cadre, shown, label, str(count.trainees), number(count.hours))
