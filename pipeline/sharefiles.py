@@ -120,6 +120,9 @@ OWED_HINTS = {
     "de compétences.",
     "programme": "Pour chaque formation vendue : objectifs, programme détaillé, méthodes "
     "pédagogiques et modalités d'évaluation.",
+    "bilan_pedagogique": "Un bilan pré-rempli d'après vos dossiers est déposé dans ce dossier "
+    "« _dossiers » à partir de mars : relisez-le, complétez-le, signez-le et déposez-le dans "
+    "votre dossier.",
 }
 
 

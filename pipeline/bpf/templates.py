@@ -132,6 +132,8 @@ def build_summary() -> bytes:
 
     doc.add_heading("5. Signature", level=1)
     doc.add_paragraph("Je certifie exact le présent bilan pédagogique.")
+    # Read back when the signed summary is dropped: it dates the summary (the year it covers).
+    doc.add_paragraph("Date du bilan : {{ generated }}")
     doc.add_paragraph("Fait à …………………………………, le ………………………")
     doc.add_paragraph("Formateur : {{ name }}")
     doc.add_paragraph("Signature :")

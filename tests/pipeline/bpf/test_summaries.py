@@ -118,3 +118,4 @@ def test_a_returned_draft_is_read_as_the_entrepreneurs_summary(
     found = json.loads(run.stdout.splitlines()[0])
     assert found["type"] == "bilan_pedagogique"
     assert found["fields"]["trainer"] == KARIM
+    assert found["fields"]["date"] == "2027-03-02"  # so it counts for 2026, not every year
