@@ -99,3 +99,28 @@ def test_show_prints_one_dossier(workspace: Path, status: dict[str, Any]) -> Non
     number = status["dossiers"][0]["invoice"]
     run = run_cli("--config", str(workspace / "config.toml"), "show", number)
     assert run.returncode == 0 and number in run.stdout
+
+
+def test_demo_compiles_the_bpf_of_the_sample_year(workspace: Path) -> None:
+    folder = workspace / "bpf"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "bpf-2026.docx", "bpf-2026.json", "bpf-2026.xlsx",
+    ]  # fmt: skip
+    data = json.loads((folder / "bpf-2026.json").read_text(encoding="utf-8"))
+    # Read end to end (OCR of the scanned sheets included), the figures of samples/README.md
+    # (worked out in tests/pipeline/bpf/test_samples_outputs.py).
+    assert data["C"]["total"] == 23340 and data["C"]["10"] == 1400
+    assert data["F1"]["total"] == {"trainees": 43, "hours": 494}
+    assert data["G"] == {"trainees": 4, "hours": 56}
+    drafts = sorted((workspace / "partage").glob("*/_dossiers/Bilan pédagogique 2026*.docx"))
+    assert len(drafts) == 4  # every entrepreneur trained in 2026, none has returned it
+
+
+def test_bpf_command_on_the_demo_workspace(workspace: Path, tmp_path: Path) -> None:
+    run = run_cli("--config", str(workspace / "config.toml"), "bpf", "2026", "--out",
+                  str(tmp_path))  # fmt: skip
+    assert run.returncode == 1, run.stderr  # six dossiers are still incomplete
+    assert "Dossiers de l'exercice incomplets ou incohérents : 6" in run.stdout
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "bpf-2026.docx", "bpf-2026.json", "bpf-2026.xlsx",
+    }  # fmt: skip
