@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
@@ -200,8 +201,9 @@ def _trace(sheet: WriteOnlyWorksheet, facts: Sequence[Facts]) -> None:
             first = n == 0  # amounts and trainer hours once per invoice, not per group
             inv = f.invoice
             sheet.append([
-                inv.number, inv.date, inv.entrepreneur, inv.client, inv.title, inv.start,
-                inv.end, inv.bpf_code, f.c_line or "", round(f.amount, 2) if first else None,
+                inv.number, _day(sheet, inv.date), inv.entrepreneur, inv.client, inv.title,
+                _day(sheet, inv.start), _day(sheet, inv.end), inv.bpf_code, f.c_line or "",
+                round(f.amount, 2) if first else None,
                 ROLES[f.role], (group.line or "?") if group and f.role == "F" else "",
                 ", ".join(inv.statuses), group.trainees if group else 0,
                 round(group.hours, 2) if group else 0.0,
@@ -214,6 +216,15 @@ def _trace(sheet: WriteOnlyWorksheet, facts: Sequence[Facts]) -> None:
                 ", ".join(f"#{d[0]}" for d in f.documents),
                 "; ".join(sorted({d[2] for d in f.documents})),
             ])  # fmt: skip
+
+
+def _day(sheet: WriteOnlyWorksheet, day: date | None) -> WriteOnlyCell | None:
+    """A date as French readers write it (the default would be ISO, with a time in pandas)."""
+    if day is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=day)
+    cell.number_format = "DD/MM/YYYY"
+    return cell
 
 
 def _trainer(f: Facts) -> str:
