@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.bpf import codes
-from pipeline.bpf.facts import INVOICE, NONE, PRORATA, SHEETS, Facts
+from pipeline.bpf.facts import FROM_INVOICE, HALF_DAYS, NONE, PRORATA, SHEETS, Facts
 from pipeline.bpf.figures import Count, Figures
 
 
@@ -184,7 +184,7 @@ def warnings(facts: Sequence[Facts]) -> list[Warning]:
     """Where figures rest on the invoice rather than on documents, and what is left to fill."""
     active = [f for f in facts if f.role]
     out = []
-    from_invoice = [f for f in active if f.source in (INVOICE, PRORATA)]
+    from_invoice = [f for f in active if f.source in FROM_INVOICE]
     if from_invoice:
         out.append(Warning(
             "hours_from_invoice",
@@ -200,7 +200,7 @@ def warnings(facts: Sequence[Facts]) -> list[Warning]:
             "heures réparties au prorata des jours ouvrés, à vérifier.",
             _numbers(prorata),
         ))  # fmt: skip
-    split = [f for f in active if f.source == SHEETS and f.crosses_year]
+    split = [f for f in active if f.source == HALF_DAYS or f.source == SHEETS and f.crosses_year]
     if split:
         out.append(Warning(
             "split_by_half_days",

@@ -38,11 +38,14 @@ from pipeline.rules import Dossier
 
 SAME_PERSON = 0.85
 #: Where a figure's trainee-hours come from (values of :attr:`Facts.source`).
-SHEETS, INVOICE, PRORATA, NONE = "feuilles", "facture", "facture-prorata", "aucune"
+SHEETS, INVOICE, NONE = "feuilles", "facture", "aucune"
+HALF_DAYS, PRORATA = "facture-demi-journees", "facture-prorata"  # across a year's boundary
+FROM_INVOICE = (INVOICE, HALF_DAYS, PRORATA)
 SOURCE_LABELS = {
     SHEETS: "feuilles d'émargement",
     INVOICE: "facture",
-    PRORATA: "facture, au prorata des jours ouvrés",
+    HALF_DAYS: "facture, répartie selon les dates des demi-journées des feuilles",
+    PRORATA: "facture, répartie au prorata des jours ouvrés",
     NONE: "aucune (heures inconnues)",
 }
 TRAINER_DOCUMENTS = (DocType.CONVENTION, DocType.CONTRAT, DocType.BON_COMMANDE,
@@ -131,7 +134,7 @@ def invoice_facts(dossier: Dossier, period: Period) -> Facts:
     """The invoice of ``dossier`` seen from ``period``."""
     inv, att = dossier.invoice, dossier.attendance
     settled, note = settles(inv, att)
-    year = _sheet_year(inv, att, period) if settled and att else _invoice_year(inv, period)
+    year = _sheet_year(inv, att, period) if settled and att else _invoice_year(inv, att, period)
     count = trainee_count(inv, att)
     in_year = year.in_year and bool(count or year.hours)
     groups = _groups(inv, count, year.hours, year.per_trainee) if in_year else ()
@@ -245,12 +248,22 @@ def _sheet_year(inv: Invoice, att: Attendance, period: Period) -> _Year:
     return _Year(in_year, sum(per_trainee.values()), per_trainee, trainer, SHEETS)
 
 
-def _invoice_year(inv: Invoice, period: Period) -> _Year:
-    """From the invoice: its share of working days within the year."""
-    share = _share(inv, period)
+def _invoice_year(inv: Invoice, att: Attendance | None, period: Period) -> _Year:
+    """From the invoice: its share of the training's half-days within the year when the
+    sheets date every half-day (though they do not settle the hours), else of its working
+    days."""
     invoiced = invoiced_trainee_hours(inv)
-    source = NONE if invoiced is None else PRORATA if 0 < share < 1 else INVOICE
-    return _Year(share > 0, (invoiced or 0.0) * share, None, (inv.hours or 0.0) * share, source)
+    if att is not None and att.slots and not att.uncovered and not att.unread:
+        inside = [(day, half) for day, half in att.slots if day in period]
+        share = len(inside) / len(att.slots)
+        trainer = sum(att.half_day_hours[half] for _, half in inside)
+        split = HALF_DAYS
+    else:
+        share = _share(inv, period)
+        trainer = (inv.hours or 0.0) * share
+        split = PRORATA
+    source = NONE if invoiced is None else split if 0 < share < 1 else INVOICE
+    return _Year(share > 0, (invoiced or 0.0) * share, None, trainer, source)
 
 
 def _hours_in(line: TraineeLine, att: Attendance, period: Period) -> float:

@@ -18,7 +18,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from pipeline.bpf import codes
 from pipeline.bpf.charts import bar_chart
-from pipeline.bpf.facts import INVOICE, PRORATA, SHEETS, Facts
+from pipeline.bpf.facts import FROM_INVOICE, SHEETS, Facts
 from pipeline.bpf.templates import REPORT, TEMPLATES
 from pipeline.bpf.workbook import indicator_rows
 from pipeline.sharefiles import MONTHS
@@ -151,7 +151,7 @@ def _count_rows(counts: dict[str, Any], labels: dict[str, str]) -> list[dict[str
 def _sources(facts: Sequence[Facts]) -> str:
     active = [f for f in facts if f.role]
     sheets = sum(1 for f in active if f.source == SHEETS)
-    invoice = sum(1 for f in active if f.source in (INVOICE, PRORATA))
+    invoice = sum(1 for f in active if f.source in FROM_INVOICE)
     return (
         f"Heures-stagiaires d'après les feuilles d'émargement pour {sheets} formation(s), "
         f"d'après la facture pour {invoice} (feuilles absentes ou incomplètes). Le classeur "

@@ -45,13 +45,17 @@ def add_document(
 
 
 def sheet(days: Sequence[str], names: Sequence[str], absent: Sequence[tuple[str, str, str]] = (),
-          halves: Sequence[str] = ("matin", "apres-midi")) -> dict[str, Any]:  # fmt: skip
-    """An attendance sheet read cell by cell: every cell signed but the ``absent`` ones
-    (trainee, day, half-day), and the trainer's boxes signed."""
+          empty: Sequence[tuple[str, str, str]] = ()) -> dict[str, Any]:  # fmt: skip
+    """An attendance sheet read cell by cell: every cell signed but the ``absent`` and
+    ``empty`` ones (trainee, day, half-day), and the trainer's boxes signed."""
+
+    def mark(cell: tuple[str, str, str]) -> str:
+        return "absent" if cell in absent else "empty" if cell in empty else "signed"
+
+    halves = ("matin", "apres-midi")
     cells = [
         {"date": day, "half_day": half, "trainee": name,
-         "signed": (name, day, half) not in absent,
-         "mark": "absent" if (name, day, half) in absent else "signed"}
+         "signed": mark((name, day, half)) == "signed", "mark": mark((name, day, half))}
         for day in days for half in halves for name in names
     ]  # fmt: skip
     trainer = [{"date": d, "half_day": h, "signed": True} for d in days for h in halves]

@@ -95,6 +95,26 @@ def test_sheets_with_a_half_day_missing_leave_the_hours_to_the_invoice(
     assert warning["invoices"] == ["FA-1"]
 
 
+def test_across_the_year_with_an_unsigned_cell_the_invoice_is_split_by_half_days(
+    store: Store, config: Config
+) -> None:
+    # Two days in December 2025, one in January 2026; a signature forgotten in December:
+    # the sheets do not settle the hours, but they date every half-day (2 of 6 in 2026).
+    names = ["Sophie Arnaud", "Marc Olivier", "Nadia Haddad"]
+    store.upsert_invoices([training("FA-1", start=date(2025, 12, 11), end=date(2026, 1, 8),
+                                    hours=21, trainee_count=3, trainees=tuple(names),
+                                    trainee_hours=63)], NOW)  # fmt: skip
+    add_document(store, "FA-1", ELODIE, "emargement",
+                 sheet(["2025-12-11", "2025-12-12", "2026-01-08"], names,
+                       empty=[("Marc Olivier", "2025-12-12", "matin")]))  # fmt: skip
+    facts = compile_bpf(store, config, 2026, NOW).facts[0]
+    assert facts.source == "facture-demi-journees"
+    assert (facts.trainees, facts.hours, facts.trainer_hours) == (3, 21.0, 7.0)
+    assert "signature(s) manquante(s)" in facts.source_note
+    before = compile_bpf(store, config, 2025, NOW).facts[0]
+    assert (before.hours, before.trainer_hours, before.income) == (42.0, 14.0, False)
+
+
 def test_received_training_without_c10_breaks_g_against_c10(store: Store, config: Config) -> None:
     bpf = run(store, config, training("FA-1", subcontracting="reçue"))
     assert not result(bpf, "g_matches_c10")["ok"]
