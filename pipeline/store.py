@@ -573,6 +573,63 @@ class Store:
         found = self.db.execute(sql, args).fetchone()[0]
         return datetime.fromisoformat(found) if found else None
 
+    def last_event(
+        self, kind: str, before: datetime | None = None, **detail: str
+    ) -> dict[str, Any] | None:
+        """The last event of this kind (and these detail values), before ``before`` if given."""
+        sql, args = "SELECT * FROM events WHERE kind = ?", [kind]
+        for key, value in detail.items():
+            sql, args = sql + f" AND json_extract(detail, '$.{key}') = ?", [*args, value]
+        if before is not None:
+            sql, args = sql + " AND at < ?", [*args, before.isoformat()]
+        row = self.db.execute(sql + " ORDER BY at DESC, id DESC LIMIT 1", args).fetchone()
+        return dict(row) | {"detail": json.loads(row["detail"])} if row else None
+
+    def event_values(
+        self, kind: str, key: str, since: datetime, until: datetime
+    ) -> list[tuple[datetime, Any]]:
+        """One detail value of each event of this kind in [since, until], oldest first.
+
+        Reads only that value (the digest's counts), not the whole detail.
+        """
+        rows = self.db.execute(
+            f"SELECT at, json_extract(detail, '$.{key}') FROM events WHERE kind = ? "
+            "AND at >= ? AND at <= ? ORDER BY at, id",
+            (kind, since.isoformat(), until.isoformat()),
+        )
+        return [(datetime.fromisoformat(at), json.loads(v) if v else None) for at, v in rows]
+
+    def arrivals(self, since: datetime | None, until: datetime) -> list[dict[str, Any]]:
+        """Files received in (since, until], one row per document found in them (or per file
+        when none was): who dropped it, where it went, the document's type and invoice."""
+        sql = (
+            "SELECT f.id AS file_id, f.rel, f.entrepreneur, f.state, f.reason AS file_reason, "
+            "f.received_at, d.type, d.invoice, d.reason AS doc_reason FROM files f "
+            "LEFT JOIN documents d ON d.file_id = f.id WHERE f.received_at <= ?"
+        )
+        args = [until.isoformat()]
+        if since is not None:
+            sql, args = sql + " AND f.received_at > ?", [*args, since.isoformat()]
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY f.id, d.id", args)]
+
+    def imported_since(self, since: datetime) -> set[str]:
+        """Training invoices first imported after ``since``."""
+        rows = self.db.execute(
+            "SELECT number FROM invoices WHERE training = 1 AND imported_at > ?",
+            (since.isoformat(),),
+        )
+        return {r[0] for r in rows}
+
+    def history_dates(self) -> tuple[dict[str, str], dict[int, str]]:
+        """When each invoice was first imported, and when each document's file was received."""
+        imported = dict(self.db.execute("SELECT number, imported_at FROM invoices").fetchall())
+        received = dict(
+            self.db.execute(
+                "SELECT d.id, f.received_at FROM documents d JOIN files f ON f.id = d.file_id"
+            ).fetchall()
+        )
+        return imported, received
+
     def events(self, limit: int = 1000) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM events ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(r) | {"detail": json.loads(r["detail"])} for r in rows]
