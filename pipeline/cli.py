@@ -12,20 +12,32 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 
-from pipeline import corrections, filing, operations, review, rules, runner, status
+from pipeline import (
+    corrections,
+    digest_mail,
+    digest_send,
+    filing,
+    operations,
+    review,
+    rules,
+    runner,
+    status,
+)
 from pipeline import demo as demo_mod
+from pipeline import digest as digest_mod
 from pipeline import export as export_mod
 from pipeline.checklist import Waiver
 from pipeline.config import Config, load_config, read_only_config
 from pipeline.display import PIECES, out, print_dossier, print_review, print_status
 from pipeline.errors import DossiersError, EnvironmentFault, ExitCode, OcrUnavailable
+from pipeline.mailer import SmtpMailer
 from pipeline.ocr import OcrEngine, TesserocrEngine
 from pipeline.record import Doc, Source
 from pipeline.store import Store
@@ -338,6 +350,55 @@ def detach(ctx: click.Context, document: int, reason: str, actor: str | None) ->
         doc = filing.detach(run.store, config.paths.archive, document, actor=_actor(actor),
                             reason=reason, now=datetime.now())  # fmt: skip
     out.print(f"Document #{document} détaché de {doc.invoice} ; il attend d'être rangé.")
+
+
+@cli.command("digest")
+@click.option("--date", "day", default=None, metavar="AAAA-MM-JJ",
+              help="Le jour du résumé (défaut : aujourd'hui).")  # fmt: skip
+@click.option("--send", is_flag=True, help="L'envoie par courriel ([smtp], [digest] recipients).")
+@click.option("--out", "folder", type=click.Path(path_type=Path), default=None,
+              help="Écrit le .eml et le .html dans ce dossier, sans envoyer.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Avec --send : l'envoie même s'il est déjà parti.")
+@click.pass_context
+def digest_cmd(
+    ctx: click.Context, day: str | None, send: bool, folder: Path | None, force: bool
+) -> None:
+    """Le résumé du matin : l'écrit (--out), l'envoie (--send) ou l'affiche en texte."""
+    config = _config(ctx)
+    now = datetime.now()
+    try:
+        when = date.fromisoformat(day) if day else now.date()
+    except ValueError:
+        raise click.UsageError(f"date « {day} » : écrivez-la AAAA-MM-JJ, ex. 2026-11-23.") from None
+    moment = now if when == now.date() else datetime.combine(when, config.digest.time)
+    with _context(config, need_ocr=False) as run:
+        built = digest_mod.build(run.store, config, when, moment)
+        if folder is not None:
+            for path in digest_mail.write_files(built, config, folder):
+                out.print(f"Écrit : {path}")
+        elif not send:
+            click.echo(digest_mail.render(built, "txt"), nl=False)
+        if send:
+            _send_digest(run.store, config, when, moment, force)
+
+
+def _send_digest(store: Store, config: Config, day: date, moment: datetime, force: bool) -> None:
+    mailer = SmtpMailer(config.smtp)
+    sent = digest_send.send_digest(store, config, mailer, day, moment, force=force)
+    if sent is None:
+        done = digest_send.sent_for(store, day) or store.last_event(digest_mod.SENT)
+        when = str(done["at"])[:16].replace("T", " à ") if done else "?"
+        out.print(f"Le résumé du {day:%d/%m/%Y} est déjà parti ({when}) : rien n'est renvoyé "
+                  "(--force pour le renvoyer).")  # fmt: skip
+    else:
+        event = digest_send.sent_for(store, day) or {}
+        to = ", ".join((event.get("detail") or {}).get("recipients") or [])
+        out.print(f"Résumé du {day:%d/%m/%Y} envoyé à {to}.")
+    if config.digest.reminders:
+        count = digest_send.send_reminders(
+            store, config, mailer, sent or digest_mod.build(store, config, day, moment), moment
+        )
+        out.print(f"{count} rappel(s) envoyé(s) aux entrepreneurs.")
 
 
 def _actor(given: str | None) -> str:

@@ -3,7 +3,8 @@
 The workspace gets its own ``config.toml`` (the cooperative's identity and
 settings taken from the given config, the paths pointing inside the
 workspace), a copy of the sample share, the invoicing export imported, every
-sample ingested, and the status of every dossier.
+sample ingested, the status of every dossier, and the morning digest written to
+``resume/`` (``.eml`` and ``.html``, not sent).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 from rich.console import Console
 
-from pipeline import operations, runner, sharefiles, status
+from pipeline import digest, digest_mail, operations, runner, sharefiles, status
 from pipeline.config import Config, Cooperative, load_config
 from pipeline.errors import UsageError
 from pipeline.ocr import TesserocrEngine
@@ -57,6 +58,8 @@ def run_demo(
         outcomes = operations.ingest(ctx, [config.paths.drop], progress=progress)
         pages = sharefiles.write_all(store, config, clock())
         report = status.report(store, config, clock().year, today=clock().date())
+        morning = digest.build(store, config, clock().date(), clock())
+        written = digest_mail.write_files(morning, config, workspace / "resume")
     engine.close()
     places = {
         "configuration": config.file,
@@ -64,6 +67,7 @@ def run_demo(
         "archive": config.paths.archive,
         "base de données": config.paths.database,
     }
+    places["résumé du matin"] = written[1]
     if pages:
         places["suivi (exemple)"] = next(p for p in pages if p.suffix == ".html")
     return DemoResult(workspace, config, outcomes, report, places)
