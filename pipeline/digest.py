@@ -161,6 +161,16 @@ class Deadline:
     days: int  # days left (negative: past)
     detail: str
     urgent: bool
+    closes: bool = False  # ``days`` counts to the end of a window already open
+
+    @property
+    def countdown(self) -> str:
+        """« dans 12 j », « ferme dans 53 j », « aujourd'hui », « dépassé de 3 j »."""
+        if self.days < 0:
+            return f"dépassé de {-self.days} j"
+        if self.days == 0:
+            return "aujourd'hui"
+        return f"{'ferme ' if self.closes else ''}dans {self.days} j"
 
 
 @dataclass(frozen=True)
@@ -542,6 +552,7 @@ def _qualiopi(cert: date, day: date, horizon: int) -> Iterable[Deadline]:
             if inside
             else "Convenez de la date avec l'organisme certificateur.",
             urgent=inside,
+            closes=inside,
         )
     expires = add_months(cert, 36)
     if (expires - day).days <= max(horizon, 180) and day <= expires:
