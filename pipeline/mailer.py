@@ -19,6 +19,7 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Protocol
 
 from pipeline.config import Smtp
@@ -146,3 +147,18 @@ def tls_context(settings: Smtp) -> ssl.SSLContext:
 def _reply(exc: smtplib.SMTPResponseException) -> str:
     text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else ""
     return f"{exc.smtp_code} {text}".strip()
+
+
+class OutboxMailer:
+    """A :class:`Mailer` that writes each message as an ``.eml`` file into a folder instead of
+    sending it (a preview, the documentation's screenshot)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+
+    def send(self, message: EmailMessage) -> list[str]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count += 1
+        (self.folder / f"{self.count:04d}.eml").write_bytes(message.as_bytes())
+        return []
