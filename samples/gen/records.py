@@ -107,9 +107,12 @@ def add_documents(
     return ids
 
 
-def seed_store(store: Store, n: int, today: date, seed: int = 7) -> list[Invoice]:
-    """``n`` training invoices over the year before ``today``, with their documents: about a
-    third complete, the others lacking one or two pieces, one in twenty inconsistent."""
+def seed_store(
+    store: Store, n: int, today: date, seed: int = 7, complete_share: float = 0.35
+) -> list[Invoice]:
+    """``n`` training invoices over the year before ``today``, with their documents: about
+    ``complete_share`` complete, the others lacking one or two pieces, one in twenty of all
+    inconsistent."""
     rng = random.Random(seed)
     invoices = []
     for k in range(n):
@@ -124,7 +127,7 @@ def seed_store(store: Store, n: int, today: date, seed: int = 7) -> list[Invoice
     for inv in invoices:
         assert inv.end is not None
         pieces = list(PIECES)
-        if rng.random() > 0.35:
+        if rng.random() >= complete_share:
             for _ in range(rng.randint(1, 2)):
                 pieces.remove(rng.choice(pieces))
         received = min(inv.end + timedelta(days=rng.randrange(1, 20)), today)
