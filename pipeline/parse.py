@@ -12,6 +12,7 @@ be sliced out of the original (names are reported as written).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -51,6 +52,7 @@ _CHAR_MAP = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # few distinct characters; fold runs on every name compared
 def _fold_char(char: str) -> str:
     mapped = _CHAR_MAP.get(char)
     if mapped is not None:
@@ -374,6 +376,7 @@ _CIVILITY = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=16384)  # the same names are compared again for every dossier
 def normalise_name(name: str) -> str:
     """Comparison key of a person's name: no accents, case, civility or word order.
 
@@ -395,6 +398,7 @@ def _initials_match(short: list[str], full: list[str]) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=65536)  # a dossier's names are compared against each document's
 def same_person(a: str, b: str) -> float:
     """How likely two written names are the same person, 0..1.
 
