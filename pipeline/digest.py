@@ -630,6 +630,7 @@ class _History:
         self.imported, self.received = store.history_dates()
         self.invoices = store.invoices()
         self.waivers = store.waivers()
+        self.states: dict[tuple[str, tuple[int, ...], int], str] = {}
         self.documents: dict[str, list[Any]] = {}
         for doc in store.documents():
             if doc.invoice:
@@ -643,10 +644,15 @@ class _History:
                 continue
             docs = [d for d in self.documents.get(inv.number, []) if self.received[d.id] <= stamp]
             waived = [w for w in self.waivers.get(inv.number, []) if w.at <= stamp]
-            found = evaluate(inv, docs, self.config.attendance, self.config.rules, when.date(),
-                             waived)  # fmt: skip
+            # A state depends on the documents and waivers, not on the day: most dossiers
+            # are the same from one week to the next and are evaluated once.
+            key = (inv.number, tuple(d.id for d in docs), len(waived))
+            if key not in self.states:
+                found = evaluate(inv, docs, self.config.attendance, self.config.rules,
+                                 when.date(), waived)  # fmt: skip
+                self.states[key] = found.state
             start = inv.start or inv.date
-            states.append((start.isoformat(), found.state))
+            states.append((start.isoformat(), self.states[key]))
         return _count(states, when.date(), estimated=True)
 
 
