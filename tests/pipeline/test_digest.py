@@ -15,7 +15,7 @@ from pipeline import digest, digest_mail
 from pipeline.config import Config, load_config
 from pipeline.store import Store
 from samples.gen.records import PIECES, add_documents, training_invoice
-from tests.conftest import write_config
+from tests.conftest import run_cli, write_config
 
 DAY = date(2026, 11, 23)  # a Monday
 MOMENT = datetime(2026, 11, 23, 8, 0)
@@ -245,3 +245,20 @@ def test_reminder_holds_only_the_entrepreneurs_own_dossiers(setting) -> None:
     assert [d.number for d in found["camille@example.org"].dossiers] == ["FA-1"]
     text = digest_mail.render_reminder(found["camille@example.org"])
     assert text.startswith("Bonjour Camille,") and "FA-2" not in text
+
+
+def test_cli_digest_prints_the_text_or_writes_the_files_of_a_date(tmp_path: Path) -> None:
+    config, store = setup(tmp_path)
+    store.close()
+    printed = run_cli("--config", str(config.file), "digest", "--date", "2026-11-23")
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.startswith("COOPÉRATIVE TEST · DOSSIERS DE FORMATION\n")
+    assert "Résumé du lundi 23 novembre 2026" in printed.stdout
+    out = tmp_path / "apercu"
+    written = run_cli("--config", str(config.file), "digest", "--date", "2026-11-23",
+                      "--out", str(out))  # fmt: skip
+    assert written.returncode == 0, written.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["resume-2026-11-23.eml",
+                                                      "resume-2026-11-23.html"]  # fmt: skip
+    with Store(config.paths.database) as reopened:
+        assert reopened.last_event(digest.SENT) is None  # a preview is not a sending
