@@ -365,11 +365,13 @@ def detach(ctx: click.Context, document: int, reason: str, actor: str | None) ->
               help="Avec --entrepreneur ou --all : aussi les fichiers écartés qu'une relecture "
               "peut changer (illisibles, trop volumineux, entrepreneur inconnu, erreur "
               "interne).")  # fmt: skip
+@click.option("--reason", default="", help="Pourquoi (gardé dans l'historique).")
 @click.option("--by", "actor", default=None, help="Qui relance (défaut : l'utilisateur).")
 @click.pass_context
 def rerun(
     ctx: click.Context, documents: tuple[int, ...], files: tuple[int, ...],
-    entrepreneur: str | None, everything: bool, set_aside: bool, actor: str | None,
+    entrepreneur: str | None, everything: bool, set_aside: bool, reason: str,
+    actor: str | None,
 ) -> None:  # fmt: skip
     """Relit des fichiers depuis leur original archivé (après une mise à jour, une correction).
 
@@ -398,7 +400,7 @@ def rerun(
             task = bar.add_task("Relecture", total=len(chosen))
             for f in chosen:
                 bar.update(task, description=f"{Path(f.rel).name[:40]:<40}")
-                results.append(rerun_mod.rerun(run, f, _actor(actor)))
+                results.append(rerun_mod.rerun(run, f, _actor(actor), reason.strip()))
                 bar.advance(task)
     for r in results:
         if r.failed:

@@ -96,7 +96,7 @@ def _file(ctx: runner.Context, file_id: int) -> FileRow:
     return found
 
 
-def rerun(ctx: runner.Context, file: FileRow, actor: str) -> Rerun:
+def rerun(ctx: runner.Context, file: FileRow, actor: str, why: str = "") -> Rerun:
     """Read one file again from its archived original and record the new reading.
 
     A file that cannot be read again keeps its previous record untouched (a set-aside
@@ -134,13 +134,13 @@ def rerun(ctx: runner.Context, file: FileRow, actor: str) -> Rerun:
             with ctx.store.transaction() as db:
                 ctx.store.set_aside_again(db, file.id, exc.reason, detail)
                 ctx.store.log(db, now, "relecture", actor, file_id=file.id, file=file.rel,
-                              reason=exc.reason, message=detail)  # fmt: skip
+                              reason=exc.reason, message=detail, why=why)  # fmt: skip
             return Rerun(file.id, file.rel, before, (f"écarté : {exc.reason}",), detail)
         return Rerun(file.id, file.rel, before, before, detail)
     with ctx.store.transaction() as db:
         ids = _record(db, ctx, file, doc, entrepreneur, stored)
         ctx.store.log(db, now, "relecture", actor, file_id=file.id, file=file.rel,
-                      before=list(before), documents=ids)  # fmt: skip
+                      before=list(before), documents=ids, why=why)  # fmt: skip
     _sweep(ctx, old_paths)
     after = _summary(ctx.store.documents(file_id=file.id), ctx.store.file(file.id) or file)
     log.info("relu : %s (%s → %s)", file.rel, "; ".join(before), "; ".join(after))

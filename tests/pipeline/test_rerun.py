@@ -47,7 +47,7 @@ def test_a_persons_attach_survives_a_rerun_and_the_document_keeps_its_number(
     path.unlink()  # the entrepreneur tidied their folder: the archive has the original
 
     (file,) = ctx.store.files()
-    result = rerun.rerun(ctx, file, "Nadia (appui)")
+    result = rerun.rerun(ctx, file, "Nadia (appui)", "nouvelle version du lecteur")
 
     assert not result.failed and not result.changed
     (doc,) = ctx.store.documents()
@@ -59,6 +59,7 @@ def test_a_persons_attach_survives_a_rerun_and_the_document_keeps_its_number(
     assert Path(doc.archive_path or "").read_bytes() == pdf(UNDATED)
     event = ctx.store.events()[0]
     assert event["kind"] == "relecture" and event["actor"] == "Nadia (appui)"
+    assert event["detail"]["why"] == "nouvelle version du lecteur"
 
 
 def test_an_attach_moves_the_files_archive_copy_with_the_document(ctx: runner.Context) -> None:
