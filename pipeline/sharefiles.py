@@ -102,6 +102,8 @@ REASONS: dict[str, str] = {
     Reason.AMBIGUOUS: "Plusieurs factures possibles",
     Reason.INTERNAL: "Erreur du logiciel",
     Reason.CONFLICT: "Copie en conflit",
+    Reason.DETACHED: "Retiré de sa facture par l'équipe d'appui",
+    Reason.CANCELLED: "Facture annulée",
 }
 
 # Where ADVICE speaks to support staff, what the entrepreneur should read instead.
@@ -113,6 +115,9 @@ ES_ADVICE: dict[str, str] = {
     "l'équipe d'appui vérifiera que la facture a bien été enregistrée.",
     Reason.INTERNAL: "Erreur inattendue du logiciel : votre fichier est conservé et l'équipe "
     "d'appui est prévenue. Vous n'avez rien à faire.",
+    Reason.CANCELLED: "La facture de cette formation a été annulée. Si elle a été refaite, "
+    "rangez le fichier dans un dossier nommé d'après le nouveau numéro ; sinon, l'équipe "
+    "d'appui s'en occupe.",
 }
 
 OWED_HINTS = {

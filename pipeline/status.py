@@ -14,7 +14,7 @@ from typing import Any
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.presence import Attendance
-from pipeline.rules import Dossier, entrepreneur_missing, evaluate
+from pipeline.rules import Dossier, entrepreneur_checks, entrepreneur_missing, evaluate
 from pipeline.store import DocumentRow, Store
 
 
@@ -195,10 +195,12 @@ def _person_json(
     own = [d for d in docs if d.invoice is None and d.reason is None]
     invoices = store.invoices(entrepreneur=name)
     missing = entrepreneur_missing(invoices, own, year, config.rules, today)
+    checks = entrepreneur_checks(own, today or date.today())
     return {
         "name": name,
         "documents": [document_json(d) for d in own],
         "missing": [m.as_json() for m in missing],
+        "checks": [c.as_json() for c in checks],
     }
 
 
