@@ -1,6 +1,7 @@
 """How documents find their invoice: precision, recall and waits of the match stage.
 
     python bench/bench_matching.py [--seed 2026] [--per-es 14] [--no-corpus] [--no-marks]
+                                   [--late 0.3]
 
 Two sets, each read through the real read path (intake, text, classify, extract, and the
 signature / attendance-cell readers unless ``--no-marks``) then ``pipeline.match.run`` with
@@ -15,6 +16,9 @@ does (no database):
 Precision = right attachments / all attachments (to an invoice or to the entrepreneur);
 recall = documents attached to their true invoice / documents that have one. A document
 labelled ``ambiguous`` is right only when it waits as ambiguous.
+
+On the generated set, a share of the invoices is then imported only after their documents
+were filed (``--late``), and the re-import's matching is measured the same way.
 
 Then the time to evaluate 10,000 dossiers with ``pipeline.rules.evaluate`` (in memory).
 """
@@ -154,7 +158,9 @@ def corpus_set() -> tuple[list[Case], list[Invoice]]:
 
 
 # ---- running ---------------------------------------------------------------------------------
-def run_cases(cases: list[Case], invoices: list[Invoice], ctx: runner.Context, drop: Path) -> None:
+def run_cases(
+    cases: list[Case], invoices: list[Invoice], ctx: runner.Context, drop: Path
+) -> dict[Path, Doc | None]:
     by_es: dict[str, list[Invoice]] = defaultdict(list)
     for inv in invoices:
         by_es[inv.entrepreneur].append(inv)
@@ -177,6 +183,86 @@ def run_cases(cases: list[Case], invoices: list[Invoice], ctx: runner.Context, d
         k = int(c.rel.split("#")[1]) - 1 if "#" in c.rel else 0
         part = doc.parts[min(k, len(doc.parts) - 1)]
         c.found_type, c.match, c.fields = str(part.type), part.match, dict(part.fields)
+    return {path: doc for path, (doc, _) in read.items()}
+
+
+# ---- invoices imported after their documents ------------------------------------------------
+def late_invoices(
+    cases: list[Case], docs: dict[Path, Doc | None], invoices: list[Invoice],
+    ctx: runner.Context, drop: Path, tmp: Path, share: float,
+) -> None:  # fmt: skip
+    """Documents dropped before their invoice is exported, then the export re-imported.
+
+    Every ``1/share``-th invoice of each entrepreneur is held back from the first import.
+    The documents are filed through the real store and archive (``runner.file_document``);
+    the held invoices are then imported and ``pipeline.rematch.after_import`` runs, as
+    ``dossiers import-invoices`` does. The risk measured: a document whose invoice is not
+    there yet must wait, not go to a sibling invoice.
+    """
+    from pipeline import rematch
+    from pipeline.config import Paths
+    from pipeline.store import Store
+
+    step = max(2, round(1 / share))
+    held = {inv.number for k, inv in enumerate(invoices) if k % step == step - 1}
+    paths = Paths(drop=drop, archive=tmp / "archive", database=tmp / "late.sqlite3")
+    config = ctx.config.model_copy(update={"paths": paths})
+    with Store(config.paths.database) as store:
+        live = runner.Context(config=config, store=store, ocr=None, clock=ctx.clock)
+        store.upsert_invoices([i for i in invoices if i.number not in held], live.clock())
+        by_es: dict[str, list[Invoice]] = defaultdict(list)
+        for inv in invoices:
+            if inv.number not in held:
+                by_es[inv.entrepreneur].append(inv)
+        for doc in docs.values():
+            if doc is not None and doc.parts:
+                who = doc.source.entrepreneur or ""
+                runner.file_document(match.run(doc, by_es[who], config.matching), live)
+        first = _late_verdicts(cases, docs, store, held)
+        store.upsert_invoices([i for i in invoices if i.number in held], live.clock())
+        start = time.perf_counter()
+        moves = rematch.after_import(live, {i.entrepreneur for i in invoices if i.number in held})
+        seconds = time.perf_counter() - start
+        after = _late_verdicts(cases, docs, store, held)
+    print(f"\n=== invoices imported late: {len(held)} of {len(invoices)} held back ===")
+    for title, (right, wrong, waiting, total) in (("before", first), ("after", after)):
+        print(
+            f"{title:<6} the late import: documents of held invoices {total}: "
+            f"attached right {right}, waiting {waiting}; wrong attachments (all documents) "
+            f"{wrong}"
+        )
+    print(f"re-import moved {len(moves)} documents in {seconds * 1000:.0f} ms")
+
+
+def _late_verdicts(
+    cases: list[Case], docs: dict[Path, Doc | None], store: object, held: set[str]
+) -> tuple[int, int, int, int]:
+    rows = {(d.rel, d.first): d for d in store.documents()}  # type: ignore[attr-defined]
+    right = wrong = waiting = total = others_wrong = 0
+    for c in cases:
+        doc = docs.get(c.path)
+        if doc is None or not doc.parts:
+            continue
+        k = int(c.rel.split("#")[1]) - 1 if "#" in c.rel else 0
+        row = rows.get((c.rel.split("#")[0], doc.parts[min(k, len(doc.parts) - 1)].first))
+        if c.truth not in held:
+            if row is not None and row.invoice and row.invoice != c.truth:
+                others_wrong += 1
+                print(f"  WRONG {c.rel}: truth {c.truth}, got {row.invoice}")
+            continue
+        total += 1
+        if row is None or row.invoice is None:
+            waiting += 1
+        elif row.invoice == c.truth:
+            right += 1
+        else:
+            wrong += 1
+            ranked = [(x["invoice"], x["score"], x["why"]) for x in row.candidates]
+            print(
+                f"  WRONG {c.rel} [{c.type}; {', '.join(c.tags) or '-'}] truth {c.truth}, "
+                f"got {row.invoice} ({row.method}, {row.score:.2f}), candidates {ranked}"
+            )
+    return right, wrong + others_wrong, waiting, total
 
 
 # ---- reporting -------------------------------------------------------------------------------
@@ -340,6 +426,9 @@ def main() -> None:
     parser.add_argument("--no-marks", action="store_true", help="skip signature/cell reading")
     parser.add_argument("--no-rules", action="store_true", help="skip the 10,000-dossier timing")
     parser.add_argument("--verbose", action="store_true", help="also show every wait")
+    parser.add_argument(
+        "--late", type=float, default=0.3, help="share of invoices imported late (0: skip)"
+    )
     args = parser.parse_args()
     config = read_only_config()
     engine = None
@@ -352,12 +441,15 @@ def main() -> None:
         drop = Path(tmp)
         cases, invoices = generated_set(drop, args.seed, args.per_es)
         gen_ctx = ctx if not args.no_marks else replace(ctx, ocr=None)
-        run_cases(cases, invoices, gen_ctx, drop)
-    print(
-        f"Matching set: seed {args.seed}, {len(invoices)} invoices, "
-        f"{len({c.entrepreneur for c in cases})} entrepreneurs"
-    )
-    report("generated matching set", cases, by_case=True)
+        docs = run_cases(cases, invoices, gen_ctx, drop)
+        print(
+            f"Matching set: seed {args.seed}, {len(invoices)} invoices, "
+            f"{len({c.entrepreneur for c in cases})} entrepreneurs"
+        )
+        report("generated matching set", cases, by_case=True)
+        if args.late > 0:
+            with tempfile.TemporaryDirectory(prefix="bench-late-") as late_tmp:
+                late_invoices(cases, docs, invoices, gen_ctx, drop, Path(late_tmp), args.late)
     if not args.no_corpus:
         cases, invoices = corpus_set()
         run_cases(cases, invoices, ctx, SAMPLES / "partage")

@@ -23,6 +23,7 @@ BENCHES = (
     "bench_attendance.py",
     "bench_signatures.py",
     "bench_daemon.py",
+    "bench_digest.py",
     "bench_bpf.py",
 )
 

@@ -12,21 +12,41 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.progress import Progress
 
-from pipeline import corrections, filing, operations, review, rules, runner, status
+from pipeline import (
+    corrections,
+    digest_mail,
+    digest_send,
+    filing,
+    operations,
+    review,
+    rules,
+    runner,
+    status,
+)
 from pipeline import demo as demo_mod
+from pipeline import digest as digest_mod
 from pipeline import export as export_mod
 from pipeline.bpf import run as bpf_run
 from pipeline.checklist import Waiver
 from pipeline.config import Config, load_config, read_only_config
 from pipeline.display import PIECES, out, print_dossier, print_review, print_status
-from pipeline.errors import DossiersError, EnvironmentFault, ExitCode, OcrUnavailable
+from pipeline.errors import (
+    ADVICE,
+    DossiersError,
+    EnvironmentFault,
+    ExitCode,
+    OcrUnavailable,
+    Reason,
+)
+from pipeline.mailer import SmtpMailer
 from pipeline.ocr import OcrEngine, TesserocrEngine
 from pipeline.record import Doc, Source
 from pipeline.store import Store
@@ -105,14 +125,21 @@ def import_invoices(ctx: click.Context, export: Path) -> None:
     """Importe ou met à jour les factures depuis l'export du module de facturation (CSV ou XLSX)."""
     config = _config(ctx)
     with _context(config, need_ocr=False) as run:
-        counts, skipped = operations.import_invoices(run, export)
+        done = operations.import_invoices(run, export)
+    counts = done.counts
+    cancelled = f", dont {counts.cancelled} annulée(s)" if counts.cancelled else ""
     out.print(
-        f"Factures : {counts.new} nouvelle(s), {counts.updated} mise(s) à jour, "
+        f"Factures : {counts.new} nouvelle(s), {counts.updated} mise(s) à jour{cancelled}, "
         f"{counts.unchanged} inchangée(s)."
     )
-    for line, reason in skipped:
+    for move in done.moves:
+        advice = ADVICE.get(Reason(move.reason), "") if move.reason else ""
+        where = f"rattaché à {move.after}" if move.after else f"en attente : {advice}"
+        before = f"de {move.before}" if move.before else "en attente"
+        out.print(f"  document #{move.document} « {move.file} » ({move.type}), {before} : {where}")
+    for line, reason in done.skipped:
         err.print(f"Ligne {line} ignorée : {reason}")
-    if skipped:
+    if done.skipped or any(m.after is None for m in done.moves):
         sys.exit(ExitCode.NEEDS_PERSON)
 
 
@@ -377,6 +404,119 @@ def detach(ctx: click.Context, document: int, reason: str, actor: str | None) ->
         doc = filing.detach(run.store, config.paths.archive, document, actor=_actor(actor),
                             reason=reason, now=datetime.now())  # fmt: skip
     out.print(f"Document #{document} détaché de {doc.invoice} ; il attend d'être rangé.")
+
+
+@cli.command("digest")
+@click.option("--date", "day", default=None, metavar="AAAA-MM-JJ",
+              help="Le jour du résumé (défaut : aujourd'hui).")  # fmt: skip
+@click.option("--send", is_flag=True, help="L'envoie par courriel ([smtp], [digest] recipients).")
+@click.option("--out", "folder", type=click.Path(path_type=Path), default=None,
+              help="Écrit le .eml et le .html dans ce dossier, sans envoyer.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Avec --send : l'envoie même s'il est déjà parti.")
+@click.pass_context
+def digest_cmd(
+    ctx: click.Context, day: str | None, send: bool, folder: Path | None, force: bool
+) -> None:
+    """Le résumé du matin : l'écrit (--out), l'envoie (--send) ou l'affiche en texte."""
+    config = _config(ctx)
+    now = datetime.now()
+    try:
+        when = date.fromisoformat(day) if day else now.date()
+    except ValueError:
+        raise click.UsageError(f"date « {day} » : écrivez-la AAAA-MM-JJ, ex. 2026-11-23.") from None
+    moment = now if when == now.date() else datetime.combine(when, config.digest.time)
+    with _context(config, need_ocr=False) as run:
+        built = digest_mod.build(run.store, config, when, moment)
+        if folder is not None:
+            for path in digest_mail.write_files(built, config, folder):
+                out.print(f"Écrit : {path}")
+        elif not send:
+            click.echo(digest_mail.render(built, "txt"), nl=False)
+        if send:
+            _send_digest(run.store, config, when, moment, force)
+
+
+def _send_digest(store: Store, config: Config, day: date, moment: datetime, force: bool) -> None:
+    mailer = SmtpMailer(config.smtp)
+    sent = digest_send.send_digest(store, config, mailer, day, moment, force=force)
+    if sent is None:
+        done = digest_send.sent_for(store, day) or store.last_event(digest_mod.SENT)
+        when = str(done["at"])[:16].replace("T", " à ") if done else "?"
+        out.print(f"Le résumé du {day:%d/%m/%Y} est déjà parti ({when}) : rien n'est renvoyé "
+                  "(--force pour le renvoyer).")  # fmt: skip
+    else:
+        event = digest_send.sent_for(store, day) or {}
+        to = ", ".join((event.get("detail") or {}).get("recipients") or [])
+        out.print(f"Résumé du {day:%d/%m/%Y} envoyé à {to}.")
+    if config.digest.reminders:
+        count = digest_send.send_reminders(
+            store, config, mailer, sent or digest_mod.build(store, config, day, moment), moment
+        )
+        out.print(f"{count} rappel(s) envoyé(s) aux entrepreneurs.")
+
+
+@cli.command()
+@click.argument("documents", nargs=-1, type=int)
+@click.option("--file", "files", multiple=True, type=int,
+              help="Numéro d'un fichier (par exemple écarté, voir « status --json »).")  # fmt: skip
+@click.option("--entrepreneur", default=None, help="Tous les fichiers de cet entrepreneur.")
+@click.option("--all", "everything", is_flag=True, help="Tous les fichiers classés.")
+@click.option("--set-aside", is_flag=True,
+              help="Avec --entrepreneur ou --all : aussi les fichiers écartés qu'une relecture "
+              "peut changer (illisibles, trop volumineux, entrepreneur inconnu, erreur "
+              "interne).")  # fmt: skip
+@click.option("--reason", default="", help="Pourquoi (gardé dans l'historique).")
+@click.option("--by", "actor", default=None, help="Qui relance (défaut : l'utilisateur).")
+@click.pass_context
+def rerun(
+    ctx: click.Context, documents: tuple[int, ...], files: tuple[int, ...],
+    entrepreneur: str | None, everything: bool, set_aside: bool, reason: str,
+    actor: str | None,
+) -> None:  # fmt: skip
+    """Relit des fichiers depuis leur original archivé (après une mise à jour, une correction).
+
+    Les décisions des personnes (rattachements, corrections de cases et de signatures)
+    sont gardées ; un document retrouvé sur la même page garde son numéro.
+    """
+    from pipeline import rerun as rerun_mod
+
+    if not (documents or files or entrepreneur or everything):
+        raise click.UsageError(
+            "indiquez des numéros de documents, --file, --entrepreneur ou --all."
+        )
+    config = _config(ctx)
+    with _context(config) as run:
+        try:
+            chosen = rerun_mod.select(
+                run, documents=documents, files=files, entrepreneur=entrepreneur,
+                everything=everything, set_aside=set_aside,
+            )  # fmt: skip
+        except KeyError as exc:
+            raise click.UsageError(
+                f"{exc.args[0]} inconnu ; voyez « dossiers status --json »."
+            ) from None
+        results = []
+        with Progress(console=out, transient=True) as bar:
+            task = bar.add_task("Relecture", total=len(chosen))
+            for f in chosen:
+                bar.update(task, description=f"{Path(f.rel).name[:40]:<40}")
+                results.append(rerun_mod.rerun(run, f, _actor(actor), reason.strip()))
+                bar.advance(task)
+    for r in results:
+        if r.failed:
+            err.print(f"#{r.file_id} {r.rel} : non relu ({r.failed}).")
+        elif r.changed:
+            out.print(f"#{r.file_id} {r.rel} :")
+            out.print(f"    avant : {'; '.join(r.before) or 'aucun document'}")
+            out.print(f"    après : {'; '.join(r.after) or 'aucun document'}")
+    changed = sum(r.changed for r in results)
+    failed = sum(bool(r.failed) for r in results)
+    out.print(
+        f"{len(results)} fichier(s) relu(s) : {changed} changé(s), "
+        f"{len(results) - changed - failed} inchangé(s), {failed} non relu(s)."
+    )
+    if failed:
+        sys.exit(ExitCode.NEEDS_PERSON)
 
 
 def _actor(given: str | None) -> str:

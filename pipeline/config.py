@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import tomllib
 import unicodedata
+from datetime import date as Date
 from datetime import time as TimeOfDay
 from pathlib import Path
 from typing import Any
@@ -87,17 +88,45 @@ class Invoices(Strict):
 
 
 class Digest(Strict):
+    """``[digest]``: the morning email to support staff (``dossiers digest``, the daemon)."""
+
     recipients: tuple[str, ...] = ()
-    time: TimeOfDay = TimeOfDay(8, 0)
+    time: TimeOfDay = TimeOfDay(8, 0)  # sent at this time on working days (Monday to Friday)
+    max_listed: int = Field(default=25, ge=1)  # dossiers detailed in the email; the rest counted
+    attach_over: int = Field(default=10, ge=0)  # more open dossiers: the full list attached (XLSX)
+    weeks: int = Field(default=8, ge=2, le=26)  # weeks shown in the chart
+    horizon_days: int = Field(default=90, ge=1)  # deadlines announced this many days ahead
+    # SMTP down: first retry after this many seconds, then twice as long each time, up to
+    # [watch] retry_minutes; the digest is sent late, never lost.
+    retry_seconds: float = Field(default=60.0, gt=0)
+    reminders: bool = False  # also remind each entrepreneur of their own overdue pieces
+    reminder_days: int = Field(default=7, ge=1)  # at most one reminder per person in this many days
+
+    @field_validator("recipients")
+    @classmethod
+    def _addresses(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for address in v:
+            if "@" not in address or any(c.isspace() for c in address.strip()):
+                raise ValueError(f"« {address} » n'est pas une adresse électronique")
+        return tuple(a.strip() for a in v)
 
 
 class Smtp(Strict):
     host: str = "localhost"
-    port: int = 587
-    starttls: bool = True
-    username: str = ""
+    port: int = Field(default=587, ge=1, le=65535)
+    starttls: bool = True  # upgrade the connection (port 587)
+    tls: bool = False  # implicit TLS from the first byte (port 465); starttls is then moot
+    username: str = ""  # empty: no authentication (a local relay)
     password_env: str = "DOSSIERS_SMTP_PASSWORD"
     sender: str = "dossiers@example.org"
+    ca_file: Path | None = None  # certificates to trust besides the system's (a private relay)
+    timeout: float = Field(default=30.0, gt=0)  # seconds for each exchange with the server
+
+
+class Qualiopi(Strict):
+    """``[qualiopi]``: the certificate's dates, for the digest's deadlines."""
+
+    certification_date: Date | None = None  # the surveillance audit falls 14 to 22 months after
 
 
 class Config(Strict):
@@ -113,6 +142,7 @@ class Config(Strict):
     invoices: Invoices = Invoices()
     digest: Digest = Digest()
     smtp: Smtp = Smtp()
+    qualiopi: Qualiopi = Qualiopi()
     bpf: BpfSettings = BpfSettings()
     file: Path = Path("config.toml")  # where it was loaded from (set by load_config)
     people: tuple[Person, ...] = ()  # entrepreneurs from the CSV and the inline list
@@ -202,11 +232,13 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     paths = Paths(**{k: resolve(v) for k, v in config.paths.model_dump().items()})
     ents = config.entrepreneurs
     csv_path = resolve(ents.csv) if ents.csv else None
+    ca_file = resolve(config.smtp.ca_file) if config.smtp.ca_file else None
     bpf = config.bpf.model_copy(update={"folder": resolve(config.bpf.folder)})
     return config.model_copy(
         update={
             "paths": paths,
             "entrepreneurs": ents.model_copy(update={"csv": csv_path}),
+            "smtp": config.smtp.model_copy(update={"ca_file": ca_file}),
             "bpf": bpf,
         }
     )

@@ -3,7 +3,8 @@
 The workspace gets its own ``config.toml`` (the cooperative's identity and
 settings taken from the given config, the paths pointing inside the
 workspace), a copy of the sample share, the invoicing export imported, every
-sample ingested, the status of every dossier, and the BPF of the sample year (the
+sample ingested, the status of every dossier, the morning digest written to
+``resume/`` (``.eml`` and ``.html``, not sent), and the BPF of the sample year (the
 year of the latest invoice) with each entrepreneur's draft yearly summary.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 from rich.console import Console
 
-from pipeline import operations, runner, sharefiles, status
+from pipeline import digest, digest_mail, operations, runner, sharefiles, status
 from pipeline.bpf import run as bpf_run
 from pipeline.bpf import summaries
 from pipeline.config import Config, Cooperative, load_config
@@ -60,6 +61,8 @@ def run_demo(
         outcomes = operations.ingest(ctx, [config.paths.drop], progress=progress)
         pages = sharefiles.write_all(store, config, clock())
         report = status.report(store, config, clock().year, today=clock().date())
+        morning = digest.build(store, config, clock().date(), clock())
+        written = digest_mail.write_files(morning, config, workspace / "resume")
         bpf_files = _bpf(store, config, clock())
     engine.close()
     places = {
@@ -68,6 +71,7 @@ def run_demo(
         "archive": config.paths.archive,
         "base de données": config.paths.database,
     }
+    places["résumé du matin"] = written[1]
     if pages:
         places["suivi (exemple)"] = next(p for p in pages if p.suffix == ".html")
     places |= bpf_files

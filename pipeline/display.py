@@ -60,6 +60,8 @@ def print_status(data: dict[str, Any]) -> None:
                 f"{p['name']} : manque "
                 + "; ".join(f"{PIECES[m['piece']]} ({m['detail']})" for m in p["missing"])
             )
+        for c in p.get("checks", []):
+            out.print(f"{p['name']} : [red]contrôle[/] {c['code']} : {c['message']}")
     waiting = len(data["unfiled"]) + len(data["set_aside"])
     if waiting:
         out.print(f"\n[bold]En attente d'une personne[/] ({waiting})")
@@ -112,6 +114,9 @@ def print_dossier(data: dict[str, Any], dossier: Dossier, history: Sequence[str]
         f"Du {_day(inv.start)} au {_day(inv.end)}, {hours_text(inv.hours)} h, "
         f"{inv.trainee_count} stagiaire(s) : {', '.join(inv.trainees)}"
     )
+    if inv.cancelled:
+        out.print("[red]Facture annulée dans l'export de facturation[/] : hors des dossiers "
+                  "à compléter et du BPF.")  # fmt: skip
     out.print(f"État : {STATES[data['state']]}")
     for d in data["documents"]:
         out.print(

@@ -34,6 +34,7 @@ class Reason(StrEnum):
     INTERNAL = "erreur-interne"
     CONFLICT = "copie-en-conflit"
     DETACHED = "detache"
+    CANCELLED = "facture-annulee"
 
 
 #: What a person should do, in French, for each reason (digest, status files).
@@ -67,6 +68,9 @@ ADVICE: dict[Reason, str] = {
     "signalez-le à l'équipe technique avec le journal.",
     Reason.DETACHED: "Détaché de sa facture par l'équipe d'appui : rattachez-le à la bonne "
     "facture avec « dossiers attach », ou laissez-le de côté.",
+    Reason.CANCELLED: "Sa facture a été annulée dans le module de facturation : rattachez-le "
+    "à la facture qui la remplace avec « dossiers attach », ou rangez le fichier dans le "
+    "dossier portant le nouveau numéro.",
 }
 
 

@@ -38,6 +38,11 @@ def attach(
     inv = store.invoice(number)
     if inv is None:
         raise UsageError(f"facture {number} inconnue ; voyez « dossiers status ».")
+    if inv.cancelled:
+        raise UsageError(
+            f"la facture {number} est annulée dans l'export de facturation ; rattachez le "
+            "document à la facture qui la remplace."
+        )
     if doc.entrepreneur != inv.entrepreneur:
         raise UsageError(
             f"la facture {number} est celle de {inv.entrepreneur}, le document #{doc_id} "

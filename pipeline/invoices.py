@@ -48,6 +48,15 @@ COLUMNS: dict[str, str] = {
     "Distanciel": "distance",
 }
 REQUIRED = ("number", "date", "entrepreneur")
+#: Optional columns the CONTRACT does not name, which exports commonly carry.
+#: ``Statut facture`` (or ``Statut``, ``État``): "annulée" marks an invoice cancelled (by a
+#: credit note); any other value (émise, payée…) leaves it in force.
+OPTIONAL: dict[str, str] = {
+    "Statut facture": "status",
+    "Statut": "status",
+    "État": "status",
+    "État facture": "status",
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,7 @@ class Invoice:
     amount_ht: float | None = None
     subcontracting: str = "non"
     distance: str = "non"
+    cancelled: bool = False  # the export marks it cancelled: out of dossiers, matching and BPF
 
     @property
     def is_training(self) -> bool:
@@ -128,9 +138,10 @@ def _read_frame(path: Path) -> pd.DataFrame:
 
 
 def _map_columns(names: list[str], mapping: dict[str, str]) -> dict[int, str]:
-    known = {header_key(c): a for c, a in COLUMNS.items()}
+    every = COLUMNS | OPTIONAL
+    known = {header_key(c): a for c, a in every.items()}
     known |= {
-        header_key(other): COLUMNS[target] for other, target in mapping.items() if target in COLUMNS
+        header_key(other): every[target] for other, target in mapping.items() if target in every
     }
     return {i: known[header_key(n)] for i, n in enumerate(names) if header_key(n) in known}
 
@@ -162,6 +173,7 @@ def _invoice(cells: dict[str, Any]) -> Invoice:
         amount_ht=_number(cells.get("amount_ht"), "Montant HT"),
         subcontracting=_lower_ascii(text.get("subcontracting", "")) or "non",
         distance=_lower_ascii(text.get("distance", "")) or "non",
+        cancelled=_lower_ascii(text.get("status", "")).startswith("annul"),
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -34,10 +34,14 @@ WEIGHTS = {"titre": 0.3, "client": 0.2, "dates": 0.3, "stagiaires": 0.3}
 SINGLE_EVIDENCE_CAP = 0.7
 SAME_PERSON = 0.85
 DATE_TOLERANCE_DAYS = 30
+# A document written at the end of a training (attestation, evaluation, invoice) is dated
+# from its first day to this many days after its last; never before it started.
+WRITTEN_AFTER_DAYS = 60
 NAME_IN_TEXT = 90  # rapidfuzz partial ratio for a trainee's name found in the document's text
 CLIENT_IN_TEXT_MIN = 8  # shorter client names are not searched for in the text
 # Documents about a single trainee: naming one of the invoice's trainees is full evidence.
 PER_PERSON = frozenset({DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.EVALUATION_FROID})
+WRITTEN_AT_END = frozenset({DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.FACTURE})
 
 
 def run(doc: Doc, invoices: Sequence[Invoice], settings: Matching) -> Doc:
@@ -109,6 +113,10 @@ def _by_score(
     if best.score < settings.threshold or best.score - second < settings.margin:
         # ...unless the training dates the document prints are one session's and no other's.
         winner = _dated_winner(part, close, invoices, text, settings)
+    if winner is not None and not _dates_agree(part, _invoice(winner.invoice, invoices)):
+        # Close is not enough: printed dates outside the session's belong to another session,
+        # perhaps one whose invoice is not imported yet. It waits (re-imports retry it).
+        winner = None
     if winner is not None:
         return Match(
             invoice=winner.invoice,
@@ -159,6 +167,26 @@ def _dated_winner(
         if any((theirs[k] or 0.0) > (mine[k] or 0.0) for k in ("titre", "client", "stagiaires")):
             return None
     return winner
+
+
+def _invoice(number: str, invoices: Sequence[Invoice]) -> Invoice:
+    return next(inv for inv in invoices if inv.number == number)
+
+
+def _dates_agree(part: Part, inv: Invoice) -> bool:
+    """Whether the dates a document prints can be those of this invoice's session.
+
+    Training dates must fall within the session; the date of a document written at the end
+    (attestation, evaluation, invoice) from its first day to ``WRITTEN_AFTER_DAYS`` after.
+    A document that prints no date, or an invoice without dates, does not disagree.
+    """
+    if inv.start is None:
+        return True
+    end = inv.end or inv.start
+    if not all(inv.start <= d <= end for d in _period_dates(part)):
+        return False
+    written = _iso_dates([part.fields.get("date")]) if part.type in WRITTEN_AT_END else []
+    return all(inv.start <= d <= end + timedelta(days=WRITTEN_AFTER_DAYS) for d in written)
 
 
 def _holds(inv: Invoice, days: list[date], *, every: bool) -> bool:
@@ -241,7 +269,7 @@ def _period_dates(part: Part) -> list[date]:
 def _document_dates(part: Part) -> list[date]:
     """The training dates, and the date of the documents written at its end."""
     days = _period_dates(part)
-    if part.type in {DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.FACTURE}:
+    if part.type in WRITTEN_AT_END:
         days += _iso_dates([part.fields.get("date")])
     return days
 

@@ -7,23 +7,32 @@ and the daemon decide how to show them.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 
-from pipeline import runner
+from pipeline import rematch, runner
 from pipeline.invoices import Invoice, read_export
 from pipeline.store import ImportCounts
 
 log = logging.getLogger(__name__)
 
 
-def import_invoices(
-    ctx: runner.Context, export: Path
-) -> tuple[ImportCounts, list[tuple[int, str]]]:
-    """Import or update invoice records; rows of unknown entrepreneurs are skipped with a reason."""
+@dataclass(frozen=True)
+class Imported:
+    counts: ImportCounts
+    skipped: list[tuple[int, str]]  # (row of the export, French reason)
+    moves: list[rematch.Move]  # documents the new invoices settled (or cancelled ones freed)
+
+
+def import_invoices(ctx: runner.Context, export: Path) -> Imported:
+    """Import or update invoice records, then match again what the changes may settle.
+
+    Rows of unknown entrepreneurs are skipped with a reason. Dossiers are evaluated when
+    they are read (status, show, digest), so changed invoices need nothing more.
+    """
     result = read_export(export, ctx.config.invoices.columns)
     known, skipped = [], list(result.skipped)
     for n, inv in enumerate(result.invoices, start=2):
@@ -40,10 +49,19 @@ def import_invoices(
             )
             continue
         known.append(_with_name(inv, person.name))
-    counts = ctx.store.upsert_invoices(known, ctx.clock())
+    now = ctx.clock()
+    counts = ctx.store.upsert_invoices(known, now)
     for line, reason in skipped:
         log.warning("export %s, ligne %d ignorée : %s", export.name, line, reason)
-    return counts, sorted(skipped)
+    changed = set(counts.changed)
+    moves = rematch.after_import(ctx, {inv.entrepreneur for inv in known if inv.number in changed})
+    with ctx.store.transaction() as db:
+        ctx.store.log(
+            db, now, "factures-importees", export=export.name, new=counts.new,
+            updated=counts.updated, cancelled=counts.cancelled, unchanged=counts.unchanged,
+            skipped=len(skipped), documents=len(moves),
+        )  # fmt: skip
+    return Imported(counts, sorted(skipped), moves)
 
 
 def _with_name(inv: Invoice, name: str) -> Invoice:

@@ -12,10 +12,10 @@ be sliced out of the original (names are reported as written).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
-from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -52,7 +52,7 @@ _CHAR_MAP = {
 }
 
 
-@cache  # a few hundred distinct characters; fold runs over every page of text
+@functools.lru_cache(maxsize=4096)  # few distinct characters; fold runs on every name compared
 def _fold_char(char: str) -> str:
     mapped = _CHAR_MAP.get(char)
     if mapped is not None:
@@ -376,7 +376,7 @@ _CIVILITY = re.compile(
 )
 
 
-@lru_cache(maxsize=65536)  # names recur on every sheet and invoice of a dossier
+@functools.lru_cache(maxsize=16384)  # the same names are compared again for every dossier
 def normalise_name(name: str) -> str:
     """Comparison key of a person's name: no accents, case, civility or word order.
 
@@ -398,6 +398,7 @@ def _initials_match(short: list[str], full: list[str]) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=65536)  # a dossier's names are compared against each document's
 def same_person(a: str, b: str) -> float:
     """How likely two written names are the same person, 0..1.
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -569,6 +569,46 @@ def _summary_year(doc: DocumentRow) -> int | None:
     except ValueError:
         return None
     return written.year if written.month >= 7 else written.year - 1
+
+
+#: A CV updated longer ago than this is outdated (``cv_outdated``).
+CV_MAX_AGE_DAYS = 365
+
+
+def entrepreneur_checks(documents: Sequence[DocumentRow], today: date) -> list[Check]:
+    """Checks on the entrepreneur's own pieces: a CV older than a year (``cv_outdated``).
+
+    Said only when certain: a CV dated by its year alone counts as updated on 31 December.
+    """
+    dated = [(d, _cv_updated(d)) for d in documents if d.type == DocType.CV]
+    known = [(d, day) for d, day in dated if day is not None]
+    if not known:
+        return []
+    doc, latest = max(known, key=lambda pair: pair[1])
+    age = (today - latest).days
+    if age <= CV_MAX_AGE_DAYS:
+        return []
+    when = doc.fields.get("updated")
+    return [
+        Check(
+            "cv_outdated",
+            f"CV le plus récent mis à jour en {when} (document #{doc.id}), il y a plus d'un an : "
+            "demandez un CV à jour (formations données, actualisation des compétences).",
+            (doc.id,),
+        )
+    ]
+
+
+def _cv_updated(doc: DocumentRow) -> date | None:
+    updated = str(doc.fields.get("updated") or "")
+    try:
+        if len(updated) == 7:  # "2025-03": the month's last day
+            year, month = int(updated[:4]), int(updated[5:7])
+            return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        return date.fromisoformat(updated[:10])
+    except ValueError:
+        only_year = _cv_year(doc)
+        return date(only_year, 12, 31) if only_year else None
 
 
 def _cv_year(doc: DocumentRow) -> int | None:

@@ -27,7 +27,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipeline import archive, classify, extract, filing, intake, marks, match, text
@@ -51,6 +51,9 @@ from pipeline.store import DocumentRow, FileRow, Store
 from watchers.ignore import is_conflict_copy, is_ignored
 
 log = logging.getLogger(__name__)
+
+#: Characters of a document's text kept in the database (to match it again after a re-import).
+TEXT_KEPT = 50_000
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,8 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 )
 
 READ_ONLY_STAGES = tuple(s for s in STAGES if s[0] not in {"duplicate", "match"})
+#: Reading an archived original again (``dossiers rerun``): the file is already recorded.
+REREAD_STAGES = tuple(s for s in STAGES if s[0] != "duplicate")
 
 
 def read(doc: Doc, ctx: Context, stages: Iterable[tuple[str, Stage]] = READ_ONLY_STAGES) -> Doc:
@@ -229,16 +234,27 @@ def locate(path: Path, config: Config) -> Source:
             "d'un entrepreneur."
         ) from None
     stat = absolute.lstat()  # the link itself: a link is refused, never followed for its stat
-    person = config.person_by_folder(rel.parts[0]) if len(rel.parts) > 1 else None
-    hint = next((n for n in reversed(rel.parts[1:-1]) if normalise_invoice_number(n)), None)
     return Source(
         path=absolute,
         rel=rel.as_posix(),
-        entrepreneur=person.name if person else None,
-        invoice_hint=hint,
+        entrepreneur=owner(rel.as_posix(), config),
+        invoice_hint=invoice_hint(rel.as_posix()),
         size=stat.st_size,
         mtime_ns=stat.st_mtime_ns,
     )
+
+
+def owner(rel: str, config: Config) -> str | None:
+    """The entrepreneur whose folder holds ``rel`` (a path relative to the drop folder)."""
+    parts = PurePosixPath(rel).parts
+    person = config.person_by_folder(parts[0]) if len(parts) > 1 else None
+    return person.name if person else None
+
+
+def invoice_hint(rel: str) -> str | None:
+    """The innermost enclosing folder of ``rel`` that reads as an invoice number, if any."""
+    parts = PurePosixPath(rel).parts
+    return next((n for n in reversed(parts[1:-1]) if normalise_invoice_number(n)), None)
 
 
 def candidates(paths: Iterable[Path], drop: Path | None = None) -> Iterator[Path]:
@@ -320,13 +336,14 @@ def _record_file(doc: Doc, ctx: Context, now: datetime, stored: tuple[Path, list
         )  # fmt: skip
         ctx.store.log(db, now, "fichier-recu", file_id=file_id, file=doc.source.rel)
         for part, path in zip(doc.parts, stored[1], strict=True):
-            _record_part(db, ctx, now, file_id, part, path)
+            _record_part(db, ctx, now, file_id, part, path, doc.text(part.first, part.last))
     return file_id
 
 
 def _record_part(
-    db: sqlite3.Connection, ctx: Context, now: datetime, file_id: int, part: Part, path: Path
-) -> None:
+    db: sqlite3.Connection, ctx: Context, now: datetime, file_id: int, part: Part, path: Path,
+    text: str,
+) -> None:  # fmt: skip
     m = part.match
     assert m is not None, "the match stage sets every part's match"
     doc_id = ctx.store.add_document(
@@ -336,6 +353,7 @@ def _record_part(
         candidates=[{"invoice": c.invoice, "score": c.score, "why": list(c.why)}
                     for c in m.candidates],
         reason=str(m.reason) if m.reason else None, archive_path=str(path),
+        text=text[:TEXT_KEPT],
     )  # fmt: skip
     kind = "document-rattache" if m.reason is None else "document-en-attente"
     ctx.store.log(

@@ -102,6 +102,8 @@ REASONS: dict[str, str] = {
     Reason.AMBIGUOUS: "Plusieurs factures possibles",
     Reason.INTERNAL: "Erreur du logiciel",
     Reason.CONFLICT: "Copie en conflit",
+    Reason.DETACHED: "Retiré de sa facture par l'équipe d'appui",
+    Reason.CANCELLED: "Facture annulée",
 }
 
 # Where ADVICE speaks to support staff, what the entrepreneur should read instead.
@@ -113,6 +115,9 @@ ES_ADVICE: dict[str, str] = {
     "l'équipe d'appui vérifiera que la facture a bien été enregistrée.",
     Reason.INTERNAL: "Erreur inattendue du logiciel : votre fichier est conservé et l'équipe "
     "d'appui est prévenue. Vous n'avez rien à faire.",
+    Reason.CANCELLED: "La facture de cette formation a été annulée. Si elle a été refaite, "
+    "rangez le fichier dans un dossier nommé d'après le nouveau numéro ; sinon, l'équipe "
+    "d'appui s'en occupe.",
 }
 
 OWED_HINTS = {
@@ -380,12 +385,12 @@ def _training(d: dict[str, Any], files: _Files, today: date) -> Training:
         title=d.get("title") or "(formation sans intitulé)",
         client=d.get("client") or "",
         start=start,
-        dates=_period(d.get("start"), d.get("end")),
+        dates=period_text(d.get("start"), d.get("end")),
         upcoming=bool(start) and date.fromisoformat(start) > today,
         state=d["state"],
         state_label=STATES.get(d["state"], d["state"]),
         received=_received(d["documents"], files),
-        missing=tuple(_missing(m) for m in d["missing"]),
+        missing=tuple(missing_text(m) for m in d["missing"]),
         problems=tuple(c["message"] for c in d["checks"]),
     )
 
@@ -411,7 +416,7 @@ def _received(documents: Sequence[dict[str, Any]], files: _Files) -> tuple[Recei
     return tuple(groups)
 
 
-def _missing(m: dict[str, Any]) -> str:
+def missing_text(m: dict[str, Any]) -> str:
     """One missing piece in a sentence: « Attestations de formation : 2 manquantes (…) »."""
     piece, count, detail = m["piece"], int(m.get("count") or 1), str(m.get("detail") or "")
     advised = " (conseillé)" if m.get("level", "requis") == "recommande" else ""
@@ -431,7 +436,7 @@ def _missing(m: dict[str, Any]) -> str:
 
 
 def _owed(m: dict[str, Any]) -> Owed:
-    return Owed(_missing(m), OWED_HINTS.get(m["piece"], ""))
+    return Owed(missing_text(m), OWED_HINTS.get(m["piece"], ""))
 
 
 def _waiting(u: dict[str, Any], files: _Files, own: dict[str, Training]) -> Waiting:
@@ -456,13 +461,13 @@ def _set_aside(f: dict[str, Any], files: _Files) -> SetAside:
     detail = str(f.get("message") or "").strip()
     if reason == Reason.INTERNAL or _said(detail, title, advice):
         detail = ""  # a technical message, or what the title or advice already say
-    detail = ISO_DAY.sub(lambda m: _day(m[0]), detail.replace(f"« {files.prefix}", "« "))
+    detail = ISO_DAY.sub(lambda m: day_text(m[0]), detail.replace(f"« {files.prefix}", "« "))
     return SetAside(
         file=files.name(f["file"]),
         reason=title,
         detail=_capital(detail),
         advice=advice,
-        received=_day(str(f.get("received") or "")[:10]),
+        received=day_text(str(f.get("received") or "")[:10]),
     )
 
 
@@ -520,7 +525,7 @@ def _describe(t: Training) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _day(iso: str) -> str:
+def day_text(iso: str) -> str:
     """« 10 mars 2026 » from an ISO date, or the text unchanged if it is not one."""
     try:
         d = date.fromisoformat(iso)
@@ -529,19 +534,19 @@ def _day(iso: str) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def _period(start: str | None, end: str | None) -> str:
+def period_text(start: str | None, end: str | None) -> str:
     """« du 10 au 11 mars 2026 », « le 12 mai 2026 », « du 11 décembre 2025 au 8 janvier 2026 »."""
     if not start:
-        return _day(end) if end else ""
+        return day_text(end) if end else ""
     if not end or end == start:
-        return f"le {_day(start)}"
+        return f"le {day_text(start)}"
     a, b = date.fromisoformat(start), date.fromisoformat(end)
     if (a.year, a.month) == (b.year, b.month):
-        return f"du {a.day} au {_day(end)}"
+        return f"du {a.day} au {day_text(end)}"
     if a.year == b.year:
-        return f"du {a.day} {MONTHS[a.month - 1]} au {_day(end)}"
-    return f"du {_day(start)} au {_day(end)}"
+        return f"du {a.day} {MONTHS[a.month - 1]} au {day_text(end)}"
+    return f"du {day_text(start)} au {day_text(end)}"
 
 
 def _stamp(now: datetime) -> str:
-    return f"{_day(now.date().isoformat())} à {now.hour} h {now.minute:02d}"
+    return f"{day_text(now.date().isoformat())} à {now.hour} h {now.minute:02d}"

@@ -13,19 +13,28 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.errors import UsageError
+from pipeline.invoices import Invoice
 from pipeline.presence import Attendance
-from pipeline.rules import Dossier, entrepreneur_missing, evaluate
+from pipeline.rules import Dossier, entrepreneur_checks, entrepreneur_missing, evaluate
 from pipeline.store import DocumentRow, Store
 
 
 def dossiers(
-    store: Store, config: Config, entrepreneur: str | None = None, today: date | None = None
+    store: Store,
+    config: Config,
+    entrepreneur: str | None = None,
+    today: date | None = None,
+    read: tuple[list[Invoice], list[DocumentRow]] | None = None,
 ) -> list[Dossier]:
-    """Every training invoice's dossier, oldest training first (overdue counted at ``today``)."""
+    """Every training invoice's dossier, oldest training first (overdue counted at ``today``).
+
+    ``read``: the invoices and documents already read by the caller (else read here).
+    """
     waivers = store.waivers()
+    invoices, documents = read or _read(store, entrepreneur)
     # One read of the documents (and their corrections), not one per invoice.
     attached: dict[str, list[DocumentRow]] = {}
-    for doc in store.documents(entrepreneur=entrepreneur):
+    for doc in documents:
         if doc.invoice:
             attached.setdefault(doc.invoice, []).append(doc)
     return [
@@ -37,8 +46,12 @@ def dossiers(
             today,
             waivers.get(inv.number, ()),
         )
-        for inv in store.invoices(entrepreneur=entrepreneur)
+        for inv in invoices
     ]
+
+
+def _read(store: Store, entrepreneur: str | None) -> tuple[list[Invoice], list[DocumentRow]]:
+    return store.invoices(entrepreneur=entrepreneur), store.documents(entrepreneur=entrepreneur)
 
 
 def dossier(store: Store, config: Config, number: str, today: date | None = None) -> Dossier | None:
@@ -66,7 +79,8 @@ def report(
 
     ``state`` keeps one state; ``period`` keeps the trainings that overlap it.
     """
-    found = dossiers(store, config, entrepreneur, today)
+    read = _read(store, entrepreneur)
+    found = dossiers(store, config, entrepreneur, today, read)
     if incomplete_only:
         found = [d for d in found if d.state != "complete"]
     if state:
@@ -76,12 +90,8 @@ def report(
     people = [p for p in config.people if entrepreneur in (None, p.name)]
     return {
         "dossiers": [dossier_json(d) for d in found],
-        "entrepreneurs": [_person_json(store, config, p.name, year, today) for p in people],
-        "unfiled": [
-            _unfiled_json(d)
-            for d in store.documents(unfiled=True)
-            if entrepreneur in (None, d.entrepreneur)
-        ],
+        "entrepreneurs": [_person_json(config, p.name, year, today, read) for p in people],
+        "unfiled": [_unfiled_json(d) for d in read[1] if d.reason is not None],
         "set_aside": [
             {
                 "file_id": f.id,
@@ -189,16 +199,21 @@ def document_json(doc: DocumentRow) -> dict[str, Any]:
 
 
 def _person_json(
-    store: Store, config: Config, name: str, year: int, today: date | None
+    config: Config,
+    name: str,
+    year: int,
+    today: date | None,
+    read: tuple[list[Invoice], list[DocumentRow]],
 ) -> dict[str, Any]:
-    docs = store.documents(entrepreneur=name)
-    own = [d for d in docs if d.invoice is None and d.reason is None]
-    invoices = store.invoices(entrepreneur=name)
+    own = [d for d in read[1] if d.entrepreneur == name and d.invoice is None and d.reason is None]
+    invoices = [inv for inv in read[0] if inv.entrepreneur == name]
     missing = entrepreneur_missing(invoices, own, year, config.rules, today)
+    checks = entrepreneur_checks(own, today or date.today())
     return {
         "name": name,
         "documents": [document_json(d) for d in own],
         "missing": [m.as_json() for m in missing],
+        "checks": [c.as_json() for c in checks],
     }
 
 

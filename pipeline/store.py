@@ -142,6 +142,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX waivers_invoice ON waivers(invoice);
     """,
+    # 5: invoices the export marks cancelled stay known (history, show) but leave dossiers and
+    # matching; each document keeps its text, so a re-import can match waiting documents again
+    # without reading their files.
+    """
+    ALTER TABLE invoices ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE documents ADD COLUMN text TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -149,7 +156,7 @@ INVOICE_COLUMNS = (
     "number", "date", "entrepreneur", "client", "client_type", "title", "place",
     "start_date", "end_date", "hours", "trainee_count", "trainees", "statuses",
     "trainee_hours", "bpf_code", "objective", "nsf", "amount_ht", "subcontracting",
-    "distance", "training",
+    "distance", "training", "cancelled",
 )  # fmt: skip
 
 
@@ -192,6 +199,8 @@ class ImportCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    cancelled: int = 0  # invoices the export newly marks cancelled (also counted in updated)
+    changed: tuple[str, ...] = ()  # numbers of the new, updated and cancelled invoices
 
 
 class Store:
@@ -262,7 +271,8 @@ class Store:
 
     def upsert_invoices(self, invoices: Sequence[Invoice], now: datetime) -> ImportCounts:
         """Insert new invoices, update changed ones; the same export twice changes nothing."""
-        counts = {"new": 0, "updated": 0, "unchanged": 0}
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "cancelled": 0}
+        changed: list[str] = []
         with self.transaction() as db:
             for inv in invoices:
                 values = _invoice_values(inv)
@@ -284,22 +294,33 @@ class Store:
                         (*values[1:], now.isoformat(), inv.number),
                     )
                     counts["updated"] += 1
+                    if inv.cancelled and not old["cancelled"]:
+                        counts["cancelled"] += 1
+                        self.log(db, now, "facture-annulee", invoice=inv.number)
                 else:
                     counts["unchanged"] += 1
-        return ImportCounts(**counts)
+                    continue
+                changed.append(inv.number)
+        return ImportCounts(**counts, changed=tuple(changed))
 
     def invoice(self, number: str) -> Invoice | None:
         row = self.db.execute("SELECT * FROM invoices WHERE number = ?", (number,)).fetchone()
         return _invoice(row) if row else None
 
     def invoices(
-        self, entrepreneur: str | None = None, training_only: bool = True
+        self,
+        entrepreneur: str | None = None,
+        training_only: bool = True,
+        with_cancelled: bool = False,
     ) -> list[Invoice]:
+        """Invoices in force (cancelled ones only when asked), by training start."""
         sql, args = "SELECT * FROM invoices WHERE 1", []
         if entrepreneur is not None:
             sql, args = sql + " AND entrepreneur = ?", [entrepreneur]
         if training_only:
             sql += " AND training = 1"
+        if not with_cancelled:
+            sql += " AND cancelled = 0"
         rows = self.db.execute(sql + " ORDER BY start_date, number", args).fetchall()
         return [_invoice(r) for r in rows]
 
@@ -387,6 +408,10 @@ class Store:
             ),
         )
 
+    def file(self, file_id: int) -> FileRow | None:
+        row = self.db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+        return _file(row) if row else None
+
     def files(self, state: str | None = None) -> list[FileRow]:
         sql = "SELECT * FROM files" + (" WHERE state = ?" if state else "") + " ORDER BY id"
         return [_file(r) for r in self.db.execute(sql, (state,) if state else ())]
@@ -395,11 +420,61 @@ class Store:
         self, db: sqlite3.Connection, doc_id: int, invoice: str, *, method: str, archive_path: str
     ) -> None:
         """Attach a document to an invoice (a person's choice: score 1, no reason left)."""
+        self._follow_copy(db, doc_id, archive_path)
         db.execute(
             "UPDATE documents SET invoice = ?, method = ?, score = 1.0, reason = NULL, "
             "archive_path = ? WHERE id = ?",
             (invoice, method, archive_path, doc_id),
         )
+
+    def refile(
+        self, db: sqlite3.Connection, doc_id: int, *, invoice: str | None, method: str,
+        score: float, candidates: list[dict[str, Any]], reason: str | None, archive_path: str,
+    ) -> None:  # fmt: skip
+        """Record the machine's new match of a document (after a re-import)."""
+        self._follow_copy(db, doc_id, archive_path)
+        db.execute(
+            "UPDATE documents SET invoice = ?, method = ?, score = ?, candidates = ?, "
+            "reason = ?, archive_path = ? WHERE id = ?",
+            (invoice, method, score, json.dumps(candidates, ensure_ascii=False), reason,
+             archive_path, doc_id),
+        )  # fmt: skip
+
+    def _follow_copy(self, db: sqlite3.Connection, doc_id: int, new_path: str) -> None:
+        """A file of one document shares its archive copy: its record follows the move."""
+        row = db.execute("SELECT archive_path FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is not None and row[0] and row[0] != new_path:
+            db.execute(
+                "UPDATE files SET archive_path = ? WHERE archive_path = ?", (new_path, row[0])
+            )
+
+    def reread(self, db: sqlite3.Connection, file_id: int, **values: Any) -> None:
+        """A file read again (``dossiers rerun``): processed now, with what the reading says."""
+        sets = ", ".join(f"{k} = ?" for k in values)
+        db.execute(
+            f"UPDATE files SET {sets}, state = 'traite', reason = NULL, detail = NULL WHERE id = ?",
+            (*values.values(), file_id),
+        )
+
+    def set_aside_again(
+        self, db: sqlite3.Connection, file_id: int, reason: str, detail: str
+    ) -> None:
+        """A set-aside file read again and still refused: the new reason replaces the old."""
+        db.execute(
+            "UPDATE files SET reason = ?, detail = ? WHERE id = ?", (reason, detail, file_id)
+        )
+
+    def update_document(self, db: sqlite3.Connection, doc_id: int, **values: Any) -> None:
+        """Replace what a document's record says (a re-read); its number stays."""
+        for key in ("fields", "candidates"):
+            if key in values:
+                values[key] = json.dumps(values[key], ensure_ascii=False, default=str)
+        sets = ", ".join(f"{k} = ?" for k in values)
+        db.execute(f"UPDATE documents SET {sets} WHERE id = ?", (*values.values(), doc_id))
+
+    def delete_documents(self, db: sqlite3.Connection, doc_ids: Sequence[int]) -> None:
+        """Documents a re-read no longer finds (their history stays in the event log)."""
+        db.executemany("DELETE FROM documents WHERE id = ?", [(i,) for i in doc_ids])
 
     def relocate(
         self, db: sqlite3.Connection, file_id: int, rel: str, size: int, mtime_ns: int
@@ -475,6 +550,17 @@ class Store:
                     for d in docs
                 ],
             )
+
+    def texts(self, doc_ids: Sequence[int]) -> dict[int, str]:
+        """The stored text of documents (empty for those filed before schema 5)."""
+        found: dict[int, str] = {}
+        for chunk in range(0, len(doc_ids), 500):
+            ids = list(doc_ids[chunk : chunk + 500])
+            rows = self.db.execute(
+                f"SELECT id, text FROM documents WHERE id IN ({', '.join('?' * len(ids))})", ids
+            )
+            found |= {r["id"]: r["text"] or "" for r in rows}
+        return found
 
     def document(self, doc_id: int) -> DocumentRow | None:
         row = self.db.execute(
@@ -569,6 +655,7 @@ class Store:
         self, db: sqlite3.Connection, doc_id: int, *, reason: str, archive_path: str
     ) -> None:
         """Take a document off its invoice: it waits for a person, with ``reason``."""
+        self._follow_copy(db, doc_id, archive_path)
         db.execute(
             "UPDATE documents SET invoice = NULL, method = 'manuel', score = 0, reason = ?, "
             "archive_path = ? WHERE id = ?",
@@ -617,13 +704,62 @@ class Store:
         found = self.db.execute(sql, args).fetchone()[0]
         return datetime.fromisoformat(found) if found else None
 
-    def last_event(self, kind: str, **detail: str) -> dict[str, Any] | None:
-        """The detail of the last event of this kind (and these detail values), if any."""
-        sql, args = "SELECT detail FROM events WHERE kind = ?", [kind]
+    def last_event(
+        self, kind: str, before: datetime | None = None, **detail: str
+    ) -> dict[str, Any] | None:
+        """The last event of this kind (and these detail values), before ``before`` if given."""
+        sql, args = "SELECT * FROM events WHERE kind = ?", [kind]
         for key, value in detail.items():
             sql, args = sql + f" AND json_extract(detail, '$.{key}') = ?", [*args, value]
-        found = self.db.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone()
-        return dict(json.loads(found[0])) if found else None
+        if before is not None:
+            sql, args = sql + " AND at < ?", [*args, before.isoformat()]
+        row = self.db.execute(sql + " ORDER BY at DESC, id DESC LIMIT 1", args).fetchone()
+        return dict(row) | {"detail": json.loads(row["detail"])} if row else None
+
+    def event_values(
+        self, kind: str, key: str, since: datetime, until: datetime
+    ) -> list[tuple[datetime, Any]]:
+        """One detail value of each event of this kind in [since, until], oldest first.
+
+        Reads only that value (the digest's counts), not the whole detail.
+        """
+        rows = self.db.execute(
+            f"SELECT at, json_extract(detail, '$.{key}') FROM events WHERE kind = ? "
+            "AND at >= ? AND at <= ? ORDER BY at, id",
+            (kind, since.isoformat(), until.isoformat()),
+        )
+        return [(datetime.fromisoformat(at), json.loads(v) if v else None) for at, v in rows]
+
+    def arrivals(self, since: datetime | None, until: datetime) -> list[dict[str, Any]]:
+        """Files received in (since, until], one row per document found in them (or per file
+        when none was): who dropped it, where it went, the document's type and invoice."""
+        sql = (
+            "SELECT f.id AS file_id, f.rel, f.entrepreneur, f.state, f.reason AS file_reason, "
+            "f.received_at, d.type, d.invoice, d.reason AS doc_reason FROM files f "
+            "LEFT JOIN documents d ON d.file_id = f.id WHERE f.received_at <= ?"
+        )
+        args = [until.isoformat()]
+        if since is not None:
+            sql, args = sql + " AND f.received_at > ?", [*args, since.isoformat()]
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY f.id, d.id", args)]
+
+    def imported_since(self, since: datetime) -> set[str]:
+        """Training invoices first imported after ``since``."""
+        rows = self.db.execute(
+            "SELECT number FROM invoices WHERE training = 1 AND imported_at > ?",
+            (since.isoformat(),),
+        )
+        return {r[0] for r in rows}
+
+    def history_dates(self) -> tuple[dict[str, str], dict[int, str]]:
+        """When each invoice was first imported, and when each document's file was received."""
+        imported = dict(self.db.execute("SELECT number, imported_at FROM invoices").fetchall())
+        received = dict(
+            self.db.execute(
+                "SELECT d.id, f.received_at FROM documents d JOIN files f ON f.id = d.file_id"
+            ).fetchall()
+        )
+        return imported, received
 
     def events(self, limit: int = 1000) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM events ORDER BY id DESC LIMIT ?", (limit,))
@@ -636,6 +772,7 @@ def _invoice_values(inv: Invoice) -> tuple[Any, ...]:
     d["trainees"] = json.dumps(list(inv.trainees), ensure_ascii=False)
     d["statuses"] = json.dumps(list(inv.statuses), ensure_ascii=False)
     d["training"] = int(inv.is_training)
+    d["cancelled"] = int(inv.cancelled)
     return tuple(
         v.isoformat() if isinstance(v, date) else v for v in (d[c] for c in INVOICE_COLUMNS)
     )
@@ -653,7 +790,7 @@ def _invoice(row: sqlite3.Row) -> Invoice:
         trainees=tuple(json.loads(row["trainees"])), statuses=tuple(json.loads(row["statuses"])),
         trainee_hours=row["trainee_hours"], bpf_code=row["bpf_code"], objective=row["objective"],
         nsf=row["nsf"], amount_ht=row["amount_ht"], subcontracting=row["subcontracting"],
-        distance=row["distance"],
+        distance=row["distance"], cancelled=bool(row["cancelled"]),
     )  # fmt: skip
 
 

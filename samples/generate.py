@@ -30,31 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen import render  # noqa: E402
 from gen.corpus import FileSpec, plan  # noqa: E402
 from gen.data import COOP, ENTREPRENEURS, YEAR, invoices  # noqa: E402
-from gen.model import Invoice, fr, hours_fr, money  # noqa: E402
+from gen.export import export_csv  # noqa: E402
+from gen.model import fr, hours_fr  # noqa: E402
 from gen.pen import Pen  # noqa: E402
-
-INVOICE_COLUMNS = [
-    "N° facture",
-    "Date facture",
-    "Entrepreneur",
-    "Client",
-    "Type client",
-    "Intitulé formation",
-    "Lieu",
-    "Date début",
-    "Date fin",
-    "Durée (h)",
-    "Nb stagiaires",
-    "Stagiaires",
-    "Statut stagiaires",
-    "Heures stagiaires",
-    "Code BPF",
-    "Objectif",
-    "NSF",
-    "Montant HT",
-    "Sous-traitance",
-    "Distanciel",
-]
 
 
 @dataclass
@@ -71,36 +49,8 @@ def seed_of(path: str) -> int:
 
 
 # ---- CSV files -------------------------------------------------------------------------
-def invoice_row(inv: Invoice) -> list[str]:
-    base = [inv.number, fr(inv.date), inv.es.name, inv.client, inv.client_type]
-    if not inv.training:
-        return base + [""] * 12 + [money(inv.amount), "non", "non"]
-    return base + [
-        inv.title,
-        inv.place,
-        fr(inv.start),
-        fr(inv.end),
-        hours_fr(inv.hours),
-        str(len(inv.trainees)),
-        ", ".join(inv.trainees),
-        inv.status,
-        hours_fr(inv.trainee_hours),
-        inv.bpf,
-        inv.objective,
-        inv.nsf,
-        money(inv.amount),
-        inv.subcontracting,
-        inv.distance,
-    ]
-
-
 def write_csvs(out: Path) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow(INVOICE_COLUMNS)
-    for inv in invoices():
-        w.writerow(invoice_row(inv))
-    (out / "factures.csv").write_bytes(buf.getvalue().encode("cp1252"))
+    (out / "factures.csv").write_bytes(export_csv(invoices()))
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\n")
     w.writerow(["name", "email", "folder"])

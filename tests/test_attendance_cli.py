@@ -126,3 +126,30 @@ def test_detach_then_attach_from_the_command_line(workspace: Path) -> None:
     assert any(d["id"] == sheet_id for d in dossier(config, "FA-2026-0121")["documents"])
     run = run_cli("--config", str(config), "attach", str(sheet_id), "FA-2026-0142")
     assert run.returncode == 2 and "jamais dans le dossier d'un autre" in run.stderr
+
+
+def test_a_correction_survives_a_rerun_from_the_archive(workspace: Path) -> None:
+    config = workspace / "config.toml"
+    drop = workspace / "partage" / "Thomas Girard"
+    drop.mkdir(parents=True)
+    shutil.copy(SHEET, drop / "scan0070.pdf")
+    assert run_cli("--config", str(config), "ingest", str(drop)).returncode == 0
+    sheet_id = next(
+        d["id"] for d in dossier(config, "FA-2026-0158")["documents"] if d["type"] == "emargement"
+    )
+    fixed = run_cli("--config", str(config), "correct", str(sheet_id), "--cell", "Sarah Benoît",
+                    "28/04/2026", "après-midi", "signe", "--reason", "vu sur l'original",
+                    "--by", "Nadia (appui)")  # fmt: skip
+    assert fixed.returncode == 0, fixed.stderr
+    (drop / "scan0070.pdf").unlink()  # the entrepreneur tidied up: the archive keeps the original
+
+    run = run_cli("--config", str(config), "rerun", str(sheet_id), "--by", "Nadia (appui)")
+
+    assert run.returncode == 0, run.stderr
+    assert "1 fichier(s) relu(s) : 0 changé(s), 1 inchangé(s), 0 non relu(s)." in run.stdout
+    after = dossier(config, "FA-2026-0158")
+    assert [d["id"] for d in after["documents"] if d["type"] == "emargement"] == [sheet_id]
+    assert after["attendance"]["trainee_hours"] == 10.5  # 7 h read + Sarah's afternoon (3.5 h)
+    shown = run_cli("--config", str(config), "show", "FA-2026-0158")
+    assert "✓*" in shown.stdout and "vu sur l'original" in shown.stdout
+    assert run_cli("--config", str(config), "rerun").returncode == 2  # says what to name

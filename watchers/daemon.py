@@ -5,8 +5,9 @@ One main process, several worker processes:
 - the main process holds the lock (one daemon per database), watches the share
   (:class:`watchers.share.ShareWatcher`: events, polling, rescans, stability), skips
   files already recorded unchanged, queues the others, writes the share's status
-  files, runs the daily jobs (the share's status files; from 1 March the drafts of the
-  yearly BPF and of each entrepreneur's summary) and a heartbeat file;
+  files, runs the daily jobs (the share's status files, the morning digest; from
+  1 March the drafts of the yearly BPF and of each entrepreneur's summary) and a
+  heartbeat file;
 - each worker process has its own OCR engine and database connection and runs
   :func:`pipeline.runner.process` on one file at a time, so a long scan never
   blocks the intake of other files.
@@ -37,18 +38,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline import archive, runner, sharefiles
+from pipeline import archive, digest_send, runner, sharefiles
 from pipeline.bpf import run as bpf_run
 from pipeline.config import Config, load_config
 from pipeline.errors import EnvironmentFault, OcrUnavailable, UsageError
+from pipeline.mailer import SmtpMailer
 from pipeline.ocr import TesserocrEngine
 from pipeline.store import Store
-from watchers.schedule import Job, Jobs
+from watchers.schedule import Job, Jobs, latest_moment
 from watchers.share import ShareWatcher
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5.0
+DIGEST_JOB = "resume"  # stable: the job's name in the event log
 STATUS_DEBOUNCE_SECONDS = 5.0
 
 
@@ -210,7 +213,26 @@ class Daemon:
         refresh = Job("etat-partage", self.settings.share_status_time,
                       lambda: self._write_status(store, force=True, everyone=True))  # fmt: skip
         drafts = Job("bpf-brouillons", self.config.bpf.time, lambda: self._bpf_drafts(store))
-        return Jobs([refresh, drafts], store, self.now, self.settings.retry_minutes)
+        jobs = [refresh, drafts]
+        if self.config.digest.recipients:
+            jobs.append(self._digest_job(store))
+        else:
+            log.info("pas de destinataires dans [digest] recipients : aucun résumé envoyé")
+        return Jobs(jobs, store, self.now, self.settings.retry_minutes)
+
+    def _digest_job(self, store: Store) -> Job:
+        """The morning digest: working days, owed until sent, retried with a back-off."""
+        digest = self.config.digest
+        mailer = SmtpMailer(self.config.smtp)
+
+        def send() -> None:
+            now = self.now()
+            moment = latest_moment(digest.time, now, working_days_only=True)
+            if moment is not None:
+                digest_send.run_daily(store, self.config, mailer, moment.date(), now)
+
+        return Job(DIGEST_JOB, digest.time, send, working_days_only=True, catch_up=True,
+                   retry_first=digest.retry_seconds)  # fmt: skip
 
     def _bpf_drafts(self, store: Store) -> None:
         """From 1 March: the last closed year's BPF and summaries, as the dossiers stand."""

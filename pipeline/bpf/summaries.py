@@ -80,7 +80,7 @@ def write_summary(
     data = context(bpf, person, own)
     content = _digest(json.dumps(data, ensure_ascii=False, sort_keys=True).encode())
     last = store.last_event(EVENT, entrepreneur=person.name, year=str(bpf.year))
-    decision = _decision(target, content, last)
+    decision = _decision(target, content, last["detail"] if last else None)
     if decision != "write":
         return target if decision == "current" else None
     rendered = render(data | {"generated": french_date(now.date())})

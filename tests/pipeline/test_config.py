@@ -73,3 +73,17 @@ def test_cli_reports_config_error_in_one_line_with_exit_2(tmp_path: Path) -> Non
     assert run.returncode == 2
     assert "paths2" in run.stderr and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_digest_recipient_that_is_not_an_address_names_the_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="digest.recipients"):
+        load_config(write_config(tmp_path, '[digest]\nrecipients = ["appui at example"]\n'))
+
+
+def test_smtp_ca_file_and_qualiopi_date_are_read(tmp_path: Path) -> None:
+    extra = '[smtp]\ntls = true\nport = 465\nca_file = "relais.pem"\n'
+    extra += "[qualiopi]\ncertification_date = 2025-06-12\n"
+    config = load_config(write_config(tmp_path, extra))
+    assert config.smtp.ca_file == tmp_path / "relais.pem"
+    assert config.qualiopi.certification_date is not None
+    assert config.qualiopi.certification_date.isoformat() == "2025-06-12"

@@ -237,3 +237,31 @@ def test_everything_agreeing_but_dates_months_away_waits() -> None:
     )
     m = match_part(attestation, doc(), [EXCEL], SETTINGS, "Client : Garage Moreau")
     assert m.invoice is None and m.reason == Reason.NO_MATCH
+
+
+def test_a_session_whose_invoice_is_not_imported_yet_waits_instead_of_taking_its_neighbour() -> (
+    None
+):
+    # Same training, client and trainees; the document's session (24-25 March) has no
+    # invoice yet. The March session is close, but the printed dates are not its own.
+    attestation = part(
+        DocType.ATTESTATION, training_title="Gestion du stress au travail", trainee="Léa Martin",
+        start_date="2026-03-24", end_date="2026-03-25",
+    )  # fmt: skip
+    m = match_part(attestation, doc(), INVOICES, SETTINGS)
+    assert m.invoice is None and m.reason == Reason.NO_MATCH
+    assert m.candidates[0].invoice == "FA-2026-0142", "the neighbour is offered, not chosen"
+    on_time = replace(STRESS_MARCH, number="FA-2026-0160", start=date(2026, 3, 24),
+                      end=date(2026, 3, 25))  # fmt: skip
+    m = match_part(attestation, doc(), [*INVOICES, on_time], SETTINGS)
+    assert m.invoice == "FA-2026-0160"
+
+
+def test_an_evaluation_dated_before_a_session_began_is_not_that_sessions() -> None:
+    evaluation = part(DocType.EVALUATION_CHAUD, training_title="Gestion du stress au travail",
+                      date="2026-06-12")  # fmt: skip
+    m = match_part(evaluation, doc(), [STRESS_JUNE, EXCEL], SETTINGS)
+    assert m.invoice is None
+    written_after = replace(evaluation, fields={**evaluation.fields, "date": "2026-06-17"})
+    m = match_part(written_after, doc(), [STRESS_JUNE, EXCEL], SETTINGS)
+    assert m.invoice == "FA-2026-0188"

@@ -10,7 +10,7 @@ import pytest
 from pipeline.checklist import Requirement, Rules, Waiver
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
-from pipeline.rules import entrepreneur_missing, evaluate, summary_received
+from pipeline.rules import entrepreneur_checks, entrepreneur_missing, evaluate, summary_received
 from pipeline.store import DocumentRow, Store
 from tests.conftest import NOW, write_config
 from tests.pipeline.test_presence import ALL_SIGNED, _three, agreement, invoice, sheet
@@ -146,6 +146,34 @@ def test_subcontracted_training_needs_only_a_quote_signed_by_the_client() -> Non
     assert "non signée par le client" in lacking["bon_commande"].detail  # type: ignore[attr-defined]
     # A direct (not subcontracted) training still wants its convention.
     assert "convention" in pieces(evaluate(invoice(), [quote]))
+
+
+def _cv(doc_id: int, updated: str) -> DocumentRow:
+    return DocumentRow(id=doc_id, file_id=doc_id, rel="cv.pdf", first=1, last=1, type="cv",
+                       confidence=0.9, fields={"person": "Élodie Faure", "updated": updated},
+                       invoice=None, entrepreneur="Élodie Faure", score=0.9,
+                       method="entrepreneur", candidates=[], reason=None,
+                       archive_path=None)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("updated", "today", "outdated"),
+    [
+        ("2025-03-02", date(2026, 3, 1), False),  # 364 days
+        ("2025-03-02", date(2026, 3, 4), True),
+        ("2025-03", date(2026, 3, 30), False),  # counted from 31 March 2025
+        ("2025-03", date(2026, 4, 1), True),
+        ("2025", date(2026, 6, 1), False),  # perhaps December 2025: not said
+        ("2024", date(2026, 1, 2), True),
+    ],
+)
+def test_a_cv_older_than_a_year_is_said_only_when_certain(
+    updated: str, today: date, outdated: bool
+) -> None:
+    checks = entrepreneur_checks([_cv(7, "2020"), _cv(8, updated)], today)
+    assert [c.code for c in checks] == (["cv_outdated"] if outdated else [])
+    if outdated:
+        assert checks[0].documents == (8,) and "plus d'un an" in checks[0].message
 
 
 def test_a_summary_dropped_in_spring_covers_the_year_before_only() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from pipeline.store import Store
-from watchers.schedule import Job, Jobs
+from watchers.schedule import Job, Jobs, latest_moment
 
 
 class Clock:
@@ -63,3 +63,31 @@ def test_failing_job_is_logged_retried_and_recorded_once_it_succeeds(store: Stor
     jobs.scheduler.run_all()  # the retry fires (run_all ignores the delay)
     assert len(attempts) == 2 and jobs.due() == []
     assert store.last_event_at("tache-executee", job="digest") == clock.now
+
+
+def test_back_off_doubles_the_delay_up_to_retry_minutes(store: Store) -> None:
+    def down() -> None:
+        raise ConnectionRefusedError("SMTP indisponible")
+
+    clock = Clock(datetime(2026, 11, 23, 8, 0))
+    job = Job("digest", time(8, 0), down, retry_first=60)
+    jobs = Jobs([job], store, clock, retry_minutes=5)
+    delays = []
+    for _ in range(5):
+        jobs.attempt(job)
+        delays.append(jobs.retries["digest"].interval)
+    assert delays == [60, 120, 240, 300, 300]
+    assert len(jobs.scheduler.jobs) == 2  # the daily run and one retry, never a pile of them
+
+
+def test_caught_up_job_missed_yesterday_is_still_due_after_midnight(store: Store) -> None:
+    runs: list[str] = []
+    clock = Clock(datetime(2026, 11, 24, 2, 0))  # Tuesday night; Monday's run never succeeded
+    job = Job("digest", time(8, 0), lambda: runs.append("x"), working_days_only=True,
+              catch_up=True)  # fmt: skip
+    Jobs([job], store, clock, 15).run_due()
+    Jobs([job], store, clock, 15).run_due()
+    assert runs == ["x"]
+    assert latest_moment(time(8, 0), clock.now, True) == datetime(2026, 11, 23, 8, 0)
+    monday = datetime(2026, 11, 30, 7, 0)  # before Monday's time: Friday's is the latest
+    assert latest_moment(time(8, 0), monday, True) == datetime(2026, 11, 27, 8, 0)

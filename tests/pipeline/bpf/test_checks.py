@@ -175,6 +175,6 @@ def test_incomplete_dossiers_are_listed_with_what_they_lack(store: Store, config
 
 def test_cancelled_or_non_training_invoices_count_nowhere(store: Store, config: Config) -> None:
     other = invoice("FA-9", date(2026, 3, 6), ELODIE, client="Domaine", amount_ht=5000)
-    bpf = run(store, config, training("FA-1"), other)
+    bpf = run(store, config, training("FA-1"), training("FA-2", cancelled=True), other)
     assert [f.number for f in bpf.facts] == ["FA-1"]
     assert bpf.as_json()["C"]["total"] == 900
