@@ -76,15 +76,17 @@ def replace_atomic(target: Path, data: bytes, mode: int | None = None) -> None:
     _replace_into(target, data, mode)
 
 
-def sweep_temporaries(root: Path, older_than: float = 0.0) -> int:
+def sweep_temporaries(root: Path, older_than: float = 0.0, recursive: bool = True) -> int:
     """Remove the temporary files interrupted writes left in ``root`` (only ours).
 
-    ``older_than`` (seconds) spares a write that may still be going on.
+    ``older_than`` (seconds) spares a write that may still be going on; ``recursive=False``
+    looks in ``root`` itself only.
     """
     count = 0
     limit = time.time() - older_than
     if root.is_dir():
-        for leftover in root.rglob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        pattern = f"{TEMP_PREFIX}*{TEMP_SUFFIX}"
+        for leftover in root.rglob(pattern) if recursive else root.glob(pattern):
             try:
                 if leftover.lstat().st_mtime <= limit:
                     leftover.unlink()

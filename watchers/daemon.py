@@ -181,6 +181,10 @@ class Daemon:
     def _resources(self) -> Iterator[tuple[Store, ProcessPoolExecutor, Jobs]]:
         with hold_lock(lock_path(self.config)):
             swept = archive.sweep_temporaries(self.config.paths.archive)
+            # The heartbeat's own interrupted write (a kill -9 mid-write), beside the database;
+            # only this daemon writes there, and it holds the lock.
+            beat = heartbeat_path(self.config).parent
+            swept += archive.sweep_temporaries(beat, recursive=False)
             if swept:
                 log.info("%d fichier(s) temporaire(s) d'un arrêt brutal supprimé(s)", swept)
             os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # see TECH-NOTES: oversubscription
