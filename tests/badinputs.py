@@ -1,0 +1,255 @@
+"""The bad-input corpus (#8): files people really drop, generated on the fly, never committed.
+
+Each case is a function returning the file's bytes; the cases that are not plain bytes
+(links, very large files) write themselves into a given folder. Large cases stream their
+bytes or leave holes in the file, so generating them costs neither memory nor disk.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+MB = 1024 * 1024
+
+#: A real attestation: what the good cases carry, so that they can end attached.
+ATTESTATION = [
+    "ATTESTATION DE FIN DE FORMATION",
+    "Je soussignée Camille Rousseau, formatrice, atteste que",
+    "Madame Léa Martin",
+    "a suivi la formation « Gestion du stress au travail »",
+    "organisée pour Boulangerie Dupain SARL du 10/03/2026 au 11/03/2026,",
+    "d'une durée de 14 heures.",
+    "Objectifs : identifier les sources de stress et mettre en place des stratégies.",
+    "Résultats de l'évaluation des acquis : objectifs atteints.",
+]
+
+
+def pdf(lines: list[str] = ATTESTATION, pages: int = 1) -> bytes:
+    """A born-digital PDF with ``lines`` on each of ``pages`` pages."""
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, invariant=1)
+    for _ in range(pages):
+        y = 780
+        for line in lines:
+            c.drawString(60, y, line)
+            y -= 22
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def _rewritten(data: bytes, change: Callable[[PdfWriter], object]) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# --- bytes that are not what they should be ---------------------------------------------------
+
+
+def empty() -> bytes:
+    return b""
+
+
+def truncated_pdf() -> bytes:
+    """A PDF cut in the middle (a sync that stopped): no xref, no trailer, half a stream."""
+    data = pdf()
+    return data[: len(data) // 2]
+
+
+def broken_xref_pdf() -> bytes:
+    """A whole PDF whose cross-reference offsets all point to the wrong place."""
+    data = pdf()
+    head, sep, tail = data.rpartition(b"startxref")
+    return head + sep + b"\n17\n%%EOF\n"
+
+
+def encrypted_pdf() -> bytes:
+    """Opens only with a password."""
+    return _rewritten(pdf(), lambda w: w.encrypt(user_password="secret", owner_password="prop"))
+
+
+def owner_only_pdf() -> bytes:
+    """Encrypted with an empty user password (printing restricted): opens without one."""
+    return _rewritten(pdf(), lambda w: w.encrypt(user_password="", owner_password="prop"))
+
+
+def javascript_pdf() -> bytes:
+    """A PDF that runs JavaScript when opened (an /OpenAction)."""
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('bonjour');"),
+        }
+    )
+    return _rewritten(pdf(), lambda w: w.root_object.update({NameObject("/OpenAction"): action}))
+
+
+def embedded_file_pdf() -> bytes:
+    return _rewritten(pdf(), lambda w: w.add_attachment("annexe.txt", b"piece jointe"))
+
+
+def many_pages_pdf(pages: int = 500) -> bytes:
+    return pdf(["Feuille d'émargement", "Léa Martin"], pages=pages)
+
+
+def zip_named_pdf() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("attestation.pdf", pdf())
+    return out.getvalue()
+
+
+def html_named_pdf() -> bytes:
+    return b"<!DOCTYPE html><html><head><title>Connexion</title></head><body></body></html>"
+
+
+def docm() -> bytes:
+    """A Word document with macros (.docm): a ZIP holding ``word/vbaProject.bin``."""
+    main = "application/vnd.ms-word.document.macroEnabled.main+xml"
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+        f'<Override PartName="/word/document.xml" ContentType="{main}"/></Types>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+    )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>Programme de formation</w:t></w:r></w:p></w:body></w:document>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("_rels/.rels", rels)
+        archive.writestr("word/document.xml", body)
+        archive.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b"\x00" * 60)
+    return out.getvalue()
+
+
+def heic() -> bytes:
+    """The head of an iPhone photo (an ISO-BMFF ``ftyp`` box, brand ``heic``)."""
+    ftyp = b"ftypheic" + b"\x00\x00\x00\x00" + b"mif1heic"
+    return struct.pack(">I", 8 + len(ftyp)) + ftyp + b"\x00" * 64
+
+
+# --- bombs ------------------------------------------------------------------------------------
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+@cache
+def png_bomb(side: int = 12_000) -> bytes:
+    """A valid grey PNG of ``side`` x ``side`` pixels (144 Mpx) weighing ~150 kB."""
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    packer = zlib.compressobj(9)
+    row = b"\x00" * (side + 1)  # filter byte + one grey byte per pixel
+    idat = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", idat)
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def _deflated_spaces(megabytes: int) -> bytes:
+    """A zlib stream of ``megabytes`` MB of spaces, built by repeating one flushed block."""
+    block = b" " * MB
+    packer = zlib.compressobj(9)
+    first = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    again = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)  # needs nothing before it
+    checksum = 1
+    for _ in range(megabytes):
+        checksum = zlib.adler32(block, checksum)
+    final = b"\x03\x00"  # an empty last block
+    return first + again * (megabytes - 1) + final + struct.pack(">I", checksum)
+
+
+@cache
+def pdf_bomb(inflated: int = 1024 * MB) -> bytes:
+    """A one-page PDF whose ~1 MB Flate content stream inflates to ``inflated`` bytes."""
+    stream = _deflated_spaces(inflated // MB)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+# --- what is written into the share rather than returned --------------------------------------
+
+
+def sparse_file(path: Path, size: int) -> Path:
+    """A file of ``size`` bytes that takes no room on disk (a hole, then one byte)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        fh.seek(size - 1)
+        fh.write(b"\x00")
+    return path
+
+
+def link_outside(link: Path, target: Path, *, hard: bool) -> Path:
+    """A symbolic or hard link in the share to ``target``, a file outside it."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if hard:
+        os.link(target, link)
+    else:
+        os.symlink(target, link)
+    return link
+
+
+# --- names ------------------------------------------------------------------------------------
+
+NFC_NAME = "\u00e9margement Léa.pdf".replace("e\u0301", "\u00e9")
+NFD_NAME = "e\u0301margement Le\u0301a.pdf"
+EMOJI_NAME = "attestation 🎓✅ Léa.pdf"
+
+
+def long_name(limit: int = 255, suffix: str = ".pdf") -> str:
+    """A name of exactly ``limit`` bytes in UTF-8 (accents count twice)."""
+    stem = "attestation de fin de formation de Léa Martin "
+    name = stem
+    while len((name + "é" + suffix).encode()) <= limit:
+        name += "é"
+    while len((name + suffix).encode()) < limit:
+        name += "x"
+    return name + suffix

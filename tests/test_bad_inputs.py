@@ -1,0 +1,137 @@
+"""The bad-input corpus (#8) through the real path: each file ends attached or set aside.
+
+Every case checks the outcome and its French detail, the original bytes kept in the
+archive, the share left as it was, and that the next file dropped is still attached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pipeline import runner
+from pipeline.config import Config
+from pipeline.errors import Reason
+from pipeline.store import FileRow, Store
+from tests import badinputs
+from tests.conftest import NOW
+from tests.pipeline.test_runner import CAMILLE, INVOICE
+
+#: Generous ceilings: a bomb must be refused in seconds and without inflating it.
+BOMB_SECONDS = 20.0
+BOMB_EXTRA_RSS_MB = 300
+
+NEXT = [line.replace("Léa Martin", "Paul Durand") for line in badinputs.ATTESTATION]
+
+
+@pytest.fixture
+def ctx(config: Config, store: Store) -> runner.Context:
+    store.upsert_invoices([INVOICE], NOW)
+    return runner.Context(config=config, store=store, ocr=None, clock=lambda: NOW)
+
+
+def drop(ctx: runner.Context, name: str, data: bytes) -> Path:
+    path = ctx.config.paths.drop / CAMILLE / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def share_state(ctx: runner.Context) -> dict[str, tuple[int, int, str]]:
+    """Every entry of the share: size, mtime and (for small regular files) the hash."""
+    state = {}
+    for path in sorted(ctx.config.paths.drop.rglob("*")):
+        stat = path.lstat()
+        small = path.is_file() and not path.is_symlink() and stat.st_size < 64 * 1024 * 1024
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if small else ""
+        state[path.relative_to(ctx.config.paths.drop).as_posix()] = (
+            stat.st_size,
+            stat.st_mtime_ns,
+            digest,
+        )
+    return state
+
+
+def process(ctx: runner.Context, path: Path) -> runner.Outcome:
+    """Process ``path``, then check the share is untouched and the run carries on."""
+    before = share_state(ctx)
+    outcome = runner.process(path, ctx)
+    assert share_state(ctx) == before, "the share is left as it was"
+    following = drop(ctx, "suivant.pdf", badinputs.pdf(NEXT))
+    assert runner.process(following, ctx).reason is None, "the next file is still processed"
+    following.unlink()
+    return outcome
+
+
+def row(ctx: runner.Context, outcome: runner.Outcome) -> FileRow:
+    (found,) = [f for f in ctx.store.files() if f.id == outcome.file_id]
+    return found
+
+
+def assert_set_aside(
+    ctx: runner.Context, outcome: runner.Outcome, reason: Reason, words: str, data: bytes | None
+) -> None:
+    """Set aside for ``reason``, saying ``words``; ``data`` kept byte for byte (None: no copy)."""
+    assert outcome.reason == reason, outcome.detail
+    assert words in outcome.detail
+    recorded = row(ctx, outcome)
+    assert recorded.state == "ecarte" and recorded.reason == reason
+    assert recorded.detail == outcome.detail
+    if data is None:
+        assert recorded.archive_path is None
+    else:
+        assert Path(recorded.archive_path or "").read_bytes() == data
+
+
+def assert_attached(ctx: runner.Context, outcome: runner.Outcome, data: bytes) -> None:
+    assert outcome.reason is None, outcome.detail
+    docs = [d for d in ctx.store.documents(invoice=INVOICE.number) if d.file_id == outcome.file_id]
+    assert [d.type for d in docs] == ["attestation"]
+    assert Path(row(ctx, outcome).archive_path or "").read_bytes() == data
+
+
+# --- bytes that are not what they should be ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "reason", "words"),
+    [
+        (badinputs.empty, "vide.pdf", Reason.EMPTY, "vide (0 octet)"),
+        (badinputs.truncated_pdf, "tronqué.pdf", Reason.UNREADABLE, "PDF endommagé ou tronqué"),
+        (badinputs.encrypted_pdf, "protégé.pdf", Reason.ENCRYPTED, "mot de passe"),
+        (badinputs.zip_named_pdf, "archive.pdf", Reason.UNSUPPORTED, "archive ZIP nommée .pdf"),
+        (badinputs.html_named_pdf, "page.pdf", Reason.UNSUPPORTED, "page web (HTML) nommée .pdf"),
+        (badinputs.heic, "IMG_0042.heic", Reason.UNSUPPORTED, "photo HEIC (iPhone)"),
+    ],
+)
+def test_bad_bytes_are_set_aside_with_their_reason_and_kept(
+    ctx: runner.Context, case: Callable[[], bytes], name: str, reason: Reason, words: str
+) -> None:
+    data = case()
+    outcome = process(ctx, drop(ctx, name, data))
+    assert_set_aside(ctx, outcome, reason, words, data)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        badinputs.broken_xref_pdf,
+        badinputs.owner_only_pdf,
+        badinputs.javascript_pdf,
+        badinputs.embedded_file_pdf,
+    ],
+)
+def test_odd_but_readable_pdfs_are_attached_byte_for_byte(
+    ctx: runner.Context, case: Callable[[], bytes]
+) -> None:
+    data = case()
+    assert_attached(ctx, process(ctx, drop(ctx, "attestation.pdf", data)), data)
+
+
+def test_pdf_over_the_page_limit_is_set_aside_saying_how_many_pages(ctx: runner.Context) -> None:
+    data = badinputs.many_pages_pdf(500)
+    outcome = process(ctx, drop(ctx, "émargements 2026.pdf", data))
+    assert_set_aside(ctx, outcome, Reason.TOO_LARGE, "500 pages, plus que la limite de 300", data)
