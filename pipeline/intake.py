@@ -17,12 +17,15 @@ import io
 import logging
 import warnings
 import zipfile
+import zlib
 from dataclasses import replace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from pydantic import BaseModel, ConfigDict, Field
+from pypdf import PageObject, PdfReader
+from pypdf.generic import ArrayObject, StreamObject
 
 from pipeline.errors import (
     EmptyFile,
@@ -50,6 +53,9 @@ class IntakeLimits(BaseModel):
     max_bytes: int = Field(default=200 * MB, gt=0)  # file size
     max_pages: int = Field(default=300, gt=0)  # pages of a PDF (or frames of a TIFF)
     max_image_pixels: int = Field(default=80_000_000, gt=0)  # per picture: bombs stop here
+    #: What a PDF page's drawing instructions may inflate to (a few kB to a few MB in practice);
+    #: checked before pdfium inflates them whole: a small Flate stream can hide gigabytes.
+    max_page_content_bytes: int = Field(default=64 * MB, gt=0)
 
 
 # --- what the bytes are ----------------------------------------------------------------------
@@ -80,8 +86,11 @@ def sniff(head: bytes) -> FileKind | None:
 def sniff_bytes(data: bytes) -> FileKind | None:
     """The kind of a whole file's bytes, DOCX included (a ZIP holding ``word/document.xml``)."""
     kind = sniff(data[:PDF_HEAD_WINDOW])
-    if kind is None and data.startswith(b"PK\x03\x04") and "word/document.xml" in _zip_names(data):
-        return FileKind.DOCX
+    if kind is None and data.startswith(b"PK\x03\x04"):
+        names = _zip_names(data)
+        # A document with macros (.docm) is not a DOCX: python-docx refuses it, and rightly.
+        if "word/document.xml" in names and "word/vbaProject.bin" not in names:
+            return FileKind.DOCX
     return kind
 
 
@@ -128,6 +137,8 @@ def describe(data: bytes) -> tuple[str, bool]:
 
 def _describe_zip(data: bytes) -> tuple[str, bool]:
     names = _zip_names(data)
+    if "word/vbaProject.bin" in names:
+        return "document Word avec macros (DOCM)", False
     if "xl/workbook.xml" in names:
         return "classeur Excel (XLSX)", False
     if "ppt/presentation.xml" in names:
@@ -212,7 +223,58 @@ def check_pdf(data: bytes, limits: IntakeLimits) -> int:
         raise UnreadableFile("PDF sans aucune page")
     if pages > limits.max_pages:
         raise FileTooLarge(f"{pages} pages, plus que la limite de {limits.max_pages} pages")
+    check_page_contents(data, limits)
     return pages
+
+
+def check_page_contents(data: bytes, limits: IntakeLimits) -> None:
+    """Refuse a page whose drawing instructions inflate past the limit, inflating a bounded part.
+
+    pdfium inflates a page's content streams whole when it loads the page; this looks first.
+    A PDF pypdf cannot parse is left to pdfium, which opened it already.
+    """
+    limit = limits.max_page_content_bytes
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        for number, page in enumerate(reader.pages, start=1):
+            size = sum(_inflated_size(stream, limit) for stream in _content_streams(page))
+            if size > limit:
+                raise FileTooLarge(
+                    f"page {number} démesurée une fois décompressée (plus de {limit / MB:.0f} Mo "
+                    "d'instructions de dessin) : fichier piégé ou mal produit"
+                )
+    except FileTooLarge:
+        raise
+    except Exception:  # pypdf's own parsing errors: pdfium's opinion stands
+        log.debug("contenu des pages non vérifié", exc_info=True)
+
+
+def _content_streams(page: PageObject) -> list[StreamObject]:
+    contents = page.get("/Contents")
+    if contents is None:
+        return []
+    contents = contents.get_object()
+    items = list(contents) if isinstance(contents, ArrayObject) else [contents]
+    streams = [item.get_object() for item in items]
+    return [s for s in streams if isinstance(s, StreamObject)]
+
+
+def _inflated_size(stream: StreamObject, limit: int) -> int:
+    """The stream's size once inflated, counted up to just past ``limit`` (1 MB at a time)."""
+    raw: bytes = stream._data  # the encoded bytes: get_data() would inflate them whole
+    filters = stream.get("/Filter")
+    first = filters[0] if isinstance(filters, ArrayObject) and filters else filters
+    if first not in ("/FlateDecode", "/Fl"):
+        return len(raw)
+    inflater = zlib.decompressobj()
+    size, pending = 0, raw
+    try:
+        while pending and size <= limit:
+            size += len(inflater.decompress(pending, MB))
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        pass  # a broken stream: pdfium will make of it what it can
+    return size
 
 
 def check_docx(data: bytes) -> None:

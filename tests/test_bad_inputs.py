@@ -7,6 +7,8 @@ archive, the share left as it was, and that the next file dropped is still attac
 from __future__ import annotations
 
 import hashlib
+import resource
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -135,3 +137,36 @@ def test_pdf_over_the_page_limit_is_set_aside_saying_how_many_pages(ctx: runner.
     data = badinputs.many_pages_pdf(500)
     outcome = process(ctx, drop(ctx, "émargements 2026.pdf", data))
     assert_set_aside(ctx, outcome, Reason.TOO_LARGE, "500 pages, plus que la limite de 300", data)
+
+
+def test_docm_with_macros_is_refused_as_a_format_not_as_damaged(ctx: runner.Context) -> None:
+    data = badinputs.docm()
+    outcome = process(ctx, drop(ctx, "programme.docm", data))
+    assert_set_aside(ctx, outcome, Reason.UNSUPPORTED, "document Word avec macros", data)
+
+
+# --- bombs: refused within bounded time and memory --------------------------------------------
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "words"),
+    [
+        (badinputs.png_bomb, "photo.png", "image de 144 Mpx, plus que la limite de 80 Mpx"),
+        (badinputs.pdf_bomb, "bombe.pdf", "page 1 démesurée une fois décompressée (plus de 64 Mo"),
+    ],
+)
+def test_decompression_bombs_are_refused_in_bounded_time_and_memory(
+    ctx: runner.Context, case: Callable[[], bytes], name: str, words: str
+) -> None:
+    data = case()
+    path = drop(ctx, name, data)
+    rss_before, started = peak_rss_mb(), time.monotonic()
+    outcome = runner.process(path, ctx)
+    elapsed, rss_growth = time.monotonic() - started, peak_rss_mb() - rss_before
+    assert elapsed < BOMB_SECONDS
+    assert rss_growth < BOMB_EXTRA_RSS_MB
+    assert_set_aside(ctx, outcome, Reason.TOO_LARGE, words, data)

@@ -232,3 +232,10 @@ def test_corrupt_docx_raises_unreadable(tmp_path: Path) -> None:
         archive.writestr("word/document.xml", "<pas du xml")
     with pytest.raises(UnreadableFile):
         intake_file(tmp_path, "cv.docx", out.getvalue())
+
+
+def test_page_content_over_its_inflated_limit_raises_too_large(tmp_path: Path) -> None:
+    limits = IntakeLimits(max_page_content_bytes=16)
+    with pytest.raises(FileTooLarge, match="page 1 démesurée"):
+        intake_file(tmp_path, "a.pdf", pdf_bytes(), limits)
+    assert intake_file(tmp_path, "b.pdf", pdf_bytes()).kind is FileKind.PDF
