@@ -170,3 +170,46 @@ def test_decompression_bombs_are_refused_in_bounded_time_and_memory(
     assert elapsed < BOMB_SECONDS
     assert rss_growth < BOMB_EXTRA_RSS_MB
     assert_set_aside(ctx, outcome, Reason.TOO_LARGE, words, data)
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+def variant(n: int) -> bytes:
+    """The attestation with one more line: other bytes, same document."""
+    return badinputs.pdf([*badinputs.ATTESTATION, f"Exemplaire n° {n}"])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [badinputs.NFC_NAME, badinputs.NFD_NAME, badinputs.EMOJI_NAME, badinputs.long_name(255)],
+    ids=["nfc", "nfd", "emoji", "255-bytes"],
+)
+def test_unusual_names_are_attached_and_archived_under_their_own_name(
+    ctx: runner.Context, name: str
+) -> None:
+    data = variant(1)
+    outcome = process(ctx, drop(ctx, name, data))
+    assert_attached(ctx, outcome, data)
+    assert Path(row(ctx, outcome).archive_path or "").name == name
+    assert row(ctx, outcome).rel == f"{CAMILLE}/{name}"
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        (badinputs.NFC_NAME, badinputs.NFD_NAME),
+        ("Attestation Léa.pdf", "attestation léa.pdf"),
+        (badinputs.long_name(255), badinputs.long_name(255).upper()),
+    ],
+    ids=["nfc-nfd", "case", "long-case"],
+)
+def test_names_equal_on_some_disks_keep_both_files(
+    ctx: runner.Context, names: tuple[str, str]
+) -> None:
+    first, second = variant(1), variant(2)
+    outcomes = [process(ctx, drop(ctx, names[0], first)), process(ctx, drop(ctx, names[1], second))]
+    for outcome, data in zip(outcomes, (first, second), strict=True):
+        assert_attached(ctx, outcome, data)
+    archived = {row(ctx, o).archive_path for o in outcomes}
+    assert len(archived) == 2, "two archive files, neither overwriting the other"
