@@ -190,10 +190,22 @@ def _read(doc: Doc, limits: IntakeLimits) -> bytes:
     except FileTooLarge:
         raise
     except OSError as exc:  # vanished or unreadable in the share: the file itself is at fault
-        raise UnreadableFile(f"lecture impossible : {exc.strerror or exc}") from exc
+        raise UnreadableFile(read_failure(exc)) from exc
     if not data:
         raise EmptyFile()
     return data
+
+
+def read_failure(exc: OSError) -> str:
+    """Why a file in the share could not be read, in French (the system's text is English)."""
+    if isinstance(exc, FileNotFoundError):
+        return (
+            "le fichier a disparu pendant sa lecture (déplacé, renommé ou supprimé) ; "
+            "s'il revient dans le dossier, il sera lu à nouveau"
+        )
+    if isinstance(exc, PermissionError):
+        return "lecture refusée : vérifiez les droits du fichier dans le dossier partagé"
+    return f"lecture impossible (erreur système {exc.errno})"
 
 
 def as_pdf(data: bytes, kind: FileKind, limits: IntakeLimits) -> bytes | None:

@@ -233,14 +233,18 @@ def locate(path: Path, config: Config) -> Source:
             f"{path} n'est pas dans le dossier partagé {drop} ; déposez-le dans le dossier "
             "d'un entrepreneur."
         ) from None
-    stat = absolute.lstat()  # the link itself: a link is refused, never followed for its stat
+    try:
+        stat = absolute.lstat()  # the link itself: a link is refused, never followed for its stat
+        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+    except FileNotFoundError:  # gone since it was listed: intake says so, nothing is read
+        size, mtime_ns = 0, 0
     return Source(
         path=absolute,
         rel=rel.as_posix(),
         entrepreneur=owner(rel.as_posix(), config),
         invoice_hint=invoice_hint(rel.as_posix()),
-        size=stat.st_size,
-        mtime_ns=stat.st_mtime_ns,
+        size=size,
+        mtime_ns=mtime_ns,
     )
 
 

@@ -7,6 +7,7 @@ archive, the share left as it was, and that the next file dropped is still attac
 from __future__ import annotations
 
 import hashlib
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -14,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import runner
+from pipeline import intake, runner
 from pipeline.config import Config
 from pipeline.errors import Reason
+from pipeline.intake import IntakeLimits
+from pipeline.record import Doc
 from pipeline.store import FileRow, Store
 from tests import badinputs
 from tests.conftest import NOW
@@ -213,3 +216,58 @@ def test_names_equal_on_some_disks_keep_both_files(
         assert_attached(ctx, outcome, data)
     archived = {row(ctx, o).archive_path for o in outcomes}
     assert len(archived) == 2, "two archive files, neither overwriting the other"
+
+
+# --- links and files that go away ---------------------------------------------------------------
+
+
+def test_symbolic_link_outside_the_share_is_recorded_without_copying(
+    ctx: runner.Context, tmp_path: Path
+) -> None:
+    secret = tmp_path / "ailleurs" / "secret.pdf"
+    secret.parent.mkdir()
+    secret.write_bytes(badinputs.pdf())
+    link = badinputs.link_outside(ctx.config.paths.drop / CAMILLE / "lien.pdf", secret, hard=False)
+    outcome = process(ctx, link)
+    assert_set_aside(ctx, outcome, Reason.OUTSIDE_SHARE, "hors du dossier partagé", None)
+    archived = [p.read_bytes() for p in ctx.config.paths.archive.rglob("*") if p.is_file()]
+    assert badinputs.pdf() not in archived, "the outside bytes are not copied"
+    assert link.is_symlink() and secret.read_bytes() == badinputs.pdf()
+
+
+def test_hard_link_to_a_file_outside_is_the_file_itself_and_is_attached(
+    ctx: runner.Context, tmp_path: Path
+) -> None:
+    """A hard link is the file (there is no "outside" to follow): read like any other."""
+    data = badinputs.pdf()
+    outside = tmp_path / "ailleurs.pdf"
+    outside.write_bytes(data)
+    link = badinputs.link_outside(ctx.config.paths.drop / CAMILLE / "lien dur.pdf", outside,
+                                  hard=True)  # fmt: skip
+    assert_attached(ctx, process(ctx, link), data)
+    assert outside.read_bytes() == data and os.stat(outside).st_nlink == 2
+
+
+def test_file_vanishing_while_read_is_recorded_in_french_without_a_copy(
+    ctx: runner.Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = drop(ctx, "en cours.pdf", badinputs.pdf())
+    read = intake._read
+
+    def vanish_then_read(doc: Doc, limits: IntakeLimits) -> bytes:
+        doc.source.path.unlink()
+        return read(doc, limits)
+
+    monkeypatch.setattr(intake, "_read", vanish_then_read)
+    outcome = runner.process(path, ctx)
+    monkeypatch.undo()
+    assert_set_aside(ctx, outcome, Reason.UNREADABLE, "a disparu pendant sa lecture", None)
+    following = drop(ctx, "suivant.pdf", badinputs.pdf(NEXT))
+    assert runner.process(following, ctx).reason is None, "the next file is still processed"
+
+
+def test_file_gone_before_it_is_read_is_recorded_not_raised(ctx: runner.Context) -> None:
+    path = ctx.config.paths.drop / CAMILLE / "renommé entre-temps.pdf"
+    path.parent.mkdir(parents=True)
+    outcome = process(ctx, path)
+    assert_set_aside(ctx, outcome, Reason.UNREADABLE, "a disparu pendant sa lecture", None)
