@@ -96,14 +96,42 @@ def sweep_temporaries(root: Path, older_than: float = 0.0, recursive: bool = Tru
     return count
 
 
+#: Bytes copied at a time: a file refused for its size is archived without being held whole.
+COPY_BLOCK = 1024 * 1024
+
+
 def copy_original(source: Path, target: Path, expected_sha256: str) -> Path:
-    """Copy a dropped file byte for byte; refuse if it no longer has the hash seen at intake."""
-    data = source.read_bytes()
-    if hashlib.sha256(data).hexdigest() != expected_sha256:
-        raise UnreadableFile(
-            "Le fichier a changé pendant son traitement ; il sera relu au prochain passage."
-        )
-    return write_atomic(target, data)
+    """Copy a dropped file byte for byte; refuse if it no longer has the hash seen at intake.
+
+    The bytes are streamed into a temporary file beside ``target`` and hashed on the way;
+    as :func:`write_atomic`, the copy takes a free name or reuses one holding the same bytes.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    try:
+        digest = hashlib.sha256()
+        with source.open("rb") as src, os.fdopen(fd, "wb") as fh:
+            while block := src.read(COPY_BLOCK):
+                digest.update(block)
+                fh.write(block)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if digest.hexdigest() != expected_sha256:
+            raise UnreadableFile(
+                "Le fichier a changé pendant son traitement ; il sera relu au prochain passage."
+            )
+        for candidate in _names(target):
+            if not candidate.exists():
+                os.replace(tmp, candidate)
+                _fsync_folder(candidate.parent)
+                return candidate
+            if _sha256(candidate) == expected_sha256:
+                Path(tmp).unlink()
+                return candidate
+        raise OSError(f"no free name for {target}")  # pragma: no cover - 10,000 collisions
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def split_pages(pdf: bytes, first: int, last: int) -> bytes:
@@ -155,4 +183,5 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()

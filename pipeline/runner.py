@@ -296,8 +296,10 @@ def _refuse_links(path: Path, config: Config) -> None:
 
 
 def _sha256(path: Path) -> str | None:
+    """The file's hash, read a block at a time (a file refused for its size is hashed too)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         return None
 

@@ -10,6 +10,7 @@ import hashlib
 import os
 import resource
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from tests.pipeline.test_runner import CAMILLE, INVOICE
 #: Generous ceilings: a bomb must be refused in seconds and without inflating it.
 BOMB_SECONDS = 20.0
 BOMB_EXTRA_RSS_MB = 300
+MB = 1024 * 1024
 
 NEXT = [line.replace("Léa Martin", "Paul Durand") for line in badinputs.ATTESTATION]
 
@@ -271,3 +273,32 @@ def test_file_gone_before_it_is_read_is_recorded_not_raised(ctx: runner.Context)
     path.parent.mkdir(parents=True)
     outcome = process(ctx, path)
     assert_set_aside(ctx, outcome, Reason.UNREADABLE, "a disparu pendant sa lecture", None)
+
+
+# --- a very large file --------------------------------------------------------------------------
+
+LARGE_MAX_TRACED_MB = 32
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+@pytest.mark.slow
+def test_300_mb_file_is_refused_by_size_and_archived_without_being_read_whole(
+    ctx: runner.Context,
+) -> None:
+    path = badinputs.sparse_file(ctx.config.paths.drop / CAMILLE / "scan énorme.pdf", 300 * MB)
+    tracemalloc.start()
+    try:
+        outcome = process(ctx, path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < LARGE_MAX_TRACED_MB * MB, f"{peak / MB:.0f} MB held at once"
+    assert outcome.reason == Reason.TOO_LARGE
+    assert outcome.detail == "300 Mo, plus que la limite de 200 Mo"
+    kept = Path(row(ctx, outcome).archive_path or "")
+    assert kept.stat().st_size == 300 * MB and file_sha256(kept) == file_sha256(path)
+    assert row(ctx, outcome).sha256 == file_sha256(path)
