@@ -253,3 +253,25 @@ def long_name(limit: int = 255, suffix: str = ".pdf") -> str:
     while len((name + suffix).encode()) < limit:
         name += "x"
     return name + suffix
+
+
+# --- pictures and pages with nothing to read ----------------------------------------------------
+
+
+def tiff_photo() -> bytes:
+    """A camera photo saved as TIFF (RGB, LZW), with no text on it."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 900), (120, 160, 90)).save(out, "TIFF", compression="tiff_lzw")
+    return out.getvalue()
+
+
+def empty_pages_pdf(pages: int = 3) -> bytes:
+    """Pages whose content streams are 0 bytes long (what some scanners emit for a blank)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

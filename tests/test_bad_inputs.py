@@ -12,14 +12,17 @@ import resource
 import time
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from pipeline import intake, runner
 from pipeline.config import Config
 from pipeline.errors import Reason
 from pipeline.intake import IntakeLimits
+from pipeline.ocr import OcrResult
 from pipeline.record import Doc
 from pipeline.store import FileRow, Store
 from tests import badinputs
@@ -302,3 +305,46 @@ def test_300_mb_file_is_refused_by_size_and_archived_without_being_read_whole(
     kept = Path(row(ctx, outcome).archive_path or "")
     assert kept.stat().st_size == 300 * MB and file_sha256(kept) == file_sha256(path)
     assert row(ctx, outcome).sha256 == file_sha256(path)
+
+
+# --- nothing to read -----------------------------------------------------------------------------
+
+
+class BlankOcr:
+    """An OCR engine that finds no text: what tesseract says of a photo or a blank page."""
+
+    def __init__(self) -> None:
+        self.pages = 0
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        self.pages += 1
+        return OcrResult(text="", confidence=0.0)
+
+    def osd(self, image: Image.Image, dpi: int) -> int | None:
+        return None
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult(text="", confidence=0.0)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "read", "words"),
+    [
+        (badinputs.tiff_photo, "photo chantier.tif", 1, "aucun texte lisible : page blanche"),
+        (badinputs.empty_pages_pdf, "blanc.pdf", 0, "le PDF ne contient aucun texte"),
+    ],
+    ids=["tiff-photo", "empty-pages"],
+)
+def test_files_with_nothing_to_read_are_set_aside_as_unreadable(
+    ctx: runner.Context, case: Callable[[], bytes], name: str, read: int, words: str
+) -> None:
+    """A photo goes through OCR and finds nothing; empty pages are not worth an OCR pass."""
+    engine = BlankOcr()
+    ctx = replace(ctx, ocr=engine)
+    data = case()
+    outcome = process(ctx, drop(ctx, name, data))
+    assert engine.pages == read
+    assert_set_aside(ctx, outcome, Reason.UNREADABLE, words, data)
