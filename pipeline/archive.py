@@ -145,10 +145,24 @@ def split_pages(pdf: bytes, first: int, last: int) -> bytes:
     return out.getvalue()
 
 
+#: Bytes a file name may take on the disks we write to (ext4, APFS, NTFS in UTF-16 aside).
+NAME_MAX = 255
+
+
 def _names(target: Path) -> Iterator[Path]:
+    """``target``, then ``name (2).ext``…, the stem shortened when the number would not fit."""
     yield target
     for n in range(2, 10_000):
-        yield target.with_name(f"{target.stem} ({n}){target.suffix}")
+        number = f" ({n}){target.suffix}"
+        stem = _fit(target.stem, NAME_MAX - len(os.fsencode(number)))
+        yield target.with_name(f"{stem}{number}")
+
+
+def _fit(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes on disk, never inside a character."""
+    while len(os.fsencode(text)) > limit and len(text) > 1:
+        text = text[:-1]
+    return text
 
 
 def _replace_into(target: Path, data: bytes, mode: int | None = None) -> None:

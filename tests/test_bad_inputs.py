@@ -348,3 +348,17 @@ def test_files_with_nothing_to_read_are_set_aside_as_unreadable(
     outcome = process(ctx, drop(ctx, name, data))
     assert engine.pages == read
     assert_set_aside(ctx, outcome, Reason.UNREADABLE, words, data)
+
+
+def test_two_255_byte_names_for_one_archive_folder_are_both_kept(ctx: runner.Context) -> None:
+    """The second copy's « (2) » must not push its name past what a disk accepts."""
+    name = badinputs.long_name(255)
+    first, second = variant(1), variant(2)
+    outcomes = [
+        process(ctx, drop(ctx, f"mardi/{name}", first)),
+        process(ctx, drop(ctx, f"mercredi/{name}", second)),
+    ]
+    for outcome, data in zip(outcomes, (first, second), strict=True):
+        assert_attached(ctx, outcome, data)
+    archived = {Path(row(ctx, o).archive_path or "") for o in outcomes}
+    assert len(archived) == 2 and all(len(p.name.encode()) <= 255 for p in archived)
