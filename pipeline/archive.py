@@ -150,12 +150,11 @@ NAME_MAX = 255
 
 
 def _names(target: Path) -> Iterator[Path]:
-    """``target``, then ``name (2).ext``…, the stem shortened when the number would not fit."""
-    yield target
-    for n in range(2, 10_000):
-        number = f" ({n}){target.suffix}"
-        stem = _fit(target.stem, NAME_MAX - len(os.fsencode(number)))
-        yield target.with_name(f"{stem}{number}")
+    """``target``, then ``name (2).ext``…, the stem shortened when a name would not fit."""
+    for n in range(1, 10_000):
+        end = f" ({n}){target.suffix}" if n > 1 else target.suffix
+        stem = _fit(target.stem, NAME_MAX - len(os.fsencode(end)))
+        yield target.with_name(f"{stem}{end}")
 
 
 def _fit(text: str, limit: int) -> str:

@@ -275,3 +275,17 @@ def empty_pages_pdf(pages: int = 3) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def batch_pdf(*documents: list[str]) -> bytes:
+    """Several documents scanned into one PDF, one page each."""
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, invariant=1)
+    for lines in documents:
+        y = 780
+        for line in lines:
+            c.drawString(60, y, line)
+            y -= 22
+        c.showPage()
+    c.save()
+    return out.getvalue()

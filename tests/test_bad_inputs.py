@@ -362,3 +362,15 @@ def test_two_255_byte_names_for_one_archive_folder_are_both_kept(ctx: runner.Con
         assert_attached(ctx, outcome, data)
     archived = {Path(row(ctx, o).archive_path or "") for o in outcomes}
     assert len(archived) == 2 and all(len(p.name.encode()) <= 255 for p in archived)
+
+
+def test_batch_file_with_a_255_byte_name_is_split_and_kept(ctx: runner.Context) -> None:
+    """Each document's copy is named « stem p1-1.pdf »: it must fit in 255 bytes too."""
+    data = badinputs.batch_pdf(badinputs.ATTESTATION, NEXT)
+    outcome = process(ctx, drop(ctx, badinputs.long_name(255), data))
+    assert outcome.reason is None, outcome.detail
+    docs = ctx.store.documents(invoice=INVOICE.number)
+    assert [(d.first, d.last) for d in docs if d.file_id == outcome.file_id] == [(1, 1), (2, 2)]
+    assert Path(row(ctx, outcome).archive_path or "").read_bytes() == data
+    copies = [Path(d.archive_path or "") for d in docs if d.file_id == outcome.file_id]
+    assert all(p.is_file() and len(p.name.encode()) <= 255 for p in copies)
