@@ -478,11 +478,14 @@ def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception)
         except (OSError, DocumentError):
             log.warning("impossible d'archiver %s", doc.source.rel, exc_info=True)
     duplicate_of = exc.original_id if isinstance(exc, DuplicateFile) else None
+    # Gone before it was read: recorded as never seen, so that it is read if it comes back.
+    gone = not sha and not os.path.lexists(doc.source.path)
+    size, mtime_ns = (0, 0) if gone else (doc.source.size, doc.source.mtime_ns)
     with ctx.store.transaction() as db:
         file_id = ctx.store.add_file(
             db, rel=doc.source.rel, entrepreneur=doc.source.entrepreneur, sha256=sha,
-            size=doc.source.size, kind=str(doc.kind) if doc.kind else None,
-            received_at=now.isoformat(), mtime_ns=doc.source.mtime_ns,
+            size=size, kind=str(doc.kind) if doc.kind else None,
+            received_at=now.isoformat(), mtime_ns=mtime_ns,
             archive_path=str(stored) if stored else None, state="ecarte", reason=reason,
             detail=detail, duplicate_of=duplicate_of,
         )  # fmt: skip

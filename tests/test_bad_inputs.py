@@ -374,3 +374,23 @@ def test_batch_file_with_a_255_byte_name_is_split_and_kept(ctx: runner.Context) 
     assert Path(row(ctx, outcome).archive_path or "").read_bytes() == data
     copies = [Path(d.archive_path or "") for d in docs if d.file_id == outcome.file_id]
     assert all(p.is_file() and len(p.name.encode()) <= 255 for p in copies)
+
+
+def test_file_vanished_while_read_is_read_when_it_comes_back_unchanged(
+    ctx: runner.Context, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Moved away and back (same size, same time): the detail promised it would be read."""
+    data = badinputs.pdf()
+    path = drop(ctx, "aller-retour.pdf", data)
+    away = tmp_path / "ailleurs.pdf"
+    read = intake._read
+
+    def move_away_then_read(doc: Doc, limits: IntakeLimits) -> bytes:
+        doc.source.path.rename(away)
+        return read(doc, limits)
+
+    monkeypatch.setattr(intake, "_read", move_away_then_read)
+    assert runner.process(path, ctx).reason == Reason.UNREADABLE
+    monkeypatch.undo()
+    away.rename(path)
+    assert_attached(ctx, process(ctx, path), data)
