@@ -394,3 +394,22 @@ def test_file_vanished_while_read_is_read_when_it_comes_back_unchanged(
     monkeypatch.undo()
     away.rename(path)
     assert_attached(ctx, process(ctx, path), data)
+
+
+def test_file_refusing_to_be_read_is_set_aside_saying_to_check_its_rights(
+    ctx: runner.Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulated (tests may run as root, whom chmod does not stop): every read is refused."""
+    path = drop(ctx, "verrouillé.pdf", badinputs.pdf())
+    opened = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return opened(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", refuse)
+    outcome = runner.process(path, ctx)
+    monkeypatch.undo()
+    assert_set_aside(ctx, outcome, Reason.UNREADABLE, "lecture refusée : vérifiez les droits", None)
+    assert path.read_bytes() == badinputs.pdf(), "the file stays in the share"
