@@ -70,10 +70,20 @@ def process(ctx: runner.Context, path: Path) -> runner.Outcome:
     before = share_state(ctx)
     outcome = runner.process(path, ctx)
     assert share_state(ctx) == before, "the share is left as it was"
-    following = drop(ctx, "suivant.pdf", badinputs.pdf(NEXT))
-    assert runner.process(following, ctx).reason is None, "the next file is still processed"
-    following.unlink()
+    assert_next_file_attached(ctx)
     return outcome
+
+
+def assert_next_file_attached(ctx: runner.Context) -> None:
+    """The run carries on: a good file dropped next (new bytes each time) is attached."""
+    n = len(ctx.store.files())
+    following = drop(ctx, f"suivant {n}.pdf", badinputs.pdf([*NEXT, f"Copie n° {n}"]))
+    outcome = runner.process(following, ctx)
+    assert outcome.reason is None and not outcome.skipped, "the next file is still processed"
+    assert [d.invoice for d in ctx.store.documents() if d.file_id == outcome.file_id] == [
+        INVOICE.number
+    ]
+    following.unlink()
 
 
 def row(ctx: runner.Context, outcome: runner.Outcome) -> FileRow:
@@ -267,8 +277,7 @@ def test_file_vanishing_while_read_is_recorded_in_french_without_a_copy(
     outcome = runner.process(path, ctx)
     monkeypatch.undo()
     assert_set_aside(ctx, outcome, Reason.UNREADABLE, "a disparu pendant sa lecture", None)
-    following = drop(ctx, "suivant.pdf", badinputs.pdf(NEXT))
-    assert runner.process(following, ctx).reason is None, "the next file is still processed"
+    assert_next_file_attached(ctx)
 
 
 def test_file_gone_before_it_is_read_is_recorded_not_raised(ctx: runner.Context) -> None:
