@@ -18,6 +18,7 @@ import logging
 import warnings
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pypdfium2 as pdfium
@@ -25,7 +26,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from pydantic import BaseModel, ConfigDict, Field
 from pypdf import PageObject, PdfReader
-from pypdf.generic import ArrayObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from pipeline.errors import (
     EmptyFile,
@@ -242,33 +243,61 @@ def check_pdf(data: bytes, limits: IntakeLimits) -> int:
 def check_page_contents(data: bytes, limits: IntakeLimits) -> None:
     """Refuse a page whose drawing instructions inflate past the limit, inflating a bounded part.
 
-    pdfium inflates a page's content streams whole when it loads the page; this looks first.
-    A PDF pypdf cannot parse is left to pdfium, which opened it already.
+    pdfium inflates a page's content streams, and the forms they draw, whole when it loads
+    the page; this looks first. A PDF pypdf cannot parse is left to pdfium, which opened it.
     """
     limit = limits.max_page_content_bytes
     try:
         reader = PdfReader(io.BytesIO(data))
         for number, page in enumerate(reader.pages, start=1):
-            size = sum(_inflated_size(stream, limit) for stream in _content_streams(page))
-            if size > limit:
-                raise FileTooLarge(
-                    f"page {number} démesurée une fois décompressée (plus de {limit / MB:.0f} Mo "
-                    "d'instructions de dessin) : fichier piégé ou mal produit"
-                )
+            size = 0
+            for stream in _drawn_streams(page):
+                size += _inflated_size(stream, limit - size)
+                if size > limit:
+                    raise FileTooLarge(
+                        f"page {number} démesurée une fois décompressée (plus de "
+                        f"{limit / MB:.0f} Mo d'instructions de dessin) : "
+                        "fichier piégé ou mal produit"
+                    )
     except FileTooLarge:
         raise
     except Exception:  # pypdf's own parsing errors: pdfium's opinion stands
         log.debug("contenu des pages non vérifié", exc_info=True)
 
 
-def _content_streams(page: PageObject) -> list[StreamObject]:
+#: Forms drawn by forms…: deeper than this, pdfium itself gives up.
+FORM_DEPTH = 8
+
+
+def _drawn_streams(page: PageObject) -> Iterator[StreamObject]:
+    """The page's content streams, then the forms it may draw (forms in forms included)."""
     contents = page.get("/Contents")
-    if contents is None:
-        return []
-    contents = contents.get_object()
-    items = list(contents) if isinstance(contents, ArrayObject) else [contents]
-    streams = [item.get_object() for item in items]
-    return [s for s in streams if isinstance(s, StreamObject)]
+    if contents is not None:
+        contents = contents.get_object()
+        items = list(contents) if isinstance(contents, ArrayObject) else [contents]
+        for item in items:
+            if isinstance(stream := item.get_object(), StreamObject):
+                yield stream
+    seen: set[int] = set()
+    yield from _forms(page.get("/Resources"), seen, FORM_DEPTH)
+
+
+def _forms(resources: object, seen: set[int], depth: int) -> Iterator[StreamObject]:
+    resources = resources.get_object() if hasattr(resources, "get_object") else resources
+    if depth == 0 or not isinstance(resources, DictionaryObject):
+        return
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if not isinstance(xobjects, DictionaryObject):
+        return
+    for ref in xobjects.values():
+        form = ref.get_object()
+        if isinstance(form, StreamObject) and form.get("/Subtype") == "/Form":
+            if id(form) in seen:
+                continue
+            seen.add(id(form))
+            yield form
+            yield from _forms(form.get("/Resources"), seen, depth - 1)
 
 
 def _inflated_size(stream: StreamObject, limit: int) -> int:
@@ -281,7 +310,7 @@ def _inflated_size(stream: StreamObject, limit: int) -> int:
     inflater = zlib.decompressobj()
     size, pending = 0, raw
     try:
-        while pending and size <= limit:
+        while pending and size <= limit:  # ``limit``: what the page has left
             size += len(inflater.decompress(pending, MB))
             pending = inflater.unconsumed_tail
     except zlib.error:

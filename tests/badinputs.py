@@ -191,15 +191,23 @@ def _deflated_spaces(megabytes: int) -> bytes:
 
 
 @cache
-def pdf_bomb(inflated: int = 1024 * MB) -> bytes:
-    """A one-page PDF whose ~1 MB Flate content stream inflates to ``inflated`` bytes."""
+def pdf_bomb(inflated: int = 1024 * MB, in_form: bool = False) -> bytes:
+    """A one-page PDF whose ~1 MB Flate stream inflates to ``inflated`` bytes.
+
+    The stream is the page's content, or (``in_form``) a form the page draws.
+    """
     stream = _deflated_spaces(inflated // MB)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
+    bomb = b"/Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+    if in_form:
+        objects += [
+            page + b" /Resources << /XObject << /Fm0 5 0 R >> >> >>",
+            b"<< /Length 8 >>\nstream\n/Fm0 Do\n\nendstream",
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] " + bomb,
+        ]
+    else:
+        objects += [page + b" >>", b"<< " + bomb]
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for number, body in enumerate(objects, start=1):

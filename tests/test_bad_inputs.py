@@ -175,7 +175,13 @@ def peak_rss_mb() -> float:
     [
         (badinputs.png_bomb, "photo.png", "image de 144 Mpx, plus que la limite de 80 Mpx"),
         (badinputs.pdf_bomb, "bombe.pdf", "page 1 démesurée une fois décompressée (plus de 64 Mo"),
+        (
+            lambda: badinputs.pdf_bomb(in_form=True),
+            "bombe dans un formulaire.pdf",
+            "page 1 démesurée une fois décompressée (plus de 64 Mo",
+        ),
     ],
+    ids=["png", "pdf-content", "pdf-form"],
 )
 def test_decompression_bombs_are_refused_in_bounded_time_and_memory(
     ctx: runner.Context, case: Callable[[], bytes], name: str, words: str
