@@ -57,6 +57,8 @@ class IntakeLimits(BaseModel):
     #: What a PDF page's drawing instructions may inflate to (a few kB to a few MB in practice);
     #: checked before pdfium inflates them whole: a small Flate stream can hide gigabytes.
     max_page_content_bytes: int = Field(default=64 * MB, gt=0)
+    #: What the parts of a Word document may weigh once unzipped (as the ZIP declares them).
+    max_unzipped_bytes: int = Field(default=256 * MB, gt=0)
 
 
 # --- what the bytes are ----------------------------------------------------------------------
@@ -216,7 +218,7 @@ def as_pdf(data: bytes, kind: FileKind, limits: IntakeLimits) -> bytes | None:
         return data
     if kind in IMAGE_KINDS:
         return wrap_images(data, limits)
-    check_docx(data)
+    check_docx(data, limits)
     return None
 
 
@@ -318,10 +320,23 @@ def _inflated_size(stream: StreamObject, limit: int) -> int:
     return size
 
 
-def check_docx(data: bytes) -> None:
-    """Make sure python-docx can open the document."""
+def check_docx(data: bytes, limits: IntakeLimits) -> None:
+    """Make sure python-docx can open the document, and would not unzip gigabytes to do so.
+
+    Reading a ZIP entry stops at the size its directory declares: the declared sizes bound it.
+    """
     import docx  # only DOCX files need it
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableFile("document Word endommagé : il ne s'ouvre pas") from exc
+    if unzipped > limits.max_unzipped_bytes:
+        raise FileTooLarge(
+            f"document Word démesuré une fois décompressé ({unzipped / MB:.0f} Mo, plus que "
+            f"la limite de {limits.max_unzipped_bytes / MB:.0f} Mo) : fichier piégé ou mal produit"
+        )
     try:
         docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors…

@@ -297,3 +297,46 @@ def batch_pdf(*documents: list[str]) -> bytes:
         c.showPage()
     c.save()
     return out.getvalue()
+
+
+@cache
+def docx_bomb(inflated: int = 1024 * MB) -> bytes:
+    """A DOCX whose ``word/document.xml`` (~1 MB in the ZIP) inflates to ``inflated`` bytes."""
+    with zipfile.ZipFile(io.BytesIO(docm())) as model:
+        parts = {n: model.read(n) for n in model.namelist() if n != "word/vbaProject.bin"}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"ms-word.document.macroEnabled.main+xml",
+        b"openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in parts.items():
+            if name != "word/document.xml":
+                archive.writestr(name, data)
+    megabytes = inflated // MB
+    raw = _deflated_spaces(megabytes)[2:-4]  # the deflate data alone, as a ZIP holds it
+    crc = 0
+    for _ in range(megabytes):
+        crc = zlib.crc32(b" " * MB, crc)
+    return _append_zip_entry(out.getvalue(), b"word/document.xml", raw, crc, megabytes * MB)
+
+
+def _append_zip_entry(data: bytes, name: bytes, raw: bytes, crc: int, size: int) -> bytes:
+    """``data`` (a ZIP) with one more deflated entry whose compressed bytes are ``raw``."""
+    end = data.rindex(b"PK\x05\x06")
+    entries, directory_size, directory_at = struct.unpack("<HII", data[end + 10 : end + 20])
+    body, directory = data[:directory_at], data[directory_at : directory_at + directory_size]
+    fields = struct.pack("<HHHHHIII", 20, 0, 8, 0, 0, crc, len(raw), size)
+    local = b"PK\x03\x04" + fields + struct.pack("<HH", len(name), 0) + name
+    central = (
+        b"PK\x01\x02"
+        + struct.pack("<H", 20)
+        + fields
+        + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0, len(body))
+        + name
+    )
+    directory += central
+    at = len(body) + len(local) + len(raw)
+    tail = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, entries + 1, entries + 1,
+                                        len(directory), at, 0)  # fmt: skip
+    return body + local + raw + directory + tail

@@ -180,8 +180,13 @@ def peak_rss_mb() -> float:
             "bombe dans un formulaire.pdf",
             "page 1 démesurée une fois décompressée (plus de 64 Mo",
         ),
+        (
+            badinputs.docx_bomb,
+            "programme.docx",
+            "document Word démesuré une fois décompressé (1024 Mo, plus que la limite de 256 Mo)",
+        ),
     ],
-    ids=["png", "pdf-content", "pdf-form"],
+    ids=["png", "pdf-content", "pdf-form", "docx"],
 )
 def test_decompression_bombs_are_refused_in_bounded_time_and_memory(
     ctx: runner.Context, case: Callable[[], bytes], name: str, words: str
