@@ -254,6 +254,9 @@ def check_page_contents(data: bytes, limits: IntakeLimits) -> None:
         for number, page in enumerate(reader.pages, start=1):
             size = 0
             for stream in _drawn_streams(page):
+                if stream.get("/Subtype") == "/Image":
+                    _check_picture(stream, number, limits)
+                    continue
                 size += _inflated_size(stream, limit - size)
                 if size > limit:
                     raise FileTooLarge(
@@ -272,7 +275,7 @@ FORM_DEPTH = 8
 
 
 def _drawn_streams(page: PageObject) -> Iterator[StreamObject]:
-    """The page's content streams, then the forms it may draw (forms in forms included)."""
+    """The page's content streams, then the forms and pictures it may draw (nested too)."""
     contents = page.get("/Contents")
     if contents is not None:
         contents = contents.get_object()
@@ -294,12 +297,25 @@ def _forms(resources: object, seen: set[int], depth: int) -> Iterator[StreamObje
         return
     for ref in xobjects.values():
         form = ref.get_object()
-        if isinstance(form, StreamObject) and form.get("/Subtype") == "/Form":
-            if id(form) in seen:
-                continue
-            seen.add(id(form))
-            yield form
+        if not isinstance(form, StreamObject) or id(form) in seen:
+            continue
+        seen.add(id(form))
+        yield form  # a form, or a picture
+        if form.get("/Subtype") == "/Form":
             yield from _forms(form.get("/Resources"), seen, depth - 1)
+
+
+def _check_picture(picture: StreamObject, number: int, limits: IntakeLimits) -> None:
+    """A picture in a PDF is held to the limit of a picture file (pdfium may decode it whole)."""
+    try:
+        pixels = int(picture.get("/Width", 0)) * int(picture.get("/Height", 0))
+    except (TypeError, ValueError):
+        return
+    if pixels > limits.max_image_pixels:
+        raise FileTooLarge(
+            f"page {number} : image de {pixels / 1e6:.0f} Mpx, plus que la limite de "
+            f"{limits.max_image_pixels / 1e6:.0f} Mpx"
+        )
 
 
 def _inflated_size(stream: StreamObject, limit: int) -> int:

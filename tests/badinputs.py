@@ -199,15 +199,42 @@ def pdf_bomb(inflated: int = 1024 * MB, in_form: bool = False) -> bytes:
     stream = _deflated_spaces(inflated // MB)
     bomb = b"/Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
     if in_form:
-        objects += [
+        return _pdf(
             page + b" /Resources << /XObject << /Fm0 5 0 R >> >> >>",
             b"<< /Length 8 >>\nstream\n/Fm0 Do\n\nendstream",
             b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] " + bomb,
-        ]
-    else:
-        objects += [page + b" >>", b"<< " + bomb]
+        )
+    return _pdf(page + b" >>", b"<< " + bomb)
+
+
+@cache
+def pdf_image_bomb(side: int = 40_000) -> bytes:
+    """A one-page scan whose grey picture is ``side`` x ``side`` pixels (1.6 Gpx), ~1.5 MB."""
+    stream = _deflated_spaces(side * side // MB)
+    image = (
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Length %d /Filter /FlateDecode >>\nstream\n"
+        % (side, side, len(stream))
+        + stream
+        + b"\nendstream"
+    )
+    draw = b"q 595 0 0 842 0 0 cm /Im0 Do Q\n"
+    return _pdf(
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /XObject << /Im0 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(draw) + draw + b"\nendstream",
+        image,
+    )
+
+
+def _pdf(*pages_objects: bytes) -> bytes:
+    """A PDF of catalog, page tree, then ``pages_objects`` (objects 3…: the page first)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        *pages_objects,
+    ]
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for number, body in enumerate(objects, start=1):

@@ -433,3 +433,19 @@ def test_file_refusing_to_be_read_is_set_aside_saying_to_check_its_rights(
     monkeypatch.undo()
     assert_set_aside(ctx, outcome, Reason.UNREADABLE, "lecture refusée : vérifiez les droits", None)
     assert path.read_bytes() == badinputs.pdf(), "the file stays in the share"
+
+
+def test_scan_of_a_gigapixel_picture_is_refused_in_bounded_time_and_memory(
+    ctx: runner.Context,
+) -> None:
+    """pdfium renders such a page for OCR by decoding the picture whole (1.8 GB): refused."""
+    data = badinputs.pdf_image_bomb()
+    path = drop(ctx, "scan géant.pdf", data)
+    ctx = replace(ctx, ocr=BlankOcr())
+    rss_before, started = peak_rss_mb(), time.monotonic()
+    outcome = runner.process(path, ctx)
+    assert time.monotonic() - started < BOMB_SECONDS
+    assert peak_rss_mb() - rss_before < BOMB_EXTRA_RSS_MB
+    words = "page 1 : image de 1600 Mpx, plus que la limite de 80 Mpx"
+    assert_set_aside(ctx, outcome, Reason.TOO_LARGE, words, data)
+    assert_next_file_attached(ctx)
