@@ -284,10 +284,11 @@ def _drawn_streams(page: PageObject) -> Iterator[StreamObject]:
             if isinstance(stream := item.get_object(), StreamObject):
                 yield stream
     seen: set[int] = set()
-    yield from _forms(page.get("/Resources"), seen, FORM_DEPTH)
+    yield from _xobjects(page.get("/Resources"), seen, FORM_DEPTH)
 
 
-def _forms(resources: object, seen: set[int], depth: int) -> Iterator[StreamObject]:
+def _xobjects(resources: object, seen: set[int], depth: int) -> Iterator[StreamObject]:
+    """The forms and pictures ``resources`` name, and those of the forms, ``depth`` deep."""
     resources = resources.get_object() if hasattr(resources, "get_object") else resources
     if depth == 0 or not isinstance(resources, DictionaryObject):
         return
@@ -302,7 +303,7 @@ def _forms(resources: object, seen: set[int], depth: int) -> Iterator[StreamObje
         seen.add(id(form))
         yield form  # a form, or a picture
         if form.get("/Subtype") == "/Form":
-            yield from _forms(form.get("/Resources"), seen, depth - 1)
+            yield from _xobjects(form.get("/Resources"), seen, depth - 1)
 
 
 def _check_picture(picture: StreamObject, number: int, limits: IntakeLimits) -> None:
