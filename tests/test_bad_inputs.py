@@ -449,3 +449,15 @@ def test_scan_of_a_gigapixel_picture_is_refused_in_bounded_time_and_memory(
     words = "page 1 : image de 1600 Mpx, plus que la limite de 80 Mpx"
     assert_set_aside(ctx, outcome, Reason.TOO_LARGE, words, data)
     assert_next_file_attached(ctx)
+
+
+def test_dangling_link_outside_the_share_is_recorded_without_copying(
+    ctx: runner.Context, tmp_path: Path
+) -> None:
+    """The target was deleted (or is on a disk not mounted): still a link leading outside."""
+    link = badinputs.link_outside(
+        ctx.config.paths.drop / CAMILLE / "raccourci.pdf", tmp_path / "absent.pdf", hard=False
+    )
+    outcome = process(ctx, link)
+    assert_set_aside(ctx, outcome, Reason.OUTSIDE_SHARE, "hors du dossier partagé", None)
+    assert link.is_symlink()
