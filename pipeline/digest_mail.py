@@ -21,12 +21,10 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from pipeline import archive, export
 from pipeline.config import Config
 from pipeline.digest import Digest, Reminder, Week, plural
-from pipeline.sharefiles import AFTER_QUOTE, BEFORE_MARK, TEMPLATES
+from pipeline.sharefiles import AFTER_QUOTE, BEFORE_MARK, environment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAR_CHARS = 30  # width of the text chart's longest bar
@@ -47,13 +45,13 @@ class Bar:
 
 def render(digest: Digest, fmt: str) -> str:
     """The digest as HTML (``fmt="html"``, escaped) or plain text (``fmt="txt"``)."""
-    template = _environment().get_template(f"resume.{fmt}.j2")
+    template = environment().get_template(f"resume.{fmt}.j2")
     return _typography(template.render(d=digest, bars=bars(digest.weeks), plural=plural))
 
 
 def render_reminder(reminder: Reminder) -> str:
     return _typography(
-        _environment().get_template("rappel-entrepreneur.txt.j2").render(r=reminder, plural=plural)
+        environment().get_template("rappel-entrepreneur.txt.j2").render(r=reminder, plural=plural)
     )
 
 
@@ -154,17 +152,6 @@ def _headers(config: Config, subject: str, to: tuple[str, ...], digest: Digest) 
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Auto-Response-Suppress"] = "All"
     return msg
-
-
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=lambda name: bool(name) and ".html" in str(name),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 def _typography(text: str) -> str:

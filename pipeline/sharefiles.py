@@ -300,7 +300,7 @@ def build_page(store: Store, config: Config, person: Person, now: datetime) -> P
 
 def render(page: Page, fmt: str) -> str:
     """The page as HTML (``fmt="html"``, escaped) or plain text (``fmt="txt"``)."""
-    template = _environment().get_template(f"{TEMPLATE}.{fmt}.j2")
+    template = environment().get_template(f"{TEMPLATE}.{fmt}.j2")
     rendered = template.render(page=page, summary=summary(page))
     head, style_end, body = rendered.rpartition("</style>")
     return head + style_end + _typography(body)
@@ -333,7 +333,8 @@ def _up_to_date(target: Path, rendered: str) -> bool:
     return re.fullmatch(pattern, existing) is not None
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The Jinja2 environment of ``templates/`` (HTML escaped, undefined names refused)."""
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=lambda name: bool(name) and ".html" in str(name),

@@ -21,19 +21,9 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-MB = 1024 * 1024
+from tests.pipeline.test_runner import ATTESTATION  # a real one: good cases end attached
 
-#: A real attestation: what the good cases carry, so that they can end attached.
-ATTESTATION = [
-    "ATTESTATION DE FIN DE FORMATION",
-    "Je soussignée Camille Rousseau, formatrice, atteste que",
-    "Madame Léa Martin",
-    "a suivi la formation « Gestion du stress au travail »",
-    "organisée pour Boulangerie Dupain SARL du 10/03/2026 au 11/03/2026,",
-    "d'une durée de 14 heures.",
-    "Objectifs : identifier les sources de stress et mettre en place des stratégies.",
-    "Résultats de l'évaluation des acquis : objectifs atteints.",
-]
+MB = 1024 * 1024
 
 
 def pdf(lines: list[str] = ATTESTATION, pages: int = 1) -> bytes:
