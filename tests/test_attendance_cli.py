@@ -108,7 +108,8 @@ def test_correct_refuses_what_it_cannot_understand(workspace: Path) -> None:
     assert run.returncode == 2 and "rien à corriger" in run.stderr
 
 
-def test_detach_then_attach_from_the_command_line(workspace: Path) -> None:
+def ingest_sheet(workspace: Path) -> tuple[Path, Path, int]:
+    """Thomas Girard drops the sample sheet; its config, his folder and the sheet's number."""
     config = workspace / "config.toml"
     drop = workspace / "partage" / "Thomas Girard"
     drop.mkdir(parents=True)
@@ -117,6 +118,11 @@ def test_detach_then_attach_from_the_command_line(workspace: Path) -> None:
     sheet_id = next(
         d["id"] for d in dossier(config, "FA-2026-0158")["documents"] if d["type"] == "emargement"
     )
+    return config, drop, sheet_id
+
+
+def test_detach_then_attach_from_the_command_line(workspace: Path) -> None:
+    config, drop, sheet_id = ingest_sheet(workspace)
     run = run_cli("--config", str(config), "detach", str(sheet_id), "--reason", "vérification")
     assert run.returncode == 0, run.stderr
     status = json.loads(run_cli("--config", str(config), "status", "--json").stdout)
@@ -129,14 +135,7 @@ def test_detach_then_attach_from_the_command_line(workspace: Path) -> None:
 
 
 def test_a_correction_survives_a_rerun_from_the_archive(workspace: Path) -> None:
-    config = workspace / "config.toml"
-    drop = workspace / "partage" / "Thomas Girard"
-    drop.mkdir(parents=True)
-    shutil.copy(SHEET, drop / "scan0070.pdf")
-    assert run_cli("--config", str(config), "ingest", str(drop)).returncode == 0
-    sheet_id = next(
-        d["id"] for d in dossier(config, "FA-2026-0158")["documents"] if d["type"] == "emargement"
-    )
+    config, drop, sheet_id = ingest_sheet(workspace)
     fixed = run_cli("--config", str(config), "correct", str(sheet_id), "--cell", "Sarah Benoît",
                     "28/04/2026", "après-midi", "signe", "--reason", "vu sur l'original",
                     "--by", "Nadia (appui)")  # fmt: skip
