@@ -32,6 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import Figure, write  # noqa: E402
 from pipeline.config import Config, load_config  # noqa: E402
 from pipeline.invoices import Invoice  # noqa: E402
 from pipeline.store import Store  # noqa: E402
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--invoices", type=int, default=100_000, help="training invoices")
     ap.add_argument("--runs", type=int, default=3, help="runs of each measure (median)")
     ap.add_argument("--no-files", action="store_true", help="only the computation")
+    ap.add_argument("--json", type=Path, help="headline figures for run_all.py")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     database = OUT / f"bpf-{args.invoices}-v{VERSION}.sqlite3"
@@ -166,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     measures = [("compute", False)] + ([] if args.no_files else [("files", True)])
     print(f"BPF {YEAR} of {args.invoices:,} invoices, median of {args.runs} runs")
     print(f"{'measure':<10}{'seconds':>10}{'peak MB':>10}   runs (s)")
+    figures = []
     for name, files in measures:
         results = []
         for _ in range(args.runs):
@@ -175,6 +178,14 @@ def main(argv: list[str] | None = None) -> int:
         peak = statistics.median(r[1] for r in results)
         runs = " ".join(f"{r[0]:.1f}" for r in results)
         print(f"{name:<10}{seconds:>10.1f}{peak:>10.0f}   {runs}", flush=True)
+        what = "every dossier evaluated, figures, checks"
+        if files:
+            what += ", then JSON, XLSX and DOCX written"
+        figures.append(
+            Figure(f"BPF of {args.invoices:,} invoices ({name})", round(seconds, 1), "s",
+                   round(peak), f"{what}; median of {args.runs}, each in a fresh process")
+        )  # fmt: skip
+    write(args.json, figures)
     return 0
 
 

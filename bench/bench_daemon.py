@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import Figure, PeakMemory, family, rss_mb, write  # noqa: E402
 from tests.watchers.conftest import (  # noqa: E402
     CAMILLE,
     attestation_pdf,
@@ -77,23 +78,26 @@ def ready(root: Path) -> None:
     time.sleep(1.5)  # the start-up scan of an empty share
 
 
-def latency(root: Path, runs: int) -> list[float]:
+def latency(root: Path, runs: int) -> tuple[list[float], float]:
+    """(seconds from each drop to its row, peak MB of the daemon and its workers meanwhile)."""
     config = make_share(root)
     _settle(config)
     daemon = start(config)
     try:
         ready(root)
         found = []
-        for n in range(runs):
-            target = root / "partage" / CAMILLE / f"latence {n}.pdf"
-            target.write_bytes(attestation_pdf(f"Personne Latence{n}"))
-            found.append(wait_until(lambda n=n: count(root) > n))
-        return found
+        with PeakMemory(daemon.pid) as peak:
+            for n in range(runs):
+                target = root / "partage" / CAMILLE / f"latence {n}.pdf"
+                target.write_bytes(attestation_pdf(f"Personne Latence{n}"))
+                found.append(wait_until(lambda n=n: count(root) > n))
+        return found, peak.peak
     finally:
         stop(daemon)
 
 
-def burst(root: Path, size: int) -> float:
+def burst(root: Path, size: int) -> tuple[float, float]:
+    """(files per second, peak MB)."""
     config = make_share(root)
     _settle(config)
     daemon = start(config)
@@ -101,30 +105,33 @@ def burst(root: Path, size: int) -> float:
         ready(root)
         folder = root / "partage" / CAMILLE / "rafale"
         folder.mkdir()
-        t0 = time.perf_counter()
-        for n in range(size):
-            (folder / f"a{n:04d}.pdf").write_bytes(attestation_pdf(f"Personne Rafale{n}"))
-        wait_until(lambda: count(root) >= size, timeout=900, step=0.1)
-        return size / (time.perf_counter() - t0)
+        with PeakMemory(daemon.pid) as peak:
+            t0 = time.perf_counter()
+            for n in range(size):
+                (folder / f"a{n:04d}.pdf").write_bytes(attestation_pdf(f"Personne Rafale{n}"))
+            wait_until(lambda: count(root) >= size, timeout=900, step=0.1)
+            rate = size / (time.perf_counter() - t0)
+        return rate, peak.peak
     finally:
         stop(daemon)
 
 
-def startup_scan(root: Path, size: int) -> tuple[float, float, float]:
-    """(seconds to the end of the start-up scan, idle CPU s/min, resident MB)."""
+def startup_scan(root: Path, size: int) -> tuple[float, float, float, float]:
+    """(seconds to the end of the start-up scan, its peak MB, idle CPU s/min, resident MB)."""
     config = make_share(root)
     _settle(config)
     _prefill(root, size)
     daemon = start(config)
     try:
-        t0 = time.perf_counter()
-        wait_until(lambda: heartbeat(root).get("running") is True, step=0.05)
-        # Every file is stable after the settle time; the daemon then skips all of them.
-        wait_until(lambda: _idle_after_scan(root), timeout=600, step=0.2)
-        scanned = time.perf_counter() - t0
+        with PeakMemory(daemon.pid) as peak:
+            t0 = time.perf_counter()
+            wait_until(lambda: heartbeat(root).get("running") is True, step=0.05)
+            # Every file is stable after the settle time; the daemon then skips all of them.
+            wait_until(lambda: _idle_after_scan(root), timeout=600, step=0.2)
+            scanned = time.perf_counter() - t0
         time.sleep(10)  # let the start-up's last writes and collections finish
         cpu, rss = idle_cost(daemon.pid, seconds=30)
-        return scanned, cpu, rss
+        return scanned, peak.peak, cpu, rss
     finally:
         stop(daemon)
 
@@ -166,37 +173,16 @@ def idle_cost(pid: int, seconds: float) -> tuple[float, float]:
     before = _cpu(pid)
     time.sleep(seconds)
     used = _cpu(pid) - before
-    return used * 60 / seconds, _rss_mb(pid)
-
-
-def _family(pid: int) -> list[int]:
-    found = [pid]
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "stat").read_text().split(")")[1].split()[1] == str(pid):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
+    return used * 60 / seconds, rss_mb(pid)
 
 
 def _cpu(pid: int) -> float:
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for p in _family(pid):
+    for p in family(pid):
         fields = Path(f"/proc/{p}/stat").read_text().split(")")[1].split()
         total += int(fields[11]) + int(fields[12])
     return total / ticks
-
-
-def _rss_mb(pid: int) -> float:
-    total = 0
-    for p in _family(pid):
-        for line in Path(f"/proc/{p}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total / 1024
 
 
 def main() -> None:
@@ -204,20 +190,47 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--burst", type=int, default=200)
     parser.add_argument("--share-size", type=int, default=20_000)
+    parser.add_argument("--scan-runs", type=int, default=3, help="start-up scans (median)")
+    parser.add_argument("--json", type=Path, help="headline figures for run_all.py")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; settle 1 s; 2 workers; native events")
     with tempfile.TemporaryDirectory() as tmp:
-        lat = latency(Path(tmp) / "latency", args.runs)
+        lat, lat_peak = latency(Path(tmp) / "latency", args.runs)
         print(
             f"latency drop -> attached: median {statistics.median(lat):.2f} s "
             f"(min {min(lat):.2f}, max {max(lat):.2f}, {len(lat)} files; settle time 1 s included)"
+            f"; peak {lat_peak:.0f} MB"
         )
-        rate = burst(Path(tmp) / "burst", args.burst)
-        print(f"burst of {args.burst} born-digital files: {rate:.1f} files/s")
-        scanned, cpu, rss = startup_scan(Path(tmp) / "scan", args.share_size)
-        print(f"start-up over {args.share_size} processed files: {scanned:.1f} s until idle")
+        rate, burst_peak = burst(Path(tmp) / "burst", args.burst)
+        print(
+            f"burst of {args.burst} born-digital files: {rate:.1f} files/s; "
+            f"peak {burst_peak:.0f} MB"
+        )
+        scans = [
+            startup_scan(Path(tmp) / f"scan{n}", args.share_size) for n in range(args.scan_runs)
+        ]
+        scanned = statistics.median(s[0] for s in scans)
+        scan_peak = statistics.median(s[1] for s in scans)
+        cpu, rss = scans[0][2], scans[0][3]
+        print(
+            f"start-up over {args.share_size} processed files: {scanned:.1f} s until idle "
+            f"(median of {len(scans)}: {', '.join(f'{s[0]:.1f}' for s in scans)}); "
+            f"peak {scan_peak:.0f} MB"
+        )
         print(f"idle: {cpu:.2f} CPU s per minute, {rss:.0f} MB resident (daemon + workers)")
         shutil.rmtree(tmp, ignore_errors=True)
+    write(
+        args.json,
+        [
+            Figure("latency from drop to attachment", round(statistics.median(lat), 2), "s",
+                   round(lat_peak), f"median of {len(lat)} files one by one, 1 s settle included"),
+            Figure(f"burst of {args.burst} born-digital files, 2 workers", round(rate, 1),
+                   "files/s", round(burst_peak), "the same attestation layout, dropped at once"),
+            Figure(f"start-up scan of {args.share_size:,} processed files", round(scanned, 1), "s",
+                   round(scan_peak), f"until idle, median of {len(scans)}; then idle "
+                   f"{cpu:.2f} CPU s/min, {rss:.0f} MB"),
+        ],
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

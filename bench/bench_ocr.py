@@ -6,9 +6,11 @@ For every page of every scanned, photographed or PNG sample (``samples/expected.
 seconds per page of our text stage (page image extraction or rendering, perspective,
 lighting, orientation, deskew, OCR) against ``tesseract <page.png> - -l fra`` run on the
 page image as extracted (the PNG is written first; only the command is timed), medians over
-runs, and word recall of both against ``samples/truth``. Then seconds per born-digital
-document for ``read_pages``. ``--variants`` adds recall and time with one clean-up step off
-at a time, and with PSM 6 instead of 3.
+runs, and word recall of both against ``samples/truth``. Then the whole read of the same files
+(``runner.read``: intake, text, classify, extract with the signature and attendance readers)
+per page, against the same command on the same pages: the ratio is what the pipeline adds to
+OCR. Then seconds per born-digital document for ``read_pages``. ``--variants`` adds recall
+and time with one clean-up step off at a time, and with PSM 6 instead of 3.
 
 ``OMP_THREAD_LIMIT=1`` is set for both: the tesserocr wheel has no OpenMP, and Debian's
 tesseract with OpenMP would otherwise use every core, which is not how a busy worker runs.
@@ -35,7 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pypdfium2 as pdfium  # noqa: E402
 
-from pipeline import intake, text  # noqa: E402
+from bench.measure import Figure, self_peak_mb, write  # noqa: E402
+from pipeline import intake, runner, text  # noqa: E402
+from pipeline.config import read_only_config  # noqa: E402
 from pipeline.intake import IntakeLimits  # noqa: E402
 from pipeline.ocr import OcrSettings, TesserocrEngine, read_image  # noqa: E402
 from pipeline.record import Doc, Source  # noqa: E402
@@ -45,6 +49,7 @@ OCR_RENDERINGS = ("scan", "photo", "png")
 
 @dataclass
 class PageRun:
+    file: str
     name: str
     ours_s: list[float]
     cli_s: list[float]
@@ -144,6 +149,7 @@ def bench_one(
     truth = truths[index] if index < len(truths) else ""
     page = ours[0][1]
     return PageRun(
+        file=entry["file"],
         name=f"{entry['rendering']:5} {entry['file'][-42:]} p{index + 1}",
         ours_s=[t for t, _ in ours],
         cli_s=[t for t, _ in cli],
@@ -180,6 +186,49 @@ def print_pages(rows: list[PageRun]) -> None:
         f"   min ours {min(r.ours_recall for r in rows):.3f},"
         f" cli {min(r.cli_recall for r in rows):.3f}"
     )
+
+
+def bench_whole(samples: Path, files: list[dict], runs: int) -> dict[str, tuple[float, int]]:
+    """Median seconds of ``runner.read`` per file, and its pages (ctx as ``dossiers classify``)."""
+    config = read_only_config()
+    found: dict[str, tuple[float, int]] = {}
+    with TesserocrEngine(config.ocr) as engine:
+        ctx = runner.Context(config=config, store=None, ocr=engine)  # type: ignore[arg-type]
+        for entry in files:
+            path = samples / "partage" / entry["file"]
+            times, pages = [], 0
+            for _ in range(runs):
+                start = time.perf_counter()
+                doc = runner.read(Doc(source=Source(path=path, rel=path.name)), ctx)
+                times.append(time.perf_counter() - start)
+                pages = len(doc.pages)
+            found[entry["file"]] = (statistics.median(times), pages)
+    return found
+
+
+def headline(rows: list[PageRun], whole: dict[str, tuple[float, int]]) -> list[Figure]:
+    """Seconds per page of the text stage and of the whole read, each against the command."""
+    cli_file: dict[str, float] = {}
+    for r in rows:
+        cli_file[r.file] = cli_file.get(r.file, 0.0) + statistics.median(r.cli_s)
+    text_page = statistics.median(statistics.median(r.ours_s) for r in rows)
+    cli_page = statistics.median(statistics.median(r.cli_s) for r in rows)
+    whole_page = statistics.median(s / n for s, n in whole.values())
+    ratios = [whole[f][0] / cli_file[f] for f in whole if f in cli_file]
+    print(
+        f"\nwhole read per scanned page: median {whole_page:.2f} s; raw tesseract {cli_page:.2f} s;"
+        f" median ratio per file {statistics.median(ratios):.2f}x ({len(whole)} files)"
+    )
+    peak = round(self_peak_mb())
+    pages = len(rows)
+    return [
+        Figure("scanned page, raw `tesseract` command", round(cli_page, 2), "s/page", None,
+               f"{pages} pages of the samples, `-l fra`, median"),
+        Figure("scanned page, text stage (clean-up and OCR)", round(text_page, 2), "s/page", peak,
+               f"{text_page / cli_page:.2f}x the command on the same pages"),
+        Figure("scanned page, whole read (text, classify, extract, marks)", round(whole_page, 2),
+               "s/page", peak, f"{statistics.median(ratios):.2f}x the command on the same pages"),
+    ]  # fmt: skip
 
 
 def bench_digital(samples: Path, files: list[dict], runs: int, settings: OcrSettings) -> None:
@@ -237,6 +286,7 @@ def main() -> None:
         "--samples", type=Path, default=Path(__file__).resolve().parents[1] / "samples"
     )
     parser.add_argument("--variants", action="store_true", help="recall with each step off")
+    parser.add_argument("--json", type=Path, help="headline figures for run_all.py")
     args = parser.parse_args()
     listing = json.loads((args.samples / "expected.json").read_text(encoding="utf-8"))["files"]
     readable = [f for f in listing if (args.samples / "truth" / f"{f['file']}.txt").is_file()]
@@ -251,6 +301,9 @@ def main() -> None:
             Path(workdir),
         )
     print_pages(rows)
+    scanned = [f for f in readable if f["rendering"] in OCR_RENDERINGS]
+    whole = bench_whole(args.samples, scanned, args.runs)
+    write(args.json, headline(rows, whole))
     bench_digital(
         args.samples, [f for f in readable if f["rendering"] == "digital"], args.runs, settings
     )
