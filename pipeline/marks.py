@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline import attendance, signatures
 from pipeline.archive import split_pages
-from pipeline.ocr import OcrEngine, OcrSettings
+from pipeline.ocr import OcrEngine, OcrSettings, PageRead
 from pipeline.record import DocType
 from pipeline.signatures import Party
 
@@ -43,15 +43,19 @@ def read(
     settings: OcrSettings,
     *,
     organisme_names: Sequence[str] = (),
+    reads: Sequence[PageRead | None] = (),
 ) -> dict[str, Any]:
-    """The fields the marks of a document give (its pages only, as a PDF of their own)."""
+    """The fields the marks of a document give (its pages only, as a PDF of their own).
+
+    ``reads``: the text stage's OCR of those pages, in order (None for a text layer).
+    """
     if doc_type == DocType.EMARGEMENT:
         return attendance_fields(attendance.read_pages(pdf, engine, settings))
     if doc_type not in PARTIES:
         return {}
     parties = PARTIES[doc_type]
     read = signatures.read_blocks(
-        pdf, engine, settings, parties=parties, organisme_names=organisme_names
+        pdf, engine, settings, parties=parties, organisme_names=organisme_names, reads=reads
     )
     return signature_fields(read)
 

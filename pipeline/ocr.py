@@ -104,6 +104,15 @@ class OcrResult:
 
 
 @dataclass(frozen=True)
+class Geometry:
+    """The turns that made a cleaned page image into the one OCR read (see :func:`redo`)."""
+
+    quarter: int = 0  # clockwise quarter turn from the ink profiles (0 or 90)
+    correction: float = 0.0  # degrees turned counter-clockwise to undo the skew
+    turn: int = 0  # clockwise turn OSD asked for after that (0, 90, 180, 270)
+
+
+@dataclass(frozen=True)
 class PageRead:
     """An OCR'd page: the result plus the corrections applied to the image first."""
 
@@ -111,6 +120,8 @@ class PageRead:
     rotation: int  # clockwise degrees applied before OCR (0, 90, 180, 270)
     skew: float  # the page's skew in degrees (counter-clockwise positive), undone before OCR
     image_size: tuple[int, int]  # size of the image the word boxes refer to
+    dpi: int = 0  # resolution of that image
+    geometry: Geometry = Geometry()
 
 
 class OcrEngine(Protocol):
@@ -559,16 +570,12 @@ class Prepared:
     dpi: int
     rotation: int  # clockwise quarter turn applied (0 or 90)
     skew: float  # the page's skew, counter-clockwise positive, undone in ``gray``
+    correction: float = 0.0  # the exact turn that undid it (``skew`` is rounded)
 
 
 def prepare(image: Image.Image, dpi: int, settings: OcrSettings) -> Prepared:
     """Flatten a photo, even out the light, enlarge if coarse, turn (mod 180) and deskew."""
-    gray = to_gray(image)
-    if settings.perspective:
-        gray, dpi = _flatten_photo(gray, dpi)
-    if settings.even_lighting:
-        gray = even_lighting(gray)
-    gray, dpi = _enlarge(gray, dpi, settings.min_ocr_dpi)
+    gray, dpi = clean(image, dpi, settings)
     if not (settings.deskew or settings.orientation):
         return Prepared(gray, dpi, 0, 0.0)
     align = estimate_alignment(
@@ -577,7 +584,29 @@ def prepare(image: Image.Image, dpi: int, settings: OcrSettings) -> Prepared:
     gray = rotate_quarter(gray, align.rotation)
     # Alignment.skew is the correction; the record keeps the page's own skew (its opposite).
     correction = align.skew if settings.deskew else 0.0
-    return Prepared(rotate_fine(gray, correction), dpi, align.rotation, round(-correction, 2) + 0.0)
+    return Prepared(
+        rotate_fine(gray, correction), dpi, align.rotation, round(-correction, 2) + 0.0, correction
+    )
+
+
+def clean(image: Image.Image, dpi: int, settings: OcrSettings) -> tuple[np.ndarray, int]:
+    """Grey, flattened (a photo), evenly lit and enlarged if coarse: :func:`prepare` before
+    any turn."""
+    gray = to_gray(image)
+    if settings.perspective:
+        gray, dpi = _flatten_photo(gray, dpi)
+    if settings.even_lighting:
+        gray = even_lighting(gray)
+    return _enlarge(gray, dpi, settings.min_ocr_dpi)
+
+
+def redo(image: Image.Image, dpi: int, settings: OcrSettings, geometry: Geometry) -> np.ndarray:
+    """The image :func:`read_image` OCR'd, made again from the page image without measuring
+    or reading anything: the readers of marks look at the pixels under words already read.
+    """
+    gray, _ = clean(image, dpi, settings)
+    gray = rotate_quarter(gray, geometry.quarter)
+    return rotate_quarter(rotate_fine(gray, geometry.correction), geometry.turn)
 
 
 def _enlarge(gray: np.ndarray, dpi: int, min_dpi: int) -> tuple[np.ndarray, int]:
@@ -611,7 +640,8 @@ def read_image(image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSet
     doubtful = bool(result.words) and result.confidence < settings.recheck_below
     if settings.orientation and page.rotation == 0 and doubtful:
         result, gray, rotation = _recheck(result, gray, page.dpi, engine)
-    return PageRead(result, rotation, page.skew, (gray.shape[1], gray.shape[0]))
+    geometry = Geometry(page.rotation, page.correction, (rotation - page.rotation) % 360)
+    return PageRead(result, rotation, page.skew, (gray.shape[1], gray.shape[0]), page.dpi, geometry)
 
 
 def _recheck(

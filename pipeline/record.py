@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.ocr import PageRead
 
 
 class DocType(StrEnum):
@@ -71,6 +74,9 @@ class PageText:
     confidence: float | None = None  # mean OCR word confidence 0..1; None for a text layer
     rotation: int = 0  # clockwise degrees applied to the page image before OCR
     skew: float = 0.0  # degrees of skew corrected before OCR
+    # The OCR reading itself (words and boxes, how the image was turned), kept while the file
+    # is processed so that the signature reader does not OCR the page a second time.
+    read: PageRead | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

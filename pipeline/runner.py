@@ -144,8 +144,10 @@ def _marks(doc: Doc, part: Part, ctx: Context) -> dict[str, Any]:
     pdf = marks.part_pdf(doc.pdf, part.first, part.last, len(doc.pages))
     try:
         return marks.read(
-            part.type, pdf, ctx.ocr, ctx.config.ocr, organisme_names=[ctx.config.cooperative.name]
-        )
+            part.type, pdf, ctx.ocr, ctx.config.ocr,
+            organisme_names=[ctx.config.cooperative.name],
+            reads=[p.read for p in doc.pages[part.first - 1 : part.last]],
+        )  # fmt: skip
     except EnvironmentFault:
         raise
     except Exception as exc:  # a reader's bug must not cost the document its filing

@@ -105,6 +105,7 @@ def _ocr_page(
         confidence=round(read.result.confidence, 3),
         rotation=read.rotation,
         skew=read.skew,
+        read=read,
     )
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -23,7 +25,7 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.ocr import OcrSettings, TesserocrEngine, Word
+from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word, read_image, redo
 from pipeline.signatures import (
     INK_SIGNED_IN2,
     REVIEW_BELOW,
@@ -33,6 +35,7 @@ from pipeline.signatures import (
     printed_mentions,
     read_blocks,
 )
+from pipeline.text import page_image, read_pages
 from samples.gen import data, docs, pen
 from samples.gen.signed import photo_pdf, sign_field
 
@@ -92,6 +95,63 @@ def test_scanned_signed_quote_reads_bon_pour_accord_as_the_client(
         "Karim Benali/Formavenir/Devis D-2026-031 signé.pdf", engine, ("organisme", "client")
     )
     assert signatures == {"organisme": True, "client": True}
+
+
+class _Watching:
+    """The real engine, counting full-page readings and keeping the images it was given."""
+
+    def __init__(self, engine: TesserocrEngine) -> None:
+        self.engine = engine
+        self.images: list[np.ndarray] = []
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        self.images.append(np.asarray(image))
+        return self.engine.recognise(image, dpi)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self.engine.recognise_line(image, dpi)
+
+    def osd(self, image: Image.Image, dpi: int) -> int | None:
+        return self.engine.osd(image, dpi)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_sideways_scan_is_ocrd_once_and_its_blocks_read_from_that_reading(
+    engine: TesserocrEngine,
+) -> None:
+    pdf = (SAMPLES / "Karim Benali/scan0052.pdf").read_bytes()
+    watching = _Watching(engine)
+    pages = read_pages(pdf, watching, OcrSettings())
+    read_by_text_stage = len(watching.images)
+    assert pages[0].rotation in (90, 270) and read_by_text_stage == len(pages)
+    reads = [p.read for p in pages]
+    read = read_blocks(
+        pdf, watching, OcrSettings(), parties=CONVENTION, organisme_names=COOP, reads=reads
+    )
+    assert len(watching.images) == read_by_text_stage  # no page OCR'd a second time
+    assert read.signatures == {"organisme": True, "client": True, "formateur": True}
+
+
+def test_the_image_made_again_from_the_geometry_is_the_one_ocr_read(
+    engine: TesserocrEngine,
+) -> None:
+    # The sideways scan, upside down too: turned a quarter by the ink profiles, deskewed,
+    # then a half turn asked by OSD. Every step must be redone, in that order.
+    settings = OcrSettings()
+    pdf = (SAMPLES / "Karim Benali/scan0052.pdf").read_bytes()
+    document = pdfium.PdfDocument(pdf)
+    try:
+        image, dpi = page_image(document[0], settings)
+    finally:
+        document.close()
+    image = image.rotate(180, expand=True)
+    watching = _Watching(engine)
+    page = read_image(image, dpi, watching, settings)
+    assert page.geometry.quarter == 90 and page.geometry.turn == 180
+    assert page.geometry.correction != 0
+    assert np.array_equal(redo(image, dpi, settings, page.geometry), watching.images[-1])
 
 
 # --- labels ----------------------------------------------------------------------------------
