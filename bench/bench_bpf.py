@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -32,7 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import Figure, write  # noqa: E402
+from bench.measure import Figure, self_peak_mb, write  # noqa: E402
 from pipeline.config import Config, load_config  # noqa: E402
 from pipeline.invoices import Invoice  # noqa: E402
 from pipeline.store import Store  # noqa: E402
@@ -145,7 +144,7 @@ def _measure(database: str, files: bool) -> tuple[float, float]:
             if files:
                 write_outputs(bpf, Path(tmp) / "bpf")
         seconds = time.perf_counter() - start
-    return seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return seconds, self_peak_mb()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,8 +32,18 @@ def write(path: Path | None, figures: list[Figure]) -> None:
 
 
 def self_peak_mb() -> float:
-    """This process's resident high-water mark so far (ru_maxrss is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's resident high-water mark so far, in MB.
+
+    ``VmHWM`` where there is /proc: ``ru_maxrss`` survives ``execve``, so a process spawned
+    by a parent that once took 800 MB reported 800 MB whatever it took itself.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def family(pid: int) -> list[int]:
