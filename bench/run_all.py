@@ -11,7 +11,8 @@ machine's core count and CPU, and the commit, goes on top of ``bench/RESULTS.md`
 tables stay below it, so a change is compared with the run before it. Every run's full
 output is kept in ``bench/out/`` (not committed).
 
-``--quick`` makes every benchmark smaller (a check that they run, not figures to quote).
+``--only bench_ocr bench_throughput`` runs some of them (a run of an older commit, to
+compare). ``--quick`` makes every benchmark smaller (a check that they run, not figures to quote).
 ``--all`` also runs the accuracy benchmarks (pipeline, classify, attendance, signatures,
 matching, digest) into the same ``bench/out/`` file.
 
@@ -117,6 +118,9 @@ def main() -> None:
     parser.add_argument("--label", default="", help="what this run is (e.g. 'before ...')")
     parser.add_argument("--quick", action="store_true", help="small sizes: a check, not figures")
     parser.add_argument("--all", action="store_true", help="also the accuracy benchmarks")
+    parser.add_argument(
+        "--only", nargs="+", metavar="SCRIPT", help="some of the table's benchmarks, e.g. bench_ocr"
+    )
     args = parser.parse_args()
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
     dirty = " (uncommitted changes)" if git("status", "--porcelain", "--", "pipeline") else ""
@@ -124,6 +128,8 @@ def main() -> None:
     log = [f"{began:%Y-%m-%d %H:%M}, {machine()}, commit {commit}{dirty}"]
     figures: list[dict] = []
     for script, full, quick in TABLE:
+        if args.only and not any(script.startswith(name) for name in args.only):
+            continue
         figures += run_one(script, quick if args.quick else full, log)
     if args.all:
         for script in ACCURACY:
