@@ -349,7 +349,7 @@ class RefusedFolders:
         """What a walk of ``walked`` found: the folders under it that refused to be listed."""
         before = {f for f in self._folders if _within(f, walked)}
         for folder in sorted(refused - before):
-            log.warning("%s : « %s »", UNREADABLE_FOLDER, self._rel(folder))
+            log.warning("« %s » : %s", self._rel(folder), UNREADABLE_FOLDER)
         for folder in sorted(before - refused):
             log.info("dossier de nouveau lisible : « %s »", self._rel(folder))
         self._folders = (self._folders - before) | refused

@@ -101,34 +101,30 @@ def test_a_file_that_never_opens_is_set_aside_after_a_while_then_attached_once_i
     tmp_path: Path,
 ) -> None:
     config = make_share(tmp_path, "unreadable_after_seconds = 30\n")
-    target = tmp_path / "partage" / CAMILLE / "attestation léa.pdf"
-    data = attestation_pdf("Léa Martin")
-    drop(target, data, mode=0, mtime=time.time() - 5)
+    folder = tmp_path / "partage" / CAMILLE
+    data = {"léa": attestation_pdf("Léa Martin"), "paul": attestation_pdf("Paul Durand")}
+    refused = {name: drop(folder / f"{name}.pdf", data[name], mode=0) for name in data}
+    young = drop(folder / "récent.pdf", b"%PDF-1.7 en cours", mode=0, mtime=time.time() - 5)
 
-    young = run_watch(config, "--once")
-    assert young.returncode == 0, young.stderr
-    assert files(tmp_path) == [], "written 5 s ago: a writer may still hold it"
-    assert "ne s'ouvre pas encore" in young.stderr
+    first = run_watch(config, "--once")
+    assert first.returncode == 1, "set aside: a person must act"
+    rows = files(tmp_path)
+    assert [r[0] for r in rows] == [f"{CAMILLE}/léa.pdf", f"{CAMILLE}/paul.pdf"]
+    assert "récent.pdf ne s'ouvre pas encore" in first.stderr, "a writer may still hold it"
+    for _, state, reason, detail, archived in rows:
+        assert (state, reason, archived) == ("ecarte", "illisible", None) and RIGHTS in str(detail)
 
-    os.utime(target, (AN_HOUR_AGO, AN_HOUR_AGO))
-    old = run_watch(config, "--once")
-    assert old.returncode == 1, "set aside: a person must act"
-    [(rel, state, reason, detail, archived)] = files(tmp_path)
-    assert (rel, state, reason, archived) == (f"{CAMILLE}/attestation léa.pdf", "ecarte",
-                                              "illisible", None)  # fmt: skip
-    assert RIGHTS in str(detail)
-    assert run_watch(config, "--once").returncode == 0
-    assert len(files(tmp_path)) == 1, "still refused: recorded once, not at every pass"
-    assert target.read_bytes() == data and target.stat().st_mode & 0o777 == 0
-
-    target.chmod(0o644)
-    back = run_watch(config, "--once")
-    assert back.returncode == 0, back.stderr
-    assert [r[:3] for r in files(tmp_path)] == [(rel, "traite", None)]
-    assert attached(tmp_path) == [(rel,)]
-    assert target.read_bytes() == data
-    status = run_cli("--config", str(config), "status").stdout
-    assert RIGHTS not in status
+    refused["léa"].chmod(0o644)
+    second = run_watch(config, "--once")
+    assert second.returncode == 0, second.stderr
+    assert [r[:3] for r in files(tmp_path)] == [
+        (f"{CAMILLE}/léa.pdf", "traite", None),
+        (f"{CAMILLE}/paul.pdf", "ecarte", "illisible"),
+    ], "read once it opens; the one still refused is recorded once, not at every pass"
+    assert attached(tmp_path) == [(f"{CAMILLE}/léa.pdf",)]
+    for name, path in refused.items():
+        assert path.read_bytes() == data[name], "the share is left as it was"
+    assert refused["paul"].stat().st_mode & 0o777 == 0 and young.stat().st_mode & 0o777 == 0
 
 
 def test_running_daemon_waits_for_a_brief_lock_reports_rights_and_reads_what_comes_back(
@@ -154,7 +150,7 @@ def test_running_daemon_waits_for_a_brief_lock_reports_rights_and_reads_what_com
         assert heartbeat(tmp_path)["illisibles"] == [
             {"dossier": f"{CAMILLE}/Scans 2026", "message": UNREADABLE_FOLDER}
         ]
-        time.sleep(2.5)  # two more rescans: nothing reported twice, nothing recorded twice
+        time.sleep(1.5)  # one more rescan: nothing reported twice, nothing recorded twice
 
         (share / "Scans 2026").chmod(0o755)
         refused.chmod(0o644)
