@@ -81,6 +81,7 @@ def test_a_folder_that_cannot_be_listed_is_reported_then_read_once_its_rights_re
     finally:
         (share / locked).chmod(0o755)
     assert run.returncode in (0, 1) and "Passage terminé" in run.stdout, run.stderr
+    assert "Traceback" not in run.stderr, "a refused folder is a fact to report, not a crash"
     assert [r[0] for r in files(tmp_path)] == [elsewhere], "the folder's files are not known yet"
     assert len(warnings_about(run.stderr, locked)) == 1, run.stderr
     assert heartbeat(tmp_path)["illisibles"] == [{"dossier": locked, "message": UNREADABLE_FOLDER}]
