@@ -153,7 +153,8 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: A file set aside as unreadable before a byte of it could be read (rights, vanished).
-UNREAD = "state = 'ecarte' AND reason = 'illisible' AND sha256 = ''"
+#: (IFNULL: ``NOT`` of a NULL would hide a row from ``known`` too.)
+UNREAD = "state = 'ecarte' AND IFNULL(reason, '') = 'illisible' AND sha256 = ''"
 
 INVOICE_COLUMNS = (
     "number", "date", "entrepreneur", "client", "client_type", "title", "place",

@@ -360,7 +360,7 @@ class RefusedFolders:
 
     def _rel(self, folder: str) -> str:
         rel = os.path.relpath(folder, self._root)
-        return "." if rel == "." else Path(rel).as_posix()
+        return self._root if rel == "." else Path(rel).as_posix()  # the share itself: in full
 
 
 def _within(path: str, folder: str) -> bool:
