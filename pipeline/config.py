@@ -73,6 +73,9 @@ class Watch(Strict):
     poll_interval: float = Field(default=5.0, gt=0)  # seconds between two polls of the share
     # A file is taken once its size and modification time stayed unchanged this long.
     settle_seconds: float = Field(default=5.0, ge=0)
+    # A settled file that still cannot be opened (a writer's lock, or rights) is recorded as
+    # unreadable after this long; it is read again as soon as it opens.
+    unreadable_after_seconds: float = Field(default=600.0, ge=0)
     rescan_minutes: float = Field(default=10.0, gt=0)  # full rescan: catches missed events
     workers: int = Field(default=2, ge=1, le=32)  # processes reading files (OCR is slow)
     # Seconds a stop (SIGTERM, Ctrl-C) waits for the files being read to finish.

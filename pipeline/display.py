@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.invoices import Invoice
@@ -37,6 +38,8 @@ def print_status(data: dict[str, Any]) -> None:
     """The status as a person reads it: one line per invoice; details are in ``show``."""
     if "daemon" in data:
         out.print(_daemon_line(data["daemon"]))
+        for folder in (data["daemon"] or {}).get("illisibles", []):  # as of the last heartbeat
+            out.print(f"[red]Partage[/] « {escape(folder['dossier'])} » : {folder['message']}")
     table = Table(title="Dossiers de formation", title_justify="left")
     table.add_column("Facture", no_wrap=True)
     table.add_column("Entrepreneur", no_wrap=True)

@@ -196,6 +196,8 @@ def process(path: Path, ctx: Context) -> Outcome:
     doc = Doc(source=source)
     if ctx.store.known(source.rel, source.size, source.mtime_ns):
         return Outcome(source.rel, None, doc, detail="déjà traité")
+    if ctx.store.unread(source.rel, source.size, source.mtime_ns) and not _opens(path):
+        return Outcome(source.rel, None, doc, detail="toujours illisible : déjà signalé")
     if _link_within_share(path, ctx.config):
         return Outcome(source.rel, None, doc, detail="lien vers le partage : traité sous son nom")
     try:
@@ -297,6 +299,15 @@ def _refuse_links(path: Path, config: Config) -> None:
         raise OutsideShare(f"« {path.name} » mène à {path.resolve()}, hors du dossier partagé.")
 
 
+def _opens(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            fh.read(1)
+    except OSError:
+        return False
+    return True
+
+
 def _sha256(path: Path) -> str | None:
     """The file's hash, read a block at a time (a file refused for its size is hashed too)."""
     try:
@@ -330,6 +341,7 @@ def file_document(doc: Doc, ctx: Context) -> int:
 
 def _record_file(doc: Doc, ctx: Context, now: datetime, stored: tuple[Path, list[Path]]) -> int:
     with ctx.store.transaction() as db:
+        ctx.store.forget_unread(db, doc.source.rel)
         original = ctx.store.file_by_hash(doc.sha256, doc.source.entrepreneur)
         if original is not None:
             raise DuplicateFile(
@@ -484,6 +496,7 @@ def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception)
     gone = not sha and not os.path.lexists(doc.source.path)
     size, mtime_ns = (0, 0) if gone else (doc.source.size, doc.source.mtime_ns)
     with ctx.store.transaction() as db:
+        ctx.store.forget_unread(db, doc.source.rel)
         file_id = ctx.store.add_file(
             db, rel=doc.source.rel, entrepreneur=doc.source.entrepreneur, sha256=sha,
             size=size, kind=str(doc.kind) if doc.kind else None,

@@ -247,6 +247,15 @@ def write_status(store: Store, config: Config, entrepreneur: str, now: datetime)
     if person is None:
         log.warning("état du partage : entrepreneur inconnu « %s », rien n'est écrit", entrepreneur)
         return []
+    try:
+        return _write(store, config, person, now)
+    except PermissionError as exc:  # the folder's rights refuse us: said once per refresh
+        log.warning("état du partage de %s non écrit : accès refusé à %s ; vérifiez les droits "
+                    "de l'outil de synchronisation", person.name, exc.filename)  # fmt: skip
+        return []
+
+
+def _write(store: Store, config: Config, person: Person, now: datetime) -> list[Path]:
     folder = _status_folder(config, person)
     if folder is None:
         return []

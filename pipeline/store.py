@@ -152,6 +152,10 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+#: A file set aside as unreadable before a byte of it could be read (rights, vanished).
+#: (IFNULL: ``NOT`` of a NULL would hide a row from ``known`` too.)
+UNREAD = "state = 'ecarte' AND IFNULL(reason, '') = 'illisible' AND sha256 = ''"
+
 INVOICE_COLUMNS = (
     "number", "date", "entrepreneur", "client", "client_type", "title", "place",
     "start_date", "end_date", "hours", "trainee_count", "trainees", "statuses",
@@ -345,13 +349,31 @@ class Store:
     def known(self, rel: str, size: int, mtime_ns: int) -> bool:
         """Whether a file at this place, of this size and modification time, was recorded.
 
-        Cheap (no read of the file): the daemon's start-up scan over a large share.
+        Cheap (no read of the file): the daemon's start-up scan over a large share. A file
+        recorded as unreadable without a byte read does not count: its rights may have been
+        restored since (chmod leaves size and time alone), so it is offered to the pipeline.
         """
         row = self.db.execute(
-            "SELECT 1 FROM files WHERE rel = ? AND size = ? AND mtime_ns = ? LIMIT 1",
+            "SELECT 1 FROM files WHERE rel = ? AND size = ? AND mtime_ns = ? "
+            f"AND NOT ({UNREAD}) LIMIT 1",
             (rel, size, mtime_ns),
         ).fetchone()
         return row is not None
+
+    def unread(self, rel: str, size: int, mtime_ns: int) -> bool:
+        """Whether this file, unchanged, was recorded as unreadable without a byte read."""
+        row = self.db.execute(
+            f"SELECT 1 FROM files WHERE rel = ? AND size = ? AND mtime_ns = ? AND {UNREAD} LIMIT 1",
+            (rel, size, mtime_ns),
+        ).fetchone()
+        return row is not None
+
+    def forget_unread(self, db: sqlite3.Connection, rel: str) -> None:
+        """A file at ``rel`` is recorded anew: its earlier "could not read a byte" is over.
+
+        Its history stays in the event log.
+        """
+        db.execute(f"DELETE FROM files WHERE rel = ? AND {UNREAD}", (rel,))
 
     def references(self, archive_path: str) -> bool:
         """Whether a file or document record points at this archive copy."""

@@ -46,7 +46,7 @@ from pipeline.mailer import SmtpMailer
 from pipeline.ocr import TesserocrEngine
 from pipeline.store import Store
 from watchers.schedule import Job, Jobs, latest_moment
-from watchers.share import ShareWatcher
+from watchers.share import ShareWatcher, one_pass
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +135,7 @@ class Daemon:
         self._beat = 0.0  # when the heartbeat file was last written
         self.share_pending = 0  # files the watcher saw but that are not settled yet
         self.idle_since_start = False  # the start-up scan is over and nothing is left to do
+        self.unreadable_folders: list[dict[str, str]] = []  # folders the share refuses to list
 
     # -- entry points ----------------------------------------------------------------------
 
@@ -146,6 +147,7 @@ class Daemon:
             last_scan = time.monotonic()
             while not self.stop.is_set():
                 self._enqueue(share.poll() + share.conflicts(), store)
+                self.unreadable_folders = share.unreadable_folders()
                 if time.monotonic() - last_scan > self.settings.rescan_minutes * 60:
                     share.scan()
                     last_scan = time.monotonic()
@@ -210,6 +212,7 @@ class Daemon:
             poll_interval=self.settings.poll_interval,
             settle_seconds=self.settings.settle_seconds,
             rescan_seconds=self.settings.rescan_minutes * 60,
+            unreadable_after=self.settings.unreadable_after_seconds,
         ) as share:
             yield share
 
@@ -372,25 +375,18 @@ class Daemon:
             "in_progress": len(self.in_flight),
             "settling": self.share_pending,
             "scan_done": self.idle_since_start,
+            "illisibles": self.unreadable_folders,
             **self.counters.__dict__,
         }
         data = json.dumps(state, ensure_ascii=False, indent=1).encode()
         archive.replace_atomic(heartbeat_path(self.config), data)
 
     def _settled_files(self) -> list[Path]:
-        """For ``--once``: every candidate file not modified in the last ``settle_seconds``."""
-        limit = time.time() - self.settings.settle_seconds
-        found = []
-        for path in runner.candidates([self.config.paths.drop], self.config.paths.drop):
-            try:
-                fresh = path.lstat().st_mtime > limit
-            except OSError:
-                continue
-            if fresh:
-                log.info("%s est encore en cours d'écriture : prochain passage", path.name)
-            else:
-                found.append(path)
-        return found
+        """For ``--once``: every file not modified in the last ``settle_seconds`` that opens."""
+        found = one_pass(self.config.paths.drop, self.settings.settle_seconds,
+                         self.settings.unreadable_after_seconds)  # fmt: skip
+        self.unreadable_folders = found.unreadable_folders
+        return found.files
 
 
 # -- lock and files next to the database -----------------------------------------------------

@@ -7,6 +7,13 @@ then goes through the stability tracker, and is handed over only once it has
 settled, can be opened, is not a sync client's leftover, and has not already
 been handed over with the same (size, mtime).
 
+Rights: a folder that cannot be listed is reported (a warning, and
+:meth:`ShareWatcher.unreadable_folders` for the heartbeat) until it can be listed
+again; its files stay unknown meanwhile, so nothing is set aside or lost. A file that
+cannot be opened waits, as one a writer still holds would, for ``unreadable_after``
+seconds; then it is handed over anyway and the pipeline records it as unreadable,
+and it is handed over again as soon as it can be opened.
+
 Paths are kept as plain strings inside (a rescan of 20,000 files builds no
 Path objects for files already handed over) and returned as ``Path``.
 
@@ -23,6 +30,7 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from types import TracebackType
 
@@ -64,6 +72,8 @@ EVENTS: list[type[FileSystemEvent]] = [
 ]  # fmt: skip
 
 STOP_TIMEOUT = 10.0  # seconds to wait for the observer thread on stop
+#: Shown to support staff (heartbeat, ``dossiers status``) for a folder that cannot be listed.
+UNREADABLE_FOLDER = "dossier illisible : vérifiez les droits de l'outil de synchronisation"
 
 
 class _Handler(FileSystemEventHandler):
@@ -92,17 +102,22 @@ class ShareWatcher:
         poll_interval: float = 2.0,
         settle_seconds: float = 2.0,
         rescan_seconds: float = 300.0,
+        unreadable_after: float = 600.0,
         clock: Clock = time.monotonic,
     ) -> None:
         self.drop = Path(os.path.abspath(drop))
         self.polling = polling
         self.poll_interval = poll_interval
         self.rescan_seconds = rescan_seconds
+        self.unreadable_after = unreadable_after
         self._clock = clock
         self._tracker = StabilityTracker(settle_seconds, clock)
         self._root = str(self.drop)
         self._seen: dict[str, Stat] = {}  # handed over (or reported) with this stat
         self._conflicts: list[Path] = []
+        self._folders = RefusedFolders(self._root)
+        self._refusing: dict[str, tuple[Stat, float]] = {}  # settled, cannot be opened since
+        self._refused: dict[str, Stat] = {}  # handed over unreadable: offered again once readable
         self._next_scan = 0.0
         self._lock = threading.Lock()
         self._dirty: set[str] = set()
@@ -191,6 +206,10 @@ class ShareWatcher:
             waiting = len(self._dirty)
         return waiting + self._tracker.pending()
 
+    def unreadable_folders(self) -> list[dict[str, str]]:
+        """Folders that cannot be listed, relative to the drop folder (for the heartbeat)."""
+        return self._folders.report()
+
     def retry(self, path: Path) -> None:
         """Offer a handed-over file again once it settles (its processing could not finish)."""
         with self._lock:
@@ -215,10 +234,14 @@ class ShareWatcher:
             log.warning("drop folder unreachable: %s", self.drop)
             return 0
         present: set[str] = set()
-        for path, st in _walk(self._root):
+        refused: set[str] = set()
+        for path, st in _walk(self._root, refused):
             present.add(path)
             self._consider(path, st)
+        self._folders.update(refused, self._root)
         self._seen = {p: s for p, s in self._seen.items() if p in present}
+        self._refused = {p: s for p, s in self._refused.items() if p in present}
+        self._refusing = {p: s for p, s in self._refusing.items() if p in present}
         log.debug("scanned %s: %d files, %d pending", self.drop, len(present), self.pending())
         return len(present)
 
@@ -250,10 +273,14 @@ class ShareWatcher:
         except OSError:
             self._tracker.forget(Path(path))
             self._seen.pop(path, None)
+            self._refused.pop(path, None)
+            self._refusing.pop(path, None)
             return
         if stat.S_ISDIR(st.st_mode):
-            for sub, sub_st in _walk(path):
+            refused: set[str] = set()
+            for sub, sub_st in _walk(path, refused):
                 self._consider(sub, sub_st)
+            self._folders.update(refused, path)
         else:
             self._consider(path, st)
 
@@ -263,7 +290,10 @@ class ShareWatcher:
             return  # pipes, sockets, devices: opening a pipe would block the daemon
         current = (st.st_size, st.st_mtime_ns)
         if self._seen.get(path) == current:
-            return
+            if path not in self._refused or not _openable(Path(path)):
+                return
+            log.info("fichier de nouveau lisible : %s", path)  # its rights were restored
+            self._refused.pop(path)
         self._seen.pop(path, None)
         self._tracker.observe(Path(path), *current)
 
@@ -275,17 +305,66 @@ class ShareWatcher:
             self._tracker.forget(path)
             return False
         current = (st.st_size, st.st_mtime_ns)
+        key = str(path)
         # A link is not opened: the pipeline refuses it with a reason, even if it leads nowhere.
         if not stat.S_ISLNK(st.st_mode) and not _openable(path):
-            self._tracker.forget(path)  # restart its timer: tried again once it settles anew
-            self._tracker.observe(path, *current)
-            return False
+            if not self._refused_long_enough(key, current):
+                self._tracker.forget(path)  # restart its timer: tried again once it settles anew
+                self._tracker.observe(path, *current)
+                return False
+            log.warning("%s ne s'ouvre toujours pas après %.0f s : vérifiez ses droits",
+                        path, self.unreadable_after)  # fmt: skip
+            self._refused[key] = current  # the pipeline records why; offered again once readable
+        self._refusing.pop(key, None)
         self._tracker.forget(path)
-        self._seen[str(path)] = current
+        self._seen[key] = current
         if is_conflict_copy(path):
             self._conflicts.append(path)
             return False
         return True
+
+    def _refused_long_enough(self, key: str, current: Stat) -> bool:
+        """Whether a settled file has refused to open, unchanged, for ``unreadable_after`` s.
+
+        A writer (a sync client on Windows) may hold a file locked for a while: that is
+        worth waiting for. Rights that never let the daemon read are not: a person must
+        hear of them.
+        """
+        now = self._clock()
+        seen, since = self._refusing.get(key, (current, now))
+        if seen != current:
+            since = now  # written meanwhile: a writer is at work, wait again
+        self._refusing[key] = (current, since)
+        return now - since >= self.unreadable_after
+
+
+class RefusedFolders:
+    """The folders that cannot be listed: each reported once when refused, once when healed."""
+
+    def __init__(self, root: str) -> None:
+        self._root = root
+        self._folders: set[str] = set()
+
+    def update(self, refused: set[str], walked: str) -> None:
+        """What a walk of ``walked`` found: the folders under it that refused to be listed."""
+        before = {f for f in self._folders if _within(f, walked)}
+        for folder in sorted(refused - before):
+            log.warning("« %s » : %s", self._rel(folder), UNREADABLE_FOLDER)
+        for folder in sorted(before - refused):
+            log.info("dossier de nouveau lisible : « %s »", self._rel(folder))
+        self._folders = (self._folders - before) | refused
+
+    def report(self) -> list[dict[str, str]]:
+        return [{"dossier": self._rel(f), "message": UNREADABLE_FOLDER}
+                for f in sorted(self._folders)]  # fmt: skip
+
+    def _rel(self, folder: str) -> str:
+        rel = os.path.relpath(folder, self._root)
+        return self._root if rel == "." else Path(rel).as_posix()  # the share itself: in full
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _relative(path: Path, root: Path) -> PurePath | None:
@@ -296,10 +375,11 @@ def _relative(path: Path, root: Path) -> PurePath | None:
     return rel if rel.parts else None
 
 
-def _walk(root: str) -> Iterator[tuple[str, os.stat_result]]:
+def _walk(root: str, refused: set[str]) -> Iterator[tuple[str, os.stat_result]]:
     """Files (and links) under ``root`` with their lstat, skipping ignored names and folders.
 
-    Linked folders are not followed: they could loop or lead outside the share.
+    Linked folders are not followed: they could loop or lead outside the share. Folders
+    whose rights refuse the listing are added to ``refused``.
     """
     stack = [root]
     while stack:
@@ -307,20 +387,60 @@ def _walk(root: str) -> Iterator[tuple[str, os.stat_result]]:
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
-                    yield from _visit(entry, stack)
-        except OSError as exc:  # vanished or unreadable meanwhile: the next scan sees it again
+                    yield from _visit(entry, stack, refused)
+        except PermissionError:
+            refused.add(folder)
+        except OSError as exc:  # vanished meanwhile: the next scan sees it again
             log.debug("cannot list %s: %s", folder, exc)
 
 
-def _visit(entry: os.DirEntry[str], stack: list[str]) -> Iterator[tuple[str, os.stat_result]]:
+def _visit(
+    entry: os.DirEntry[str], stack: list[str], refused: set[str]
+) -> Iterator[tuple[str, os.stat_result]]:
     try:
         if entry.is_dir(follow_symlinks=False):
             if not is_ignored_folder_name(entry.name):
                 stack.append(entry.path)
         elif not is_ignored_name(entry.name):
             yield entry.path, entry.stat(follow_symlinks=False)
+    except PermissionError:  # listed but not searchable (read right without "x")
+        refused.add(os.path.dirname(entry.path))
     except OSError as exc:
         log.debug("cannot read %s: %s", entry.path, exc)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One pass over the share (``watch --once``): files to read, folders that refused."""
+
+    files: list[Path]
+    unreadable_folders: list[dict[str, str]]
+
+
+def one_pass(drop: Path, settle_seconds: float, unreadable_after: float) -> Pass:
+    """Files not modified for ``settle_seconds``, minus those that do not open yet.
+
+    Without a watcher's memory, a file that does not open is given ``unreadable_after``
+    seconds from its last modification (a writer may hold it), then handed over so that
+    the pipeline records why it cannot be read.
+    """
+    root = os.path.abspath(drop)
+    refused: set[str] = set()
+    now = time.time()
+    files = []
+    for path, st in sorted(_walk(root, refused)):
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+            continue  # as the watcher: pipes, sockets, devices are never opened
+        age = now - st.st_mtime
+        if age < settle_seconds:
+            log.info("%s est encore en cours d'écriture : prochain passage", os.path.basename(path))
+        elif not stat.S_ISLNK(st.st_mode) and age < unreadable_after and not _openable(Path(path)):
+            log.info("%s ne s'ouvre pas encore : prochain passage", os.path.basename(path))
+        else:
+            files.append(Path(path))
+    folders = RefusedFolders(root)
+    folders.update(refused, root)
+    return Pass(files, folders.report())
 
 
 def _openable(path: Path) -> bool:

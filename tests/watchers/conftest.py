@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import ctypes
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from tests.conftest import run_cli, write_config
+from tests.conftest import ROOT, run_cli, write_config
 
 CAMILLE = "Camille Rousseau"
 EXPORT = (
@@ -75,3 +80,44 @@ def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
 def heartbeat(root: Path) -> dict[str, object]:
     path = root / "dossiers.etat.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+# -- a daemon that file rights stop ----------------------------------------------------------
+
+PR_CAPBSET_DROP = 24
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
+_prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before fork, not in the child
+
+
+def _without_override() -> None:
+    """In the child, before exec: the rights of files apply to it even if it runs as root.
+
+    Dropping the two capabilities that let root ignore a file's mode from the bounding set
+    makes the exec'd program (and the workers it spawns) lose them for good. Switching to
+    another user instead would need the interpreter, the venv and the checkout readable by
+    that user, which a root-owned home (pyenv under /root) is not.
+    """
+    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if _prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) refused")
+
+
+def unprivileged() -> dict[str, Any]:
+    """Keyword arguments for ``subprocess`` so that ``chmod 000`` stops the child."""
+    return {"preexec_fn": _without_override} if os.geteuid() == 0 else {}
+
+
+def run_watch(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``dossiers watch`` (``--once`` among ``args``) as a program that file rights stop."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "--config", str(config), "watch", *args],
+        capture_output=True, text=True, check=False, cwd=ROOT, timeout=120, **unprivileged(),
+    )  # fmt: skip
+
+
+def start_watch(config: Path) -> subprocess.Popen[str]:
+    """The long-running ``dossiers watch``, as a program that file rights stop."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "--config", str(config), "watch"], cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **unprivileged(),
+    )  # fmt: skip

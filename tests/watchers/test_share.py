@@ -232,6 +232,51 @@ def test_a_file_that_cannot_be_opened_stays_pending_until_it_can(
     ]
 
 
+def test_a_file_that_never_opens_is_handed_over_after_a_while_then_again_once_it_opens(
+    drop: Path, polling: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Handed over once after ``unreadable_after`` (the pipeline records why), not at every poll."""
+    locked = {drop / ES / "droits.pdf"}
+    real = watchers.share._openable
+    monkeypatch.setattr(watchers.share, "_openable", lambda p: Path(p) not in locked and real(p))
+    with ShareWatcher(drop, polling=polling, poll_interval=POLL, settle_seconds=SETTLE,
+                      rescan_seconds=0.5, unreadable_after=1.0) as w:  # fmt: skip
+        start = time.monotonic()
+        write(drop / ES / "droits.pdf")
+        assert names(gather(w, until=lambda g: len(g) >= 1), drop) == [f"{ES}/droits.pdf"]
+        assert time.monotonic() - start >= 1.0 + SETTLE
+        assert gather(w, timeout=0, quiet=1.2) == [], "two rescans: not handed over again"
+        locked.clear()
+        assert names(gather(w, until=lambda g: len(g) >= 1), drop) == [f"{ES}/droits.pdf"]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_once_until_it_can(
+    drop: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Simulated here (the daemon's tests in test_rights.py use chmod for real)."""
+    write(drop / ES / "Scans" / "scan.pdf")
+    refused = {str(drop / ES / "Scans")}
+    real = os.scandir
+
+    def scandir(path: str) -> object:
+        if path in refused:
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(watchers.share.os, "scandir", scandir)
+    with ShareWatcher(drop, polling=True, poll_interval=POLL, settle_seconds=SETTLE,
+                      rescan_seconds=0.3) as w:  # fmt: skip
+        assert gather(w, timeout=0, quiet=1.0) == []
+        assert w.unreadable_folders() == [
+            {"dossier": f"{ES}/Scans", "message": watchers.share.UNREADABLE_FOLDER}
+        ]
+        refused.clear()
+        assert names(gather(w, until=lambda g: len(g) >= 1), drop) == [f"{ES}/Scans/scan.pdf"]
+        assert w.unreadable_folders() == []
+    reported = [r for r in caplog.records if watchers.share.UNREADABLE_FOLDER in r.getMessage()]
+    assert len(reported) == 1 and f"{ES}/Scans" in reported[0].getMessage()
+
+
 def test_links_are_returned_like_files_and_linked_folders_are_not_walked(
     drop: Path, tmp_path: Path, polling: bool
 ) -> None:
