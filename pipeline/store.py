@@ -704,6 +704,15 @@ class Store:
         found = self.db.execute(sql, args).fetchone()[0]
         return datetime.fromisoformat(found) if found else None
 
+    def last_run(self, kind: str, **detail: str) -> datetime | None:
+        """The time of the event of this kind (and detail) recorded last, whatever its time
+        says (after the clock went back, the latest written is not the latest in time)."""
+        sql, args = "SELECT at FROM events WHERE kind = ?", [kind]
+        for key, value in detail.items():
+            sql, args = sql + f" AND json_extract(detail, '$.{key}') = ?", [*args, value]
+        found = self.db.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone()
+        return datetime.fromisoformat(found[0]) if found else None
+
     def last_event(
         self, kind: str, before: datetime | None = None, **detail: str
     ) -> dict[str, Any] | None:
