@@ -12,9 +12,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +22,7 @@ from pipeline.config import Config
 from pipeline.errors import DatabaseFault, DiskFull, OcrUnavailable
 from pipeline.ocr import TesserocrEngine
 from pipeline.store import Store
-from tests.conftest import NOW, ROOT, run_cli, write_config
+from tests.conftest import NOW, ROOT, locked, run_cli, write_config
 from tests.pipeline.test_runner import ATTESTATION, CAMILLE, INVOICE, drop, pdf
 from tests.watchers.test_crash import scanned
 
@@ -115,28 +112,6 @@ def test_a_real_file_size_limit_while_archiving_is_a_disk_fault(ctx: runner.Cont
 
 
 # -- the database locked by another program ---------------------------------------------------
-
-
-@contextmanager
-def locked(database: Path) -> Iterator[None]:
-    """Another process holds the database with BEGIN EXCLUSIVE until the block ends."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sqlite3, sys
-            db = sqlite3.connect({str(database)!r}, isolation_level=None)
-            db.execute("BEGIN EXCLUSIVE")
-            print("verrouillée", flush=True)
-            sys.stdin.read()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "verrouillée"
-        yield
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=10)
 
 
 def test_a_database_locked_by_another_program_sets_nothing_aside(config: Config) -> None:

@@ -41,10 +41,15 @@ def attestation_pdf(trainee: str) -> bytes:
     return out.getvalue()
 
 
-def make_share(root: Path, extra: str = "") -> Path:
-    """A config (settle 0.2 s, polling fast) with invoices imported; returns the config path."""
+def make_share(root: Path, extra: str = "", **paths: str) -> Path:
+    """A config (settle 0.2 s, polling fast) with invoices imported; returns the config path.
+
+    ``extra`` continues the ``[watch]`` section; ``paths`` are more ``[paths]`` keys.
+    """
     config = write_config(
-        root, extra="[watch]\nsettle_seconds = 0.2\npoll_interval = 0.2\nworkers = 2\n" + extra
+        root,
+        extra="[watch]\nsettle_seconds = 0.2\npoll_interval = 0.2\nworkers = 2\n" + extra,
+        **paths,
     )
     (root / "export.csv").write_text(EXPORT, encoding="utf-8")
     assert (
