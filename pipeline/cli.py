@@ -549,6 +549,10 @@ def watch(ctx: click.Context, once: bool) -> None:
             f"Passage terminé : {counters.processed} classé(s), {counters.set_aside} "
             f"écarté(s), {counters.faults} à reprendre."
         )
+        if daemon.episodes:  # files wait for the environment: a dependency is missing
+            for episode in daemon.episodes.values():
+                err.print(f"Panne ({episode.kind}) : {episode.message}", markup=False)
+            sys.exit(ExitCode.DEPENDENCY)
         if counters.set_aside or counters.faults:
             sys.exit(ExitCode.NEEDS_PERSON)
         return

@@ -7,6 +7,7 @@ this module and runs it on a path, then does the real work.
 from __future__ import annotations
 
 import os
+import resource
 import signal
 from pathlib import Path
 from typing import Any
@@ -23,4 +24,12 @@ def killed_once(path: str) -> dict[str, Any]:
     if path.endswith("00.pdf") and armed.exists():
         armed.unlink()
         os.kill(os.getpid(), signal.SIGKILL)
+    return _worker_process(path)
+
+
+def small_disk_while_armed(path: str) -> dict[str, Any]:
+    """While armed, files cannot grow past 1 kB in this worker: a real EFBIG on write."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead
+    limit = 1024 if Path(os.environ[ARMED]).exists() else resource.RLIM_INFINITY
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
     return _worker_process(path)

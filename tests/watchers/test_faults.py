@@ -32,7 +32,7 @@ from tests.watchers.conftest import (
     make_share,
     wait_for,
 )
-from tests.watchers.faulty import ARMED, killed_once
+from tests.watchers.faulty import ARMED, killed_once, small_disk_while_armed
 from tests.watchers.test_crash import scanned
 from watchers.daemon import Daemon
 
@@ -158,6 +158,40 @@ def test_a_worker_killed_mid_file_loses_nothing_and_the_file_is_retried(
     assert len(rels) == len(set(rels)) == 6, "each file recorded once"
 
 
+def test_a_full_disk_holds_files_back_without_leftovers_until_space_is_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = load_config(make_share(tmp_path, RETRY))
+    folder = tmp_path / "partage" / CAMILLE
+    originals = {n: attestation_pdf(f"Stagiaire {n:02d}") for n in range(3)}
+    for n, data in originals.items():
+        (folder / f"attestation {n:02d}.pdf").write_bytes(data)
+    armed = tmp_path / "armed"
+    armed.touch()
+    monkeypatch.setenv(ARMED, str(armed))
+    watcher = Daemon(config, worker=small_disk_while_armed)
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        wait_for(lambda: watcher.counters.faults > 3, 60, "the files tried twice")
+        assert "disque plein" in watcher.counters.fault and watcher.counters.waiting == 3
+        assert documents(tmp_path) == 0
+        assert [p for p in (tmp_path / "archive").rglob("*") if p.is_file()] == [], "no leftover"
+        armed.unlink()  # space is back
+        wait_for(lambda: documents(tmp_path) == 3, 60, "every file filed")
+    finally:
+        watcher.stop.set()
+        thread.join(timeout=60)
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(said) == 2, said
+    assert "panne (disque)" in said[0] and "disque de nouveau disponible" in said[1]
+    archived = sorted(p.read_bytes() for p in (tmp_path / "archive").rglob("*") if p.is_file())
+    assert archived == sorted(originals.values()), "each original once, byte for byte"
+    for n, data in originals.items():
+        assert (folder / f"attestation {n:02d}.pdf").read_bytes() == data
+    assert_none_set_aside(tmp_path)
+
+
 def test_a_pass_with_a_fault_ends_and_leaves_the_file_for_the_next_pass(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -179,3 +213,19 @@ def test_a_pass_with_a_fault_ends_and_leaves_the_file_for_the_next_pass(
     rels = db_rows(tmp_path, "SELECT rel FROM files")
     assert len(rels) == len(set(rels)) == 3, "each file recorded once"
     assert_none_set_aside(tmp_path)
+
+
+def test_watch_once_without_ocr_engine_files_the_rest_and_exits_3(tmp_path: Path) -> None:
+    tessdata = tmp_path / "tessdata"
+    tessdata.mkdir()
+    config = make_share(tmp_path, f'[ocr]\ntessdata = "{tessdata}"\n')
+    folder = tmp_path / "partage" / CAMILLE
+    (folder / "scan.pdf").write_bytes(scanned(attestation_pdf("Léa Martin")))
+    (folder / "attestation.pdf").write_bytes(attestation_pdf("Paul Durand"))
+    for path in folder.iterdir():
+        os.utime(path, (1e9, 1e9))  # settled long ago
+    run = run_cli("--config", str(config), "watch", "--once")
+    assert run.returncode == 3, run.stderr
+    assert "1 classé(s), 0 écarté(s), 1 à reprendre" in run.stdout
+    assert "Panne (OCR)" in run.stderr and "Traceback" not in run.stderr
+    assert db_rows(tmp_path, "SELECT rel FROM files") == [(f"{CAMILLE}/attestation.pdf",)]
