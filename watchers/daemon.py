@@ -188,7 +188,7 @@ class Daemon:
         self.settings = config.watch
         self.now = now
         self.stop = threading.Event()
-        self.counters = Counters()
+        self.counters = Counters(started=now().isoformat(timespec="seconds"))
         self.queue: deque[Path] = deque()
         self.queued: set[Path] = set()
         self.in_flight: dict[Future[dict[str, Any]], Path] = {}

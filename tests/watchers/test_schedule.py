@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from pipeline.config import Config
 from pipeline.store import Store
+from watchers.daemon import Daemon
 from watchers.schedule import Job, Jobs, latest_moment
 
 
@@ -178,3 +180,23 @@ def test_a_retry_waits_on_the_monotonic_clock_whatever_the_wall_clock_does(store
     ticks.now += 1
     jobs.run_pending()
     assert len(attempts) == 2 and jobs.retries == {} and jobs.due() == []
+
+
+def test_the_daemon_s_daily_jobs_follow_its_clock_through_jumps(
+    config: Config, store: Store
+) -> None:
+    clock = Clock(datetime(2026, 11, 23, 7, 0))
+    jobs = Daemon(config, now=clock)._jobs(store)
+    jobs.check_seconds = 0  # look for due jobs at every turn of the loop
+    for now in (
+        datetime(2026, 11, 23, 7, 0),
+        datetime(2026, 11, 23, 7, 1),
+        datetime(2026, 11, 27, 9, 0),
+        datetime(2026, 11, 27, 9, 1),  # resumed 4 days on
+        datetime(2026, 11, 25, 9, 0),
+        datetime(2026, 11, 25, 9, 1),  # NTP: 2 days back
+        datetime(2026, 11, 26, 6, 30),
+    ):  # the next morning by the corrected clock
+        clock.now = now
+        jobs.run_pending()
+    assert runs_recorded(store, "etat-partage") == 3  # 23rd, 27th, 26th: once a day, never twice
