@@ -17,6 +17,12 @@ database transaction; both replay-safe) and from sweeping the archive's
 temporary files at start-up: a kill -9 at any instant loses nothing and
 doubles nothing. A stop (SIGTERM, Ctrl-C) lets the files being read finish,
 within ``[watch] shutdown_grace`` seconds.
+
+Faults of the environment (the OCR engine missing or failing, a worker killed, a full
+disk, the database locked by another program) set nothing aside: the file stays in the
+share and is tried again every ``[watch] retry_minutes``. Each fault is an episode, said
+once in the log when it begins and once when a file that waited for it goes through, and
+shown in the heartbeat meanwhile (``dossiers status``).
 """
 
 from __future__ import annotations
