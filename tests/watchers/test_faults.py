@@ -17,12 +17,15 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import load_config
+from pipeline.display import _daemon_line
 from pipeline.ocr import find_tessdata
+from pipeline.status import daemon_json
 from tests.conftest import ROOT, locked, run_cli
 from tests.watchers.conftest import (
     CAMILLE,
@@ -77,7 +80,7 @@ def test_ocr_engine_missing_scans_wait_born_digital_files_go_on_all_filed_once_i
     tessdata.mkdir()
     config = make_share(tmp_path, RETRY + f'[ocr]\ntessdata = "{tessdata}"\n')
     folder = tmp_path / "partage" / CAMILLE
-    scans = 6
+    scans = 5
     for n in range(scans):
         (folder / f"scan {n:02d}.pdf").write_bytes(scanned(attestation_pdf(f"Stagiaire {n:02d}")))
     for name in ("Léa Martin", "Paul Durand"):
@@ -86,7 +89,7 @@ def test_ocr_engine_missing_scans_wait_born_digital_files_go_on_all_filed_once_i
     with daemon(config, log):
         wait_for(lambda: documents(tmp_path) == 2 and "OCR" in str(heartbeat(tmp_path)["fault"]),
                  60, "born-digital files filed, the fault shown")  # fmt: skip
-        time.sleep(1.5)  # the scans are tried again meanwhile (every 1.2 s)
+        time.sleep(2.0)  # the scans are tried again meanwhile (every 1.2 s)
         assert documents(tmp_path) == 2
         real = find_tessdata(None, "fra")
         for name in ("fra.traineddata", "osd.traineddata"):
@@ -114,9 +117,9 @@ def test_a_database_locked_by_another_program_holds_files_back_until_it_is_relea
             for name in ("Léa Martin", "Paul Durand", "Jean Dupont"):
                 (folder / f"attestation {name}.pdf").write_bytes(attestation_pdf(name))
             wait_for(lambda: "occupée" in str(heartbeat(tmp_path).get("fault")), 30, "the fault")
-            status = run_cli("--config", str(config), "status")  # reading works meanwhile
-            assert "Panne depuis" in status.stdout and "occupée" in status.stdout, status.stdout
-            time.sleep(1.0)  # the files are tried again meanwhile (every 1.2 s)
+            shown = _daemon_line(daemon_json(load_config(config), datetime.now()))
+            assert "Panne depuis" in shown and "occupée" in shown, shown  # dossiers status
+            time.sleep(2.0)  # the files are tried again meanwhile (every 1.2 s)
             assert documents(tmp_path) == 0
         wait_for(lambda: documents(tmp_path) == 3, 30, "the files filed")
     said = warnings(log)
@@ -161,7 +164,7 @@ def test_a_worker_killed_mid_file_loses_nothing_and_the_file_is_retried(
 def test_a_full_disk_holds_files_back_without_leftovers_until_space_is_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    config = load_config(make_share(tmp_path, RETRY))
+    config = load_config(make_share(tmp_path, RETRY, workers=1))
     folder = tmp_path / "partage" / CAMILLE
     originals = {n: attestation_pdf(f"Stagiaire {n:02d}") for n in range(3)}
     for n, data in originals.items():
@@ -195,7 +198,7 @@ def test_a_full_disk_holds_files_back_without_leftovers_until_space_is_back(
 def test_a_pass_with_a_fault_ends_and_leaves_the_file_for_the_next_pass(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = load_config(make_share(tmp_path))  # retry after 15 min: a pass must not wait
+    config = load_config(make_share(tmp_path, workers=1))  # retries after 15 min: no waiting
     folder = tmp_path / "partage" / CAMILLE
     for n in range(3):
         path = folder / f"attestation {n:02d}.pdf"
@@ -205,10 +208,11 @@ def test_a_pass_with_a_fault_ends_and_leaves_the_file_for_the_next_pass(
     armed.touch()
     monkeypatch.setenv(ARMED, str(armed))
     first = Daemon(config, worker=killed_once).run_once()  # returns: it does not wait 15 min
+    # The file next in line for the one worker fails with it (the pool is broken).
     assert not armed.exists() and first.faults >= 1 and first.processed + first.faults == 3
-    assert documents(tmp_path) < 3, "the killed worker's file waits for the next pass"
+    assert documents(tmp_path) == first.processed, "the files that failed wait for the next pass"
     second = Daemon(config).run_once()
-    assert second.faults == 0 and 1 <= second.processed <= first.faults
+    assert second.faults == 0 and second.processed == first.faults
     assert documents(tmp_path) == 3
     rels = db_rows(tmp_path, "SELECT rel FROM files")
     assert len(rels) == len(set(rels)) == 3, "each file recorded once"
