@@ -90,7 +90,7 @@ def _daemon_line(beat: dict[str, Any] | None) -> str:
         f"{beat['in_progress']} en lecture, {beat['processed']} classé(s) depuis le démarrage."
     )
     if beat.get("fault"):  # a fault of the environment going on: files wait, nothing is lost
-        since, fault = str(beat.get("fault_since", "")), escape(str(beat["fault"]))
+        since, fault = str(beat.get("fault_since", "")), escape(str(beat["fault"]).rstrip(". "))
         line += (
             f"\n[red]Panne depuis le {since[:10]} à {since[11:16]}[/] : {fault} "
             f"({beat.get('waiting', 0)} fichier(s) en attente de reprise)."
