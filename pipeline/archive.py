@@ -15,17 +15,19 @@ nothing is filed.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from pipeline.errors import UnreadableFile
+from pipeline.errors import DiskFull, UnreadableFile
 
 UNFILED = "_en-attente"
 ENTREPRENEUR = "_entrepreneur"
@@ -53,17 +55,36 @@ def write_atomic(target: Path, data: bytes) -> Path:
     """Write ``data`` to a free name at ``target`` (adding `` (2)``… if taken by other bytes).
 
     Returns the path written, or the existing path when it already holds the same bytes
-    (so replaying a step after a crash is harmless).
+    (so replaying a step after a crash is harmless). A full disk raises :class:`DiskFull`.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(data).hexdigest()
-    for candidate in _names(target):
-        if not candidate.exists():
-            _replace_into(candidate, data)
-            return candidate
-        if _sha256(candidate) == digest:
-            return candidate
+    with full_disk_is_a_fault(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(data).hexdigest()
+        for candidate in _names(target):
+            if not candidate.exists():
+                _replace_into(candidate, data)
+                return candidate
+            if _sha256(candidate) == digest:
+                return candidate
     raise OSError(f"no free name for {target}")  # pragma: no cover - 10,000 collisions
+
+
+#: What a write returns when there is no room: no space, quota, file size limit.
+NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+@contextmanager
+def full_disk_is_a_fault(target: Path) -> Iterator[None]:
+    """Turn "no room left" into :class:`DiskFull` (retry later), not a fault of the file."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in NO_ROOM:
+            raise
+        raise DiskFull(
+            f"disque plein : impossible d'écrire dans {target.parent} ({os.strerror(exc.errno)}) ; "
+            "libérez de la place, les fichiers en attente seront classés ensuite."
+        ) from exc
 
 
 def replace_atomic(target: Path, data: bytes, mode: int | None = None) -> None:
@@ -105,7 +126,13 @@ def copy_original(source: Path, target: Path, expected_sha256: str) -> Path:
 
     The bytes are streamed into a temporary file beside ``target`` and hashed on the way;
     as :func:`write_atomic`, the copy takes a free name or reuses one holding the same bytes.
+    A full disk raises :class:`DiskFull` and leaves no partial copy behind.
     """
+    with full_disk_is_a_fault(target):
+        return _copy_original(source, target, expected_sha256)
+
+
+def _copy_original(source: Path, target: Path, expected_sha256: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:

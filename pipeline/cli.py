@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,7 +50,7 @@ from pipeline.errors import (
 from pipeline.mailer import SmtpMailer
 from pipeline.ocr import OcrEngine, TesserocrEngine
 from pipeline.record import Doc, Source
-from pipeline.store import Store
+from pipeline.store import Store, environment_fault
 from watchers.ignore import is_conflict_copy
 
 log = logging.getLogger("dossiers")
@@ -89,14 +90,20 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool, log_level: st
     }
 
 
+#: The database of the command being run (to name it in an error message).
+_DATABASE: dict[str, Path] = {}
+
+
 def _config(ctx: click.Context, check_folders: bool = True) -> Config:
-    return load_config(ctx.obj["config_path"], check_folders=check_folders)
+    config = load_config(ctx.obj["config_path"], check_folders=check_folders)
+    _DATABASE["path"] = config.paths.database
+    return config
 
 
 @contextmanager
 def _context(config: Config, need_ocr: bool = True) -> Iterator[runner.Context]:
     engine = _ocr_engine(config) if need_ocr else None
-    store = Store(config.paths.database)
+    store = Store(config.paths.database, config.paths.database_timeout)
     try:
         store.sync_entrepreneurs(config.people)
         yield runner.Context(config=config, store=store, ocr=engine)
@@ -542,6 +549,10 @@ def watch(ctx: click.Context, once: bool) -> None:
             f"Passage terminé : {counters.processed} classé(s), {counters.set_aside} "
             f"écarté(s), {counters.faults} à reprendre."
         )
+        if daemon.episodes:  # files wait for the environment: a dependency is missing
+            for episode in daemon.episodes.values():
+                err.print(f"Panne ({episode.kind}) : {episode.message}", markup=False)
+            sys.exit(ExitCode.DEPENDENCY)
         if counters.set_aside or counters.faults:
             sys.exit(ExitCode.NEEDS_PERSON)
         return
@@ -689,6 +700,10 @@ def main() -> None:
     except Exception as exc:  # a bug: one sentence for people, the traceback behind --debug
         if debug:
             raise
+        fault = _environment_fault(exc)
+        if fault is not None:  # a locked or full database: the environment, not a bug
+            click.echo(f"Erreur : {fault}", err=True)
+            sys.exit(int(fault.exit_code))
         log.debug("erreur inattendue", exc_info=True)
         click.echo(
             f"Erreur inattendue ({type(exc).__name__} : {exc}) ; relancez avec --debug pour "
@@ -696,3 +711,10 @@ def main() -> None:
             err=True,
         )
         sys.exit(ExitCode.NEEDS_PERSON)
+
+
+def _environment_fault(exc: Exception) -> EnvironmentFault | None:
+    """The fault of the environment behind an SQLite error escaping a command, if any."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    return environment_fault(exc, _DATABASE.get("path", "de dossiers"))

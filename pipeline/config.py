@@ -41,6 +41,9 @@ class Paths(Strict):
     drop: Path  # the synced share: one folder per entrepreneur
     archive: Path  # originals and filed copies; never inside drop
     database: Path
+    # Seconds a write waits while another program holds the database locked, then the
+    # file is retried later (the daemon) or the command stops with exit code 3.
+    database_timeout: float = Field(default=30.0, gt=0)
 
 
 class Person(Strict):
@@ -232,7 +235,9 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     def resolve(p: Path) -> Path:
         return p if p.is_absolute() else (base / p)
 
-    paths = Paths(**{k: resolve(v) for k, v in config.paths.model_dump().items()})
+    paths = config.paths.model_copy(
+        update={k: resolve(getattr(config.paths, k)) for k in ("drop", "archive", "database")}
+    )
     ents = config.entrepreneurs
     csv_path = resolve(ents.csv) if ents.csv else None
     ca_file = resolve(config.smtp.ca_file) if config.smtp.ca_file else None

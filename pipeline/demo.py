@@ -54,7 +54,7 @@ def run_demo(
     config = load_config(_write_config(workspace, config_path), check_folders=True)
     clock = (lambda: now) if now else datetime.now
     engine = TesserocrEngine(config.ocr)
-    with Store(config.paths.database) as store:
+    with Store(config.paths.database, config.paths.database_timeout) as store:
         store.sync_entrepreneurs(config.people)
         ctx = runner.Context(config=config, store=store, ocr=engine, clock=clock)
         operations.import_invoices(ctx, samples / "factures.csv")

@@ -87,10 +87,17 @@ def _daemon_line(beat: dict[str, Any] | None) -> str:
             f"[red]Surveillance arrêtée[/] (dernier signe le {day} à {hour}) : "
             "relancez « dossiers watch » ou le service dossiers-watch."
         )
-    return (
+    line = (
         f"Surveillance active (pid {beat['pid']}) : {beat['queued']} fichier(s) en attente, "
         f"{beat['in_progress']} en lecture, {beat['processed']} classé(s) depuis le démarrage."
     )
+    if beat.get("fault"):  # a fault of the environment going on: files wait, nothing is lost
+        since, fault = str(beat.get("fault_since", "")), escape(str(beat["fault"]).rstrip(". "))
+        line += (
+            f"\n[red]Panne depuis le {since[:10]} à {since[11:16]}[/] : {fault} "
+            f"({beat.get('waiting', 0)} fichier(s) en attente de reprise)."
+        )
+    return line
 
 
 def _missing_short(missing: list[dict[str, Any]]) -> str:

@@ -139,14 +139,27 @@ class EnvironmentFault(DossiersError):
     """
 
     exit_code: ClassVar[ExitCode] = ExitCode.DEPENDENCY
+    #: Which part of the environment (French, stable): one fault episode per kind is
+    #: reported once by the daemon, and its end once.
+    kind: ClassVar[str] = "environnement"
 
 
 class OcrUnavailable(EnvironmentFault):
-    """The OCR engine or its French language data is missing."""
+    """The OCR engine or its French language data is missing, or the engine failed."""
+
+    kind = "OCR"
 
 
 class DatabaseFault(EnvironmentFault):
-    """The database cannot be opened or written."""
+    """The database cannot be opened or written (locked by another program, unreadable)."""
+
+    kind = "base de données"
+
+
+class DiskFull(EnvironmentFault):
+    """The archive's disk is full (or the file size limit is reached): nothing was filed."""
+
+    kind = "disque"
 
 
 class ConfigError(DossiersError):

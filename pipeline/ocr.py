@@ -189,6 +189,16 @@ def native_messages() -> Iterator[None]:
                 log.debug("tesseract : %s", lines)
 
 
+@contextmanager
+def engine_failures() -> Iterator[None]:
+    """Tesseract failing mid-page (tesserocr raises RuntimeError) is the engine's fault, not
+    the file's: :class:`OcrUnavailable`, so the file is read again later."""
+    try:
+        yield
+    except RuntimeError as exc:
+        raise OcrUnavailable(f"Tesseract a échoué pendant la lecture ({exc}).") from exc
+
+
 class TesserocrEngine:
     """Tesseract in-process through tesserocr: one API object per engine, reused per page.
 
@@ -231,12 +241,13 @@ class TesserocrEngine:
 
     def _read(self, api: Any, image: Image.Image, dpi: int) -> OcrResult:
         """One recognition on ``api``; the caller holds the lock."""
-        api.SetImage(image)
-        api.SetSourceResolution(int(dpi))
-        with native_messages():
-            api.Recognize()
-        text = api.GetUTF8Text()
-        words = tuple(_parse_tsv(api.GetTSVText(0)))
+        with engine_failures():
+            api.SetImage(image)
+            api.SetSourceResolution(int(dpi))
+            with native_messages():
+                api.Recognize()
+            text = api.GetUTF8Text()
+            words = tuple(_parse_tsv(api.GetTSVText(0)))
         return OcrResult(text=tidy_ocr_text(text), confidence=_mean_conf(words), words=words)
 
     def osd(self, image: Image.Image, dpi: int) -> int | None:
@@ -250,10 +261,11 @@ class TesserocrEngine:
                     return None
                 self._osd_api = self._open("osd", 0)  # PSM 0: orientation and script only
             api = self._require(self._osd_api)
-            api.SetImage(image)
-            api.SetSourceResolution(int(dpi))
-            with native_messages():
-                found = api.DetectOrientationScript()
+            with engine_failures():
+                api.SetImage(image)
+                api.SetSourceResolution(int(dpi))
+                with native_messages():
+                    found = api.DetectOrientationScript()
         return _osd_rotation(found)
 
     def close(self) -> None:

@@ -47,7 +47,7 @@ from pipeline.invoices import Invoice
 from pipeline.ocr import OcrEngine
 from pipeline.parse import normalise_invoice_number
 from pipeline.record import Doc, DocType, Part, Source
-from pipeline.store import DocumentRow, FileRow, Store
+from pipeline.store import DocumentRow, FileRow, Store, environment_fault
 from watchers.ignore import is_conflict_copy, is_ignored
 
 log = logging.getLogger(__name__)
@@ -191,7 +191,21 @@ def read(doc: Doc, ctx: Context, stages: Iterable[tuple[str, Stage]] = READ_ONLY
 
 
 def process(path: Path, ctx: Context) -> Outcome:
-    """Read and file one dropped file. Never raises for a problem of the file itself."""
+    """Read and file one dropped file. Never raises for a problem of the file itself.
+
+    Raises :class:`EnvironmentFault` when the environment fails (OCR engine, a database
+    locked by another program, a full disk): nothing is set aside, the file is retried.
+    """
+    try:
+        return _process(path, ctx)
+    except sqlite3.Error as exc:
+        fault = environment_fault(exc, ctx.store.path)
+        if fault is None:
+            raise
+        raise fault from exc
+
+
+def _process(path: Path, ctx: Context) -> Outcome:
     source = locate(path, ctx.config)
     doc = Doc(source=source)
     if ctx.store.known(source.rel, source.size, source.mtime_ns):
@@ -221,6 +235,8 @@ def process(path: Path, ctx: Context) -> Outcome:
     except EnvironmentFault:
         raise  # not the file's fault: nothing is set aside, the file is retried later
     except Exception as exc:  # a bug: keep the file, tell people, carry on
+        if isinstance(exc, sqlite3.Error) and environment_fault(exc, ctx.store.path):
+            raise  # a locked or full database: not a bug, the file is retried later
         log.exception("erreur interne sur %s", source.rel)
         detail = f"{ADVICE[Reason.INTERNAL]} ({type(exc).__name__} : {exc})"
         return _set_aside(doc, Reason.INTERNAL, detail, ctx, exc)

@@ -21,7 +21,7 @@ from pipeline.checklist import Waiver
 from pipeline.config import Person
 from pipeline.corrections import Correction
 from pipeline.corrections import apply as apply_corrections
-from pipeline.errors import DatabaseFault
+from pipeline.errors import DatabaseFault, DiskFull, EnvironmentFault
 from pipeline.invoices import Invoice
 
 SCHEMA = """
@@ -207,14 +207,48 @@ class ImportCounts:
     changed: tuple[str, ...] = ()  # numbers of the new, updated and cancelled invoices
 
 
-class Store:
-    """A connection to the project's database, migrated on open."""
+#: Seconds a write waits for another program's lock on the database before giving up.
+BUSY_TIMEOUT = 30.0
 
-    def __init__(self, path: Path) -> None:
+#: SQLite errors that come from outside the program (another process, the disk), not a bug.
+ENVIRONMENT_ERRORS = {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_IOERR",
+                      "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PROTOCOL"}  # fmt: skip
+
+
+def environment_fault(exc: sqlite3.Error, path: Path | str) -> EnvironmentFault | None:
+    """The fault of the environment behind a SQLite error (None: a bug, not the environment)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    base = "_".join(name.split("_")[:2])  # SQLITE_IOERR_WRITE is an SQLITE_IOERR
+    if base not in ENVIRONMENT_ERRORS:
+        return None
+    if base == "SQLITE_FULL":
+        return DiskFull(
+            f"disque plein : la base {path} ne peut plus grandir ({exc}) ; libérez de la "
+            "place, les fichiers en attente seront classés ensuite."
+        )
+    if base in {"SQLITE_BUSY", "SQLITE_LOCKED"}:
+        return DatabaseFault(
+            f"base de données {path} occupée par un autre programme ({exc}) ; nouvel essai "
+            "plus tard, ou fermez ce programme."
+        )
+    return DatabaseFault(
+        f"base de données {path} inutilisable ({exc}) ; vérifiez le disque et les droits "
+        "d'écriture."
+    )
+
+
+class Store:
+    """A connection to the project's database, migrated on open.
+
+    ``timeout``: seconds a write waits for another program's lock (``[paths]
+    database_timeout``); past it SQLite says "database is locked".
+    """
+
+    def __init__(self, path: Path, timeout: float = BUSY_TIMEOUT) -> None:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -262,6 +296,11 @@ class Store:
     # -- entrepreneurs ---------------------------------------------------------
 
     def sync_entrepreneurs(self, people: Sequence[Person]) -> None:
+        """Record the configured entrepreneurs; nothing is written when they are already
+        (so reading commands work while another program holds the database for writing)."""
+        rows = set(self.db.execute("SELECT name, email, folder FROM entrepreneurs"))
+        if {(p.name, p.email, p.folder) for p in people} <= {tuple(r) for r in rows}:
+            return
         with self.transaction() as db:
             for p in people:
                 db.execute(
@@ -725,6 +764,15 @@ class Store:
             sql, args = sql + f" AND json_extract(detail, '$.{key}') = ?", [*args, value]
         found = self.db.execute(sql, args).fetchone()[0]
         return datetime.fromisoformat(found) if found else None
+
+    def last_run(self, kind: str, **detail: str) -> datetime | None:
+        """The time of the event of this kind (and detail) recorded last, whatever its time
+        says (after the clock went back, the latest written is not the latest in time)."""
+        sql, args = "SELECT at FROM events WHERE kind = ?", [kind]
+        for key, value in detail.items():
+            sql, args = sql + f" AND json_extract(detail, '$.{key}') = ?", [*args, value]
+        found = self.db.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone()
+        return datetime.fromisoformat(found[0]) if found else None
 
     def last_event(
         self, kind: str, before: datetime | None = None, **detail: str

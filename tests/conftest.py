@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -39,6 +41,28 @@ def write_config(root: Path, extra: str = "", **paths: str) -> Path:
     path = root / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@contextmanager
+def locked(database: Path) -> Iterator[None]:
+    """Another process holds the database with BEGIN EXCLUSIVE until the block ends."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sqlite3, sys
+            db = sqlite3.connect({str(database)!r}, isolation_level=None)
+            db.execute("BEGIN EXCLUSIVE")
+            print("verrouillée", flush=True)
+            sys.stdin.read()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "verrouillée"
+        yield
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=10)
 
 
 def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 900) -> subprocess.CompletedProcess[str]:

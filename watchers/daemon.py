@@ -17,6 +17,12 @@ database transaction; both replay-safe) and from sweeping the archive's
 temporary files at start-up: a kill -9 at any instant loses nothing and
 doubles nothing. A stop (SIGTERM, Ctrl-C) lets the files being read finish,
 within ``[watch] shutdown_grace`` seconds.
+
+Faults of the environment (the OCR engine missing or failing, a worker killed, a full
+disk, the database locked by another program) set nothing aside: the file stays in the
+share and is tried again every ``[watch] retry_minutes``. Each fault is an episode, said
+once in the log when it begins and once when a file that waited for it goes through, and
+shown in the heartbeat meanwhile (``dossiers status``).
 """
 
 from __future__ import annotations
@@ -32,8 +38,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -67,8 +74,27 @@ class Counters:
     processed: int = 0
     set_aside: int = 0
     skipped: int = 0
-    faults: int = 0
+    faults: int = 0  # attempts that failed for a fault of the environment
     last_file: str = ""
+    fault: str = ""  # the faults going on now, in French ("" when none)
+    fault_since: str = ""  # when the oldest of them began
+    waiting: int = 0  # files waiting for the environment to be repaired
+    last_fault: str = ""  # the last fault seen, kept after it cleared
+    last_fault_at: str = ""
+
+
+#: What a worker that died reports (killed, out of memory, a crash inside Tesseract).
+WORKER_DIED = "processus de lecture"
+
+
+@dataclass
+class Episode:
+    """One fault of the environment, from its first failed file to its first success."""
+
+    kind: str
+    message: str
+    since: str
+    paths: set[Path] = field(default_factory=set)
 
 
 # -- worker processes ---------------------------------------------------------------------
@@ -77,27 +103,59 @@ _WORKER: runner.Context | None = None
 
 
 def _worker_init(config_path: str) -> None:
-    """Each worker: its own config, database connection and OCR engine; stops are the main's."""
+    """Each worker: its own config, database connection and OCR engine; stops are the main's.
+
+    A missing OCR engine is not reported here (the main process reports the fault once,
+    when a scan needs it); the worker tries to open it again later.
+    """
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     config = load_config(Path(config_path))
+    store = Store(config.paths.database, config.paths.database_timeout)
+    _WORKER = runner.Context(config=config, store=store, ocr=_open_engine(config))
+
+
+def _open_engine(config: Config) -> TesserocrEngine | None:
     try:
-        engine = TesserocrEngine(config.ocr)
-    except OcrUnavailable:
-        log.warning("moteur OCR indisponible : les scans attendront", exc_info=True)
-        engine = None
-    store = Store(config.paths.database)
-    _WORKER = runner.Context(config=config, store=store, ocr=engine)
+        return TesserocrEngine(config.ocr)
+    except OcrUnavailable as exc:
+        log.debug("moteur OCR indisponible : %s", exc)
+        return None
+
+
+def _worker_context() -> runner.Context:
+    """The worker's context, with the OCR engine opened again if it was missing or failed.
+
+    Trying costs a few file lookups while the language data is missing; files wait
+    ``retry_minutes`` between tries anyway.
+    """
+    global _WORKER
+    assert _WORKER is not None, "worker not initialised"
+    if _WORKER.ocr is None:
+        _WORKER = replace(_WORKER, ocr=_open_engine(_WORKER.config))
+    return _WORKER
+
+
+def _drop_engine() -> None:
+    """After the engine failed mid-page: close it; the next retry opens a fresh one."""
+    global _WORKER
+    if _WORKER is not None and _WORKER.ocr is not None:
+        try:
+            _WORKER.ocr.close()
+        except Exception:  # noqa: BLE001 - a broken engine may fail to close too
+            log.debug("fermeture du moteur OCR", exc_info=True)
+        _WORKER = replace(_WORKER, ocr=None)
 
 
 def _worker_process(path: str) -> dict[str, Any]:
     """Process one file in a worker; the result travels back as plain data."""
-    assert _WORKER is not None, "worker not initialised"
     try:
-        outcome = runner.process(Path(path), _WORKER)
+        outcome = runner.process(Path(path), _worker_context())
     except EnvironmentFault as exc:
-        return {"path": path, "fault": str(exc)}
+        if isinstance(exc, OcrUnavailable):
+            _drop_engine()
+        return {"path": path, "fault": str(exc), "kind": exc.kind}
     return {
         "path": path,
         "rel": outcome.rel,
@@ -121,18 +179,31 @@ def _worker_process(path: str) -> dict[str, Any]:
 class Daemon:
     """The watch loop. ``run()`` until ``stop`` is set; ``run_once()`` for one full pass."""
 
-    def __init__(self, config: Config, *, now: Callable[[], datetime] = datetime.now) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        now: Callable[[], datetime] = datetime.now,
+        worker: Callable[[str], dict[str, Any]] = _worker_process,
+    ) -> None:
         self.config = config
+        self.worker = worker  # what a worker process runs on a path (tests inject faults)
+        self.pool: ProcessPoolExecutor | None = None
+        self.episodes: dict[str, Episode] = {}  # the faults of the environment going on
+        self.once = False
         self.settings = config.watch
         self.now = now
         self.stop = threading.Event()
-        self.counters = Counters()
+        self.counters = Counters(started=now().isoformat(timespec="seconds"))
         self.queue: deque[Path] = deque()
         self.queued: set[Path] = set()
         self.in_flight: dict[Future[dict[str, Any]], Path] = {}
         self.retry_after: dict[Path, float] = {}
+        self.submitted: dict[Path, float] = {}  # when each file in flight was handed out
+        self.recovered_at: dict[str, float] = {}  # when each kind of fault last ended
         self.dirty_people: dict[str, float] = {}
         self._beat = 0.0  # when the heartbeat file was last written
+        self._beat_failed = False  # the last heartbeat could not be written (said once)
         self.share_pending = 0  # files the watcher saw but that are not settled yet
         self.idle_since_start = False  # the start-up scan is over and nothing is left to do
         self.unreadable_folders: list[dict[str, str]] = []  # folders the share refuses to list
@@ -141,7 +212,7 @@ class Daemon:
 
     def run(self) -> None:
         """Watch until :attr:`stop` is set (SIGTERM, Ctrl-C), then stop cleanly."""
-        with self._resources() as (store, pool, jobs), self._share() as share:
+        with self._resources() as (store, jobs), self._share() as share:
             share.scan()
             jobs.run_due()  # a job whose time passed while the daemon was stopped
             last_scan = time.monotonic()
@@ -151,19 +222,24 @@ class Daemon:
                 if time.monotonic() - last_scan > self.settings.rescan_minutes * 60:
                     share.scan()
                     last_scan = time.monotonic()
-                self._step(store, pool)
+                self._step(store)
                 jobs.run_pending()
                 share.wait(0.5 if not self.in_flight else 0.1)
-            self._drain(store, pool, grace=self.settings.shutdown_grace)
+            self._drain(store, grace=self.settings.shutdown_grace)
 
     def run_once(self) -> Counters:
-        """One full pass: every file of the share not yet recorded, then the due jobs."""
-        with self._resources() as (store, pool, jobs):
+        """One full pass: every file of the share not yet recorded, then the due jobs.
+
+        A file that meets a fault of the environment is tried once and left for the next
+        pass (counted in ``faults``): a pass always ends.
+        """
+        self.once = True
+        with self._resources() as (store, jobs):
             self._enqueue(self._settled_files(), store)
             while (self.queue or self.in_flight) and not self.stop.is_set():
-                self._step(store, pool)
+                self._step(store)
                 time.sleep(0.05)
-            self._drain(store, pool, grace=self.settings.shutdown_grace)
+            self._drain(store, grace=self.settings.shutdown_grace)
             self._write_status(store, force=True)
             jobs.run_due()
         return self.counters
@@ -180,7 +256,7 @@ class Daemon:
     # -- resources -------------------------------------------------------------------------
 
     @contextmanager
-    def _resources(self) -> Iterator[tuple[Store, ProcessPoolExecutor, Jobs]]:
+    def _resources(self) -> Iterator[tuple[Store, Jobs]]:
         with hold_lock(lock_path(self.config)):
             swept = archive.sweep_temporaries(self.config.paths.archive)
             # The heartbeat's own interrupted write (a kill -9 mid-write), beside the database;
@@ -190,19 +266,24 @@ class Daemon:
             if swept:
                 log.info("%d fichier(s) temporaire(s) d'un arrêt brutal supprimé(s)", swept)
             os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # see TECH-NOTES: oversubscription
-            pool = ProcessPoolExecutor(
-                max_workers=self.settings.workers,
-                mp_context=multiprocessing.get_context("spawn"),  # no fork of watcher threads
-                initializer=_worker_init,
-                initargs=(str(self.config.file),),
-            )
-            with Store(self.config.paths.database) as store:
-                store.sync_entrepreneurs(self.config.people)
-                try:
-                    yield store, pool, self._jobs(store)
-                finally:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    self._heartbeat(store, final=True)
+            self.pool = self._new_pool()
+            try:
+                with Store(self.config.paths.database, self.config.paths.database_timeout) as store:
+                    store.sync_entrepreneurs(self.config.people)
+                    try:
+                        yield store, self._jobs(store)
+                    finally:
+                        self._heartbeat(store, final=True)
+            finally:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.settings.workers,
+            mp_context=multiprocessing.get_context("spawn"),  # no fork of watcher threads
+            initializer=_worker_init,
+            initargs=(str(self.config.file),),
+        )
 
     @contextmanager
     def _share(self) -> Iterator[ShareWatcher]:
@@ -266,13 +347,13 @@ class Daemon:
             return False
         return store.known(rel, stat.st_size, stat.st_mtime_ns)
 
-    def _step(self, store: Store, pool: ProcessPoolExecutor) -> None:
+    def _step(self, store: Store) -> None:
         self._collect(store, timeout=0)
-        self._dispatch(pool)
+        self._dispatch()
         self._write_status(store)
         self._heartbeat(store)
 
-    def _dispatch(self, pool: ProcessPoolExecutor) -> None:
+    def _dispatch(self) -> None:
         """Keep every worker busy plus one file each in line (no more: stops stay quick)."""
         now = time.monotonic()
         for _ in range(len(self.queue)):
@@ -283,7 +364,19 @@ class Daemon:
                 self.queue.append(path)  # an OCR fault: wait before trying again
                 continue
             self.queued.discard(path)
-            self.in_flight[pool.submit(_worker_process, str(path))] = path
+            self.in_flight[self._submit(path)] = path
+            self.submitted[path] = now
+
+    def _submit(self, path: Path) -> Future[dict[str, Any]]:
+        """Hand a file to a worker; a pool broken by a dead worker is replaced first."""
+        assert self.pool is not None, "no pool outside _resources"
+        try:
+            return self.pool.submit(self.worker, str(path))
+        except BrokenProcessPool:
+            log.info("processus de lecture relancés après l'arrêt brutal de l'un d'eux")
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
+            return self.pool.submit(self.worker, str(path))
 
     def _collect(self, store: Store, timeout: float) -> None:
         if not self.in_flight:
@@ -296,17 +389,70 @@ class Daemon:
     def _handle(self, path: Path, future: Future[dict[str, Any]]) -> None:
         try:
             result = future.result()
-        except Exception:  # a worker died (killed, out of memory): try the file again later
-            log.exception("échec du processus de lecture pour %s", path)
-            result = {"path": str(path), "fault": "processus de lecture interrompu"}
+        except Exception as exc:  # a worker died (killed, out of memory): try again later
+            log.debug("échec du processus de lecture pour %s", path, exc_info=True)
+            detail = f"un processus de lecture s'est arrêté brutalement ({type(exc).__name__})"
+            result = {"path": str(path), "fault": detail, "kind": WORKER_DIED}
         if "fault" in result:
-            self.counters.faults += 1
-            self.retry_after[path] = time.monotonic() + self.settings.retry_minutes * 60
-            self._enqueue_again(path)
-            log.warning("%s : %s ; nouvel essai plus tard", path.name, result["fault"])
+            self._fault(path, result["kind"], result["fault"])
             return
         self.retry_after.pop(path, None)
+        self.submitted.pop(path, None)
+        self._recovered(path)
         self._count(result)
+
+    def _fault(self, path: Path, kind: str, message: str) -> None:
+        """A fault of the environment: nothing set aside; retried later; said once per episode."""
+        self.counters.faults += 1
+        self.counters.last_fault = f"{kind} : {message}"
+        self.counters.last_fault_at = self.now().isoformat(timespec="seconds")
+        handed_out = self.submitted.pop(path, 0.0)
+        if kind not in self.episodes and handed_out < self.recovered_at.get(kind, -1.0):
+            # Handed out before the fault was seen to end (a worker still without its engine):
+            # the end of the episode, not a new one. Tried again at once.
+            log.debug("%s : %s (reçu après la fin de la panne)", path.name, message)
+            self._enqueue_again(path)
+            return
+        self._episode(kind, message).paths.add(path)
+        self._show_faults()
+        if not self.once:
+            self.retry_after[path] = time.monotonic() + self.settings.retry_minutes * 60
+            self._enqueue_again(path)
+
+    def _episode(self, kind: str, message: str) -> Episode:
+        """The fault of this kind going on; a new one is said (once) as it begins."""
+        episode = self.episodes.get(kind)
+        if episode is None:
+            episode = self.episodes[kind] = Episode(kind, message, self.counters.last_fault_at)
+            when = "au prochain passage" if self.once else (
+                f"toutes les {self.settings.retry_minutes:g} min")  # fmt: skip
+            log.warning("panne (%s) : %s ; les fichiers concernés restent dans le partage et "
+                        "seront repris %s", kind, message, when)  # fmt: skip
+        return episode
+
+    def _recovered(self, path: Path) -> None:
+        """A file that waited for a fault went through: the fault is over; said once."""
+        for kind, episode in list(self.episodes.items()):
+            if path not in episode.paths:
+                continue
+            del self.episodes[kind]
+            self.recovered_at[kind] = time.monotonic()
+            waiting = episode.paths - {path}
+            for other in waiting:
+                self.retry_after.pop(other, None)  # repaired: no need to wait any longer
+            log.warning("%s de nouveau disponible : %d fichier(s) en attente repris",
+                        kind, len(waiting))  # fmt: skip
+        self._show_faults()
+
+    def _show_faults(self) -> None:
+        """The heartbeat's view of the faults going on (``dossiers status`` shows it)."""
+        episodes = list(self.episodes.values())
+        fault = " ; ".join(f"{e.kind} : {e.message}" for e in episodes)
+        if fault != self.counters.fault:
+            self._beat = 0.0  # a fault began or ended: the heartbeat says so at the next step
+        self.counters.fault = fault
+        self.counters.fault_since = min((e.since for e in episodes), default="")
+        self.counters.waiting = len(set().union(*(e.paths for e in episodes)))
 
     def _enqueue_again(self, path: Path) -> None:
         if path not in self.queued:
@@ -329,7 +475,7 @@ class Daemon:
         if result["entrepreneur"]:
             self.dirty_people.setdefault(result["entrepreneur"], time.monotonic())
 
-    def _drain(self, store: Store, pool: ProcessPoolExecutor, grace: float) -> None:
+    def _drain(self, store: Store, grace: float) -> None:
         """Let the files being read finish (within ``grace`` seconds); drop the rest of the line."""
         self.queue.clear()
         self.queued.clear()
@@ -361,7 +507,8 @@ class Daemon:
     def _heartbeat(self, store: Store, final: bool = False) -> None:
         """A small JSON file next to the database: alive, queue length, what was done."""
         now = time.monotonic()
-        idle = not (self.queue or self.in_flight or self.share_pending)
+        ready = any(self.retry_after.get(p, 0) <= now for p in self.queue)  # not waiting a fault
+        idle = not (ready or self.in_flight or self.share_pending)
         newly_idle = idle and not self.idle_since_start
         self.idle_since_start = self.idle_since_start or idle
         if not final and not newly_idle and now - self._beat < HEARTBEAT_SECONDS:
@@ -379,7 +526,14 @@ class Daemon:
             **self.counters.__dict__,
         }
         data = json.dumps(state, ensure_ascii=False, indent=1).encode()
-        archive.replace_atomic(heartbeat_path(self.config), data)
+        try:
+            archive.replace_atomic(heartbeat_path(self.config), data)
+        except OSError as exc:  # a full disk must not stop the watching; said once
+            if not self._beat_failed:
+                log.warning("fichier d'état %s non écrit : %s", heartbeat_path(self.config), exc)
+            self._beat_failed = True
+            return
+        self._beat_failed = False
 
     def _settled_files(self) -> list[Path]:
         """For ``--once``: every file not modified in the last ``settle_seconds`` that opens."""

@@ -46,11 +46,13 @@ def attestation_pdf(trainee: str) -> bytes:
     return out.getvalue()
 
 
-def make_share(root: Path, extra: str = "") -> Path:
-    """A config (settle 0.2 s, polling fast) with invoices imported; returns the config path."""
-    config = write_config(
-        root, extra="[watch]\nsettle_seconds = 0.2\npoll_interval = 0.2\nworkers = 2\n" + extra
-    )
+def make_share(root: Path, extra: str = "", workers: int = 2, **paths: str) -> Path:
+    """A config (settle 0.2 s, polling fast) with invoices imported; returns the config path.
+
+    ``extra`` continues the ``[watch]`` section; ``paths`` are more ``[paths]`` keys.
+    """
+    watch = f"[watch]\nsettle_seconds = 0.2\npoll_interval = 0.2\nworkers = {workers}\n"
+    config = write_config(root, extra=watch + extra, **paths)
     (root / "export.csv").write_text(EXPORT, encoding="utf-8")
     assert (
         run_cli("--config", str(config), "import-invoices", str(root / "export.csv")).returncode
