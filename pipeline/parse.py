@@ -109,7 +109,7 @@ _TEXT_DATE = re.compile(
 )
 _NUM_DATE = re.compile(
     r"(?<![\d/.,-])(?P<day>[0-3]?\d)\s?(?P<sep>[/.-])\s?(?P<month>[01]?\d)"
-    r"(?:\s?(?P=sep)\s?(?P<year>\d{4}|\d{2}))?(?![\d/]|[.,]\d)"
+    r"(?:\s?(?P=sep)\s?(?P<year>(?:19|20)\d{2}|\d{2}))?(?![\d/]|[.,]\d)"
 )
 _ISO_DATE = re.compile(
     r"(?<![\d/.-])(?P<year>(?:19|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"
