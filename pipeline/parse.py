@@ -68,6 +68,16 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+def _composed(text: str) -> str:
+    """``text`` in NFKC, for parsers that return values, not offsets.
+
+    fold() works a character at a time, so a decomposed "é" (e + combining accent, as
+    macOS file names and some PDF text layers hold it) would keep its accent as a separate
+    mark; compatibility forms ("1ᵉʳ", the "ﬁ" ligature) become plain letters too.
+    """
+    return unicodedata.normalize("NFKC", text)
+
+
 # --------------------------------------------------------------------------- dates
 
 #: Month names and common abbreviations, folded (no accents), to month number.
@@ -176,7 +186,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[date]:
     ``14 mars 2026``, ``1er avril 2026``, ``lundi 9 mars 2026``, and, when
     ``default_year`` is given, ``Mardi 14/03`` or ``14 mars``.
     """
-    folded = _fix_ocr_digits(fold(text))
+    folded = _fix_ocr_digits(fold(_composed(text)))
     found = _text_dates(folded, default_year) + _numeric_dates(folded, default_year)
     return [when for _, when in sorted(found, key=lambda item: item[0])]
 
@@ -211,7 +221,7 @@ def parse_date_range(text: str, default_year: int | None = None) -> tuple[date, 
     The first bound may omit what the second states ("du 9 au 10 mars 2026",
     "du 30 mars au 2 avril 2026"). A single date gives a one-day period.
     """
-    folded = fold(text)
+    folded = fold(_composed(text))
     m = _RANGE_WORDS.search(folded)
     if m is not None:
         head, tail = (m["a"], m["b"]) if m["a"] is not None else (m["a2"], m["b2"])
@@ -382,7 +392,7 @@ def normalise_name(name: str) -> str:
 
     ``"DURAND Paul"``, ``"Paul Durand"`` and ``"M. Paul DURAND"`` all give ``"durand paul"``.
     """
-    folded = _CIVILITY.sub(" ", fold(name))
+    folded = _CIVILITY.sub(" ", fold(_composed(name)))
     words = re.findall(r"[a-z0-9]+", folded)
     return " ".join(sorted(words))
 

@@ -95,6 +95,8 @@ def test_date_range_round_trip(start: date, days: int) -> None:
         ("l4/O3/2026", date(2026, 3, 14)),  # OCR read 1 as l and 0 as O
         ("14 / 03 / 2026", date(2026, 3, 14)),
         ("1 er avril 2026", date(2026, 4, 1)),
+        ("3 fe\u0301vrier 2026", date(2026, 2, 3)),  # decomposed é (macOS, some PDFs)
+        ("1\u1d49\u02b3 mars 2026", date(2026, 3, 1)),  # "1ᵉʳ" in superscript letters
     ],
 )
 def test_date_examples(text: str, expected: date) -> None:
@@ -234,6 +236,15 @@ def test_invoice_number_idempotent(prefix: str, year: int, num: int) -> None:
 )  # fmt: skip
 def test_same_person(a: str, b: str) -> None:
     assert same_person(a, b) >= 0.9
+
+
+def test_decomposed_accents_give_the_same_name_key() -> None:
+    assert normalise_name("Le\u0301a Martin") == normalise_name("Léa Martin") == "lea martin"
+
+
+def test_decomposed_month_in_a_range() -> None:
+    text = "du 3 fe\u0301vrier au 5 fe\u0301vrier 2026"
+    assert parse_date_range(text) == (date(2026, 2, 3), date(2026, 2, 5))
 
 
 def test_different_people() -> None:
