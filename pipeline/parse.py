@@ -386,13 +386,17 @@ _CIVILITY = re.compile(
 )
 
 
+# Letters NFKC does not take apart, as people type them without the ligature or stroke.
+_LIGATURES = str.maketrans({"æ": "ae", "œ": "oe", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+
+
 @functools.lru_cache(maxsize=16384)  # the same names are compared again for every dossier
 def normalise_name(name: str) -> str:
     """Comparison key of a person's name: no accents, case, civility or word order.
 
     ``"DURAND Paul"``, ``"Paul Durand"`` and ``"M. Paul DURAND"`` all give ``"durand paul"``.
     """
-    folded = _CIVILITY.sub(" ", fold(_composed(name)))
+    folded = _CIVILITY.sub(" ", fold(_composed(name)).translate(_LIGATURES))
     words = re.findall(r"[a-z0-9]+", folded)
     return " ".join(sorted(words))
 

@@ -242,6 +242,16 @@ def test_decomposed_accents_give_the_same_name_key() -> None:
     assert normalise_name("Le\u0301a Martin") == normalise_name("Léa Martin") == "lea martin"
 
 
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [("Lætitia Martin", "Laetitia MARTIN"), ("Marie CŒUR", "Marie Coeur"),
+     ("Łukasz Nowak", "Lukasz Nowak"), ("Søren Weiß", "Soren Weiss")],
+)  # fmt: skip
+def test_ligatures_and_stroked_letters_match_what_people_type(written: str, typed: str) -> None:
+    assert normalise_name(written) == normalise_name(typed)
+    assert same_person(written, typed) == 1.0
+
+
 def test_decomposed_month_in_a_range() -> None:
     text = "du 3 fe\u0301vrier au 5 fe\u0301vrier 2026"
     assert parse_date_range(text) == (date(2026, 2, 3), date(2026, 2, 5))
