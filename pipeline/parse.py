@@ -381,8 +381,8 @@ def invoice_key(text: str) -> str:
 
 # --------------------------------------------------------------------------- names
 
-_CIVILITY = re.compile(
-    r"\b(?:m|mr|mme|mlle|melle|monsieur|madame|mademoiselle|dr|docteur|me)\b\.?", re.I
+_CIVILITIES = frozenset(
+    ("m", "mr", "mme", "mlle", "melle", "monsieur", "madame", "mademoiselle", "dr", "docteur", "me")
 )
 
 
@@ -396,8 +396,9 @@ def normalise_name(name: str) -> str:
 
     ``"DURAND Paul"``, ``"Paul Durand"`` and ``"M. Paul DURAND"`` all give ``"durand paul"``.
     """
-    folded = _CIVILITY.sub(" ", fold(_composed(name)).translate(_LIGATURES))
-    words = re.findall(r"[a-z0-9]+", folded)
+    folded = fold(_composed(name)).translate(_LIGATURES)
+    # Civilities are dropped as whole words of the key, so the key of a key is itself.
+    words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in _CIVILITIES]
     return " ".join(sorted(words))
 
 
