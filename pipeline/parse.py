@@ -209,9 +209,11 @@ def _fix_ocr_digits(folded: str) -> str:
     return _OCR_DIGIT_RUN.sub(lambda m: table[m.group()], folded)
 
 
+# In a lookahead so that every "du"/"le" is tried: prose before the period ("Le stagiaire
+# et le formateur, du 3 au 5 mars") must not hide it.
 _RANGE_WORDS = re.compile(
-    r"\b(?:du|depuis le|a partir du)\b(?P<a>.{1,40}?)\b(?:au|a|jusqu'au)\b(?P<b>.{1,40})"
-    r"|\bles?\b(?P<a2>[^\n]{1,30}?)\bet\b(?P<b2>[^\n]{1,40})"
+    r"(?=\b(?:du|depuis le|a partir du)\b(?P<a>.{1,40}?)\b(?:au|a|jusqu'au)\b(?P<b>.{1,40})"
+    r"|\bles?\b(?P<a2>[^\n]{1,30}?)\bet\b(?P<b2>[^\n]{1,40}))"
 )
 
 
@@ -221,9 +223,7 @@ def parse_date_range(text: str, default_year: int | None = None) -> tuple[date, 
     The first bound may omit what the second states ("du 9 au 10 mars 2026",
     "du 30 mars au 2 avril 2026"). A single date gives a one-day period.
     """
-    folded = fold(_composed(text))
-    m = _RANGE_WORDS.search(folded)
-    if m is not None:
+    for m in _RANGE_WORDS.finditer(fold(_composed(text))):
         head, tail = (m["a"], m["b"]) if m["a"] is not None else (m["a2"], m["b2"])
         end = parse_date(tail, default_year)
         if end is not None:

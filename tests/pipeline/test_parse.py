@@ -126,6 +126,12 @@ def test_find_dates_in_order() -> None:
         ("les 9 et 10 mars 2026", (date(2026, 3, 9), date(2026, 3, 10))),
         ("le 12 mars 2026", (date(2026, 3, 12), date(2026, 3, 12))),
         ("du 28 décembre 2025 au 3 janvier 2026", (date(2025, 12, 28), date(2026, 1, 3))),
+        # Prose before the period held a "le ... et" or a "du ... a" that hid it.
+        ("Le stagiaire et le formateur, du 3 au 5 mars 2026", (date(2026, 3, 3), date(2026, 3, 5))),
+        (
+            "Attestation du stagiaire : a suivi du 3 au 5 mars 2026",
+            (date(2026, 3, 3), date(2026, 3, 5)),
+        ),
     ],
 )
 def test_date_range_examples(text: str, expected: tuple[date, date]) -> None:
