@@ -344,6 +344,8 @@ _DIGIT_LOOKALIKES = str.maketrans(
         "G": "6",
     }
 )
+# Punctuation around a number ("(FA-2026-0142).", "FA-2026-0142 :/"), separators included.
+_INVOICE_EDGES = re.compile(r"^[\s.,;:()\[\]_/\u2010-\u2014-]+|[\s.,;:()\[\]_/\u2010-\u2014-]+$")
 _INVOICE_SEP = re.compile(r"\s*[-_/.\u2010-\u2014]+\s*|\s+")
 
 
@@ -364,7 +366,7 @@ def normalise_invoice_number(text: str) -> str | None:
     Upper-cases, joins groups with one dash, and reads O/I/l/S/B as digits in
     numeric groups. Returns ``None`` if no digit survives.
     """
-    cleaned = text.strip().upper().strip(".,;:()[]")
+    cleaned = _INVOICE_EDGES.sub("", text.upper())
     groups = [g for g in _INVOICE_SEP.split(cleaned) if g]
     if not groups:
         return None

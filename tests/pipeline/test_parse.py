@@ -215,6 +215,8 @@ def test_hours_absent() -> None:
         "fa 2026/0142",
         "FA–2026–O142",
         " FA-2026-0142.",
+        "(FA-2026-0142) -",  # a dash or slash after the bracket kept the brackets
+        "FA-2026-0142 :/",
     ],
 )
 def test_invoice_number_ocr_variants(text: str) -> None:
