@@ -8,6 +8,7 @@ silently dropped.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import logging
 import re
@@ -128,13 +129,57 @@ def _read_frame(path: Path) -> pd.DataFrame:
         )
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return pd.read_excel(path, dtype=object, keep_default_na=False)
-    data = path.read_bytes()
+    text = _decode(path.read_bytes())
+    sep = max(SEPARATORS, key=text.split("\n", 1)[0].count)  # a tie (none at all) gives ";"
     try:
-        text = data.decode("utf-8-sig")
+        return _csv_frame(text, sep)
+    except csv.Error:
+        raise UsageError(f"{path.name} : fichier CSV illisible ; réenregistrez-le.") from None
+    except _Unreadable as exc:
+        raise UsageError(f"{path.name} : {exc}") from None
+
+
+#: CSV separators, the CONTRACT's first; tab is what "Texte (séparateur : tabulation)" writes.
+SEPARATORS = (";", ",", "\t")
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")  # Excel's "Texte Unicode"
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252")  # what French office software writes by default
-    sep = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        pass
+    try:
+        return data.decode("cp1252")  # what French office software writes by default
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # the five bytes cp1252 leaves undefined
+
+
+class _Unreadable(Exception):
+    """A CSV whose rows cannot be read as cells; the message is French."""
+
+
+def _csv_frame(text: str, sep: str) -> pd.DataFrame:
+    """The rows under the header, as strings: short rows padded, empty cells past the header
+    (a separator ending every line) dropped; a row with more filled cells is refused, as its
+    cells could not be told apart."""
+    reader = csv.reader(StringIO(text), delimiter=sep)
+    header = next(reader, [])
+    if not any(header):
+        raise _Unreadable("le fichier est vide ; exportez les factures.")
+    rows = []
+    for row in reader:
+        if not row:
+            continue  # a blank line
+        if any(cell.strip() for cell in row[len(header) :]):
+            shown = {"\t": "tabulation"}.get(sep, sep)
+            raise _Unreadable(
+                f"la ligne {reader.line_num} a {len(row)} cellules pour {len(header)} colonnes ; "
+                f"une cellule contient sans doute le séparateur « {shown} » sans guillemets."
+            )
+        rows.append((row + [""] * len(header))[: len(header)])
+    return pd.DataFrame(rows, columns=header, dtype=object)
 
 
 def _map_columns(names: list[str], mapping: dict[str, str]) -> dict[int, str]:
