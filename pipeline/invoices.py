@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import logging
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -254,17 +255,17 @@ def _date(value: Any, column: str, required: bool = False) -> date | None:
 
 
 def _number(value: Any, column: str) -> float | None:
-    if isinstance(value, int | float) and not pd.isna(value):
+    if isinstance(value, int | float) and math.isfinite(value):
         return float(value)
     raw = re.sub(r"[\s\u00a0\u202f€]", "", _text(value))
     if not raw:
         return None
     if "," in raw:
         raw = raw.replace(".", "").replace(",", ".")  # 2.450,00 -> 2450.00
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"{column} « {_text(value)} » n'est pas un nombre") from None
+    # float() also reads "nan", "inf", "1e400" and "1_000": none is a figure of an export.
+    if not re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)", raw):
+        raise ValueError(f"{column} « {_text(value)} » n'est pas un nombre")
+    return float(raw)
 
 
 def _int(value: Any, column: str) -> int | None:

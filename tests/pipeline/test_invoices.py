@@ -140,3 +140,16 @@ def test_a_separator_ending_every_data_line_shifts_nothing(tmp_path: Path) -> No
     # pandas took the first column of such a file as its index: every cell moved left.
     a = read_export(write_csv(tmp_path / "a.csv", ROWS[:2])).invoices
     assert read_export(write_csv(tmp_path / "b.csv", [r + ";" for r in ROWS[:2]])).invoices == a
+
+
+@pytest.mark.parametrize("cell", ["nan", "inf", "1e400", "1_000"])
+@pytest.mark.parametrize(("column", "index"), [("Montant HT", 17), ("Nb stagiaires", 10)])
+def test_words_python_reads_as_numbers_are_not_figures(
+    tmp_path: Path, cell: str, column: str, index: int
+) -> None:
+    # float() read them: an amount of NaN € went into the BPF; "inf" trainees was a traceback.
+    row = ROWS[0].split(";")
+    row[index] = cell
+    result = read_export(write_csv(tmp_path / "e.csv", [";".join(row)]))
+    assert result.invoices == []
+    assert result.skipped == [(2, f"{column} « {cell} » n'est pas un nombre")]
