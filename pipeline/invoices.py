@@ -14,6 +14,7 @@ import logging
 import math
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import StringIO
@@ -129,7 +130,13 @@ def _read_frame(path: Path) -> pd.DataFrame:
             f"{path} : fichier introuvable ; indiquez le chemin de l'export des factures."
         )
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return pd.read_excel(path, dtype=object, keep_default_na=False)
+        try:
+            return pd.read_excel(path, dtype=object, keep_default_na=False)
+        except (ValueError, KeyError, zipfile.BadZipFile):  # what pandas and openpyxl raise
+            raise UsageError(
+                f"{path.name} : classeur Excel illisible ; réenregistrez-le au format .xlsx "
+                "ou exportez les factures en CSV."
+            ) from None
     text = _decode(path.read_bytes())
     sep = max(SEPARATORS, key=text.split("\n", 1)[0].count)  # a tie (none at all) gives ";"
     try:

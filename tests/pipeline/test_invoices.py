@@ -153,3 +153,11 @@ def test_words_python_reads_as_numbers_are_not_figures(
     result = read_export(write_csv(tmp_path / "e.csv", [";".join(row)]))
     assert result.invoices == []
     assert result.skipped == [(2, f"{column} « {cell} » n'est pas un nombre")]
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 cut short", b"N\xb0 facture;Date"])
+def test_a_damaged_or_renamed_xlsx_is_a_french_usage_error(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(UsageError, match="classeur Excel illisible"):
+        read_export(path)
