@@ -322,14 +322,15 @@ def test_any_cell_text_is_read_or_reported_never_a_crash(
         assert reason.strip()
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 @IO
 @given(content=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)))
 def test_any_bytes_are_read_or_refused_in_french(
-    tmp_path_factory: pytest.TempPathFactory, content: bytes
+    tmp_path_factory: pytest.TempPathFactory, suffix: str, content: bytes
 ) -> None:
-    path = tmp_path_factory.mktemp("export") / "factures.csv"
+    path = tmp_path_factory.mktemp("export") / f"factures{suffix}"
     path.write_bytes(content)
     try:
         read_export(path)
     except UsageError as exc:
-        assert "factures.csv" in str(exc)
+        assert path.name in str(exc)
