@@ -171,7 +171,13 @@ def tables(
     header = list(INVOICE_COLUMNS)
     rows = [invoice_row(t) for t in invoices]
     wanted = [expected(t) for t in invoices]
+    amount = header.index("Montant HT")
+    # Amounts as spreadsheets format them: thousands apart by a (no-break) space or a dot.
+    seps = [" ", "\u00a0", ".", ""] + ["\u202f"] * unicode
+    units = ["", " €", "€"] if "œ" in letters else [""]  # Latin-1 has no €
     for i, row in enumerate(rows):
+        sep, unit = draw(st.sampled_from(seps)), draw(st.sampled_from(units))
+        row[amount] = row[amount].replace(" ", sep) + unit
         for column in draw(st.lists(st.sampled_from(sorted(WHEN_EMPTY)), max_size=4)):
             row[header.index(column)] = ""
             wanted[i] = dataclasses.replace(wanted[i], **WHEN_EMPTY[column])  # type: ignore[arg-type]
@@ -236,8 +242,10 @@ def _xlsx_cell(value: str, column: str, typed: bool) -> object:
         return value
     if column.startswith("Date"):
         return datetime.strptime(value, "%d/%m/%Y")
-    if column in {"Durée (h)", "Heures stagiaires", "Montant HT"}:
-        return float(value.replace(" ", "").replace(",", "."))
+    if column == "Montant HT":
+        return int("".join(c for c in value if c.isdigit())) / 100
+    if column in {"Durée (h)", "Heures stagiaires"}:
+        return float(value.replace(",", "."))
     if column in {"Nb stagiaires", "NSF"} and not value.startswith("0"):
         return int(value)
     return value
