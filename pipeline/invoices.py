@@ -138,7 +138,8 @@ def _read_frame(path: Path) -> pd.DataFrame:
                 "ou exportez les factures en CSV."
             ) from None
     text = _decode(path.read_bytes())
-    sep = max(SEPARATORS, key=text.split("\n", 1)[0].count)  # a tie (none at all) gives ";"
+    header = text.splitlines()[0] if text else ""
+    sep = max(SEPARATORS, key=header.count)  # a tie (no separator at all) gives ";"
     try:
         return _csv_frame(text, sep)
     except csv.Error:
@@ -172,7 +173,8 @@ def _csv_frame(text: str, sep: str) -> pd.DataFrame:
     """The rows under the header, as strings: short rows padded, empty cells past the header
     (a separator ending every line) dropped; a row with more filled cells is refused, as its
     cells could not be told apart."""
-    reader = csv.reader(StringIO(text), delimiter=sep)
+    # newline="": line ends are the reader's, "\r" alone included (Excel for Mac's CSV).
+    reader = csv.reader(StringIO(text, newline=""), delimiter=sep)
     header = next(reader, [])
     if not any(header):
         raise _Unreadable("le fichier est vide ; exportez les factures.")

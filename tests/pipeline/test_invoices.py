@@ -161,3 +161,10 @@ def test_a_damaged_or_renamed_xlsx_is_a_french_usage_error(tmp_path: Path, conte
     path.write_bytes(content)
     with pytest.raises(UsageError, match="classeur Excel illisible"):
         read_export(path)
+
+
+def test_mac_line_ends(tmp_path: Path) -> None:
+    a = read_export(write_csv(tmp_path / "a.csv", ROWS[:2])).invoices
+    path = tmp_path / "b.csv"
+    path.write_bytes(("\r".join([HEADER, *ROWS[:2]]) + "\r").encode("cp1252"))
+    assert read_export(path).invoices == a
