@@ -8,10 +8,13 @@ silently dropped.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import logging
+import math
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import StringIO
@@ -127,14 +130,66 @@ def _read_frame(path: Path) -> pd.DataFrame:
             f"{path} : fichier introuvable ; indiquez le chemin de l'export des factures."
         )
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return pd.read_excel(path, dtype=object, keep_default_na=False)
-    data = path.read_bytes()
+        try:
+            return pd.read_excel(path, dtype=object, keep_default_na=False)
+        except (ValueError, KeyError, zipfile.BadZipFile):  # what pandas and openpyxl raise
+            raise UsageError(
+                f"{path.name} : classeur Excel illisible ; réenregistrez-le au format .xlsx "
+                "ou exportez les factures en CSV."
+            ) from None
+    text = _decode(path.read_bytes())
+    header = text.splitlines()[0] if text else ""
+    sep = max(SEPARATORS, key=header.count)  # a tie (no separator at all) gives ";"
     try:
-        text = data.decode("utf-8-sig")
+        return _csv_frame(text, sep)
+    except csv.Error:
+        raise UsageError(f"{path.name} : fichier CSV illisible ; réenregistrez-le.") from None
+    except _Unreadable as exc:
+        raise UsageError(f"{path.name} : {exc}") from None
+
+
+#: CSV separators, the CONTRACT's first; tab is what "Texte (séparateur : tabulation)" writes.
+SEPARATORS = (";", ",", "\t")
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")  # Excel's "Texte Unicode"
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252")  # what French office software writes by default
-    sep = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        pass
+    try:
+        return data.decode("cp1252")  # what French office software writes by default
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # the five bytes cp1252 leaves undefined
+
+
+class _Unreadable(Exception):
+    """A CSV whose rows cannot be read as cells; the message is French."""
+
+
+def _csv_frame(text: str, sep: str) -> pd.DataFrame:
+    """The rows under the header, as strings: short rows padded, empty cells past the header
+    (a separator ending every line) dropped; a row with more filled cells is refused, as its
+    cells could not be told apart."""
+    # newline="": line ends are the reader's, "\r" alone included (Excel for Mac's CSV).
+    reader = csv.reader(StringIO(text, newline=""), delimiter=sep)
+    header = next(reader, [])
+    if not any(header):
+        raise _Unreadable("le fichier est vide ; exportez les factures.")
+    rows = []
+    for row in reader:
+        if not row:
+            continue  # a blank line
+        if any(cell.strip() for cell in row[len(header) :]):
+            shown = {"\t": "tabulation"}.get(sep, sep)
+            raise _Unreadable(
+                f"la ligne {reader.line_num} a {len(row)} cellules pour {len(header)} colonnes ; "
+                f"une cellule contient sans doute le séparateur « {shown} » sans guillemets."
+            )
+        rows.append((row + [""] * len(header))[: len(header)])
+    return pd.DataFrame(rows, columns=header, dtype=object)
 
 
 def _map_columns(names: list[str], mapping: dict[str, str]) -> dict[int, str]:
@@ -209,17 +264,17 @@ def _date(value: Any, column: str, required: bool = False) -> date | None:
 
 
 def _number(value: Any, column: str) -> float | None:
-    if isinstance(value, int | float) and not pd.isna(value):
+    if isinstance(value, int | float) and math.isfinite(value):
         return float(value)
     raw = re.sub(r"[\s\u00a0\u202f€]", "", _text(value))
     if not raw:
         return None
     if "," in raw:
         raw = raw.replace(".", "").replace(",", ".")  # 2.450,00 -> 2450.00
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"{column} « {_text(value)} » n'est pas un nombre") from None
+    # float() also reads "nan", "inf", "1e400" and "1_000": none is a figure of an export.
+    if not re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)", raw):
+        raise ValueError(f"{column} « {_text(value)} » n'est pas un nombre")
+    return float(raw)
 
 
 def _int(value: Any, column: str) -> int | None:

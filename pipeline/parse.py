@@ -68,6 +68,16 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+def _composed(text: str) -> str:
+    """``text`` in NFKC, for parsers that return values, not offsets.
+
+    fold() works a character at a time, so a decomposed "é" (e + combining accent, as
+    macOS file names and some PDF text layers hold it) would keep its accent as a separate
+    mark; compatibility forms ("1ᵉʳ", the "ﬁ" ligature) become plain letters too.
+    """
+    return unicodedata.normalize("NFKC", text)
+
+
 # --------------------------------------------------------------------------- dates
 
 #: Month names and common abbreviations, folded (no accents), to month number.
@@ -109,7 +119,7 @@ _TEXT_DATE = re.compile(
 )
 _NUM_DATE = re.compile(
     r"(?<![\d/.,-])(?P<day>[0-3]?\d)\s?(?P<sep>[/.-])\s?(?P<month>[01]?\d)"
-    r"(?:\s?(?P=sep)\s?(?P<year>\d{4}|\d{2}))?(?![\d/]|[.,]\d)"
+    r"(?:\s?(?P=sep)\s?(?P<year>(?:19|20)\d{2}|\d{2}))?(?![\d/]|[.,]\d)"
 )
 _ISO_DATE = re.compile(
     r"(?<![\d/.-])(?P<year>(?:19|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"
@@ -176,7 +186,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[date]:
     ``14 mars 2026``, ``1er avril 2026``, ``lundi 9 mars 2026``, and, when
     ``default_year`` is given, ``Mardi 14/03`` or ``14 mars``.
     """
-    folded = _fix_ocr_digits(fold(text))
+    folded = _fix_ocr_digits(fold(_composed(text)))
     found = _text_dates(folded, default_year) + _numeric_dates(folded, default_year)
     return [when for _, when in sorted(found, key=lambda item: item[0])]
 
@@ -199,9 +209,11 @@ def _fix_ocr_digits(folded: str) -> str:
     return _OCR_DIGIT_RUN.sub(lambda m: table[m.group()], folded)
 
 
+# In a lookahead so that every "du"/"le" is tried: prose before the period ("Le stagiaire
+# et le formateur, du 3 au 5 mars") must not hide it.
 _RANGE_WORDS = re.compile(
-    r"\b(?:du|depuis le|a partir du)\b(?P<a>.{1,40}?)\b(?:au|a|jusqu'au)\b(?P<b>.{1,40})"
-    r"|\bles?\b(?P<a2>[^\n]{1,30}?)\bet\b(?P<b2>[^\n]{1,40})"
+    r"(?=\b(?:du|depuis le|a partir du)\b(?P<a>.{1,40}?)\b(?:au|a|jusqu'au)\b(?P<b>.{1,40})"
+    r"|\bles?\b(?P<a2>[^\n]{1,30}?)\bet\b(?P<b2>[^\n]{1,40}))"
 )
 
 
@@ -211,9 +223,7 @@ def parse_date_range(text: str, default_year: int | None = None) -> tuple[date, 
     The first bound may omit what the second states ("du 9 au 10 mars 2026",
     "du 30 mars au 2 avril 2026"). A single date gives a one-day period.
     """
-    folded = fold(text)
-    m = _RANGE_WORDS.search(folded)
-    if m is not None:
+    for m in _RANGE_WORDS.finditer(fold(_composed(text))):
         head, tail = (m["a"], m["b"]) if m["a"] is not None else (m["a2"], m["b2"])
         end = parse_date(tail, default_year)
         if end is not None:
@@ -334,6 +344,8 @@ _DIGIT_LOOKALIKES = str.maketrans(
         "G": "6",
     }
 )
+# Punctuation around a number ("(FA-2026-0142).", "FA-2026-0142 :/"), separators included.
+_INVOICE_EDGES = re.compile(r"^[\s.,;:()\[\]_/\u2010-\u2014-]+|[\s.,;:()\[\]_/\u2010-\u2014-]+$")
 _INVOICE_SEP = re.compile(r"\s*[-_/.\u2010-\u2014]+\s*|\s+")
 
 
@@ -354,7 +366,7 @@ def normalise_invoice_number(text: str) -> str | None:
     Upper-cases, joins groups with one dash, and reads O/I/l/S/B as digits in
     numeric groups. Returns ``None`` if no digit survives.
     """
-    cleaned = text.strip().upper().strip(".,;:()[]")
+    cleaned = _INVOICE_EDGES.sub("", text.upper())
     groups = [g for g in _INVOICE_SEP.split(cleaned) if g]
     if not groups:
         return None
@@ -371,9 +383,13 @@ def invoice_key(text: str) -> str:
 
 # --------------------------------------------------------------------------- names
 
-_CIVILITY = re.compile(
-    r"\b(?:m|mr|mme|mlle|melle|monsieur|madame|mademoiselle|dr|docteur|me)\b\.?", re.I
+_CIVILITIES = frozenset(
+    ("m", "mr", "mme", "mlle", "melle", "monsieur", "madame", "mademoiselle", "dr", "docteur", "me")
 )
+
+
+# Letters NFKC does not take apart, as people type them without the ligature or stroke.
+_LIGATURES = str.maketrans({"æ": "ae", "œ": "oe", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
 
 
 @functools.lru_cache(maxsize=16384)  # the same names are compared again for every dossier
@@ -382,8 +398,9 @@ def normalise_name(name: str) -> str:
 
     ``"DURAND Paul"``, ``"Paul Durand"`` and ``"M. Paul DURAND"`` all give ``"durand paul"``.
     """
-    folded = _CIVILITY.sub(" ", fold(name))
-    words = re.findall(r"[a-z0-9]+", folded)
+    folded = fold(_composed(name)).translate(_LIGATURES)
+    # Civilities are dropped as whole words of the key, so the key of a key is itself.
+    words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in _CIVILITIES]
     return " ".join(sorted(words))
 
 

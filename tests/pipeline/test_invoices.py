@@ -6,7 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from pipeline.errors import UsageError
 from pipeline.invoices import header_key, read_export
 from pipeline.store import Store
 
@@ -102,3 +104,67 @@ def test_reimport_is_idempotent_and_updates_changes(tmp_path: Path, store: Store
     stored = store.invoice("FA-2026-0142")
     assert stored is not None and stored.amount_ht == 2500.0
     assert stored.trainees == ("Léa Martin", "Paul Durand")
+
+
+def test_tab_separated_and_utf16_exports(tmp_path: Path) -> None:
+    a = read_export(write_csv(tmp_path / "a.csv", ROWS[:1])).invoices
+    tab = [HEADER.replace(";", "\t"), ROWS[0].replace(";", "\t")]
+    path = tmp_path / "b.txt"
+    path.write_bytes("\r\n".join(tab).encode("utf-16"))  # Excel's "Texte Unicode"
+    assert read_export(path).invoices == a
+    path.write_bytes("\r\n".join(tab).encode("cp1252"))
+    assert read_export(path).invoices == a
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (f"{HEADER}\r\n{ROWS[0]};en trop\r\n".encode("cp1252"), "la ligne 2 a 21 cellules pour 20"),
+        (b"", "vide"),
+        (f"{HEADER}\r\n{ROWS[0]}\x81\r\n".encode("cp1252", "ignore") + b"\x81", ""),
+    ],
+)
+def test_unreadable_csv_is_a_french_usage_error(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    if not message:  # a byte Windows-1252 leaves undefined is read, not a traceback
+        assert read_export(path).invoices[0].number == "FA-2026-0142"
+        return
+    with pytest.raises(UsageError, match=message):
+        read_export(path)
+
+
+def test_a_separator_ending_every_data_line_shifts_nothing(tmp_path: Path) -> None:
+    # pandas took the first column of such a file as its index: every cell moved left.
+    a = read_export(write_csv(tmp_path / "a.csv", ROWS[:2])).invoices
+    assert read_export(write_csv(tmp_path / "b.csv", [r + ";" for r in ROWS[:2]])).invoices == a
+
+
+@pytest.mark.parametrize("cell", ["nan", "inf", "1e400", "1_000"])
+@pytest.mark.parametrize(("column", "index"), [("Montant HT", 17), ("Nb stagiaires", 10)])
+def test_words_python_reads_as_numbers_are_not_figures(
+    tmp_path: Path, cell: str, column: str, index: int
+) -> None:
+    # float() read them: an amount of NaN € went into the BPF; "inf" trainees was a traceback.
+    row = ROWS[0].split(";")
+    row[index] = cell
+    result = read_export(write_csv(tmp_path / "e.csv", [";".join(row)]))
+    assert result.invoices == []
+    assert result.skipped == [(2, f"{column} « {cell} » n'est pas un nombre")]
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 cut short", b"N\xb0 facture;Date"])
+def test_a_damaged_or_renamed_xlsx_is_a_french_usage_error(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(UsageError, match="classeur Excel illisible"):
+        read_export(path)
+
+
+def test_mac_line_ends(tmp_path: Path) -> None:
+    a = read_export(write_csv(tmp_path / "a.csv", ROWS[:2])).invoices
+    path = tmp_path / "b.csv"
+    path.write_bytes(("\r".join([HEADER, *ROWS[:2]]) + "\r").encode("cp1252"))
+    assert read_export(path).invoices == a
