@@ -55,7 +55,9 @@ ACCURACY = (
 
 
 def git(*args: str) -> str:
-    run = subprocess.run(["git", *args], capture_output=True, text=True, cwd=HERE, check=False)
+    run = subprocess.run(
+        ["git", *args], capture_output=True, text=True, cwd=HERE.parent, check=False
+    )
     return run.stdout.strip()
 
 
