@@ -84,6 +84,12 @@ class Watch(Strict):
     # Seconds a stop (SIGTERM, Ctrl-C) waits for the files being read to finish.
     shutdown_grace: float = Field(default=120.0, ge=0)
     retry_minutes: float = Field(default=15.0, gt=0)  # a failed job or OCR fault: retry after
+    # A file still being read after this long is stopped (its worker ended) and tried again
+    # alone; stopped again, it is set aside (trop-volumineux). 300 scanned pages take ~8 min.
+    max_minutes_per_file: float = Field(default=30.0, gt=0)
+    # Memory a worker may take (its heap, in MB; 0: no limit). Reading a file that needs
+    # more fails in that worker only, and the file is set aside (erreur-interne).
+    worker_memory_mb: int = Field(default=4096, ge=0)
     share_status_time: TimeOfDay = TimeOfDay(6, 0)  # daily refresh of the share's status files
 
 

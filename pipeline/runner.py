@@ -38,6 +38,7 @@ from pipeline.errors import (
     DocumentError,
     DuplicateFile,
     EnvironmentFault,
+    FileTooLarge,
     OutsideShare,
     Reason,
     UnknownEntrepreneur,
@@ -234,12 +235,22 @@ def _process(path: Path, ctx: Context) -> Outcome:
         return _set_aside(doc, exc.reason, exc.detail or exc.advice, ctx, exc)
     except EnvironmentFault:
         raise  # not the file's fault: nothing is set aside, the file is retried later
+    except MemoryError:  # past the worker's cap ([watch] worker_memory_mb): see below
+        pass
     except Exception as exc:  # a bug: keep the file, tell people, carry on
         if isinstance(exc, sqlite3.Error) and environment_fault(exc, ctx.store.path):
             raise  # a locked or full database: not a bug, the file is retried later
         log.exception("erreur interne sur %s", source.rel)
         detail = f"{ADVICE[Reason.INTERNAL]} ({type(exc).__name__} : {exc})"
         return _set_aside(doc, Reason.INTERNAL, detail, ctx, exc)
+    # Out of memory: set aside only now, the frames that held the big pictures being gone
+    # with the exception (archiving needs a little memory too).
+    error = FileTooLarge(
+        "lecture arrêtée : le fichier demande plus de mémoire que la limite d'un processus "
+        "de lecture ([watch] worker_memory_mb) ; déposez une version plus légère (moins de "
+        "pages, une résolution plus basse)"
+    )
+    return _set_aside(Doc(source=source), error.reason, error.detail, ctx, error)
 
 
 def locate(path: Path, config: Config) -> Source:
@@ -492,6 +503,13 @@ def _move_copy(d: DocumentRow, target: Invoice, ctx: Context) -> Path:
     folder = archive.destination(ctx.config.paths.archive, year, d.entrepreneur, target.number,
                                  d.type)  # fmt: skip
     return filing.copy_into(d, folder)
+
+
+def give_up(path: Path, ctx: Context, error: DocumentError) -> Outcome:
+    """Record a file the daemon gave up reading (its reader crashed or ran too long, twice,
+    alone): set aside with ``error``'s reason and detail, its original bytes archived."""
+    doc = Doc(source=locate(path, ctx.config))
+    return _set_aside(doc, error.reason, error.detail or error.advice, ctx, error)
 
 
 def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception) -> Outcome:

@@ -32,6 +32,7 @@ import json
 import logging
 import multiprocessing
 import os
+import resource
 import signal
 import threading
 import time
@@ -48,7 +49,14 @@ from typing import IO, Any
 from pipeline import archive, digest_send, runner, sharefiles
 from pipeline.bpf import run as bpf_run
 from pipeline.config import Config, load_config
-from pipeline.errors import EnvironmentFault, OcrUnavailable, UsageError
+from pipeline.errors import (
+    DocumentError,
+    EnvironmentFault,
+    FileTooLarge,
+    OcrUnavailable,
+    UnreadableFile,
+    UsageError,
+)
 from pipeline.mailer import SmtpMailer
 from pipeline.ocr import TesserocrEngine
 from pipeline.store import Store
@@ -112,8 +120,20 @@ def _worker_init(config_path: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     config = load_config(Path(config_path))
+    _limit_memory(config.watch.worker_memory_mb)
     store = Store(config.paths.database, config.paths.database_timeout)
     _WORKER = runner.Context(config=config, store=store, ocr=_open_engine(config))
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Cap this worker's heap (RLIMIT_DATA: allocations past it fail in this process only).
+
+    A file needing more than the intake limits foresaw then fails with MemoryError and is
+    set aside, instead of the kernel killing a process of the machine to make room.
+    """
+    if megabytes:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
 def _open_engine(config: Config) -> TesserocrEngine | None:
@@ -207,6 +227,12 @@ class Daemon:
         self.share_pending = 0  # files the watcher saw but that are not settled yet
         self.idle_since_start = False  # the start-up scan is over and nothing is left to do
         self.unreadable_folders: list[dict[str, str]] = []  # folders the share refuses to list
+        # Files whose reading ended with its worker dead or stopped for running too long:
+        # read again alone (nothing else in flight), set aside if it happens again then.
+        self.suspects: deque[Path] = deque()
+        self.strikes: dict[Path, str] = {}  # suspect -> how its reading ended ("long", "mort")
+        self.alone: Path | None = None  # the suspect being read alone
+        self.overran: set[Path] = set()  # stopped for running too long (workers ended)
 
     # -- entry points ----------------------------------------------------------------------
 
@@ -236,7 +262,7 @@ class Daemon:
         self.once = True
         with self._resources() as (store, jobs):
             self._enqueue(self._settled_files(), store)
-            while (self.queue or self.in_flight) and not self.stop.is_set():
+            while (self.queue or self.in_flight or self.suspects) and not self.stop.is_set():
                 self._step(store)
                 time.sleep(0.05)
             self._drain(store, grace=self.settings.shutdown_grace)
@@ -348,14 +374,29 @@ class Daemon:
         return store.known(rel, stat.st_size, stat.st_mtime_ns)
 
     def _step(self, store: Store) -> None:
+        self._stop_overruns()
         self._collect(store, timeout=0)
         self._dispatch()
         self._write_status(store)
         self._heartbeat(store)
 
     def _dispatch(self) -> None:
-        """Keep every worker busy plus one file each in line (no more: stops stay quick)."""
+        """Keep every worker busy plus one file each in line (no more: stops stay quick).
+
+        A suspect file due again is read alone: nothing more is handed out until the
+        files in flight are done, then it goes, and nothing goes with it.
+        """
         now = time.monotonic()
+        if self.alone is not None:
+            return
+        due = next((p for p in self.suspects if self.retry_after.get(p, 0) <= now), None)
+        if due is not None:
+            if not self.in_flight:
+                self.suspects.remove(due)
+                self.alone = due
+                self.in_flight[self._submit(due)] = due
+                self.submitted[due] = now
+            return
         for _ in range(len(self.queue)):
             if len(self.in_flight) >= 2 * self.settings.workers:
                 return
@@ -384,22 +425,88 @@ class Daemon:
         done, _ = wait(list(self.in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
         for future in done:
             path = self.in_flight.pop(future)
-            self._handle(path, future)
+            self._handle(path, future, store)
+        if not self.in_flight:
+            self.overran.clear()
 
-    def _handle(self, path: Path, future: Future[dict[str, Any]]) -> None:
+    def _handle(self, path: Path, future: Future[dict[str, Any]], store: Store) -> None:
+        alone = self.alone == path
+        if alone:
+            self.alone = None
         try:
             result = future.result()
-        except Exception as exc:  # a worker died (killed, out of memory): try again later
+        except Exception as exc:  # a worker died (killed, out of memory, stopped by us)
             log.debug("échec du processus de lecture pour %s", path, exc_info=True)
-            detail = f"un processus de lecture s'est arrêté brutalement ({type(exc).__name__})"
+            if self.overran and path not in self.overran:
+                # Its worker was ended with the one reading a file for too long: not its fault.
+                self.submitted.pop(path, None)
+                self._enqueue_again(path)
+                return
+            how = "long" if path in self.overran else "mort"
+            if alone and path in self.strikes:
+                self._give_up(path, how, store)
+                return
+            self.strikes[path] = how
+            minutes = self.settings.max_minutes_per_file
+            detail = (
+                f"lecture de « {path.name} » arrêtée après {minutes:g} min"
+                if how == "long"
+                else f"un processus de lecture s'est arrêté brutalement ({type(exc).__name__})"
+            )
             result = {"path": str(path), "fault": detail, "kind": WORKER_DIED}
         if "fault" in result:
             self._fault(path, result["kind"], result["fault"])
             return
         self.retry_after.pop(path, None)
         self.submitted.pop(path, None)
+        self.strikes.pop(path, None)
         self._recovered(path)
         self._count(result)
+
+    def _stop_overruns(self) -> None:
+        """End the workers when one has been reading a file for too long (a pathological
+        page, a loop): its file becomes a suspect, the others in flight go back in line."""
+        limit = self.settings.max_minutes_per_file * 60
+        now = time.monotonic()
+        late = {
+            path for future, path in self.in_flight.items()
+            if not future.done() and now - self.submitted.get(path, now) > limit
+        }  # fmt: skip
+        if not late or late <= self.overran:
+            return
+        self.overran |= late
+        for path in late:
+            log.warning("lecture de « %s » arrêtée après %g min : elle sera reprise seule",
+                        path.name, self.settings.max_minutes_per_file)  # fmt: skip
+        for process in multiprocessing.active_children():  # the pool's workers
+            process.kill()
+
+    def _give_up(self, path: Path, how: str, store: Store) -> None:
+        """A suspect read alone ended the same way again: set aside, its bytes archived."""
+        self.strikes.pop(path, None)
+        self.submitted.pop(path, None)
+        self.retry_after.pop(path, None)
+        error: DocumentError
+        if how == "long":
+            error = FileTooLarge(
+                f"lecture arrêtée deux fois après {self.settings.max_minutes_per_file:g} min : "
+                "fichier trop long à lire ; scindez-le ou déposez une version plus légère"
+            )
+        else:
+            error = UnreadableFile(
+                "le fichier a fait s'arrêter brutalement le lecteur deux fois, lu seul : "
+                "il est conservé dans l'archive ; vérifiez-le, puis déposez-en une autre version"
+            )
+        ctx = runner.Context(config=self.config, store=store, ocr=None, clock=self.now)
+        outcome = runner.give_up(path, ctx, error)
+        for kind, episode in list(self.episodes.items()):
+            episode.paths.discard(path)
+            if not episode.paths:
+                del self.episodes[kind]
+                log.info("panne (%s) close : son seul fichier a été écarté", kind)
+        self._show_faults()
+        self._count({"skipped": False, "rel": outcome.rel, "reason": outcome.reason,
+                     "entrepreneur": outcome.doc.source.entrepreneur, "parts": []})  # fmt: skip
 
     def _fault(self, path: Path, kind: str, message: str) -> None:
         """A fault of the environment: nothing set aside; retried later; said once per episode."""
@@ -415,7 +522,13 @@ class Daemon:
             return
         self._episode(kind, message).paths.add(path)
         self._show_faults()
-        if not self.once:
+        if path in self.strikes:
+            # Read again alone: after the usual delay, or within this pass for --once.
+            if not self.once:
+                self.retry_after[path] = time.monotonic() + self.settings.retry_minutes * 60
+            if path not in self.suspects:
+                self.suspects.append(path)
+        elif not self.once:
             self.retry_after[path] = time.monotonic() + self.settings.retry_minutes * 60
             self._enqueue_again(path)
 
@@ -424,8 +537,12 @@ class Daemon:
         episode = self.episodes.get(kind)
         if episode is None:
             episode = self.episodes[kind] = Episode(kind, message, self.counters.last_fault_at)
-            when = "au prochain passage" if self.once else (
-                f"toutes les {self.settings.retry_minutes:g} min")  # fmt: skip
+            if kind == WORKER_DIED:  # its files are read again one at a time
+                when = "seuls" + (", dans ce passage" if self.once else (
+                    f", dans {self.settings.retry_minutes:g} min"))  # fmt: skip
+            else:
+                when = "au prochain passage" if self.once else (
+                    f"toutes les {self.settings.retry_minutes:g} min")  # fmt: skip
             log.warning("panne (%s) : %s ; les fichiers concernés restent dans le partage et "
                         "seront repris %s", kind, message, when)  # fmt: skip
         return episode
@@ -507,7 +624,8 @@ class Daemon:
     def _heartbeat(self, store: Store, final: bool = False) -> None:
         """A small JSON file next to the database: alive, queue length, what was done."""
         now = time.monotonic()
-        ready = any(self.retry_after.get(p, 0) <= now for p in self.queue)  # not waiting a fault
+        waiting = (*self.queue, *self.suspects)
+        ready = any(self.retry_after.get(p, 0) <= now for p in waiting)  # not waiting a fault
         idle = not (ready or self.in_flight or self.share_pending)
         newly_idle = idle and not self.idle_since_start
         self.idle_since_start = self.idle_since_start or idle

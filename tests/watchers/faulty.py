@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -32,4 +33,18 @@ def small_disk_while_armed(path: str) -> dict[str, Any]:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead
     limit = 1024 if Path(os.environ[ARMED]).exists() else resource.RLIM_INFINITY
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+    return _worker_process(path)
+
+
+def crashes_on_plante(path: str) -> dict[str, Any]:
+    """Every time it reads a file named "...plante...", the worker dies (a reader's crash)."""
+    if "plante" in Path(path).name:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _worker_process(path)
+
+
+def hangs_on_bloque(path: str) -> dict[str, Any]:
+    """Every time it reads a file named "...bloque...", the worker never comes back."""
+    if "bloque" in Path(path).name:
+        time.sleep(3600)
     return _worker_process(path)
