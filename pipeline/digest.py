@@ -193,6 +193,7 @@ class Digest:
     attach: bool  # the full list goes along as a spreadsheet
     report: dict[str, Any] = field(repr=False)  # the status report (the attachment's rows)
     states: dict[str, str] = field(repr=False)  # open dossiers' states, recorded when sent
+    watch: tuple[str, ...] = ()  # what the running daemon cannot do now (faults, folders)
 
     @property
     def title(self) -> str:
@@ -261,7 +262,28 @@ def build(store: Store, config: Config, day: date, moment: datetime | None = Non
         attach=len(open_) > config.digest.attach_over,
         report=report,
         states={d["invoice"]: d["state"] for d in open_},
+        watch=watch_alerts(status.daemon_json(config, moment)),
     )
+
+
+def watch_alerts(beat: dict[str, Any] | None) -> tuple[str, ...]:
+    """What the running daemon says it cannot do: a fault of the environment going on and
+    folders of the share it cannot list. Nothing from a daemon that is not running (its
+    last words may be stale; ``dossiers status`` says it stopped), nor in the digest of a
+    day gone by (the daemon's words are younger than it)."""
+    if not beat or not beat.get("alive") or beat["age_seconds"] < -60:
+        return ()
+    alerts = []
+    if beat.get("fault"):
+        since = str(beat.get("fault_since", ""))
+        waiting = plural(int(beat.get("waiting", 0)), "fichier attend", "fichiers attendent")
+        alerts.append(
+            f"Panne depuis le {since[8:10]}/{since[5:7]} à {since[11:16]} : "
+            f"{str(beat['fault']).rstrip('. ')} ; {waiting} d'être repris (rien n'est perdu)."
+        )
+    for folder in beat.get("illisibles", ()):
+        alerts.append(f"« {folder['dossier']} » : {str(folder['message']).rstrip('. ')}.")
+    return tuple(alerts)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
@@ -211,6 +212,48 @@ def test_email_has_text_and_html_alike_and_no_outside_resource(setting) -> None:
     assert not re.search(r"(src|href)\s*=|<link|<script|url\(|@import|https?://", html)
     assert message["Message-ID"] == digest_mail.message_id(config, "resume.2026-11-23")
     assert message["Auto-Submitted"] == "auto-generated"
+
+
+def beat(config: Config, updated: datetime, **more: object) -> None:
+    """The heartbeat a running daemon writes beside the database."""
+    path = config.paths.database.with_name(config.paths.database.stem + ".etat.json")
+    state = {"pid": 4242, "running": True, "updated": updated.isoformat(timespec="seconds"),
+             "queued": 0, "in_progress": 0, "processed": 12} | more  # fmt: skip
+    path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_fault_and_an_unreadable_folder_of_the_running_daemon_open_the_email(setting) -> None:
+    config, store = setting
+    invoice(store, "FA-1", ELODIE, date(2026, 3, 2), datetime(2026, 1, 1))
+    beat(config, MOMENT - timedelta(seconds=5), fault="OCR : moteur OCR indisponible.",
+         fault_since="2026-11-22T17:40:03", waiting=3,
+         illisibles=[{"dossier": f"{CAMILLE}/Scans 2026",
+                      "message": "dossier illisible : vérifiez les droits de l'outil de "
+                                 "synchronisation"}])  # fmt: skip
+    built = digest.build(store, config, DAY, MOMENT)
+    assert built.watch == (
+        "Panne depuis le 22/11 à 17:40 : OCR : moteur OCR indisponible ; 3 fichiers attendent "
+        "d'être repris (rien n'est perdu).",
+        f"« {CAMILLE}/Scans 2026 » : dossier illisible : vérifiez les droits de l'outil de "
+        "synchronisation.",
+    )
+    message = message_from_bytes(digest_mail.compose(built, config).as_bytes(),
+                                 policy=policy.default)  # fmt: skip
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert text.index("SURVEILLANCE DU PARTAGE") < text.index("FICHIERS À REGARDER")
+    assert "(!) Panne depuis le 22/11 à 17:40" in text and "Scans 2026" in text
+    assert "Surveillance du partage" in html and "Scans 2026" in html
+
+
+def test_a_daemon_without_trouble_or_stopped_adds_nothing(setting) -> None:
+    config, store = setting
+    beat(config, MOMENT - timedelta(seconds=5))
+    assert digest.build(store, config, DAY, MOMENT).watch == ()
+    beat(config, MOMENT - timedelta(hours=3), fault="OCR : moteur OCR indisponible.")
+    assert digest.build(store, config, DAY, MOMENT).watch == (), "stale words are not news"
+    beat(config, MOMENT + timedelta(days=2), fault="OCR : moteur OCR indisponible.")
+    assert digest.build(store, config, DAY, MOMENT).watch == (), "not in a past day's digest"
 
 
 def test_full_list_attached_as_spreadsheet_over_the_threshold(tmp_path) -> None:
