@@ -1259,10 +1259,10 @@ def read_pages(pdf: bytes, engine: OcrEngine, settings: OcrSettings) -> list[She
 
 
 def _read_pdf_page(page: pdfium.PdfPage, engine: OcrEngine, settings: OcrSettings) -> SheetRead:
-    if needs_ocr(page_layer(page)):
+    layer = page_layer(page)
+    if needs_ocr(layer):
         image, dpi = page_image(page, settings)
         return read_picture(image, dpi, engine, settings)
-    layer = page_layer(page)
     rendered = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
     if layer.invisible_chars or layer.picture_cover >= SCAN_COVER or page.get_rotation():
         # An OCR layer over a scan (its boxes need not match the print), or a turned page.
