@@ -149,6 +149,24 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE invoices ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE documents ADD COLUMN text TEXT;
     """,
+    # 6: strikes against a file whose reader crashed or overran its time (kept across a
+    # restart, so a hostile file is given up on instead of read for ever), and the
+    # entrepreneurs whose waiting documents an interrupted invoice import has still to match
+    # again (saved in the same transaction as the invoices).
+    """
+    CREATE TABLE strikes (
+        rel TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        how TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE rematch_pending (
+        entrepreneur TEXT PRIMARY KEY,
+        since TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
