@@ -135,9 +135,10 @@ def import_invoices(ctx: click.Context, export: Path) -> None:
         done = operations.import_invoices(run, export)
     counts = done.counts
     cancelled = f", dont {counts.cancelled} annulée(s)" if counts.cancelled else ""
+    ignored = f" ; {len(done.skipped)} ligne(s) ignorée(s)" if done.skipped else ""
     out.print(
         f"Factures : {counts.new} nouvelle(s), {counts.updated} mise(s) à jour{cancelled}, "
-        f"{counts.unchanged} inchangée(s)."
+        f"{counts.unchanged} inchangée(s){ignored}."
     )
     for move in done.moves:
         advice = ADVICE.get(Reason(move.reason), "") if move.reason else ""
