@@ -120,8 +120,8 @@ MAX_PARTS = 1000
 #: Bytes of any part of an XLSX but its sheets (shared strings, styles): openpyxl reads
 #: each whole. The 100,000 invoices' shared strings would be about 16 MB.
 MAX_PART_XML = 64 * 1024 * 1024
-#: Rows of an export (five times the 100,000 invoices of a large cooperative's years).
-MAX_ROWS = 500_000
+#: Rows of an export (twice the 100,000 invoices of a large cooperative's years).
+MAX_ROWS = 200_000
 #: Columns of an XLSX read (the CONTRACT names 20; an export may carry more, unread).
 MAX_COLUMNS = 100
 #: Bytes of one row of a sheet's XML (a row of the export is about 1 KB).
@@ -305,11 +305,14 @@ def _sheet_rows(path: Path, data: bytes) -> list[tuple[int, tuple[Any, ...]]]:
         book.close()
 
 
+_TOO_MANY_ROWS = (
+    f"plus de {MAX_ROWS:,} lignes".replace(",", " ")
+    + " ; ce n'est pas un export de factures ordinaire : exportez une période plus courte."
+)
+
+
 def _too_many_rows(path: Path) -> UsageError:
-    return UsageError(
-        f"{path.name} : plus de {MAX_ROWS:,} lignes".replace(",", " ")
-        + " ; ce n'est pas un export de factures ordinaire : exportez une période plus courte."
-    )
+    return UsageError(f"{path.name} : {_TOO_MANY_ROWS}")
 
 
 def _check_unzipped(path: Path, data: bytes, max_unzipped_bytes: int) -> None:
@@ -449,6 +452,8 @@ def _csv_frame(text: TextIO, sep: str) -> pd.DataFrame:
     rows, numbers = [], []
     for number, row in enumerate(reader, start=2):
         lines.taken = 0
+        if number > MAX_ROWS + 1:
+            raise _Unreadable(_TOO_MANY_ROWS)
         if not row:
             continue  # a blank line
         if any(cell.strip() for cell in row[len(header) :]):

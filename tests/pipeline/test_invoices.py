@@ -355,3 +355,15 @@ def test_max_bytes_in_the_config_sets_the_limit(tmp_path: Path) -> None:
     assert read_export(path, max_bytes=path.stat().st_size).invoices
     with pytest.raises(UsageError, match=r"export\.csv : 0,0 Mo, plus que les 0,0 Mo admis"):
         read_export(path, max_bytes=path.stat().st_size - 1)
+
+
+def test_a_csv_of_more_rows_than_any_export_is_refused_before_they_become_invoices(
+    tmp_path: Path,
+) -> None:
+    # 45 MB of short rows were 1.2 million lists of cells, then as many invoices.
+    path = tmp_path / "factures.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("N° facture;Date facture;Entrepreneur\n")
+        f.writelines(f"F{k};01/03/2026;Camille Rousseau\n" for k in range(200_001))
+    with pytest.raises(UsageError, match="factures.csv : plus de 200 000 lignes"):
+        read_export(path)
