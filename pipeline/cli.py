@@ -135,17 +135,20 @@ def import_invoices(ctx: click.Context, export: Path) -> None:
         done = operations.import_invoices(run, export)
     counts = done.counts
     cancelled = f", dont {counts.cancelled} annulée(s)" if counts.cancelled else ""
+    ignored = f" ; {len(done.skipped)} ligne(s) ignorée(s)" if done.skipped else ""
     out.print(
         f"Factures : {counts.new} nouvelle(s), {counts.updated} mise(s) à jour{cancelled}, "
-        f"{counts.unchanged} inchangée(s)."
+        f"{counts.unchanged} inchangée(s){ignored}."
     )
     for move in done.moves:
         advice = ADVICE.get(Reason(move.reason), "") if move.reason else ""
         where = f"rattaché à {move.after}" if move.after else f"en attente : {advice}"
         before = f"de {move.before}" if move.before else "en attente"
-        out.print(f"  document #{move.document} « {move.file} » ({move.type}), {before} : {where}")
+        # markup=False: names come from the share and the export; soft_wrap: one line each.
+        out.print(f"  document #{move.document} « {move.file} » ({move.type}), {before} : {where}",
+                  markup=False, soft_wrap=True)  # fmt: skip
     for line, reason in done.skipped:
-        err.print(f"Ligne {line} ignorée : {reason}")
+        err.print(f"Ligne {line} ignorée : {reason}", markup=False, soft_wrap=True)
     if done.skipped or any(m.after is None for m in done.moves):
         sys.exit(ExitCode.NEEDS_PERSON)
 

@@ -97,6 +97,11 @@ class Invoices(Strict):
     # Other column names of the invoicing export, mapped to the CONTRACT's names,
     # e.g. {"Numéro" = "N° facture"}.
     columns: dict[str, str] = {}
+    # An export past these is refused before it is decoded (pipeline.invoices): its bytes,
+    # and an XLSX's parts once unzipped. 100,000 invoices: 24 MB of CSV; 8 MB of XLSX
+    # unzipping to 120 MB.
+    max_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    max_unzipped_bytes: int = Field(default=250 * 1024 * 1024, ge=1)
 
 
 class Digest(Strict):

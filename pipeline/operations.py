@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from pipeline import rematch, runner
-from pipeline.invoices import Invoice, read_export
+from pipeline.invoices import Invoice, Row, read_export, without_duplicates
 from pipeline.store import ImportCounts
 
 log = logging.getLogger(__name__)
@@ -30,38 +30,71 @@ class Imported:
 def import_invoices(ctx: runner.Context, export: Path) -> Imported:
     """Import or update invoice records, then match again what the changes may settle.
 
-    Rows of unknown entrepreneurs are skipped with a reason. Dossiers are evaluated when
-    they are read (status, show, digest), so changed invoices need nothing more.
+    First the matching an interrupted import left (``rematch_pending``), then the export's
+    invoices saved with the list of entrepreneurs whose documents are to be matched again
+    (one transaction: :func:`save_invoices`), then that matching. Dossiers are evaluated
+    when they are read (status, show, digest), so changed invoices need nothing more.
     """
-    result = read_export(export, ctx.config.invoices.columns)
-    known, skipped = [], list(result.skipped)
-    for n, inv in enumerate(result.invoices, start=2):
-        person = ctx.config.person_by_name(inv.entrepreneur) or ctx.config.person_by_folder(
-            inv.entrepreneur
-        )
-        if person is None:
-            skipped.append(
-                (
-                    n,
-                    f"{inv.number} : entrepreneur « {inv.entrepreneur} » inconnu ; "
-                    "ajoutez-le à la liste des entrepreneurs.",
-                )
-            )
-            continue
-        known.append(_with_name(inv, person.name))
-    now = ctx.clock()
-    counts = ctx.store.upsert_invoices(known, now)
-    for line, reason in skipped:
-        log.warning("export %s, ligne %d ignorée : %s", export.name, line, reason)
-    changed = set(counts.changed)
-    moves = rematch.after_import(ctx, {inv.entrepreneur for inv in known if inv.number in changed})
+    moves = rematch.pending(ctx)  # what an import killed before its matching left
+    counts, skipped = save_invoices(ctx, export)
+    moves += rematch.pending(ctx)
     with ctx.store.transaction() as db:
         ctx.store.log(
-            db, now, "factures-importees", export=export.name, new=counts.new,
+            db, ctx.clock(), "factures-importees", export=export.name, new=counts.new,
             updated=counts.updated, cancelled=counts.cancelled, unchanged=counts.unchanged,
             skipped=len(skipped), documents=len(moves),
         )  # fmt: skip
     return Imported(counts, sorted(skipped), moves)
+
+
+def save_invoices(ctx: runner.Context, export: Path) -> tuple[ImportCounts, list[tuple[int, str]]]:
+    """Read the export and save its invoices, with the entrepreneurs whose documents are to
+    be matched again, in one transaction; the rows not saved, with their reasons.
+
+    Rows of unknown entrepreneurs, numbers the export gives twice and numbers recorded for
+    another entrepreneur are not saved.
+    """
+    settings = ctx.config.invoices
+    result = read_export(export, settings.columns, settings.max_bytes, settings.max_unzipped_bytes)
+    rows, skipped = without_duplicates([_resolved(ctx, row) for row in result.rows])
+    skipped += result.skipped
+    known = []
+    for line, inv in rows:
+        if ctx.config.person_by_name(inv.entrepreneur) is None:
+            skipped.append((line, f"{inv.number} : entrepreneur « {inv.entrepreneur} » inconnu ; "
+                                  "ajoutez-le à la liste des entrepreneurs."))  # fmt: skip
+        else:
+            known.append((line, inv))
+    counts = ctx.store.upsert_invoices([inv for _, inv in known], ctx.clock(), rematch=True)
+    skipped += _refused(known, counts.refused)
+    for line, reason in skipped:
+        log.warning("export %s, ligne %d ignorée : %s", export.name, line, reason)
+    return counts, skipped
+
+
+def _resolved(ctx: runner.Context, row: Row) -> Row:
+    """The row with its entrepreneur's name as recorded (the export may give the folder)."""
+    line, inv = row
+    person = ctx.config.person_by_name(inv.entrepreneur) or ctx.config.person_by_folder(
+        inv.entrepreneur
+    )
+    return (line, inv) if person is None else (line, _with_name(inv, person.name))
+
+
+def _refused(rows: list[Row], refused: tuple[tuple[str, str], ...]) -> list[tuple[int, str]]:
+    """The report of rows the store refused: their number is another entrepreneur's."""
+    owner = dict(refused)
+    return [
+        (
+            line,
+            f"N° facture {inv.number} en double : déjà enregistré pour {owner[inv.number]}, "
+            f"donné ici à {inv.entrepreneur} ; la facture reste à {owner[inv.number]} (une "
+            "facture émise ne change pas d'entrepreneur : avoir puis nouvelle facture) : "
+            "corrigez l'export.",
+        )
+        for line, inv in rows
+        if inv.number in owner
+    ]
 
 
 def _with_name(inv: Invoice, name: str) -> Invoice:

@@ -50,6 +50,21 @@ class Move:
     reason: str | None  # why it waits now (None when attached)
 
 
+def pending(ctx: Context) -> list[Move]:
+    """Match again the documents of every entrepreneur an import left to do (``rematch_pending``,
+    written with the invoices), then clear each one's row in a transaction of its own.
+
+    An import killed between its invoices and this step leaves the rows: the next import
+    (even of an unchanged export) or the daemon finishes the work. Matching again what is
+    already matched changes nothing, so a step interrupted half-way is simply done again.
+    """
+    moves: list[Move] = []
+    for who, since in ctx.store.rematch_pending():
+        moves += after_import(ctx, [who])
+        ctx.store.rematch_done(who, since)
+    return moves
+
+
 def after_import(ctx: Context, entrepreneurs: Iterable[str]) -> list[Move]:
     """Match again the documents of ``entrepreneurs`` that the import may have settled."""
     moves: list[Move] = []

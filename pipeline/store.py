@@ -223,6 +223,8 @@ class ImportCounts:
     unchanged: int = 0
     cancelled: int = 0  # invoices the export newly marks cancelled (also counted in updated)
     changed: tuple[str, ...] = ()  # numbers of the new, updated and cancelled invoices
+    # (number, entrepreneur on record) of rows refused for giving the number to another
+    refused: tuple[tuple[str, str], ...] = ()
 
 
 #: Seconds a write waits for another program's lock on the database before giving up.
@@ -330,39 +332,86 @@ class Store:
 
     # -- invoices ---------------------------------------------------------------
 
-    def upsert_invoices(self, invoices: Sequence[Invoice], now: datetime) -> ImportCounts:
-        """Insert new invoices, update changed ones; the same export twice changes nothing."""
+    def upsert_invoices(
+        self, invoices: Sequence[Invoice], now: datetime, *, rematch: bool = False
+    ) -> ImportCounts:
+        """Insert new invoices, update changed ones; the same export twice changes nothing.
+
+        An invoice never changes entrepreneur: a row giving a recorded number to another
+        entrepreneur is refused (``ImportCounts.refused``), so no document of one can end up
+        in another's dossier. ``rematch``: also record, in the same transaction, that the
+        entrepreneurs of changed invoices have documents to match again (``rematch_pending``;
+        an import interrupted before the matching leaves them there, not forgotten).
+        """
         counts = {"new": 0, "updated": 0, "unchanged": 0, "cancelled": 0}
         changed: list[str] = []
+        refused: list[tuple[str, str]] = []
+        concerned: set[str] = set()
         with self.transaction() as db:
             for inv in invoices:
-                values = _invoice_values(inv)
                 old = db.execute(
                     "SELECT * FROM invoices WHERE number = ?", (inv.number,)
                 ).fetchone()
-                if old is None:
-                    columns = ", ".join((*INVOICE_COLUMNS, "imported_at", "updated_at"))
-                    db.execute(
-                        f"INSERT INTO invoices({columns})"
-                        f" VALUES ({', '.join('?' * (len(INVOICE_COLUMNS) + 2))})",
-                        (*values, now.isoformat(), now.isoformat()),
-                    )
-                    counts["new"] += 1
-                elif tuple(old[c] for c in INVOICE_COLUMNS) != values:
-                    sets = ", ".join(f"{c} = ?" for c in INVOICE_COLUMNS[1:])
-                    db.execute(
-                        f"UPDATE invoices SET {sets}, updated_at = ? WHERE number = ?",
-                        (*values[1:], now.isoformat(), inv.number),
-                    )
-                    counts["updated"] += 1
-                    if inv.cancelled and not old["cancelled"]:
-                        counts["cancelled"] += 1
-                        self.log(db, now, "facture-annulee", invoice=inv.number)
-                else:
-                    counts["unchanged"] += 1
+                if old is not None and old["entrepreneur"] != inv.entrepreneur:
+                    refused.append((inv.number, old["entrepreneur"]))
                     continue
-                changed.append(inv.number)
-        return ImportCounts(**counts, changed=tuple(changed))
+                kind = self._save_invoice(db, inv, old, now)
+                counts[kind] += 1
+                if kind == "cancelled":
+                    counts["updated"] += 1
+                if kind != "unchanged":
+                    changed.append(inv.number)
+                    concerned.add(inv.entrepreneur)
+            if rematch:
+                for who in sorted(concerned):
+                    db.execute(
+                        "INSERT INTO rematch_pending(entrepreneur, since) VALUES (?, ?) "
+                        "ON CONFLICT(entrepreneur) DO UPDATE SET since = excluded.since",
+                        (who, now.isoformat()),
+                    )
+        return ImportCounts(**counts, changed=tuple(changed), refused=tuple(refused))
+
+    def _save_invoice(
+        self, db: sqlite3.Connection, inv: Invoice, old: sqlite3.Row | None, now: datetime
+    ) -> str:
+        """Write one invoice: ``new``, ``updated``, ``cancelled`` (newly) or ``unchanged``."""
+        values = _invoice_values(inv)
+        if old is None:
+            columns = ", ".join((*INVOICE_COLUMNS, "imported_at", "updated_at"))
+            db.execute(
+                f"INSERT INTO invoices({columns})"
+                f" VALUES ({', '.join('?' * (len(INVOICE_COLUMNS) + 2))})",
+                (*values, now.isoformat(), now.isoformat()),
+            )
+            return "new"
+        if tuple(old[c] for c in INVOICE_COLUMNS) == values:
+            return "unchanged"
+        sets = ", ".join(f"{c} = ?" for c in INVOICE_COLUMNS[1:])
+        db.execute(
+            f"UPDATE invoices SET {sets}, updated_at = ? WHERE number = ?",
+            (*values[1:], now.isoformat(), inv.number),
+        )
+        if inv.cancelled and not old["cancelled"]:
+            self.log(db, now, "facture-annulee", invoice=inv.number)
+            return "cancelled"
+        return "updated"
+
+    def rematch_pending(self) -> list[tuple[str, str]]:
+        """The entrepreneurs whose documents an import left to match again, with since when
+        (the last import that changed their invoices), oldest first."""
+        rows = self.db.execute(
+            "SELECT entrepreneur, since FROM rematch_pending ORDER BY since, entrepreneur"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def rematch_done(self, entrepreneur: str, since: str) -> None:
+        """The matching again of ``entrepreneur``'s documents is done, for the changes up to
+        ``since`` (a later import's row stays)."""
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM rematch_pending WHERE entrepreneur = ? AND since = ?",
+                (entrepreneur, since),
+            )
 
     def invoice(self, number: str) -> Invoice | None:
         row = self.db.execute("SELECT * FROM invoices WHERE number = ?", (number,)).fetchone()

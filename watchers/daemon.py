@@ -46,7 +46,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline import archive, digest_send, runner, sharefiles
+from pipeline import archive, digest_send, rematch, runner, sharefiles
 from pipeline.bpf import run as bpf_run
 from pipeline.config import Config, load_config
 from pipeline.errors import (
@@ -239,6 +239,7 @@ class Daemon:
     def run(self) -> None:
         """Watch until :attr:`stop` is set (SIGTERM, Ctrl-C), then stop cleanly."""
         with self._resources() as (store, jobs), self._share() as share:
+            self._rematch_pending(store)
             share.scan()
             jobs.run_due()  # a job whose time passed while the daemon was stopped
             last_scan = time.monotonic()
@@ -246,6 +247,7 @@ class Daemon:
                 self._enqueue(share.poll() + share.conflicts(), store)
                 self.unreadable_folders = share.unreadable_folders()
                 if time.monotonic() - last_scan > self.settings.rescan_minutes * 60:
+                    self._rematch_pending(store)
                     share.scan()
                     last_scan = time.monotonic()
                 self._step(store)
@@ -261,6 +263,7 @@ class Daemon:
         """
         self.once = True
         with self._resources() as (store, jobs):
+            self._rematch_pending(store)
             self._enqueue(self._settled_files(), store)
             while (self.queue or self.in_flight or self.suspects) and not self.stop.is_set():
                 self._step(store)
@@ -353,6 +356,18 @@ class Daemon:
         written = bpf_run.refresh_drafts(store, self.config, self.now())
         if written:
             log.info("brouillons du BPF et des bilans à jour (%d fichier(s))", len(written))
+
+    def _rematch_pending(self, store: Store) -> None:
+        """Finish the matching an invoice import left undone (killed before it): the rows
+        stay in the database until done, so a failure here is tried again at the next scan."""
+        context = runner.Context(config=self.config, store=store, ocr=None, clock=self.now)
+        try:
+            people = [who for who, _ in store.rematch_pending()]
+            if people and rematch.pending(context):
+                for who in people:  # their status pages show where the documents went
+                    self.dirty_people.setdefault(who, time.monotonic())
+        except Exception:  # the daemon goes on; the pending rows wait for the next scan
+            log.exception("rapprochement après import des factures non terminé ; nouvel essai")
 
     # -- the loop's steps ------------------------------------------------------------------
 

@@ -60,3 +60,24 @@ def test_ingest_exits_1_when_a_file_waits_for_a_person(tmp_path: Path) -> None:
     assert run.returncode == 1 and "vide" in run.stdout
     status = json.loads(run_cli("--config", str(config), "status", "--json").stdout)
     assert status["set_aside"][0]["reason"] == "vide"
+
+
+def test_import_names_each_row_whose_number_two_entrepreneurs_share_and_saves_neither(
+    tmp_path: Path,
+) -> None:
+    config = write_config(tmp_path)
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "N° facture;Date facture;Entrepreneur;Intitulé formation\n"
+        "FA-1;02/03/2026;Camille Rousseau;Excel\nFA-2;02/03/2026;Camille Rousseau;Word\n"
+        "FA-1;03/03/2026;elodie.faure;Taille\n",
+        encoding="utf-8",
+    )
+    run = run_cli("--config", str(config), "import-invoices", str(export))
+    assert run.returncode == 1
+    assert "Factures : 1 nouvelle(s), 0 mise(s) à jour, 0 inchangée(s) ; 2 ligne(s) ignorée(s)." \
+        in run.stdout  # fmt: skip
+    said = "N° facture FA-1 en double : donné ligne 2 à Camille Rousseau ; ligne 4 à Élodie Faure"
+    assert f"Ligne 2 ignorée : {said}" in run.stderr and f"Ligne 4 ignorée : {said}" in run.stderr
+    status = json.loads(run_cli("--config", str(config), "status", "--json").stdout)
+    assert [d["invoice"] for d in status["dossiers"]] == ["FA-2"]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +16,7 @@ import pytest
 from pipeline.errors import UsageError
 from pipeline.invoices import header_key, read_export
 from pipeline.store import Store
+from tests.conftest import ROOT, write_config
 
 HEADER = (
     "N° facture;Date facture;Entrepreneur;Client;Type client;Intitulé formation;Lieu;"
@@ -168,3 +174,196 @@ def test_mac_line_ends(tmp_path: Path) -> None:
     path = tmp_path / "b.csv"
     path.write_bytes(("\r".join([HEADER, *ROWS[:2]]) + "\r").encode("cp1252"))
     assert read_export(path).invoices == a
+
+
+# -- exports that would cost too much to read (#14) ----------------------------------------------
+
+MEASURED = """
+import atexit, sys
+out = sys.argv[1]
+def peak():
+    line = next(x for x in open("/proc/self/status") if x.startswith("VmHWM"))
+    open(out, "w").write(line.split()[1])
+atexit.register(peak)
+sys.argv = ["dossiers", *sys.argv[2:]]
+from pipeline.cli import main
+main()
+"""
+
+
+def measured_cli(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float, int]:
+    """Run the real ``dossiers`` command; also its time (s) and its own peak memory (MB,
+    VmHWM read as it exits: the parent's memory before exec does not count)."""
+    report = tmp_path / "vmhwm"
+    start = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", MEASURED, str(report), *args], cwd=ROOT,
+                         capture_output=True, text=True, check=False, timeout=600)  # fmt: skip
+    return run, time.monotonic() - start, int(report.read_text()) // 1024
+
+
+def xlsx_with_sheet(path: Path, rows_xml: Iterator[bytes]) -> Path:
+    """A workbook written by pandas whose first sheet's XML is replaced by ``rows_xml``
+    (streamed into the zip: a huge sheet never sits in memory)."""
+    pd.DataFrame([{"N° facture": "FA-1"}]).to_excel(tmp := path.with_suffix(".src.xlsx"))
+    with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(item, src.read(item))
+                continue
+            with dst.open(item.filename, "w", force_zip64=True) as sheet:
+                sheet.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                            b'<worksheet xmlns="http://schemas.openxmlformats.org/'
+                            b'spreadsheetml/2006/main"><sheetData>')  # fmt: skip
+                for block in rows_xml:
+                    sheet.write(block)
+                sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def header_row() -> bytes:
+    cells = [("A", "N° facture"), ("B", "Date facture"), ("C", "Entrepreneur")]
+    return (
+        b'<row r="1">'
+        + b"".join(
+            f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>'.encode()
+            for col, name in cells
+        )
+        + b"</row>"
+    )
+
+
+def one_row_of_cells(megabytes: int) -> Iterator[bytes]:
+    """The header, then one row of ``megabytes`` MB of repeated cells (what took 253 s and
+    2.5 GB at 600 MB: openpyxl holds a whole row at once)."""
+    yield header_row()
+    yield b'<row r="2">'
+    cell = b'<c r="A2" t="inlineStr"><is><t>x</t></is></c>'
+    block = cell * (1024 * 1024 // len(cell))  # 1 MB
+    for _ in range(megabytes):
+        yield block
+    yield b"</row>"
+
+
+def test_an_xlsx_inflating_to_600_mb_is_refused_on_its_declared_sizes_without_inflating_it(
+    tmp_path: Path,
+) -> None:
+    bomb = xlsx_with_sheet(tmp_path / "factures.xlsx", one_row_of_cells(600))
+    assert bomb.stat().st_size < 5 * 1024 * 1024
+
+    run, seconds, peak = measured_cli(
+        tmp_path, "--config", str(write_config(tmp_path)), "import-invoices", str(bomb)
+    )
+
+    assert run.returncode == 2
+    assert "factures.xlsx : le classeur ferait 600 Mo une fois décompressé, plus que les " \
+           "250 Mo admis" in run.stderr  # fmt: skip
+    assert seconds < 60 and peak < 400, (seconds, peak)  # was 253 s and 2.5 GB
+
+
+def test_an_xlsx_row_of_millions_of_cells_under_the_unzipped_limit_is_refused_before_openpyxl(
+    tmp_path: Path,
+) -> None:
+    bomb = xlsx_with_sheet(tmp_path / "factures.xlsx", one_row_of_cells(200))
+
+    run, seconds, peak = measured_cli(
+        tmp_path, "--config", str(write_config(tmp_path)), "import-invoices", str(bomb)
+    )
+
+    assert run.returncode == 2
+    assert "la ligne 2 du classeur tient plus de 256 Ko" in run.stderr
+    assert seconds < 60 and peak < 400, (seconds, peak)  # openpyxl passed 4 GB in a minute
+
+
+def test_an_xlsx_of_a_thousand_parts_is_refused_before_they_are_listed(tmp_path: Path) -> None:
+    path = tmp_path / "factures.xlsx"
+    with zipfile.ZipFile(path, "w") as book:
+        for n in range(1001):
+            book.writestr(f"xl/media/image{n}.png", b"")
+    with pytest.raises(UsageError, match="plus de 1000 parties"):
+        read_export(path)
+
+
+def test_an_xlsx_lying_about_a_part_s_size_is_unreadable_not_inflated_past_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "factures.xlsx"
+    pd.DataFrame([{"N° facture": "FA-1", "Date facture": "01/03/2026"}]).to_excel(path)
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as book:
+        local = book.getinfo(name.decode()).header_offset
+    # Its declared size says one byte, in its local header and in the central directory.
+    data[local + 22 : local + 26] = (1).to_bytes(4, "little")
+    central = data.find(b"PK\x01\x02")
+    while data[central + 46 : central + 46 + len(name)] != name:
+        central = data.find(b"PK\x01\x02", central + 4)
+    data[central + 24 : central + 28] = (1).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(UsageError, match="classeur Excel illisible"):
+        read_export(path)
+
+
+def test_a_csv_with_a_300_mb_line_is_refused_on_its_size_without_being_read(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "factures.csv"
+    with path.open("wb") as f:
+        f.write(f"{HEADER}\r\nFA-2026-0142;14/03/2026;".encode("cp1252"))
+        for _ in range(300):
+            f.write(b";" * (1024 * 1024))
+
+    run, seconds, peak = measured_cli(
+        tmp_path, "--config", str(write_config(tmp_path)), "import-invoices", str(path)
+    )
+
+    assert run.returncode == 2
+    assert "factures.csv : 300 Mo, plus que les 50 Mo admis pour un export de factures" in (
+        run.stderr
+    )
+    assert seconds < 60 and peak < 400, (seconds, peak)  # was 1.9 GB
+
+
+@pytest.mark.parametrize(
+    ("row", "where"),
+    [
+        (b"FA-1;14/03/2026;" + b";" * (40 * 1024 * 1024) + b"\r\n", "la ligne 2 dépasse"),
+        (
+            b'FA-1;14/03/2026;"' + b"x\r\n" * (10 * 1024 * 1024) + b'"\r\n',
+            "la ligne 2 (à 21841) dépasse",  # where the row began, and where it was stopped
+        ),
+    ],
+    ids=["40-mb-of-separators", "30-mb-in-a-quote-never-closed"],
+)
+def test_a_csv_row_of_tens_of_mb_under_the_size_limit_is_refused_before_csv_splits_it(
+    tmp_path: Path, row: bytes, where: str
+) -> None:
+    path = tmp_path / "factures.csv"
+    path.write_bytes(HEADER.encode("cp1252") + b"\r\n" + row)
+
+    run, seconds, peak = measured_cli(
+        tmp_path, "--config", str(write_config(tmp_path)), "import-invoices", str(path)
+    )
+
+    assert run.returncode == 2
+    assert f"factures.csv : {where} 65 536 caractères" in run.stderr
+    assert seconds < 60 and peak < 400, (seconds, peak)
+
+
+def test_max_bytes_in_the_config_sets_the_limit(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "export.csv", ROWS)
+    assert read_export(path, max_bytes=path.stat().st_size).invoices
+    with pytest.raises(UsageError, match=r"export\.csv : 0,0 Mo, plus que les 0,0 Mo admis"):
+        read_export(path, max_bytes=path.stat().st_size - 1)
+
+
+def test_a_csv_of_more_rows_than_any_export_is_refused_before_they_become_invoices(
+    tmp_path: Path,
+) -> None:
+    # 45 MB of short rows were 1.2 million lists of cells, then as many invoices.
+    path = tmp_path / "factures.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("N° facture;Date facture;Entrepreneur\n")
+        f.writelines(f"F{k};01/03/2026;Camille Rousseau\n" for k in range(200_001))
+    with pytest.raises(UsageError, match="factures.csv : plus de 200 000 lignes"):
+        read_export(path)
