@@ -68,7 +68,7 @@ def save_invoices(ctx: runner.Context, export: Path) -> tuple[ImportCounts, list
     counts = ctx.store.upsert_invoices([inv for _, inv in known], ctx.clock(), rematch=True)
     skipped += _refused(known, counts.refused)
     for line, reason in skipped:
-        log.warning("export %s, ligne %d ignorée : %s", export.name, line, reason)
+        log.info("export %s, ligne %d ignorée : %s", export.name, line, reason)  # the CLI says it
     return counts, skipped
 
 
