@@ -30,6 +30,7 @@ from pipeline import (
     review,
     rules,
     runner,
+    safetext,
     status,
 )
 from pipeline import demo as demo_mod
@@ -83,6 +84,7 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool, log_level: st
         level="DEBUG" if debug else log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    safetext.install_log_filter()  # a name with a line break cannot forge a log record
     ctx.obj = {
         "config_path": config_path or default_config(),
         "debug": debug,

@@ -26,7 +26,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pipeline import archive
+from pipeline import archive, safetext
 from pipeline.config import Config, Person
 from pipeline.errors import ADVICE, Reason
 from pipeline.status import report
@@ -47,8 +47,9 @@ BEFORE_MARK = re.compile(r" ([:;?!»])")
 AFTER_QUOTE = re.compile(r"« ")
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
-# Stands for the update time while comparing a new page with the one already written.
-STAMP = "\x00MAJ\x00"
+# Stands for the update time while comparing a new page with the one already written
+# (private-use characters: no name holds them, and safetext leaves them alone).
+STAMP = "\ue000MAJ\ue000"
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -343,8 +344,9 @@ def _up_to_date(target: Path, rendered: str) -> bool:
 
 
 def environment() -> Environment:
-    """The Jinja2 environment of ``templates/`` (HTML escaped, undefined names refused)."""
-    return Environment(
+    """The Jinja2 environment of ``templates/`` (HTML escaped, undefined names refused, line
+    breaks and control characters in the data shown, never obeyed: :mod:`pipeline.safetext`)."""
+    return safetext.ShownEnvironment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=lambda name: bool(name) and ".html" in str(name),
         undefined=StrictUndefined,
