@@ -31,6 +31,7 @@ from pipeline import (
     rules,
     runner,
     safetext,
+    sharefiles,
     status,
 )
 from pipeline import demo as demo_mod
@@ -48,7 +49,7 @@ from pipeline.errors import (
     OcrUnavailable,
     Reason,
 )
-from pipeline.mailer import SmtpMailer
+from pipeline.mailer import SmtpMailer, clear_text_warning
 from pipeline.ocr import OcrEngine, TesserocrEngine
 from pipeline.record import Doc, Source
 from pipeline.store import Store, environment_fault
@@ -205,12 +206,22 @@ def status_cmd(
         data = status.report(run.store, config, now.year, entrepreneur, incomplete, state, span,
                              now.date())  # fmt: skip
     data["daemon"] = status.daemon_json(config, datetime.now())
+    data["warnings"] = _warnings(config)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:
         print_status(data)
     if check and any(d["state"] != "complete" for d in data["dossiers"]):
         sys.exit(ExitCode.NEEDS_PERSON)
+
+
+def _warnings(config: Config) -> list[dict[str, str]]:
+    """What the configuration or the share puts at risk: ``{"about", "message"}`` each."""
+    found = [{"about": "partage", "message": p["message"]} for p in sharefiles.problems(config)]
+    clear = clear_text_warning(config.smtp)
+    if clear and (config.digest.recipients or config.digest.reminders):
+        found.append({"about": "smtp", "message": clear})
+    return found
 
 
 @cli.command()

@@ -40,6 +40,8 @@ def print_status(data: dict[str, Any]) -> None:
         out.print(_daemon_line(data["daemon"]))
         for folder in (data["daemon"] or {}).get("illisibles", []):  # as of the last heartbeat
             out.print(f"[red]Partage[/] « {escape(folder['dossier'])} » : {folder['message']}")
+    for warning in data.get("warnings", []):  # the share's folders, the configuration
+        out.print(f"[yellow]Attention[/] : {escape(warning['message'])}")
     table = Table(title="Dossiers de formation", title_justify="left")
     table.add_column("Facture", no_wrap=True)
     table.add_column("Entrepreneur", no_wrap=True)
