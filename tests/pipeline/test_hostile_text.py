@@ -95,6 +95,21 @@ def test_ingest_logs_the_name_on_one_line(workspace: Path) -> None:
     assert f"scan␇⏎{FORGED}.pdf" in run.stderr  # shown, not obeyed
 
 
+def test_status_shows_hostile_names_on_the_terminal_without_obeying_them(
+    workspace: Path,
+) -> None:
+    folder = workspace.parent / "partage" / "Camille Rousseau"
+    (folder / "titre\x1b]0;pirate\x07[bold]gras.pdf").write_bytes(b"")
+    ingest = run_cli("--config", str(workspace), "ingest", str(folder.parent))
+    assert ingest.returncode == 1, ingest.stderr
+    run = run_cli("--config", str(workspace), "status")
+    assert run.returncode == 0, run.stderr
+    no_forged_line(run.stdout)
+    assert "\x1b" not in run.stdout and "\x07" not in run.stdout
+    assert f"scan␇⏎{FORGED}.pdf" in run.stdout
+    assert "titre␛]0;pirate␇[bold]gras.pdf" in run.stdout  # markup shown as typed
+
+
 def test_export_writes_every_hostile_text_as_a_text_cell(workspace: Path) -> None:
     ingest = run_cli("--config", str(workspace), "ingest", str(workspace.parent / "partage"))
     assert ingest.returncode == 1, ingest.stderr
