@@ -83,7 +83,7 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool, log_level: st
     """Dossiers de formation d'une coopérative : lire, classer, rattacher, contrôler."""
     logging.basicConfig(
         level="DEBUG" if debug else log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=safetext.LOG_FORMAT,
     )
     safetext.install_log_filter()  # a name with a line break cannot forge a log record
     ctx.obj = {

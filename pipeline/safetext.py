@@ -158,6 +158,10 @@ class OneLineFilter(logging.Filter):
         return True
 
 
+#: How every process of the command line and the daemon writes its log records.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 def install_log_filter() -> None:
     """Put :class:`OneLineFilter` on every handler of the root logger (once)."""
     for handler in logging.getLogger().handlers:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
@@ -25,7 +27,7 @@ from pipeline.config import Config, load_config
 from pipeline.mailer import SmtpMailer
 from pipeline.store import Store
 from samples.gen.records import training_invoice
-from tests.conftest import run_cli, write_config
+from tests.conftest import ROOT, run_cli, write_config
 from tests.smtp_server import PASSWORD, Server, running, smtp_config
 
 FORGED = "2026-11-23 09:30:00,000 ERROR pipeline.runner: faux"
@@ -165,3 +167,20 @@ def test_a_cell_keeps_a_readable_text_without_what_xml_refuses() -> None:
     assert safetext.cell_text("scan\x07.pdf") == "scan.pdf"
     assert safetext.cell_text("a\x0bb\x0cc\nd") == "a b c\nd"
     assert safetext.cell_text("nom\udce9.pdf") == "nom\ufffd.pdf"
+
+
+WORKER = """
+import logging, sys
+from watchers.daemon import _worker_init
+_worker_init(sys.argv[1])
+logging.getLogger("pipeline.runner").warning("impossible d'archiver %s", sys.argv[2])
+"""
+
+
+def test_a_reading_worker_logs_names_on_one_line_too(workspace: Path) -> None:
+    """Workers are spawned processes with a logging of their own: filtered like the main's."""
+    run = subprocess.run([sys.executable, "-c", WORKER, str(workspace), DROPPED],
+                         capture_output=True, text=True, timeout=60, cwd=ROOT)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    (line,) = run.stderr.splitlines()
+    assert line.endswith(f"WARNING pipeline.runner: impossible d'archiver scan␇⏎{FORGED}.pdf")
