@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from docx import Document
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell
 
@@ -85,6 +86,12 @@ def assert_text_cells_only(book: Workbook, *texts: str) -> None:
         assert all(c.data_type == "s" and c.quotePrefix == formula_like for c in found)
 
 
+def docx_text(path: Path) -> str:
+    document = Document(str(path))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
 def no_forged_line(text: str) -> None:
     assert not [line for line in text.splitlines() if line.lstrip(" -*").startswith(FORGED)]
 
@@ -127,7 +134,7 @@ def test_export_writes_every_hostile_text_as_a_text_cell(workspace: Path) -> Non
 
 def test_bpf_writes_its_workbook_and_report_with_hostile_fields(workspace: Path) -> None:
     out = workspace.parent / "bpf"
-    run = run_cli("--config", str(workspace), "bpf", "2026", "--out", str(out))
+    run = run_cli("--config", str(workspace), "bpf", "2026", "--out", str(out), "--summaries")
     assert run.returncode in (0, 1), run.stderr  # 1: checks to look at, files written
     assert {p.name for p in out.iterdir()} == {"bpf-2026.json", "bpf-2026.xlsx", "bpf-2026.docx"}
     book = load_workbook(out / "bpf-2026.xlsx")
@@ -135,6 +142,10 @@ def test_bpf_writes_its_workbook_and_report_with_hostile_fields(workspace: Path)
     amounts = [c for c in cells(book) if c.value == 1400.0]
     assert amounts and all(c.data_type == "n" for c in amounts)
     assert json.loads((out / "bpf-2026.json").read_text("utf-8"))["C"]
+    assert "FA-2026-0042" in docx_text(out / "bpf-2026.docx")  # a Word file that opens
+    draft = workspace.parent / "partage" / "Camille Rousseau" / "_dossiers"
+    words = docx_text(draft / "Bilan pédagogique 2026 - brouillon.docx")
+    assert SHOWN_TITLE in words and FORMULA in words
 
 
 def test_digest_with_hostile_names_is_sent_with_its_attachment(

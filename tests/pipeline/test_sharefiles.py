@@ -393,3 +393,13 @@ def test_a_folder_named_in_nfd_form_gets_its_status_page(ctx: runner.Context) ->
     assert [p.parent.parent.name for p in paths] == [nfd, nfd]
     text = paths[1].read_text("utf-8")
     assert "* vide.pdf" in text and nfd not in text  # the file named within the folder
+
+
+def test_a_name_with_a_line_break_adds_no_line_to_the_text_page(ctx: runner.Context) -> None:
+    runner.process(drop(ctx.config, f"{CAMILLE}/vide\n* faux.pdf\x07", b""), ctx)
+    html_path, txt_path = status_files(ctx.config, CAMILLE)
+    sharefiles.write_status(ctx.store, ctx.config, CAMILLE, NOW)
+    text = txt_path.read_text("utf-8")
+    assert "* vide⏎* faux.pdf␇" in text and "\x07" not in text
+    assert not [line for line in text.splitlines() if line.startswith("* faux.pdf")]
+    assert "vide⏎* faux.pdf␇" in visible_text(html_path.read_text("utf-8"))
