@@ -30,6 +30,8 @@ from pipeline import (
     review,
     rules,
     runner,
+    safetext,
+    sharefiles,
     status,
 )
 from pipeline import demo as demo_mod
@@ -47,7 +49,7 @@ from pipeline.errors import (
     OcrUnavailable,
     Reason,
 )
-from pipeline.mailer import SmtpMailer
+from pipeline.mailer import SmtpMailer, clear_text_warning
 from pipeline.ocr import OcrEngine, TesserocrEngine
 from pipeline.record import Doc, Source
 from pipeline.store import Store, environment_fault
@@ -81,8 +83,9 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool, log_level: st
     """Dossiers de formation d'une coopérative : lire, classer, rattacher, contrôler."""
     logging.basicConfig(
         level="DEBUG" if debug else log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=safetext.LOG_FORMAT,
     )
+    safetext.install_log_filter()  # a name with a line break cannot forge a log record
     ctx.obj = {
         "config_path": config_path or default_config(),
         "debug": debug,
@@ -206,12 +209,22 @@ def status_cmd(
         data = status.report(run.store, config, now.year, entrepreneur, incomplete, state, span,
                              now.date())  # fmt: skip
     data["daemon"] = status.daemon_json(config, datetime.now())
+    data["warnings"] = _warnings(config)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:
         print_status(data)
     if check and any(d["state"] != "complete" for d in data["dossiers"]):
         sys.exit(ExitCode.NEEDS_PERSON)
+
+
+def _warnings(config: Config) -> list[dict[str, str]]:
+    """What the configuration or the share puts at risk: ``{"about", "message"}`` each."""
+    found = [{"about": "partage", "message": p["message"]} for p in sharefiles.problems(config)]
+    clear = clear_text_warning(config.smtp)
+    if clear and (config.digest.recipients or config.digest.reminders):
+        found.append({"about": "smtp", "message": clear})
+    return found
 
 
 @cli.command()

@@ -39,7 +39,9 @@ from pipeline.sharefiles import (
     REASONS,
     day_text,
     missing_text,
+    own_name,
     period_text,
+    still_dropped,
 )
 from pipeline.store import Store
 
@@ -318,11 +320,10 @@ def reminders(digest: Digest, config: Config) -> list[Reminder]:
         mine = sorted((d for d in late if d["entrepreneur"] == person.name), key=_oldest_first)
         group = next((g for g in _people([], digest.report, digest.day) if g.name == person.name),
                      None)  # fmt: skip
-        prefix = person.folder + "/"
         files = tuple(
             ProblemGroup(
                 g.reason, g.title, ES_ADVICE.get(g.reason, g.advice),
-                tuple(replace(i, file=i.file.removeprefix(prefix)) for i in g.items
+                tuple(replace(i, file=own_name(i.file, person.key)) for i in g.items
                       if i.entrepreneur == person.name),
             )
             for g in digest.problems
@@ -388,7 +389,7 @@ def _problems(
     """Set-aside files still in the share and documents waiting, grouped by reason."""
     items: dict[str, list[FileItem]] = {}
     for f in report["set_aside"]:
-        if f["reason"] == Reason.DUPLICATE or not (config.paths.drop / f["file"]).exists():
+        if f["reason"] == Reason.DUPLICATE or not still_dropped(config.paths.drop, f["file"]):
             continue  # nothing to do, or the entrepreneur removed (or replaced) it since
         item = FileItem(
             entrepreneur=f["entrepreneur"] or "",

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pipeline import safetext
 from pipeline.invoices import Invoice
 from pipeline.presence import HALF_LABELS, Attendance, Mark
 from pipeline.rules import Dossier, hours_text
@@ -27,6 +28,15 @@ PIECES = {
     "evaluation_froid": "évaluation à froid", "cv": "CV", "programme": "programme",
     "facture": "facture", "bilan_pedagogique": "bilan pédagogique", "autre": "autre",
 }  # fmt: skip
+
+
+def _t(value: Any) -> str:
+    """Outside text (a file name, an invoice field, a name read in a document) for the
+    terminal: rich markup escaped, line breaks and control characters (escape sequences
+    that would drive the terminal) shown, not obeyed."""
+    return escape(safetext.visible(str(value)))
+
+
 STATES = {
     "complete": "[green]complet[/]",
     "incomplete": "[yellow]incomplet[/]",
@@ -39,7 +49,9 @@ def print_status(data: dict[str, Any]) -> None:
     if "daemon" in data:
         out.print(_daemon_line(data["daemon"]))
         for folder in (data["daemon"] or {}).get("illisibles", []):  # as of the last heartbeat
-            out.print(f"[red]Partage[/] « {escape(folder['dossier'])} » : {folder['message']}")
+            out.print(f"[red]Partage[/] « {_t(folder['dossier'])} » : {_t(folder['message'])}")
+    for warning in data.get("warnings", []):  # the share's folders, the configuration
+        out.print(f"[yellow]Attention[/] : {_t(warning['message'])}")
     table = Table(title="Dossiers de formation", title_justify="left")
     table.add_column("Facture", no_wrap=True)
     table.add_column("Entrepreneur", no_wrap=True)
@@ -49,9 +61,9 @@ def print_status(data: dict[str, Any]) -> None:
     table.add_column("Manque")
     for d in data["dossiers"]:
         table.add_row(
-            d["invoice"],
-            d["entrepreneur"],
-            d["title"],
+            _t(d["invoice"]),
+            _t(d["entrepreneur"]),
+            _t(d["title"]),
             STATES[d["state"]],
             str(len(d["documents"])),
             _missing_short(d["missing"]),
@@ -60,22 +72,24 @@ def print_status(data: dict[str, Any]) -> None:
     for p in data["entrepreneurs"]:
         if p["missing"]:
             out.print(
-                f"{p['name']} : manque "
-                + "; ".join(f"{PIECES[m['piece']]} ({m['detail']})" for m in p["missing"])
+                f"{_t(p['name'])} : manque "
+                + "; ".join(f"{PIECES[m['piece']]} ({_t(m['detail'])})" for m in p["missing"])
             )
         for c in p.get("checks", []):
-            out.print(f"{p['name']} : [red]contrôle[/] {c['code']} : {c['message']}")
+            out.print(f"{_t(p['name'])} : [red]contrôle[/] {c['code']} : {_t(c['message'])}")
     waiting = len(data["unfiled"]) + len(data["set_aside"])
     if waiting:
         out.print(f"\n[bold]En attente d'une personne[/] ({waiting})")
     for u in data["unfiled"]:
-        cands = f" ; factures possibles : {', '.join(u['candidates'])}" if u["candidates"] else ""
+        cands = (
+            f" ; factures possibles : {_t(', '.join(u['candidates']))}" if u["candidates"] else ""
+        )
         out.print(
-            f"  {u['file']} p{u['pages'][0]}-{u['pages'][1]} ({PIECES[u['type']]}) : "
+            f"  {_t(u['file'])} p{u['pages'][0]}-{u['pages'][1]} ({PIECES[u['type']]}) : "
             f"{u['reason']}{cands}"
         )
     for f in data["set_aside"]:
-        out.print(f"  {f['file']} : {f['reason']} — {f['message']}")
+        out.print(f"  {_t(f['file'])} : {f['reason']} — {_t(f['message'])}")
 
 
 def _daemon_line(beat: dict[str, Any] | None) -> str:
@@ -119,10 +133,11 @@ def _missing_short(missing: list[dict[str, Any]]) -> str:
 def print_dossier(data: dict[str, Any], dossier: Dossier, history: Sequence[str] = ()) -> None:
     """One dossier: the invoice, its documents, the attendance grid, what is missing."""
     inv = dossier.invoice
-    out.print(f"[bold]{inv.number}[/] — {inv.title} — {inv.client} ({inv.entrepreneur})")
+    out.print(f"[bold]{_t(inv.number)}[/] — {_t(inv.title)} — {_t(inv.client)} "
+              f"({_t(inv.entrepreneur)})")  # fmt: skip
     out.print(
         f"Du {_day(inv.start)} au {_day(inv.end)}, {hours_text(inv.hours)} h, "
-        f"{inv.trainee_count} stagiaire(s) : {', '.join(inv.trainees)}"
+        f"{inv.trainee_count} stagiaire(s) : {_t(', '.join(inv.trainees))}"
     )
     if inv.cancelled:
         out.print("[red]Facture annulée dans l'export de facturation[/] : hors des dossiers "
@@ -130,7 +145,7 @@ def print_dossier(data: dict[str, Any], dossier: Dossier, history: Sequence[str]
     out.print(f"État : {STATES[data['state']]}")
     for d in data["documents"]:
         out.print(
-            f"  #{d['id']} {PIECES[d['type']]:<18} {d['file']} p{d['pages'][0]}-"
+            f"  #{d['id']} {PIECES[d['type']]:<18} {_t(d['file'])} p{d['pages'][0]}-"
             f"{d['pages'][1]} (confiance {d['confidence']:.2f}, {d['method']})"
         )
     print_requirements(dossier)
@@ -139,17 +154,18 @@ def print_dossier(data: dict[str, Any], dossier: Dossier, history: Sequence[str]
     for m in data["missing"]:
         label = "[yellow]manque[/]" if m.get("level", "requis") == "requis" else "conseillé"
         late = f" [red](en retard de {m['overdue_days']} j)[/]" if m.get("overdue_days") else ""
-        out.print(f"  {label} {PIECES.get(m['piece'], m['piece'])} : {m['detail']}{late}")
+        out.print(f"  {label} {PIECES.get(m['piece'], m['piece'])} : {_t(m['detail'])}{late}")
     for c in data["checks"]:
-        out.print(f"  [red]contrôle[/] {c['code']} : {c['message']}")
+        out.print(f"  [red]contrôle[/] {c['code']} : {_t(c['message'])}")
     for note in dossier.notes:
-        out.print(f"  [blue]à savoir[/] {note}")
+        out.print(f"  [blue]à savoir[/] {_t(note)}")
     for w in dossier.waived:
-        out.print(f"  dispensé de « {w.target} » : {w.reason} (par {w.actor}, le {w.at[:10]})")
+        out.print(f"  dispensé de « {_t(w.target)} » : {_t(w.reason)} (par {_t(w.actor)}, "
+                  f"le {w.at[:10]})")  # fmt: skip
     if history:
         out.print("Corrections :")
         for line in history:
-            out.print(f"  {line}")
+            out.print(f"  {_t(line)}")
 
 
 #: The dossier's requirements as ``show`` lists them: (rule, label, document types).
@@ -206,7 +222,7 @@ def print_attendance(att: Attendance, inv: Invoice) -> None:
     table.add_column("Heures", justify="right")
     table.add_column("Assiduité", justify="right")
     for line in att.trainees:
-        name = line.name if line.on_invoice else f"[red]{line.name}[/] (hors facture)"
+        name = _t(line.name) if line.on_invoice else f"[red]{_t(line.name)}[/] (hors facture)"
         cells = [_cell(line.marks.get(slot)) for slot in att.slots]
         assiduity = f"{line.assiduity:.0%}" if line.assiduity is not None else "—"
         table.add_row(name, *cells, hours_text(line.hours), assiduity)
@@ -240,7 +256,8 @@ def print_review(items: list[dict[str, Any]]) -> None:
     out.print(f"[bold]{len(items)} décision(s) à vérifier[/] (la correction d'une personne prime)")
     for item in items:
         out.print(
-            f"  #{item['document']} {item['file']} ({item['invoice'] or 'non rattaché'}) : "
-            f"{item['what']} — lu « {item['read']} » (confiance {item['confidence']:.2f})"
+            f"  #{item['document']} {_t(item['file'])} ({_t(item['invoice'] or 'non rattaché')})"
+            f" : {_t(item['what'])} — lu « {_t(item['read'])} » "
+            f"(confiance {item['confidence']:.2f})"
         )
-        out.print(f"      [dim]{item['command']}[/]")
+        out.print(f"      [dim]{_t(item['command'])}[/]")

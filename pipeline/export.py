@@ -4,6 +4,8 @@
 dossiers (one row each, with their state and what they lack), the missing pieces and the
 failed checks (one row each, to filter and sort), and the documents waiting for a person.
 Built from :func:`pipeline.status.report`, so it says exactly what ``status --json`` says.
+Every text comes from outside (file names, invoice fields): cleaned of what a spreadsheet
+cannot hold and written as text, never as a formula (:mod:`pipeline.safetext`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import archive
+from pipeline import archive, safetext
 
 STATES = {"complete": "complet", "incomplete": "incomplet", "inconsistent": "incohérent"}
 
@@ -29,7 +31,9 @@ def write_xlsx(report: dict[str, Any], target: Path) -> Path:
     tmp = target.with_name(f"{archive.TEMP_PREFIX}{target.name}{archive.TEMP_SUFFIX}")
     with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         for name, frame in sheets.items():
+            frame = frame.map(safetext.cell_value)
             frame.to_excel(writer, sheet_name=name, index=False)
+            _texts_as_text(writer.sheets[name])
             _fit_columns(writer.sheets[name], frame)
     tmp.replace(target)
     return target
@@ -99,6 +103,13 @@ def _waiting(report: dict[str, Any]) -> pd.DataFrame:
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
+
+
+def _texts_as_text(sheet: Any) -> None:
+    """Every string cell a text cell: this export writes no formula of its own."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            safetext.as_text(cell)
 
 
 def _fit_columns(sheet: Any, frame: pd.DataFrame) -> None:

@@ -53,6 +53,9 @@ class SmtpMailer:
         s = self.settings
         where = f"{s.host}:{s.port}"
         password = self._password()
+        warning = clear_text_warning(s)
+        if warning:
+            log.warning("%s", warning)
         try:
             with self._connect() as smtp:
                 if password is not None:
@@ -127,6 +130,21 @@ class SmtpMailer:
                 "videz [smtp] username si le serveur n'en demande pas."
             )
         return password
+
+
+def clear_text_warning(settings: Smtp) -> str | None:
+    """The French warning when messages would cross the network unencrypted, else None.
+
+    Names, dossiers and file names travel in the digest: to a relay on another machine
+    they should be encrypted. A relay on this machine (loopback) needs no encryption.
+    """
+    if settings.tls or settings.starttls or settings.host in LOOPBACK:
+        return None
+    return (
+        f"[smtp] : les courriels partent en clair vers {settings.host}:{settings.port} "
+        "(starttls = false et tls = false) : noms et dossiers sont lisibles sur le réseau ; "
+        "mettez starttls = true (port 587) ou tls = true (port 465)."
+    )
 
 
 def tls_context(settings: Smtp) -> ssl.SSLContext:

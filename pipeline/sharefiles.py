@@ -12,12 +12,21 @@ Nothing else is written, and nothing the entrepreneur dropped is ever touched:
 Each file is replaced whole through a temporary file in the same folder and an
 atomic rename, and only when its content changed apart from the update time,
 so sync clients do not upload the same page every day.
+
+The entrepreneur owns the folder, so nothing there is trusted (:mod:`pipeline.sharewrite`):
+a ``_dossiers`` that is a link gets nothing written (said once in the log, and by
+``dossiers status``); a page replaced by a link, a FIFO or a huge file is replaced
+without being read. The pages name files within the entrepreneur's folder only, decide
+whether a file is still there from its name alone (``lexists``: a link's target is never
+looked at), and never repeat a message naming a path of the server.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -26,8 +35,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pipeline import archive
-from pipeline.config import Config, Person
+from pipeline import safetext, sharewrite
+from pipeline.config import Config, Person, folder_key
 from pipeline.errors import ADVICE, Reason
 from pipeline.status import report
 from pipeline.store import Store
@@ -46,9 +55,13 @@ SHOWN_YEARS = 2  # complete dossiers listed: this year's and last year's
 BEFORE_MARK = re.compile(r" ([:;?!»])")
 AFTER_QUOTE = re.compile(r"« ")
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+# A path of the server (« /srv/archive/... »), never written into an entrepreneur's folder.
+ABSOLUTE_PATH = re.compile(r"(?:^|[\s«\"'(\[=:])[/\\~][^\s/\\]")
 
-# Stands for the update time while comparing a new page with the one already written.
-STAMP = "\x00MAJ\x00"
+# Stands for the update time while comparing a new page with the one already written
+# (private-use characters: no name holds them, and safetext leaves them alone).
+STAMP = "\ue000MAJ\ue000"
+STAMP_BYTES = 64  # at most what an update time takes (« 30 septembre 2026 à 23 h 59 »)
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -105,6 +118,10 @@ REASONS: dict[str, str] = {
     Reason.DETACHED: "Retiré de sa facture par l'équipe d'appui",
     Reason.CANCELLED: "Facture annulée",
 }
+
+# Reasons whose technical message is never shown to the entrepreneur: a software error, and
+# a link's target (outside their folder: where it leads is none of the page's business).
+PRIVATE_DETAIL = {Reason.INTERNAL, Reason.OUTSIDE_SHARE}
 
 # Where ADVICE speaks to support staff, what the entrepreneur should read instead.
 ES_ADVICE: dict[str, str] = {
@@ -256,32 +273,102 @@ def write_status(store: Store, config: Config, entrepreneur: str, now: datetime)
 
 
 def _write(store: Store, config: Config, person: Person, now: datetime) -> list[Path]:
-    folder = _status_folder(config, person)
-    if folder is None:
+    es_name = es_folder_name(config.paths.drop, person)
+    if es_name is None:
+        log.info("état du partage : pas de dossier %s pour %s, rien n'est écrit",
+                 config.paths.drop / person.folder, person.name)  # fmt: skip
         return []
+    folder = config.paths.drop / es_name / FOLDER
     page = build_page(store, config, person, now)
     unstamped = replace(page, updated=STAMP)
-    paths = []
-    for fmt in FORMATS:
-        target = folder / f"{STEM}.{fmt}"
-        paths.append(target)
-        rendered = render(unstamped, fmt)
-        if _up_to_date(target, rendered):
-            continue
-        folder.mkdir(exist_ok=True)
-        data = rendered.replace(STAMP, page.updated).encode("utf-8")
-        # The folder's read/write permissions: other people and the sync client read it.
-        archive.replace_atomic(target, data, mode=folder.stat().st_mode & 0o666)
-        log.info("état du partage écrit : %s", target)
-    archive.sweep_temporaries(folder, older_than=STALE_TEMP_SECONDS)
-    return paths
+    try:
+        with sharewrite.system_folder(config.paths.drop, es_name, FOLDER) as fd:
+            for fmt in FORMATS:
+                _write_one(fd, folder / f"{STEM}.{fmt}", render(unstamped, fmt), page.updated)
+            sharewrite.sweep(fd, older_than=STALE_TEMP_SECONDS)
+    except sharewrite.NotOurs as exc:
+        _not_ours(exc.path)
+        return []
+    except FileNotFoundError:  # the entrepreneur's folder went away meanwhile
+        return []
+    except PermissionError:  # the folder's rights refuse us: said once per refresh
+        log.warning("état du partage de %s non écrit : accès refusé à %s ; vérifiez les droits "
+                    "de l'outil de synchronisation", person.name, folder)  # fmt: skip
+        return []
+    return [folder / f"{STEM}.{fmt}" for fmt in FORMATS]
+
+
+def _write_one(fd: int, target: Path, rendered: str, updated: str) -> None:
+    """Replace ``target`` (in the folder ``fd``) unless it already says ``rendered``."""
+    if _up_to_date(fd, target.name, rendered):
+        return
+    data = rendered.replace(STAMP, updated).encode("utf-8")
+    # The folder's read/write permissions: other people and the sync client read it.
+    sharewrite.replace(fd, target.name, data, sharewrite.folder_mode(fd))
+    log.info("état du partage écrit : %s", target)
+
+
+#: Folders already said to be links or not folders (said once, not at every refresh).
+_WARNED: set[Path] = set()
+
+
+def _not_ours(path: Path) -> None:
+    if path not in _WARNED:
+        _WARNED.add(path)
+        log.warning("état du partage : %s n'est pas un dossier ordinaire (lien ou fichier), "
+                    "rien n'y est écrit ; supprimez-le, il sera recréé", path)  # fmt: skip
+
+
+def es_folder_name(drop: Path, person: Person) -> str | None:
+    """The name on disk of the entrepreneur's folder in ``drop`` (as the runner matches it:
+    the same after NFC normalisation and case folding), or None if there is none.
+
+    macOS writes names in decomposed form (NFD): « Clément » arrives as « Cle\u0301ment ».
+    """
+    if os.path.lexists(drop / person.folder):
+        return person.folder
+    try:
+        with os.scandir(drop) as entries:
+            return next((e.name for e in entries if folder_key(e.name) == person.key), None)
+    except OSError:
+        return None
+
+
+def problems(config: Config) -> list[dict[str, str]]:
+    """Entrepreneurs' folders where no status page can be written: ``{"dossier", "message"}``."""
+    out = []
+    for person in config.people:
+        name = es_folder_name(config.paths.drop, person)
+        message = _problem(config.paths.drop, name) if name is not None else None
+        if name is not None and message is not None:
+            out.append({"dossier": name, "message": message})
+    return out
+
+
+def _problem(drop: Path, name: str) -> str | None:
+    rel, kind = name, _kind(drop / name)
+    if kind == "dossier":
+        rel, kind = f"{name}/{FOLDER}", _kind(drop / name / FOLDER)
+    if kind not in ("lien", "fichier"):
+        return None
+    return (f"« {rel} » est un {kind} et non un dossier : la page de suivi n'y est pas écrite ; "
+            "supprimez-le, il sera recréé.")  # fmt: skip
+
+
+def _kind(path: Path) -> str | None:
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        return "lien"
+    return "dossier" if stat.S_ISDIR(mode) else "fichier"
 
 
 def build_page(store: Store, config: Config, person: Person, now: datetime) -> Page:
     """The page's data for one entrepreneur, from the status report of the current year."""
     data = report(store, config, now.year, entrepreneur=person.name, today=now.date())
-    prefix = person.folder + "/"
-    shown = _Files(prefix, data)
+    shown = _Files(es_folder_name(config.paths.drop, person) or person.folder, data)
     trainings = sorted((_training(d, shown, now.date()) for d in data["dossiers"]), key=_urgency)
     own_numbers = {t.number: t for t in trainings}
     todo = [t for t in trainings if t.state != "complete"]
@@ -318,33 +405,32 @@ def render(page: Page, fmt: str) -> str:
 # -- writing -------------------------------------------------------------------------
 
 
-def _status_folder(config: Config, person: Person) -> Path | None:
-    """``<drop>/<ES folder>/_dossiers``, or None when the ES folder is missing or unsafe."""
-    es_folder = config.paths.drop / person.folder
-    if es_folder.is_symlink() or not es_folder.is_dir():
-        log.info("état du partage : pas de dossier %s pour %s, rien n'est écrit", es_folder,
-                 person.name)  # fmt: skip
-        return None
-    folder = es_folder / FOLDER
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        log.warning("état du partage : %s n'est pas un dossier ordinaire, rien n'est écrit", folder)
-        return None
-    return folder
+def _up_to_date(fd: int, name: str, rendered: str) -> bool:
+    """Whether file ``name`` already holds this content, whatever update time it states.
 
-
-def _up_to_date(target: Path, rendered: str) -> bool:
-    """Whether ``target`` already holds this content, whatever update time it states."""
+    Only a regular file of a plausible size is read (bounded, never through a link): a
+    link to /dev/zero in its place is just replaced.
+    """
+    data = sharewrite.read_bounded(fd, name, _size_limit(rendered))
+    if data is None:
+        return False
     try:
-        existing = target.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        existing = data.decode("utf-8")
+    except UnicodeDecodeError:
         return False
     pattern = "[^\n<]*".join(re.escape(part) for part in rendered.split(STAMP))
     return re.fullmatch(pattern, existing) is not None
 
 
+def _size_limit(rendered: str) -> int:
+    """The largest size the page can have once its update times are filled in."""
+    return len(rendered.encode("utf-8")) + STAMP_BYTES * rendered.count(STAMP)
+
+
 def environment() -> Environment:
-    """The Jinja2 environment of ``templates/`` (HTML escaped, undefined names refused)."""
-    return Environment(
+    """The Jinja2 environment of ``templates/`` (HTML escaped, undefined names refused, line
+    breaks and control characters in the data shown, never obeyed: :mod:`pipeline.safetext`)."""
+    return safetext.ShownEnvironment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=lambda name: bool(name) and ".html" in str(name),
         undefined=StrictUndefined,
@@ -360,8 +446,9 @@ def environment() -> Environment:
 class _Files:
     """File names as the entrepreneur sees them, with page numbers only where they help."""
 
-    def __init__(self, prefix: str, data: dict[str, Any]) -> None:
-        self.prefix = prefix
+    def __init__(self, folder: str, data: dict[str, Any]) -> None:
+        self.prefix = folder + "/"
+        self.key = folder_key(folder)
         counts: dict[str, int] = {}
         docs = [doc for d in data["dossiers"] for doc in d["documents"]]
         docs += [doc for e in data["entrepreneurs"] for doc in e["documents"]]
@@ -371,10 +458,20 @@ class _Files:
         self.split = {rel for rel, n in counts.items() if n > 1}
 
     def name(self, rel: str) -> str:
-        return rel.removeprefix(self.prefix)
+        return own_name(rel, self.key)
 
     def ref(self, rel: str, pages: Iterable[Sequence[int]]) -> FileRef:
         return FileRef(self.name(rel), _pages(pages) if rel in self.split else "")
+
+
+def own_name(rel: str, key: str) -> str:
+    """A file's name within its entrepreneur's folder (of key ``key``), or ``rel`` whole.
+
+    The folder is compared by key, as the runner matched it: its name on disk may be in
+    another Unicode form (NFD on a Mac) or case than the configuration's.
+    """
+    head, sep, tail = rel.partition("/")
+    return tail if sep and folder_key(head) == key else rel
 
 
 def _pages(ranges: Iterable[Sequence[int]]) -> str:
@@ -469,8 +566,8 @@ def _set_aside(f: dict[str, Any], files: _Files) -> SetAside:
     advice = ES_ADVICE.get(reason) or ADVICE.get(_reason(reason), "")
     title = REASONS.get(reason, reason)
     detail = str(f.get("message") or "").strip()
-    if reason == Reason.INTERNAL or _said(detail, title, advice):
-        detail = ""  # a technical message, or what the title or advice already say
+    if reason in PRIVATE_DETAIL or _said(detail, title, advice) or _names_elsewhere(detail):
+        detail = ""  # technical, already said, or about something outside their folder
     detail = ISO_DAY.sub(lambda m: day_text(m[0]), detail.replace(f"« {files.prefix}", "« "))
     return SetAside(
         file=files.name(f["file"]),
@@ -481,6 +578,12 @@ def _set_aside(f: dict[str, Any], files: _Files) -> SetAside:
     )
 
 
+def _names_elsewhere(detail: str) -> bool:
+    """Whether a message names a path of the server or one outside the entrepreneur's folder:
+    such a detail is never written into their folder."""
+    return bool(ABSOLUTE_PATH.search(detail)) or "../" in detail or "..\\" in detail
+
+
 def _said(detail: str, *already: str) -> bool:
     """Whether ``detail`` adds nothing to texts the reader sees anyway."""
     folded = detail.casefold().rstrip(".")
@@ -488,8 +591,17 @@ def _said(detail: str, *already: str) -> bool:
 
 
 def _still_dropped(config: Config, rel: str) -> bool:
-    """A set-aside file the entrepreneur has since removed (or replaced) needs no more words."""
-    return (config.paths.drop / rel).exists()
+    """A set-aside file the entrepreneur has since removed needs no more words.
+
+    Decided from the name alone (``lexists``): a link stays listed while the link is there,
+    whatever its target does, so the page says nothing about anything outside the folder.
+    """
+    return still_dropped(config.paths.drop, rel)
+
+
+def still_dropped(drop: Path, rel: str) -> bool:
+    """Whether ``rel`` is still in the share, as a file or a link (never followed)."""
+    return os.path.lexists(drop / rel)
 
 
 def summary(page: Page) -> list[tuple[str, str]]:

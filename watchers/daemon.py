@@ -46,7 +46,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline import archive, digest_send, rematch, runner, sharefiles
+from pipeline import archive, digest_send, rematch, runner, safetext, sharefiles
 from pipeline.bpf import run as bpf_run
 from pipeline.config import Config, load_config
 from pipeline.errors import (
@@ -119,6 +119,8 @@ def _worker_init(config_path: str) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    logging.basicConfig(level=logging.WARNING, format=safetext.LOG_FORMAT)  # spawned: none yet
+    safetext.install_log_filter()  # a name in a worker's warning cannot forge a record either
     config = load_config(Path(config_path))
     _limit_memory(config.watch.worker_memory_mb)
     store = Store(config.paths.database, config.paths.database_timeout)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
+from pipeline import safetext
 from pipeline.bpf import codes
 from pipeline.bpf.charts import bar_chart
 from pipeline.bpf.facts import FROM_INVOICE, SHEETS, Facts
@@ -32,7 +33,7 @@ SHOWN_INVOICES = 12  # invoices named in a check's line; the workbook lists them
 def render(bpf: Bpf, workbook_name: str = "") -> bytes:
     """The report's bytes."""
     template = DocxTemplate(TEMPLATES / REPORT)
-    template.render(context(bpf, template, workbook_name), autoescape=True)
+    template.render(context(bpf, template, workbook_name), safetext.docx_environment())
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

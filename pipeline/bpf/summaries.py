@@ -24,19 +24,20 @@ import hashlib
 import io
 import json
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docxtpl import DocxTemplate
 
-from pipeline import archive
+from pipeline import safetext, sharewrite
 from pipeline.bpf.facts import SHEETS, Facts
 from pipeline.bpf.report import french_date, number, percent
 from pipeline.bpf.templates import SUMMARY, TEMPLATES
 from pipeline.config import Config, Person
 from pipeline.rules import summary_received
-from pipeline.sharefiles import FOLDER
+from pipeline.sharefiles import FOLDER, es_folder_name
 from pipeline.store import Store
 
 if TYPE_CHECKING:
@@ -70,51 +71,73 @@ def write_summary(
 ) -> Path | None:
     """One entrepreneur's draft, when it is owed and theirs to receive; else None."""
     own = [f for f in bpf.facts if f.role and f.invoice.entrepreneur == person.name]
-    folder = _folder(config, person)
-    if not own or folder is None:
+    es_name = es_folder_name(config.paths.drop, person)
+    if not own or es_name is None:
         return None
     documents = store.documents(entrepreneur=person.name)
     if summary_received([d for d in documents if d.invoice is None], bpf.year):
         return None  # returned: nothing more to draft
-    target = folder / file_name(bpf.year)
+    folder = config.paths.drop / es_name / FOLDER
+    try:
+        with sharewrite.system_folder(config.paths.drop, es_name, FOLDER) as fd:
+            return _write(store, bpf, person, own, now, Folder(fd, folder))
+    except sharewrite.NotOurs as exc:
+        log.warning("bilan pédagogique de %s non écrit : %s n'est pas un dossier ordinaire "
+                    "(lien ou fichier)", person.name, exc.path)  # fmt: skip
+        return None
+    except FileNotFoundError:  # the entrepreneur's folder went away meanwhile
+        return None
+
+
+@dataclass(frozen=True)
+class Folder:
+    """The entrepreneur's ``_dossiers`` folder: its descriptor, and its path for messages."""
+
+    fd: int
+    path: Path
+
+
+def _write(
+    store: Store, bpf: Bpf, person: Person, own: list[Facts], now: datetime, folder: Folder
+) -> Path | None:
+    """The draft in ``folder``, unless it is current or no longer ours to replace."""
+    target = folder.path / file_name(bpf.year)
     data = context(bpf, person, own)
     content = _digest(json.dumps(data, ensure_ascii=False, sort_keys=True).encode())
     last = store.last_event(EVENT, entrepreneur=person.name, year=str(bpf.year))
-    decision = _decision(target, content, last["detail"] if last else None)
+    decision = _decision(folder.fd, target, content, last["detail"] if last else None)
     if decision != "write":
         return target if decision == "current" else None
     rendered = render(data | {"generated": french_date(now.date())})
-    folder.mkdir(exist_ok=True)
-    archive.replace_atomic(target, rendered, mode=folder.stat().st_mode & 0o666)
+    sharewrite.replace(folder.fd, target.name, rendered, sharewrite.folder_mode(folder.fd))
     with store.transaction() as db:
         store.log(db, now, EVENT, entrepreneur=person.name, year=str(bpf.year),
-                  sha256=_digest(rendered), content=content,
-                  file=f"{person.folder}/{FOLDER}/{target.name}")  # fmt: skip
+                  sha256=_digest(rendered), size=len(rendered), content=content,
+                  file=f"{folder.path.parent.name}/{FOLDER}/{target.name}")  # fmt: skip
     log.info("bilan pédagogique %s de %s écrit : %s", bpf.year, person.name, target)
     return target
 
 
-def _decision(target: Path, content: str, last: dict[str, Any] | None) -> str:
+#: The largest draft read back to compare (drafts weigh tens of kilobytes), for a draft
+#: recorded before its size was: anything bigger was not written by us.
+MAX_DRAFT = 16 * 1024 * 1024
+
+
+def _decision(fd: int, target: Path, content: str, last: dict[str, Any] | None) -> str:
     """``write``; ``current`` (already these figures); ``keep`` (never over what the
-    entrepreneur changed or deleted)."""
-    if not target.exists():
+    entrepreneur changed or deleted).
+
+    Read without following a link, and at most the size written (or :data:`MAX_DRAFT`).
+    """
+    if not sharewrite.exists(fd, target.name):
         # Never written, or deleted by the entrepreneur: again only if the figures changed.
         return "write" if last is None or last.get("content") != content else "keep"
-    if last is None or _digest(target.read_bytes()) != last.get("sha256"):
+    size = last.get("size") if last else None
+    found = sharewrite.sha256_bounded(fd, target.name, size, MAX_DRAFT)
+    if last is None or found is None or found != last.get("sha256"):
         log.info("%s a été modifié par l'entrepreneur : il n'est pas remplacé", target)
         return "keep"
     return "write" if last.get("content") != content else "current"
-
-
-def _folder(config: Config, person: Person) -> Path | None:
-    """``<drop>/<ES folder>/_dossiers``, or None when the ES folder is missing or unsafe."""
-    es_folder = config.paths.drop / person.folder
-    if es_folder.is_symlink() or not es_folder.is_dir():
-        return None
-    folder = es_folder / FOLDER
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        return None
-    return folder
 
 
 def context(bpf: Bpf, person: Person, own: list[Facts]) -> dict[str, Any]:
@@ -140,7 +163,7 @@ def context(bpf: Bpf, person: Person, own: list[Facts]) -> dict[str, Any]:
 
 def render(data: dict[str, Any]) -> bytes:
     template = DocxTemplate(TEMPLATES / SUMMARY)
-    template.render(data, autoescape=True)
+    template.render(data, safetext.docx_environment())
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

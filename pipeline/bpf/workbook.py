@@ -12,7 +12,9 @@ Sheets, in the order a person uses them:
 - **Avertissements**: where figures rest on the invoice, what is left to fill by hand;
 - **Indicateurs**: the Qualiopi result indicators.
 
-Written with openpyxl in write-only mode: 100,000 invoices stay within memory.
+Written with openpyxl in write-only mode: 100,000 invoices stay within memory. Every row
+goes through :func:`_append`: texts (invoice fields, names, file names) cleaned of what a
+spreadsheet cannot hold and written as text, never as a formula (:mod:`pipeline.safetext`).
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from pipeline import safetext
 from pipeline.bpf import codes
 from pipeline.bpf.facts import SOURCE_LABELS, Facts
 
@@ -73,7 +76,7 @@ def _row(sheet: WriteOnlyWorksheet, values: Iterable[Any], font: Font | None = N
          fill: PatternFill | None = None, wrap: bool = False) -> None:  # fmt: skip
     cells = []
     for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = _cell(sheet, value)
         if font is not None:
             cell.font = font
         if fill is not None:
@@ -82,6 +85,16 @@ def _row(sheet: WriteOnlyWorksheet, values: Iterable[Any], font: Font | None = N
             cell.alignment = WRAP
         cells.append(cell)
     sheet.append(cells)
+
+
+def _append(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
+    """One row of plain cells (the cells already made, such as dates, kept as they are)."""
+    sheet.append([v if isinstance(v, Cell) else _cell(sheet, v) for v in values])
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Cell:
+    """A cell for ``value``: a text is cleaned and stays text (this workbook has no formula)."""
+    return safetext.as_text(WriteOnlyCell(sheet, value=safetext.cell_value(value)))
 
 
 # -- Formulaire ---------------------------------------------------------------------------
@@ -200,7 +213,7 @@ def _trace(sheet: WriteOnlyWorksheet, facts: Sequence[Facts]) -> None:
         for n, group in enumerate(f.groups or (None,)):
             first = n == 0  # amounts and trainer hours once per invoice, not per group
             inv = f.invoice
-            sheet.append([
+            _append(sheet, [
                 inv.number, _day(sheet, inv.date), inv.entrepreneur, inv.client, inv.title,
                 _day(sheet, inv.start), _day(sheet, inv.end), inv.bpf_code, f.c_line or "",
                 round(f.amount, 2) if first else None,
@@ -246,22 +259,22 @@ def _checks(sheet: WriteOnlyWorksheet, bpf: Bpf) -> None:
         _row(sheet, (c.code, result, c.message, "", ""), BAD if not c.ok else GOOD)
         details = {line.split(" ", 1)[0]: line.split(" : ", 1)[-1] for line in c.details}
         for number in c.invoices:
-            sheet.append([c.code, "", "", number, details.get(number, "")])
+            _append(sheet, [c.code, "", "", number, details.get(number, "")])
         if c.documents:
             docs = ", ".join(f"#{d}" for d in c.documents)
-            sheet.append([c.code, "", "", "", f"documents : {docs}"])
+            _append(sheet, [c.code, "", "", "", f"documents : {docs}"])
 
 
 def _warnings(sheet: WriteOnlyWorksheet, bpf: Bpf) -> None:
     _row(sheet, ("Avertissement", "Message", "Factures"), BOLD, HEAD_FILL)
     for w in bpf.warnings:
-        sheet.append([w.code, w.message, ", ".join(w.invoices)])
+        _append(sheet, [w.code, w.message, ", ".join(w.invoices)])
 
 
 def _indicators(sheet: WriteOnlyWorksheet, bpf: Bpf) -> None:
     _row(sheet, ("Indicateur", "Valeur", "Calcul"), BOLD, HEAD_FILL)
     for label, value, how in indicator_rows(bpf):
-        sheet.append([label, value, how])
+        _append(sheet, [label, value, how])
 
 
 def indicator_rows(bpf: Bpf) -> list[tuple[str, str, str]]:

@@ -3,14 +3,18 @@ once, retried with a back-off when refused, never twice after a restart."""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterator
 from datetime import date, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from pipeline import digest_send
 from pipeline.config import Config, load_config
+from pipeline.errors import ConfigError
 from pipeline.mailer import SmtpMailer, SmtpUnavailable
 from pipeline.store import Store
 from samples.gen.records import training_invoice
@@ -175,3 +179,41 @@ def test_send_with_the_server_down_exits_3_with_a_sentence(tmp_path: Path) -> No
     run = run_cli("--config", str(config.file), "digest", "--send", timeout=120)
     assert run.returncode == 3, run.stderr
     assert "injoignable" in run.stderr and "Traceback" not in run.stderr
+
+
+CLEAR = '[smtp]\nhost = "{host}"\nport = 25\nstarttls = false\ntls = false\ntimeout = 0.5\n{login}'
+
+
+def clear_config(tmp_path: Path, host: str, login: str = "") -> Config:
+    digest = '[digest]\nrecipients = ["appui@coop.example"]\n'
+    return load_config(write_config(tmp_path, digest + CLEAR.format(host=host, login=login)))
+
+
+def test_mail_in_clear_to_another_machine_is_warned_when_sending_and_in_status(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = clear_config(tmp_path, "192.0.2.1")  # TEST-NET: nobody answers
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@coop.example", "b@coop.example", "x"
+    with caplog.at_level(logging.WARNING), pytest.raises(SmtpUnavailable):
+        SmtpMailer(config.smtp).send(message)
+    assert "les courriels partent en clair vers 192.0.2.1:25" in caplog.text
+    shown = run_cli("--config", str(config.file), "status")
+    assert shown.returncode == 0, shown.stderr
+    assert "Attention" in shown.stdout and "partent en clair" in " ".join(shown.stdout.split())
+    data = json.loads(run_cli("--config", str(config.file), "status", "--json").stdout)
+    assert [w["about"] for w in data["warnings"]] == ["smtp"]
+
+
+def test_mail_in_clear_to_a_relay_on_this_machine_is_not_warned(tmp_path: Path) -> None:
+    config = clear_config(tmp_path, "localhost")
+    data = json.loads(run_cli("--config", str(config.file), "status", "--json").stdout)
+    assert data["warnings"] == []
+
+
+def test_a_password_is_never_sent_in_clear_to_another_machine(tmp_path: Path) -> None:
+    config = clear_config(tmp_path, "192.0.2.1", 'username = "dossiers"\n')
+    with pytest.raises(ConfigError, match="ne peut pas partir en clair"):
+        SmtpMailer(config.smtp, environ={"DOSSIERS_SMTP_PASSWORD": PASSWORD}).send(
+            EmailMessage()
+        )  # refused before any connection: nobody would answer at that address

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import load_workbook
 
 from pipeline.export import write_xlsx
 
@@ -50,3 +51,12 @@ def test_every_sheet_a_support_team_filters(tmp_path: Path) -> None:
     assert waiting["Raison"].tolist() == ["facture-ambigue", "format-non-supporte"]
     assert waiting["Factures possibles"][0] == "FA-2026-0142, FA-2026-0150"
     assert not list(tmp_path.glob(".tmp-*"))  # written atomically, nothing left behind
+
+
+def test_a_client_that_reads_as_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    formula = '=HYPERLINK("http://x","clic")'
+    report = {**REPORT, "dossiers": [{**REPORT["dossiers"][0], "client": formula}]}
+    sheet = load_workbook(write_xlsx(report, tmp_path / "dossiers.xlsx"))["Dossiers"]
+    client = sheet["D2"]
+    assert client.value == formula and client.data_type == "s" and client.quotePrefix
+    assert sheet["I2"].value == 2 and sheet["I2"].data_type == "n"

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
+import logging
 import os
+import shutil
+import stat
+import subprocess
+import sys
+import unicodedata
+from dataclasses import replace
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pipeline import runner, sharefiles
-from pipeline.config import Config
+from pipeline.config import Config, Person
 from pipeline.errors import ADVICE, Reason
 from pipeline.invoices import Invoice
 from pipeline.store import Store
-from tests.conftest import NOW
+from tests.conftest import NOW, ROOT
 from tests.pipeline.test_runner import ATTESTATION, CAMILLE, INVOICE, drop, pdf
 
 ELODIE = "Élodie Faure"
@@ -243,3 +252,154 @@ def test_a_training_still_to_come_says_so_and_comes_last(ingested: runner.Contex
     text = status_files(ingested.config, CAMILLE)[1].read_text("utf-8")
     assert text.index("FA-2026-0142 –") < text.index("FA-2026-0199 –")
     assert text.count("Formation à venir") == 1
+
+
+MEASURE = """
+import json, resource, sys, time
+from datetime import datetime
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a read of /dev/zero stops here
+from pipeline import sharefiles
+from pipeline.config import load_config
+from pipeline.store import Store
+config = load_config(Path(sys.argv[1]))
+with Store(config.paths.database) as store:
+    start = time.perf_counter()
+    paths = sharefiles.write_status(store, config, sys.argv[2], datetime(2026, 11, 23, 9, 30))
+    seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak, "paths": [str(p) for p in paths]}))
+"""
+
+
+def refresh_in_a_process(config: Config, entrepreneur: str) -> dict[str, Any]:
+    """The refresh as the daemon's main process runs it, its time and peak memory measured."""
+    run = subprocess.run([sys.executable, "-c", MEASURE, str(config.file), entrepreneur],
+                         capture_output=True, text=True, timeout=60, cwd=ROOT)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    result: dict[str, Any] = json.loads(run.stdout)
+    return result
+
+
+def test_a_link_to_dev_zero_and_a_fifo_as_status_pages_are_replaced_without_reading_them(
+    ingested: runner.Context,
+) -> None:
+    html_path, txt_path = status_files(ingested.config, CAMILLE)
+    html_path.parent.mkdir()
+    html_path.symlink_to("/dev/zero")
+    os.mkfifo(txt_path)  # opening it to read would wait for a writer for ever
+    measured = refresh_in_a_process(ingested.config, CAMILLE)
+    assert measured["seconds"] < 5 and measured["peak_mb"] < 300, measured
+    assert measured["paths"] == [str(html_path), str(txt_path)]
+    for path in (html_path, txt_path):  # regular files now, the page in them
+        assert stat.S_ISREG(path.lstat().st_mode)
+        assert "Nouveau document.pdf" in path.read_text("utf-8")
+    assert Path("/dev/zero").is_char_device()  # what the link led to is untouched
+
+
+def test_a_huge_status_page_is_replaced_without_being_read_whole(
+    ingested: runner.Context,
+) -> None:
+    html_path, _ = status_files(ingested.config, CAMILLE)
+    html_path.parent.mkdir()
+    with html_path.open("wb") as f:  # 4 GiB, sparse: read whole it would not fit the limit
+        f.truncate(4 << 30)
+    measured = refresh_in_a_process(ingested.config, CAMILLE)
+    assert measured["seconds"] < 5 and measured["peak_mb"] < 300, measured
+    assert html_path.stat().st_size < 100_000
+
+
+def test_a_link_in_place_of_a_status_page_to_another_folder_writes_nothing_there(
+    ingested: runner.Context, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "ailleurs.html"
+    elsewhere.write_text("à ne pas écraser", encoding="utf-8")
+    html_path, _ = status_files(ingested.config, CAMILLE)
+    html_path.parent.mkdir()
+    html_path.symlink_to(elsewhere)
+    sharefiles.write_status(ingested.store, ingested.config, CAMILLE, NOW)
+    assert elsewhere.read_text("utf-8") == "à ne pas écraser"
+    assert not html_path.is_symlink() and "Nouveau document.pdf" in html_path.read_text("utf-8")
+
+
+def test_a_status_folder_replaced_by_a_link_is_said_once_and_in_the_status(
+    ingested: runner.Context, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    elodie = ingested.config.paths.drop / "elodie.faure" / "_dossiers"
+    elodie.mkdir()
+    (ingested.config.paths.drop / CAMILLE / "_dossiers").symlink_to(elodie)
+    sharefiles._WARNED.clear()
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            assert sharefiles.write_status(ingested.store, ingested.config, CAMILLE, NOW) == []
+    assert list(elodie.iterdir()) == []  # nothing lands in another entrepreneur's folder
+    said = [r.getMessage() for r in caplog.records if "n'est pas un dossier" in r.getMessage()]
+    assert len(said) == 1
+    (problem,) = sharefiles.problems(ingested.config)
+    assert problem["dossier"] == CAMILLE and "est un lien et non un dossier" in problem["message"]
+
+
+def test_a_set_aside_link_stays_listed_whatever_its_target_does(
+    ctx: runner.Context, tmp_path: Path
+) -> None:
+    """Alice cannot watch Bruno's dossier: the page says the same whether or not the target of
+    her link exists, and never where it leads."""
+    target = tmp_path / "archive" / "2026" / "Bruno" / "FA-2026-0999" / "convention"
+    folder = ctx.config.paths.drop / CAMILLE
+    folder.mkdir()
+    (folder / "espion.pdf").symlink_to(target / "convention.pdf")
+    runner.process(folder / "espion.pdf", ctx)
+    pages = []
+    for exists in (False, True, False):
+        if exists:
+            target.mkdir(parents=True)
+            (target / "convention.pdf").write_bytes(pdf(ATTESTATION))
+        elif target.exists():
+            shutil.rmtree(target)
+        sharefiles.write_status(ctx.store, ctx.config, CAMILLE, NOW)
+        pages.append(tuple(p.read_text("utf-8") for p in status_files(ctx.config, CAMILLE)))
+    assert pages[0] == pages[1] == pages[2]
+    assert "espion.pdf" in pages[0][1]
+    for page in pages[0]:
+        assert str(tmp_path) not in page and "archive" not in page and "Bruno" not in page
+
+
+def test_a_detail_naming_a_server_path_is_never_written_into_the_folder(
+    ctx: runner.Context,
+) -> None:
+    runner.process(drop(ctx.config, f"{CAMILLE}/Nouveau document.pdf", b""), ctx)
+    with ctx.store.transaction() as db:  # as an older version recorded it
+        db.execute(
+            "UPDATE files SET detail = ? WHERE rel LIKE ?",
+            ("« Nouveau document.pdf » mène à /srv/partage/archive/x.pdf", "%Nouveau%"),
+        )
+    for path in sharefiles.write_status(ctx.store, ctx.config, CAMILLE, NOW):
+        assert "/srv/" not in path.read_text("utf-8")
+
+
+def test_a_folder_named_in_nfd_form_gets_its_status_page(ctx: runner.Context) -> None:
+    """macOS names « Élodie » as « E\\u0301lodie »: the configuration's NFC name must find it."""
+    config = ctx.config.model_copy(update={"people": (
+        *ctx.config.people, Person(name="Clément Roux", email="", folder="Clément Roux"),
+    )})  # fmt: skip
+    ctx = replace(ctx, config=config)
+    ctx.store.sync_entrepreneurs(config.people)
+    nfd = unicodedata.normalize("NFD", "Clément Roux")
+    assert nfd != "Clément Roux"
+    runner.process(drop(config, f"{nfd}/vide.pdf", b""), ctx)
+    paths = sharefiles.write_status(ctx.store, config, "Clément Roux", NOW)
+    names = os.listdir(config.paths.drop)
+    assert names == [nfd]  # no second folder in NFC form was made
+    assert [p.parent.parent.name for p in paths] == [nfd, nfd]
+    text = paths[1].read_text("utf-8")
+    assert "* vide.pdf" in text and nfd not in text  # the file named within the folder
+
+
+def test_a_name_with_a_line_break_adds_no_line_to_the_text_page(ctx: runner.Context) -> None:
+    runner.process(drop(ctx.config, f"{CAMILLE}/vide\n* faux.pdf\x07", b""), ctx)
+    html_path, txt_path = status_files(ctx.config, CAMILLE)
+    sharefiles.write_status(ctx.store, ctx.config, CAMILLE, NOW)
+    text = txt_path.read_text("utf-8")
+    assert "* vide⏎* faux.pdf␇" in text and "\x07" not in text
+    assert not [line for line in text.splitlines() if line.startswith("* faux.pdf")]
+    assert "vide⏎* faux.pdf␇" in visible_text(html_path.read_text("utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -119,3 +120,26 @@ def test_a_returned_draft_is_read_as_the_entrepreneurs_summary(
     assert found["type"] == "bilan_pedagogique"
     assert found["fields"]["trainer"] == KARIM
     assert found["fields"]["date"] == "2027-03-02"  # so it counts for 2026, not every year
+
+
+def test_a_draft_replaced_by_a_link_to_dev_zero_is_neither_read_nor_followed(
+    samples_store: Store, samples_config: Config
+) -> None:
+    refresh_drafts(samples_store, samples_config, NOW)
+    path = draft_of(samples_config, KARIM)
+    path.unlink()
+    path.symlink_to("/dev/zero")
+    start = time.perf_counter()
+    refresh_drafts(samples_store, samples_config, datetime(2027, 3, 3, 7))
+    assert time.perf_counter() - start < 30 and path.is_symlink()  # theirs: left alone
+
+
+def test_a_status_folder_that_is_a_link_gets_no_draft(
+    samples_store: Store, samples_config: Config, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    (samples_config.paths.drop / KARIM / "_dossiers").symlink_to(elsewhere)
+    written = refresh_drafts(samples_store, samples_config, NOW)
+    assert list(elsewhere.iterdir()) == []
+    assert not [p for p in written if KARIM in p.parts]
