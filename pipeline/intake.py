@@ -479,6 +479,7 @@ def _check_picture(
     instructions from its data on), every filter but a picture one, as pdfium decodes them
     to find where the data ends.
     """
+    _check_pixels_of(_stated_pixels(picture), number, limits)  # before anything is decoded
     filters = _filters(picture)
     params = _params(_value(picture, "/DecodeParms"), len(filters))
     last = filters[-1] if filters else None
@@ -504,16 +505,18 @@ def _check_picture(
         decoded = _decoded(raw, *before, left) if whole else None
         cost = len(decoded) if decoded is not None else 0
         heads = [lambda: decoded if decoded is not None else bytes(raw[: HEADER_BYTES[-1]])]
-    pixels = _stated_pixels(picture)
     if last is not None and whole == len(filters) - 1:
         heads.append(lambda: _decoded(raw, *before, left))  # the head was not enough
-        pixels = max(pixels, _coded_pixels(heads, last, params[-1]))
+        _check_pixels_of(_coded_pixels(heads, last, params[-1]), number, limits)
+    return cost
+
+
+def _check_pixels_of(pixels: int, number: int, limits: IntakeLimits) -> None:
     if pixels > limits.max_image_pixels:
         raise FileTooLarge(
             f"page {number} : image de {pixels / 1e6:.0f} Mpx, plus que la limite de "
             f"{limits.max_image_pixels / 1e6:.0f} Mpx"
         )
-    return cost
 
 
 #: Where a picture's header is looked for first (JPEG markers, JPEG 2000 boxes); further
@@ -554,15 +557,14 @@ def _coded_pixels(heads: list[Callable[[], bytes]], codec: str, params: object) 
 
 
 def _header_pixels(data: bytes) -> int:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data)) as header:  # reads the header, decodes nothing
-                return int(header.width * header.height)
-        except Image.DecompressionBombError:
-            return 1 << 62  # past Pillow's own ceiling, itself far past ours
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-            raise ValueError("en-tête d'image illisible") from exc
+    ceiling, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # ours decides, after
+    try:
+        with Image.open(io.BytesIO(data)) as header:  # reads the header, decodes nothing
+            return int(header.width * header.height)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise ValueError("en-tête d'image illisible") from exc
+    finally:
+        Image.MAX_IMAGE_PIXELS = ceiling
 
 
 def _value(dictionary: DictionaryObject, key: str, default: object = None) -> Any:
@@ -618,6 +620,7 @@ def _inline_dictionary(
         stream.seek(at)
         try:
             key = read_object(stream, None)  # type: ignore[arg-type]
+            stream.seek(_WHITESPACE.match(content, stream.tell()).end())  # type: ignore[union-attr]
             value = read_object(stream, None)  # type: ignore[arg-type]
         except Exception:  # not a dictionary: a "BI" in text or in data
             return None
