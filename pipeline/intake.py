@@ -20,9 +20,10 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -314,7 +315,8 @@ def check_page_contents(data: bytes, limits: IntakeLimits, pages: int | None = N
     measured: dict[tuple[int, int], int] = {}  # streams shared by pages are decoded once
     for number in range(1, count + 1):
         try:
-            _check_page(reader.pages[number - 1], number, limits, measured)
+            with _quiet_pypdf():
+                _check_page(reader.pages[number - 1], number, limits, measured)
         except (FileTooLarge, UnreadableFile):
             raise
         except Exception as exc:
@@ -323,6 +325,18 @@ def check_page_contents(data: bytes, limits: IntakeLimits, pages: int | None = N
                 f"page {number} endommagée : son contenu ne peut pas être vérifié avant "
                 "lecture ; réenregistrez le PDF (« Imprimer en PDF ») et déposez-le à nouveau"
             ) from exc
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf's warnings about a hostile page (thousands of "Early EOD") stay out of the log."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class _Budget:
@@ -376,6 +390,8 @@ def _stream_cost(
         return _check_picture(stream, number, limits, left)
     data = _decoded(_raw(stream), _filters(stream), _value(stream, "/DecodeParms"), left)
     if role == _CONTENT:
+        if len(data) > PREDICTED_MAX and _predicted(stream):
+            raise ValueError("instructions trop grandes pour défaire leur prédicteur")
         return len(data) + _check_inline_pictures(data, number, limits, left - len(data))
     return len(data)
 
@@ -677,7 +693,8 @@ def _decoded(data: bytes | memoryview, filters: list[str], params: object, limit
         data = decoder(data, param, limit)
         if len(data) > limit:
             raise _TooLarge()
-    return bytes(data)
+    # Nothing decoded: bytes as stored cost nothing more (an inline picture's rest: not copied).
+    return data if isinstance(data, bytes) else b""
 
 
 def _inflate(data: bytes | memoryview, params: object, limit: int) -> bytes:
@@ -699,28 +716,39 @@ def _unpredicted(data: bytes, params: object, limit: int) -> bytes:
     """Undo a PNG or TIFF predictor (pypdf's), on data small enough for its pure Python."""
     if not isinstance(params, DictionaryObject) or _value(params, "/Predictor", 1) in (1, None):
         return data
-    if len(data) > min(limit, PREDICTED_MAX):
-        raise _TooLarge()
+    if len(data) > PREDICTED_MAX:
+        return data  # its size is right within a byte a row; instructions: see _stream_cost
     with apply_configuration(zlib_maximum_output_length=limit + 1):
         return bytes(FlateDecode.decode(zlib.compress(data, 1), params))
 
 
-#: Drawing instructions with a predictor (rare: a few kB in practice) are undone up to this.
+#: Drawing instructions with a predictor (rare: a few kB in practice) are undone up to this;
+#: past it they cannot be searched for inline pictures, and their page is refused.
 PREDICTED_MAX = 4 * MB
+
+
+def _predicted(stream: StreamObject) -> bool:
+    params = _params(_value(stream, "/DecodeParms"), len(_filters(stream)))
+    return any(
+        isinstance(p, DictionaryObject) and _value(p, "/Predictor", 1) not in (1, None)
+        for p in params
+    )
 
 
 def _unlzw(data: bytes | memoryview, params: object, limit: int) -> bytes:
     try:
         with apply_configuration(lzw_maximum_output_length=limit):
-            return bytes(LZWDecode.decode(bytes(data)))
+            # pypdf's decoder reads a memoryview as well: an inline picture's rest is not copied
+            decoded = bytes(LZWDecode.decode(cast(bytes, data)))
     except LimitReachedError as exc:
         raise _TooLarge() from exc
+    return _unpredicted(decoded, params, limit)
 
 
 def _unrunlength(data: bytes | memoryview, params: object, limit: int) -> bytes:
     try:
         with apply_configuration(run_length_maximum_output_length=limit):
-            return bytes(RunLengthDecode.decode(bytes(data)))
+            return bytes(RunLengthDecode.decode(cast(bytes, data)))
     except LimitReachedError as exc:
         raise _TooLarge() from exc
 
@@ -728,30 +756,31 @@ def _unrunlength(data: bytes | memoryview, params: object, limit: int) -> bytes:
 def _unhex(data: bytes | memoryview, params: object, limit: int) -> bytes:
     if _hex_size(data) > limit:  # counted before anything is decoded
         raise _TooLarge()
-    data = bytes(data)
-    end = data.find(b">")
-    return ASCIIHexDecode.decode(data if end < 0 else data[: end + 1])
+    return ASCIIHexDecode.decode(_until(data, _HEX_END) + b">")
+
+
+def _until(data: bytes | memoryview, end: re.Pattern[bytes]) -> bytes:
+    """``data`` up to its end marker (the marker excluded), copied alone."""
+    found = end.search(data)
+    return bytes(data if found is None else data[: found.start()])
+
+
+_HEX_END, _ASCII85_END = re.compile(rb">"), re.compile(rb"~>")
 
 
 def _hex_size(data: bytes | memoryview) -> int:
-    data = bytes(data)
-    end = data.find(b">")
-    data = data if end < 0 else data[:end]
+    data = _until(data, _HEX_END)
     return (len(data) - sum(data.count(c) for c in _PDF_WHITESPACE) + 1) // 2
 
 
 def _unascii85(data: bytes | memoryview, params: object, limit: int) -> bytes:
     if _ascii85_size(data) > limit:  # counted before anything is decoded
         raise _TooLarge()
-    data = bytes(data)
-    end = data.find(b"~>")
-    return ASCII85Decode.decode(data if end < 0 else data[: end + 2])
+    return ASCII85Decode.decode(_until(data, _ASCII85_END) + b"~>")
 
 
 def _ascii85_size(data: bytes | memoryview) -> int:
-    data = bytes(data)
-    end = data.find(b"~>")
-    data = data if end < 0 else data[:end]
+    data = _until(data, _ASCII85_END)
     zeros = data.count(b"z")
     others = len(data) - zeros - sum(data.count(c) for c in _PDF_WHITESPACE)
     return 4 * zeros + others * 4 // 5  # "z" is four zero bytes; five characters make four
