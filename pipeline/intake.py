@@ -709,6 +709,8 @@ def _inflate(data: bytes | memoryview, params: object, limit: int) -> bytes:
                 break
     except zlib.error:
         pass  # a broken stream: pdfium keeps what inflated before the fault, so do we
+    if len(out) > limit:
+        raise _TooLarge()  # before copying it
     return _unpredicted(bytes(out), params, limit)
 
 

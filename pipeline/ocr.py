@@ -626,12 +626,14 @@ def redo(image: Image.Image, dpi: int, settings: OcrSettings, geometry: Geometry
 def _enlarge(gray: np.ndarray, dpi: int, min_dpi: int) -> tuple[np.ndarray, int]:
     if not min_dpi or dpi >= min_dpi:
         return gray, dpi
-    # Never past MAX_PAGE_PIXELS: a coarse picture of a huge sheet stays as it is.
-    factor = min(min_dpi / dpi, math.sqrt(MAX_PAGE_PIXELS / max(gray.size, 1)))
+    # Never past MAX_PAGE_PIXELS: a coarse picture of a huge sheet is enlarged less, or not.
+    cap = math.sqrt(MAX_PAGE_PIXELS / max(gray.size, 1))
+    factor = min(min_dpi / dpi, cap)
     if factor <= 1:
         return gray, dpi
-    min_dpi = int(dpi * factor)
-    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), min_dpi
+    size = (int(gray.shape[1] * factor), int(gray.shape[0] * factor))
+    enlarged = cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC)
+    return enlarged, min_dpi if factor < cap else int(dpi * factor)
 
 
 def _flatten_photo(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:

@@ -314,9 +314,13 @@ def deep_form_picture_pdf(depth: int = 12, side: int = 40_000) -> bytes:
 
 
 @cache
-def inline_picture_pdf_bomb(side: int = 40_000) -> bytes:
-    """A page whose instructions hold a 1.6 Gpx picture inline (BI … ID … EI)."""
-    data = _deflated_spaces(side * side // MB)
+def inline_picture_pdf_bomb(side: int = 40_000, inflated: int = 0) -> bytes:
+    """A page whose instructions hold a 1.6 Gpx picture inline (BI … ID … EI).
+
+    ``inflated``: its data inflates to that many bytes instead (pdfium inflates it all
+    while parsing the page, to find where the picture ends).
+    """
+    data = _deflated_spaces((inflated or side * side) // MB)
     content = (
         b"q 595 0 0 842 0 0 cm\nBI /W %d /H %d /BPC 8 /CS /G /F /Fl\nID " % (side, side)
         + data
@@ -366,7 +370,7 @@ def dangling_then_bomb_pdf() -> bytes:
 
 
 def huge_page_pdf(points: int = 4200) -> bytes:
-    """29 kB or less: one page of ``points`` x ``points`` (148 cm square: 306 Mpx at 300 dpi)."""
+    """One page of ``points`` x ``points`` (4,200: 148 cm square, 306 Mpx at 300 dpi), 1 kB."""
     content = b"BT /F1 48 Tf 100 100 Td (Feuille d'emargement) Tj ET"
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R " % (points, points)
     font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"

@@ -498,6 +498,11 @@ GIGAPIXEL = "page 1 : image de 1600 Mpx, plus que la limite de 80 Mpx"
         (badinputs.deep_form_picture_pdf, Reason.TOO_LARGE, GIGAPIXEL),
         (badinputs.inline_picture_pdf_bomb, Reason.TOO_LARGE, GIGAPIXEL),
         (
+            lambda: badinputs.inline_picture_pdf_bomb(side=100, inflated=1024 * MB),
+            Reason.TOO_LARGE,
+            TOO_MUCH_DRAWING,
+        ),
+        (
             lambda: badinputs.lying_picture_pdf(badinputs.lying_jpeg(), b"/DCTDecode"),
             Reason.TOO_LARGE,
             GIGAPIXEL,
@@ -523,6 +528,7 @@ GIGAPIXEL = "page 1 : image de 1600 Mpx, plus que la limite de 80 Mpx"
         "hex-then-flate-content",
         "picture-12-forms-deep",
         "inline-picture",
+        "inline-picture-of-100-px-inflating-to-1-GB",
         "jpeg-lying-about-its-size",
         "jpeg2000-lying-about-its-size",
         "missing-contents-then-a-bomb",

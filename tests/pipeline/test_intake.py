@@ -285,3 +285,17 @@ def badinputs_pdf_with_content(content: bytes, filters: bytes) -> bytes:
 
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>"
     return badinputs._pdf(page, badinputs._stream(filters, content))
+
+
+def test_pdf_pdfium_opens_but_pypdf_cannot_follow_is_refused_not_waved_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its pages could not be measured: refused with what to do, rather than read blind."""
+    from pypdf.errors import PdfReadError
+
+    def cannot_parse(*args: object, **kwargs: object) -> None:
+        raise PdfReadError("startxref not found")
+
+    monkeypatch.setattr(intake, "PdfReader", cannot_parse)
+    with pytest.raises(UnreadableFile, match="structure ne peut pas être vérifiée avant lecture"):
+        intake_file(tmp_path, "illisible pour pypdf.pdf", pdf_bytes())
