@@ -385,9 +385,15 @@ def _check_page(
 def _stream_cost(
     stream: StreamObject, role: str, number: int, limits: IntakeLimits, left: int
 ) -> int:
-    """The bytes pdfium holds to decode ``stream``, its pictures checked on the way."""
+    """The bytes pdfium holds to decode ``stream``, its pictures checked on the way.
+
+    A picture's own decoding is held to the page's limit alone, not added to the page's: pdfium
+    decodes pictures one at a time, and a shared picture dictionary (some producers list every
+    picture of the file on each page) would add up to a false alarm.
+    """
     if role == _PICTURE:
-        return _check_picture(stream, number, limits, left)
+        _check_picture(stream, number, limits, limits.max_page_content_bytes)
+        return 0
     data = _decoded(_raw(stream), _filters(stream), _value(stream, "/DecodeParms"), left)
     if role == _CONTENT:
         if len(data) > PREDICTED_MAX and _predicted(stream):
@@ -501,7 +507,7 @@ def _check_picture(
     last = filters[-1] if filters else None
     whole = (
         len(filters) - 1
-        if last in (_PICTURE_FILTERS if inline else _LINE_BY_LINE)
+        if last in (_PICTURE_FILTERS if inline is not None else _LINE_BY_LINE)
         else len(filters)
     )
     raw = inline if inline is not None else _raw(picture)
