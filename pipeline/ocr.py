@@ -627,13 +627,13 @@ def _enlarge(gray: np.ndarray, dpi: int, min_dpi: int) -> tuple[np.ndarray, int]
     if not min_dpi or dpi >= min_dpi:
         return gray, dpi
     # Never past MAX_PAGE_PIXELS: a coarse picture of a huge sheet is enlarged less, or not.
-    cap = math.sqrt(MAX_PAGE_PIXELS / max(gray.size, 1))
-    factor = min(min_dpi / dpi, cap)
-    if factor <= 1:
+    factor, cap = min_dpi / dpi, math.sqrt(MAX_PAGE_PIXELS / max(gray.size, 1))
+    if factor * gray.shape[0] * factor * gray.shape[1] <= MAX_PAGE_PIXELS:
+        return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), min_dpi
+    if cap <= 1:
         return gray, dpi
-    size = (int(gray.shape[1] * factor), int(gray.shape[0] * factor))
-    enlarged = cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC)
-    return enlarged, min_dpi if factor < cap else int(dpi * factor)
+    size = (int(gray.shape[1] * cap), int(gray.shape[0] * cap))  # rounded down: under the cap
+    return cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC), int(dpi * cap)
 
 
 def _flatten_photo(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:

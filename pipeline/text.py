@@ -240,8 +240,8 @@ def _whole_page_picture(
     width, height = page.get_size()
     if _clipped_area(image.get_bounds(), width, height) < WHOLE_PAGE * width * height:
         return None
-    if not _plain_placement(image):
-        return None
+    if not _plain_placement(image) or not _within_cap(*image.get_px_size()):
+        return None  # the renderer draws it, under the cap
     picture = _decode_picture(image)
     if picture is None:
         return None
@@ -254,6 +254,11 @@ def _plain_placement(image: pdfium.PdfImage) -> bool:
     # Upright, unmirrored, unrotated: anything else is left to the renderer to get right.
     m = image.get_matrix()
     return m.a > 0 and m.d > 0 and abs(m.b) < 1e-6 and abs(m.c) < 1e-6
+
+
+def _within_cap(width: int, height: int) -> bool:
+    """Whether a picture this size may be OCR'd as it is (else the page is drawn under the cap)."""
+    return width * height <= MAX_PAGE_PIXELS
 
 
 def _decode_picture(image: pdfium.PdfImage) -> Image.Image | None:

@@ -360,3 +360,25 @@ def test_an_a3_page_is_rendered_at_full_resolution() -> None:
     finally:
         document.close()
     assert dpi == 300 and picture.size == (3509, 4963)  # 842 x 1191 points
+
+
+def test_a_whole_page_picture_past_the_cap_is_drawn_under_it_not_taken_whole() -> None:
+    """A 50 Mpx scan of a 60 cm page at 300 dpi (past intake, whose limit is 40 Mpx)."""
+    from tests import badinputs
+
+    side = 7083  # px: 1700 points at 300 dpi
+    spaces = badinputs._deflated_spaces(side * side // badinputs.MB + 1)
+    picture = badinputs._grey_picture(side, spaces)
+    data = badinputs._pdf(
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 1700 1700] /Contents 4 0 R "
+        b"/Resources << /XObject << /Im0 5 0 R >> >> >>",
+        badinputs._stream(b"", b"q 1700 0 0 1700 0 0 cm /Im0 Do Q"),
+        picture,
+    )
+    document = pdfium.PdfDocument(data)
+    try:
+        image, dpi = text.page_image(document[0], OcrSettings(dpi=300))
+    finally:
+        document.close()
+    assert image.width * image.height <= intake.MAX_PAGE_PIXELS
+    assert dpi == 267 and abs(image.width - 1700 * 267 / 72) <= 1
