@@ -47,7 +47,7 @@ from pipeline.ocr import (
     to_gray,
 )
 from pipeline.parse import find_dates, fold
-from pipeline.text import SCAN_COVER, needs_ocr, page_image, page_layer
+from pipeline.text import SCAN_COVER, needs_ocr, page_image, page_layer, render_page
 
 log = logging.getLogger(__name__)
 
@@ -1263,11 +1263,11 @@ def _read_pdf_page(page: pdfium.PdfPage, engine: OcrEngine, settings: OcrSetting
     if needs_ocr(layer):
         image, dpi = page_image(page, settings)
         return read_picture(image, dpi, engine, settings)
-    rendered = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+    rendered, dpi = render_page(page, RENDER_DPI)
     if layer.invisible_chars or layer.picture_cover >= SCAN_COVER or page.get_rotation():
         # An OCR layer over a scan (its boxes need not match the print), or a turned page.
-        return read_sheet(rendered, RENDER_DPI, engine)
-    return read_sheet(rendered, RENDER_DPI, engine, layer_words(page, RENDER_DPI))
+        return read_sheet(rendered, dpi, engine)
+    return read_sheet(rendered, dpi, engine, layer_words(page, dpi))
 
 
 def layer_words(page: pdfium.PdfPage, dpi: int) -> list[Word]:

@@ -21,6 +21,7 @@ missing (an environment fault: nothing is quarantined).
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 import tempfile
@@ -37,6 +38,7 @@ from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.errors import OcrUnavailable
+from pipeline.intake import MAX_PAGE_PIXELS
 
 log = logging.getLogger(__name__)
 
@@ -624,8 +626,14 @@ def redo(image: Image.Image, dpi: int, settings: OcrSettings, geometry: Geometry
 def _enlarge(gray: np.ndarray, dpi: int, min_dpi: int) -> tuple[np.ndarray, int]:
     if not min_dpi or dpi >= min_dpi:
         return gray, dpi
-    factor = min_dpi / dpi
-    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), min_dpi
+    # Never past MAX_PAGE_PIXELS: a coarse picture of a huge sheet is enlarged less, or not.
+    factor, cap = min_dpi / dpi, math.sqrt(MAX_PAGE_PIXELS / max(gray.size, 1))
+    if factor * gray.shape[0] * factor * gray.shape[1] <= MAX_PAGE_PIXELS:
+        return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), min_dpi
+    if cap <= 1:
+        return gray, dpi
+    size = (int(gray.shape[1] * cap), int(gray.shape[0] * cap))  # rounded down: under the cap
+    return cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC), int(dpi * cap)
 
 
 def _flatten_photo(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:

@@ -51,7 +51,7 @@ from pypdf.errors import PdfReadError
 
 from pipeline.ocr import OcrEngine, OcrSettings, PageRead, Word, prepare, redo, rotate_quarter
 from pipeline.parse import fold, parse_date
-from pipeline.text import page_image
+from pipeline.text import page_image, render_page
 
 Party = Literal["organisme", "client", "formateur", "stagiaire"]
 Method = Literal["manuscrite", "electronique"]
@@ -648,12 +648,13 @@ def _page_view(
 
 
 def _digital_view(page: pdfium.PdfPage) -> PageView:
-    gray = np.asarray(page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil().convert("L"))
-    words = tuple(_layer_words(page))
-    return PageView(gray, RENDER_DPI, words, "\n".join(_lines_text(words)))
+    rendered, dpi = render_page(page, RENDER_DPI)
+    gray = np.asarray(rendered.convert("L"))
+    words = tuple(_layer_words(page, dpi))
+    return PageView(gray, dpi, words, "\n".join(_lines_text(words)))
 
 
-def _layer_words(page: pdfium.PdfPage) -> Iterable[Word]:
+def _layer_words(page: pdfium.PdfPage, dpi: int) -> Iterable[Word]:
     # pdfium's character boxes (~2 ms a page) rather than a second parse by pdfplumber.
     _, height = page.get_size()
     textpage = page.get_textpage()
@@ -664,7 +665,7 @@ def _layer_words(page: pdfium.PdfPage) -> Iterable[Word]:
         ]
     finally:
         textpage.close()
-    scale = RENDER_DPI / 72
+    scale = dpi / 72
     yield from _chars_to_words(chars, height, scale)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from pipeline.errors import OcrUnavailable, UnreadableFile
+from pipeline.intake import MAX_PAGE_PIXELS
 from pipeline.ocr import INSTALL_HINT, OcrEngine, OcrSettings, read_image
 from pipeline.record import Doc, FileKind, PageText
 
@@ -207,9 +209,25 @@ def page_image(page: pdfium.PdfPage, settings: OcrSettings) -> tuple[Image.Image
     native = _whole_page_picture(page, settings)
     if native is not None:
         return native
-    dpi = settings.dpi
-    bitmap = page.render(scale=dpi / 72, grayscale=True)
-    return bitmap.to_pil(), dpi
+    return render_page(page, settings.dpi)
+
+
+def render_page(page: pdfium.PdfPage, dpi: int) -> tuple[Image.Image, int]:
+    """The page in grey at ``dpi``, or at the finer resolution keeping it to MAX_PAGE_PIXELS.
+
+    Intake refuses larger pages; this holds even for a page that did not go through it
+    (a 4,200-point page at 300 dpi would be 306 Mpx and 2 GB).
+    """
+    width, height = page.get_size()
+    dpi = capped_dpi(width * height / 72**2, dpi)
+    return page.render(scale=dpi / 72, grayscale=True).to_pil(), dpi
+
+
+def capped_dpi(square_inches: float, dpi: int) -> int:
+    """``dpi``, or less if a picture of ``square_inches`` would pass MAX_PAGE_PIXELS."""
+    if not square_inches * dpi * dpi > MAX_PAGE_PIXELS:
+        return dpi
+    return max(int(math.sqrt(MAX_PAGE_PIXELS / square_inches)), 1)
 
 
 def _whole_page_picture(
@@ -222,8 +240,8 @@ def _whole_page_picture(
     width, height = page.get_size()
     if _clipped_area(image.get_bounds(), width, height) < WHOLE_PAGE * width * height:
         return None
-    if not _plain_placement(image):
-        return None
+    if not _plain_placement(image) or not _within_cap(*image.get_px_size()):
+        return None  # the renderer draws it, under the cap
     picture = _decode_picture(image)
     if picture is None:
         return None
@@ -236,6 +254,11 @@ def _plain_placement(image: pdfium.PdfImage) -> bool:
     # Upright, unmirrored, unrotated: anything else is left to the renderer to get right.
     m = image.get_matrix()
     return m.a > 0 and m.d > 0 and abs(m.b) < 1e-6 and abs(m.c) < 1e-6
+
+
+def _within_cap(width: int, height: int) -> bool:
+    """Whether a picture this size may be OCR'd as it is (else the page is drawn under the cap)."""
+    return width * height <= MAX_PAGE_PIXELS
 
 
 def _decode_picture(image: pdfium.PdfImage) -> Image.Image | None:

@@ -218,11 +218,12 @@ def pdf_image_bomb(side: int = 40_000) -> bytes:
     )
 
 
-def _pdf(*pages_objects: bytes) -> bytes:
-    """A PDF of catalog, page tree, then ``pages_objects`` (objects 3…: the page first)."""
+def _pdf(*pages_objects: bytes, kids: tuple[int, ...] = (3,)) -> bytes:
+    """A PDF of catalog, page tree, then ``pages_objects`` (objects 3…: the pages ``kids``)."""
+    listed = b" ".join(b"%d 0 R" % kid for kid in kids)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (listed, len(kids)),
         *pages_objects,
     ]
     out = bytearray(b"%PDF-1.7\n")
@@ -238,6 +239,142 @@ def _pdf(*pages_objects: bytes) -> bytes:
         xref,
     )
     return bytes(out)
+
+
+# --- bombs that walked around the first limits (#14) ------------------------------------------
+
+_PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+
+
+def _stream(head: bytes, data: bytes) -> bytes:
+    """A stream object: ``head`` (dictionary entries), its length, then ``data``."""
+    return b"<< %s /Length %d >>\nstream\n" % (head, len(data)) + data + b"\nendstream"
+
+
+def _lzw_spaces(cycles: int) -> bytes:
+    """LZW codes for ~7.4 MB of spaces per cycle: each code one space longer than the last."""
+    codes: list[int] = []
+    for _ in range(cycles):
+        codes += [
+            256,
+            32,
+            *range(258, 4095),
+        ]  # clear, " ", then "  ", "   "… until the table is full
+    codes.append(257)  # end of data
+    out, buffer, bits, width, next_code = bytearray(), 0, 0, 9, 258
+    for code in codes:  # high-order bit first, widths growing as PDF's LZW (early change)
+        buffer, bits = (buffer << width) | code, bits + width
+        while bits >= 8:
+            bits -= 8
+            out.append((buffer >> bits) & 0xFF)
+        buffer &= (1 << bits) - 1
+        next_code = 258 if code == 256 else next_code + 1
+        width = 9 if code == 256 else min(12, max(width, next_code.bit_length()))
+    return bytes(out + (bytes([(buffer << (8 - bits)) & 0xFF]) if bits else b""))
+
+
+@cache
+def lzw_pdf_bomb(cycles: int = 12) -> bytes:
+    """A page whose ~70 kB LZW content stream decodes to ~88 MB (pdfium aborted on one)."""
+    return _pdf(_PAGE + b" >>", _stream(b"/Filter /LZWDecode", _lzw_spaces(cycles)))
+
+
+@cache
+def chained_pdf_bomb(inflated: int = 1024 * MB) -> bytes:
+    """A page whose content is hex text of a Flate stream inflating to ``inflated`` bytes."""
+    text = _deflated_spaces(inflated // MB).hex().encode() + b">"
+    return _pdf(_PAGE + b" >>", _stream(b"/Filter [/ASCIIHexDecode /FlateDecode]", text))
+
+
+def _grey_picture(side: int, data: bytes, filters: bytes = b"/FlateDecode") -> bytes:
+    head = b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+    return _stream(head % (side, side) + b"/BitsPerComponent 8 /Filter " + filters, data)
+
+
+@cache
+def deep_form_picture_pdf(depth: int = 12, side: int = 40_000) -> bytes:
+    """A 1.6 Gpx picture drawn by a form drawn by a form… ``depth`` forms deep."""
+    draw = b"q 595 0 0 842 0 0 cm /X Do Q"
+    forms = [
+        _stream(
+            b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] "
+            b"/Resources << /XObject << /X %d 0 R >> >>" % (6 + level),
+            draw,
+        )
+        for level in range(depth)
+    ]
+    picture = _grey_picture(side, _deflated_spaces(side * side // MB))
+    return _pdf(
+        _PAGE + b" /Resources << /XObject << /X 5 0 R >> >> >>",
+        _stream(b"", b"/X Do"),
+        *forms[:1],
+        *forms[1:],
+        picture,
+    )
+
+
+@cache
+def inline_picture_pdf_bomb(side: int = 40_000, inflated: int = 0) -> bytes:
+    """A page whose instructions hold a 1.6 Gpx picture inline (BI … ID … EI).
+
+    ``inflated``: its data inflates to that many bytes instead (pdfium inflates it all
+    while parsing the page, to find where the picture ends).
+    """
+    data = _deflated_spaces((inflated or side * side) // MB)
+    content = (
+        b"q 595 0 0 842 0 0 cm\nBI /W %d /H %d /BPC 8 /CS /G /F /Fl\nID " % (side, side)
+        + data
+        + b"\nEI Q\n"
+    )
+    return _pdf(_PAGE + b" >>", _stream(b"", content))
+
+
+def _jpeg(size: tuple[int, int] = (64, 64)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", size, 200).save(out, "JPEG")
+    return out.getvalue()
+
+
+def lying_jpeg(side: int = 40_000) -> bytes:
+    """A small JPEG whose frame header (SOF0) says it is ``side`` x ``side`` pixels."""
+    data = bytearray(_jpeg())
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", side, side)
+    return bytes(data)
+
+
+def lying_jpx(side: int = 40_000) -> bytes:
+    """The head of a JPEG 2000 codestream (SOC, SIZ) saying ``side`` x ``side``, grey."""
+    siz = struct.pack(">HIIIIIIIIH", 0, side, side, 0, 0, side, side, 0, 0, 1) + b"\x07\x01\x01"
+    return b"\xff\x4f\xff\x51" + struct.pack(">H", len(siz) + 2) + siz + b"\xff\xd9"
+
+
+def lying_picture_pdf(coded: bytes, codec: bytes) -> bytes:
+    """A page drawing a picture whose dictionary says 64 x 64 but whose data says otherwise."""
+    draw = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+    return _pdf(
+        _PAGE + b" /Resources << /XObject << /Im0 5 0 R >> >> >>",
+        _stream(b"", draw),
+        _grey_picture(64, coded, codec),
+    )
+
+
+@cache
+def dangling_then_bomb_pdf() -> bytes:
+    """Page 1's contents point to an object that is not there; page 2 is a Flate bomb."""
+    bomb = _stream(b"/Filter /FlateDecode", _deflated_spaces(1024))
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>"
+    return _pdf(page % 99, page % 5, bomb, kids=(3, 4))
+
+
+def huge_page_pdf(points: int = 4200) -> bytes:
+    """One page of ``points`` x ``points`` (4,200: 148 cm square, 306 Mpx at 300 dpi), 1 kB."""
+    content = b"BT /F1 48 Tf 100 100 Td (Feuille d'emargement) Tj ET"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R " % (points, points)
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    return _pdf(page + b"/Resources << /Font << /F1 5 0 R >> >> >>", _stream(b"", content), font)
 
 
 # --- what is written into the share rather than returned --------------------------------------

@@ -482,3 +482,71 @@ def test_dangling_link_outside_the_share_is_recorded_without_copying(
     outcome = process(ctx, link)
     assert_set_aside(ctx, outcome, Reason.OUTSIDE_SHARE, "hors du dossier partagé", None)
     assert link.is_symlink()
+
+
+# --- bombs that walked around the first limits (#14) -------------------------------------------
+
+TOO_MUCH_DRAWING = "page 1 démesurée une fois décompressée (plus de 64 Mo"
+GIGAPIXEL = "page 1 : image de 1600 Mpx, plus que la limite de 80 Mpx"
+
+
+@pytest.mark.parametrize(
+    ("case", "reason", "words"),
+    [
+        (badinputs.lzw_pdf_bomb, Reason.TOO_LARGE, TOO_MUCH_DRAWING),
+        (badinputs.chained_pdf_bomb, Reason.TOO_LARGE, TOO_MUCH_DRAWING),
+        (badinputs.deep_form_picture_pdf, Reason.TOO_LARGE, GIGAPIXEL),
+        (badinputs.inline_picture_pdf_bomb, Reason.TOO_LARGE, GIGAPIXEL),
+        (
+            lambda: badinputs.inline_picture_pdf_bomb(side=100, inflated=1024 * MB),
+            Reason.TOO_LARGE,
+            TOO_MUCH_DRAWING,
+        ),
+        (
+            lambda: badinputs.lying_picture_pdf(badinputs.lying_jpeg(), b"/DCTDecode"),
+            Reason.TOO_LARGE,
+            GIGAPIXEL,
+        ),
+        (
+            lambda: badinputs.lying_picture_pdf(badinputs.lying_jpx(), b"/JPXDecode"),
+            Reason.TOO_LARGE,
+            GIGAPIXEL,
+        ),
+        (
+            badinputs.dangling_then_bomb_pdf,
+            Reason.UNREADABLE,
+            "page 1 endommagée : son contenu ne peut pas être vérifié avant lecture",
+        ),
+        (
+            badinputs.huge_page_pdf,
+            Reason.TOO_LARGE,
+            "page 1 démesurée (148 × 148 cm, soit 306 Mpx à 300 dpi, plus que la limite de 40 Mpx)",
+        ),
+    ],
+    ids=[
+        "lzw-content",
+        "hex-then-flate-content",
+        "picture-12-forms-deep",
+        "inline-picture",
+        "inline-picture-of-100-px-inflating-to-1-GB",
+        "jpeg-lying-about-its-size",
+        "jpeg2000-lying-about-its-size",
+        "missing-contents-then-a-bomb",
+        "page-of-4200-points",
+    ],
+)
+def test_bombs_hidden_from_the_first_limits_are_refused_before_pdfium_reads_them(
+    ctx: runner.Context, case: Callable[[], bytes], reason: Reason, words: str
+) -> None:
+    """Each once cost gigabytes or aborted the worker; each is now measured before decoding."""
+    data = case()
+    path = drop(ctx, "piégé.pdf", data)
+    ctx = replace(ctx, ocr=BlankOcr())
+    rss_before, started = fresh_peak_rss_mb(), time.monotonic()
+    outcome = runner.process(path, ctx)
+    elapsed, rss_growth = time.monotonic() - started, peak_rss_mb() - rss_before
+    print(f"{len(data) / 1024:.0f} kB refused in {elapsed:.2f} s, peak +{rss_growth:.0f} MB")
+    assert elapsed < BOMB_SECONDS
+    assert rss_growth < BOMB_EXTRA_RSS_MB
+    assert_set_aside(ctx, outcome, reason, words, data)
+    assert_next_file_attached(ctx)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -239,3 +240,62 @@ def test_page_content_over_its_inflated_limit_raises_too_large(tmp_path: Path) -
     with pytest.raises(FileTooLarge, match="page 1 démesurée"):
         intake_file(tmp_path, "a.pdf", pdf_bytes(), limits)
     assert intake_file(tmp_path, "b.pdf", pdf_bytes()).kind is FileKind.PDF
+
+
+def test_pdf_with_a_small_inline_picture_a_jpeg_and_a_cycle_of_forms_is_accepted(
+    tmp_path: Path,
+) -> None:
+    """What ordinary files hold is measured without refusing them (no false alarm)."""
+    from tests import badinputs
+
+    jpeg = badinputs._jpeg((400, 300))
+    content = (
+        b"q 100 0 0 100 50 50 cm BI /W 4 /H 4 /BPC 8 /CS /G /F /AHx ID "
+        + b"00" * 16
+        + b"> EI Q /Fm0 Do /Im0 Do"
+    )
+    data = badinputs._pdf(
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /XObject << /Fm0 5 0 R /Im0 6 0 R >> >> >>",
+        badinputs._stream(b"", content),
+        badinputs._stream(  # a form drawing itself: pdfium stops, and so does the walk
+            b"/Type /XObject /Subtype /Form /BBox [0 0 10 10] "
+            b"/Resources << /XObject << /Fm0 5 0 R >> >>",
+            b"/Fm0 Do",
+        ),
+        badinputs._stream(
+            b"/Type /XObject /Subtype /Image /Width 400 /Height 300 /ColorSpace /DeviceGray "
+            b"/BitsPerComponent 8 /Filter /DCTDecode",
+            jpeg,
+        ),
+    )
+    assert intake_file(tmp_path, "ordinaire.pdf", data).pdf == data
+
+
+def test_page_drawing_past_its_limit_through_a_chain_of_filters_is_refused() -> None:
+    text = zlib.compress(b" " * 4096).hex().encode() + b">"
+    data = badinputs_pdf_with_content(text, b"/Filter [/AHx /Fl]")
+    with pytest.raises(FileTooLarge, match="page 1 démesurée une fois décompressée"):
+        intake.check_pdf(data, IntakeLimits(max_page_content_bytes=4000))
+    assert intake.check_pdf(data, IntakeLimits(max_page_content_bytes=4096)) == 1
+
+
+def badinputs_pdf_with_content(content: bytes, filters: bytes) -> bytes:
+    from tests import badinputs
+
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>"
+    return badinputs._pdf(page, badinputs._stream(filters, content))
+
+
+def test_pdf_pdfium_opens_but_pypdf_cannot_follow_is_refused_not_waved_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its pages could not be measured: refused with what to do, rather than read blind."""
+    from pypdf.errors import PdfReadError
+
+    def cannot_parse(*args: object, **kwargs: object) -> None:
+        raise PdfReadError("startxref not found")
+
+    monkeypatch.setattr(intake, "PdfReader", cannot_parse)
+    with pytest.raises(UnreadableFile, match="structure ne peut pas être vérifiée avant lecture"):
+        intake_file(tmp_path, "illisible pour pypdf.pdf", pdf_bytes())

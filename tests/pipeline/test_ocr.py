@@ -195,3 +195,16 @@ def test_a_one_line_crop_is_read_in_line_mode() -> None:
     with TesserocrEngine() as engine:
         assert "Castel" in engine.recognise_line(crop, 300).text
         engine.close()  # twice is safe, the line API included
+
+
+def test_a_coarse_picture_of_a_huge_sheet_is_enlarged_only_up_to_the_pixel_cap() -> None:
+    """4500 px square at 100 dpi would be 81 Mpx at 200 dpi: enlarged to 40 Mpx, no more."""
+    from pipeline import ocr
+    from pipeline.intake import MAX_PAGE_PIXELS
+
+    gray = np.full((4500, 4500), 255, np.uint8)
+    enlarged, dpi = ocr._enlarge(gray, 100, 200)
+    assert enlarged.size <= MAX_PAGE_PIXELS < 81_000_000
+    assert dpi == 140 and enlarged.shape[0] > 6000
+    small, small_dpi = ocr._enlarge(np.full((1100, 850), 255, np.uint8), 100, 200)
+    assert small.shape == (2200, 1700) and small_dpi == 200  # an A4 at 100 dpi: doubled as before

@@ -327,3 +327,58 @@ def test_sample_batch_scanned_upside_down_reads_upright(engine: TesserocrEngine)
 def test_sample_phone_photo_word_recall(engine: TesserocrEngine, rel: str, at_least: float) -> None:
     (page,), (truth,) = sample_pages(rel, engine)
     assert recall(page.text, words(truth)) >= at_least
+
+
+def test_a_4200_point_page_is_rendered_within_the_pixel_cap_even_past_intake() -> None:
+    """Rendered at 300 dpi it would be 306 Mpx and 2 GB; drawn coarser, it stays under 40."""
+    import time
+
+    from tests import badinputs
+    from tests.test_bad_inputs import fresh_peak_rss_mb, peak_rss_mb
+
+    document = pdfium.PdfDocument(badinputs.huge_page_pdf())
+    rss_before, started = fresh_peak_rss_mb(), time.monotonic()
+    try:
+        picture, dpi = text.page_image(document[0], OcrSettings(dpi=300))
+    finally:
+        document.close()
+    elapsed, growth = time.monotonic() - started, peak_rss_mb() - rss_before
+    print(f"{picture.size} at {dpi} dpi in {elapsed:.2f} s, peak +{growth:.0f} MB")
+    assert picture.width * picture.height <= intake.MAX_PAGE_PIXELS
+    assert dpi == 108 and picture.width == 4200 * 108 // 72
+    assert elapsed < 10 and growth < 300
+
+
+def test_an_a3_page_is_rendered_at_full_resolution() -> None:
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=(842, 1191))
+    c.drawString(72, 1100, "Feuille d'émargement A3")
+    c.save()
+    document = pdfium.PdfDocument(out.getvalue())
+    try:
+        picture, dpi = text.page_image(document[0], OcrSettings(dpi=300))
+    finally:
+        document.close()
+    assert dpi == 300 and picture.size == (3509, 4963)  # 842 x 1191 points
+
+
+def test_a_whole_page_picture_past_the_cap_is_drawn_under_it_not_taken_whole() -> None:
+    """A 50 Mpx scan of a 60 cm page at 300 dpi (past intake, whose limit is 40 Mpx)."""
+    from tests import badinputs
+
+    side = 7083  # px: 1700 points at 300 dpi
+    spaces = badinputs._deflated_spaces(side * side // badinputs.MB + 1)
+    picture = badinputs._grey_picture(side, spaces)
+    data = badinputs._pdf(
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 1700 1700] /Contents 4 0 R "
+        b"/Resources << /XObject << /Im0 5 0 R >> >> >>",
+        badinputs._stream(b"", b"q 1700 0 0 1700 0 0 cm /Im0 Do Q"),
+        picture,
+    )
+    document = pdfium.PdfDocument(data)
+    try:
+        image, dpi = text.page_image(document[0], OcrSettings(dpi=300))
+    finally:
+        document.close()
+    assert image.width * image.height <= intake.MAX_PAGE_PIXELS
+    assert dpi == 267 and abs(image.width - 1700 * 267 / 72) <= 1
