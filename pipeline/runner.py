@@ -2,8 +2,11 @@
 
 ``process(path, ctx)`` runs the stages in order, then files the result:
 
-    locate     which entrepreneur's folder, which invoice folder (watchers may refuse links)
-    intake     hash, real type from the bytes, limits; images become PDF pages
+    locate     which entrepreneur's folder, which invoice folder; a link (or a linked folder
+               on the way) is never opened: left to its target when that lies in the same
+               entrepreneur's folder, set aside otherwise (see :mod:`pipeline.safeio`)
+    intake     the bytes, read once through safeio; hash, real type, limits; images become
+               PDF pages; every later stage and the archive use these bytes, not the path
     duplicate  the same bytes already received
     text       the PDF's own text layer, or French OCR after fixing rotation and skew
     classify   one or several documents per file, each with a type and a confidence
