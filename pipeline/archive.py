@@ -8,9 +8,10 @@ Layout (``year / entrepreneur / invoice / type``)::
     <archive>/2026/Camille Rousseau/_lots/scan lot.pdf          (a file holding several documents)
 
 Every write goes through a temporary file in the same folder and an atomic
-rename, so a crash never leaves a half-written file under a real name. Copies
-are checked against the hash taken at intake: if the file changed meanwhile,
-nothing is filed.
+rename, so a crash never leaves a half-written file under a real name. A filed
+original is written from the very bytes intake read and hashed (never read again
+from the share); a file set aside before intake read it is copied from a checked
+descriptor (:mod:`pipeline.safeio`), and not at all past the size limit.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from pipeline.errors import DiskFull, UnreadableFile
+from pipeline import safeio
+from pipeline.errors import DiskFull
 
 UNFILED = "_en-attente"
 ENTREPRENEUR = "_entrepreneur"
@@ -117,48 +119,51 @@ def sweep_temporaries(root: Path, older_than: float = 0.0, recursive: bool = Tru
     return count
 
 
-#: Bytes copied at a time: a file refused for its size is archived without being held whole.
-COPY_BLOCK = 1024 * 1024
+def copy_original(
+    source: Path, target: Path, limit: int, root: Path | None = None
+) -> tuple[Path, str]:
+    """Copy a dropped file byte for byte, for a file set aside before intake read it.
 
-
-def copy_original(source: Path, target: Path, expected_sha256: str) -> Path:
-    """Copy a dropped file byte for byte; refuse if it no longer has the hash seen at intake.
-
-    The bytes are streamed into a temporary file beside ``target`` and hashed on the way;
-    as :func:`write_atomic`, the copy takes a free name or reuses one holding the same bytes.
-    A full disk raises :class:`DiskFull` and leaves no partial copy behind.
+    The file is opened through :mod:`pipeline.safeio` (never through a link, never a pipe
+    or a device, ``root`` being the drop folder) and refused past ``limit`` bytes, before or
+    while it is copied. The bytes are streamed into a temporary file beside ``target`` and
+    hashed on the way; as :func:`write_atomic`, the copy takes a free name or reuses one
+    holding the same bytes. Returns the path written and the hash of what was copied. A
+    full disk raises :class:`DiskFull` and leaves no partial copy behind.
     """
     with full_disk_is_a_fault(target):
-        return _copy_original(source, target, expected_sha256)
+        return _copy_original(source, target, limit, root)
 
 
-def _copy_original(source: Path, target: Path, expected_sha256: str) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
-    try:
-        digest = hashlib.sha256()
-        with source.open("rb") as src, os.fdopen(fd, "wb") as fh:
-            while block := src.read(COPY_BLOCK):
-                digest.update(block)
-                fh.write(block)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if digest.hexdigest() != expected_sha256:
-            raise UnreadableFile(
-                "Le fichier a changé pendant son traitement ; il sera relu au prochain passage."
-            )
-        for candidate in _names(target):
-            if not candidate.exists():
-                os.replace(tmp, candidate)
-                _fsync_folder(candidate.parent)
-                return candidate
-            if _sha256(candidate) == expected_sha256:
-                Path(tmp).unlink()
-                return candidate
-        raise OSError(f"no free name for {target}")  # pragma: no cover - 10,000 collisions
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _copy_original(source: Path, target: Path, limit: int, root: Path | None) -> tuple[Path, str]:
+    with safeio.open_checked(source, limit, root) as (src, _):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+        try:
+            digest = hashlib.sha256()
+            with os.fdopen(fd, "wb") as fh:
+                for block in safeio.blocks(src, limit):
+                    digest.update(block)
+                    fh.write(block)
+                fh.flush()
+                os.fsync(fh.fileno())
+            return _keep(Path(tmp), target, digest.hexdigest()), digest.hexdigest()
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _keep(tmp: Path, target: Path, sha256: str) -> Path:
+    """Give a finished temporary copy a free name at ``target`` (or drop it for a twin)."""
+    for candidate in _names(target):
+        if not candidate.exists():
+            os.replace(tmp, candidate)
+            _fsync_folder(candidate.parent)
+            return candidate
+        if _sha256(candidate) == sha256:
+            tmp.unlink()
+            return candidate
+    raise OSError(f"no free name for {target}")  # pragma: no cover - 10,000 collisions
 
 
 def split_pages(pdf: bytes, first: int, last: int) -> bytes:

@@ -51,8 +51,8 @@ ADVICE: dict[Reason, str] = {
     "déposez les documents séparément.",
     Reason.DUPLICATE: "Ce fichier a déjà été reçu à l'identique : rien à faire, l'original "
     "est déjà classé.",
-    Reason.OUTSIDE_SHARE: "Le lien pointe hors du dossier partagé : déposez le fichier "
-    "lui-même, pas un raccourci.",
+    Reason.OUTSIDE_SHARE: "Ce fichier est un raccourci (lien) qui mène hors de votre dossier "
+    "ou nulle part : il n'est pas lu. Déposez le fichier lui-même, pas un raccourci.",
     Reason.UNKNOWN_ENTREPRENEUR: "Ce dossier ne correspond à aucun entrepreneur connu : "
     "ajoutez-le à la liste des entrepreneurs de la configuration.",
     Reason.UNCLASSIFIED: "Le document n'a pas été reconnu comme une pièce de formation : "

@@ -1,6 +1,8 @@
 """Intake: what a dropped file really is, and the file as a PDF.
 
-Reads ``doc.source.path`` (once). Sets ``sha256``, ``size``, ``kind`` and ``pdf``: the
+Reads ``doc.source.path`` (once, through :mod:`pipeline.safeio`: never through a link,
+never a pipe or a device, never past ``max_bytes``). Sets ``sha256``, ``size``, ``kind``,
+``data`` (the bytes read, which later stages use instead of the path) and ``pdf``: the
 original bytes for a PDF (never rewritten: it may be digitally signed), a PDF wrapping the
 picture for JPEG/PNG/TIFF (EXIF orientation applied, resolution kept or assumed A4), and
 ``None`` for DOCX. Duplicates by hash are the store's business, not this stage's.
@@ -48,6 +50,7 @@ from pypdf.generic import (
     read_object,
 )
 
+from pipeline import safeio
 from pipeline.errors import (
     EmptyFile,
     EncryptedFile,
@@ -206,37 +209,16 @@ def run(doc: Doc, limits: IntakeLimits) -> Doc:
         raise UnsupportedFile(unsupported_detail(data, doc.source.path.name))
     pdf = as_pdf(data, kind, limits)
     log.debug("intake %s: %s, %d bytes", doc.source.rel, kind, len(data))
-    return replace(doc, sha256=hashlib.sha256(data).hexdigest(), size=len(data), kind=kind, pdf=pdf)
+    sha256 = hashlib.sha256(data).hexdigest()
+    return replace(doc, sha256=sha256, size=len(data), kind=kind, pdf=pdf, data=data)
 
 
 def _read(doc: Doc, limits: IntakeLimits) -> bytes:
-    path = doc.source.path
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise FileTooLarge(
-                f"{size / MB:.0f} Mo, plus que la limite de {limits.max_bytes / MB:.0f} Mo"
-            )
-        data = path.read_bytes()
-    except FileTooLarge:
-        raise
-    except OSError as exc:  # vanished or unreadable in the share: the file itself is at fault
-        raise UnreadableFile(read_failure(exc)) from exc
+    """The file's bytes, read once from a checked descriptor (see :mod:`pipeline.safeio`)."""
+    data = safeio.read(doc.source.path, limits.max_bytes, root=doc.source.drop)
     if not data:
         raise EmptyFile()
     return data
-
-
-def read_failure(exc: OSError) -> str:
-    """Why a file in the share could not be read, in French (the system's text is English)."""
-    if isinstance(exc, FileNotFoundError):
-        return (
-            "le fichier a disparu pendant sa lecture (déplacé, renommé ou supprimé) ; "
-            "s'il revient dans le dossier, il sera lu à nouveau"
-        )
-    if isinstance(exc, PermissionError):
-        return "lecture refusée : vérifiez les droits du fichier dans le dossier partagé"
-    return f"lecture impossible (erreur système {exc.errno})"
 
 
 def as_pdf(data: bytes, kind: FileKind, limits: IntakeLimits) -> bytes | None:

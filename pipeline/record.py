@@ -62,6 +62,9 @@ class Source:
     invoice_hint: str | None = None  # invoice number of an enclosing folder, if any
     size: int = 0  # as seen when it was taken (lstat)
     mtime_ns: int = 0
+    #: The drop folder ``path`` lies under: opened from it without following any link.
+    #: None for a file outside the share (an archived original read again).
+    drop: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,9 @@ class Doc:
     size: int = 0
     kind: FileKind | None = None
     pdf: bytes | None = None  # the file as PDF (images are wrapped); None for DOCX
+    #: The original bytes intake read (the same object as ``pdf`` for a PDF): later stages
+    #: and the archive use them, never the path again (the file may have changed since).
+    data: bytes | None = field(default=None, compare=False, repr=False)
     pages: tuple[PageText, ...] = ()
     parts: tuple[Part, ...] = ()
 

@@ -2,8 +2,11 @@
 
 ``process(path, ctx)`` runs the stages in order, then files the result:
 
-    locate     which entrepreneur's folder, which invoice folder (watchers may refuse links)
-    intake     hash, real type from the bytes, limits; images become PDF pages
+    locate     which entrepreneur's folder, which invoice folder; a link (or a linked folder
+               on the way) is never opened: left to its target when that lies in the same
+               entrepreneur's folder, set aside otherwise (see :mod:`pipeline.safeio`)
+    intake     the bytes, read once through safeio; hash, real type, limits; images become
+               PDF pages; every later stage and the archive use these bytes, not the path
     duplicate  the same bytes already received
     text       the PDF's own text layer, or French OCR after fixing rotation and skew
     classify   one or several documents per file, each with a type and a confidence
@@ -20,17 +23,17 @@ daemon carries on and nothing is lost.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline import archive, classify, extract, filing, intake, marks, match, text
+from pipeline import archive, classify, extract, filing, intake, marks, match, safeio, text
 from pipeline.config import Config
 from pipeline.errors import (
     ADVICE,
@@ -39,7 +42,6 @@ from pipeline.errors import (
     DuplicateFile,
     EnvironmentFault,
     FileTooLarge,
-    OutsideShare,
     Reason,
     UnknownEntrepreneur,
     UsageError,
@@ -211,12 +213,15 @@ def _process(path: Path, ctx: Context) -> Outcome:
     doc = Doc(source=source)
     if ctx.store.known(source.rel, source.size, source.mtime_ns):
         return Outcome(source.rel, None, doc, detail="déjà traité")
-    if ctx.store.unread(source.rel, source.size, source.mtime_ns) and not _opens(path):
+    link = _first_link(source)
+    if link is not None and _leads_within_own_folder(source, ctx.config):
+        return Outcome(source.rel, None, doc, detail="lien vers le dossier : traité sous son nom")
+    unread = ctx.store.unread(source.rel, source.size, source.mtime_ns)
+    if unread and link is None and not safeio.opens(path, root=source.drop):
         return Outcome(source.rel, None, doc, detail="toujours illisible : déjà signalé")
-    if _link_within_share(path, ctx.config):
-        return Outcome(source.rel, None, doc, detail="lien vers le partage : traité sous son nom")
     try:
-        _refuse_links(path, ctx.config)
+        if link is not None:  # anywhere else, or nowhere: never followed, never opened
+            raise safeio.link_refused(link.name)
         if is_conflict_copy(path):
             raise ConflictCopy(
                 f"« {path.name} » est une copie en conflit de l'outil de synchronisation."
@@ -276,6 +281,7 @@ def locate(path: Path, config: Config) -> Source:
         invoice_hint=invoice_hint(rel.as_posix()),
         size=size,
         mtime_ns=mtime_ns,
+        drop=drop,
     )
 
 
@@ -296,13 +302,14 @@ def candidates(paths: Iterable[Path], drop: Path | None = None) -> Iterator[Path
     """Files to process under ``paths`` (files or folders), sorted, leftovers skipped.
 
     Names are judged relative to ``drop`` when under it (a hidden folder higher up counts),
-    else relative to the folder walked.
+    else relative to the folder walked. A link is a candidate like a file (the runner
+    decides what becomes of it), never a folder to walk, even when it loops.
     """
     root = Path(os.path.abspath(drop)) if drop is not None else None
     for path in paths:
-        if path.is_dir() and not path.is_symlink():
+        if _is_folder(path):
             base = root if root is not None and _under(path, root) else Path(os.path.abspath(path))
-            for sub in sorted(p for p in path.rglob("*") if not p.is_dir() or p.is_symlink()):
+            for sub in sorted(p for p in path.rglob("*") if not _is_folder(p)):
                 rel = Path(os.path.abspath(sub)).relative_to(base)
                 if not is_ignored(rel):
                     yield sub
@@ -310,38 +317,53 @@ def candidates(paths: Iterable[Path], drop: Path | None = None) -> Iterator[Path
             yield path
 
 
+def _is_folder(path: Path) -> bool:
+    """A real folder (``lstat``): a link to one, or a link that loops, is not."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _under(path: Path, root: Path) -> bool:
     return Path(os.path.abspath(path)).is_relative_to(root)
 
 
-def _link_within_share(path: Path, config: Config) -> bool:
-    """A link to a file or folder inside the share: its target is processed on its own."""
-    return path.is_symlink() and path.resolve().is_relative_to(config.paths.drop.resolve())
+def _first_link(source: Source) -> Path | None:
+    """The first symbolic link on the way from the drop folder to the file (itself included).
+
+    Decided from ``lstat`` alone: nothing a link leads to is opened or even looked at.
+    """
+    assert source.drop is not None, "a dropped file's source knows its drop folder"
+    path = source.drop
+    for part in PurePosixPath(source.rel).parts:
+        path = path / part
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return path
+        except OSError:  # gone or not searchable: intake says why
+            return None
+    return None
 
 
-def _refuse_links(path: Path, config: Config) -> None:
-    """A link (or a path through a linked folder) that leads outside the share is refused."""
-    drop = config.paths.drop.resolve()
-    if not path.resolve().is_relative_to(drop):
-        raise OutsideShare(f"« {path.name} » mène à {path.resolve()}, hors du dossier partagé.")
+def _leads_within_own_folder(source: Source, config: Config) -> bool:
+    """Whether a link on the path leads to a file or folder of the same entrepreneur's folder
+    (its target is then processed on its own, under its own name).
 
-
-def _opens(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            fh.read(1)
-    except OSError:
+    A link into another entrepreneur's folder is not followed: its file would count as
+    this one's. Neither is a dangling link, a loop, or one in no entrepreneur's folder.
+    """
+    if source.entrepreneur is None or source.drop is None:
         return False
-    return True
-
-
-def _sha256(path: Path) -> str | None:
-    """The file's hash, read a block at a time (a file refused for its size is hashed too)."""
+    folder = PurePosixPath(source.rel).parts[0]
+    if os.path.islink(source.drop / folder):  # the folder itself leads elsewhere
+        return False
+    own = Path(os.path.realpath(source.drop), folder)
     try:
-        with path.open("rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
-    except OSError:
-        return None
+        target = os.path.realpath(source.path, strict=True)  # reads links, opens nothing
+    except (OSError, RuntimeError):  # a loop, a link to nowhere
+        return False
+    return Path(target).is_relative_to(own)
 
 
 # -- filing ---------------------------------------------------------------------
@@ -420,14 +442,15 @@ def _record_part(
 def _archive(doc: Doc, ctx: Context, now: datetime) -> tuple[Path, list[Path]]:
     """Archive the original (and, for a batch file, one split copy per document)."""
     name = doc.source.path.name
+    assert doc.data is not None, "intake keeps the bytes it read"
     folders = [_part_folder(doc, p, ctx, now) for p in doc.parts]
     if len(doc.parts) == 1:
-        original = archive.copy_original(doc.source.path, folders[0] / name, doc.sha256)
+        original = archive.write_atomic(folders[0] / name, doc.data)
         return original, [original]
     root = archive.destination(
         ctx.config.paths.archive, now.year, doc.source.entrepreneur, archive.BATCHES
     )
-    original = archive.copy_original(doc.source.path, root / name, doc.sha256)
+    original = archive.write_atomic(root / name, doc.data)
     copies = []
     for part, folder in zip(doc.parts, folders, strict=True):
         stem = Path(name).stem
@@ -463,7 +486,7 @@ def refile(doc: Doc, original: FileRow, ctx: Context) -> Outcome:
         return _set_aside(doc, Reason.NO_MATCH, f"Le dossier « {hint} » ne correspond à aucune "
                           "de vos factures de formation.", ctx, DuplicateFile())  # fmt: skip
     now = ctx.clock()
-    moved = not (ctx.config.paths.drop / original.rel).exists()
+    moved = not os.path.lexists(ctx.config.paths.drop / original.rel)
     documents = ctx.store.documents(file_id=original.id)
     copies = [_move_copy(d, target, ctx) for d in documents]
     with ctx.store.transaction() as db:
@@ -513,18 +536,16 @@ def give_up(path: Path, ctx: Context, error: DocumentError) -> Outcome:
 
 
 def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception) -> Outcome:
-    """Record a file that could not be processed, keeping its original bytes in the archive."""
+    """Record a file that could not be processed, keeping its original bytes in the archive.
+
+    Kept: the bytes intake read, else a copy made through :mod:`pipeline.safeio`. Not
+    copied: a link (nothing it leads to is opened), a pipe or a device, a duplicate, and
+    a file over the size limit (it stays in the share; its size and time are recorded).
+    """
     now = ctx.clock()
-    sha = doc.sha256 or _sha256(doc.source.path) or ""
-    stored = None
-    if reason not in {Reason.OUTSIDE_SHARE, Reason.DUPLICATE} and sha:
-        folder = archive.destination(
-            ctx.config.paths.archive, now.year, doc.source.entrepreneur, archive.UNFILED, reason
-        )
-        try:
-            stored = archive.copy_original(doc.source.path, folder / doc.source.path.name, sha)
-        except (OSError, DocumentError):
-            log.warning("impossible d'archiver %s", doc.source.rel, exc_info=True)
+    stored, sha = None, doc.sha256
+    if reason not in {Reason.OUTSIDE_SHARE, Reason.DUPLICATE}:
+        stored, sha = _keep(doc, reason, ctx, now)
     duplicate_of = exc.original_id if isinstance(exc, DuplicateFile) else None
     # Gone before it was read: recorded as never seen, so that it is read if it comes back.
     gone = not sha and not os.path.lexists(doc.source.path)
@@ -549,3 +570,21 @@ def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception)
         )
     log.info("écarté (%s) : %s", reason, doc.source.rel)
     return Outcome(doc.source.rel, file_id, doc, reason=reason, detail=detail)
+
+
+def _keep(doc: Doc, reason: str, ctx: Context, now: datetime) -> tuple[Path | None, str]:
+    """Archive a set-aside file's original: where it went (None: not kept) and its hash."""
+    folder = archive.destination(
+        ctx.config.paths.archive, now.year, doc.source.entrepreneur, archive.UNFILED, reason
+    )
+    target = folder / doc.source.path.name
+    try:
+        if doc.data is not None:  # what intake read: the share is not read again
+            return archive.write_atomic(target, doc.data), doc.sha256
+        limit = ctx.config.intake.max_bytes
+        return archive.copy_original(doc.source.path, target, limit, doc.source.drop)
+    except DocumentError as refused:  # a link, a pipe, too large, gone: recorded, not copied
+        log.info("pas de copie de %s : %s", doc.source.rel, refused)
+    except OSError:
+        log.warning("impossible d'archiver %s", doc.source.rel, exc_info=True)
+    return None, doc.sha256

@@ -108,7 +108,7 @@ REASONS: dict[str, str] = {
     Reason.UNSUPPORTED: "Format non pris en charge",
     Reason.TOO_LARGE: "Fichier trop volumineux",
     Reason.DUPLICATE: "Déjà reçu",
-    Reason.OUTSIDE_SHARE: "Raccourci vers un fichier hors du partage",
+    Reason.OUTSIDE_SHARE: "Raccourci non suivi",
     Reason.UNKNOWN_ENTREPRENEUR: "Dossier inconnu",
     Reason.UNCLASSIFIED: "Document non reconnu",
     Reason.NO_MATCH: "Aucune facture correspondante",

@@ -1,6 +1,7 @@
 """Text: the words of every page, from the PDF's own text layer or from OCR.
 
-Reads ``doc.kind``, ``doc.pdf`` (PDFs and wrapped pictures) or ``doc.source.path`` (DOCX).
+Reads ``doc.kind``, ``doc.pdf`` (PDFs and wrapped pictures) or ``doc.data`` (DOCX: the
+bytes intake read, never the path again).
 Sets ``doc.pages``: one :class:`~pipeline.record.PageText` per page, lines kept (the
 classifier and extractors match regexes line by line), with ``ocr``, ``confidence``,
 ``rotation`` and ``skew`` for pages that were OCR'd.
@@ -316,8 +317,8 @@ def _table_lines(table: object) -> Iterator[str]:
 
 def run(doc: Doc, engine: OcrEngine | None, settings: OcrSettings) -> Doc:
     """Set ``doc.pages``; a document with no text on any page is unreadable."""
-    if doc.kind is FileKind.DOCX:
-        pages = docx_pages(doc.source.path)
+    if doc.kind is FileKind.DOCX and doc.data is not None:
+        pages = docx_pages(doc.data)  # never the path again: the file may be another by now
     elif doc.pdf is not None:
         pages = read_pages(doc.pdf, engine, settings)
     else:

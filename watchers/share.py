@@ -50,6 +50,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserverVFS
 
+from pipeline import safeio
 from watchers.ignore import (
     is_conflict_copy,
     is_ignored,
@@ -444,11 +445,9 @@ def one_pass(drop: Path, settle_seconds: float, unreadable_after: float) -> Pass
 
 
 def _openable(path: Path) -> bool:
-    """Whether the file can be opened and read (a writer may still hold it locked)."""
-    try:
-        with open(path, "rb") as f:
-            f.read(1)
-    except OSError as exc:
-        log.debug("not readable yet: %s (%s)", path, exc)
-        return False
-    return True
+    """Whether the file can be opened and read (a writer may still hold it locked).
+
+    Through :mod:`pipeline.safeio`: a path that became a link, a pipe or a device since it
+    was listed is not opened (a pipe would block the daemon), only found not openable.
+    """
+    return safeio.opens(path)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -263,7 +262,7 @@ def test_run_sets_pages_of_a_digital_pdf(tmp_path: Path) -> None:
 def test_run_on_empty_docx_is_unreadable(tmp_path: Path) -> None:
     path = tmp_path / "vide.docx"
     docx.Document().save(path)
-    doc = replace(Doc(source=Source(path=path, rel=path.name)), kind=FileKind.DOCX)
+    doc = Doc(Source(path=path, rel=path.name), kind=FileKind.DOCX, data=path.read_bytes())
     with pytest.raises(UnreadableFile, match="Word"):
         text.run(doc, None, OcrSettings())
 

@@ -315,6 +315,22 @@ def test_stopping_joins_the_observer_and_a_missing_drop_folder_is_refused(
     assert not w.healthy()
 
 
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("through_a_link", [False, True], ids=["pipe", "link-to-pipe"])
+def test_checking_whether_a_pipe_opens_does_not_block(tmp_path: Path, through_a_link: bool) -> None:
+    """A file listed as regular may be a pipe (or a link to one) by the time it is checked:
+    opening a pipe waits for a writer for ever, which stopped the whole daemon (#14)."""
+    os.mkfifo(tmp_path / "tube")
+    path = tmp_path / "tube.pdf"
+    if through_a_link:
+        path.symlink_to(tmp_path / "tube")
+    else:
+        (tmp_path / "tube").rename(path)
+    started = time.monotonic()
+    assert not watchers.share._openable(path)
+    assert time.monotonic() - started < 1
+
+
 def test_a_pipe_in_the_share_is_never_opened(watcher: ShareWatcher, drop: Path) -> None:
     os.mkfifo(drop / ES / "tube.pdf")
     write(drop / ES / "vrai.pdf")
