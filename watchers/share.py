@@ -287,8 +287,6 @@ class ShareWatcher:
 
     def _consider(self, path: str, st: os.stat_result) -> None:
         """Track a file unless it was already handed over unchanged."""
-        if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
-            return  # pipes, sockets, devices: opening a pipe would block the daemon
         current = (st.st_size, st.st_mtime_ns)
         if self._seen.get(path) == current:
             if path not in self._refused or not _openable(Path(path)):
@@ -307,8 +305,9 @@ class ShareWatcher:
             return False
         current = (st.st_size, st.st_mtime_ns)
         key = str(path)
-        # A link is not opened: the pipeline refuses it with a reason, even if it leads nowhere.
-        if not stat.S_ISLNK(st.st_mode) and not _openable(path):
+        # A link, a pipe, a socket or a device is not opened (a pipe would block the daemon):
+        # the pipeline records it from its lstat with a reason, even if it leads nowhere.
+        if stat.S_ISREG(st.st_mode) and not _openable(path):
             if not self._refused_long_enough(key, current):
                 self._tracker.forget(path)  # restart its timer: tried again once it settles anew
                 self._tracker.observe(path, *current)
@@ -430,12 +429,10 @@ def one_pass(drop: Path, settle_seconds: float, unreadable_after: float) -> Pass
     now = time.time()
     files = []
     for path, st in sorted(_walk(root, refused)):
-        if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
-            continue  # as the watcher: pipes, sockets, devices are never opened
         age = now - st.st_mtime
         if age < settle_seconds:
             log.info("%s est encore en cours d'écriture : prochain passage", os.path.basename(path))
-        elif not stat.S_ISLNK(st.st_mode) and age < unreadable_after and not _openable(Path(path)):
+        elif stat.S_ISREG(st.st_mode) and age < unreadable_after and not _openable(Path(path)):
             log.info("%s ne s'ouvre pas encore : prochain passage", os.path.basename(path))
         else:
             files.append(Path(path))
