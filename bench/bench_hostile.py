@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bench.measure import Figure, family, write  # noqa: E402
 from tests import badinputs  # noqa: E402
 from tests.conftest import run_cli  # noqa: E402
-from tests.smtp_server import running, smtp_config  # noqa: E402
+from tests.smtp_server import PASSWORD, running, smtp_config  # noqa: E402
 from tests.watchers.conftest import CAMILLE, attestation_pdf, make_share  # noqa: E402
 
 ELODIE = "elodie.faure"
@@ -66,6 +66,7 @@ class Case:
     name: str
     point: str
     make: Callable[[Path], str | None]  # builds the hostile thing; its path under the share
+    after: Callable[[Path | None], str] | None = None  # what became of it, when no file is recorded
 
 
 def _drop(root: Path, name: str, data: bytes) -> str:
@@ -78,11 +79,24 @@ def _link(root: Path, name: str, target: str | Path) -> str:
     return f"{CAMILLE}/{name}"
 
 
+STATUS_PAGE = Path("_dossiers") / "Suivi de mes formations.html"
+
+
 def _status_page_to_dev_zero(root: Path) -> None:
-    page = root / "partage" / CAMILLE / "_dossiers" / "Suivi de mes formations.html"
+    page = root / "partage" / CAMILLE / STATUS_PAGE
     page.parent.mkdir(exist_ok=True)
     page.unlink(missing_ok=True)
     os.symlink("/dev/zero", page)
+
+
+def _status_page_state(root: Path | None) -> str:
+    """What the daemon left as Camille's status page once it refreshed it."""
+    if root is None:
+        return "toujours un lien"  # as it was dropped
+    page = root / "partage" / CAMILLE / STATUS_PAGE
+    if page.is_symlink():
+        return "toujours un lien"
+    return f"page refaite ({page.stat().st_size} octets)" if page.is_file() else "absente"
 
 
 def _into_other_archive(root: Path) -> str:
@@ -106,7 +120,7 @@ def _loop(root: Path) -> str:
 
 CASES: tuple[Case, ...] = (
     Case("lien vers /dev/zero", "1", lambda r: _link(r, "a.pdf", "/dev/zero")),
-    Case("page de suivi -> /dev/zero", "2", lambda r: _status_page_to_dev_zero(r)),
+    Case("page de suivi -> /dev/zero", "2", _status_page_to_dev_zero, _status_page_state),
     Case("lien vers l'archive", "3", _into_other_archive),
     Case("nom à caractères de contrôle", "4",
          lambda r: _drop(r, "scan\x07\nfaux.pdf", attestation_pdf("Nom Bizarre"))),
@@ -218,9 +232,13 @@ def run_case(
         total = time.monotonic() - start
     outcome = _row(db, rel) if rel else None
     said = f"{outcome[0]} ({outcome[1]})" if outcome and outcome[1] else None
+    after = case.after
+    if after is not None:  # the page is refreshed a few seconds after the witness
+        settled = _wait(lambda: after(root) != after(None), 60)
+        said, hostile = after(root), (settled or 0) + total
     return Result(
         case.name, case.point, said or (outcome[0] if outcome else "rien d'enregistré"),
-        hostile if rel else None, filed, watch.gap, watch.single, watch.total,
+        hostile if rel or case.after else None, filed, watch.gap, watch.single, watch.total,
         daemon.poll() is None, total,
     )  # fmt: skip
 
@@ -251,12 +269,15 @@ def outputs(root: Path, config: Path) -> list[str]:
     with running(root) as server:
         extra = '[digest]\nrecipients = ["appui@example.org"]\nattach_over = 0\n'
         config.write_text(config.read_text() + extra + smtp_config(server, "starttls"))
-        env = os.environ | {"DOSSIERS_SMTP_PASSWORD": "mot-de-passe-de-test"}
+        env = os.environ | {"DOSSIERS_TEST_SMTP_PASSWORD": PASSWORD}
         run = subprocess.run(
             [sys.executable, "-m", "pipeline", "--config", str(config), "digest", "--send",
              "--force"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
         )  # fmt: skip
-        lines.append(f"digest --send: exit {run.returncode}, {len(server.delivered)} message(s)")
+        lines.append(
+            f"digest --send: exit {run.returncode}, {len(server.delivered)} message(s)"
+            + (f" : {run.stderr.strip()[-300:]}" if run.returncode else "")
+        )
     return lines
 
 
