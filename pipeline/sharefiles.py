@@ -17,6 +17,7 @@ so sync clients do not upload the same page every day.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -268,7 +269,7 @@ def _write(store: Store, config: Config, person: Person, now: datetime) -> list[
         rendered = render(unstamped, fmt)
         if _up_to_date(target, rendered):
             continue
-        folder.mkdir(exist_ok=True)
+        make_folder(folder)
         data = rendered.replace(STAMP, page.updated).encode("utf-8")
         # The folder's read/write permissions: other people and the sync client read it.
         archive.replace_atomic(target, data, mode=folder.stat().st_mode & 0o666)
@@ -316,6 +317,20 @@ def render(page: Page, fmt: str) -> str:
 
 
 # -- writing -------------------------------------------------------------------------
+
+
+def make_folder(folder: Path) -> None:
+    """``_dossiers`` in an entrepreneur's folder, made with that folder's rights (the sync
+    client and the entrepreneur read it), not the service's private umask."""
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)  # the one just made
+    try:
+        os.fchmod(fd, folder.parent.stat().st_mode & 0o7777)
+    finally:
+        os.close(fd)
 
 
 def _status_folder(config: Config, person: Person) -> Path | None:

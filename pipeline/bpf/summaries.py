@@ -36,7 +36,7 @@ from pipeline.bpf.report import french_date, number, percent
 from pipeline.bpf.templates import SUMMARY, TEMPLATES
 from pipeline.config import Config, Person
 from pipeline.rules import summary_received
-from pipeline.sharefiles import FOLDER
+from pipeline.sharefiles import FOLDER, make_folder
 from pipeline.store import Store
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def write_summary(
     if decision != "write":
         return target if decision == "current" else None
     rendered = render(data | {"generated": french_date(now.date())})
-    folder.mkdir(exist_ok=True)
+    make_folder(folder)
     archive.replace_atomic(target, rendered, mode=folder.stat().st_mode & 0o666)
     with store.transaction() as db:
         store.log(db, now, EVENT, entrepreneur=person.name, year=str(bpf.year),
