@@ -23,6 +23,12 @@ disk, the database locked by another program) set nothing aside: the file stays 
 share and is tried again every ``[watch] retry_minutes``. Each fault is an episode, said
 once in the log when it begins and once when a file that waited for it goes through, and
 shown in the heartbeat meanwhile (``dossiers status``).
+
+A file whose reader dies, or is still reading it ``[watch] max_minutes_per_file`` after a
+worker began it, is read again alone; if that ends the same way, a worker sets it aside (its
+bytes archived); if that ends badly too, the main process records it as set aside without
+reading a byte of it. Whatever one file does, the main process never parses or hashes it.
+The strikes are kept in the database: a restart goes on from them.
 """
 
 from __future__ import annotations
