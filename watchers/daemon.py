@@ -287,6 +287,8 @@ class Daemon:
         self.worker = worker  # what a worker process runs on a path (tests inject faults)
         self.give_up = give_up  # what it runs to set aside a file given up on
         self.pool: ProcessPoolExecutor | None = None
+        self.pool_first_task = 1  # the number of the first task handed to this pool
+        self.pool_broken = False  # one of its workers died or was ended: replace it
         self.starts: Connection | None = None  # where workers say when they start a task
         self.starts_writer: Connection | None = None  # their end of it
         self.task_number = 0
@@ -529,12 +531,12 @@ class Daemon:
         task = self.task_number
         work: tuple[Any, ...] = (self.give_up, str(path), give_up) if give_up else (
             self.worker, str(path))  # fmt: skip
+        if self.pool_broken:  # not handed to a pool about to fail all it holds
+            self._renew_pool(task)
         try:
             future = self.pool.submit(_run_task, task, *work)
         except BrokenProcessPool:
-            log.info("processus de lecture relancés après l'arrêt brutal de l'un d'eux")
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._new_pool()
+            self._renew_pool(task)
             future = self.pool.submit(_run_task, task, *work)
         self.in_flight[future] = path
         self.tasks[task] = future
@@ -542,6 +544,13 @@ class Daemon:
         self.submitted[path] = time.monotonic()
         if give_up:
             self.giving_up.add(future)
+
+    def _renew_pool(self, first_task: int) -> None:
+        assert self.pool is not None, "no pool outside _resources"
+        log.info("processus de lecture relancés après l'arrêt brutal de l'un d'eux")
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()
+        self.pool_first_task, self.pool_broken = first_task, False
 
     def _read_starts(self) -> None:
         """Note when workers began the tasks they said they began (the time limit's start)."""
@@ -557,8 +566,11 @@ class Daemon:
         done, _ = wait(list(self.in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
         for future in done:
             path = self.in_flight.pop(future)
-            self.tasks.pop(self.task_of.pop(future, -1), None)
+            task = self.task_of.pop(future, 0)
+            self.tasks.pop(task, None)
             self.started.pop(future, None)
+            broken = not future.cancelled() and isinstance(future.exception(), BrokenProcessPool)
+            self.pool_broken |= broken and task >= self.pool_first_task
             self._handle(path, future, store)
         if not self.in_flight:
             self.overran.clear()
@@ -627,17 +639,26 @@ class Daemon:
         limit = self.settings.max_minutes_per_file * 60
         now = time.monotonic()
         late = {
-            path for future, path in self.in_flight.items()
+            future: path for future, path in self.in_flight.items()
             if not future.done() and now - self.started.get(future, now) > limit
         }  # fmt: skip
-        if not late or late <= self.overran:
+        if not late or set(late.values()) <= self.overran:
             return
-        self.overran |= late
-        for path in late:
-            log.warning("lecture de « %s » arrêtée après %g min : elle sera reprise seule",
-                        path.name, self.settings.max_minutes_per_file)  # fmt: skip
+        self.overran |= set(late.values())
+        minutes = self.settings.max_minutes_per_file
+        for future, path in late.items():
+            if future in self.giving_up:
+                log.warning("mise de côté de « %s » arrêtée après %g min : le fichier est "
+                            "enregistré sans être lu", path.name, minutes)  # fmt: skip
+            elif path in self.strikes:
+                log.warning("lecture de « %s » arrêtée après %g min, de nouveau : le fichier "
+                            "sera mis de côté", path.name, minutes)  # fmt: skip
+            else:
+                log.warning("lecture de « %s » arrêtée après %g min : elle sera reprise seule",
+                            path.name, minutes)  # fmt: skip
         for process in multiprocessing.active_children():  # the pool's workers
             process.kill()
+        self.pool_broken = True
 
     def _record_unread(self, path: Path, how: str, store: Store) -> None:
         """Setting aside a file given up on ended badly too: record it as set aside, in this

@@ -11,6 +11,7 @@ starved.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import threading
 import time
@@ -117,12 +118,18 @@ def test_a_photo_needing_more_memory_than_a_worker_may_take_is_set_aside(
 
 
 def test_a_file_whose_setting_aside_never_ends_either_is_recorded_without_being_read(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = load_config(make_share(tmp_path, "max_minutes_per_file = 0.03\n"))  # 1.8 s
     laid = lay(tmp_path, ["attestation 00.pdf", "attestation bloque.pdf", "attestation 02.pdf"])
     hanging = {"worker": hangs_on_bloque, "give_up": hangs_on_bloque_setting_aside_too}
     Daemon(config, **hanging).run_once()
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    stopped = [m.split(" : ")[1] for m in said if m.startswith(("lecture de", "mise de"))]
+    assert stopped == ["elle sera reprise seule"] + [
+        "le fichier sera mis de côté",
+        "le fichier est enregistré sans être lu",
+    ], said  # read, read alone, set aside by a worker: each stopped by the time limit
     found = outcomes(tmp_path)
     state, reason, detail, archived = found["attestation bloque.pdf"]
     assert (state, reason, archived) == ("ecarte", "trop-volumineux", None)
