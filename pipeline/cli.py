@@ -697,6 +697,10 @@ def _print_outcomes(outcomes: list[runner.Outcome]) -> None:
 
 def main() -> None:
     """Console entry point: the one place where errors become messages and exit codes."""
+    # What the service writes (the database with every document's text, the archive, the
+    # exports and the BPF) is its user's alone; files written into the share take the
+    # rights of the folder they go to (pipeline.sharefiles), not these.
+    os.umask(0o077)
     debug = "--debug" in sys.argv
     try:
         cli.main(standalone_mode=False)

@@ -47,10 +47,14 @@ def system_folder(drop: Path, es_folder: str, name: str, create: bool = True) ->
     try:
         es_fd = _open_folder(es_folder, drop_fd, drop / es_folder)
         try:
+            made = False
             if create:
                 with suppress(FileExistsError):
                     os.mkdir(name, 0o777, dir_fd=es_fd)
+                    made = True
             fd = _open_folder(name, es_fd, drop / es_folder / name)
+            if made:  # the entrepreneur's folder's rights, not the service's private umask:
+                os.fchmod(fd, os.fstat(es_fd).st_mode & 0o7777)  # the sync client reads it
         finally:
             os.close(es_fd)
     finally:

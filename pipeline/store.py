@@ -498,6 +498,45 @@ class Store:
                 (size, mtime_ns, rel, sha256),
             )
 
+    # -- strikes: files whose reader died or overran (the daemon's, kept across restarts) ---
+
+    def strike(self, rel: str, size: int, mtime_ns: int, how: str, at: datetime) -> int:
+        """One more strike against the file at ``rel``; returns its count.
+
+        Counted again from 1 when the file changed (another size or modification time).
+        """
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT count FROM strikes WHERE rel = ? AND size = ? AND mtime_ns = ?",
+                (rel, size, mtime_ns),
+            ).fetchone()
+            count = (row[0] if row else 0) + 1
+            self.set_strikes(db, rel, size, mtime_ns, count, how, at)
+        return count
+
+    def set_strikes(
+        self, db: sqlite3.Connection, rel: str, size: int, mtime_ns: int, count: int, how: str,
+        at: datetime,
+    ) -> None:  # fmt: skip
+        db.execute(
+            "INSERT OR REPLACE INTO strikes(rel, size, mtime_ns, count, how, at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (rel, size, mtime_ns, count, how, at.isoformat(timespec="seconds")),
+        )
+
+    def strikes(self, rel: str, size: int, mtime_ns: int) -> tuple[int, str] | None:
+        """The strikes (count, how the last ended) against this file as it is, if any."""
+        row = self.db.execute(
+            "SELECT count, how FROM strikes WHERE rel = ? AND size = ? AND mtime_ns = ?",
+            (rel, size, mtime_ns),
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def clear_strikes(self, rel: str) -> None:
+        """The file at ``rel`` was filed or set aside: its strikes are over."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM strikes WHERE rel = ?", (rel,))
+
     def add_file(self, db: sqlite3.Connection, **values: Any) -> int:
         cols = ", ".join(values)
         cur = db.execute(

@@ -23,6 +23,12 @@ disk, the database locked by another program) set nothing aside: the file stays 
 share and is tried again every ``[watch] retry_minutes``. Each fault is an episode, said
 once in the log when it begins and once when a file that waited for it goes through, and
 shown in the heartbeat meanwhile (``dossiers status``).
+
+A file whose reader dies, or is still reading it ``[watch] max_minutes_per_file`` after a
+worker began it, is read again alone; if that ends the same way, a worker sets it aside (its
+bytes archived); if that ends badly too, the main process records it as set aside without
+reading a byte of it. Whatever one file does, the main process never parses or hashes it.
+The strikes are kept in the database: a restart goes on from them.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ import multiprocessing
 import os
 import resource
 import signal
+import sqlite3
+import struct
 import threading
 import time
 from collections import deque
@@ -43,8 +51,11 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
+
+from pydantic import BaseModel
 
 from pipeline import archive, digest_send, rematch, runner, safetext, sharefiles
 from pipeline.bpf import run as bpf_run
@@ -59,7 +70,7 @@ from pipeline.errors import (
 )
 from pipeline.mailer import SmtpMailer
 from pipeline.ocr import TesserocrEngine
-from pipeline.store import Store
+from pipeline.store import Store, environment_fault
 from watchers.schedule import Job, Jobs, latest_moment
 from watchers.share import ShareWatcher, one_pass
 
@@ -94,6 +105,10 @@ class Counters:
 #: What a worker that died reports (killed, out of memory, a crash inside Tesseract).
 WORKER_DIED = "processus de lecture"
 
+#: Strikes against a file once it is given up on: its reading ended badly twice, then
+#: setting it aside too; recorded without being read, not offered again while unchanged.
+GIVEN_UP = 3
+
 
 @dataclass
 class Episode:
@@ -108,23 +123,40 @@ class Episode:
 # -- worker processes ---------------------------------------------------------------------
 
 _WORKER: runner.Context | None = None
+_STARTS: Connection | None = None  # where the worker says when it starts each task
+
+#: What a worker says as it starts a task: the task's number and its monotonic clock.
+START = struct.Struct("=qd")
 
 
-def _worker_init(config_path: str) -> None:
+def _worker_init(config_path: str, starts: Connection | None = None) -> None:
     """Each worker: its own config, database connection and OCR engine; stops are the main's.
 
+    Ctrl-C (sent to the terminal's whole process group) is left to the main process, which
+    lets the files being read finish. SIGTERM keeps its default, ending the worker at once:
+    it is how a pool whose worker died stops the others (Python 3.13, Debian 13, waits for
+    them while holding the pool's lock, so a worker ignoring it would hang the daemon).
     A missing OCR engine is not reported here (the main process reports the fault once,
     when a scan needs it); the worker tries to open it again later.
     """
-    global _WORKER
+    global _WORKER, _STARTS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _STARTS = starts
     logging.basicConfig(level=logging.WARNING, format=safetext.LOG_FORMAT)  # spawned: none yet
     safetext.install_log_filter()  # a name in a worker's warning cannot forge a record either
     config = load_config(Path(config_path))
     _limit_memory(config.watch.worker_memory_mb)
     store = Store(config.paths.database, config.paths.database_timeout)
     _WORKER = runner.Context(config=config, store=store, ocr=_open_engine(config))
+
+
+def _run_task(task: int, work: Callable[..., dict[str, Any]], *args: str) -> dict[str, Any]:
+    """One task in a worker, said started first: its time limit counts from now, not from
+    when it was handed out (it may have waited behind a slow file)."""
+    if _STARTS is not None:
+        _STARTS.send_bytes(START.pack(task, time.monotonic()))  # one small write: atomic
+    return work(*args)
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -195,6 +227,50 @@ def _worker_process(path: str) -> dict[str, Any]:
     }
 
 
+def _worker_give_up(path: str, how: str) -> dict[str, Any]:
+    """Set aside, in a worker, a file whose reading ended badly twice (its bytes archived).
+
+    Run in a worker because recording it reads it (hash, archive copy): whatever the file
+    does then, the main process goes on.
+    """
+    ctx = _worker_context()
+    error = give_up_error(how, ctx.config.watch.max_minutes_per_file)
+    try:
+        outcome = runner.give_up(Path(path), ctx, error)
+    except sqlite3.Error as exc:
+        fault = environment_fault(exc, ctx.store.path)
+        if fault is None:
+            raise
+        return {"path": path, "fault": str(fault), "kind": fault.kind}
+    except EnvironmentFault as exc:
+        return {"path": path, "fault": str(exc), "kind": exc.kind}
+    return {"path": path, "rel": outcome.rel, "skipped": False, "reason": outcome.reason,
+            "entrepreneur": outcome.doc.source.entrepreneur, "parts": []}  # fmt: skip
+
+
+def give_up_error(how: str, minutes: float, archived: bool = True) -> DocumentError:
+    """Why a file whose reading ended badly twice, read alone, is set aside (``how``:
+    ``long`` stopped for running too long, ``mort`` its reader died); ``archived``: False
+    when setting it aside ended badly too, so that it was recorded without being read."""
+    if how == "long":
+        return FileTooLarge(
+            f"lecture arrêtée deux fois après {minutes:g} min : fichier trop long à lire ; "
+            + ("" if archived else "ni lu ni copié dans l'archive (sa mise de côté s'est "
+               "arrêtée aussi) ; ")
+            + "scindez-le ou déposez une version plus légère"
+        )  # fmt: skip
+    if archived:
+        return UnreadableFile(
+            "le fichier a fait s'arrêter brutalement le lecteur deux fois, lu seul : "
+            "il est conservé dans l'archive ; vérifiez-le, puis déposez-en une autre version"
+        )
+    return UnreadableFile(
+        "le fichier a fait s'arrêter brutalement le lecteur deux fois, lu seul, puis sa mise "
+        "de côté : il n'est ni lu ni copié dans l'archive ; vérifiez-le dans le partage, puis "
+        "déposez-en une autre version"
+    )
+
+
 # -- the daemon -----------------------------------------------------------------------------
 
 
@@ -207,10 +283,18 @@ class Daemon:
         *,
         now: Callable[[], datetime] = datetime.now,
         worker: Callable[[str], dict[str, Any]] = _worker_process,
+        give_up: Callable[[str, str], dict[str, Any]] = _worker_give_up,
     ) -> None:
         self.config = config
         self.worker = worker  # what a worker process runs on a path (tests inject faults)
+        self.give_up = give_up  # what it runs to set aside a file given up on
         self.pool: ProcessPoolExecutor | None = None
+        self.pool_first_task = 1  # the number of the first task handed to this pool
+        self.pool_broken = False  # one of its workers died or was ended: replace it
+        self.starts: Connection | None = None  # where workers say when they start a task
+        self.starts_writer: Connection | None = None  # their end of it
+        self.task_number = 0
+        self.secrets: dict[str, str] = {}  # kept from the environment the workers inherit
         self.episodes: dict[str, Episode] = {}  # the faults of the environment going on
         self.once = False
         self.settings = config.watch
@@ -222,6 +306,10 @@ class Daemon:
         self.in_flight: dict[Future[dict[str, Any]], Path] = {}
         self.retry_after: dict[Path, float] = {}
         self.submitted: dict[Path, float] = {}  # when each file in flight was handed out
+        self.tasks: dict[int, Future[dict[str, Any]]] = {}  # in flight, by task number
+        self.task_of: dict[Future[dict[str, Any]], int] = {}
+        self.started: dict[Future[dict[str, Any]], float] = {}  # when a worker began each
+        self.giving_up: set[Future[dict[str, Any]]] = set()  # tasks setting a file aside
         self.recovered_at: dict[str, float] = {}  # when each kind of fault last ended
         self.dirty_people: dict[str, float] = {}
         self._beat = 0.0  # when the heartbeat file was last written
@@ -230,9 +318,11 @@ class Daemon:
         self.idle_since_start = False  # the start-up scan is over and nothing is left to do
         self.unreadable_folders: list[dict[str, str]] = []  # folders the share refuses to list
         # Files whose reading ended with its worker dead or stopped for running too long:
-        # read again alone (nothing else in flight), set aside if it happens again then.
+        # read again alone (nothing else in flight), set aside if it happens again then (in a
+        # worker too; if that also ends badly, recorded without being read). The strikes are
+        # kept in the database, so that a restart does not read such a file for ever.
         self.suspects: deque[Path] = deque()
-        self.strikes: dict[Path, str] = {}  # suspect -> how its reading ended ("long", "mort")
+        self.strikes: dict[Path, tuple[int, str]] = {}  # suspect -> (count, "long" or "mort")
         self.alone: Path | None = None  # the suspect being read alone
         self.overran: set[Path] = set()  # stopped for running too long (workers ended)
 
@@ -297,23 +387,37 @@ class Daemon:
             if swept:
                 log.info("%d fichier(s) temporaire(s) d'un arrêt brutal supprimé(s)", swept)
             os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # see TECH-NOTES: oversubscription
+            with (
+                self._workers(),
+                Store(self.config.paths.database, self.config.paths.database_timeout) as store,
+            ):
+                store.sync_entrepreneurs(self.config.people)
+                try:
+                    yield store, self._jobs(store)
+                finally:
+                    self._heartbeat(store, final=True)
+
+    @contextmanager
+    def _workers(self) -> Iterator[None]:
+        """The pool of workers, started without the secrets of the configuration (the SMTP
+        password): the main process keeps them, the workers reading hostile files never
+        see them, not even in ``/proc/PID/environ``."""
+        self.starts, self.starts_writer = multiprocessing.get_context("spawn").Pipe(False)
+        with withheld_secrets(self.config) as self.secrets:
             self.pool = self._new_pool()
             try:
-                with Store(self.config.paths.database, self.config.paths.database_timeout) as store:
-                    store.sync_entrepreneurs(self.config.people)
-                    try:
-                        yield store, self._jobs(store)
-                    finally:
-                        self._heartbeat(store, final=True)
+                yield
             finally:
                 self.pool.shutdown(wait=True, cancel_futures=True)
+                self.starts.close()
+                self.starts_writer.close()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=self.settings.workers,
             mp_context=multiprocessing.get_context("spawn"),  # no fork of watcher threads
             initializer=_worker_init,
-            initargs=(str(self.config.file),),
+            initargs=(str(self.config.file), self.starts_writer),
         )
 
     @contextmanager
@@ -342,7 +446,7 @@ class Daemon:
     def _digest_job(self, store: Store) -> Job:
         """The morning digest: working days, owed until sent, retried with a back-off."""
         digest = self.config.digest
-        mailer = SmtpMailer(self.config.smtp)
+        mailer = SmtpMailer(self.config.smtp, environ={**os.environ, **self.secrets})
 
         def send() -> None:
             now = self.now()
@@ -375,22 +479,33 @@ class Daemon:
 
     def _enqueue(self, paths: list[Path], store: Store) -> None:
         for path in paths:
-            if path in self.queued or path in self.in_flight.values() or self._known(path, store):
+            if path in self.queued or path in self.in_flight.values() or path in self.suspects:
                 continue
-            self.queue.append(path)
-            self.queued.add(path)
+            found = self._stat(path)
+            if found is not None and store.known(*found):
+                continue
+            strikes = store.strikes(*found) if found is not None else None
+            if strikes is None:
+                self.queue.append(path)
+                self.queued.add(path)
+            elif strikes[0] < GIVEN_UP:  # struck before a restart: read alone, as before it
+                self.strikes[path] = strikes
+                self.suspects.append(path)
+            # else: given up on and recorded without being read; offered again once changed
 
-    def _known(self, path: Path, store: Store) -> bool:
-        """Already recorded at this place with this size and mtime: no need to read it."""
+    def _stat(self, path: Path) -> tuple[str, int, int] | None:
+        """The file's place in the share, size and modification time (the link itself, if it
+        is one: nothing is read, nothing followed); None if it is gone or outside the share."""
         drop = os.path.abspath(self.config.paths.drop)
         try:
             stat = path.lstat()
             rel = Path(os.path.abspath(path)).relative_to(drop).as_posix()
         except (OSError, ValueError):
-            return False
-        return store.known(rel, stat.st_size, stat.st_mtime_ns)
+            return None
+        return rel, stat.st_size, stat.st_mtime_ns
 
     def _step(self, store: Store) -> None:
+        self._read_starts()
         self._stop_overruns()
         self._collect(store, timeout=0)
         self._dispatch()
@@ -401,7 +516,8 @@ class Daemon:
         """Keep every worker busy plus one file each in line (no more: stops stay quick).
 
         A suspect file due again is read alone: nothing more is handed out until the
-        files in flight are done, then it goes, and nothing goes with it.
+        files in flight are done, then it goes, and nothing goes with it. A suspect struck
+        twice is set aside, alone too.
         """
         now = time.monotonic()
         if self.alone is not None:
@@ -411,8 +527,8 @@ class Daemon:
             if not self.in_flight:
                 self.suspects.remove(due)
                 self.alone = due
-                self.in_flight[self._submit(due)] = due
-                self.submitted[due] = now
+                count, how = self.strikes.get(due, (1, "mort"))
+                self._submit(due, give_up=how if count >= 2 else None)
             return
         for _ in range(len(self.queue)):
             if len(self.in_flight) >= 2 * self.settings.workers:
@@ -422,19 +538,44 @@ class Daemon:
                 self.queue.append(path)  # an OCR fault: wait before trying again
                 continue
             self.queued.discard(path)
-            self.in_flight[self._submit(path)] = path
-            self.submitted[path] = now
+            self._submit(path)
 
-    def _submit(self, path: Path) -> Future[dict[str, Any]]:
-        """Hand a file to a worker; a pool broken by a dead worker is replaced first."""
+    def _submit(self, path: Path, give_up: str | None = None) -> None:
+        """Hand a file to a worker (to read it, or to set it aside after ``give_up``: how its
+        readings ended); a pool broken by a dead worker is replaced first."""
         assert self.pool is not None, "no pool outside _resources"
+        self.task_number += 1
+        task = self.task_number
+        work: tuple[Any, ...] = (self.give_up, str(path), give_up) if give_up else (
+            self.worker, str(path))  # fmt: skip
+        if self.pool_broken:  # not handed to a pool about to fail all it holds
+            self._renew_pool(task)
         try:
-            return self.pool.submit(self.worker, str(path))
+            future = self.pool.submit(_run_task, task, *work)
         except BrokenProcessPool:
-            log.info("processus de lecture relancés après l'arrêt brutal de l'un d'eux")
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._new_pool()
-            return self.pool.submit(self.worker, str(path))
+            self._renew_pool(task)
+            future = self.pool.submit(_run_task, task, *work)
+        self.in_flight[future] = path
+        self.tasks[task] = future
+        self.task_of[future] = task
+        self.submitted[path] = time.monotonic()
+        if give_up:
+            self.giving_up.add(future)
+
+    def _renew_pool(self, first_task: int) -> None:
+        assert self.pool is not None, "no pool outside _resources"
+        log.info("processus de lecture relancés après l'arrêt brutal de l'un d'eux")
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()
+        self.pool_first_task, self.pool_broken = first_task, False
+
+    def _read_starts(self) -> None:
+        """Note when workers began the tasks they said they began (the time limit's start)."""
+        while self.starts is not None and self.starts.poll():
+            task, at = START.unpack(self.starts.recv_bytes())
+            future = self.tasks.get(task)
+            if future is not None:
+                self.started[future] = at
 
     def _collect(self, store: Store, timeout: float) -> None:
         if not self.in_flight:
@@ -442,6 +583,11 @@ class Daemon:
         done, _ = wait(list(self.in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
         for future in done:
             path = self.in_flight.pop(future)
+            task = self.task_of.pop(future, 0)
+            self.tasks.pop(task, None)
+            self.started.pop(future, None)
+            broken = not future.cancelled() and isinstance(future.exception(), BrokenProcessPool)
+            self.pool_broken |= broken and task >= self.pool_first_task
             self._handle(path, future, store)
         if not self.in_flight:
             self.overran.clear()
@@ -450,6 +596,8 @@ class Daemon:
         alone = self.alone == path
         if alone:
             self.alone = None
+        giving_up = future in self.giving_up
+        self.giving_up.discard(future)
         try:
             result = future.result()
         except Exception as exc:  # a worker died (killed, out of memory, stopped by us)
@@ -460,10 +608,14 @@ class Daemon:
                 self._enqueue_again(path)
                 return
             how = "long" if path in self.overran else "mort"
-            if alone and path in self.strikes:
-                self._give_up(path, how, store)
+            if giving_up:  # setting it aside ended badly too: recorded without reading it
+                self._record_unread(path, self.strikes.get(path, (2, how))[1], store)
                 return
-            self.strikes[path] = how
+            count = self._strike(path, how, store)
+            if alone and count >= 2:
+                self.suspects.appendleft(path)  # set aside next, by a worker, alone
+                self.retry_after.pop(path, None)
+                return
             minutes = self.settings.max_minutes_per_file
             detail = (
                 f"lecture de « {path.name} » arrêtée après {minutes:g} min"
@@ -476,54 +628,93 @@ class Daemon:
             return
         self.retry_after.pop(path, None)
         self.submitted.pop(path, None)
-        self.strikes.pop(path, None)
-        self._recovered(path)
+        if self.strikes.pop(path, None) is not None:
+            store.clear_strikes(result["rel"])
+        if giving_up:
+            self._forget_episodes(path)
+        else:
+            self._recovered(path)
         self._count(result)
+
+    def _strike(self, path: Path, how: str, store: Store) -> int:
+        """One more strike against a file whose reading ended badly; kept in the database
+        (when the file is still there) so that a restart goes on from it."""
+        found = self._stat(path)
+        if found is None:
+            count = self.strikes.get(path, (0, how))[0] + 1
+        else:
+            count = store.strike(*found, how, self.now())
+        self.strikes[path] = (count, how)
+        return count
 
     def _stop_overruns(self) -> None:
         """End the workers when one has been reading a file for too long (a pathological
-        page, a loop): its file becomes a suspect, the others in flight go back in line."""
+        page, a loop): its file becomes a suspect, the others in flight go back in line.
+
+        The time counts from when a worker began the file, not from when it was handed out.
+        """
         limit = self.settings.max_minutes_per_file * 60
         now = time.monotonic()
         late = {
-            path for future, path in self.in_flight.items()
-            if not future.done() and now - self.submitted.get(path, now) > limit
+            future: path for future, path in self.in_flight.items()
+            if not future.done() and now - self.started.get(future, now) > limit
         }  # fmt: skip
-        if not late or late <= self.overran:
+        if not late or set(late.values()) <= self.overran:
             return
-        self.overran |= late
-        for path in late:
-            log.warning("lecture de « %s » arrêtée après %g min : elle sera reprise seule",
-                        path.name, self.settings.max_minutes_per_file)  # fmt: skip
+        self.overran |= set(late.values())
+        minutes = self.settings.max_minutes_per_file
+        for future, path in late.items():
+            if future in self.giving_up:
+                log.warning("mise de côté de « %s » arrêtée après %g min : le fichier est "
+                            "enregistré sans être lu", path.name, minutes)  # fmt: skip
+            elif path in self.strikes:
+                log.warning("lecture de « %s » arrêtée après %g min, de nouveau : le fichier "
+                            "sera mis de côté", path.name, minutes)  # fmt: skip
+            else:
+                log.warning("lecture de « %s » arrêtée après %g min : elle sera reprise seule",
+                            path.name, minutes)  # fmt: skip
         for process in multiprocessing.active_children():  # the pool's workers
             process.kill()
+        self.pool_broken = True
 
-    def _give_up(self, path: Path, how: str, store: Store) -> None:
-        """A suspect read alone ended the same way again: set aside, its bytes archived."""
+    def _record_unread(self, path: Path, how: str, store: Store) -> None:
+        """Setting aside a file given up on ended badly too: record it as set aside, in this
+        process, without reading a byte of it (no hash, no archive copy); it stays in the
+        share, and is not offered again until it changes."""
         self.strikes.pop(path, None)
         self.submitted.pop(path, None)
         self.retry_after.pop(path, None)
-        error: DocumentError
-        if how == "long":
-            error = FileTooLarge(
-                f"lecture arrêtée deux fois après {self.settings.max_minutes_per_file:g} min : "
-                "fichier trop long à lire ; scindez-le ou déposez une version plus légère"
-            )
-        else:
-            error = UnreadableFile(
-                "le fichier a fait s'arrêter brutalement le lecteur deux fois, lu seul : "
-                "il est conservé dans l'archive ; vérifiez-le, puis déposez-en une autre version"
-            )
-        ctx = runner.Context(config=self.config, store=store, ocr=None, clock=self.now)
-        outcome = runner.give_up(path, ctx, error)
+        error = give_up_error(how, self.settings.max_minutes_per_file, archived=False)
+        rel, size, mtime_ns = self._stat(path) or (self._rel(path), 0, 0)
+        entrepreneur = runner.owner(rel, self.config)
+        now = self.now()
+        with store.transaction() as db:
+            store.forget_unread(db, rel)
+            file_id = store.add_file(
+                db, rel=rel, entrepreneur=entrepreneur, sha256="", size=size, mtime_ns=mtime_ns,
+                received_at=now.isoformat(), state="ecarte", reason=error.reason,
+                detail=error.detail,
+            )  # fmt: skip
+            store.log(db, now, "fichier-ecarte", file_id=file_id, file=rel, reason=error.reason,
+                      message=error.detail)  # fmt: skip
+            store.set_strikes(db, rel, size, mtime_ns, GIVEN_UP, how, now)
+        log.warning("« %s » écarté sans être lu : sa mise de côté s'est arrêtée aussi", rel)
+        self._forget_episodes(path)
+        self._count({"skipped": False, "rel": rel, "reason": str(error.reason),
+                     "entrepreneur": entrepreneur, "parts": []})  # fmt: skip
+
+    def _rel(self, path: Path) -> str:
+        return Path(os.path.abspath(path)).relative_to(
+            os.path.abspath(self.config.paths.drop)).as_posix()  # fmt: skip
+
+    def _forget_episodes(self, path: Path) -> None:
+        """A file given up on no longer waits for anything: faults it alone kept open end."""
         for kind, episode in list(self.episodes.items()):
             episode.paths.discard(path)
             if not episode.paths:
                 del self.episodes[kind]
                 log.info("panne (%s) close : son seul fichier a été écarté", kind)
         self._show_faults()
-        self._count({"skipped": False, "rel": outcome.rel, "reason": outcome.reason,
-                     "entrepreneur": outcome.doc.source.entrepreneur, "parts": []})  # fmt: skip
 
     def _fault(self, path: Path, kind: str, message: str) -> None:
         """A fault of the environment: nothing set aside; retried later; said once per episode."""
@@ -676,6 +867,33 @@ class Daemon:
                          self.settings.unreadable_after_seconds)  # fmt: skip
         self.unreadable_folders = found.unreadable_folders
         return found.files
+
+
+# -- secrets -----------------------------------------------------------------------------------
+
+
+def secret_names(config: Config) -> set[str]:
+    """The environment variables the configuration names as holding secrets (``*_env``)."""
+    names = set()
+    for section in vars(config).values():
+        if isinstance(section, BaseModel):
+            for key in type(section).model_fields:
+                value = getattr(section, key)
+                if key.endswith("_env") and isinstance(value, str) and value:
+                    names.add(value)
+    return names
+
+
+@contextmanager
+def withheld_secrets(config: Config) -> Iterator[dict[str, str]]:
+    """Out of this process's environment (so of the processes it starts) meanwhile; yields
+    them for the code that needs them (the mailer)."""
+    secrets = {name: os.environ.pop(name) for name in secret_names(config) if name in os.environ}
+    try:
+        yield secrets
+    finally:
+        for name, value in secrets.items():
+            os.environ.setdefault(name, value)
 
 
 # -- lock and files next to the database -----------------------------------------------------

@@ -13,10 +13,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from watchers.daemon import _worker_process
+from watchers.daemon import _worker_give_up, _worker_process
 
 #: A file whose existence arms the fault; the fault removes it (so it strikes once).
 ARMED = "DOSSIERS_TEST_FAULT"
+#: A file where the fault counts the readings of its file.
+READS = "DOSSIERS_TEST_READS"
 
 
 def killed_once(path: str) -> dict[str, Any]:
@@ -47,4 +49,28 @@ def hangs_on_bloque(path: str) -> dict[str, Any]:
     """Every time it reads a file named "...bloque...", the worker never comes back."""
     if "bloque" in Path(path).name:
         time.sleep(3600)
+    return _worker_process(path)
+
+
+def hangs_on_bloque_setting_aside_too(path: str, how: str) -> dict[str, Any]:
+    """Setting aside a "...bloque..." file never comes back either (its bytes, read to be
+    archived, never end: a link to ``/dev/zero``, a pipe nobody writes to)."""
+    if "bloque" in Path(path).name:
+        time.sleep(3600)
+    return _worker_give_up(path, how)
+
+
+def counts_and_crashes_on_plante(path: str) -> dict[str, Any]:
+    """As :func:`crashes_on_plante`, each reading of a "...plante..." file counted first (a
+    line appended to the file named by ``DOSSIERS_TEST_READS``)."""
+    if "plante" in Path(path).name:
+        with Path(os.environ[READS]).open("a", encoding="utf-8") as log:
+            log.write(f"{path}\n")
+    return crashes_on_plante(path)
+
+
+def slow_on_lent(path: str) -> dict[str, Any]:
+    """A "...lent..." file takes a second to read (well under the test's time limit)."""
+    if "lent" in Path(path).name:
+        time.sleep(1.0)
     return _worker_process(path)
