@@ -28,6 +28,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from bench.measure import Figure, family, write  # noqa: E402
 from tests import badinputs  # noqa: E402
 from tests.conftest import run_cli  # noqa: E402
-from tests.smtp_server import PASSWORD, running, smtp_config  # noqa: E402
+from tests.smtp_server import PASSWORD, Server, running, smtp_config  # noqa: E402
 from tests.watchers.conftest import CAMILLE, attestation_pdf, make_share  # noqa: E402
 
 ELODIE = "elodie.faure"
@@ -253,7 +254,7 @@ def formulas(path: Path) -> int:
         )
 
 
-def outputs(root: Path, config: Path) -> list[str]:
+def outputs(root: Path, config: Path, server: Server) -> list[str]:
     """export, bpf and digest --send with every hostile name and invoice text recorded."""
     lines = []
     export = root / "export.xlsx"
@@ -266,19 +267,39 @@ def outputs(root: Path, config: Path) -> list[str]:
     sheets = sorted(out.rglob("*.xlsx")) if out.exists() else []
     lines.append(f"bpf: exit {run.returncode}, {len(sheets)} classeur(s), formules "
                  f"{sum(formulas(s) for s in sheets)}")  # fmt: skip
-    with running(root) as server:
-        extra = '[digest]\nrecipients = ["appui@example.org"]\nattach_over = 0\n'
-        config.write_text(config.read_text() + extra + smtp_config(server, "starttls"))
-        env = os.environ | {"DOSSIERS_TEST_SMTP_PASSWORD": PASSWORD}
-        run = subprocess.run(
-            [sys.executable, "-m", "pipeline", "--config", str(config), "digest", "--send",
-             "--force"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
-        )  # fmt: skip
-        lines.append(
-            f"digest --send: exit {run.returncode}, {len(server.delivered)} message(s)"
-            + (f" : {run.stderr.strip()[-300:]}" if run.returncode else "")
-        )
+    before = len(server.delivered)
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--config", str(config), "digest", "--send", "--force"],
+        capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=300,
+    )  # fmt: skip
+    attached = [p for d in server.delivered[before:] for p in d.message.iter_attachments()]
+    lines.append(
+        f"digest --send: exit {run.returncode}, {len(server.delivered) - before} message(s), "
+        f"{len(attached)} pièce(s) jointe(s)"
+        + (f" : {run.stderr.strip()[-300:]}" if run.returncode else "")
+    )
     return lines
+
+
+ENV = os.environ | {"DOSSIERS_TEST_SMTP_PASSWORD": PASSWORD}
+
+
+def digest_settings(server: Server) -> str:
+    """The daemon's digest due two minutes after its start (on a working day), to this server."""
+    due = datetime.now() + timedelta(minutes=2)
+    return (
+        f'[digest]\nrecipients = ["appui@example.org"]\nattach_over = 0\n'
+        f'time = "{due:%H:%M}"\n' + smtp_config(server, "starttls")
+    )
+
+
+def daemon_digest(server: Server, started: datetime) -> str:
+    """Whether the running daemon sent its digest while the hostile files came (weekdays)."""
+    if datetime.now().weekday() >= 5:
+        return "non attendu (week-end)"
+    if _wait(lambda: server.delivered, 200) is None:
+        return "NON"
+    return f"oui (Date: {server.delivered[0].message['Date']}, démon démarré à {started:%H:%M:%S})"
 
 
 def main() -> None:
@@ -288,16 +309,18 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait per file")
     args = parser.parse_args()
     cases = [c for c in CASES if not args.only or any(o in c.name for o in args.only)]
-    with tempfile.TemporaryDirectory(prefix="hostile-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="hostile-") as tmp, running(Path(tmp)) as server:
         root = Path(tmp)
         config = make_share(root, workers=2)
+        config.write_text(config.read_text() + digest_settings(server))
         (root / "partage" / ELODIE).mkdir()
         export = root / "export.csv"
         export.write_text(export.read_text(encoding="utf-8") + EXPORT_EXTRA, encoding="utf-8")
         run_cli("--config", str(config), "import-invoices", str(export))
+        started = datetime.now()
         daemon = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "--config", str(config), "watch"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
             start_new_session=True,
         )  # fmt: skip
         try:
@@ -307,6 +330,7 @@ def main() -> None:
             _wait(lambda: (root / "archive").exists() and any((root / "archive").rglob("*.pdf")),
                   120)  # fmt: skip
             results = [run_case(c, root, daemon, n, args.timeout) for n, c in enumerate(cases)]
+            print(f"résumé du matin envoyé par le démon : {daemon_digest(server, started)}")
         finally:
             daemon.send_signal(signal.SIGTERM)
             try:
@@ -314,7 +338,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(daemon.pid, signal.SIGKILL)
         report(results)
-        for line in outputs(root, config):
+        for line in outputs(root, config, server):
             print(line)
         archived = sum(p.stat().st_size for p in (root / "archive").rglob("*") if p.is_file())
         print(f"archive : {archived / 1e6:.1f} Mo en tout")
