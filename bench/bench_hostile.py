@@ -294,12 +294,14 @@ def digest_settings(server: Server) -> str:
 
 
 def daemon_digest(server: Server, started: datetime) -> str:
-    """Whether the running daemon sent its digest while the hostile files came (weekdays)."""
+    """Whether the running daemon sent today's digest, due two minutes after its start, while
+    the hostile files came (weekdays; the last working day's, owed, goes at its start)."""
     if datetime.now().weekday() >= 5:
         return "non attendu (week-end)"
-    if _wait(lambda: server.delivered, 200) is None:
-        return "NON"
-    return f"oui (Date: {server.delivered[0].message['Date']}, démon démarré à {started:%H:%M:%S})"
+    if _wait(lambda: len(server.delivered) >= 2, 200) is None:
+        return f"NON ({len(server.delivered)} message(s))"
+    dates = ", ".join(str(d.message["Date"]) for d in server.delivered)
+    return f"oui (démarré à {started:%H:%M:%S} ; Date: {dates})"
 
 
 def main() -> None:
