@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -63,6 +67,58 @@ def locked(database: Path) -> Iterator[None]:
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=10)
+
+
+#: Runs ``dossiers`` with the arguments after the report file, and writes its own peak
+#: memory (kB) there on exit, however it exits. VmHWM, not ru_maxrss: that survives exec, so
+#: it would report the memory of the test process that started it.
+_MEASURED = """
+import atexit, sys
+report = sys.argv.pop(1)
+def peak():
+    line = next(x for x in open("/proc/self/status") if x.startswith("VmHWM"))
+    open(report, "w").write(line.split()[1])
+atexit.register(peak)
+sys.argv[0] = "dossiers"
+from pipeline.cli import main
+main()
+"""
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A real ``dossiers`` run with its time (s) and its own peak memory (kB)."""
+
+    run: subprocess.CompletedProcess[str]
+    seconds: float
+    peak_kb: int
+
+    @property
+    def returncode(self) -> int:
+        return self.run.returncode
+
+    @property
+    def stdout(self) -> str:
+        return self.run.stdout
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak_kb / 1024
+
+
+def run_measured(*args: str, timeout: int = 600, env: dict[str, str] | None = None) -> Measured:
+    """Run the real ``dossiers`` command timed, with its own peak memory."""
+    fd, report = tempfile.mkstemp(prefix="vmhwm-")
+    os.close(fd)
+    try:
+        start = time.monotonic()
+        run = subprocess.run([sys.executable, "-c", _MEASURED, report, *args], cwd=ROOT,
+                             capture_output=True, text=True, check=False, timeout=timeout,
+                             env=env)  # fmt: skip
+        seconds = time.monotonic() - start
+        return Measured(run, seconds, int(Path(report).read_text() or 0))
+    finally:
+        os.unlink(report)
 
 
 def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 900) -> subprocess.CompletedProcess[str]:

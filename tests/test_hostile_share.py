@@ -14,12 +14,8 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
-import textwrap
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -31,7 +27,7 @@ from pipeline.errors import Reason, UnreadableFile
 from pipeline.record import Doc
 from pipeline.store import Store
 from tests import badinputs
-from tests.conftest import NOW, ROOT, write_config
+from tests.conftest import NOW, Measured, run_measured, write_config
 from tests.pipeline.test_runner import ATTESTATION, CAMILLE, INVOICE
 
 #: A hostile file costs a few system calls: set aside well within this (seconds).
@@ -272,39 +268,11 @@ def test_a_docx_swapped_after_intake_is_read_and_archived_from_the_bytes_intake_
 
 # --- the real command, timed and measured ---------------------------------------------------------
 
-#: Runs ``dossiers`` and reports its own peak memory (kB) on exit, however it exits.
-MEASURED = textwrap.dedent("""
-    import atexit, sys
-    # VmHWM, not ru_maxrss: that survives exec, so it would report the test process's memory.
-    atexit.register(lambda: print("peak-kb", next(
-        line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")),
-        file=sys.stderr))
-    sys.argv[0] = "dossiers"
-    from pipeline.cli import main
-    main()
-""")
 
-
-@dataclass(frozen=True)
-class Run:
-    returncode: int
-    stdout: str
-    seconds: float
-    peak_mb: float
-
-
-def ingest(config: Path, *paths: Path) -> Run:
+def ingest(config: Path, *paths: Path) -> Measured:
     """``dossiers ingest`` as a real process; one that never returns fails the test."""
-    started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-c", MEASURED, "--config", str(config), "ingest", *map(str, paths)],
-        capture_output=True, text=True, cwd=ROOT, timeout=INGEST_SECONDS,
-        env=os.environ | {"COLUMNS": "400"},
-    )  # fmt: skip
-    seconds = time.monotonic() - started
-    peak = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("peak-kb ")]
-    assert peak, done.stderr
-    return Run(done.returncode, done.stdout, seconds, int(peak[0]) / 1024)
+    return run_measured("--config", str(config), "ingest", *map(str, paths),
+                        timeout=INGEST_SECONDS, env=os.environ | {"COLUMNS": "400"})  # fmt: skip
 
 
 def _dev_zero(where: Path) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from datetime import date
@@ -16,7 +14,7 @@ import pytest
 from pipeline.errors import UsageError
 from pipeline.invoices import header_key, read_export
 from pipeline.store import Store
-from tests.conftest import ROOT, write_config
+from tests.conftest import run_measured, write_config
 
 HEADER = (
     "N° facture;Date facture;Entrepreneur;Client;Type client;Intitulé formation;Lieu;"
@@ -178,27 +176,11 @@ def test_mac_line_ends(tmp_path: Path) -> None:
 
 # -- exports that would cost too much to read (#14) ----------------------------------------------
 
-MEASURED = """
-import atexit, sys
-out = sys.argv[1]
-def peak():
-    line = next(x for x in open("/proc/self/status") if x.startswith("VmHWM"))
-    open(out, "w").write(line.split()[1])
-atexit.register(peak)
-sys.argv = ["dossiers", *sys.argv[2:]]
-from pipeline.cli import main
-main()
-"""
 
-
-def measured_cli(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float, int]:
-    """Run the real ``dossiers`` command; also its time (s) and its own peak memory (MB,
-    VmHWM read as it exits: the parent's memory before exec does not count)."""
-    report = tmp_path / "vmhwm"
-    start = time.monotonic()
-    run = subprocess.run([sys.executable, "-c", MEASURED, str(report), *args], cwd=ROOT,
-                         capture_output=True, text=True, check=False, timeout=600)  # fmt: skip
-    return run, time.monotonic() - start, int(report.read_text()) // 1024
+def measured_cli(*args: str) -> tuple[subprocess.CompletedProcess[str], float, int]:
+    """Run the real ``dossiers`` command; also its time (s) and its own peak memory (MB)."""
+    done = run_measured(*args)
+    return done.run, done.seconds, done.peak_kb // 1024
 
 
 def xlsx_with_sheet(path: Path, rows_xml: Iterator[bytes]) -> Path:
@@ -251,7 +233,7 @@ def test_an_xlsx_inflating_to_600_mb_is_refused_on_its_declared_sizes_without_in
     assert bomb.stat().st_size < 5 * 1024 * 1024
 
     run, seconds, peak = measured_cli(
-        tmp_path, "--config", str(write_config(tmp_path)), "import-invoices", str(bomb)
+        "--config", str(write_config(tmp_path)), "import-invoices", str(bomb)
     )
 
     assert run.returncode == 2
@@ -266,7 +248,7 @@ def test_an_xlsx_row_of_millions_of_cells_under_the_unzipped_limit_is_refused_be
     bomb = xlsx_with_sheet(tmp_path / "factures.xlsx", one_row_of_cells(200))
 
     run, seconds, peak = measured_cli(
-        tmp_path, "--config", str(write_config(tmp_path)), "import-invoices", str(bomb)
+        "--config", str(write_config(tmp_path)), "import-invoices", str(bomb)
     )
 
     assert run.returncode == 2
@@ -314,7 +296,7 @@ def test_a_csv_with_a_300_mb_line_is_refused_on_its_size_without_being_read(
             f.write(b";" * (1024 * 1024))
 
     run, seconds, peak = measured_cli(
-        tmp_path, "--config", str(write_config(tmp_path)), "import-invoices", str(path)
+        "--config", str(write_config(tmp_path)), "import-invoices", str(path)
     )
 
     assert run.returncode == 2
@@ -342,7 +324,7 @@ def test_a_csv_row_of_tens_of_mb_under_the_size_limit_is_refused_before_csv_spli
     path.write_bytes(HEADER.encode("cp1252") + b"\r\n" + row)
 
     run, seconds, peak = measured_cli(
-        tmp_path, "--config", str(write_config(tmp_path)), "import-invoices", str(path)
+        "--config", str(write_config(tmp_path)), "import-invoices", str(path)
     )
 
     assert run.returncode == 2
