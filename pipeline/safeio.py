@@ -34,8 +34,8 @@ MB = 1024 * 1024
 #: Bytes read at a time when streaming (a copy, a hash).
 BLOCK = MB
 
-_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-_FOLDER_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY | os.O_CLOEXEC
+FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+FOLDER_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY | os.O_CLOEXEC
 
 #: What a file that is not a regular file is, in French, by its type.
 _NOT_REGULAR = {
@@ -177,7 +177,7 @@ def _open(path: Path, root: Path | None) -> int:
     """Open ``path`` read-only, following no link (below ``root`` when given)."""
     try:
         if root is None:
-            return os.open(path, _FILE_FLAGS)
+            return os.open(path, FILE_FLAGS)
         return _open_under(root, Path(os.path.abspath(path)).relative_to(os.path.abspath(root)))
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # swapped for a link since the lstat
@@ -192,14 +192,14 @@ def _open_under(root: Path, rel: Path) -> int:
             inner = _open_folder(part, folder)
             os.close(folder)
             folder = inner
-        return os.open(rel.parts[-1], _FILE_FLAGS, dir_fd=folder)
+        return os.open(rel.parts[-1], FILE_FLAGS, dir_fd=folder)
     finally:
         os.close(folder)
 
 
 def _open_folder(name: str, parent: int) -> int:
     try:
-        return os.open(name, _FOLDER_FLAGS, dir_fd=parent)
+        return os.open(name, FOLDER_FLAGS, dir_fd=parent)
     except OSError:
         # Linux says ENOTDIR (not ELOOP) for a link opened as a folder without following it.
         if stat.S_ISLNK(os.stat(name, dir_fd=parent, follow_symlinks=False).st_mode):

@@ -23,11 +23,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from pipeline import safeio
 from pipeline.archive import TEMP_PREFIX, TEMP_SUFFIX
-
-FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-BLOCK = 1024 * 1024
+from pipeline.errors import DocumentError
 
 
 class NotOurs(Exception):
@@ -67,7 +65,7 @@ def system_folder(drop: Path, es_folder: str, name: str, create: bool = True) ->
 
 def _open_folder(name: str, dir_fd: int, shown: Path) -> int:
     try:
-        return os.open(name, FOLDER_FLAGS, dir_fd=dir_fd)
+        return os.open(name, safeio.FOLDER_FLAGS, dir_fd=dir_fd)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR):
             raise NotOurs(shown) from None
@@ -82,20 +80,15 @@ def read_bounded(dir_fd: int, name: str, limit: int) -> bytes | None:
     try:
         if not _plain(os.stat(name, dir_fd=dir_fd, follow_symlinks=False), limit):
             return None
-        fd = os.open(name, READ_FLAGS, dir_fd=dir_fd)
+        fd = os.open(name, safeio.FILE_FLAGS, dir_fd=dir_fd)
     except OSError:
         return None
     try:
-        if not _plain(os.fstat(fd), limit):  # swapped since lstat
+        st = os.fstat(fd)
+        if not _plain(st, limit):  # swapped since lstat
             return None
-        data = b""
-        while len(data) <= limit:
-            chunk = os.read(fd, min(BLOCK, limit + 1 - len(data)))
-            if not chunk:
-                break
-            data += chunk
-        return data if len(data) <= limit else None
-    except OSError:
+        return safeio.read_fd(fd, st.st_size, limit)
+    except (OSError, DocumentError):  # a read error, or grown past the limit meanwhile
         return None
     finally:
         os.close(fd)
