@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import Figure, family, write  # noqa: E402
+from bench.measure import Figure, family, process_rss_mb, write  # noqa: E402
 from tests import badinputs  # noqa: E402
 from tests.conftest import run_cli  # noqa: E402
 from tests.smtp_server import PASSWORD, Server, running, smtp_config  # noqa: E402
@@ -163,7 +163,7 @@ class Watch:
     def _sample(self) -> None:
         last, seen = time.monotonic(), self._mtime()
         while not self._stop.is_set():
-            sizes = [_rss(p) for p in family(self.pid)]
+            sizes = [process_rss_mb(p) for p in family(self.pid)]
             self.single = max(self.single, *sizes, 0.0)
             self.total = max(self.total, sum(sizes))
             mtime = self._mtime()
@@ -185,16 +185,6 @@ class Watch:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def _rss(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def _row(db: Path, rel: str) -> tuple[str, str | None] | None:

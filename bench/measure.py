@@ -64,17 +64,20 @@ def family(pid: int) -> list[int]:
     return found
 
 
+def process_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` alone, in MB (0 once it has ended)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # ended meanwhile
+        pass
+    return 0.0
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of ``pid`` and its descendants, in MB."""
-    total = 0
-    for p in family(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:  # ended meanwhile
-            continue
-    return total / 1024
+    return sum(process_rss_mb(p) for p in family(pid))
 
 
 class PeakMemory:
