@@ -28,6 +28,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -199,8 +200,15 @@ def process(path: Path, ctx: Context) -> Outcome:
     Raises :class:`EnvironmentFault` when the environment fails (OCR engine, a database
     locked by another program, a full disk): nothing is set aside, the file is retried.
     """
-    try:
+    with _database_faults(ctx):
         return _process(path, ctx)
+
+
+@contextmanager
+def _database_faults(ctx: Context) -> Iterator[None]:
+    """A database locked by another program or a full disk is the environment's fault."""
+    try:
+        yield
     except sqlite3.Error as exc:
         fault = environment_fault(exc, ctx.store.path)
         if fault is None:
@@ -530,9 +538,12 @@ def _move_copy(d: DocumentRow, target: Invoice, ctx: Context) -> Path:
 
 def give_up(path: Path, ctx: Context, error: DocumentError) -> Outcome:
     """Record a file the daemon gave up reading (its reader crashed or ran too long, twice,
-    alone): set aside with ``error``'s reason and detail, its original bytes archived."""
+    alone): set aside with ``error``'s reason and detail, its original bytes archived.
+
+    Raises :class:`EnvironmentFault` as :func:`process` does."""
     doc = Doc(source=locate(path, ctx.config))
-    return _set_aside(doc, error.reason, error.detail or error.advice, ctx, error)
+    with _database_faults(ctx):
+        return _set_aside(doc, error.reason, error.detail or error.advice, ctx, error)
 
 
 def _set_aside(doc: Doc, reason: str, detail: str, ctx: Context, exc: Exception) -> Outcome:

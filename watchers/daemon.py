@@ -40,7 +40,6 @@ import multiprocessing
 import os
 import resource
 import signal
-import sqlite3
 import struct
 import threading
 import time
@@ -70,7 +69,7 @@ from pipeline.errors import (
 )
 from pipeline.mailer import SmtpMailer
 from pipeline.ocr import TesserocrEngine
-from pipeline.store import Store, environment_fault
+from pipeline.store import Store
 from watchers.schedule import Job, Jobs, latest_moment
 from watchers.share import ShareWatcher, one_pass
 
@@ -237,11 +236,6 @@ def _worker_give_up(path: str, how: str) -> dict[str, Any]:
     error = give_up_error(how, ctx.config.watch.max_minutes_per_file)
     try:
         outcome = runner.give_up(Path(path), ctx, error)
-    except sqlite3.Error as exc:
-        fault = environment_fault(exc, ctx.store.path)
-        if fault is None:
-            raise
-        return {"path": path, "fault": str(fault), "kind": fault.kind}
     except EnvironmentFault as exc:
         return {"path": path, "fault": str(exc), "kind": exc.kind}
     return {"path": path, "rel": outcome.rel, "skipped": False, "reason": outcome.reason,
