@@ -34,33 +34,29 @@ from typing import Any
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 from PIL import Image
 
+from pipeline import text as text_stage
 from pipeline.ocr import (
     OcrEngine,
     OcrSettings,
     Word,
-    prepare,
+    read_image,
+    redo,
     rotate_fine,
-    rotate_quarter,
     to_gray,
 )
 from pipeline.parse import find_dates, fold
-from pipeline.text import SCAN_COVER, needs_ocr, page_image, page_layer, render_page
+from pipeline.reading.page import PageView, views, warp_words
 
 log = logging.getLogger(__name__)
 
 MATIN = "matin"
 APRES_MIDI = "apres-midi"
 
-#: Born-digital pages are rendered at this resolution: header text of 7 pt stays legible.
-RENDER_DPI = 200
 #: Ink ratios (ink pixels / cell area after the margin) below: empty; above SIGNED_INK: signed.
 EMPTY_INK = 0.004
 SIGNED_INK = 0.012
-#: Below this OCR confidence of its title and header, a picture may be upside down.
-UPSIDE_DOWN_BELOW = 0.6
 #: The confidence at most of a cell whose half-day or trainee could not be read.
 UNPLACED = 0.5
 #: Cells below this confidence are for a person to check rather than to be trusted.
@@ -551,7 +547,7 @@ def _ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[_Rulings, 
     """A picture made square-on and OCR'd, and the OCR confidence of the print above the
     first long rule (the title: low when the page is upside down; signatures read as
     low-confidence words, so the table is left out)."""
-    ruled = _rectified(_levelled(_Rulings.of(gray, dpi), dpi), dpi)
+    ruled, _ = _squared(_Rulings.of(gray, dpi), dpi)
     words = engine.recognise(Image.fromarray(ruled.gray), dpi).words
     long_rows = np.flatnonzero((ruled.horiz > 0).sum(axis=1) >= dpi)
     limit = int(long_rows[0]) if long_rows.size else ruled.gray.shape[0] * 2 // 5
@@ -616,8 +612,19 @@ class _Rulings:
         return cls(gray, ink, *line_masks(ink, dpi))
 
 
-def _levelled(ruled: _Rulings, dpi: int) -> _Rulings:
-    """Undo what skew the page deskew left: the longest ruling line must lie flat."""
+def _squared(ruled: _Rulings, dpi: int) -> tuple[_Rulings, np.ndarray | None]:
+    """The page levelled then rectified, and the 3x3 matrix that took it there (None: as is)."""
+    levelled, turn = _levelled(ruled, dpi)
+    rectified, warp = _rectified(levelled, dpi)
+    if turn is None and warp is None:
+        return ruled, None
+    turn = np.eye(3) if turn is None else np.vstack([turn, [0.0, 0.0, 1.0]])
+    return rectified, (np.eye(3) if warp is None else warp) @ turn
+
+
+def _levelled(ruled: _Rulings, dpi: int) -> tuple[_Rulings, np.ndarray | None]:
+    """Undo what skew the page deskew left: the longest ruling line must lie flat.
+    Also the 2x3 matrix of the turn (None when the rules already lie flat)."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ruled.horiz)
     # The median over every long rule: a scanner's page edge is long too, but alone.
     slopes = [
@@ -626,12 +633,14 @@ def _levelled(ruled: _Rulings, dpi: int) -> _Rulings:
         if i and w >= dpi and h < dpi // 2
     ]
     if not slopes:
-        return ruled
+        return ruled, None
     degrees = float(np.degrees(np.arctan(np.median(slopes))))
     # cv2 turns counter-clockwise for positive angles, which lifts a rule falling rightwards.
     if abs(degrees) < 0.15:
-        return ruled
-    return _Rulings.of(rotate_fine(ruled.gray, degrees), dpi)
+        return ruled, None
+    height, width = ruled.gray.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    return _Rulings.of(rotate_fine(ruled.gray, degrees), dpi), matrix
 
 
 def _slope(mask: np.ndarray) -> float:
@@ -647,22 +656,23 @@ def rectify(gray: np.ndarray, dpi: int) -> np.ndarray:
     sides are fitted as straight lines, their four crossings taken as corners, and the
     whole page warped so that those corners form a rectangle (the page is one plane).
     """
-    return _rectified(_Rulings.of(gray, dpi), dpi).gray
+    return _rectified(_Rulings.of(gray, dpi), dpi)[0].gray
 
 
-def _rectified(ruled: _Rulings, dpi: int) -> _Rulings:
+def _rectified(ruled: _Rulings, dpi: int) -> tuple[_Rulings, np.ndarray | None]:
+    """The page warped so that its main table is a rectangle, and the 3x3 matrix used."""
     corners = table_corners(ruled.horiz, ruled.vert, dpi)
     if corners is None:
-        return ruled
+        return ruled, None
     target = _rectangle_for(corners)
     if float(np.abs(corners - target).max()) < 1.5:
-        return ruled  # already square (born-digital pages)
+        return ruled, None  # already square (born-digital pages)
     matrix = cv2.getPerspectiveTransform(corners, target)
     height, width = ruled.gray.shape
     flat = cv2.warpPerspective(
         ruled.gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255
     )
-    return _Rulings.of(flat, dpi)
+    return _Rulings.of(flat, dpi), matrix
 
 
 def table_corners(horiz: np.ndarray, vert: np.ndarray, dpi: int) -> np.ndarray | None:
@@ -1209,98 +1219,42 @@ def _trainer_boxes(
 # --- documents -------------------------------------------------------------------------------
 
 
-def straighten(
-    image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSettings
-) -> tuple[Image.Image, int]:
-    """A scan or photo made upright and flat (``ocr.prepare``; sideways pages read both ways)."""
-    page = prepare(image, dpi, settings)
-    gray = page.gray
-    if settings.orientation and page.rotation == 90:
-        # Profiles tell sideways from upright, not which way round; OSD guessed wrong on
-        # generated grids, so the way whose title and header read better wins.
-        turned = rotate_quarter(gray, 180)
-        if _top_confidence(turned, page.dpi, engine) > _top_confidence(gray, page.dpi, engine):
-            gray = turned
-    return Image.fromarray(gray), page.dpi
+def read_view(view: PageView, engine: OcrEngine) -> SheetRead:
+    """Read one page as the text stage left it (see :mod:`pipeline.reading.page`).
 
-
-def _top_confidence(gray: np.ndarray, dpi: int, engine: OcrEngine) -> float:
-    """OCR confidence of the top 40 % of a page (title, header): cheap, and telling."""
-    return engine.recognise(Image.fromarray(gray[: gray.shape[0] * 2 // 5]), dpi).confidence
+    A text layer gives every printed word exactly: the page is neither warped nor OCR'd.
+    An OCR'd page is made square-on (the longest rules levelled, the main table's corners
+    made a rectangle) and the words the text stage read move with it: it is not read again.
+    Only an invisible text layer laid over a scan, whose boxes need not match the print,
+    is OCR'd here.
+    """
+    started = time.perf_counter()
+    if view.source == "layer" and view.exact:
+        ruled = _Rulings.of(view.gray, view.dpi)
+        return _read_page(_page_of(ruled, view.dpi, engine, view.words), ruled, started)
+    if view.source == "layer":
+        ruled, page, _ = _ocr_page(view.gray, view.dpi, engine)
+        return _read_page(page, ruled, started)
+    ruled, matrix = _squared(_Rulings.of(view.gray, view.dpi), view.dpi)
+    words = view.words if matrix is None else warp_words(view.words, matrix)
+    return _read_page(_page_of(ruled, view.dpi, engine, words, exact=False), ruled, started)
 
 
 def read_picture(
     image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSettings
 ) -> SheetRead:
-    """A scanned or photographed sheet: straighten it, then read it.
-
-    Straightening tells a sideways page from an upright one, not an upright page from an
-    upside-down one: a page whose title and header read poorly is OCR'd turned round too,
-    and the way whose top reads better is kept (upright pages read at ~0.8, turned ~0.3).
-    """
-    started = time.perf_counter()
-    upright, upright_dpi = straighten(image, dpi, engine, settings)
-    gray = to_gray(upright)
-    ruled, page, top = _ocr_page(gray, upright_dpi, engine)
-    if settings.orientation and top < UPSIDE_DOWN_BELOW:
-        turned = _ocr_page(rotate_quarter(gray, 180), upright_dpi, engine)
-        if turned[2] > top:
-            ruled, page, top = turned
-    return _read_page(page, ruled, started)
+    """A scanned or photographed sheet, read as the text stage reads a page (its clean-up,
+    orientation and OCR: :func:`pipeline.ocr.read_image`), then as its view."""
+    read = read_image(image, dpi, engine, settings)
+    gray = redo(image, dpi, settings, read.geometry)
+    view = PageView(1, gray, read.dpi, read.result.words, "ocr", rotation=read.rotation)
+    return read_view(view, engine)
 
 
 def read_pages(pdf: bytes, engine: OcrEngine, settings: OcrSettings) -> list[SheetRead]:
-    """Every page of a PDF read as a sheet (born-digital pages rendered, scans straightened)."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return [_read_pdf_page(document[i], engine, settings) for i in range(len(document))]
-    finally:
-        document.close()
+    """Every page of a PDF read as a sheet, after the text stage has read it."""
+    return read_views(views(pdf, text_stage.read_pages(pdf, engine, settings), settings), engine)
 
 
-def _read_pdf_page(page: pdfium.PdfPage, engine: OcrEngine, settings: OcrSettings) -> SheetRead:
-    layer = page_layer(page)
-    if needs_ocr(layer):
-        image, dpi = page_image(page, settings)
-        return read_picture(image, dpi, engine, settings)
-    rendered, dpi = render_page(page, RENDER_DPI)
-    if layer.invisible_chars or layer.picture_cover >= SCAN_COVER or page.get_rotation():
-        # An OCR layer over a scan (its boxes need not match the print), or a turned page.
-        return read_sheet(rendered, dpi, engine)
-    return read_sheet(rendered, dpi, engine, layer_words(page, dpi))
-
-
-def layer_words(page: pdfium.PdfPage, dpi: int) -> list[Word]:
-    """A born-digital page's printed words, boxed in pixels of its rendering at ``dpi``.
-
-    pdfium gives a box per character in points from the bottom-left corner; characters
-    run into a word until a space or a line end, and the word's box is their union.
-    """
-    _, height = page.get_size()
-    scale = dpi / 72
-    words: list[Word] = []
-    textpage = page.get_textpage()
-    try:
-        text, boxes = "", []
-        for i in range(textpage.count_chars() + 1):
-            char = textpage.get_text_range(i, 1) if i < textpage.count_chars() else " "
-            if char and not char.isspace():
-                text += char
-                boxes.append(textpage.get_charbox(i))
-                continue
-            if text:
-                left = min(b[0] for b in boxes)
-                bottom = min(b[1] for b in boxes)
-                right = max(b[2] for b in boxes)
-                top = max(b[3] for b in boxes)
-                pixels = (
-                    int(left * scale),
-                    int((height - top) * scale),
-                    int(np.ceil(right * scale)),
-                    int(np.ceil((height - bottom) * scale)),
-                )
-                words.append(Word(text, 1.0, pixels))
-            text, boxes = "", []
-    finally:
-        textpage.close()
-    return words
+def read_views(pages: Iterable[PageView], engine: OcrEngine) -> list[SheetRead]:
+    return [read_view(view, engine) for view in pages]

@@ -18,9 +18,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline import attendance, signatures
+from pipeline import text as text_stage
 from pipeline.archive import split_pages
-from pipeline.ocr import OcrEngine, OcrSettings, PageRead
-from pipeline.record import DocType
+from pipeline.ocr import OcrEngine, OcrSettings
+from pipeline.reading.page import views
+from pipeline.record import DocType, PageText
 from pipeline.signatures import Party
 
 log = logging.getLogger(__name__)
@@ -43,17 +45,22 @@ def read(
     settings: OcrSettings,
     *,
     organisme_names: Sequence[str] = (),
-    reads: Sequence[PageRead | None] = (),
+    pages: Sequence[PageText] = (),
 ) -> dict[str, Any]:
     """The fields the marks of a document give (its pages only, as a PDF of their own).
 
-    ``reads``: the text stage's OCR of those pages, in order (None for a text layer).
+    ``pages``: what the text stage read of those pages, in order; the readers start from
+    it (:mod:`pipeline.reading.page`) and OCR nothing again. Without it the text stage runs
+    here first.
     """
-    if doc_type == DocType.EMARGEMENT:
-        return attendance_fields(attendance.read_pages(pdf, engine, settings))
-    if doc_type not in PARTIES:
+    if doc_type not in PARTIES and doc_type != DocType.EMARGEMENT:
         return {}
+    if not pages:
+        pages = text_stage.read_pages(pdf, engine, settings)
+    if doc_type == DocType.EMARGEMENT:
+        return attendance_fields(attendance.read_views(views(pdf, pages, settings), engine))
     parties = PARTIES[doc_type]
+    reads = [page.read for page in pages]
     read = signatures.read_blocks(
         pdf, engine, settings, parties=parties, organisme_names=organisme_names, reads=reads
     )

@@ -150,7 +150,7 @@ def _marks(doc: Doc, part: Part, ctx: Context) -> dict[str, Any]:
         return marks.read(
             part.type, pdf, ctx.ocr, ctx.config.ocr,
             organisme_names=[ctx.config.cooperative.name],
-            reads=[p.read for p in doc.pages[part.first - 1 : part.last]],
+            pages=doc.pages[part.first - 1 : part.last],
         )  # fmt: skip
     except EnvironmentFault:
         raise
