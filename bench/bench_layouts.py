@@ -1,7 +1,7 @@
 """Benchmark of attendance reading on layouts drawn at random: per family, rendering and
 structural choice, with the layouts the reader was not tuned on reported apart.
 
-    python bench/bench_layouts.py [--count 24] [--seed 15] [--renderings digital,scan,photo]
+    python bench/bench_layouts.py [--count 60] [--seed 15] [--renderings digital,scan,photo]
                                   [--held-out] [--sheets] [--json FILE]
 
 The first N items of :func:`samples.gen.layouts.random_sheets` (each a sheet whose
@@ -25,7 +25,7 @@ over those expected. Seconds are per page read. A family is ``held-out`` when it
 of the layouts of ``samples/gen/sheets.py`` (grid, day, trainee) the reader and its tests
 were built on (``layouts.TUNED``).
 
-``OMP_THREAD_LIMIT=1``: one core, as a busy worker runs. The default (24 items) takes a
+``OMP_THREAD_LIMIT=1``: one core, as a busy worker runs. The default (60 items) takes a
 few minutes.
 """
 
@@ -34,10 +34,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_attendance import _read_image, _read_pdf, find  # noqa: E402
 
-from pipeline.attendance import REVIEW_BELOW, SheetRead  # noqa: E402
+from pipeline.attendance import REVIEW_BELOW, CellRead, SheetRead  # noqa: E402
 from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine  # noqa: E402
 from samples.gen.layouts import (  # noqa: E402
     DEFAULT_SEED,
@@ -61,7 +62,7 @@ from samples.gen.layouts import (  # noqa: E402
     random_sheets,
 )
 
-DEFAULT_COUNT = 24
+DEFAULT_COUNT = 60
 OUTCOMES = ("right", "wrong", "review", "unread")
 
 
@@ -76,6 +77,8 @@ class Tally:
     trainer_ok: int = 0
     sheets: int = 0
     seconds: list[float] = field(default_factory=list)
+    problems: set[str] = field(default_factory=set)  # what the reader said, numbers blanked
+    kinds: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, outcome): cells
 
     @property
     def cells(self) -> int:
@@ -85,6 +88,7 @@ class Tally:
         for name in (*OUTCOMES, "extra", "trainer", "trainer_ok", "sheets"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.seconds += other.seconds
+        self.kinds += other.kinds
 
 
 # ---- reading and scoring -----------------------------------------------------------
@@ -94,22 +98,26 @@ def reader(sheet: LayoutSheet) -> Callable[[OcrEngine, OcrSettings], tuple[list[
     return _read_image(data) if sheet.rendering == "photo" else _read_pdf(data)
 
 
+def outcome_of(want: dict[str, Any], got: CellRead | None) -> str:
+    """right, wrong, review or unread (see the module's doc)."""
+    if got is None:
+        return "unread"
+    if got.confidence < REVIEW_BELOW:
+        return "review"
+    return "right" if got.mark == want["mark"] else "wrong"
+
+
 def score(sheet: LayoutSheet, sheets: list[SheetRead]) -> Tally:
     tally = Tally(sheets=1)
     cells = [c for s in sheets for c in s.cells]
     matched = set()
     for want in sheet.sessions:
         got = find(cells, want, False)
-        if got is None:
-            tally.unread += 1
-            continue
-        matched.add(id(got))
-        if got.confidence < REVIEW_BELOW:
-            tally.review += 1
-        elif got.mark == want["mark"]:
-            tally.right += 1
-        else:
-            tally.wrong += 1
+        outcome = outcome_of(want, got)
+        setattr(tally, outcome, getattr(tally, outcome) + 1)
+        tally.kinds[(want["kind"], outcome)] += 1
+        if got is not None:
+            matched.add(id(got))
     tally.extra = sum(1 for c in cells if id(c) not in matched)
     boxes = [c for s in sheets for c in s.trainer]
     for want in sheet.trainer_signed:
@@ -118,6 +126,10 @@ def score(sheet: LayoutSheet, sheets: list[SheetRead]) -> Tally:
         ok = got and got.confidence >= REVIEW_BELOW and (got.mark == "signed") == want["signed"]
         tally.trainer_ok += bool(ok)
     return tally
+
+
+def _problems(sheets: list[SheetRead]) -> set[str]:
+    return {re.sub(r"\d+", "N", p) for s in sheets for p in s.problems}
 
 
 def run(sheets: Iterator[LayoutSheet], verbose: bool) -> list[tuple[LayoutSheet, Tally]]:
@@ -129,6 +141,7 @@ def run(sheets: Iterator[LayoutSheet], verbose: bool) -> list[tuple[LayoutSheet,
             read, pages = reader(sheet)(engine, settings)
             seconds = (time.perf_counter() - started) / max(1, pages)
             tally = score(sheet, read)
+            tally.problems = _problems(read)
             tally.seconds.append(seconds)
             results.append((sheet, tally))
             if verbose:
@@ -201,6 +214,18 @@ def report(results: list[tuple[LayoutSheet, Tally]]) -> None:
     table("structural choice", group(results, _choices))
     table("held-out or tuned, by rendering", group(
         results, lambda s: [_held(s), f"{_held(s)} {s.rendering}"]))  # fmt: skip
+    by_kind: Counter[tuple[str, str]] = Counter()
+    for _, t in results:
+        by_kind += t.kinds
+    print(f"{'cell kind':<16}" + "".join(f"{o:>8}" for o in OUTCOMES))
+    for kind in sorted({k for k, _ in by_kind}):
+        print(f"{kind:<16}" + "".join(f"{by_kind[(kind, o)]:>8}" for o in OUTCOMES))
+    print()
+    said: Counter[str] = Counter(p for _, t in results for p in t.problems)
+    print("what the reader said (sheets):")
+    for problem, n in said.most_common():
+        print(f"  {n:>4}  {problem}")
+    print()
     every = Tally()
     for _, t in results:
         every.add(t)
