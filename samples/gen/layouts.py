@@ -11,7 +11,8 @@ itself, so that a reader can be measured on layouts it was not tuned on::
         sheet.held_out    # True when the family is none of the layouts readers were tuned on
         sheet.rendering   # digital | scan | photo
         sheet.data        # PDF (digital, scan) or JPEG (photo of one page), made on access
-        sheet.sessions    # one per trainee x half-day: date, half_day, trainee, signed, mark, kind
+        sheet.sessions    # one per trainee x half-day: date, half_day, trainee, signed, mark,
+                          # kind, page, box (points from the born-digital page's top-left)
         sheet.trainer_signed  # one per half-day: date, half_day, signed ([] with no trainer)
 
 What is drawn at random (see :class:`Choices`): trainees as rows, as columns, or one
@@ -399,6 +400,7 @@ class _Drawn:
     kinds: dict[Key, str]
     trainer_missing: set[Slot]
     cells: dict[Key, int] = field(default_factory=dict)
+    boxes: dict[Key, list[float]] = field(default_factory=dict)  # left, top, right, bottom
     trainer: dict[Slot, set[int]] = field(default_factory=dict)
 
 
@@ -538,6 +540,8 @@ class Drawer:
             self.fit(x, y, w, h, cell.text, 9.5, bold=cell.bold, center=False)
         if cell.key is not None:
             self.drawn.cells[cell.key] = self.page
+            top = self.p.h - y - h  # points from the page's top-left corner
+            self.drawn.boxes[cell.key] = [round(v, 1) for v in (x, top, x + w, top + h)]
             self.mark(self.drawn.kinds[cell.key], x, y, w, h, cell.key)
         if cell.trainer:
             for slot in cell.trainer:
@@ -888,6 +892,7 @@ def draw_sheet(rng: random.Random, ch: Choices) -> _Doc:
             "mark": MARKS[kinds[k]],
             "kind": kinds[k],
             "page": drawn.cells[k] + 1,
+            "box": drawn.boxes[k],
         }
         for k in keys
     ]

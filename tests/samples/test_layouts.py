@@ -7,6 +7,7 @@ import random
 import re
 from collections import Counter
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 
@@ -21,7 +22,7 @@ from samples.gen.layouts import (
 )
 from samples.gen.model import APREM, MATIN
 
-COUNT = 12
+COUNT = 45  # enough for photographed documents of several pages
 HALVES = (MATIN, APREM)
 
 
@@ -58,13 +59,13 @@ def test_truth_has_one_cell_per_trainee_and_half_day_with_a_known_mark(
         assert sheet.name.endswith(".jpg" if sheet.rendering == "photo" else ".pdf")
 
 
-def test_a_photographed_document_s_pages_share_out_its_cells() -> None:
-    photos = [s for s in random_sheets(40) if s.rendering == "photo" and s.pages == 1]
+def test_a_photographed_document_s_pages_share_out_its_cells(sheets: list[LayoutSheet]) -> None:
+    photos = [s for s in sheets if s.rendering == "photo" and s.pages == 1]
     by_doc: dict[str, list[LayoutSheet]] = {}
     for s in photos:
         by_doc.setdefault(s.name[:3], []).append(s)
     multi = [items for items in by_doc.values() if len(items) > 1]
-    assert multi, "no photographed document of several pages in the first 40 items"
+    assert multi, "no photographed document of several pages in the set"
     for items in multi:
         keys = [(c["trainee"], c["date"], c["half_day"]) for s in items for c in s.sessions]
         assert len(keys) == len(set(keys))
@@ -75,8 +76,10 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[\w·'()]+", text.lower()))
 
 
-def test_the_born_digital_text_layer_holds_the_headers_names_and_typed_marks() -> None:
-    digital = [s for s in random_sheets(45) if s.rendering == "digital"][:12]
+def test_the_born_digital_text_layer_holds_the_headers_names_and_typed_marks(
+    sheets: list[LayoutSheet],
+) -> None:
+    digital = [s for s in sheets if s.rendering == "digital"]
     for sheet in digital:
         text = _text(sheet.data)
         words = _words(text)
@@ -134,3 +137,28 @@ def test_a_long_table_continues_on_a_second_page_with_its_header() -> None:
     for i in range(len(pdf)):
         page_words = _words(pdf[i].get_textpage().get_text_range())
         assert _words(ch.half_words[0]) <= page_words or _words(ch.half_words[1]) <= page_words
+
+
+def _ink(page: np.ndarray, box: list[float], scale: float) -> float:
+    """Share of dark pixels inside a cell, its rulings trimmed off."""
+    left, top, right, bottom = (int(v * scale) for v in box)
+    inner = page[top + 3 : bottom - 2, left + 3 : right - 2]
+    return float((inner < 128).mean()) if inner.size else 0.0
+
+
+def test_each_cell_holds_what_its_truth_says(sheets: list[LayoutSheet]) -> None:
+    """Rendered born-digital pages: an empty cell is blank, every other kind has ink."""
+    scale = 72 / 72
+    seen: set[str] = set()
+    for sheet in (s for s in sheets if s.rendering == "digital"):
+        doc = pdfium.PdfDocument(sheet.data)
+        pages = [np.asarray(doc[i].render(scale=scale, grayscale=True).to_pil().convert("L"))
+                 for i in range(len(doc))]  # fmt: skip
+        for cell in sheet.sessions:
+            ink = _ink(pages[cell["page"] - 1], cell["box"], scale)
+            if cell["kind"] == "empty":
+                assert ink == 0.0, (sheet.name, cell)
+            else:
+                assert ink > 0.002, (sheet.name, cell)
+            seen.add(cell["kind"])
+    assert {"empty", "signed"} <= seen
