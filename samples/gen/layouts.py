@@ -17,7 +17,8 @@ itself, so that a reader can be measured on layouts it was not tuned on::
 
 What is drawn at random (see :class:`Choices`): trainees as rows, as columns, or one
 trainee a page with dates as rows; names in one column ("Prénom Nom" / "NOM Prénom") or
-NOM and Prénom apart; a row-number column; a company or function column; the words of
+NOM and Prénom apart, printed or written by the trainees themselves (a picture of
+handwriting, not in the text layer); a row-number column; a company or function column; the words of
 every header (general French synonyms); the date in a column header, in a row, once in
 the page title, or in the caption of one small table per séance stacked down the page;
 half-days as columns or as rows with a "Demi-journée" column, in words or as time ranges;
@@ -43,6 +44,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from PIL import Image, ImageDraw, ImageFont
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
@@ -159,6 +161,7 @@ class Choices:
     axis: str  # rows (a row a trainee) | cols (a column a trainee) | single (a page a trainee)
     names: str  # joined | split
     name_order: str  # first-last ("Léa Martin") | last-first ("MARTIN Léa")
+    hand_names: bool  # trainees wrote their names themselves (rows axis)
     number: bool  # a row-number column
     company: str  # "" | company | function
     date_at: str  # head (column header) | title (page title) | block (per séance) | rows
@@ -200,6 +203,7 @@ class Choices:
         out = {
             "axis": self.axis,
             "names": self.names + ("" if self.names == "split" else f" {self.name_order}"),
+            "names by hand": "yes" if self.hand_names else "no",
             "number": "yes" if self.number else "no",
             "company": self.company or "none",
             "date": self.date_at,
@@ -251,6 +255,7 @@ def draw_choices(rng: random.Random) -> Choices:
         axis=axis,
         names=names,
         name_order=rng.choice(["first-last", "last-first"]),
+        hand_names=axis == "rows" and rng.random() < 0.2,
         number=number,
         company=rng.choice(["", "", "company", "function"]) if axis == "rows" else "",
         date_at=date_at,
@@ -341,6 +346,29 @@ def _kinds(rng: random.Random, keys: list[Key], habit: str) -> dict[Key, str]:
     return kinds
 
 
+def hand_picture(text: str, rng: random.Random) -> Image.Image:
+    """A picture of words written by hand (an oblique font, each letter a little off)."""
+    font = _hand_font(44)
+    width = int(sum(font.getlength(ch) for ch in text) + 30)
+    image = Image.new("RGB", (width, 70), "white")
+    draw = ImageDraw.Draw(image)
+    ink = (int(rng.uniform(10, 40)), int(rng.uniform(20, 50)), int(rng.uniform(90, 140)))
+    at = 10.0
+    for ch in text:
+        draw.text((at, 8 + rng.uniform(-3, 3)), ch, fill=ink, font=font)
+        at += font.getlength(ch) * rng.uniform(0.92, 1.08)
+    return image.rotate(rng.uniform(-2.5, 2.5), fillcolor="white", expand=False)
+
+
+@cache
+def _hand_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for root in FONT_DIRS:
+        path = root / "dejavu" / "DejaVuSans-Oblique.ttf"
+        if path.exists():
+            return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size)
+
+
 def _fr_num(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
@@ -377,6 +405,7 @@ class Body:
     """A body cell: printed text, a trainee's mark, or a trainer's box (covering slots)."""
 
     text: str = ""
+    hand: bool = False  # the text written by hand (a picture: not in the text layer)
     key: Key | None = None
     trainer: tuple[Slot, ...] = ()
     grey: bool = False  # a half-day that is not held
@@ -536,7 +565,9 @@ class Drawer:
         if cell.grey:
             p.c.setFillColorRGB(0.8, 0.8, 0.8)
             p.c.rect(x, y, w, h, stroke=0, fill=1)
-        if cell.text:
+        if cell.text and cell.hand:
+            self.handwritten(x, y, w, h, cell.text)
+        elif cell.text:
             self.fit(x, y, w, h, cell.text, 9.5, bold=cell.bold, center=False)
         if cell.key is not None:
             self.drawn.cells[cell.key] = self.page
@@ -549,6 +580,16 @@ class Drawer:
             if not any(s in self.drawn.trainer_missing for s in cell.trainer):
                 kind = "signed" if self.ch.habit == "paper" else "esign"
                 self.mark(kind, x, y, w, h, ("", *cell.trainer[0]), ink=(0.1, 0.1, 0.2))
+
+    def handwritten(self, x: float, y: float, w: float, h: float, text: str) -> None:
+        """Words a person wrote in the cell: an oblique font, jittered, as a picture."""
+        from reportlab.lib.utils import ImageReader
+
+        image = hand_picture(text, self.rng)
+        room_w, room_h = w - 6, h * 0.6
+        scale = min(room_w / image.width, room_h / image.height)
+        iw, ih = image.width * scale, image.height * scale
+        self.p.c.drawImage(ImageReader(image), x + 3, y + (h - ih) / 2, iw, ih)
 
     # ---- marks ----------------------------------------------------------------------------
     def mark(self, kind: str, x: float, y: float, w: float, h: float, key: Key,
@@ -597,9 +638,9 @@ def _name_cols(ch: Choices) -> list[tuple[str, float]]:
 def _name_cells(ch: Choices, i: int, person: Person) -> list[Body]:
     cells = [Body(str(i + 1))] if ch.number else []
     if ch.names == "split":
-        cells += [Body(person.last.upper()), Body(person.first)]
+        cells += [Body(person.last.upper(), ch.hand_names), Body(person.first, ch.hand_names)]
     else:
-        cells.append(Body(person.joined(ch.name_order)))
+        cells.append(Body(person.joined(ch.name_order), ch.hand_names))
     if ch.company:
         cells.append(Body(person.company))
     return cells
