@@ -78,13 +78,15 @@ def score(ev: Evaluation, got: dict[str, Any] | None, tally: Tally, lines: list[
     want = ev.fields.get("satisfaction")
     read = fields.get("satisfaction")
     value = read.get("score") if isinstance(read, dict) else read
+    value = None if value is None else float(value)
     if want is None:
         tally.guessed += value is not None
     else:
         tally.marked += 1
         tally.sat_none += value is None
-        tally.sat_ok += value is not None and abs(float(value) - want) <= WITHIN
-    if value is None or want is None or abs(float(value) - want) > WITHIN:
+        tally.sat_ok += value is not None and abs(value - want) <= WITHIN
+    right = value is None if want is None else value is not None and abs(value - want) <= WITHIN
+    if not right:
         kind = got.get("type") if got else "unread"
         lines.append(f"{ev.name}: type {kind}, satisfaction {value} (want {want})")
 
