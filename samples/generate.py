@@ -3,12 +3,16 @@
 
     python samples/generate.py [--out DIR]
     python samples/generate.py --labelled-sheets DIR [--count 30] [--seed 4]
+    python samples/generate.py --random-layouts DIR [--count 30] [--seed 15]
+    python samples/generate.py --random-evaluations DIR [--count 30] [--seed 15]
 
 Writes, under DIR (default: this folder): entrepreneurs.csv, factures.csv (Windows-1252),
 partage/ (the drop tree), truth/ (plain text of every readable document), expected.json
 (the ground truth) and README.md. Everything is invented and seeded: re-running gives
 identical bytes. ``--labelled-sheets`` writes instead the labelled attendance sheets of
-gen/sheets.py (every layout and rendering) and their truth.json, to look at.
+gen/sheets.py (every layout and rendering) and their truth.json, to look at;
+``--random-layouts`` the attendance sheets of random layouts of gen/layouts.py, and
+``--random-evaluations`` the hot evaluations of random forms of gen/evaluations.py.
 """
 
 from __future__ import annotations
@@ -305,6 +309,23 @@ def write_labelled_sheets(out: Path, count: int, seed: int | None) -> int:
     return 0
 
 
+def write_random(out: Path, what: str, count: int, seed: int | None) -> int:
+    """Random-layout attendance sheets or random-form evaluations, with truth.json."""
+    from gen import evaluations, layouts
+
+    made = layouts.random_sheets if what == "layouts" else evaluations.random_evaluations
+    out.mkdir(parents=True, exist_ok=True)
+    truth = []
+    for item in made(count, layouts.DEFAULT_SEED if seed is None else seed):
+        (out / item.name).write_bytes(item.data)
+        truth.append(item.truth)
+    (out / "truth.json").write_text(
+        json.dumps(truth, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8"
+    )
+    print(f"{len(truth)} files and truth.json written under {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
@@ -314,11 +335,23 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="write the labelled attendance sheets (gen/sheets.py) there instead, to look at",
     )
+    for what in ("layouts", "evaluations"):
+        ap.add_argument(
+            f"--random-{what}",
+            type=Path,
+            metavar="DIR",
+            help=f"write the {what} drawn at random (gen/{what}.py) there instead",
+        )
     ap.add_argument("--count", type=int, default=30, help="how many labelled sheets")
     ap.add_argument("--seed", type=int, default=None, help="seed of the labelled sheets")
     args = ap.parse_args(argv)
     if args.labelled_sheets:
         return write_labelled_sheets(args.labelled_sheets, args.count, args.seed)
+    if args.random_layouts or args.random_evaluations:
+        what = "layouts" if args.random_layouts else "evaluations"
+        return write_random(
+            args.random_layouts or args.random_evaluations, what, args.count, args.seed
+        )
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     write_csvs(out)
