@@ -51,57 +51,25 @@ from pypdf.errors import PdfReadError
 
 from pipeline.ocr import OcrEngine, OcrSettings, PageRead, Word, prepare, redo, rotate_quarter
 from pipeline.parse import fold, parse_date
+from pipeline.reading import wordfile
+from pipeline.reading.caption import caption_bottom, is_instruction
+from pipeline.reading.parties import Party, party_of
 from pipeline.text import page_image, render_page
 
-Party = Literal["organisme", "client", "formateur", "stagiaire"]
 Method = Literal["manuscrite", "electronique"]
 PARTIES: tuple[Party, ...] = ("organisme", "client", "formateur", "stagiaire")
 
 #: Born-digital pages are rendered at this resolution to measure ink (a 1 pt stroke: 2 px).
 RENDER_DPI = 150
-#: Block labels as printed (folded), and whose block they open.
-LABELS: tuple[tuple[str, Party], ...] = (
-    ("pour l'organisme de formation", "organisme"),
-    ("l'organisme de formation", "organisme"),
-    ("pour l'organisme", "organisme"),
-    ("l'organisme", "organisme"),
-    ("pour la cooperative", "organisme"),
-    ("pour le prestataire", "organisme"),
-    ("le prestataire", "organisme"),
-    ("pour l'entreprise", "client"),
-    ("l'entreprise", "client"),
-    ("pour le client", "client"),
-    ("le client", "client"),
-    ("pour l'employeur", "client"),
-    ("l'employeur", "client"),
-    ("bon pour accord", "client"),
-    ("le formateur", "formateur"),
-    ("la formatrice", "formateur"),
-    ("l'intervenant", "formateur"),
-    ("l'intervenante", "formateur"),
-    ("pour le formateur", "formateur"),
-    ("le stagiaire", "stagiaire"),
-    ("la stagiaire", "stagiaire"),
-    ("le beneficiaire", "stagiaire"),
-    ("la beneficiaire", "stagiaire"),
-    ("le participant", "stagiaire"),
-    ("signature du client", "client"),
-    ("signature du formateur", "formateur"),
-    ("signature du stagiaire", "stagiaire"),
-    ("signature de l'organisme", "organisme"),
-    ("signature et cachet", "organisme"),  # a certificat de réalisation's only block
-)
-#: Folded labels are compared with this similarity: it absorbs an OCR slip or two.
-LABEL_SIMILARITY = 0.86
 #: The block under a label, in inches: its depth and its widest reach to the right.
 BLOCK_DEPTH_IN = 1.3
 BLOCK_WIDTH_IN = 3.3
 #: Ink (square inches, specks and printed matter removed) separating signed from empty.
 #: Measured on the samples: empty blocks leave < 0.002, signatures 0.03 to 0.15.
 INK_SIGNED_IN2 = 0.012
-#: Confidence that printed words inside an otherwise empty box are a signature (a stamp,
-#: an unread e-signature mention): for a person to check.
-PRINT_IN_BOX = 0.6
+#: Confidence that a block holding print but no handwriting (a stamp, an e-signature mention
+#: not read as one) is unsigned: for a person to check, never a guessed "signed".
+PRINT_IN_BOX = 0.5
 #: A decision with less confidence than this goes to the review list.
 REVIEW_BELOW = 0.8
 #: Confidence of an electronic signature: a field whose signed bytes are intact, one that
@@ -259,6 +227,20 @@ def read_blocks(
     return out
 
 
+def read_word_file(data: bytes, parties: Sequence[Party]) -> BlocksRead:
+    """The parties' signatures of an agreement dropped as a Word file (DOCX).
+
+    No pasted picture and no digital signature: nobody signed. Otherwise every party is
+    left for a person (see :mod:`pipeline.reading.wordfile`).
+    """
+    out = BlocksRead()
+    for party, confidence in wordfile.unsigned_confidence(data, parties).items():
+        out.blocks[party] = Block(party, False, None, confidence)
+        if confidence < REVIEW_BELOW:
+            out.review.append(f"{party} : fichier Word avec image ou signature numérique")
+    return out
+
+
 def _found_page(
     out: BlocksRead,
     view: PageView,
@@ -324,19 +306,19 @@ def _read_page_blocks(
                 out.blocks[label.party] = _electronic_block(label.party, small)
                 continue
             if small:
-                block = Block(label.party, True, "manuscrite", PRINT_IN_BOX, ink=block.ink)
+                block = Block(label.party, False, None, PRINT_IN_BOX, ink=block.ink)
         if not block.signed and _print_in_box(view, label, region):
-            block = Block(label.party, True, "manuscrite", PRINT_IN_BOX, ink=block.ink)
+            block = Block(label.party, False, None, PRINT_IN_BOX, ink=block.ink)
         out.blocks[label.party] = block
 
 
 def _print_in_box(view: PageView, label: Label, region: tuple[int, int, int, int]) -> bool:
-    """Printed words in the box itself, below the label and the name under it: a stamp or an
-    e-signature mention that was not read as one. Erased as print, they would leave the
-    block empty with full confidence; a person checks them instead.
+    """Printed words in the box itself, below the block's caption (label, name, role,
+    instruction): a stamp or an e-signature mention that was not read as one. Erased as
+    print, they would leave the block empty with full confidence; a person checks them.
     """
     left, _, right, bottom = region
-    below = label.box[3] + int(0.2 * view.dpi)
+    below = caption_bottom(view.words, label.box, region)
     inside = [
         w
         for w in view.words
@@ -347,7 +329,7 @@ def _print_in_box(view: PageView, label: Label, region: tuple[int, int, int, int
         and left <= w.box[0]
         and w.box[2] <= right
     ]
-    return len(inside) >= 2
+    return len(inside) >= 2 and not is_instruction(inside)
 
 
 # --- electronic signatures -----------------------------------------------------------------
@@ -741,10 +723,9 @@ def _lines(words: Sequence[Word]) -> list[list[Word]]:
 
 def find_labels(words: Sequence[Word], organisme_names: Sequence[str] = ()) -> list[Label]:
     """Party labels: runs of words (:func:`word_runs`) that read as a label."""
-    known = list(LABELS) + [(f"pour {fold(n)}", "organisme") for n in organisme_names]
     found = []
     for run in word_runs(words):
-        party = _label_party(" ".join(w.text for w in run), known)
+        party = party_of(" ".join(w.text for w in run), organisme_names)
         if party is not None:
             box = (
                 min(w.box[0] for w in run),
@@ -779,21 +760,6 @@ def word_runs(words: Sequence[Word]) -> list[list[Word]]:
         else:
             best.append(word)
     return runs
-
-
-def _label_party(text: str, known: Sequence[tuple[str, Party]]) -> Party | None:
-    folded = re.sub(r"\s+", " ", re.sub(r"[:.,;]", " ", fold(text))).strip()
-    folded = folded.replace("’", "'")
-    if not folded or len(folded) > 45:
-        return None
-    best, party = 0.0, None
-    for label, who in known:
-        if label.startswith("pour ") and not folded.startswith("pour"):
-            continue  # a letterhead "COOPERATIVE EXEMPLE" is not "Pour Cooperative Exemple"
-        ratio = SequenceMatcher(None, folded, label).ratio()
-        if ratio > best:
-            best, party = ratio, who
-    return party if best >= LABEL_SIMILARITY else None
 
 
 def _one_per_party(labels: Sequence[Label]) -> list[Label]:
@@ -960,10 +926,10 @@ def _small_print(
     """Print in an empty-looking block that the page's OCR missed, read line by line: an
     e-signature mention (returned), other printed words (True: a stamp?), or nothing.
 
-    The line just under the label (the signatory's name, a "cachet et signature") is the
-    block's own print, not something in it.
+    The caption stacked under the label (the signatory's name, a "cachet et signature") is
+    the block's own print, not something in it; so is an instruction read again.
     """
-    below = label.box[3] + int(0.2 * view.dpi)
+    below = caption_bottom(view.words, label.box, region)
     missed = [line for line in text_lines(view, region) if line[1] > below]
     if not missed:
         return False
@@ -992,6 +958,7 @@ def _small_print(
         where = ((x0 + x1) / 2 / view.dpi, (top + bottom) / 2 / view.dpi)
         signer, when = _mention_parts(text)
         return ESignature("mention", signer, when, page, where)
+    reread = [words for words in reread if not is_instruction(words)]
     folded = fold(" ".join(w.text for words in reread for w in words))
     # Too small or blurred to read, a line of print still reads as a string of letters,
     # where the specks of an empty box read as a letter or two at most.

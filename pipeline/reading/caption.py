@@ -1,0 +1,68 @@
+"""A signature block's own print: its label and the lines stacked under it.
+
+Under a label ("Pour le client") a block usually prints the signatory's name, their role
+and an instruction ("Cachet et signature", "Date et signature précédées de la mention « Lu
+et approuvé »"), line after line at the text's own spacing; the place to sign comes after
+(a drawn box, or blank space). That stack is the block's caption: print found in it says
+nothing about whether the block was signed, print found below it (a stamp, an e-signature
+mention the page's reading did not recognise) does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from pipeline.ocr import Word
+from pipeline.reading.parties import tokens_of, vocabulary
+
+#: Print confident enough to be the page's own print (OCR reads scribbles as words too).
+PRINT_CONFIDENCE = 0.6
+#: A caption line follows the previous one within this many letter heights (top to bottom).
+LINE_GAP = 1.0
+#: Words of signing instructions and hand mentions: print saying where and how to sign.
+INSTRUCTION = vocabulary(
+    "signature signatures cachet tampon date et de du la le l lu approuve approuvee bon pour "
+    "accord mention manuscrite precedee precede precedes precedees nom prenom qualite fait a le "
+    "visa s"
+)
+
+
+def caption_bottom(
+    words: Sequence[Word], label: tuple[int, int, int, int], area: tuple[int, int, int, int]
+) -> int:
+    """The bottom (pixels) of the print stacked under ``label`` within ``area``'s columns."""
+    left, _, right, bottom = area
+    height = label[3] - label[1]
+    printed = sorted(
+        (w for w in words if _is_print(w, height) and left <= w.box[0] and w.box[2] <= right),
+        key=lambda w: w.box[1],
+    )
+    end = label[3]
+    for word in printed:
+        if word.box[1] <= end:
+            end = max(end, word.box[3]) if word.box[1] >= label[1] else end
+            continue
+        if word.box[3] > bottom or word.box[1] - end > LINE_GAP * height:
+            break
+        end = max(end, word.box[3])
+    return end
+
+
+def is_instruction(words: Sequence[Word]) -> bool:
+    """The words read as a signing instruction or a hand mention ("Date et signature")."""
+    tokens = tokens_of(" ".join(w.text for w in words))  # digits (a date) are not words
+    return bool(tokens) and all(t in INSTRUCTION for t in tokens)
+
+
+def _is_print(word: Word, letter: int) -> bool:
+    tall = word.box[3] - word.box[1] > 1.8 * max(letter, 1)
+    return word.confidence >= PRINT_CONFIDENCE and not tall and bool(re.search(r"\w", word.text))
+
+
+def typical_letter(words: Sequence[Word]) -> float:
+    """The median height of confident words, pixels (1e9 when there are none)."""
+    heights = [w.box[3] - w.box[1] for w in words if w.confidence >= PRINT_CONFIDENCE]
+    return float(np.median(heights)) if heights else 1e9
