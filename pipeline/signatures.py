@@ -51,9 +51,10 @@ from pypdf.errors import PdfReadError
 
 from pipeline.ocr import OcrEngine, OcrSettings, PageRead, Word, prepare, redo, rotate_quarter
 from pipeline.parse import fold, parse_date
-from pipeline.reading import wordfile
-from pipeline.reading.caption import caption_bottom, is_instruction
+from pipeline.reading import esign, wordfile
+from pipeline.reading.caption import box_bottom, caption_bottom, is_instruction
 from pipeline.reading.parties import Party, party_of
+from pipeline.reading.stamps import stamp_pixels
 from pipeline.text import page_image, render_page
 
 Method = Literal["manuscrite", "electronique"]
@@ -190,6 +191,7 @@ def read_blocks(
     of each page where it has one, reused rather than read again.
     """
     esigs = electronic_signatures(pdf)
+    proof: list[esign.ProofSigner] = []
     out = BlocksRead()
     document = pdfium.PdfDocument(pdf)
     closing: tuple[PageView, int] | None = None  # the last page with "Fait à", if any
@@ -198,6 +200,9 @@ def read_blocks(
             known = reads[index] if index < len(reads) else None
             view = _page_view(document[index], engine, settings, known)
             if view is None:
+                continue
+            if esign.is_proof_page(view.text):
+                proof += esign.proof_signers(view.text)
                 continue
             labels = find_labels(view.words, organisme_names)
             if labels and engine is not None and _missing(labels, parties):
@@ -223,8 +228,20 @@ def read_blocks(
     finally:
         document.close()
     _give_unplaced(out, esigs)
+    _give_proof(out, proof)
     _complete(out, parties)
     return out
+
+
+def _give_proof(out: BlocksRead, proof: Sequence[esign.ProofSigner]) -> None:
+    """A signing service's proof page signs each party its signers' roles name (a printed
+    claim, as a mention is), unless a signature field already signed that party."""
+    for signer in proof:
+        block = out.blocks.get(signer.party)
+        if block is None or not block.signed or block.method != "electronique":
+            out.blocks[signer.party] = Block(
+                signer.party, True, "electronique", MENTION, signer.name, signer.when
+            )
 
 
 def read_word_file(data: bytes, parties: Sequence[Party]) -> BlocksRead:
@@ -290,7 +307,7 @@ def _read_page_blocks(
 ) -> None:
     regions = block_regions(labels, view)
     for label in _one_per_party(labels):
-        region = regions[label]
+        region = _down_to_box(view, label, regions[label], labels)
         esig = _esig_in(esigs, region, view.dpi, page)
         if esig is not None:
             esigs.remove(esig)
@@ -310,6 +327,24 @@ def _read_page_blocks(
         if not block.signed and _print_in_box(view, label, region):
             block = Block(label.party, False, None, PRINT_IN_BOX, ink=block.ink)
         out.blocks[label.party] = block
+
+
+def _down_to_box(
+    view: PageView, label: Label, region: tuple[int, int, int, int], labels: Sequence[Label]
+) -> tuple[int, int, int, int]:
+    """``region`` reaching down to the bottom of the box drawn for the signature, if any
+    (a caption of several lines pushes a box below the usual depth), and no further than
+    the next party's label below (blocks stacked in a column)."""
+    left, top, right, bottom = region
+    caption = caption_bottom(view.words, label.box, region)
+    below = box_bottom(view.gray, view.dpi, (left, right), caption)
+    if below is not None:
+        bottom = max(bottom, below)
+    for other in labels:
+        below = other.box[1] > label.box[3] and other.box[0] < right and other.box[2] > left
+        if below and other.party != label.party:  # "Bon pour accord" over "signature du client"
+            bottom = min(bottom, other.box[1] - int(0.05 * view.dpi))
+    return (left, top, right, max(top + 1, bottom))
 
 
 def _print_in_box(view: PageView, label: Label, region: tuple[int, int, int, int]) -> bool:
@@ -969,12 +1004,14 @@ def _small_print(
 
 
 def measure_ink(view: PageView, region: tuple[int, int, int, int]) -> float:
-    """Square inches of handwriting in ``region``: printed words, lines and specks removed."""
+    """Square inches of handwriting in ``region``: stamps, printed words, lines and specks
+    removed."""
     left, top, right, bottom = region
     crop = view.gray[top:bottom, left:right]
     if crop.size == 0:
         return 0.0
     ink = (crop < 150).astype(np.uint8)
+    ink = ink & (1 - stamp_pixels(ink, view.dpi))  # a stamp alone is no signature
     ink = _erase_lines(ink, view.dpi)
     ink = _erase_words(ink, view.words, region, view.dpi)
     ink = _drop_specks(ink, view.dpi)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
 from pipeline.ocr import Word
@@ -66,3 +67,36 @@ def typical_letter(words: Sequence[Word]) -> float:
     """The median height of confident words, pixels (1e9 when there are none)."""
     heights = [w.box[3] - w.box[1] for w in words if w.confidence >= PRINT_CONFIDENCE]
     return float(np.median(heights)) if heights else 1e9
+
+
+#: A box drawn for the signature starts this close under the caption (inches), is at least
+#: this wide, and at most this deep.
+BOX_START_IN = 0.6
+BOX_WIDTH_IN = 0.8
+BOX_DEPTH_IN = (0.3, 2.6)
+#: Grey darker than this is a ruling.
+RULING_LEVEL = 160
+
+
+def box_bottom(gray: np.ndarray, dpi: int, columns: tuple[int, int], top: int) -> int | None:
+    """The bottom edge (pixels) of a box drawn for the signature under ``top``, if any.
+
+    The box is found by its rulings: a horizontal line starting within ``BOX_START_IN``
+    under the caption, and the lowest line under it, within ``BOX_DEPTH_IN``, that spans
+    the same columns.
+    """
+    left, right = columns
+    bottom = min(gray.shape[0], top + int((BOX_START_IN + BOX_DEPTH_IN[1]) * dpi))
+    ink = (gray[top:bottom, left:right] < RULING_LEVEL).astype(np.uint8)
+    if ink.size == 0:
+        return None
+    length = max(10, int(BOX_WIDTH_IN * dpi))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    rows = np.flatnonzero(lines.sum(axis=1) >= length)
+    starts = rows[rows <= BOX_START_IN * dpi]
+    if starts.size == 0:
+        return None
+    first = int(starts[0])
+    low, high = (int(depth * dpi) for depth in BOX_DEPTH_IN)
+    under = rows[(rows >= first + low) & (rows <= first + high)]
+    return top + int(under[-1]) + 2 if under.size else None
