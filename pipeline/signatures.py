@@ -35,7 +35,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
@@ -52,9 +52,14 @@ from pypdf.errors import PdfReadError
 from pipeline.ocr import OcrEngine, OcrSettings, PageRead, Word, prepare, redo, rotate_quarter
 from pipeline.parse import fold, parse_date
 from pipeline.reading import esign, wordfile
-from pipeline.reading.caption import box_bottom, caption_bottom, is_instruction
+from pipeline.reading.caption import (
+    box_bottom,
+    caption_bottom,
+    is_hand_mention,
+    is_instruction,
+)
 from pipeline.reading.parties import Party, party_of
-from pipeline.reading.stamps import stamp_pixels
+from pipeline.reading.stamps import stamp_pixels, stamps
 from pipeline.text import page_image, render_page
 
 Method = Literal["manuscrite", "electronique"]
@@ -315,6 +320,11 @@ def _read_page_blocks(
             continue
         ink = measure_ink(view, region)
         block = _ink_block(label.party, ink)
+        if block.signed and engine is not None:
+            # "Lu et approuvé", "Bon pour accord", a date: written by hand, no signature.
+            mentions = hand_mentions(view, engine, region)
+            if mentions:
+                block = _ink_block(label.party, measure_ink(view, region, mentions))
         if not block.signed and view.scanned and engine is not None:
             # Small print escapes the page's OCR and is too fine to count as ink: an
             # e-signature mention would read as an empty box, with full confidence.
@@ -354,6 +364,7 @@ def _print_in_box(view: PageView, label: Label, region: tuple[int, int, int, int
     """
     left, _, right, bottom = region
     below = caption_bottom(view.words, label.box, region)
+    stamped = _in_stamps(view, region)
     inside = [
         w
         for w in view.words
@@ -363,8 +374,22 @@ def _print_in_box(view: PageView, label: Label, region: tuple[int, int, int, int
         and w.box[3] <= bottom
         and left <= w.box[0]
         and w.box[2] <= right
+        and not stamped(w)
     ]
     return len(inside) >= 2 and not is_instruction(inside)
+
+
+def _in_stamps(view: PageView, region: tuple[int, int, int, int]) -> Callable[[Word], bool]:
+    """Whether a word's centre lies inside a stamp found in ``region`` (its print)."""
+    left, top, right, bottom = region
+    _, insides = stamps((view.gray[top:bottom, left:right] < 150).astype(np.uint8), view.dpi)
+
+    def stamped(word: Word) -> bool:
+        x = (word.box[0] + word.box[2]) // 2 - left
+        y = (word.box[1] + word.box[3]) // 2 - top
+        return any(0 <= y < m.shape[0] and 0 <= x < m.shape[1] and m[y, x] for m in insides)
+
+    return stamped
 
 
 # --- electronic signatures -----------------------------------------------------------------
@@ -965,7 +990,12 @@ def _small_print(
     the block's own print, not something in it; so is an instruction read again.
     """
     below = caption_bottom(view.words, label.box, region)
-    missed = [line for line in text_lines(view, region) if line[1] > below]
+    stamped = _in_stamps(view, region)
+    missed = [
+        line
+        for line in text_lines(view, region)
+        if line[1] > below and not stamped(Word("", 1.0, line))
+    ]
     if not missed:
         return False
     left, _, right, bottom = region
@@ -1000,17 +1030,33 @@ def _small_print(
     return len(re.findall(r"\w", folded)) >= SMALL_PRINT_LETTERS
 
 
+def hand_mentions(
+    view: PageView, engine: OcrEngine, region: tuple[int, int, int, int]
+) -> list[tuple[int, int, int, int]]:
+    """Lines of ink in ``region`` that read as a hand mention (:func:`is_hand_mention`),
+    read one by one: the page's OCR seldom reads handwriting."""
+    return [
+        line for line in text_lines(view, region) if is_hand_mention(_read_line(view, engine, line))
+    ]
+
+
 # --- ink -----------------------------------------------------------------------------------
 
 
-def measure_ink(view: PageView, region: tuple[int, int, int, int]) -> float:
-    """Square inches of handwriting in ``region``: stamps, printed words, lines and specks
-    removed."""
+def measure_ink(
+    view: PageView,
+    region: tuple[int, int, int, int],
+    erase: Sequence[tuple[int, int, int, int]] = (),
+) -> float:
+    """Square inches of handwriting in ``region``: stamps, printed words, lines, specks and
+    the boxes ``erase`` (page pixels) removed."""
     left, top, right, bottom = region
     crop = view.gray[top:bottom, left:right]
     if crop.size == 0:
         return 0.0
     ink = (crop < 150).astype(np.uint8)
+    for x0, y0, x1, y1 in erase:
+        ink[max(0, y0 - top) : max(0, y1 - top), max(0, x0 - left) : max(0, x1 - left)] = 0
     ink = ink & (1 - stamp_pixels(ink, view.dpi))  # a stamp alone is no signature
     ink = _erase_lines(ink, view.dpi)
     ink = _erase_words(ink, view.words, region, view.dpi)

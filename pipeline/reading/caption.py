@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import cv2
 import numpy as np
+from rapidfuzz import fuzz
 
 from pipeline.ocr import Word
 from pipeline.reading.parties import tokens_of, vocabulary
@@ -100,3 +101,25 @@ def box_bottom(gray: np.ndarray, dpi: int, columns: tuple[int, int], top: int) -
     low, high = (int(depth * dpi) for depth in BOX_DEPTH_IN)
     under = rows[(rows >= first + low) & (rows <= first + high)]
     return top + int(under[-1]) + 2 if under.size else None
+
+
+#: The words of the mentions written by hand above a signature, and a written date.
+MENTION_CORE = vocabulary("lu approuve approuvee bon accord")
+_WRITTEN_DATE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")
+
+
+def is_hand_mention(words: Sequence[Word]) -> bool:
+    """A line reads as "Lu et approuvé", "Bon pour accord" or "le 06/03/2026": written by a
+    signatory, but no signature. Any other word (a scribble read as letters) says no."""
+    text = " ".join(w.text for w in words)
+    tokens = tokens_of(text)
+    if not tokens or not all(t in INSTRUCTION or _near(t, MENTION_CORE) for t in tokens):
+        return False
+    core = sum(1 for t in tokens if _near(t, MENTION_CORE))
+    return core >= 2 or bool(_WRITTEN_DATE.search(text))
+
+
+def _near(token: str, words: frozenset[str]) -> bool:
+    if token in words:
+        return True
+    return len(token) >= 6 and any(fuzz.ratio(token, word) >= 80 for word in words)

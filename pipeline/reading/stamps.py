@@ -5,8 +5,9 @@ few short lines of small print. Its frame is not a long straight line once tilte
 print is often too small or too faint for the page's OCR: measured as ink, a stamp alone
 reads as a signature. This module finds frames by shape (a large component whose pixels
 run along the outline of its own tilted bounding rectangle) and gives the pixels to erase:
-each frame's outline and, inside it, the marks no taller than small print. A signature
-across a stamp is taller than its letters and crosses the frame: it stays.
+each frame's outline and, inside a frame holding mostly small marks (a stamp, not a box
+drawn for a signature), the marks no taller than small print. A signature across a stamp
+is taller than its letters and crosses the frame: it stays.
 """
 
 from __future__ import annotations
@@ -21,18 +22,32 @@ FRAME_LONG_IN = 0.6
 FRAME_COVERAGE = 0.8
 #: Width of the outline band checked and erased, inches.
 BAND_IN = 0.035
-#: Inside a frame, marks no taller than this (inches) are the stamp's print.
+#: Inside a frame, marks no taller than this (inches) are the stamp's print, when they are
+#: most of the ink there (a box drawn for a signature holds taller strokes).
 STAMP_PRINT_IN = 0.13
+STAMP_PRINT_SHARE = 0.6
 
 
 def stamp_pixels(ink: np.ndarray, dpi: int) -> np.ndarray:
     """A mask (uint8 0/1, the shape of ``ink``) of the stamps' frames and print in ``ink``."""
+    return stamps(ink, dpi)[0]
+
+
+def stamps(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The mask of frames and stamp print in ``ink``, and the inside of each stamp."""
     out = np.zeros_like(ink, dtype=np.uint8)
-    for outline, inside in frames(ink, dpi):
+    found = frames(ink, dpi)
+    for outline, _ in found:
         out |= outline
-        inner = (ink > 0).astype(np.uint8) & inside & (1 - outline)
-        out |= _small_marks(inner, dpi)
-    return out
+    insides = []
+    for _, inside in found:
+        inner = (ink > 0).astype(np.uint8) & inside & (1 - out)
+        small = _small_marks(inner, dpi)
+        # A stamp's inside is its print; a box drawn for the signature holds the strokes.
+        if inner.any() and small.sum() >= STAMP_PRINT_SHARE * inner.sum():
+            out |= small
+            insides.append(inside)
+    return out, insides
 
 
 def frames(ink: np.ndarray, dpi: int) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -20,7 +20,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .pen import Pen
 
-Content = Literal["signature", "stamp", "stamp+signature", "accord+signature", "empty"]
+Content = Literal[
+    "signature", "stamp", "stamp+signature", "accord+signature", "lu-et-approuve", "empty"
+]
 BLUE = (0.1, 0.15, 0.55)
 STAMP_INKS = ((0.55, 0.1, 0.15), (0.2, 0.25, 0.6), (0.45, 0.2, 0.55))
 
@@ -32,6 +34,7 @@ class Block:
     label: str
     content: Content
     caption: tuple[str, ...] = ("Camille Ferrand", "Cachet et signature")
+    boxed: bool = True  # a box drawn for the signature, or blank space
 
 
 def blocks_page(blocks: Sequence[Block], seed: int, *, stacked: bool = False) -> bytes:
@@ -68,7 +71,8 @@ def _block(pen: Pen, block: Block, x: float, top: float, width: float) -> None:
         pen.text(x, y, line, 8.5, "Helvetica-Oblique" if "signature" in line else "Helvetica")
     box_top, height = y - 12, 80.0
     box_width = min(width, 200.0)
-    pen.rect(x, box_top - height, box_width, height, 0.6)
+    if block.boxed:
+        pen.rect(x, box_top - height, box_width, height, 0.6)
     inside = (x + 6, box_top - height + 6, box_width - 12, height - 12)
     if block.content in ("stamp", "stamp+signature"):
         _stamp(pen, inside)
@@ -76,6 +80,9 @@ def _block(pen: Pen, block: Block, x: float, top: float, width: float) -> None:
         pen.hand(inside[0] + 4, box_top - 18, "Bon pour accord", 10, BLUE)
         pen.hand(inside[0] + 4, box_top - 31, "le 06/03/2026", 10, BLUE)
         pen.signature(inside[0], inside[1], inside[2] * 0.7, inside[3] * 0.55, BLUE)
+    elif block.content == "lu-et-approuve":  # the mention written, the signature forgotten
+        pen.hand(inside[0] + 4, box_top - 22, "Lu et approuvé", 12, BLUE)
+        pen.hand(inside[0] + 4, box_top - 40, "le 06/03/2026", 12, BLUE)
     elif "signature" in block.content:
         pen.signature(*inside, BLUE)
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
+import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from pipeline import signatures
 from pipeline.ocr import OcrSettings, TesserocrEngine
 from pipeline.reading.esign import proof_signers
 from pipeline.reading.parties import party_of
@@ -82,6 +84,7 @@ def test_a_stamp_alone_is_not_a_signature(engine: TesserocrEngine) -> None:
     for rendering, data in _renderings(pdf).items():
         read = read_blocks(data, engine, SETTINGS, parties=("organisme", "client", "stagiaire"))
         assert not any(read.signatures.values()), rendering
+        assert not read.review, rendering  # print inside a stamp is the stamp's: no question
 
 
 def test_bon_pour_accord_written_with_a_signature_signs_the_client(
@@ -92,6 +95,24 @@ def test_bon_pour_accord_written_with_a_signature_signs_the_client(
         read = read_blocks(data, engine, SETTINGS, parties=("client",))
         assert read.signatures == {"client": True}, rendering
         assert read.blocks["client"].method == "manuscrite"
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_lu_et_approuve_written_by_hand_is_no_signature_even_unread_by_the_page_ocr(
+    engine: TesserocrEngine, signed: bool
+) -> None:
+    content = "accord+signature" if signed else "lu-et-approuve"
+    pdf = blocks_page([Block("Le/la stagiaire", content, ("Léa Girard",), boxed=False)], seed=4)
+    document = pdfium.PdfDocument(pdf)
+    view = signatures._digital_view(document[0])
+    document.close()
+    label = signatures.find_labels(view.words)[0]
+    # Handwriting escapes the page's OCR: keep only the print above the box.
+    printed = tuple(w for w in view.words if w.box[3] < label.box[3] + view.dpi // 3)
+    view = signatures.PageView(view.gray, view.dpi, printed, "", scanned=True)
+    out = signatures.BlocksRead()
+    signatures._read_page_blocks(out, view, [label], [], 1, engine)
+    assert out.blocks["stagiaire"].signed is signed
 
 
 def _joined(*pdfs: bytes) -> bytes:
