@@ -92,9 +92,13 @@ LOCAL_ZONE = "Europe/Paris"
 
 _E_MENTION = re.compile(
     r"signee? electroniquement(?:\s+par (?P<name>[^\n,;]+?))?"
-    r"(?:\s+le (?P<date>[\d/.\-]+)(?:\s+(?:a\s+)?\d{1,2}[:h]\d{2}(?::\d{2})?)?)?"
+    r"(?:\s+le\s+(?P<date>[\d/.\-]+)(?:\s+(?:a\s+)?\d{1,2}[:h]\d{2}(?::\d{2})?)?)?"
     r"(?:[,;.]|$|\n)|signature electronique",
     re.MULTILINE,
+)
+_E_MENTION_WRAPPED = re.compile(
+    r"signee? electroniquement\s+par (?P<name>[^\n,;]{1,40}?(?:\n[^\n,;]{1,40}?)?)"
+    r"\s+le\s+(?P<date>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4})"
 )
 _E_WORD = "electroniquement"
 #: A mention's second word read with a slip ("étectronquement") is still that word.
@@ -599,13 +603,15 @@ def _mention_parts(text: str) -> tuple[str | None, str | None]:
     opening = _mention_opening(text)
     if opening is not None:  # its opening words spelt right, whatever the OCR read
         text = "Signé électroniquement" + text[opening[1] :]
-    match = _E_MENTION.search(fold(text))
+    # A narrow block wraps the signer's name: "par Sandrine\nAubert le 22/05/2025".
+    match = _E_MENTION_WRAPPED.search(fold(text)) or _E_MENTION.search(fold(text))
     signer = when = None
     if match is not None:
         if match.group("name"):
             # A box border beside the print may read as a last "|".
             signer = re.sub(r"[\s|,;:.]+$", "", text[match.start("name") : match.end("name")])
-            signer = signer.strip() or None
+            signer = re.sub(r"\s+(?:le|a|à)$", "", signer)  # the date on the next line
+            signer = " ".join(signer.split()) or None
         raw_date = match.group("date")
         day = parse_date(raw_date) if raw_date else None
         when = day.isoformat() if day else None

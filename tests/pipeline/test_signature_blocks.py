@@ -158,3 +158,8 @@ def test_a_signing_services_proof_page_signs_the_parties_its_signers_act_for(
         client = read.blocks["client"]
         assert client.method == "electronique", rendering
         assert (client.signer, client.date) == ("Hugo Lambert", "2026-03-12T18:03:55")
+
+
+def test_a_mention_wrapped_in_a_narrow_block_gives_the_whole_name_and_its_date() -> None:
+    text = "Signé électroniquement par Nadia\nRoussel le 22/05/2026 à 09:14:03\nTransaction 7f-c3"
+    assert signatures._mention_parts(text) == ("Nadia Roussel", "2026-05-22")
