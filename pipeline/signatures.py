@@ -352,13 +352,34 @@ def _down_to_box(
     left, top, right, bottom = region
     caption = caption_bottom(view.words, label.box, region)
     below = box_bottom(view.gray, view.dpi, (left, right), caption)
-    if below is not None:
-        bottom = max(bottom, below)
+    if (
+        below is not None
+        and below > bottom
+        and not _print_between(view, (left, bottom, right, below))
+    ):
+        bottom = below
     for other in labels:
         below = other.box[1] > label.box[3] and other.box[0] < right and other.box[2] > left
         if below and other.party != label.party:  # "Bon pour accord" over "signature du client"
             bottom = min(bottom, other.box[1] - int(0.05 * view.dpi))
     return (left, top, right, max(top + 1, bottom))
+
+
+def _print_between(view: PageView, area: tuple[int, int, int, int]) -> bool:
+    """Print in ``area`` other than a stamp's or an instruction: the next row of a table,
+    not the lower part of a box drawn for the signature."""
+    left, top, right, bottom = area
+    stamped = _in_stamps(view, area)
+    words = [
+        w
+        for w in view.words
+        if w.confidence >= 0.6
+        and re.search(r"\w\w\w", w.text)
+        and left <= (w.box[0] + w.box[2]) // 2 <= right
+        and top <= (w.box[1] + w.box[3]) // 2 <= bottom
+        and not stamped(w)
+    ]
+    return len(words) >= 2 and not is_instruction(words)
 
 
 def _print_in_box(view: PageView, label: Label, region: tuple[int, int, int, int]) -> bool:
@@ -1040,10 +1061,12 @@ def hand_mentions(
     view: PageView, engine: OcrEngine, region: tuple[int, int, int, int]
 ) -> list[tuple[int, int, int, int]]:
     """Lines of ink in ``region`` that read as a hand mention (:func:`is_hand_mention`),
-    read one by one: the page's OCR seldom reads handwriting."""
-    return [
-        line for line in text_lines(view, region) if is_hand_mention(_read_line(view, engine, line))
-    ]
+    read one by one: the page's OCR seldom reads handwriting. None are read when the ink
+    outside every line-shaped mark already makes a signature (the usual case)."""
+    lines = text_lines(view, region)
+    if not lines or measure_ink(view, region, lines) >= INK_SIGNED_IN2:
+        return []
+    return [line for line in lines if is_hand_mention(_read_line(view, engine, line))]
 
 
 # --- ink -----------------------------------------------------------------------------------
