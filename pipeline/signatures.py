@@ -900,6 +900,8 @@ LINE_HEIGHT_IN = (0.05, 0.35)
 NEIGHBOUR_LEVEL = 230
 #: Letters read in the lines of an empty-looking block that make it hold print.
 SMALL_PRINT_LETTERS = 8
+#: Gaps along a scanned ruling bridged before it is recognised as one, inches.
+LINE_GAP_IN = 0.03
 #: Ink darker than this is print or pen (the page's light is evened out beforehand).
 INK_LEVEL = 160
 
@@ -1087,7 +1089,7 @@ def measure_ink(
     for x0, y0, x1, y1 in erase:
         ink[max(0, y0 - top) : max(0, y1 - top), max(0, x0 - left) : max(0, x1 - left)] = 0
     ink = ink & (1 - stamp_pixels(ink, view.dpi))  # a stamp alone is no signature
-    ink = _erase_lines(ink, view.dpi)
+    ink = ink & (1 - _long_lines(ink, view.dpi, bridged=True))
     ink = _erase_words(ink, view.words, region, view.dpi)
     ink = _drop_specks(ink, view.dpi)
     return float(ink.sum()) / (view.dpi * view.dpi)
@@ -1097,11 +1099,17 @@ def _erase_lines(ink: np.ndarray, dpi: int) -> np.ndarray:
     return ink & (1 - _long_lines(ink, dpi))
 
 
-def _long_lines(ink: np.ndarray, dpi: int) -> np.ndarray:
+def _long_lines(ink: np.ndarray, dpi: int, *, bridged: bool = False) -> np.ndarray:
     # Box borders and rules are straight and long; pen strokes are neither for half an inch.
+    # ``bridged``: a thin ruling scanned breaks into dashes, the gaps along it are bridged
+    # first (for measuring ink only: a bold word bridges into a line, and erased print is
+    # print erased, but a line crop to be read must keep its words).
     length = max(dpi // 2, 10)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    gap = max(3, round(LINE_GAP_IN * dpi)) if bridged else 1
+    along = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    horizontal = cv2.morphologyEx(along, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    down = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
+    vertical = cv2.morphologyEx(down, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
     return cv2.dilate(np.maximum(horizontal, vertical), np.ones((3, 3), np.uint8))
 
 
