@@ -58,7 +58,7 @@ from pipeline.reading.caption import (
     is_hand_mention,
     is_instruction,
 )
-from pipeline.reading.parties import Party, party_of
+from pipeline.reading.parties import Party, is_own_label, party_of
 from pipeline.reading.stamps import stamp_pixels, stamps
 from pipeline.text import page_image, render_page
 
@@ -70,6 +70,8 @@ RENDER_DPI = 150
 #: The block under a label, in inches: its depth and its widest reach to the right.
 BLOCK_DEPTH_IN = 1.3
 BLOCK_WIDTH_IN = 3.3
+#: The depth of the place to sign under a block's caption when no box is drawn, inches.
+SIGNING_DEPTH_IN = 1.0
 #: Ink (square inches, specks and printed matter removed) separating signed from empty.
 #: Measured on the samples: empty blocks leave < 0.002, signatures 0.03 to 0.15.
 INK_SIGNED_IN2 = 0.012
@@ -166,6 +168,8 @@ class Label:
 
     party: Party
     box: tuple[int, int, int, int]  # left, top, right, bottom
+    # Says no party's noun ("Bon pour accord"): it may be written inside another block.
+    mention: bool = False
 
 
 @dataclass(frozen=True)
@@ -351,6 +355,8 @@ def _down_to_box(
     the next party's label below (blocks stacked in a column)."""
     left, top, right, bottom = region
     caption = caption_bottom(view.words, label.box, region)
+    # The place to sign starts under the caption, however many lines it has.
+    bottom = max(bottom, min(view.gray.shape[0], caption + int(SIGNING_DEPTH_IN * view.dpi)))
     below = box_bottom(view.gray, view.dpi, (left, right), caption)
     if (
         below is not None
@@ -360,7 +366,8 @@ def _down_to_box(
         bottom = below
     for other in labels:
         below = other.box[1] > label.box[3] and other.box[0] < right and other.box[2] > left
-        if below and other.party != label.party:  # "Bon pour accord" over "signature du client"
+        # "Bon pour accord" over "signature du client", or written in the block: no end.
+        if below and other.party != label.party and not other.mention:
             bottom = min(bottom, other.box[1] - int(0.05 * view.dpi))
     return (left, top, right, max(top + 1, bottom))
 
@@ -812,7 +819,8 @@ def find_labels(words: Sequence[Word], organisme_names: Sequence[str] = ()) -> l
     """Party labels: runs of words (:func:`word_runs`) that read as a label."""
     found = []
     for run in word_runs(words):
-        party = party_of(" ".join(w.text for w in run), organisme_names)
+        text = " ".join(w.text for w in run)
+        party = party_of(text, organisme_names)
         if party is not None:
             box = (
                 min(w.box[0] for w in run),
@@ -820,7 +828,7 @@ def find_labels(words: Sequence[Word], organisme_names: Sequence[str] = ()) -> l
                 max(w.box[2] for w in run),
                 max(w.box[3] for w in run),
             )
-            found.append(Label(party, box))
+            found.append(Label(party, box, is_own_label(text)))
     return found
 
 
@@ -900,6 +908,8 @@ LINE_HEIGHT_IN = (0.05, 0.35)
 NEIGHBOUR_LEVEL = 230
 #: Letters read in the lines of an empty-looking block that make it hold print.
 SMALL_PRINT_LETTERS = 8
+#: Grey darker than this may belong to a ruling (a thin line scanned is light grey).
+RULING_LEVEL = 200
 #: Gaps along a scanned ruling bridged before it is recognised as one, inches.
 LINE_GAP_IN = 0.03
 #: Ink darker than this is print or pen (the page's light is evened out beforehand).
@@ -1089,7 +1099,9 @@ def measure_ink(
     for x0, y0, x1, y1 in erase:
         ink[max(0, y0 - top) : max(0, y1 - top), max(0, x0 - left) : max(0, x1 - left)] = 0
     ink = ink & (1 - stamp_pixels(ink, view.dpi))  # a stamp alone is no signature
-    ink = ink & (1 - _long_lines(ink, view.dpi, bridged=True))
+    # Rulings are found on a lighter threshold: a thin one scanned is grey, barely ink.
+    faint = (crop < RULING_LEVEL).astype(np.uint8)
+    ink = ink & (1 - _long_lines(faint, view.dpi, bridged=True))
     ink = _erase_words(ink, view.words, region, view.dpi)
     ink = _drop_specks(ink, view.dpi)
     return float(ink.sum()) / (view.dpi * view.dpi)

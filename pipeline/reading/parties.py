@@ -103,6 +103,12 @@ def party_of(text: str, organisme_names: Sequence[str] = ()) -> Party | None:
     return _noun_label(tokens)
 
 
+def is_own_label(text: str) -> bool:
+    """The label is one of :data:`OWN_LABELS` ("Bon pour accord"): it names no party."""
+    folded = " ".join(tokens_of(text))
+    return any(folded == opening for opening, _ in OWN_LABELS)
+
+
 def tokens_of(text: str) -> list[str]:
     """Folded words: apostrophes, slashes, the inclusive dot and brackets split words;
     "sous-traitant" is one word."""
