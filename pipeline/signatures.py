@@ -861,10 +861,13 @@ def _one_per_party(labels: Sequence[Label]) -> list[Label]:
     """Each party's signature label: one in a row of labels, else the lowest on the page.
 
     Labels also occur in the preamble ("L'organisme de formation : ..."); signature blocks
-    stand side by side near the end.
+    stand side by side near the end. A label naming its party beats a "Bon pour accord",
+    which may be written by hand inside another party's block.
     """
     chosen: dict[Party, Label] = {}
-    for label in sorted(labels, key=lambda lab: (_row_mates(lab, labels), lab.box[1])):
+    for label in sorted(
+        labels, key=lambda lab: (not lab.mention, _row_mates(lab, labels), lab.box[1])
+    ):
         chosen[label.party] = label  # later (better) candidates overwrite earlier ones
     return list(chosen.values())
 

@@ -151,3 +151,61 @@ def proof_page(
     canvas.showPage()
     canvas.save()
     return buf.getvalue()
+
+
+#: Label wordings drawn at random, per party (general French, beyond the samples' own).
+WORDINGS: dict[str, tuple[str, ...]] = {
+    "organisme": ("Pour l'organisme de formation", "L'organisme de formation",
+                  "Pour le prestataire", "Pour l'OF", "Le prestataire de formation"),
+    "client": ("Pour l'entreprise bénéficiaire", "Le client", "L'employeur",
+               "Pour le donneur d'ordre", "Signature du client"),
+    "formateur": ("L'intervenant·e", "Le formateur", "La formatrice",
+                  "Signature du formateur", "L'animateur"),
+    "stagiaire": ("Le/la stagiaire", "Le bénéficiaire", "L'apprenant·e", "Le participant",
+                  "Signature du stagiaire"),
+}  # fmt: skip
+CONTENTS: tuple[Content, ...] = (
+    "signature", "stamp", "stamp+signature", "empty", "lu-et-approuve", "accord+signature"
+)  # fmt: skip
+CAPTIONS = (
+    ("Camille Ferrand", "Cachet et signature"),
+    ("Léo Marin",),
+    ("Nom, qualité",),
+    ("Jeanne Dufour", "Directrice", "Date et signature"),
+)
+PARTY_SETS = (
+    ("organisme", "client", "formateur"),
+    ("stagiaire", "organisme", "formateur"),
+    ("organisme", "client"),
+)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A drawn signature page and who signed it (a signature drawn in the block)."""
+
+    name: str
+    pdf: bytes
+    truth: dict[str, bool]
+
+
+def random_pages(count: int, seed: int) -> list[Drawn]:
+    """``count`` pages of blocks with random wordings, captions, boxes, placement and
+    contents (a stamp or a written mention alone is not signed)."""
+    rng = random.Random(seed)
+    pages = []
+    for number in range(count):
+        parties = rng.choice(PARTY_SETS)
+        blocks, truth = [], {}
+        for party in parties:
+            content = rng.choice(CONTENTS)
+            label, caption = rng.choice(WORDINGS[party]), rng.choice(CAPTIONS)
+            blocks.append(Block(label, content, caption, boxed=rng.random() < 0.7))
+            truth[party] = "signature" in content
+        stacked = rng.random() < 0.4
+        pdf = blocks_page(blocks, rng.randrange(1000), stacked=stacked)
+        how = "/".join(f"{b.label}={b.content}" for b in blocks)
+        pages.append(
+            Drawn(f"blocks-{number:02d} ({'stacked' if stacked else 'row'}: {how})", pdf, truth)
+        )
+    return pages

@@ -16,7 +16,7 @@ from pipeline.reading.esign import proof_signers
 from pipeline.reading.parties import party_of
 from pipeline.signatures import REVIEW_BELOW, read_blocks
 from samples.gen import render
-from samples.gen.blocks import Block, Signer, blocks_page, proof_page
+from samples.gen.blocks import Block, Signer, blocks_page, proof_page, random_pages
 
 SETTINGS = OcrSettings()
 
@@ -163,3 +163,19 @@ def test_a_signing_services_proof_page_signs_the_parties_its_signers_act_for(
 def test_a_mention_wrapped_in_a_narrow_block_gives_the_whole_name_and_its_date() -> None:
     text = "Signé électroniquement par Nadia\nRoussel le 22/05/2026 à 09:14:03\nTransaction 7f-c3"
     assert signatures._mention_parts(text) == ("Nadia Roussel", "2026-05-22")
+
+
+def test_blocks_of_random_wordings_placements_and_contents_are_read_right(
+    engine: TesserocrEngine,
+) -> None:
+    # Wordings, captions, boxes, row or column, and what each block holds, drawn at random.
+    wrong = []
+    for page in random_pages(5, seed=29):
+        for rendering, data in _renderings(page.pdf).items():
+            read = read_blocks(data, engine, SETTINGS, parties=tuple(page.truth))  # type: ignore[arg-type]
+            wrong += [
+                f"{page.name} [{rendering}] {party}"
+                for party, signed in page.truth.items()
+                if read.signatures[party] != signed
+            ]
+    assert wrong == []
