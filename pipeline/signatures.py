@@ -1,6 +1,6 @@
 """Signature blocks: which parties signed a convention, contract or quote, and how.
 
-Two kinds of evidence, the electronic one first:
+Three kinds of evidence, the electronic ones first:
 
 1. electronic: a PDF signature field (``/FT /Sig`` with a ``/V`` value) or a printed mention
    "signé électroniquement (par X) (le d/m/y)" / "Signature électronique". Fields are found
@@ -13,11 +13,24 @@ Two kinds of evidence, the electronic one first:
    A signature is given to the party whose block holds the
    widget or the mention, or whose field name or printed name matches; otherwise it is
    listed in ``BlocksRead.unattributed`` for a person.
-2. handwritten: each party's block is found by its label ("Pour l'organisme de formation",
-   "Pour le client", "Le formateur", "Le stagiaire", "Bon pour accord"...), on the words of
-   the text layer (pdfplumber) or of OCR after :func:`pipeline.ocr.prepare` straightened the
-   scan. Ink is measured in the window below the label after erasing the printed words and
-   the long straight lines (box borders, rules): a signature or a stamp leaves ink there.
+2. a signing service's proof page ("dossier de preuve", "certificat de signature"...),
+   read by :mod:`pipeline.reading.esign`: each signer whose role names a party and who has
+   a signing time signed for that party.
+3. handwritten: each party's block is found by the meaning of its label, in any wording
+   (:mod:`pipeline.reading.parties`: "Pour l'entreprise bénéficiaire", "L'employeur",
+   "Le/la stagiaire", "L'intervenant·e", "Bon pour accord - signature du client"...), on
+   the words of the text layer or of OCR after :func:`pipeline.ocr.prepare` straightened
+   the scan. The block is the window under the label, side by side or stacked: below its
+   caption (name, role, "Cachet et signature": :mod:`pipeline.reading.caption`), down to
+   the bottom of a box drawn for the signature, up to the next party's label. Ink is
+   measured there after erasing stamps (a frame around small print,
+   :mod:`pipeline.reading.stamps`), rulings, printed words, specks, and the lines written
+   by hand that read as "Lu et approuvé", "Bon pour accord" or a date: none is a signature.
+   Print left in a block without handwriting (an unread e-signature mention?) makes it
+   unsigned with low confidence, for a person: an empty block is never "signed".
+
+An agreement dropped as a Word file is read by :func:`read_word_file`
+(:mod:`pipeline.reading.wordfile`).
 
 On OCR'd pages (scans, photos), print the page's OCR missed is read again line by line
 (:func:`reread_lines`, the engine's single-line mode on each line crop): below the labels
@@ -26,8 +39,8 @@ and in a block that looks empty, where an e-signature mention too small for the 
 would otherwise read as a confident "unsigned"; print there that cannot be read is sent to
 review.
 
-Pages are read from the last one back; the first page with any party label is the
-signature page (signature blocks close a document).
+Pages are read from the last one back; a proof page is read for its signers; the first
+other page with any party label is the signature page (signature blocks close a document).
 """
 
 from __future__ import annotations

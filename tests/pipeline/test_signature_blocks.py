@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from pipeline import signatures
@@ -179,3 +180,32 @@ def test_blocks_of_random_wordings_placements_and_contents_are_read_right(
                 if read.signatures[party] != signed
             ]
     assert wrong == []
+
+
+def _word_file(picture: bool) -> bytes:
+    import docx  # python-docx, as intake reads Word files
+
+    document = docx.Document()
+    document.add_paragraph("Convention de formation professionnelle")
+    document.add_paragraph("Pour l'organisme de formation          Pour le client")
+    if picture:  # a scanned signature pasted in
+        image = io.BytesIO()
+        Image.new("RGB", (60, 20), "white").save(image, "PNG")
+        image.seek(0)
+        document.add_picture(image)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_word_file_agreement_without_pictures_is_unsigned_by_every_party() -> None:
+    read = signatures.read_word_file(_word_file(picture=False), ("organisme", "client"))
+    assert read.signatures == {"organisme": False, "client": False}
+    assert not read.review
+
+
+def test_a_word_file_with_a_pasted_picture_is_left_for_a_person_not_guessed() -> None:
+    read = signatures.read_word_file(_word_file(picture=True), ("organisme", "client"))
+    assert read.signatures == {"organisme": False, "client": False}
+    assert all(b.confidence < REVIEW_BELOW for b in read.blocks.values())
+    assert len(read.review) == 2
