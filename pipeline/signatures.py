@@ -66,10 +66,13 @@ from pipeline.ocr import OcrEngine, OcrSettings, PageRead, Word, prepare, redo, 
 from pipeline.parse import fold, parse_date
 from pipeline.reading import esign, wordfile
 from pipeline.reading.caption import (
+    SIGNING_ABOVE_IN,
     box_bottom,
     caption_bottom,
     is_hand_mention,
     is_instruction,
+    rule_above,
+    signing_area_above,
 )
 from pipeline.reading.parties import Party, is_own_label, party_of
 from pipeline.reading.stamps import stamp_pixels, stamps
@@ -333,7 +336,9 @@ def _read_page_blocks(
 ) -> None:
     regions = block_regions(labels, view)
     for label in _one_per_party(labels):
-        region = _down_to_box(view, label, regions[label], labels)
+        region = _above_line(view, label, regions[label]) or _down_to_box(
+            view, label, regions[label], labels
+        )
         esig = _esig_in(esigs, region, view.dpi, page)
         if esig is not None:
             esigs.remove(esig)
@@ -358,6 +363,22 @@ def _read_page_blocks(
         if not block.signed and _print_in_box(view, label, region):
             block = Block(label.party, False, None, PRINT_IN_BOX, ink=block.ink)
         out.blocks[label.party] = block
+
+
+def _above_line(
+    view: PageView, label: Label, region: tuple[int, int, int, int]
+) -> tuple[int, int, int, int] | None:
+    """The place to sign above a rule printed just over the label ("________ / Le client"),
+    when there is blank room above that rule."""
+    left, _, right, _ = region
+    rule = rule_above(view.gray, view.dpi, (left, right), label.box[1])
+    if rule is None:
+        return None
+    # A stamp's words above the rule are in the place to sign, not print closing it.
+    stamped = _in_stamps(view, (left, max(0, rule - int(SIGNING_ABOVE_IN * view.dpi)), right, rule))
+    words = [w for w in view.words if not stamped(w)]
+    rows = signing_area_above(words, view.dpi, (left, right), rule)
+    return (left, rows[0], right, rows[1]) if rows is not None else None
 
 
 def _down_to_box(

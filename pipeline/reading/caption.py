@@ -123,3 +123,62 @@ def _near(token: str, words: frozenset[str]) -> bool:
     if token in words:
         return True
     return len(token) >= 6 and any(fuzz.ratio(token, word) >= 80 for word in words)
+
+
+#: A signing line: a rule at most this far above a label (inches), with at least this much
+#: blank height above it before any print, looked for this far up.
+LINE_ABOVE_IN = 0.3
+BLANK_ABOVE_IN = 0.4
+SIGNING_ABOVE_IN = 1.5
+#: A box's side standing on a rule is a vertical ruling at least this long, inches.
+SIDE_IN = 0.3
+
+
+def rule_above(gray: np.ndarray, dpi: int, columns: tuple[int, int], top: int) -> int | None:
+    """The row (pixels) of a horizontal rule just above ``top`` in ``columns``, if any: the
+    line a signatory signs on, with the label printed under it."""
+    left, right = columns
+    start = max(0, top - int(LINE_ABOVE_IN * dpi))
+    ink = (gray[start:top, left:right] < RULING_LEVEL).astype(np.uint8)
+    if ink.size == 0:
+        return None
+    length = max(10, int(BOX_WIDTH_IN * dpi))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    rows = np.flatnonzero(lines.sum(axis=1) >= length)
+    if not rows.size:
+        return None
+    rule = start + int(rows[0])
+    return None if _closes_a_box(gray, dpi, columns, rule) else rule
+
+
+def _closes_a_box(gray: np.ndarray, dpi: int, columns: tuple[int, int], rule: int) -> bool:
+    """Vertical rulings stand on the rule: it is the bottom of a box (another block's, a
+    table's row), not a line to sign on."""
+    left, right = columns
+    above = gray[max(0, rule - int(BLANK_ABOVE_IN * dpi)) : rule + 1, left:right]
+    ink = (above < RULING_LEVEL).astype(np.uint8)
+    length = max(10, int(SIDE_IN * dpi))
+    if ink.shape[0] < length:
+        return False
+    sides = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    return bool(sides[-max(3, dpi // 50) :].any())  # standing on it, not floating above
+
+
+def signing_area_above(
+    words: Sequence[Word], dpi: int, columns: tuple[int, int], rule: int
+) -> tuple[int, int] | None:
+    """The rows (top, bottom) of the blank place above a signing line, if there is one: up
+    to the print above it, and at least ``BLANK_ABOVE_IN`` high (a table's row border has
+    its row's print right above it)."""
+    left, right = columns
+    reach = rule - int(SIGNING_ABOVE_IN * dpi)
+    above = [
+        w.box[3]
+        for w in words
+        if _is_print(w, w.box[3] - w.box[1])
+        and reach < w.box[3] < rule
+        and w.box[0] < right
+        and w.box[2] > left
+    ]
+    top = max(above, default=max(0, reach))
+    return (top + 2, rule - 2) if rule - top >= BLANK_ABOVE_IN * dpi else None

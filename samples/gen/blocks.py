@@ -35,6 +35,7 @@ class Block:
     content: Content
     caption: tuple[str, ...] = ("Camille Ferrand", "Cachet et signature")
     boxed: bool = True  # a box drawn for the signature, or blank space
+    under_line: bool = False  # the label printed under a rule, the place to sign above it
 
 
 def blocks_page(blocks: Sequence[Block], seed: int, *, stacked: bool = False) -> bytes:
@@ -64,15 +65,27 @@ def blocks_page(blocks: Sequence[Block], seed: int, *, stacked: bool = False) ->
 
 
 def _block(pen: Pen, block: Block, x: float, top: float, width: float) -> None:
-    pen.text(x, top - 10, block.label, 9.5, "Helvetica-Bold")
-    y = top - 10
-    for line in block.caption:
-        y -= 12
-        pen.text(x, y, line, 8.5, "Helvetica-Oblique" if "signature" in line else "Helvetica")
-    box_top, height = y - 12, 80.0
     box_width = min(width, 200.0)
-    if block.boxed:
-        pen.rect(x, box_top - height, box_width, height, 0.6)
+    if block.under_line:  # the place to sign, a rule, then the label and caption under it
+        box_top, height = top, 70.0
+        pen.c.setStrokeColorRGB(0, 0, 0)
+        pen.c.setLineWidth(0.6)
+        pen.c.line(x, top - height - 4, x + box_width, top - height - 4)
+        y = top - height - 16
+        pen.text(x, y, block.label, 9.5, "Helvetica-Bold")
+        for line in block.caption:
+            y -= 12
+            pen.text(x, y, line, 8.5, "Helvetica")
+    else:
+        pen.text(x, top - 10, block.label, 9.5, "Helvetica-Bold")
+        y = top - 10
+        for line in block.caption:
+            y -= 12
+            style = "Helvetica-Oblique" if "signature" in line else "Helvetica"
+            pen.text(x, y, line, 8.5, style)
+        box_top, height = y - 12, 80.0
+        if block.boxed:
+            pen.rect(x, box_top - height, box_width, height, 0.6)
     inside = (x + 6, box_top - height + 6, box_width - 12, height - 12)
     if block.content in ("stamp", "stamp+signature"):
         _stamp(pen, inside)

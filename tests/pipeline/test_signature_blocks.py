@@ -209,3 +209,18 @@ def test_a_word_file_with_a_pasted_picture_is_left_for_a_person_not_guessed() ->
     assert read.signatures == {"organisme": False, "client": False}
     assert all(b.confidence < REVIEW_BELOW for b in read.blocks.values())
     assert len(read.review) == 2
+
+
+def test_a_signature_on_a_line_above_its_label_is_read_there(engine: TesserocrEngine) -> None:
+    # "__________ / Le stagiaire": the place to sign is above the rule, not under the label.
+    pdf = blocks_page(
+        [Block("Le stagiaire", "signature", ("Léo Marin",), under_line=True),
+         Block("Pour l'organisme de formation", "empty", ("Camille Ferrand",), under_line=True),
+         Block("Le formateur", "signature", ("Jeanne Dufour",), under_line=True)],
+        seed=1,
+    )  # fmt: skip
+    for rendering, data in _renderings(pdf).items():
+        read = read_blocks(data, engine, SETTINGS, parties=("stagiaire", "organisme", "formateur"))
+        assert read.signatures == {"stagiaire": True, "organisme": False, "formateur": True}, (
+            rendering
+        )
