@@ -2,6 +2,7 @@
 
     python bench/bench_signatures.py [--samples samples] [--runs 1] [--generated N]
                                      [--seed 4242] [--renderings digital,scan,photo]
+                                     [--blocks N]
 
 For every document of ``samples/expected.json`` with a ``signatures`` field (conventions,
 contracts, signed quotes): :func:`pipeline.signatures.read_blocks` on the file, with the
@@ -13,6 +14,12 @@ The samples hold a single unsigned block; ``--generated N`` adds the labelled se
 :mod:`samples.gen.signed`: N conventions, contracts, signed quotes and attestations with
 random parties signed, by hand or electronically (printed mention, pyHanko signature
 field), each born-digital, scanned and photographed (seeded: the same set every run).
+
+``--blocks N`` adds N pages of :func:`samples.gen.blocks.random_pages`: signature blocks with
+label wordings, captions, boxes and placements drawn at random, holding a signature, a
+stamp, a stamp and a signature, a written "Lu et approuvé" or "Bon pour accord", or
+nothing (a stamp or a mention alone is not signed), born-digital and scanned. The line
+"false signed" counts the unsigned blocks read as signed.
 
 ``OMP_THREAD_LIMIT=1`` as in ``bench_ocr.py``: one core, as a busy worker runs.
 """
@@ -37,6 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.ocr import OcrSettings, TesserocrEngine  # noqa: E402
 from pipeline.signatures import Party, read_blocks  # noqa: E402
+from samples.gen import render  # noqa: E402
+from samples.gen.blocks import random_pages  # noqa: E402
 from samples.gen.signed import RENDERINGS, labelled_documents  # noqa: E402
 
 COOP_NAMES = ("Coopérative Exemple",)
@@ -54,6 +63,7 @@ class Outcome:
     blocks: int
     review: int
     failures: list[str]
+    false_signed: int = 0
 
 
 def _documents(samples: Path) -> list[tuple[str, str, str, dict[str, bool]]]:
@@ -82,6 +92,12 @@ def _generated_items(count: int, seed: int, renderings: list[str]) -> Iterator[I
         yield name, doc.rendering, doc.kind, doc.truth, doc.pdf
 
 
+def _block_items(count: int, seed: int) -> Iterator[Item]:
+    for number, page in enumerate(random_pages(count, seed)):
+        yield page.name, "digital", "blocks", page.truth, page.pdf
+        yield page.name, "scan", "blocks", page.truth, render.scan(page.pdf, seed + number)
+
+
 def _run_one(
     item: Item,
     engine: TesserocrEngine,
@@ -96,12 +112,13 @@ def _run_one(
         read = read_blocks(pdf, engine, settings, parties=parties, organisme_names=COOP_NAMES)
         times.append(time.perf_counter() - start)
     failures = []
-    right = 0
+    right = false_signed = 0
     for party, signed in truth.items():
         block = read.blocks[party]  # type: ignore[index]
         if block.signed == signed:
             right += 1
         else:
+            false_signed += block.signed
             failures.append(
                 f"{name} [{rendering}] {party}: read {block.signed}, truth {signed} "
                 f"(ink {block.ink}, confidence {block.confidence})"
@@ -109,7 +126,7 @@ def _run_one(
     failures += [f"{name} [{rendering}] review: {line}" for line in read.review]
     return Outcome(
         name, rendering, kind, statistics.median(times), right, len(truth), len(read.review),
-        failures,
+        failures, false_signed,
     )  # fmt: skip
 
 
@@ -129,8 +146,9 @@ def _report(outcomes: list[Outcome]) -> None:
             f"{sum(o.review for o in group):>6} {statistics.median(seconds):>9.2f} "
             f"{max(seconds):>6.2f}"
         )
+    print(f"\nfalse signed: {sum(o.false_signed for o in outcomes)}")
     failures = [line for o in outcomes for line in o.failures]
-    print(f"\nfailures and reviews: {len(failures)}")
+    print(f"failures and reviews: {len(failures)}")
     for line in failures:
         print("  " + line)
 
@@ -141,6 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--generated", type=int, default=0, help="generated documents per type")
     parser.add_argument("--seed", type=int, default=4242, help="seed of the generated set")
+    parser.add_argument("--blocks", type=int, default=0, help="random signature-block pages")
     parser.add_argument(
         "--renderings", default=",".join(RENDERINGS), help="generated renderings to read"
     )
@@ -159,6 +178,13 @@ def main(argv: list[str] | None = None) -> None:
             ]
             print("\n== generated")
             _report(generated)
+        if args.blocks:
+            drawn = [
+                _run_one(item, engine, settings, args.runs)
+                for item in _block_items(args.blocks, args.seed)
+            ]
+            print("\n== signature blocks drawn at random")
+            _report(drawn)
 
 
 if __name__ == "__main__":

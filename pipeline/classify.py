@@ -344,10 +344,12 @@ def _heading_candidates(page: str) -> list[_Heading]:
     lines = [item for item in lines if item[2]]
     single = [_Heading(c, _is_upper(line), i) for i, line, c in lines]
     # A title after a lead-in: "Votre avis sur la formation — questionnaire à chaud".
+    # Only after a short lead-in: in a sentence ("... avec subrogation de paiement : la
+    # facture sera adressée"), what follows a colon is no title.
     tails = [
         _Heading(_compact(tail), _is_upper(tail), i)
         for i, line, _ in lines
-        for tail in re.split(r"\s[—–-]\s|:\s|\|", line)[1:]
+        for tail in _tails(line)
         if _compact(tail)
     ]
     pairs = [
@@ -355,6 +357,20 @@ def _heading_candidates(page: str) -> list[_Heading]:
         for a, b in zip(lines, lines[1:], strict=False)
     ]
     return single + tails + pairs
+
+
+#: Words a title's lead-in may have ("Votre avis sur la formation — questionnaire à chaud").
+_LEAD_IN_WORDS = 8
+
+
+def _tails(line: str) -> list[str]:
+    """What follows each dash, colon or bar of ``line`` after a lead-in of a few words."""
+    pieces = re.split(r"(\s[—–-]\s|:\s|\|)", line)
+    out = []
+    for at in range(2, len(pieces), 2):
+        if len("".join(pieces[: at - 1]).split()) <= _LEAD_IN_WORDS:
+            out.append(pieces[at])
+    return out
 
 
 def _fuzzy_find(cue: str, haystack: str) -> int | None:

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 PARTIES: dict[DocType, tuple[Party, ...] | None] = {
     DocType.CONVENTION: ("organisme", "client", "formateur"),
     DocType.CONTRAT: ("organisme", "stagiaire", "formateur"),
-    DocType.BON_COMMANDE: ("organisme", "client"),
+    DocType.BON_COMMANDE: ("client",),  # the organisme's signature on a quote is optional
     DocType.ATTESTATION: None,
 }
 
@@ -65,6 +65,14 @@ def read(
         pdf, engine, settings, parties=parties, organisme_names=organisme_names, reads=reads
     )
     return signature_fields(read)
+
+
+def read_word_file(doc_type: DocType, data: bytes) -> dict[str, Any]:
+    """The signature fields of an agreement dropped as a Word file (no pixels to read)."""
+    parties = PARTIES.get(doc_type)
+    if not parties:
+        return {}
+    return signature_fields(signatures.read_word_file(data, parties))
 
 
 def part_pdf(pdf: bytes, first: int, last: int, pages: int) -> bytes:

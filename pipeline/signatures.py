@@ -1,6 +1,6 @@
 """Signature blocks: which parties signed a convention, contract or quote, and how.
 
-Two kinds of evidence, the electronic one first:
+Three kinds of evidence, the electronic ones first:
 
 1. electronic: a PDF signature field (``/FT /Sig`` with a ``/V`` value) or a printed mention
    "signé électroniquement (par X) (le d/m/y)" / "Signature électronique". Fields are found
@@ -13,11 +13,24 @@ Two kinds of evidence, the electronic one first:
    A signature is given to the party whose block holds the
    widget or the mention, or whose field name or printed name matches; otherwise it is
    listed in ``BlocksRead.unattributed`` for a person.
-2. handwritten: each party's block is found by its label ("Pour l'organisme de formation",
-   "Pour le client", "Le formateur", "Le stagiaire", "Bon pour accord"...), on the words of
-   the text layer (pdfplumber) or of OCR after :func:`pipeline.ocr.prepare` straightened the
-   scan. Ink is measured in the window below the label after erasing the printed words and
-   the long straight lines (box borders, rules): a signature or a stamp leaves ink there.
+2. a signing service's proof page ("dossier de preuve", "certificat de signature"...),
+   read by :mod:`pipeline.reading.esign`: each signer whose role names a party and who has
+   a signing time signed for that party.
+3. handwritten: each party's block is found by the meaning of its label, in any wording
+   (:mod:`pipeline.reading.parties`: "Pour l'entreprise bénéficiaire", "L'employeur",
+   "Le/la stagiaire", "L'intervenant·e", "Bon pour accord - signature du client"...), on
+   the words of the text layer or of OCR after :func:`pipeline.ocr.prepare` straightened
+   the scan. The block is the window under the label, side by side or stacked: below its
+   caption (name, role, "Cachet et signature": :mod:`pipeline.reading.caption`), down to
+   the bottom of a box drawn for the signature, up to the next party's label. Ink is
+   measured there after erasing stamps (a frame around small print,
+   :mod:`pipeline.reading.stamps`), rulings, printed words, specks, and the lines written
+   by hand that read as "Lu et approuvé", "Bon pour accord" or a date: none is a signature.
+   Print left in a block without handwriting (an unread e-signature mention?) makes it
+   unsigned with low confidence, for a person: an empty block is never "signed".
+
+An agreement dropped as a Word file is read by :func:`read_word_file`
+(:mod:`pipeline.reading.wordfile`).
 
 On OCR'd pages (scans, photos), print the page's OCR missed is read again line by line
 (:func:`reread_lines`, the engine's single-line mode on each line crop): below the labels
@@ -26,8 +39,8 @@ and in a block that looks empty, where an e-signature mention too small for the 
 would otherwise read as a confident "unsigned"; print there that cannot be read is sent to
 review.
 
-Pages are read from the last one back; the first page with any party label is the
-signature page (signature blocks close a document).
+Pages are read from the last one back; a proof page is read for its signers; the first
+other page with any party label is the signature page (signature blocks close a document).
 """
 
 from __future__ import annotations
@@ -35,7 +48,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
@@ -51,57 +64,36 @@ from pypdf.errors import PdfReadError
 
 from pipeline.ocr import OcrEngine, OcrSettings, PageRead, Word, prepare, redo, rotate_quarter
 from pipeline.parse import fold, parse_date
+from pipeline.reading import esign, wordfile
+from pipeline.reading.caption import (
+    SIGNING_ABOVE_IN,
+    box_bottom,
+    caption_bottom,
+    is_hand_mention,
+    is_instruction,
+    rule_above,
+    signing_area_above,
+)
+from pipeline.reading.parties import Party, is_own_label, party_of
+from pipeline.reading.stamps import stamp_pixels, stamps
 from pipeline.text import page_image, render_page
 
-Party = Literal["organisme", "client", "formateur", "stagiaire"]
 Method = Literal["manuscrite", "electronique"]
 PARTIES: tuple[Party, ...] = ("organisme", "client", "formateur", "stagiaire")
 
 #: Born-digital pages are rendered at this resolution to measure ink (a 1 pt stroke: 2 px).
 RENDER_DPI = 150
-#: Block labels as printed (folded), and whose block they open.
-LABELS: tuple[tuple[str, Party], ...] = (
-    ("pour l'organisme de formation", "organisme"),
-    ("l'organisme de formation", "organisme"),
-    ("pour l'organisme", "organisme"),
-    ("l'organisme", "organisme"),
-    ("pour la cooperative", "organisme"),
-    ("pour le prestataire", "organisme"),
-    ("le prestataire", "organisme"),
-    ("pour l'entreprise", "client"),
-    ("l'entreprise", "client"),
-    ("pour le client", "client"),
-    ("le client", "client"),
-    ("pour l'employeur", "client"),
-    ("l'employeur", "client"),
-    ("bon pour accord", "client"),
-    ("le formateur", "formateur"),
-    ("la formatrice", "formateur"),
-    ("l'intervenant", "formateur"),
-    ("l'intervenante", "formateur"),
-    ("pour le formateur", "formateur"),
-    ("le stagiaire", "stagiaire"),
-    ("la stagiaire", "stagiaire"),
-    ("le beneficiaire", "stagiaire"),
-    ("la beneficiaire", "stagiaire"),
-    ("le participant", "stagiaire"),
-    ("signature du client", "client"),
-    ("signature du formateur", "formateur"),
-    ("signature du stagiaire", "stagiaire"),
-    ("signature de l'organisme", "organisme"),
-    ("signature et cachet", "organisme"),  # a certificat de réalisation's only block
-)
-#: Folded labels are compared with this similarity: it absorbs an OCR slip or two.
-LABEL_SIMILARITY = 0.86
 #: The block under a label, in inches: its depth and its widest reach to the right.
 BLOCK_DEPTH_IN = 1.3
 BLOCK_WIDTH_IN = 3.3
+#: The depth of the place to sign under a block's caption when no box is drawn, inches.
+SIGNING_DEPTH_IN = 1.0
 #: Ink (square inches, specks and printed matter removed) separating signed from empty.
 #: Measured on the samples: empty blocks leave < 0.002, signatures 0.03 to 0.15.
 INK_SIGNED_IN2 = 0.012
-#: Confidence that printed words inside an otherwise empty box are a signature (a stamp,
-#: an unread e-signature mention): for a person to check.
-PRINT_IN_BOX = 0.6
+#: Confidence that a block holding print but no handwriting (a stamp, an e-signature mention
+#: not read as one) is unsigned: for a person to check, never a guessed "signed".
+PRINT_IN_BOX = 0.5
 #: A decision with less confidence than this goes to the review list.
 REVIEW_BELOW = 0.8
 #: Confidence of an electronic signature: a field whose signed bytes are intact, one that
@@ -118,9 +110,13 @@ LOCAL_ZONE = "Europe/Paris"
 
 _E_MENTION = re.compile(
     r"signee? electroniquement(?:\s+par (?P<name>[^\n,;]+?))?"
-    r"(?:\s+le (?P<date>[\d/.\-]+)(?:\s+(?:a\s+)?\d{1,2}[:h]\d{2}(?::\d{2})?)?)?"
+    r"(?:\s+le\s+(?P<date>[\d/.\-]+)(?:\s+(?:a\s+)?\d{1,2}[:h]\d{2}(?::\d{2})?)?)?"
     r"(?:[,;.]|$|\n)|signature electronique",
     re.MULTILINE,
+)
+_E_MENTION_WRAPPED = re.compile(
+    r"signee? electroniquement\s+par (?P<name>[^\n,;]{1,40}?(?:\n[^\n,;]{1,40}?)?)"
+    r"\s+le\s+(?P<date>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4})"
 )
 _E_WORD = "electroniquement"
 #: A mention's second word read with a slip ("étectronquement") is still that word.
@@ -188,6 +184,8 @@ class Label:
 
     party: Party
     box: tuple[int, int, int, int]  # left, top, right, bottom
+    # Says no party's noun ("Bon pour accord"): it may be written inside another block.
+    mention: bool = False
 
 
 @dataclass(frozen=True)
@@ -222,6 +220,7 @@ def read_blocks(
     of each page where it has one, reused rather than read again.
     """
     esigs = electronic_signatures(pdf)
+    proof: list[esign.ProofSigner] = []
     out = BlocksRead()
     document = pdfium.PdfDocument(pdf)
     closing: tuple[PageView, int] | None = None  # the last page with "Fait à", if any
@@ -230,6 +229,9 @@ def read_blocks(
             known = reads[index] if index < len(reads) else None
             view = _page_view(document[index], engine, settings, known)
             if view is None:
+                continue
+            if esign.is_proof_page(view.text):
+                proof += esign.proof_signers(view.text)
                 continue
             labels = find_labels(view.words, organisme_names)
             if labels and engine is not None and _missing(labels, parties):
@@ -255,7 +257,33 @@ def read_blocks(
     finally:
         document.close()
     _give_unplaced(out, esigs)
+    _give_proof(out, proof)
     _complete(out, parties)
+    return out
+
+
+def _give_proof(out: BlocksRead, proof: Sequence[esign.ProofSigner]) -> None:
+    """A signing service's proof page signs each party its signers' roles name (a printed
+    claim, as a mention is), unless a signature field already signed that party."""
+    for signer in proof:
+        block = out.blocks.get(signer.party)
+        if block is None or not block.signed or block.method != "electronique":
+            out.blocks[signer.party] = Block(
+                signer.party, True, "electronique", MENTION, signer.name, signer.when
+            )
+
+
+def read_word_file(data: bytes, parties: Sequence[Party]) -> BlocksRead:
+    """The parties' signatures of an agreement dropped as a Word file (DOCX).
+
+    No pasted picture and no digital signature: nobody signed. Otherwise every party is
+    left for a person (see :mod:`pipeline.reading.wordfile`).
+    """
+    out = BlocksRead()
+    for party, confidence in wordfile.unsigned_confidence(data, parties).items():
+        out.blocks[party] = Block(party, False, None, confidence)
+        if confidence < REVIEW_BELOW:
+            out.review.append(f"{party} : fichier Word avec image ou signature numérique")
     return out
 
 
@@ -308,7 +336,9 @@ def _read_page_blocks(
 ) -> None:
     regions = block_regions(labels, view)
     for label in _one_per_party(labels):
-        region = regions[label]
+        region = _above_line(view, label, regions[label]) or _down_to_box(
+            view, label, regions[label], labels
+        )
         esig = _esig_in(esigs, region, view.dpi, page)
         if esig is not None:
             esigs.remove(esig)
@@ -316,6 +346,11 @@ def _read_page_blocks(
             continue
         ink = measure_ink(view, region)
         block = _ink_block(label.party, ink)
+        if block.signed and engine is not None:
+            # "Lu et approuvé", "Bon pour accord", a date: written by hand, no signature.
+            mentions = hand_mentions(view, engine, region)
+            if mentions:
+                block = _ink_block(label.party, measure_ink(view, region, mentions))
         if not block.signed and view.scanned and engine is not None:
             # Small print escapes the page's OCR and is too fine to count as ink: an
             # e-signature mention would read as an empty box, with full confidence.
@@ -324,19 +359,78 @@ def _read_page_blocks(
                 out.blocks[label.party] = _electronic_block(label.party, small)
                 continue
             if small:
-                block = Block(label.party, True, "manuscrite", PRINT_IN_BOX, ink=block.ink)
+                block = Block(label.party, False, None, PRINT_IN_BOX, ink=block.ink)
         if not block.signed and _print_in_box(view, label, region):
-            block = Block(label.party, True, "manuscrite", PRINT_IN_BOX, ink=block.ink)
+            block = Block(label.party, False, None, PRINT_IN_BOX, ink=block.ink)
         out.blocks[label.party] = block
 
 
+def _above_line(
+    view: PageView, label: Label, region: tuple[int, int, int, int]
+) -> tuple[int, int, int, int] | None:
+    """The place to sign above a rule printed just over the label ("________ / Le client"),
+    when there is blank room above that rule."""
+    left, _, right, _ = region
+    rule = rule_above(view.gray, view.dpi, (left, right), label.box[1])
+    if rule is None:
+        return None
+    # A stamp's words above the rule are in the place to sign, not print closing it.
+    stamped = _in_stamps(view, (left, max(0, rule - int(SIGNING_ABOVE_IN * view.dpi)), right, rule))
+    words = [w for w in view.words if not stamped(w)]
+    rows = signing_area_above(words, view.dpi, (left, right), rule)
+    return (left, rows[0], right, rows[1]) if rows is not None else None
+
+
+def _down_to_box(
+    view: PageView, label: Label, region: tuple[int, int, int, int], labels: Sequence[Label]
+) -> tuple[int, int, int, int]:
+    """``region`` reaching down to the bottom of the box drawn for the signature, if any
+    (a caption of several lines pushes a box below the usual depth), and no further than
+    the next party's label below (blocks stacked in a column)."""
+    left, top, right, bottom = region
+    caption = caption_bottom(view.words, label.box, region)
+    # The place to sign starts under the caption, however many lines it has.
+    bottom = max(bottom, min(view.gray.shape[0], caption + int(SIGNING_DEPTH_IN * view.dpi)))
+    below = box_bottom(view.gray, view.dpi, (left, right), caption)
+    if (
+        below is not None
+        and below > bottom
+        and not _print_between(view, (left, bottom, right, below))
+    ):
+        bottom = below
+    for other in labels:
+        below = other.box[1] > label.box[3] and other.box[0] < right and other.box[2] > left
+        # "Bon pour accord" over "signature du client", or written in the block: no end.
+        if below and other.party != label.party and not other.mention:
+            bottom = min(bottom, other.box[1] - int(0.05 * view.dpi))
+    return (left, top, right, max(top + 1, bottom))
+
+
+def _print_between(view: PageView, area: tuple[int, int, int, int]) -> bool:
+    """Print in ``area`` other than a stamp's or an instruction: the next row of a table,
+    not the lower part of a box drawn for the signature."""
+    left, top, right, bottom = area
+    stamped = _in_stamps(view, area)
+    words = [
+        w
+        for w in view.words
+        if w.confidence >= 0.6
+        and re.search(r"\w\w\w", w.text)
+        and left <= (w.box[0] + w.box[2]) // 2 <= right
+        and top <= (w.box[1] + w.box[3]) // 2 <= bottom
+        and not stamped(w)
+    ]
+    return len(words) >= 2 and not is_instruction(words)
+
+
 def _print_in_box(view: PageView, label: Label, region: tuple[int, int, int, int]) -> bool:
-    """Printed words in the box itself, below the label and the name under it: a stamp or an
-    e-signature mention that was not read as one. Erased as print, they would leave the
-    block empty with full confidence; a person checks them instead.
+    """Printed words in the box itself, below the block's caption (label, name, role,
+    instruction): a stamp or an e-signature mention that was not read as one. Erased as
+    print, they would leave the block empty with full confidence; a person checks them.
     """
     left, _, right, bottom = region
-    below = label.box[3] + int(0.2 * view.dpi)
+    below = caption_bottom(view.words, label.box, region)
+    stamped = _in_stamps(view, region)
     inside = [
         w
         for w in view.words
@@ -346,8 +440,22 @@ def _print_in_box(view: PageView, label: Label, region: tuple[int, int, int, int
         and w.box[3] <= bottom
         and left <= w.box[0]
         and w.box[2] <= right
+        and not stamped(w)
     ]
-    return len(inside) >= 2
+    return len(inside) >= 2 and not is_instruction(inside)
+
+
+def _in_stamps(view: PageView, region: tuple[int, int, int, int]) -> Callable[[Word], bool]:
+    """Whether a word's centre lies inside a stamp found in ``region`` (its print)."""
+    left, top, right, bottom = region
+    _, insides = stamps((view.gray[top:bottom, left:right] < 150).astype(np.uint8), view.dpi)
+
+    def stamped(word: Word) -> bool:
+        x = (word.box[0] + word.box[2]) // 2 - left
+        y = (word.box[1] + word.box[3]) // 2 - top
+        return any(0 <= y < m.shape[0] and 0 <= x < m.shape[1] and m[y, x] for m in insides)
+
+    return stamped
 
 
 # --- electronic signatures -----------------------------------------------------------------
@@ -557,13 +665,15 @@ def _mention_parts(text: str) -> tuple[str | None, str | None]:
     opening = _mention_opening(text)
     if opening is not None:  # its opening words spelt right, whatever the OCR read
         text = "Signé électroniquement" + text[opening[1] :]
-    match = _E_MENTION.search(fold(text))
+    # A narrow block wraps the signer's name: "par Sandrine\nAubert le 22/05/2025".
+    match = _E_MENTION_WRAPPED.search(fold(text)) or _E_MENTION.search(fold(text))
     signer = when = None
     if match is not None:
         if match.group("name"):
             # A box border beside the print may read as a last "|".
             signer = re.sub(r"[\s|,;:.]+$", "", text[match.start("name") : match.end("name")])
-            signer = signer.strip() or None
+            signer = re.sub(r"\s+(?:le|a|à)$", "", signer)  # the date on the next line
+            signer = " ".join(signer.split()) or None
         raw_date = match.group("date")
         day = parse_date(raw_date) if raw_date else None
         when = day.isoformat() if day else None
@@ -741,10 +851,10 @@ def _lines(words: Sequence[Word]) -> list[list[Word]]:
 
 def find_labels(words: Sequence[Word], organisme_names: Sequence[str] = ()) -> list[Label]:
     """Party labels: runs of words (:func:`word_runs`) that read as a label."""
-    known = list(LABELS) + [(f"pour {fold(n)}", "organisme") for n in organisme_names]
     found = []
     for run in word_runs(words):
-        party = _label_party(" ".join(w.text for w in run), known)
+        text = " ".join(w.text for w in run)
+        party = party_of(text, organisme_names)
         if party is not None:
             box = (
                 min(w.box[0] for w in run),
@@ -752,7 +862,7 @@ def find_labels(words: Sequence[Word], organisme_names: Sequence[str] = ()) -> l
                 max(w.box[2] for w in run),
                 max(w.box[3] for w in run),
             )
-            found.append(Label(party, box))
+            found.append(Label(party, box, is_own_label(text)))
     return found
 
 
@@ -781,29 +891,17 @@ def word_runs(words: Sequence[Word]) -> list[list[Word]]:
     return runs
 
 
-def _label_party(text: str, known: Sequence[tuple[str, Party]]) -> Party | None:
-    folded = re.sub(r"\s+", " ", re.sub(r"[:.,;]", " ", fold(text))).strip()
-    folded = folded.replace("’", "'")
-    if not folded or len(folded) > 45:
-        return None
-    best, party = 0.0, None
-    for label, who in known:
-        if label.startswith("pour ") and not folded.startswith("pour"):
-            continue  # a letterhead "COOPERATIVE EXEMPLE" is not "Pour Cooperative Exemple"
-        ratio = SequenceMatcher(None, folded, label).ratio()
-        if ratio > best:
-            best, party = ratio, who
-    return party if best >= LABEL_SIMILARITY else None
-
-
 def _one_per_party(labels: Sequence[Label]) -> list[Label]:
     """Each party's signature label: one in a row of labels, else the lowest on the page.
 
     Labels also occur in the preamble ("L'organisme de formation : ..."); signature blocks
-    stand side by side near the end.
+    stand side by side near the end. A label naming its party beats a "Bon pour accord",
+    which may be written by hand inside another party's block.
     """
     chosen: dict[Party, Label] = {}
-    for label in sorted(labels, key=lambda lab: (_row_mates(lab, labels), lab.box[1])):
+    for label in sorted(
+        labels, key=lambda lab: (not lab.mention, _row_mates(lab, labels), lab.box[1])
+    ):
         chosen[label.party] = label  # later (better) candidates overwrite earlier ones
     return list(chosen.values())
 
@@ -847,6 +945,10 @@ LINE_HEIGHT_IN = (0.05, 0.35)
 NEIGHBOUR_LEVEL = 230
 #: Letters read in the lines of an empty-looking block that make it hold print.
 SMALL_PRINT_LETTERS = 8
+#: Grey darker than this may belong to a ruling (a thin line scanned is light grey).
+RULING_LEVEL = 200
+#: Gaps along a scanned ruling bridged before it is recognised as one, inches.
+LINE_GAP_IN = 0.03
 #: Ink darker than this is print or pen (the page's light is evened out beforehand).
 INK_LEVEL = 160
 
@@ -960,11 +1062,16 @@ def _small_print(
     """Print in an empty-looking block that the page's OCR missed, read line by line: an
     e-signature mention (returned), other printed words (True: a stamp?), or nothing.
 
-    The line just under the label (the signatory's name, a "cachet et signature") is the
-    block's own print, not something in it.
+    The caption stacked under the label (the signatory's name, a "cachet et signature") is
+    the block's own print, not something in it; so is an instruction read again.
     """
-    below = label.box[3] + int(0.2 * view.dpi)
-    missed = [line for line in text_lines(view, region) if line[1] > below]
+    below = caption_bottom(view.words, label.box, region)
+    stamped = _in_stamps(view, region)
+    missed = [
+        line
+        for line in text_lines(view, region)
+        if line[1] > below and not stamped(Word("", 1.0, line))
+    ]
     if not missed:
         return False
     left, _, right, bottom = region
@@ -992,23 +1099,46 @@ def _small_print(
         where = ((x0 + x1) / 2 / view.dpi, (top + bottom) / 2 / view.dpi)
         signer, when = _mention_parts(text)
         return ESignature("mention", signer, when, page, where)
+    reread = [words for words in reread if not is_instruction(words)]
     folded = fold(" ".join(w.text for words in reread for w in words))
     # Too small or blurred to read, a line of print still reads as a string of letters,
     # where the specks of an empty box read as a letter or two at most.
     return len(re.findall(r"\w", folded)) >= SMALL_PRINT_LETTERS
 
 
+def hand_mentions(
+    view: PageView, engine: OcrEngine, region: tuple[int, int, int, int]
+) -> list[tuple[int, int, int, int]]:
+    """Lines of ink in ``region`` that read as a hand mention (:func:`is_hand_mention`),
+    read one by one: the page's OCR seldom reads handwriting. None are read when the ink
+    outside every line-shaped mark already makes a signature (the usual case)."""
+    lines = text_lines(view, region)
+    if not lines or measure_ink(view, region, lines) >= INK_SIGNED_IN2:
+        return []
+    return [line for line in lines if is_hand_mention(_read_line(view, engine, line))]
+
+
 # --- ink -----------------------------------------------------------------------------------
 
 
-def measure_ink(view: PageView, region: tuple[int, int, int, int]) -> float:
-    """Square inches of handwriting in ``region``: printed words, lines and specks removed."""
+def measure_ink(
+    view: PageView,
+    region: tuple[int, int, int, int],
+    erase: Sequence[tuple[int, int, int, int]] = (),
+) -> float:
+    """Square inches of handwriting in ``region``: stamps, printed words, lines, specks and
+    the boxes ``erase`` (page pixels) removed."""
     left, top, right, bottom = region
     crop = view.gray[top:bottom, left:right]
     if crop.size == 0:
         return 0.0
     ink = (crop < 150).astype(np.uint8)
-    ink = _erase_lines(ink, view.dpi)
+    for x0, y0, x1, y1 in erase:
+        ink[max(0, y0 - top) : max(0, y1 - top), max(0, x0 - left) : max(0, x1 - left)] = 0
+    ink = ink & (1 - stamp_pixels(ink, view.dpi))  # a stamp alone is no signature
+    # Rulings are found on a lighter threshold: a thin one scanned is grey, barely ink.
+    faint = (crop < RULING_LEVEL).astype(np.uint8)
+    ink = ink & (1 - _long_lines(faint, view.dpi, bridged=True))
     ink = _erase_words(ink, view.words, region, view.dpi)
     ink = _drop_specks(ink, view.dpi)
     return float(ink.sum()) / (view.dpi * view.dpi)
@@ -1018,11 +1148,17 @@ def _erase_lines(ink: np.ndarray, dpi: int) -> np.ndarray:
     return ink & (1 - _long_lines(ink, dpi))
 
 
-def _long_lines(ink: np.ndarray, dpi: int) -> np.ndarray:
+def _long_lines(ink: np.ndarray, dpi: int, *, bridged: bool = False) -> np.ndarray:
     # Box borders and rules are straight and long; pen strokes are neither for half an inch.
+    # ``bridged``: a thin ruling scanned breaks into dashes, the gaps along it are bridged
+    # first (for measuring ink only: a bold word bridges into a line, and erased print is
+    # print erased, but a line crop to be read must keep its words).
     length = max(dpi // 2, 10)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    gap = max(3, round(LINE_GAP_IN * dpi)) if bridged else 1
+    along = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    horizontal = cv2.morphologyEx(along, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    down = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
+    vertical = cv2.morphologyEx(down, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
     return cv2.dilate(np.maximum(horizontal, vertical), np.ones((3, 3), np.uint8))
 
 

@@ -419,12 +419,14 @@ def test_unreadable_print_in_a_photographed_box_is_not_a_confident_unsigned(
     engine: TesserocrEngine,
 ) -> None:
     # A 5 pt mention photographed at 200 dpi reads as a string of wrong letters: signed?
+    # Print is no handwriting: unless read as a mention, a person decides (never a guess).
     read = read_blocks(_photo("convention", 1), engine, OcrSettings(), parties=CONVENTION,
                        organisme_names=COOP)  # fmt: skip
     client = read.blocks["client"]
-    assert client.signed
-    assert client.method == "electronique" or any(
-        line.startswith("client :") for line in read.review
+    assert (client.signed and client.method == "electronique") or (
+        not client.signed
+        and client.confidence < REVIEW_BELOW
+        and any(line.startswith("client :") for line in read.review)
     )
     assert read.blocks["formateur"].signed is False
 
