@@ -57,13 +57,13 @@ def read(
         return {}
     if not pages:
         pages = text_stage.read_pages(pdf, engine, settings)
+    seen = list(views(pdf, pages, settings))
     if doc_type == DocType.EMARGEMENT:
-        return attendance_fields(attendance.read_views(views(pdf, pages, settings), engine))
-    parties = PARTIES[doc_type]
-    reads = [page.read for page in pages]
+        return attendance_fields(attendance.read_views(seen, engine))
     read = signatures.read_blocks(
-        pdf, engine, settings, parties=parties, organisme_names=organisme_names, reads=reads
-    )
+        pdf, engine, settings,
+        parties=PARTIES[doc_type], organisme_names=organisme_names, pages=seen,
+    )  # fmt: skip
     return signature_fields(read)
 
 

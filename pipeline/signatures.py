@@ -48,8 +48,8 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any, Literal
@@ -57,12 +57,12 @@ from zoneinfo import ZoneInfo
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from pipeline.ocr import OcrEngine, OcrSettings, PageRead, Word, prepare, redo, rotate_quarter
+from pipeline import text as text_stage
+from pipeline.ocr import OcrEngine, OcrSettings, Word
 from pipeline.parse import fold, parse_date
 from pipeline.reading import esign, wordfile
 from pipeline.reading.caption import (
@@ -74,15 +74,13 @@ from pipeline.reading.caption import (
     rule_above,
     signing_area_above,
 )
+from pipeline.reading.page import PageView, views
 from pipeline.reading.parties import Party, is_own_label, party_of
 from pipeline.reading.stamps import stamp_pixels, stamps
-from pipeline.text import page_image, render_page
 
 Method = Literal["manuscrite", "electronique"]
 PARTIES: tuple[Party, ...] = ("organisme", "client", "formateur", "stagiaire")
 
-#: Born-digital pages are rendered at this resolution to measure ink (a 1 pt stroke: 2 px).
-RENDER_DPI = 150
 #: The block under a label, in inches: its depth and its widest reach to the right.
 BLOCK_DEPTH_IN = 1.3
 BLOCK_WIDTH_IN = 3.3
@@ -188,17 +186,6 @@ class Label:
     mention: bool = False
 
 
-@dataclass(frozen=True)
-class PageView:
-    """A page as analysed: grey pixels, their resolution, and the printed words on it."""
-
-    gray: np.ndarray
-    dpi: int
-    words: tuple[Word, ...]
-    text: str
-    scanned: bool = False  # words from OCR (not a text layer): small print may be missed
-
-
 # --- entry point ---------------------------------------------------------------------------
 
 
@@ -209,53 +196,47 @@ def read_blocks(
     *,
     parties: Sequence[Party] | None = None,
     organisme_names: Sequence[str] = (),
-    reads: Sequence[PageRead | None] = (),
+    pages: Sequence[PageView] | None = None,
 ) -> BlocksRead:
     """Which parties signed ``pdf`` and how, with a confidence per party.
 
     ``parties``: those expected (by document type); one whose block is not found is
     reported unsigned with no confidence and listed for review; other parties' labels are
     ignored. ``organisme_names``: the
-    cooperative's names, for blocks labelled "Pour <name>". ``reads``: the text stage's OCR
-    of each page where it has one, reused rather than read again.
+    cooperative's names, for blocks labelled "Pour <name>". ``pages``: the views of
+    ``pdf``'s pages (:mod:`pipeline.reading.page`); without them the text stage reads the
+    pages first (and needs ``engine`` for a scanned page).
     """
+    if pages is None:
+        pages = list(views(pdf, text_stage.read_pages(pdf, engine, settings), settings))
     esigs = electronic_signatures(pdf)
     proof: list[esign.ProofSigner] = []
     out = BlocksRead()
-    document = pdfium.PdfDocument(pdf)
-    closing: tuple[PageView, int] | None = None  # the last page with "Fait à", if any
-    try:
-        for index in reversed(range(len(document))):
-            known = reads[index] if index < len(reads) else None
-            view = _page_view(document[index], engine, settings, known)
-            if view is None:
-                continue
-            if esign.is_proof_page(view.text):
-                proof += esign.proof_signers(view.text)
-                continue
+    closing: PageView | None = None  # the last page with "Fait à", if any
+    for view in reversed(pages):
+        if esign.is_proof_page(view.text):
+            proof += esign.proof_signers(view.text)
+            continue
+        labels = find_labels(view.words, organisme_names)
+        if labels and engine is not None and _missing(labels, parties):
+            view = reread_lines(view, engine, _reread_top(view, labels))
             labels = find_labels(view.words, organisme_names)
-            if labels and engine is not None and _missing(labels, parties):
-                view = reread_lines(view, engine, _reread_top(view, labels))
-                labels = find_labels(view.words, organisme_names)
-            esigs += printed_mentions(view, index + 1)
-            if closing is None and (index == len(document) - 1 or _closing_line(view)):
-                closing = (view, index)
+        esigs += printed_mentions(view, view.number)
+        if closing is None and (view is pages[-1] or _closing_line(view)):
+            closing = view
+        if labels:
+            _found_page(out, view, labels, esigs, view.number, engine)
+            break
+    else:
+        if closing is not None and engine is not None and closing.scanned:
+            # No label read anywhere: small bold labels can escape the page's OCR. The
+            # page closing the document ("Fait à ...") is read again line by line.
+            view = reread_lines(closing, engine, _reread_top(closing, []))
+            labels = find_labels(view.words, organisme_names)
             if labels:
-                _found_page(out, view, labels, esigs, index + 1, engine)
-                break
-        else:
-            if closing is not None and engine is not None and closing[0].scanned:
-                # No label read anywhere: small bold labels can escape the page's OCR. The
-                # page closing the document ("Fait à ...") is read again line by line.
-                view, index = closing
-                view = reread_lines(view, engine, _reread_top(view, []))
-                labels = find_labels(view.words, organisme_names)
-                if labels:
-                    esigs[:] = [s for s in esigs if s.source != "mention" or s.page != index + 1]
-                    esigs += printed_mentions(view, index + 1)
-                    _found_page(out, view, labels, esigs, index + 1, engine)
-    finally:
-        document.close()
+                esigs[:] = [s for s in esigs if s.source != "mention" or s.page != view.number]
+                esigs += printed_mentions(view, view.number)
+                _found_page(out, view, labels, esigs, view.number, engine)
     _give_unplaced(out, esigs)
     _give_proof(out, proof)
     _complete(out, parties)
@@ -737,97 +718,6 @@ def _electronic_block(party: Party, sig: ESignature) -> Block:
 # --- the page as analysed ------------------------------------------------------------------
 
 
-def _page_view(
-    page: pdfium.PdfPage,
-    engine: OcrEngine | None,
-    settings: OcrSettings,
-    known: PageRead | None = None,
-) -> PageView | None:
-    textpage = page.get_textpage()
-    try:
-        has_text = len(re.findall(r"\w", textpage.get_text_range())) >= 20
-    finally:
-        textpage.close()
-    if has_text:
-        return _digital_view(page)
-    if known is not None:
-        return _known_view(page, settings, known)
-    if engine is None:
-        return None
-    return _scanned_view(page, engine, settings)
-
-
-def _digital_view(page: pdfium.PdfPage) -> PageView:
-    rendered, dpi = render_page(page, RENDER_DPI)
-    gray = np.asarray(rendered.convert("L"))
-    words = tuple(_layer_words(page, dpi))
-    return PageView(gray, dpi, words, "\n".join(_lines_text(words)))
-
-
-def _layer_words(page: pdfium.PdfPage, dpi: int) -> Iterable[Word]:
-    # pdfium's character boxes (~2 ms a page) rather than a second parse by pdfplumber.
-    _, height = page.get_size()
-    textpage = page.get_textpage()
-    try:
-        chars = [
-            (textpage.get_text_range(i, 1), textpage.get_charbox(i))
-            for i in range(textpage.count_chars())
-        ]
-    finally:
-        textpage.close()
-    scale = dpi / 72
-    yield from _chars_to_words(chars, height, scale)
-
-
-def _chars_to_words(
-    chars: list[tuple[str, tuple[float, float, float, float]]], height: float, scale: float
-) -> Iterable[Word]:
-    text, box = "", [0.0, 0.0, 0.0, 0.0]
-    for char, (left, bottom, right, top) in chars:
-        if char.isspace() or not char:
-            if text:
-                yield _word(text, box, height, scale)
-            text = ""
-            continue
-        if not text:
-            box = [left, bottom, right, top]
-        else:
-            box = [min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
-        text += char
-    if text:
-        yield _word(text, box, height, scale)
-
-
-def _word(text: str, box: list[float], height: float, scale: float) -> Word:
-    left, bottom, right, top = box
-    pixels = (
-        int(left * scale),
-        int((height - top) * scale),
-        int(math.ceil(right * scale)),
-        int(math.ceil((height - bottom) * scale)),
-    )
-    return Word(text, 1.0, pixels)
-
-
-def _scanned_view(page: pdfium.PdfPage, engine: OcrEngine, settings: OcrSettings) -> PageView:
-    image, dpi = page_image(page, settings)
-    prepared = prepare(image, dpi, settings)
-    gray = prepared.gray
-    if settings.orientation and prepared.rotation == 90:
-        # Profiles tell sideways from upright, not which way round: OSD does (as text.py).
-        turn = engine.osd(Image.fromarray(gray), prepared.dpi) or 0
-        gray = rotate_quarter(gray, turn)
-    result = engine.recognise(Image.fromarray(gray), prepared.dpi)
-    return PageView(gray, prepared.dpi, result.words, result.text, scanned=True)
-
-
-def _known_view(page: pdfium.PdfPage, settings: OcrSettings, known: PageRead) -> PageView:
-    # The pixels the text stage read, made again (~0.1 s) instead of a second OCR (~0.6 s).
-    image, dpi = page_image(page, settings)
-    gray = redo(image, dpi, settings, known.geometry)
-    return PageView(gray, known.dpi, known.result.words, known.result.text, scanned=True)
-
-
 def _lines_text(words: Sequence[Word]) -> list[str]:
     return [" ".join(w.text for w in line) for line in _lines(words)]
 
@@ -965,7 +855,7 @@ def reread_lines(view: PageView, engine: OcrEngine, top: int) -> PageView:
     if not words:
         return view
     every = view.words + tuple(words)
-    return PageView(view.gray, view.dpi, every, "\n".join(_lines_text(every)), view.scanned)
+    return replace(view, words=every, text="\n".join(_lines_text(every)))
 
 
 def text_lines(view: PageView, area: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:

@@ -49,10 +49,16 @@ class PageView:
     exact: bool = True
     rotation: int = 0  # clockwise degrees the text stage turned the page
     confidence: float | None = None  # the OCR's mean word confidence; None for a layer
+    text: str = ""  # the page's text as the text stage gave it, lines kept
 
     @property
     def size(self) -> tuple[int, int]:
         return self.gray.shape[1], self.gray.shape[0]
+
+    @property
+    def scanned(self) -> bool:
+        """Words from OCR: small or faint print may have been missed."""
+        return self.source == "ocr"
 
 
 def views(pdf: bytes, pages: Sequence[PageText], settings: OcrSettings) -> Iterator[PageView]:
@@ -77,12 +83,13 @@ def view_of(page: pdfium.PdfPage, text: PageText, settings: OcrSettings, number:
         gray = redo(image, dpi, settings, read.geometry)
         return PageView(
             number, gray, read.dpi, read.result.words, "ocr",
-            rotation=read.rotation, confidence=read.result.confidence,
+            rotation=read.rotation, confidence=read.result.confidence, text=text.text,
         )  # fmt: skip
     layer = page_layer(page)
     rendered, dpi = render_page(page, RENDER_DPI)
     exact = not (layer.invisible_chars or layer.picture_cover >= SCAN_COVER)
-    return PageView(number, to_gray(rendered), dpi, tuple(layer_words(page, dpi)), "layer", exact)
+    words = tuple(layer_words(page, dpi))
+    return PageView(number, to_gray(rendered), dpi, words, "layer", exact, text=text.text)
 
 
 def layer_words(page: pdfium.PdfPage, dpi: int) -> list[Word]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 
-import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
@@ -14,8 +14,10 @@ from pypdf import PdfReader, PdfWriter
 from pipeline import signatures
 from pipeline.ocr import OcrSettings, TesserocrEngine
 from pipeline.reading.esign import proof_signers
+from pipeline.reading.page import views
 from pipeline.reading.parties import party_of
 from pipeline.signatures import REVIEW_BELOW, read_blocks
+from pipeline.text import read_pages
 from samples.gen import render
 from samples.gen.blocks import Block, Signer, blocks_page, proof_page, random_pages
 
@@ -104,13 +106,11 @@ def test_lu_et_approuve_written_by_hand_is_no_signature_even_unread_by_the_page_
 ) -> None:
     content = "accord+signature" if signed else "lu-et-approuve"
     pdf = blocks_page([Block("Le/la stagiaire", content, ("Léa Girard",), boxed=False)], seed=4)
-    document = pdfium.PdfDocument(pdf)
-    view = signatures._digital_view(document[0])
-    document.close()
+    (view,) = views(pdf, read_pages(pdf, None, OcrSettings()), OcrSettings())
     label = signatures.find_labels(view.words)[0]
     # Handwriting escapes the page's OCR: keep only the print above the box.
     printed = tuple(w for w in view.words if w.box[3] < label.box[3] + view.dpi // 3)
-    view = signatures.PageView(view.gray, view.dpi, printed, "", scanned=True)
+    view = replace(view, words=printed, text="", source="ocr")
     out = signatures.BlocksRead()
     signatures._read_page_blocks(out, view, [label], [], 1, engine)
     assert out.blocks["stagiaire"].signed is signed

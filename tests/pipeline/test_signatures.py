@@ -26,10 +26,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word, read_image, redo
+from pipeline.reading.page import PageView, views
 from pipeline.signatures import (
     INK_SIGNED_IN2,
     REVIEW_BELOW,
-    PageView,
     Party,
     find_labels,
     printed_mentions,
@@ -126,9 +126,9 @@ def test_a_sideways_scan_is_ocrd_once_and_its_blocks_read_from_that_reading(
     pages = read_pages(pdf, watching, OcrSettings())
     read_by_text_stage = len(watching.images)
     assert pages[0].rotation in (90, 270) and read_by_text_stage == len(pages)
-    reads = [p.read for p in pages]
+    seen = list(views(pdf, pages, OcrSettings()))
     read = read_blocks(
-        pdf, watching, OcrSettings(), parties=CONVENTION, organisme_names=COOP, reads=reads
+        pdf, watching, OcrSettings(), parties=CONVENTION, organisme_names=COOP, pages=seen
     )
     assert len(watching.images) == read_by_text_stage  # no page OCR'd a second time
     assert read.signatures == {"organisme": True, "client": True, "formateur": True}
@@ -441,6 +441,6 @@ def test_mention_read_with_ocr_slips_still_gives_the_signer_and_date() -> None:
         Word("le", 0.95, (966, 1118, 975, 1133)),
         Word("14/04/2026", 0.9, (983, 1118, 1073, 1133)),
     ]
-    view = PageView(np.full((2300, 1650), 255, np.uint8), 200, tuple(words), "", scanned=True)
+    view = PageView(1, np.full((2300, 1650), 255, np.uint8), 200, tuple(words), "ocr")
     (mention,) = printed_mentions(view, 1)
     assert (mention.signer, mention.date) == ("James Porter (Lingua Sud Formation)", "2026-04-14")
