@@ -1,8 +1,11 @@
-"""Marks people leave on paper or by certificate: attendance cells and signature blocks.
+"""Marks people leave on paper or by certificate: attendance cells, signature blocks and
+the answers of evaluation questionnaires.
 
 The second half of the extract stage, for the fields text alone cannot give: who signed
-which half-day of an attendance sheet (:mod:`pipeline.attendance`) and which parties
-signed an agreement (:mod:`pipeline.signatures`). Both read the part's page pixels, so
+which half-day of an attendance sheet (:mod:`pipeline.attendance`), which parties
+signed an agreement (:mod:`pipeline.signatures`), and which option of each item of an
+evaluation was ticked (:mod:`pipeline.reading.questionnaire`: ``satisfaction``, which
+then replaces the one read from text). They read the part's page pixels, so
 they need the OCR engine; without one (``classify`` on a machine without Tesseract) the
 fields stay as the text gave them.
 
@@ -20,6 +23,7 @@ from typing import Any
 from pipeline import attendance, signatures
 from pipeline.archive import split_pages
 from pipeline.ocr import OcrEngine, OcrSettings, PageRead
+from pipeline.reading import questionnaire
 from pipeline.record import DocType
 from pipeline.signatures import Party
 
@@ -34,6 +38,13 @@ PARTIES: dict[DocType, tuple[Party, ...] | None] = {
     DocType.BON_COMMANDE: ("organisme", "client"),
     DocType.ATTESTATION: None,
 }
+#: Questionnaires whose answers are read from the ink.
+EVALUATIONS = frozenset({DocType.EVALUATION_CHAUD, DocType.EVALUATION_FROID})
+
+
+def wanted(doc_type: DocType) -> bool:
+    """Whether documents of this type have marks to read."""
+    return doc_type == DocType.EMARGEMENT or doc_type in PARTIES or doc_type in EVALUATIONS
 
 
 def read(
@@ -51,6 +62,9 @@ def read(
     """
     if doc_type == DocType.EMARGEMENT:
         return attendance_fields(attendance.read_pages(pdf, engine, settings))
+    if doc_type in EVALUATIONS:
+        pages = questionnaire.read_choices(pdf, engine, settings, reads)
+        return questionnaire.satisfaction_fields(pages)
     if doc_type not in PARTIES:
         return {}
     parties = PARTIES[doc_type]

@@ -1,0 +1,1 @@
+"""Readers of what is on a page: shapes, marks and their meaning."""

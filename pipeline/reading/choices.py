@@ -1,0 +1,562 @@
+"""Choice grids read from a page image: which option of each row carries a hand's mark.
+
+A questionnaire prints its options as small shapes (squares, circles, radio buttons,
+boxes holding a number) in rows, one row per item, the options of every row in aligned
+columns. This module finds those shapes in the ink, groups them into rows and blocks of
+rows, reads what each column means from the words around it (numbers above or inside;
+words such as "Très satisfait" ranked by meaning; a legend "1 = … 4 = …"; the words at
+the row's ends), then measures the ink each option carries beyond its printed outline:
+inside the shape (a cross, a tick, a filled dot) and in a ring just around it (a number
+circled by hand, a cross drawn larger than its box). Exactly one clearly marked option
+makes the row's answer; none leaves it unanswered; two, or a faint mark, leave it to a
+person.
+
+It reads pixels only (scans, photos and rendered born-digital pages alike) plus the
+page's words with their boxes (text layer or OCR). Nothing here knows a template: the
+rules are about shapes, alignment and the meaning of French scale words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from statistics import median
+
+import cv2
+import numpy as np
+
+from pipeline.attendance import binarise, line_masks
+from pipeline.ocr import Word
+from pipeline.parse import fold
+from pipeline.reading.scales import Scale, level_of, scale_from_levels, scale_from_numbers
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom
+#: Reads a crop of the page again, as one line, when its words say nothing (a label run
+#: into a ruling by the page's OCR, small print on a photo): the text read.
+HeaderReader = Callable[[Box], str]
+
+#: Option shapes measure between these (inches), either way.
+MIN_SIDE, MAX_SIDE, MAX_WIDTH = 0.08, 0.45, 0.8
+#: Mark strength (extra ink over the row's typical option, in shares of the option's area).
+MARKED = 0.12
+EMPTY = 0.035
+#: Rows read with less confidence than this are listed for a person.
+REVIEW_BELOW = 0.7
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A printed option outline found whole (no mark merged into it)."""
+
+    box: Box
+    fill: float  # filled outline area / box area: ~0.79 for a circle, ~1 for a square
+
+    @property
+    def cx(self) -> float:
+        return (self.box[0] + self.box[2]) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+    @property
+    def w(self) -> int:
+        return self.box[2] - self.box[0]
+
+    @property
+    def h(self) -> int:
+        return self.box[3] - self.box[1]
+
+
+@dataclass
+class Block:
+    """Rows of options sharing one size and one set of columns."""
+
+    rows: list[list[Shape]]  # the shapes found whole, per row, left to right
+    columns: list[float]  # option centres, left to right
+    ys: list[float]  # row centres, top to bottom
+    width: int
+    height: int
+    round: bool  # circles (True) or squares / boxes
+
+    @property
+    def pitch(self) -> float:
+        gaps = np.diff(self.columns)
+        return float(np.median(gaps)) if len(gaps) else float(self.width * 2)
+
+    @property
+    def top(self) -> float:
+        return self.ys[0] - self.height / 2
+
+    def box(self, row: int, col: int) -> Box:
+        x, y = self.columns[col], self.ys[row]
+        return (
+            int(round(x - self.width / 2)),
+            int(round(y - self.height / 2)),
+            int(round(x + self.width / 2)),
+            int(round(y + self.height / 2)),
+        )
+
+
+@dataclass(frozen=True)
+class RowRead:
+    """One item: its options' values, the mark strengths, and what was decided."""
+
+    y: int
+    scale: Scale
+    strengths: tuple[float, ...]
+    chosen: int | None  # index of the marked option
+    state: str  # "answered" | "unanswered" | "double" | "unsure"
+    confidence: float
+
+    @property
+    def value(self) -> float | None:
+        return self.scale.values[self.chosen] if self.chosen is not None else None
+
+
+@dataclass(frozen=True)
+class PageChoices:
+    """Every choice row of a page, top to bottom, and what could not be made sense of."""
+
+    rows: tuple[RowRead, ...] = ()
+    problems: tuple[str, ...] = field(default=())
+
+
+# --- shapes ----------------------------------------------------------------------------------
+
+
+def find_shapes(ink: np.ndarray, dpi: int) -> list[Shape]:
+    """Hollow outlines of option size: a component whose hole takes most of its box.
+
+    A mark merged into an outline splits its hole (a cross makes four small ones), so
+    such an option is not found here; its place is inferred from its row and column.
+    """
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    low, high, wide = MIN_SIDE * dpi, MAX_SIDE * dpi, MAX_WIDTH * dpi
+    shapes = []
+    for i, contour in enumerate(contours):
+        if hierarchy[0][i][3] != -1:
+            continue  # a hole, not an outline
+        x, y, w, h = cv2.boundingRect(contour)
+        if not (low <= h <= high and low <= w <= wide and 0.6 <= w / h <= 2.8):
+            continue
+        hole = _largest_hole(contours, hierarchy, i)
+        if hole < 0.4 * w * h:
+            continue
+        fill = cv2.contourArea(contour) / float(w * h)
+        if fill < 0.6:
+            continue  # a "C" or a "U" closed by a neighbour, not an outline
+        shapes.append(Shape((x, y, x + w, y + h), round(fill, 3)))
+    return shapes
+
+
+def _largest_hole(contours: Sequence[np.ndarray], hierarchy: np.ndarray, i: int) -> float:
+    child, best = hierarchy[0][i][2], 0.0
+    while child != -1:
+        best = max(best, cv2.contourArea(contours[child]))
+        child = hierarchy[0][child][0]
+    return best
+
+
+def _similar(a: Shape, b: Shape) -> bool:
+    return abs(a.h - b.h) <= 0.25 * max(a.h, b.h) + 2 and abs(a.w - b.w) <= 0.3 * max(a.w, b.w) + 2
+
+
+def shape_rows(shapes: Sequence[Shape], dpi: int) -> list[list[Shape]]:
+    """Shapes of one size on one level, evenly spaced (gaps a whole number of pitches)."""
+    rows: list[list[Shape]] = []
+    for shape in sorted(shapes, key=lambda s: s.cy):
+        for row in rows:
+            last = row[-1]
+            if _similar(shape, last) and abs(shape.cy - median(s.cy for s in row)) <= 0.45 * last.h:
+                row.append(shape)
+                break
+        else:
+            rows.append([shape])
+    runs: list[list[Shape]] = []
+    for row in rows:
+        runs.extend(_even_runs(sorted(row, key=lambda s: s.cx), dpi))
+    return [run for run in runs if len(run) >= 2]
+
+
+def _even_runs(row: list[Shape], dpi: int) -> list[list[Shape]]:
+    """Split a level row where spacing breaks: options stand apart, at a steady pitch."""
+    if len(row) < 2:
+        return [row]
+    gaps = np.diff([s.cx for s in row])
+    pitch = float(min(g for g in gaps)) if len(gaps) else 0.0
+    width = median(s.w for s in row)
+    runs, current = [], [row[0]]
+    for shape, gap in zip(row[1:], gaps, strict=True):
+        steps = gap / pitch if pitch else 0
+        steady = pitch >= 1.15 * width and abs(steps - round(steps)) <= 0.2 and round(steps) <= 3
+        if steady and gap <= 1.5 * dpi:
+            current.append(shape)
+        else:
+            runs.append(current)
+            current = [shape]
+    runs.append(current)
+    return runs
+
+
+def blocks_of(rows: list[list[Shape]]) -> list[Block]:
+    """Consecutive rows whose options line up and share one size make a block."""
+    blocks: list[Block] = []
+    for row in sorted(rows, key=lambda r: median(s.cy for s in r)):
+        xs = [s.cx for s in row]
+        joined = False
+        if blocks:
+            block = blocks[-1]
+            pitch = block.pitch
+            aligned = all(_on_lattice(x, block.columns, pitch) for x in xs)
+            near = median(s.cy for s in row) - block.ys[-1] <= 2.5 * max(
+                block.height * 2, _row_step(block)
+            )
+            if aligned and near and _similar(row[0], block.rows[-1][0]):
+                block.rows.append(row)
+                block.ys.append(median(s.cy for s in row))
+                block.columns = _merge_columns(block.columns, xs, pitch)
+                joined = True
+        if not joined:
+            blocks.append(
+                Block(
+                    [row],
+                    _filled(xs),
+                    [median(s.cy for s in row)],
+                    int(median(s.w for s in row)),
+                    int(median(s.h for s in row)),
+                    median(s.fill for s in row) < 0.9,
+                )
+            )
+    return blocks
+
+
+def _on_lattice(x: float, columns: list[float], pitch: float) -> bool:
+    """Whether ``x`` is a column of the block, or one or two pitches past its ends (the
+    column every row marked so far has no outline of its own found)."""
+    steps = (x - columns[0]) / pitch
+    near = abs(steps - round(steps)) <= 0.3
+    return near and -2 <= round(steps) <= len(columns) + 1
+
+
+def _row_step(block: Block) -> float:
+    return float(np.median(np.diff(block.ys))) if len(block.ys) > 1 else 0.0
+
+
+def _filled(xs: list[float]) -> list[float]:
+    """Column centres with the gaps of a whole number of pitches filled in."""
+    if len(xs) < 2:
+        return list(xs)
+    pitch = min(np.diff(xs))
+    out = [xs[0]]
+    for x in xs[1:]:
+        steps = int(round((x - out[-1]) / pitch))
+        for k in range(1, steps):
+            out.append(out[-1] + (x - out[-1]) / (steps - k + 1))
+        out.append(x)
+    return out
+
+
+def _merge_columns(columns: list[float], xs: list[float], pitch: float) -> list[float]:
+    merged = list(columns)
+    for x in xs:
+        if min(abs(x - c) for c in merged) > 0.3 * pitch:
+            merged.append(x)
+    return _filled(sorted(merged))
+
+
+# --- ink -------------------------------------------------------------------------------------
+
+
+def marks_ink(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+    """The page's ink, and that ink without ruling lines and specks (what a hand adds)."""
+    ink = binarise(gray, dpi)
+    horiz, vert = line_masks(ink, dpi)
+    bare = ink.copy()
+    bare[cv2.bitwise_or(horiz, vert) > 0] = 0
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(bare, connectivity=8)
+    keep = np.zeros(count, np.uint8)
+    keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= max(4, (dpi // 40) ** 2)).astype(np.uint8) * 255
+    return ink, keep[labels]
+
+
+def _zones(block: Block) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+    """Masks, centred on an option, of its inside (within the outline) and of a ring
+    around it (beyond the outline), and the offset of the masks' origin."""
+    w, h = block.width, block.height
+    reach = int(round(0.3 * min(w, h))) + 2
+    size = (h + 2 * reach, w + 2 * reach)
+    outline = np.zeros(size, np.uint8)
+    if block.round:
+        cv2.ellipse(outline, (reach + w // 2, reach + h // 2), (w // 2, h // 2), 0, 0, 360, 255, -1)
+    else:
+        cv2.rectangle(outline, (reach, reach), (reach + w - 1, reach + h - 1), 255, -1)
+    shrink = max(2, int(round(0.16 * min(w, h))))
+    inside = cv2.erode(outline, np.ones((2 * shrink + 1,) * 2, np.uint8))
+    near = cv2.dilate(outline, np.ones((2 * max(2, shrink // 2) + 1,) * 2, np.uint8))
+    far = cv2.dilate(outline, np.ones((2 * reach + 1,) * 2, np.uint8))
+    ring = cv2.subtract(far, near)
+    return inside > 0, ring > 0, (reach, reach)
+
+
+def option_ink(bare: np.ndarray, block: Block, row: int) -> list[float]:
+    """Ink inside and around each option of a row, in shares of the option's inside."""
+    inside, ring, (dx, dy) = _zones(block)
+    area = max(1, int(inside.sum()))
+    out = []
+    for col in range(len(block.columns)):
+        left, top, _, _ = block.box(row, col)
+        x0, y0 = left - dx, top - dy
+        crop = _crop(bare, x0, y0, inside.shape)
+        out.append((float((crop[inside] > 0).sum()) + float((crop[ring] > 0).sum())) / area)
+    return out
+
+
+def _crop(image: np.ndarray, x0: int, y0: int, shape: tuple[int, ...]) -> np.ndarray:
+    height, width = shape[:2]
+    out = np.zeros((height, width), image.dtype)
+    sx0, sy0 = max(0, x0), max(0, y0)
+    sx1, sy1 = min(image.shape[1], x0 + width), min(image.shape[0], y0 + height)
+    if sx1 > sx0 and sy1 > sy0:
+        out[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = image[sy0:sy1, sx0:sx1]
+    return out
+
+
+def decide(inks: Sequence[float]) -> tuple[int | None, str, float, tuple[float, ...]]:
+    """The marked option of a row from the ink of its options (what the print gives every
+    option alike, a number inside, a label above, is the row's median and is taken off)."""
+    base = float(np.median(inks))
+    strengths = tuple(round(max(0.0, v - base), 3) for v in inks)
+    order = sorted(range(len(strengths)), key=lambda i: strengths[i], reverse=True)
+    top, second = strengths[order[0]], strengths[order[1]]
+    if top <= EMPTY:
+        return None, "unanswered", round(min(0.99, 0.8 + 0.19 * (1 - top / EMPTY)), 3), strengths
+    if second >= MARKED or (top >= MARKED and second > 0.5 * top):
+        return None, "double", 0.3, strengths
+    if top < MARKED:
+        return None, "unsure", 0.4, strengths
+    if second > EMPTY:
+        return order[0], "answered", round(0.6 + 0.3 * (1 - second / top), 3), strengths
+    return (
+        order[0],
+        "answered",
+        round(min(0.99, 0.85 + 0.14 * min(1.0, top / (3 * MARKED))), 3),
+        (strengths),
+    )
+
+
+# --- labels ----------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^\(?(\d{1,2})\)?[.:)]?$")
+_DIGIT_SLIPS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "S": "5"})
+
+
+def number_of(text: str) -> int | None:
+    """A printed option number ("3", "(3)", "3."), with OCR's usual letter-for-digit slips
+    (not in a lone letter: a circle is read "O")."""
+    text = text.strip()
+    m = _NUMBER.match(text if len(text) < 2 else text.translate(_DIGIT_SLIPS))
+    return int(m.group(1)) if m else None
+
+
+def _centre(word: Word) -> tuple[float, float]:
+    """A word's centre; a short word boxed far taller than wide (OCR ran it into a column's
+    ruling) is placed at its top, where its print is."""
+    left, top, right, bottom = word.box
+    height = bottom - top
+    if len(word.text) <= 3 and height > 2 * max(1, right - left) * max(1, len(word.text)):
+        height = int(1.5 * (right - left) / max(1, len(word.text)))
+    return (left + right) / 2, top + height / 2
+
+
+def column_numbers(block: Block, words: Sequence[Word], row: int, above: float) -> list[int | None]:
+    """The number printed on each column: inside the option, or just above the row (the
+    block's first row, or this row when each row carries its own numbers)."""
+    pitch = block.pitch
+    out: list[int | None] = []
+    for col, x in enumerate(block.columns):
+        left, top, right, bottom = block.box(row, col)
+        found = None
+        best = float("inf")
+        for word in words:
+            wx, wy = _centre(word)
+            value = number_of(word.text)
+            if value is None or abs(wx - x) > 0.35 * pitch:
+                continue
+            inside = top <= wy <= bottom
+            over = above <= wy < top
+            if inside or over:
+                distance = 0 if inside else top - wy
+                if distance < best:
+                    found, best = value, distance
+        out.append(found)
+    return out
+
+
+def header_words(block: Block, words: Sequence[Word], above: float) -> list[str]:
+    """The words over each column, between ``above`` and the block's first row."""
+    texts: list[list[Word]] = [[] for _ in block.columns]
+    pitch = block.pitch
+    span = (block.columns[0] - pitch, block.columns[-1] + pitch)
+    over = [
+        w
+        for w in words
+        if above <= _centre(w)[1] < block.top and span[0] <= _centre(w)[0] <= span[1]
+    ]
+    if not over:
+        return ["" for _ in block.columns]
+    # The labels are the print nearest the first row: a line or two, not the title above.
+    nearest = max(w.box[3] for w in over)
+    tall = median(w.box[3] - w.box[1] for w in over)
+    for word in over:
+        wx, wy = _centre(word)
+        if wy < nearest - 3 * tall or not re.search(r"[A-Za-zÀ-ÿ]", word.text):
+            continue
+        distances = [abs(wx - c) for c in block.columns]
+        col = int(np.argmin(distances))
+        if distances[col] <= 0.75 * pitch:
+            texts[col].append(word)
+    return [" ".join(w.text for w in _in_order(ws)) for ws in texts]
+
+
+def _in_order(words: list[Word]) -> list[Word]:
+    """Words by lines (a word joins the line its middle falls in), each left to right."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: _centre(w)[1]):
+        y = _centre(word)[1]
+        if lines and lines[-1][0].box[1] <= y <= lines[-1][0].box[3]:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [w for line in lines for w in sorted(line, key=lambda w: w.box[0])]
+
+
+def end_words(block: Block, words: Sequence[Word], row: int) -> tuple[str, str]:
+    """The words at the left and right ends of a row (or of its number line): "Pas
+    satisfait … Très satisfait"."""
+    y = block.ys[row]
+    reach = max(block.height * 2.5, block.pitch)
+    first, last = block.columns[0], block.columns[-1]
+    level = [w for w in words if abs(_centre(w)[1] - y) <= reach]
+    left = [w for w in level if first - 3 * block.pitch < _centre(w)[0] < first - block.width]
+    right = [w for w in level if last + block.width < _centre(w)[0] < last + 3 * block.pitch]
+    return " ".join(w.text for w in _in_order(left)), " ".join(w.text for w in _in_order(right))
+
+
+def extend_by_labels(block: Block, words: Sequence[Word], above: float) -> None:
+    """Add the columns whose options were all marked (no outline found whole) but whose
+    label stands over them, or inside them, one pitch past the block's ends."""
+    pitch = block.pitch
+    band = (above, block.ys[0] + block.height / 2)
+    labels = [
+        w
+        for w in words
+        if band[0] <= _centre(w)[1] <= band[1]
+        and (number_of(w.text) is not None or level_of(w.text) is not None)
+    ]
+    for _ in range(11 - len(block.columns)):
+        grown = False
+        for x in (block.columns[0] - pitch, block.columns[-1] + pitch):
+            if any(abs(_centre(w)[0] - x) <= 0.3 * pitch for w in labels):
+                block.columns = sorted([*block.columns, x])
+                grown = True
+                break
+        if not grown:
+            return
+
+
+def block_scale(
+    block: Block, words: Sequence[Word], row: int, above: float, legend: str
+) -> Scale | None:
+    """What each column of the block means, from numbers, then scale words."""
+    numbers = column_numbers(block, words, row, above)
+    ends = end_words(block, words, row)
+    scale = scale_from_numbers(numbers, legend, ends)
+    if scale is not None:
+        return scale
+    levels = [level_of(text) for text in header_words(block, words, above)]
+    return scale_from_levels(levels)
+
+
+def label_boxes(block: Block, bare: np.ndarray, above: float) -> list[Box | None]:
+    """Each column's label: the lowest line of print over it, above the block's first row
+    (clear of a mark poking out of a first-row option)."""
+    boxes: list[Box | None] = []
+    half = int(0.45 * block.pitch)
+    bottom = int(block.top - 0.35 * block.height)
+    top = int(max(0, above))
+    for x in block.columns:
+        left, right = int(x) - half, int(x) + half
+        strip = bare[top:bottom, max(0, left) : right]
+        if strip.size == 0:
+            boxes.append(None)
+            continue
+        inked = np.flatnonzero(strip.any(axis=1))
+        if not inked.size:
+            boxes.append(None)
+            continue
+        runs = np.split(inked, np.flatnonzero(np.diff(inked) > max(3, block.height // 6)) + 1)
+        line = runs[-1]
+        pad = max(3, block.height // 4)
+        boxes.append((max(0, left), top + int(line[0]) - pad, right, top + int(line[-1]) + pad))
+    return boxes
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def read_page(
+    gray: np.ndarray, dpi: int, words: Sequence[Word], reread: HeaderReader | None = None
+) -> PageChoices:
+    """Every choice row on an upright page image, with ``words`` boxed in its pixels."""
+    ink, bare = marks_ink(gray, dpi)
+    blocks = blocks_of(shape_rows(find_shapes(ink, dpi), dpi))
+    legend = fold(" ".join(w.text for w in words))
+    rows: list[RowRead] = []
+    problems: list[str] = []
+    previous_bottom = 0.0
+    for block in blocks:
+        if not 3 <= len(block.columns) <= 11:
+            previous_bottom = block.ys[-1] + block.height / 2
+            continue  # oui / non, or a strip of shapes that is no scale
+        above = max(previous_bottom, block.top - 1.2 * dpi)
+        rows.extend(_block_rows(block, words, bare, above, legend, reread, problems))
+        previous_bottom = block.ys[-1] + block.height / 2
+    return PageChoices(tuple(sorted(rows, key=lambda r: r.y)), tuple(problems))
+
+
+def _block_rows(
+    block: Block,
+    words: Sequence[Word],
+    bare: np.ndarray,
+    above: float,
+    legend: str,
+    reread: HeaderReader | None,
+    problems: list[str],
+) -> list[RowRead]:
+    out = []
+    extend_by_labels(block, words, above)
+    shared = block_scale(block, words, 0, above, legend)
+    if shared is None and reread is not None:
+        texts = [reread(box) if box else "" for box in label_boxes(block, bare, above)]
+        numbers = [number_of(t) for t in texts]
+        shared = scale_from_numbers(numbers, legend, end_words(block, words, 0))
+        shared = shared or scale_from_levels([level_of(t) for t in texts])
+    for row in range(len(block.ys)):
+        scale = shared
+        if row and len(block.ys) > 1:
+            own_above = block.ys[row] - 0.6 * _row_step(block)
+            own = scale_from_numbers(
+                column_numbers(block, words, row, own_above), legend, end_words(block, words, row)
+            )
+            scale = own or shared
+        if scale is None or len(scale.values) != len(block.columns):
+            if row == 0:
+                problems.append(f"échelle non comprise ({len(block.columns)} options)")
+            continue
+        chosen, state, confidence, strengths = decide(option_ink(bare, block, row))
+        out.append(RowRead(int(block.ys[row]), scale, strengths, chosen, state, confidence))
+    return out

@@ -1,0 +1,149 @@
+"""A questionnaire's answers read from its pages' ink, and the satisfaction they make.
+
+Each page is looked at as an upright image with its words boxed in its pixels: a
+born-digital page rendered with its text layer's words; a scanned page made again from
+the text stage's OCR (its straightening redone, no second OCR) or, without it, OCR'd here.
+:mod:`pipeline.reading.choices` reads the rows of options on it; this module turns the
+rows into the ``satisfaction`` field (CONTRACT) and the entries a person must settle.
+
+``satisfaction`` is ``{"score", "scale", "answers"}``: ``answers`` the raw value of each
+item in printed order (``None`` when unanswered or unsure); ``score`` the mean of the
+answered items, each placed on 0..1 with 1 the best end of its own scale (a 0-10
+recommendation counts as one more answer); ``scale`` is ``[worst, best]`` when every item
+has the same scale, else one ``[worst, best]`` per answer (items 1-4 and a 0-10
+recommendation: ``[[1, 4], …, [0, 10]]``). No marked item: no ``satisfaction`` at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image
+
+from pipeline.attendance import RENDER_DPI, layer_words
+from pipeline.ocr import OcrEngine, OcrSettings, PageRead, Word, read_image, redo, to_gray
+from pipeline.reading.choices import REVIEW_BELOW, Box, PageChoices, RowRead, marks_ink, read_page
+from pipeline.text import needs_ocr, page_image, page_layer, render_page
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageView:
+    """An upright page image, its dpi, and its words boxed in its pixels."""
+
+    gray: np.ndarray
+    dpi: int
+    words: tuple[Word, ...]
+    scanned: bool
+
+
+def page_view(
+    page: pdfium.PdfPage, engine: OcrEngine | None, settings: OcrSettings, known: PageRead | None
+) -> PageView | None:
+    """The page as the choice reader needs it; None for a scan when no OCR is at hand."""
+    if not needs_ocr(page_layer(page)):
+        rendered, dpi = render_page(page, RENDER_DPI)
+        return PageView(to_gray(rendered), dpi, tuple(layer_words(page, dpi)), False)
+    image, dpi = page_image(page, settings)
+    if known is None:
+        if engine is None:
+            return None
+        known = read_image(image, dpi, engine, settings)
+    gray = redo(image, dpi, settings, known.geometry)
+    return PageView(gray, known.dpi, known.result.words, True)
+
+
+class _Reread:
+    """Column labels too small or faint for the page's OCR, read again from a crop."""
+
+    def __init__(self, view: PageView, engine: OcrEngine) -> None:
+        self.view, self.engine = view, engine
+        self.clean: np.ndarray | None = None
+
+    def __call__(self, box: Box) -> str:
+        if self.clean is None:
+            # The print without its ruling lines: OCR runs a column's label into them.
+            self.clean = 255 - marks_ink(self.view.gray, self.view.dpi)[1]
+        left, top, right, bottom = (max(0, v) for v in box)
+        crop = self.clean[top:bottom, left:right]
+        if crop.size == 0 or crop.shape[0] < 8 or crop.shape[1] < 8:
+            return ""
+        return self.engine.recognise_line(Image.fromarray(crop), self.view.dpi).text.strip()
+
+
+def read_choices(
+    pdf: bytes,
+    engine: OcrEngine | None,
+    settings: OcrSettings,
+    reads: Sequence[PageRead | None] = (),
+) -> list[PageChoices]:
+    """The choice rows of every page of ``pdf``."""
+    document = pdfium.PdfDocument(pdf)
+    out = []
+    try:
+        for index in range(len(document)):
+            started = time.perf_counter()
+            known = reads[index] if index < len(reads) else None
+            view = page_view(document[index], engine, settings, known)
+            if view is None:
+                out.append(PageChoices(problems=("page non lue (pas d'OCR)",)))
+                continue
+            reread = _Reread(view, engine) if engine is not None and view.scanned else None
+            out.append(read_page(view.gray, view.dpi, view.words, reread))
+            log.debug("choices page %d: %.2f s", index + 1, time.perf_counter() - started)
+    finally:
+        document.close()
+    return out
+
+
+def satisfaction_fields(pages: Sequence[PageChoices]) -> dict[str, Any]:
+    """``satisfaction`` from the rows read, and ``review`` entries for the doubtful rows."""
+    rows = [row for page in pages for row in page.rows]
+    review = [_review_entry(number, row) for number, row in enumerate(rows, 1) if _doubtful(row)]
+    fields: dict[str, Any] = {}
+    answered = [row for row in rows if row.value is not None]
+    if answered:
+        fields["satisfaction"] = satisfaction(rows)
+    if review:
+        fields["review"] = review
+    return fields
+
+
+def _doubtful(row: RowRead) -> bool:
+    return row.state in ("double", "unsure") or row.confidence < REVIEW_BELOW
+
+
+def _review_entry(number: int, row: RowRead) -> dict[str, Any]:
+    what = {
+        "double": "deux cases cochées",
+        "unsure": "marque incertaine",
+    }.get(row.state, "lecture incertaine")
+    return {
+        "kind": "reponse",
+        "item": number,
+        "detail": f"question {number} : {what}",
+        "read": row.value,
+        "confidence": row.confidence,
+    }
+
+
+def satisfaction(rows: Sequence[RowRead]) -> dict[str, Any]:
+    """The CONTRACT field from rows of which at least one is answered."""
+    scores = [row.scale.normalised(row.value) for row in rows if row.value is not None]
+    answers = [_raw(row.value) for row in rows]
+    ends = [[_raw(row.scale.worst), _raw(row.scale.best)] for row in rows]
+    scale: list[Any] = ends[0] if all(e == ends[0] for e in ends) else ends
+    return {"score": round(sum(scores) / len(scores), 4), "scale": scale, "answers": answers}
+
+
+def _raw(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
