@@ -211,7 +211,9 @@ def blocks_of(rows: list[list[Shape]]) -> list[Block]:
         if blocks:
             block = blocks[-1]
             pitch = block.pitch
-            aligned = all(_on_lattice(x, block.columns, pitch) for x in xs)
+            steps = np.diff(xs) / pitch
+            steady = bool(np.all(np.abs(steps - np.round(steps)) <= 0.2))
+            aligned = steady and all(_on_lattice(x, block.columns, pitch) for x in xs)
             near = median(s.cy for s in row) - block.ys[-1] <= 2.5 * max(
                 block.height * 2, _row_step(block)
             )
@@ -448,24 +450,64 @@ def end_words(block: Block, words: Sequence[Word], row: int) -> tuple[str, str]:
 
 def extend_by_labels(block: Block, words: Sequence[Word], above: float) -> None:
     """Add the columns whose options were all marked (no outline found whole) but whose
-    label stands over them, or inside them, one pitch past the block's ends."""
+    label stands one pitch past the block's ends, on the line of the other columns' labels
+    and continuing their numbers."""
     pitch = block.pitch
     band = (above, block.ys[0] + block.height / 2)
     labels = [
-        w
+        (w, number_of(w.text))
         for w in words
-        if band[0] <= _centre(w)[1] <= band[1]
-        and (number_of(w.text) is not None or level_of(w.text) is not None)
+        if band[0] <= _centre(w)[1] <= band[1] and number_of(w.text) is not None
     ]
+    over = {}
+    for col, x in enumerate(block.columns):
+        near = [(w, n) for w, n in labels if abs(_centre(w)[0] - x) <= 0.3 * pitch]
+        if near:
+            over[col] = max(near, key=lambda item: _centre(item[0])[1])
+    if len(over) < 2:
+        _extend_by_words(block, words, above)
+        return
+    line = median(_centre(w)[1] for w, _ in over.values())
+    tall = median(w.box[3] - w.box[1] for w, _ in over.values())
+    cols = sorted(over)
+    step = (over[cols[-1]][1] - over[cols[0]][1]) / max(1, cols[-1] - cols[0])  # type: ignore[operator]
+    if step not in (1, -1):
+        return
+    first, last = over[cols[0]][1], over[cols[-1]][1]
     for _ in range(11 - len(block.columns)):
         grown = False
-        for x in (block.columns[0] - pitch, block.columns[-1] + pitch):
-            if any(abs(_centre(w)[0] - x) <= 0.3 * pitch for w in labels):
+        for side, x, want in (
+            (0, block.columns[0] - pitch, first - step * (cols[0] + 1)),  # type: ignore[operator]
+            (1, block.columns[-1] + pitch, last + step * (len(block.columns) - cols[-1])),  # type: ignore[operator]
+        ):
+            hit = any(
+                abs(_centre(w)[0] - x) <= 0.3 * pitch
+                and abs(_centre(w)[1] - line) <= tall
+                and n == want
+                for w, n in labels
+            )
+            if hit:
                 block.columns = sorted([*block.columns, x])
+                if side == 0:
+                    cols = [c + 1 for c in cols]
                 grown = True
                 break
         if not grown:
             return
+
+
+def _extend_by_words(block: Block, words: Sequence[Word], above: float) -> None:
+    """Add a column one pitch past the ends where a scale word heads it, above the rows."""
+    pitch = block.pitch
+    heads = [
+        w for w in words if above <= _centre(w)[1] < block.top and level_of(w.text) is not None
+    ]
+    for _ in range(11 - len(block.columns)):
+        ends = (block.columns[0] - pitch, block.columns[-1] + pitch)
+        found = [x for x in ends if any(abs(_centre(w)[0] - x) <= 0.3 * pitch for w in heads)]
+        if not found:
+            return
+        block.columns = sorted([*block.columns, found[0]])
 
 
 def block_scale(

@@ -1,0 +1,88 @@
+"""Tests of pipeline.reading (choices, scales, questionnaire): evaluation answers read from
+the ink of questionnaires drawn by samples/gen/evaluations, born-digital and scanned."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.ocr import OcrEngine, OcrSettings
+from pipeline.reading import questionnaire
+from pipeline.reading.scales import legend_levels, level_of, scale_from_levels, scale_from_numbers
+from samples.gen import evaluations
+
+
+def _read(pdf: bytes, engine: OcrEngine | None = None) -> dict:
+    return questionnaire.satisfaction_fields(questionnaire.read_choices(pdf, engine, OcrSettings()))
+
+
+def test_online_form_filled_radio_buttons_give_the_answers() -> None:
+    fields = _read(evaluations.online([4, 3, 5, 5, 2]))
+    assert fields["satisfaction"] == {
+        "score": round((3 + 2 + 4 + 4 + 1) / 4 / 5, 4),
+        "scale": [1, 5],
+        "answers": [4, 3, 5, 5, 2],
+    }
+    assert "review" not in fields
+
+
+def test_grid_hand_crosses_on_a_one_to_four_scale() -> None:
+    fields = _read(evaluations.grid([4, 3, 2, 1, 4], mark="cross"))
+    assert fields["satisfaction"]["answers"] == [4, 3, 2, 1, 4]
+    assert fields["satisfaction"]["score"] == pytest.approx((3 + 2 + 1 + 0 + 3) / 15, abs=1e-3)
+
+
+def test_grid_hand_ticks_read_like_crosses() -> None:
+    fields = _read(evaluations.grid([1, 2, 3, 4, 4, 3], mark="check"))
+    assert fields["satisfaction"]["answers"] == [1, 2, 3, 4, 4, 3]
+
+
+def test_unanswered_row_is_null_and_not_counted() -> None:
+    fields = _read(evaluations.grid([4, None, 4, 1]))
+    assert fields["satisfaction"]["answers"] == [4, None, 4, 1]
+    assert fields["satisfaction"]["score"] == pytest.approx(2 / 3, abs=1e-3)
+    assert "review" not in fields
+
+
+def test_row_with_two_marks_is_null_and_left_for_review() -> None:
+    fields = _read(evaluations.online([5, "double", 3], options=5))
+    assert fields["satisfaction"]["answers"] == [5, None, 3]
+    assert [r["item"] for r in fields["review"]] == [2]
+
+
+def test_form_without_any_mark_has_no_satisfaction() -> None:
+    assert "satisfaction" not in _read(evaluations.grid([None] * 6))
+    assert "satisfaction" not in _read(evaluations.online([None] * 4))
+
+
+def test_word_columns_ranked_by_meaning_and_circled_recommendation() -> None:
+    # Best on the left ("Très satisfait"), and a 0-10 recommendation counted as one answer.
+    fields = _read(evaluations.words([4, 3, 2, 1], recommendation=7))
+    sat = fields["satisfaction"]
+    assert sat["answers"] == [4, 3, 2, 1, 7]
+    assert sat["scale"] == [[1, 4]] * 4 + [[0, 10]]
+    assert sat["score"] == pytest.approx((1 + 2 / 3 + 1 / 3 + 0 + 0.7) / 5, abs=1e-3)
+
+
+def test_scale_words_rank_by_meaning() -> None:
+    assert level_of("Pas du tout satisfait") < level_of("Peu satisfait") < level_of("Satisfait")
+    assert level_of("Satisfait") < level_of("Très satisfait")
+    assert level_of("Plutôt pas d'accord") < level_of("Plutôt d'accord")
+    assert level_of("Formation") is None
+    scale = scale_from_levels([level_of(w) for w in evaluations.WORDS])
+    assert scale is not None and scale.values == (4, 3, 2, 1) and scale.best == 4
+
+
+def test_legend_says_which_end_is_best() -> None:
+    legend = (
+        "1 = tout à fait d'accord, 2 = plutôt d'accord, 3 = plutôt pas d'accord, "
+        "4 = pas du tout d'accord."
+    )
+    assert legend_levels(legend)[1] > legend_levels(legend)[4]
+    scale = scale_from_numbers([1, 2, 3, 4], legend)
+    assert scale is not None and scale.best == 1 and scale.normalised(1) == 1
+
+
+def test_numbers_need_a_steady_sequence() -> None:
+    assert scale_from_numbers([1, 2, None, 4]) is not None
+    assert scale_from_numbers([1, 5, 2, 4]) is None
+    assert scale_from_numbers([None, None, 3]) is None
