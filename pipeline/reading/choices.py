@@ -360,6 +360,8 @@ def number_of(text: str) -> int | None:
     """A printed option number ("3", "(3)", "3."), with OCR's usual letter-for-digit slips
     (not in a lone letter: a circle is read "O")."""
     text = text.strip()
+    if text in ("l", "I", "i", "|"):
+        return 1
     m = _NUMBER.match(text if len(text) < 2 else text.translate(_DIGIT_SLIPS))
     return int(m.group(1)) if m else None
 
@@ -399,29 +401,52 @@ def column_numbers(block: Block, words: Sequence[Word], row: int, above: float) 
 
 
 def header_words(block: Block, words: Sequence[Word], above: float) -> list[str]:
-    """The words over each column, between ``above`` and the block's first row."""
-    texts: list[list[Word]] = [[] for _ in block.columns]
+    """The label over each column, between ``above`` and the block's first row; all empty
+    unless every label found stands centred over its column (words of a legend or a title
+    run across the columns without regard to them)."""
+    groups = _header_groups(block, words, above, block.columns)
+    if not _centred(groups, block.columns, block.pitch):
+        return ["" for _ in block.columns]
+    return [" ".join(w.text for w in _in_order(ws)) for ws in groups]
+
+
+def _header_groups(
+    block: Block, words: Sequence[Word], above: float, columns: Sequence[float]
+) -> list[list[Word]]:
+    groups: list[list[Word]] = [[] for _ in columns]
     pitch = block.pitch
-    span = (block.columns[0] - pitch, block.columns[-1] + pitch)
+    span = (columns[0] - pitch, columns[-1] + pitch)
     over = [
         w
         for w in words
-        if above <= _centre(w)[1] < block.top and span[0] <= _centre(w)[0] <= span[1]
+        if above <= _centre(w)[1] < block.top
+        and w.box[3] <= block.top + block.height / 2  # not OCR's run down a column
+        and span[0] <= _centre(w)[0] <= span[1]
+        and re.search(r"[A-Za-zÀ-ÿ]", w.text)
     ]
     if not over:
-        return ["" for _ in block.columns]
+        return groups
     # The labels are the print nearest the first row: a line or two, not the title above.
     nearest = max(w.box[3] for w in over)
     tall = median(w.box[3] - w.box[1] for w in over)
     for word in over:
         wx, wy = _centre(word)
-        if wy < nearest - 3 * tall or not re.search(r"[A-Za-zÀ-ÿ]", word.text):
+        if wy < nearest - 3 * tall:
             continue
-        distances = [abs(wx - c) for c in block.columns]
+        distances = [abs(wx - c) for c in columns]
         col = int(np.argmin(distances))
         if distances[col] <= 0.75 * pitch:
-            texts[col].append(word)
-    return [" ".join(w.text for w in _in_order(ws)) for ws in texts]
+            groups[col].append(word)
+    return groups
+
+
+def _centred(groups: Sequence[list[Word]], columns: Sequence[float], pitch: float) -> bool:
+    for group, x in zip(groups, columns, strict=True):
+        if group and abs((min(w.box[0] for w in group) + max(w.box[2] for w in group)) / 2 - x) > (
+            0.3 * pitch
+        ):
+            return False
+    return True
 
 
 def _in_order(words: list[Word]) -> list[Word]:
@@ -497,14 +522,17 @@ def extend_by_labels(block: Block, words: Sequence[Word], above: float) -> None:
 
 
 def _extend_by_words(block: Block, words: Sequence[Word], above: float) -> None:
-    """Add a column one pitch past the ends where a scale word heads it, above the rows."""
+    """Add a column one pitch past the ends where a scale word heads it, centred, as scale
+    words head every other column."""
     pitch = block.pitch
-    heads = [
-        w for w in words if above <= _centre(w)[1] < block.top and level_of(w.text) is not None
-    ]
     for _ in range(11 - len(block.columns)):
         ends = (block.columns[0] - pitch, block.columns[-1] + pitch)
-        found = [x for x in ends if any(abs(_centre(w)[0] - x) <= 0.3 * pitch for w in heads)]
+        columns = [ends[0], *block.columns, ends[1]]
+        groups = _header_groups(block, words, above, columns)
+        labels = [level_of(" ".join(w.text for w in _in_order(g))) for g in groups]
+        if not _centred(groups, columns, pitch) or None in labels[1:-1]:
+            return
+        found = [x for x, label in ((ends[0], labels[0]), (ends[1], labels[-1])) if label]
         if not found:
             return
         block.columns = sorted([*block.columns, found[0]])
@@ -583,7 +611,13 @@ def _block_rows(
     extend_by_labels(block, words, above)
     shared = block_scale(block, words, 0, above, legend)
     if shared is None and reread is not None:
-        texts = [reread(box) if box else "" for box in label_boxes(block, bare, above)]
+        heads = header_words(block, words, above)
+        boxes = label_boxes(block, bare, above)
+        again = [reread(box) if box else "" for box in boxes]
+        texts = [
+            text if number_of(text) is not None or level_of(text) is not None else head
+            for text, head in zip(again, heads, strict=True)
+        ]
         numbers = [number_of(t) for t in texts]
         shared = scale_from_numbers(numbers, legend, end_words(block, words, 0))
         shared = shared or scale_from_levels([level_of(t) for t in texts])

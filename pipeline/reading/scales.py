@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+from rapidfuzz import fuzz, process
+
 from pipeline.parse import fold
 
 
@@ -88,25 +91,37 @@ def _level_patterns() -> list[tuple[re.Pattern[str], float]]:
 
 
 def level_of(text: str) -> float | None:
-    """How good a scale label is (-2..2), or None when it is no scale word."""
+    """How good a scale label is (-2..2), or None when it is no scale word. A label of a
+    few words misread by OCR ("Peu sausiait") still counts when it is close to one."""
     folded = re.sub(r"[’`]", "'", fold(text))
-    folded = re.sub(r"\s+", " ", folded)
+    folded = re.sub(r"\s+", " ", folded).strip()
     for pattern, level in _level_patterns():
         if pattern.search(folded):
             return level
-    return None
+    if len(folded) < 8:
+        return None
+    found = process.extractOne(folded, list(LEVELS), scorer=fuzz.ratio, score_cutoff=80)
+    return LEVELS[found[0]] if found else None
 
 
 def scale_from_levels(levels: Sequence[float | None]) -> Scale | None:
-    """Columns labelled by words: each option's rank by meaning, 1 the worst."""
-    if len(levels) < 3 or any(v is None for v in levels):
-        return None
+    """Columns labelled by words: each option's rank by meaning, 1 the worst.
+
+    One label unread (print too faint) is allowed when the others rise or fall steadily
+    across the columns: the options are then ranked by position."""
     known = [float(v) for v in levels if v is not None]
-    if len(set(known)) != len(known):
+    if len(levels) < 3 or len(known) < max(2, len(levels) - 1) or len(set(known)) != len(known):
         return None
-    ranked = sorted(known)
-    values = tuple(float(ranked.index(v) + 1) for v in known)
-    return Scale(values, 1.0, float(len(values)))
+    if len(known) == len(levels):
+        ranked = sorted(known)
+        return Scale(tuple(float(ranked.index(v) + 1) for v in known), 1.0, float(len(known)))
+    steps = np.diff(known)
+    if not (np.all(steps > 0) or np.all(steps < 0)):
+        return None
+    count = len(levels)
+    rising = bool(steps[0] > 0)
+    values = tuple(float(i + 1 if rising else count - i) for i in range(count))
+    return Scale(values, 1.0, float(count))
 
 
 def numbers_filled(numbers: Sequence[int | None]) -> list[int] | None:
