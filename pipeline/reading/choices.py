@@ -19,9 +19,10 @@ rules are about shapes, alignment and the meaning of French scale words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import median
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -32,9 +33,18 @@ from pipeline.parse import fold
 from pipeline.reading.scales import Scale, level_of, scale_from_levels, scale_from_numbers
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom
-#: Reads a crop of the page again, as one line, when its words say nothing (a label run
-#: into a ruling by the page's OCR, small print on a photo): the text read.
-HeaderReader = Callable[[Box], str]
+
+
+class HeaderReader(Protocol):
+    """Reads a crop of the page again when its words say nothing (a label run into a ruling
+    by the page's OCR, small print on a photo)."""
+
+    def line(self, box: Box) -> str:
+        """The crop read as one line of text."""
+
+    def words(self, box: Box) -> list[Word]:
+        """The crop's words, boxed in page pixels."""
+
 
 #: Option shapes measure between these (inches), either way.
 MIN_SIDE, MAX_SIDE, MAX_WIDTH = 0.08, 0.45, 0.8
@@ -121,6 +131,7 @@ class PageChoices:
 
     rows: tuple[RowRead, ...] = ()
     problems: tuple[str, ...] = field(default=())
+    unread: int = 0  # rows marked by hand whose scale was not understood
 
 
 # --- shapes ----------------------------------------------------------------------------------
@@ -192,7 +203,7 @@ def _even_runs(row: list[Shape], dpi: int) -> list[list[Shape]]:
     runs, current = [], [row[0]]
     for shape, gap in zip(row[1:], gaps, strict=True):
         steps = gap / pitch if pitch else 0
-        steady = pitch >= 1.15 * width and abs(steps - round(steps)) <= 0.2 and round(steps) <= 3
+        steady = pitch >= 1.08 * width and abs(steps - round(steps)) <= 0.2 and round(steps) <= 3
         if steady and gap <= 1.5 * dpi:
             current.append(shape)
         else:
@@ -307,7 +318,10 @@ def _zones(block: Block) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
 def option_ink(bare: np.ndarray, block: Block, row: int) -> list[float]:
     """Ink inside and around each option of a row, in shares of the option's inside."""
     inside, ring, (dx, dy) = _zones(block)
-    area = max(1, int(inside.sum()))
+    # A wide box (a number's) is measured as if square: a cross spans its height only.
+    area = max(
+        1, int(inside.sum() * min(block.width, block.height) / max(block.width, block.height))
+    )
     out = []
     for col in range(len(block.columns)):
         left, top, _, _ = block.box(row, col)
@@ -426,6 +440,11 @@ def _header_groups(
     ]
     if not over:
         return groups
+    # A legend ("1 = pas du tout … 4 = …") is no column label.
+    lines = _lines(over)
+    over = [w for line in lines if not any("=" in w.text for w in line) for w in line]
+    if not over:
+        return groups
     # The labels are the print nearest the first row: a line or two, not the title above.
     nearest = max(w.box[3] for w in over)
     tall = median(w.box[3] - w.box[1] for w in over)
@@ -449,7 +468,7 @@ def _centred(groups: Sequence[list[Word]], columns: Sequence[float], pitch: floa
     return True
 
 
-def _in_order(words: list[Word]) -> list[Word]:
+def _lines(words: Sequence[Word]) -> list[list[Word]]:
     """Words by lines (a word joins the line its middle falls in), each left to right."""
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: _centre(w)[1]):
@@ -458,7 +477,11 @@ def _in_order(words: list[Word]) -> list[Word]:
             lines[-1].append(word)
         else:
             lines.append([word])
-    return [w for line in lines for w in sorted(line, key=lambda w: w.box[0])]
+    return [sorted(line, key=lambda w: w.box[0]) for line in lines]
+
+
+def _in_order(words: list[Word]) -> list[Word]:
+    return [w for line in _lines(words) for w in line]
 
 
 def end_words(block: Block, words: Sequence[Word], row: int) -> tuple[str, str]:
@@ -530,7 +553,7 @@ def _extend_by_words(block: Block, words: Sequence[Word], above: float) -> None:
         columns = [ends[0], *block.columns, ends[1]]
         groups = _header_groups(block, words, above, columns)
         labels = [level_of(" ".join(w.text for w in _in_order(g))) for g in groups]
-        if not _centred(groups, columns, pitch) or None in labels[1:-1]:
+        if not _centred(groups, columns, pitch) or labels[1:-1].count(None) > 1:
             return
         found = [x for x, label in ((ends[0], labels[0]), (ends[1], labels[-1])) if label]
         if not found:
@@ -549,6 +572,27 @@ def block_scale(
         return scale
     levels = [level_of(text) for text in header_words(block, words, above)]
     return scale_from_levels(levels)
+
+
+def _inset(box: Box, by: int) -> Box:
+    return (box[0] + by, box[1] + by, box[2] - by, box[3] - by)
+
+
+def label_band(block: Block, bare: np.ndarray, above: float) -> Box | None:
+    """The line of print nearest above the block's first row, across all its columns."""
+    left = max(0, int(block.columns[0] - 1.5 * block.pitch))
+    right = int(block.columns[-1] + 1.5 * block.pitch)
+    bottom, top = int(block.top - 0.35 * block.height), int(max(0, above))
+    strip = bare[top:bottom, left:right]
+    inked = np.flatnonzero(strip.any(axis=1)) if strip.size else np.array([], int)
+    if not inked.size:
+        return None
+    runs = np.split(inked, np.flatnonzero(np.diff(inked) > max(3, block.height // 6)) + 1)
+    pad = max(3, block.height // 4)
+    first = (
+        runs[-2][0] if len(runs) > 1 and runs[-1][0] - runs[-2][-1] < block.height else runs[-1][0]
+    )
+    return (left, top + int(first) - pad, right, top + int(runs[-1][-1]) + pad)
 
 
 def label_boxes(block: Block, bare: np.ndarray, above: float) -> list[Box | None]:
@@ -595,7 +639,7 @@ def read_page(
         above = max(previous_bottom, block.top - 1.2 * dpi)
         rows.extend(_block_rows(block, words, bare, above, legend, reread, problems))
         previous_bottom = block.ys[-1] + block.height / 2
-    return PageChoices(tuple(sorted(rows, key=lambda r: r.y)), tuple(problems))
+    return PageChoices(tuple(sorted(rows, key=lambda r: r.y)), tuple(set(problems)), len(problems))
 
 
 def _block_rows(
@@ -608,12 +652,17 @@ def _block_rows(
     problems: list[str],
 ) -> list[RowRead]:
     out = []
+    if reread is not None and not any(_header_groups(block, words, above, block.columns)):
+        # No label read over the columns: the line of print nearest the rows, read again.
+        band = label_band(block, bare, above)
+        if band is not None and block_scale(block, words, 0, above, legend) is None:
+            words = [*words, *reread.words(band)]
     extend_by_labels(block, words, above)
     shared = block_scale(block, words, 0, above, legend)
     if shared is None and reread is not None:
         heads = header_words(block, words, above)
         boxes = label_boxes(block, bare, above)
-        again = [reread(box) if box else "" for box in boxes]
+        again = [reread.line(box) if box else "" for box in boxes]
         texts = [
             text if number_of(text) is not None or level_of(text) is not None else head
             for text, head in zip(again, heads, strict=True)
@@ -621,6 +670,10 @@ def _block_rows(
         numbers = [number_of(t) for t in texts]
         shared = scale_from_numbers(numbers, legend, end_words(block, words, 0))
         shared = shared or scale_from_levels([level_of(t) for t in texts])
+    if shared is None and reread is not None and block.width > 1.5 * block.height:
+        # Boxes wide enough to hold their number: read inside them.
+        inside = [reread.line(_inset(block.box(0, col), 3)) for col in range(len(block.columns))]
+        shared = scale_from_numbers([number_of(t) for t in inside], legend)
     for row in range(len(block.ys)):
         scale = shared
         if row and len(block.ys) > 1:
@@ -630,7 +683,10 @@ def _block_rows(
             )
             scale = own or shared
         if scale is None or len(scale.values) != len(block.columns):
-            if row == 0:
+            inks = option_ink(bare, block, row)
+            # Figures printed in every shape (smiley faces) are no blank options.
+            drawn = min(inks) >= MARKED
+            if not drawn and decide(inks)[1] != "unanswered":
                 problems.append(f"échelle non comprise ({len(block.columns)} options)")
             continue
         chosen, state, confidence, strengths = decide(option_ink(bare, block, row))

@@ -67,15 +67,36 @@ class _Reread:
         self.view, self.engine = view, engine
         self.clean: np.ndarray | None = None
 
-    def __call__(self, box: Box) -> str:
+    def _crop(self, box: Box) -> tuple[np.ndarray, int, int]:
         if self.clean is None:
             # The print without its ruling lines: OCR runs a column's label into them.
             self.clean = 255 - marks_ink(self.view.gray, self.view.dpi)[1]
         left, top, right, bottom = (max(0, v) for v in box)
-        crop = self.clean[top:bottom, left:right]
+        return self.clean[top:bottom, left:right], left, top
+
+    def line(self, box: Box) -> str:
+        crop, _, _ = self._crop(box)
         if crop.size == 0 or crop.shape[0] < 8 or crop.shape[1] < 8:
             return ""
         return self.engine.recognise_line(Image.fromarray(crop), self.view.dpi).text.strip()
+
+    def words(self, box: Box) -> list[Word]:
+        crop, left, top = self._crop(box)
+        if crop.size == 0 or crop.shape[0] < 8 or crop.shape[1] < 8:
+            return []
+        found = self.engine.recognise(Image.fromarray(crop), self.view.dpi).words
+        return [
+            Word(
+                w.text,
+                w.confidence,
+                (w.box[0] + left, w.box[1] + top, w.box[2] + left, w.box[3] + top),
+            )
+            for w in found
+        ]
+
+
+def _moved(box: Box, dx: int, dy: int) -> Box:
+    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
 
 
 def read_choices(
@@ -109,7 +130,12 @@ def satisfaction_fields(pages: Sequence[PageChoices]) -> dict[str, Any]:
     review = [_review_entry(number, row) for number, row in enumerate(rows, 1) if _doubtful(row)]
     fields: dict[str, Any] = {}
     answered = [row for row in rows if row.value is not None]
-    if answered:
+    unread = sum(page.unread for page in pages)
+    if unread:
+        # Marks whose meaning is unknown: a score of the other items would be a guess.
+        detail = f"{unread} réponse(s) cochée(s) sur une échelle non comprise"
+        review.append({"kind": "lecture", "detail": detail, "confidence": 0.0})
+    elif answered:
         fields["satisfaction"] = satisfaction(rows)
     if review:
         fields["review"] = review

@@ -112,6 +112,8 @@ def scale_from_levels(levels: Sequence[float | None]) -> Scale | None:
     known = [float(v) for v in levels if v is not None]
     if len(levels) < 3 or len(known) < max(2, len(levels) - 1) or len(set(known)) != len(known):
         return None
+    if max(known) < 1.5 or min(known) > -1:
+        return None  # a column is missing: ranks would not mean what the words say
     if len(known) == len(levels):
         ranked = sorted(known)
         return Scale(tuple(float(ranked.index(v) + 1) for v in known), 1.0, float(len(known)))
