@@ -513,7 +513,6 @@ def extend_by_labels(block: Block, words: Sequence[Word], above: float) -> None:
         if near:
             over[col] = max(near, key=lambda item: _centre(item[0])[1])
     if len(over) < 2:
-        _extend_by_words(block, words, above)
         return
     line = median(_centre(w)[1] for w, _ in over.values())
     tall = median(w.box[3] - w.box[1] for w, _ in over.values())
@@ -544,7 +543,7 @@ def extend_by_labels(block: Block, words: Sequence[Word], above: float) -> None:
             return
 
 
-def _extend_by_words(block: Block, words: Sequence[Word], above: float) -> None:
+def extend_by_words(block: Block, words: Sequence[Word], above: float) -> None:
     """Add a column one pitch past the ends where a scale word heads it, centred, as scale
     words head every other column."""
     pitch = block.pitch
@@ -572,6 +571,52 @@ def block_scale(
         return scale
     levels = [level_of(text) for text in header_words(block, words, above)]
     return scale_from_levels(levels)
+
+
+def _numbered(
+    block: Block,
+    words: Sequence[Word],
+    bare: np.ndarray,
+    above: float,
+    legend: str,
+    reread: HeaderReader | None,
+) -> Scale | None:
+    """A scale of numbered columns: numbers over or inside the options, read on the page,
+    else each read again alone."""
+    extend_by_labels(block, words, above)
+    ends = end_words(block, words, 0)
+    scale = scale_from_numbers(column_numbers(block, words, 0, above), legend, ends)
+    if scale is not None or reread is None:
+        return scale
+    over = [reread.line(box) if box else "" for box in label_boxes(block, bare, above)]
+    scale = scale_from_numbers([number_of(t) for t in over], legend, ends)
+    if scale is None and block.width > 1.5 * block.height:
+        # Boxes wide enough to hold their number: read inside them.
+        inside = [reread.line(_inset(block.box(0, c), 3)) for c in range(len(block.columns))]
+        scale = scale_from_numbers([number_of(t) for t in inside], legend, ends)
+    return scale
+
+
+def _worded(
+    block: Block,
+    words: Sequence[Word],
+    bare: np.ndarray,
+    above: float,
+    reread: HeaderReader | None,
+) -> Scale | None:
+    """A scale of columns headed by words ranked by meaning; a label the page OCR missed is
+    read again alone."""
+    extend_by_words(block, words, above)
+    heads = header_words(block, words, above)
+    scale = scale_from_levels([level_of(t) for t in heads])
+    if scale is not None or reread is None:
+        return scale
+    boxes = label_boxes(block, bare, above)
+    texts = [
+        head if level_of(head) is not None else (reread.line(box) if box else "")
+        for head, box in zip(heads, boxes, strict=True)
+    ]
+    return scale_from_levels([level_of(t) for t in texts])
 
 
 def _inset(box: Box, by: int) -> Box:
@@ -657,23 +702,8 @@ def _block_rows(
         band = label_band(block, bare, above)
         if band is not None and block_scale(block, words, 0, above, legend) is None:
             words = [*words, *reread.words(band)]
-    extend_by_labels(block, words, above)
-    shared = block_scale(block, words, 0, above, legend)
-    if shared is None and reread is not None:
-        heads = header_words(block, words, above)
-        boxes = label_boxes(block, bare, above)
-        again = [reread.line(box) if box else "" for box in boxes]
-        texts = [
-            text if number_of(text) is not None or level_of(text) is not None else head
-            for text, head in zip(again, heads, strict=True)
-        ]
-        numbers = [number_of(t) for t in texts]
-        shared = scale_from_numbers(numbers, legend, end_words(block, words, 0))
-        shared = shared or scale_from_levels([level_of(t) for t in texts])
-    if shared is None and reread is not None and block.width > 1.5 * block.height:
-        # Boxes wide enough to hold their number: read inside them.
-        inside = [reread.line(_inset(block.box(0, col), 3)) for col in range(len(block.columns))]
-        shared = scale_from_numbers([number_of(t) for t in inside], legend)
+    shared = _numbered(block, words, bare, above, legend, reread)
+    shared = shared or _worded(block, words, bare, above, reread)
     for row in range(len(block.ys)):
         scale = shared
         if row and len(block.ys) > 1:
