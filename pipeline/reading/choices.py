@@ -641,26 +641,33 @@ def label_band(block: Block, bare: np.ndarray, above: float) -> Box | None:
 
 
 def label_boxes(block: Block, bare: np.ndarray, above: float) -> list[Box | None]:
-    """Each column's label: the lowest line of print over it, above the block's first row
-    (clear of a mark poking out of a first-row option)."""
-    boxes: list[Box | None] = []
+    """Each column's label: the line of print over it, above the block's first row, at the
+    level where most columns have theirs (a mark poking out of a first-row option is not
+    it)."""
     half = int(0.45 * block.pitch)
     bottom = int(block.top - 0.35 * block.height)
     top = int(max(0, above))
+    gap = max(3, block.height // 6)
+    runs_of: list[list[np.ndarray]] = []
     for x in block.columns:
-        left, right = int(x) - half, int(x) + half
-        strip = bare[top:bottom, max(0, left) : right]
-        if strip.size == 0:
+        strip = bare[top:bottom, max(0, int(x) - half) : int(x) + half]
+        inked = np.flatnonzero(strip.any(axis=1)) if strip.size else np.array([], int)
+        runs_of.append(
+            np.split(inked, np.flatnonzero(np.diff(inked) > gap) + 1) if inked.size else []
+        )
+    lowest = [float(runs[-1].mean()) for runs in runs_of if runs]
+    if not lowest:
+        return [None for _ in block.columns]
+    level = median(lowest)
+    pad = max(3, block.height // 4)
+    boxes: list[Box | None] = []
+    for x, runs in zip(block.columns, runs_of, strict=True):
+        if not runs:
             boxes.append(None)
             continue
-        inked = np.flatnonzero(strip.any(axis=1))
-        if not inked.size:
-            boxes.append(None)
-            continue
-        runs = np.split(inked, np.flatnonzero(np.diff(inked) > max(3, block.height // 6)) + 1)
-        line = runs[-1]
-        pad = max(3, block.height // 4)
-        boxes.append((max(0, left), top + int(line[0]) - pad, right, top + int(line[-1]) + pad))
+        line = min(runs, key=lambda run: abs(float(run.mean()) - level))
+        left = max(0, int(x) - half)
+        boxes.append((left, top + int(line[0]) - pad, int(x) + half, top + int(line[-1]) + pad))
     return boxes
 
 

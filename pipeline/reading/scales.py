@@ -127,7 +127,18 @@ def scale_from_levels(levels: Sequence[float | None]) -> Scale | None:
 
 
 def numbers_filled(numbers: Sequence[int | None]) -> list[int] | None:
-    """Column numbers completed: consecutive (up or down), at most one unread."""
+    """Column numbers completed: consecutive (up or down), at most one unread or misread."""
+    filled = _consecutive(numbers)
+    if filled is not None or sum(n is None for n in numbers):
+        return filled
+    for i in range(len(numbers)):
+        filled = _consecutive([None if j == i else n for j, n in enumerate(numbers)])
+        if filled is not None:
+            return filled
+    return None
+
+
+def _consecutive(numbers: Sequence[int | None]) -> list[int] | None:
     known = [(i, n) for i, n in enumerate(numbers) if n is not None]
     if len(numbers) < 3 or len(known) < max(2, len(numbers) - 1):
         return None
