@@ -624,20 +624,16 @@ def _inset(box: Box, by: int) -> Box:
 
 
 def label_band(block: Block, bare: np.ndarray, above: float) -> Box | None:
-    """The line of print nearest above the block's first row, across all its columns."""
+    """The line of column labels above the block, across its columns and a pitch beyond
+    (where the label of a column of marked options only may stand)."""
+    boxes = [box for box in label_boxes(block, bare, above) if box is not None]
+    if not boxes:
+        return None
     left = max(0, int(block.columns[0] - 1.5 * block.pitch))
     right = int(block.columns[-1] + 1.5 * block.pitch)
-    bottom, top = int(block.top - 0.35 * block.height), int(max(0, above))
-    strip = bare[top:bottom, left:right]
-    inked = np.flatnonzero(strip.any(axis=1)) if strip.size else np.array([], int)
-    if not inked.size:
-        return None
-    runs = np.split(inked, np.flatnonzero(np.diff(inked) > max(3, block.height // 6)) + 1)
-    pad = max(3, block.height // 4)
-    first = (
-        runs[-2][0] if len(runs) > 1 and runs[-1][0] - runs[-2][-1] < block.height else runs[-1][0]
-    )
-    return (left, top + int(first) - pad, right, top + int(runs[-1][-1]) + pad)
+    top = int(median(box[1] for box in boxes))
+    bottom = int(median(box[3] for box in boxes))
+    return (left, top, right, bottom)
 
 
 def label_boxes(block: Block, bare: np.ndarray, above: float) -> list[Box | None]:

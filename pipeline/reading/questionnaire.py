@@ -22,13 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
-from pipeline.attendance import RENDER_DPI, layer_words
+from pipeline.attendance import RENDER_DPI, binarise, layer_words, line_masks
 from pipeline.ocr import OcrEngine, OcrSettings, PageRead, Word, read_image, redo, to_gray
-from pipeline.reading.choices import REVIEW_BELOW, Box, PageChoices, RowRead, marks_ink, read_page
+from pipeline.reading.choices import REVIEW_BELOW, Box, PageChoices, RowRead, read_page
 from pipeline.text import needs_ocr, page_image, page_layer, render_page
 
 log = logging.getLogger(__name__)
@@ -69,8 +70,11 @@ class _Reread:
 
     def _crop(self, box: Box) -> tuple[np.ndarray, int, int]:
         if self.clean is None:
-            # The print without its ruling lines: OCR runs a column's label into them.
-            self.clean = 255 - marks_ink(self.view.gray, self.view.dpi)[1]
+            # The page without its ruling lines: OCR runs a column's label into them.
+            horiz, vert = line_masks(binarise(self.view.gray, self.view.dpi), self.view.dpi)
+            rulings = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8)) > 0
+            self.clean = self.view.gray.copy()
+            self.clean[rulings] = 255
         left, top, right, bottom = (max(0, v) for v in box)
         return self.clean[top:bottom, left:right], left, top
 
