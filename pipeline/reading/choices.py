@@ -218,33 +218,35 @@ def blocks_of(rows: list[list[Shape]]) -> list[Block]:
     blocks: list[Block] = []
     for row in sorted(rows, key=lambda r: median(s.cy for s in r)):
         xs = [s.cx for s in row]
-        joined = False
+        y = median(s.cy for s in row)
         if blocks:
             block = blocks[-1]
-            pitch = block.pitch
-            steps = np.diff(xs) / pitch
-            steady = bool(np.all(np.abs(steps - np.round(steps)) <= 0.2))
-            aligned = steady and all(_on_lattice(x, block.columns, pitch) for x in xs)
-            near = median(s.cy for s in row) - block.ys[-1] <= 2.5 * max(
-                block.height * 2, _row_step(block)
-            )
-            if aligned and near and _similar(row[0], block.rows[-1][0]):
+            near = y - block.ys[-1] <= 2.5 * max(block.height * 2, _row_step(block))
+            columns = _joined(block, xs) if near else None
+            if columns is not None and _similar(row[0], block.rows[-1][0]):
                 block.rows.append(row)
-                block.ys.append(median(s.cy for s in row))
-                block.columns = _merge_columns(block.columns, xs, pitch)
-                joined = True
-        if not joined:
-            blocks.append(
-                Block(
-                    [row],
-                    _filled(xs),
-                    [median(s.cy for s in row)],
-                    int(median(s.w for s in row)),
-                    int(median(s.h for s in row)),
-                    median(s.fill for s in row) < 0.9,
-                )
-            )
+                block.ys.append(y)
+                block.columns = columns
+                continue
+        columns = _lattice(xs, int(median(s.w for s in row))) or _filled(xs)
+        width, height = int(median(s.w for s in row)), int(median(s.h for s in row))
+        blocks.append(Block([row], columns, [y], width, height, median(s.fill for s in row) < 0.9))
     return blocks
+
+
+def _joined(block: Block, xs: list[float]) -> list[float] | None:
+    """The block's columns with a row's option centres added, if they fit its lattice (or
+    a finer one: rows of two found options may have shown twice the pitch)."""
+    pitch = block.pitch
+    steps = np.diff(xs) / pitch
+    steady = bool(np.all(np.abs(steps - np.round(steps)) <= 0.2))
+    if steady and all(_on_lattice(x, block.columns, pitch) for x in xs):
+        merged = list(block.columns)
+        for x in xs:
+            if min(abs(x - c) for c in merged) > 0.3 * pitch:
+                merged.append(x)
+        return _filled(sorted(merged))
+    return _lattice([*block.columns, *xs], block.width)
 
 
 def _on_lattice(x: float, columns: list[float], pitch: float) -> bool:
@@ -253,6 +255,27 @@ def _on_lattice(x: float, columns: list[float], pitch: float) -> bool:
     steps = (x - columns[0]) / pitch
     near = abs(steps - round(steps)) <= 0.3
     return near and -2 <= round(steps) <= len(columns) + 1
+
+
+def _lattice(xs: Sequence[float], width: int) -> list[float] | None:
+    """Column centres at a steady pitch through ``xs`` (gaps filled), or None when the
+    centres do not sit on one: a row of another grid, or "Oui / Non" boxes beside one."""
+    centres: list[list[float]] = []
+    for x in sorted(xs):
+        if centres and x - float(np.mean(centres[-1])) <= 0.5 * width:
+            centres[-1].append(x)
+        else:
+            centres.append([x])
+    cols = [float(np.mean(c)) for c in centres]
+    if len(cols) < 2:
+        return cols
+    pitch = float(min(np.diff(cols)))
+    steps = np.diff(cols) / pitch
+    if pitch < 1.08 * width or np.any(np.abs(steps - np.round(steps)) > 0.2):
+        return None
+    if np.any(np.round(steps) > 3):
+        return None
+    return _filled(cols)
 
 
 def _row_step(block: Block) -> float:
@@ -271,17 +294,6 @@ def _filled(xs: list[float]) -> list[float]:
             out.append(out[-1] + (x - out[-1]) / (steps - k + 1))
         out.append(x)
     return out
-
-
-def _merge_columns(columns: list[float], xs: list[float], pitch: float) -> list[float]:
-    merged = list(columns)
-    for x in xs:
-        if min(abs(x - c) for c in merged) > 0.3 * pitch:
-            merged.append(x)
-    return _filled(sorted(merged))
-
-
-# --- ink -------------------------------------------------------------------------------------
 
 
 def marks_ink(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
