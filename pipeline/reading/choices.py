@@ -204,7 +204,7 @@ def _even_runs(row: list[Shape], dpi: int) -> list[list[Shape]]:
     for shape, gap in zip(row[1:], gaps, strict=True):
         steps = gap / pitch if pitch else 0
         steady = pitch >= 1.08 * width and abs(steps - round(steps)) <= 0.2 and round(steps) <= 3
-        if steady and gap <= 1.5 * dpi:
+        if steady and pitch <= 1.2 * dpi:
             current.append(shape)
         else:
             runs.append(current)
