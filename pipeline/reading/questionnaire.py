@@ -27,7 +27,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
-from pipeline.attendance import RENDER_DPI, binarise, layer_words, line_masks
+from pipeline.attendance import RENDER_DPI, binarise, layer_words
 from pipeline.ocr import OcrEngine, OcrSettings, PageRead, Word, read_image, redo, to_gray
 from pipeline.reading.choices import REVIEW_BELOW, Box, PageChoices, RowRead, read_page
 from pipeline.text import needs_ocr, page_image, page_layer, render_page
@@ -71,8 +71,13 @@ class _Reread:
     def _crop(self, box: Box) -> tuple[np.ndarray, int, int]:
         if self.clean is None:
             # The page without its ruling lines: OCR runs a column's label into them.
-            horiz, vert = line_masks(binarise(self.view.gray, self.view.dpi), self.view.dpi)
-            rulings = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8)) > 0
+            # Only strokes straight and unbroken over a third of an inch: not a word's letters
+            # (the ruling masks of :mod:`pipeline.attendance` bridge letters on purpose).
+            ink = binarise(self.view.gray, self.view.dpi)
+            length = max(15, self.view.dpi // 3)
+            horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+            vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+            rulings = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8)) > 0
             self.clean = self.view.gray.copy()
             self.clean[rulings] = 255
         left, top, right, bottom = (max(0, v) for v in box)
@@ -82,7 +87,9 @@ class _Reread:
         crop, _, _ = self._crop(box)
         if crop.size == 0 or crop.shape[0] < 8 or crop.shape[1] < 8:
             return ""
-        return self.engine.recognise_line(Image.fromarray(crop), self.view.dpi).text.strip()
+        # Labels are small print: enlarged, Tesseract reads them far better.
+        big = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        return self.engine.recognise_line(Image.fromarray(big), self.view.dpi * 2).text.strip()
 
     def words(self, box: Box) -> list[Word]:
         crop, left, top = self._crop(box)
