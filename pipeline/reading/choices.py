@@ -388,6 +388,7 @@ def number_of(text: str) -> int | None:
     text = text.strip()
     if text in ("l", "I", "i", "|"):
         return 1
+    text = text.strip("[]{}|!'\"‘’“”_—-., ")  # a box's sides read as strokes
     m = _NUMBER.match(text if len(text) < 2 else text.translate(_DIGIT_SLIPS))
     return int(m.group(1)) if m else None
 
@@ -604,7 +605,8 @@ def _numbered(
     scale = scale_from_numbers([number_of(t) for t in over], legend, ends)
     if scale is None and block.width > 1.5 * block.height:
         # Boxes wide enough to hold their number: read inside them.
-        inside = [reread.line(_inset(block.box(0, c), 3)) for c in range(len(block.columns))]
+        inset = max(3, block.height // 6)
+        inside = [reread.line(_inset(block.box(0, c), inset)) for c in range(len(block.columns))]
         scale = scale_from_numbers([number_of(t) for t in inside], legend, ends)
     return scale
 

@@ -3,12 +3,14 @@ the ink of questionnaires drawn by samples/gen/evaluations, born-digital and sca
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from pipeline.ocr import OcrEngine, OcrSettings
+from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine
 from pipeline.reading import questionnaire
 from pipeline.reading.scales import legend_levels, level_of, scale_from_levels, scale_from_numbers
-from samples.gen import evaluations
+from samples.gen import evaluations, render
 
 
 def _read(pdf: bytes, engine: OcrEngine | None = None) -> dict:
@@ -86,3 +88,23 @@ def test_numbers_need_a_steady_sequence() -> None:
     assert scale_from_numbers([1, 2, None, 4]) is not None
     assert scale_from_numbers([1, 5, 2, 4]) is None
     assert scale_from_numbers([None, None, 3]) is None
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[TesserocrEngine]:
+    with TesserocrEngine(OcrSettings()) as found:
+        yield found
+
+
+@pytest.mark.ocr
+def test_scanned_grid_reads_as_the_born_digital_one(engine: TesserocrEngine) -> None:
+    scan = render.scan(evaluations.grid([4, 3, 2, 1, None, 4, 3], seed=5), seed=5, dpi=150)
+    fields = _read(scan, engine)
+    assert fields["satisfaction"]["answers"] == [4, 3, 2, 1, None, 4, 3]
+
+
+@pytest.mark.ocr
+def test_scanned_word_scale_with_circled_recommendation(engine: TesserocrEngine) -> None:
+    scan = render.scan(evaluations.words([3, 4, 2, 4], recommendation=9, seed=6), seed=6, dpi=200)
+    fields = _read(scan, engine)
+    assert fields["satisfaction"]["answers"] == [3, 4, 2, 4, 9]
