@@ -308,6 +308,22 @@ def marks_ink(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     return ink, keep[labels]
 
 
+def without_print(bare: np.ndarray, words: Sequence[Word]) -> np.ndarray:
+    """The ink with printed words taken out: a statement that runs into its row's first
+    option is print, not a mark (words of three letters or more, read with confidence)."""
+    hand = bare.copy()
+    if not words:
+        return hand
+    line = median(w.box[3] - w.box[1] for w in words)
+    for word in words:
+        letters = sum(ch.isalpha() for ch in word.text)
+        # (OCR also makes "words" of a column of marks, many lines high: not print)
+        if letters >= 3 and word.confidence >= 0.6 and word.box[3] - word.box[1] <= 2 * line:
+            left, top, right, bottom = word.box
+            hand[max(0, top) : bottom, max(0, left) : right] = 0
+    return hand
+
+
 def _zones(block: Block) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     """Masks, centred on an option, of its inside (within the outline) and of a ring
     around it (beyond the outline), and the offset of the masks' origin."""
@@ -689,6 +705,7 @@ def read_page(
 ) -> PageChoices:
     """Every choice row on an upright page image, with ``words`` boxed in its pixels."""
     ink, bare = marks_ink(gray, dpi)
+    hand = without_print(bare, words)
     blocks = blocks_of(shape_rows(find_shapes(ink, dpi), dpi))
     legend = fold(" ".join(w.text for w in words))
     rows: list[RowRead] = []
@@ -699,7 +716,7 @@ def read_page(
             previous_bottom = block.ys[-1] + block.height / 2
             continue  # oui / non, or a strip of shapes that is no scale
         above = max(previous_bottom, block.top - 1.2 * dpi)
-        rows.extend(_block_rows(block, words, bare, above, legend, reread, problems))
+        rows.extend(_block_rows(block, words, (bare, hand), above, legend, reread, problems))
         previous_bottom = block.ys[-1] + block.height / 2
     return PageChoices(tuple(sorted(rows, key=lambda r: r.y)), tuple(set(problems)), len(problems))
 
@@ -707,13 +724,14 @@ def read_page(
 def _block_rows(
     block: Block,
     words: Sequence[Word],
-    bare: np.ndarray,
+    inks: tuple[np.ndarray, np.ndarray],
     above: float,
     legend: str,
     reread: HeaderReader | None,
     problems: list[str],
 ) -> list[RowRead]:
     out = []
+    bare, hand = inks
     if reread is not None and not any(_header_groups(block, words, above, block.columns)):
         # No label read over the columns: the line of print nearest the rows, read again.
         band = label_band(block, bare, above)
@@ -730,12 +748,12 @@ def _block_rows(
             )
             scale = own or shared
         if scale is None or len(scale.values) != len(block.columns):
-            inks = option_ink(bare, block, row)
+            measured = option_ink(hand, block, row)
             # Figures printed in every shape (smiley faces) are no blank options.
-            drawn = min(inks) >= MARKED
-            if not drawn and decide(inks)[1] != "unanswered":
+            drawn = min(measured) >= MARKED
+            if not drawn and decide(measured)[1] != "unanswered":
                 problems.append(f"échelle non comprise ({len(block.columns)} options)")
             continue
-        chosen, state, confidence, strengths = decide(option_ink(bare, block, row))
+        chosen, state, confidence, strengths = decide(option_ink(hand, block, row))
         out.append(RowRead(int(block.ys[row]), scale, strengths, chosen, state, confidence))
     return out
