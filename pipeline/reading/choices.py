@@ -204,7 +204,7 @@ def _even_runs(row: list[Shape], dpi: int) -> list[list[Shape]]:
     for shape, gap in zip(row[1:], gaps, strict=True):
         steps = gap / pitch if pitch else 0
         steady = pitch >= 1.08 * width and abs(steps - round(steps)) <= 0.2 and round(steps) <= 3
-        if steady and pitch <= 1.2 * dpi:
+        if steady and pitch <= 2.2 * dpi:
             current.append(shape)
         else:
             runs.append(current)
@@ -308,19 +308,36 @@ def marks_ink(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     return ink, keep[labels]
 
 
+def _printed(words: Sequence[Word]) -> list[Word]:
+    """Words that are surely print: confident, of three letters or more, a line high (OCR
+    also makes "words" of a column of marks, many lines high)."""
+    if not words:
+        return []
+    line = median(w.box[3] - w.box[1] for w in words)
+    return [
+        w
+        for w in words
+        if sum(ch.isalpha() for ch in w.text) >= 3
+        and w.confidence >= 0.6
+        and w.box[3] - w.box[1] <= 2 * line
+    ]
+
+
+def _in_print(shape: Shape, words: Sequence[Word]) -> bool:
+    """Whether a shape is a letter of a printed word (an "o", a "D")."""
+    return any(
+        w.box[0] <= shape.cx <= w.box[2] and w.box[1] <= shape.cy <= w.box[3]
+        for w in _printed(words)
+    )
+
+
 def without_print(bare: np.ndarray, words: Sequence[Word]) -> np.ndarray:
     """The ink with printed words taken out: a statement that runs into its row's first
-    option is print, not a mark (words of three letters or more, read with confidence)."""
+    option is print, not a mark."""
     hand = bare.copy()
-    if not words:
-        return hand
-    line = median(w.box[3] - w.box[1] for w in words)
-    for word in words:
-        letters = sum(ch.isalpha() for ch in word.text)
-        # (OCR also makes "words" of a column of marks, many lines high: not print)
-        if letters >= 3 and word.confidence >= 0.6 and word.box[3] - word.box[1] <= 2 * line:
-            left, top, right, bottom = word.box
-            hand[max(0, top) : bottom, max(0, left) : right] = 0
+    for word in _printed(words):
+        left, top, right, bottom = word.box
+        hand[max(0, top) : bottom, max(0, left) : right] = 0
     return hand
 
 
@@ -589,6 +606,43 @@ def extend_by_words(block: Block, words: Sequence[Word], above: float) -> None:
         block.columns = sorted([*block.columns, found[0]])
 
 
+def inline_labels(block: Block, words: Sequence[Word], row: int) -> list[str]:
+    """The words printed just right of each option on its line ("☐ Oui  ☐ En partie",
+    "☐ 4 - Tout à fait"), up to the next option."""
+    y, half = block.ys[row], block.width / 2
+    out = []
+    for col, x in enumerate(block.columns):
+        end = block.columns[col + 1] - half if col + 1 < len(block.columns) else x + block.pitch
+        beside = [
+            w
+            for w in words
+            if abs(_centre(w)[1] - y) <= block.height
+            and x + half - 2 <= w.box[0]
+            and w.box[2] <= end + 2
+        ]
+        out.append(" ".join(w.text for w in sorted(beside, key=lambda w: w.box[0])))
+    return out
+
+
+def inline_scale(block: Block, words: Sequence[Word], row: int, legend: str) -> Scale | None:
+    """A row's own scale from the labels beside its options: numbers first ("4 - Tout à
+    fait"), else words ranked by meaning ("Oui / En partie / Non")."""
+    labels = inline_labels(block, words, row)
+    if not all(labels):
+        return None
+    numbers = [number_of(label.split()[0]) for label in labels]
+    if all(n is not None for n in numbers):
+        # The words after each number say which end is best, as a legend would.
+        words_after = [label.split(maxsplit=1)[1:] for label in labels]
+        said = " , ".join(
+            f"{n} = {rest[0].lstrip('-–: ')}"
+            for n, rest in zip(numbers, words_after, strict=True)
+            if rest
+        )
+        return scale_from_numbers(numbers, f"{said} , {legend}")
+    return scale_from_levels([level_of(label) for label in labels])
+
+
 def block_scale(
     block: Block, words: Sequence[Word], row: int, above: float, legend: str
 ) -> Scale | None:
@@ -706,7 +760,8 @@ def read_page(
     """Every choice row on an upright page image, with ``words`` boxed in its pixels."""
     ink, bare = marks_ink(gray, dpi)
     hand = without_print(bare, words)
-    blocks = blocks_of(shape_rows(find_shapes(ink, dpi), dpi))
+    shapes = [shape for shape in find_shapes(ink, dpi) if not _in_print(shape, words)]
+    blocks = blocks_of(shape_rows(shapes, dpi))
     legend = fold(" ".join(w.text for w in words))
     rows: list[RowRead] = []
     problems: list[str] = []
@@ -740,8 +795,8 @@ def _block_rows(
     shared = _numbered(block, words, bare, above, legend, reread)
     shared = shared or _worded(block, words, bare, above, reread)
     for row in range(len(block.ys)):
-        scale = shared
-        if row and len(block.ys) > 1:
+        scale = inline_scale(block, words, row, legend) or shared
+        if row and len(block.ys) > 1 and scale is shared:
             own_above = block.ys[row] - 0.6 * _row_step(block)
             own = scale_from_numbers(
                 column_numbers(block, words, row, own_above), legend, end_words(block, words, row)
