@@ -204,7 +204,7 @@ def _even_runs(row: list[Shape], dpi: int) -> list[list[Shape]]:
     for shape, gap in zip(row[1:], gaps, strict=True):
         steps = gap / pitch if pitch else 0
         steady = pitch >= 1.08 * width and abs(steps - round(steps)) <= 0.2 and round(steps) <= 3
-        if steady and pitch <= 2.2 * dpi:
+        if steady and pitch <= 4.4 * dpi:  # two shapes may stand two pitches apart
             current.append(shape)
         else:
             runs.append(current)
@@ -341,6 +341,24 @@ def without_print(bare: np.ndarray, words: Sequence[Word]) -> np.ndarray:
     return hand
 
 
+def outlined(ink: np.ndarray, block: Block, row: int) -> list[bool]:
+    """Whether each option of a row has a printed outline (a row with fewer options than
+    its block's columns has blank paper where the others have one)."""
+    w, h = block.width, block.height
+    band = np.zeros((h + 8, w + 8), np.uint8)
+    if block.round:
+        cv2.ellipse(band, (4 + w // 2, 4 + h // 2), (w // 2, h // 2), 0, 0, 360, 255, 3)
+    else:
+        cv2.rectangle(band, (4, 4), (4 + w - 1, 4 + h - 1), 255, 3)
+    mask = band > 0
+    out = []
+    for col in range(len(block.columns)):
+        left, top, _, _ = block.box(row, col)
+        crop = _crop(ink, left - 4, top - 4, band.shape)
+        out.append(float((crop[mask] > 0).mean()) >= 0.2)
+    return out
+
+
 def _zones(block: Block) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     """Masks, centred on an option, of its inside (within the outline) and of a ring
     around it (beyond the outline), and the offset of the masks' origin."""
@@ -421,7 +439,7 @@ def number_of(text: str) -> int | None:
     text = text.strip()
     if text in ("l", "I", "i", "|"):
         return 1
-    text = text.strip("[]{}|!'\"‘’“”_—-., ")  # a box's sides read as strokes
+    text = text.strip("'\"‘’“”_—-., ")
     m = _NUMBER.match(text if len(text) < 2 else text.translate(_DIGIT_SLIPS))
     return int(m.group(1)) if m else None
 
@@ -771,7 +789,7 @@ def read_page(
             previous_bottom = block.ys[-1] + block.height / 2
             continue  # oui / non, or a strip of shapes that is no scale
         above = max(previous_bottom, block.top - 1.2 * dpi)
-        rows.extend(_block_rows(block, words, (bare, hand), above, legend, reread, problems))
+        rows.extend(_block_rows(block, words, (ink, bare, hand), above, legend, reread, problems))
         previous_bottom = block.ys[-1] + block.height / 2
     return PageChoices(tuple(sorted(rows, key=lambda r: r.y)), tuple(set(problems)), len(problems))
 
@@ -779,14 +797,14 @@ def read_page(
 def _block_rows(
     block: Block,
     words: Sequence[Word],
-    inks: tuple[np.ndarray, np.ndarray],
+    inks: tuple[np.ndarray, np.ndarray, np.ndarray],
     above: float,
     legend: str,
     reread: HeaderReader | None,
     problems: list[str],
 ) -> list[RowRead]:
     out = []
-    bare, hand = inks
+    ink, bare, hand = inks
     if reread is not None and not any(_header_groups(block, words, above, block.columns)):
         # No label read over the columns: the line of print nearest the rows, read again.
         band = label_band(block, bare, above)
@@ -795,6 +813,13 @@ def _block_rows(
     shared = _numbered(block, words, bare, above, legend, reread)
     shared = shared or _worded(block, words, bare, above, reread)
     for row in range(len(block.ys)):
+        own_block = _own_columns(block, ink, row)
+        if own_block is not None:
+            # This row has fewer options than its block: read it on its own.
+            own_scale = inline_scale(own_block, words, 0, legend)
+            if own_scale is not None:
+                out.append(_row_read(own_block, hand, 0, own_scale))
+                continue
         scale = inline_scale(block, words, row, legend) or shared
         if row and len(block.ys) > 1 and scale is shared:
             own_above = block.ys[row] - 0.6 * _row_step(block)
@@ -809,6 +834,29 @@ def _block_rows(
             if not drawn and decide(measured)[1] != "unanswered":
                 problems.append(f"échelle non comprise ({len(block.columns)} options)")
             continue
-        chosen, state, confidence, strengths = decide(option_ink(hand, block, row))
-        out.append(RowRead(int(block.ys[row]), scale, strengths, chosen, state, confidence))
+        out.append(_row_read(block, hand, row, scale))
     return out
+
+
+def _row_read(block: Block, hand: np.ndarray, row: int, scale: Scale) -> RowRead:
+    chosen, state, confidence, strengths = decide(option_ink(hand, block, row))
+    return RowRead(int(block.ys[row]), scale, strengths, chosen, state, confidence)
+
+
+def _own_columns(block: Block, ink: np.ndarray, row: int) -> Block | None:
+    """The row alone on the columns where it has options, when that is fewer than its
+    block's (three or more, side by side); None otherwise."""
+    present = outlined(ink, block, row)
+    if all(present) or sum(present) < 3:
+        return None
+    first, last = present.index(True), len(present) - 1 - present[::-1].index(True)
+    if not all(present[first : last + 1]):
+        return None
+    return Block(
+        [block.rows[row]],
+        block.columns[first : last + 1],
+        [block.ys[row]],
+        block.width,
+        block.height,
+        block.round,
+    )
