@@ -173,7 +173,7 @@ def _largest_hole(contours: Sequence[np.ndarray], hierarchy: np.ndarray, i: int)
 
 
 def _similar(a: Shape, b: Shape) -> bool:
-    return abs(a.h - b.h) <= 0.25 * max(a.h, b.h) + 2 and abs(a.w - b.w) <= 0.3 * max(a.w, b.w) + 2
+    return abs(a.h - b.h) <= 0.15 * max(a.h, b.h) + 2 and abs(a.w - b.w) <= 0.15 * max(a.w, b.w) + 2
 
 
 def shape_rows(shapes: Sequence[Shape], dpi: int) -> list[list[Shape]]:
@@ -203,7 +203,7 @@ def _even_runs(row: list[Shape], dpi: int) -> list[list[Shape]]:
     runs, current = [], [row[0]]
     for shape, gap in zip(row[1:], gaps, strict=True):
         steps = gap / pitch if pitch else 0
-        steady = pitch >= 1.08 * width and abs(steps - round(steps)) <= 0.2 and round(steps) <= 3
+        steady = pitch >= 1.08 * width and abs(steps - round(steps)) <= 0.12 and round(steps) <= 3
         if steady and pitch <= 4.4 * dpi:  # two shapes may stand two pitches apart
             current.append(shape)
         else:
@@ -239,7 +239,7 @@ def _joined(block: Block, xs: list[float]) -> list[float] | None:
     a finer one: rows of two found options may have shown twice the pitch)."""
     pitch = block.pitch
     steps = np.diff(xs) / pitch
-    steady = bool(np.all(np.abs(steps - np.round(steps)) <= 0.2))
+    steady = bool(np.all(np.abs(steps - np.round(steps)) <= 0.12))
     if steady and all(_on_lattice(x, block.columns, pitch) for x in xs):
         merged = list(block.columns)
         for x in xs:
@@ -271,7 +271,7 @@ def _lattice(xs: Sequence[float], width: int) -> list[float] | None:
         return cols
     pitch = float(min(np.diff(cols)))
     steps = np.diff(cols) / pitch
-    if pitch < 1.08 * width or np.any(np.abs(steps - np.round(steps)) > 0.2):
+    if pitch < 1.08 * width or np.any(np.abs(steps - np.round(steps)) > 0.12):
         return None
     if np.any(np.round(steps) > 3):
         return None
@@ -357,6 +357,23 @@ def outlined(ink: np.ndarray, block: Block, row: int) -> list[bool]:
         crop = _crop(ink, left - 4, top - 4, band.shape)
         out.append(float((crop[mask] > 0).mean()) >= 0.2)
     return out
+
+
+def _extend_by_outlines(block: Block, ink: np.ndarray) -> None:
+    """Two options found whole may be a row of three whose third was marked: an outline
+    halfway between them, or one pitch past either end, on every row, is an option too."""
+    for _ in range(2):
+        grown = False
+        ends = [block.columns[0] - block.pitch, block.columns[-1] + block.pitch]
+        middle = [sum(block.columns) / 2] if len(block.columns) == 2 else []
+        for x in middle + ends:
+            trial = Block(block.rows, [x], block.ys, block.width, block.height, block.round)
+            if x > 0 and all(outlined(ink, trial, row)[0] for row in range(len(block.ys))):
+                block.columns = sorted([*block.columns, x])
+                grown = True
+                break
+        if not grown:
+            return
 
 
 def _zones(block: Block) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
@@ -785,6 +802,8 @@ def read_page(
     problems: list[str] = []
     previous_bottom = 0.0
     for block in blocks:
+        if len(block.columns) < 3:
+            _extend_by_outlines(block, ink)
         if not 3 <= len(block.columns) <= 11:
             previous_bottom = block.ys[-1] + block.height / 2
             continue  # oui / non, or a strip of shapes that is no scale

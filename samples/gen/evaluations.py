@@ -76,18 +76,24 @@ def _chosen(answer: Answer, values: Sequence[int], rng: random.Random) -> list[i
     return [list(values).index(int(answer))]
 
 
-def grid(answers: Sequence[Answer], seed: int = 1, options: int = 4, mark: str = "cross") -> bytes:
-    """Statements x columns numbered 1..``options`` under a legend; squares; hand marks."""
+def grid(
+    answers: Sequence[Answer],
+    seed: int = 1,
+    options: int = 4,
+    mark: str = "cross",
+    labels: bool = True,
+) -> bytes:
+    """Statements x columns numbered 1..``options`` under a legend; squares; hand marks.
+    ``labels=False`` prints neither the column numbers nor the legend."""
     p = Pen(random.Random(seed), "Questionnaire")
     p.new_page()
     p.text(56, 790, "QUESTIONNAIRE D'ÉVALUATION À CHAUD", 15, "Helvetica-Bold")
     p.text(56, 765, "Formation : Prendre la parole en public    Date : 12/05/2026", 10)
-    p.text(
-        56, 740, f"Cochez une case par ligne : 1 = pas du tout d'accord ... {options} = tout à "
-        "fait d'accord.", 9
-    )  # fmt: skip
+    legend = f"1 = pas du tout d'accord ... {options} = tout à fait d'accord."
+    if labels:
+        p.text(56, 740, f"Cochez une case par ligne : {legend}", 9)
     x0, pitch, size, top = 330.0, 40.0, 10.0, 700.0
-    for k in range(options):
+    for k in range(options if labels else 0):
         p.text(x0 + k * pitch + 2, top + 12, str(k + 1), 10, "Helvetica-Bold")
     values = list(range(1, options + 1))
     for i, answer in enumerate(answers):
@@ -169,4 +175,30 @@ def online(answers: Sequence[Answer], seed: int = 3, options: int = 5) -> bytes:
             if k in chosen:
                 p.c.setFillColorRGB(0.4, 0.25, 0.7)
                 p.c.circle(cx, top - 42, 4, stroke=0, fill=1)
+    return p.finish()[0]
+
+
+YES_NO = ("Oui", "En partie", "Non")
+AGREEMENT = ("4 - Tout à fait", "3 - Plutôt oui", "2 - Plutôt non", "1 - Pas du tout")
+
+
+def inline(answers: Sequence[tuple[str, Answer]], seed: int = 4) -> bytes:
+    """A cold evaluation: each question on its line, its options below it as boxes each
+    followed by its label ("☐ Oui ☐ En partie ☐ Non", "☐ 4 - Tout à fait …"). An answer is
+    (``"oui"`` or ``"accord"``, the chosen label's index, None or "double")."""
+    p = Pen(random.Random(seed), "Évaluation à froid")
+    p.new_page()
+    p.text(56, 790, "ÉVALUATION À FROID", 15, "Helvetica-Bold")
+    p.text(56, 770, "Formation suivie : Gérer son temps - 2 mois après", 10)
+    for i, (kind, answer) in enumerate(answers):
+        y = 730 - 60 * i
+        p.text(56, y, f"{STATEMENTS[i % len(STATEMENTS)]} ?", 10, "Helvetica-Bold")
+        labels = YES_NO if kind == "oui" else AGREEMENT
+        values = list(range(len(labels)))
+        for k, label in enumerate(labels):
+            x = 60 + k * 120
+            p.checkbox(x, y - 24, 10)
+            p.text(x + 16, y - 23, label, 10)
+        for k in _chosen(answer, values, p.rng):
+            _mark(p, 60 + k * 120, y - 24, 10, "check")
     return p.finish()[0]

@@ -65,6 +65,21 @@ def test_word_columns_ranked_by_meaning_and_circled_recommendation() -> None:
     assert sat["score"] == pytest.approx((1 + 2 / 3 + 1 / 3 + 0 + 0.7) / 5, abs=1e-3)
 
 
+def test_marks_on_a_scale_without_labels_give_no_satisfaction_but_a_review() -> None:
+    fields = _read(evaluations.grid([4, 3, 2, 1], labels=False))
+    assert "satisfaction" not in fields
+    assert fields["review"][0]["kind"] == "lecture"
+
+
+def test_labels_beside_the_options_give_each_row_its_scale() -> None:
+    # Oui / En partie / Non count 1 / 0.5 / 0; "4 - Tout à fait" is the best of 1-4.
+    pdf = evaluations.inline([("oui", 0), ("accord", 1), ("oui", 1), ("accord", 3)])
+    sat = _read(pdf)["satisfaction"]
+    assert sat["answers"] == [3, 3, 2, 1]
+    assert sat["scale"] == [[1, 3], [1, 4], [1, 3], [1, 4]]
+    assert sat["score"] == pytest.approx((1 + 2 / 3 + 0.5 + 0) / 4, abs=1e-3)
+
+
 def test_scale_words_rank_by_meaning() -> None:
     assert level_of("Pas du tout satisfait") < level_of("Peu satisfait") < level_of("Satisfait")
     assert level_of("Satisfait") < level_of("Très satisfait")
