@@ -155,7 +155,7 @@ def find_shapes(ink: np.ndarray, dpi: int) -> list[Shape]:
         if not (low <= h <= high and low <= w <= wide and 0.6 <= w / h <= 2.8):
             continue
         hole = _largest_hole(contours, hierarchy, i)
-        if hole < 0.4 * w * h:
+        if hole < 0.3 * w * h:  # (a thick or blurred outline leaves a smaller hole)
             continue
         fill = cv2.contourArea(contour) / float(w * h)
         if fill < 0.6:
@@ -359,6 +359,25 @@ def outlined(ink: np.ndarray, block: Block, row: int) -> list[bool]:
     return out
 
 
+def _fill_rows(block: Block) -> None:
+    """A row between two rows of the block, a whole number of steps away, whose options
+    were all left unfound (marks merged into them, faint print) is a row all the same:
+    missing it would score the questionnaire on fewer answers than it has."""
+    if len(block.ys) < 3:
+        return
+    step = float(np.median(np.diff(block.ys)))
+    ys, rows = [block.ys[0]], [block.rows[0]]
+    for y, row in zip(block.ys[1:], block.rows[1:], strict=True):
+        steps = round((y - ys[-1]) / step)
+        if 2 <= steps <= 3 and abs((y - ys[-1]) / step - steps) <= 0.15:
+            for k in range(1, steps):
+                ys.append(ys[-1] + (y - ys[-1]) / (steps - k + 1))
+                rows.append([])
+        ys.append(y)
+        rows.append(row)
+    block.ys, block.rows = ys, rows
+
+
 def _extend_by_outlines(block: Block, ink: np.ndarray) -> None:
     """Two options found whole may be a row of three whose third was marked: an outline
     halfway between them, or one pitch past either end, on every row, is an option too."""
@@ -398,10 +417,10 @@ def _zones(block: Block) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
 def option_ink(bare: np.ndarray, block: Block, row: int) -> list[float]:
     """Ink inside and around each option of a row, in shares of the option's inside."""
     inside, ring, (dx, dy) = _zones(block)
-    # A wide box (a number's) is measured as if square: a cross spans its height only.
-    area = max(
-        1, int(inside.sum() * min(block.width, block.height) / max(block.width, block.height))
-    )
+    # A wide box (a number's) is measured as if square: a mark spans its height only.
+    ys, xs = np.nonzero(inside)
+    span = (float(np.ptp(xs)) + 1, float(np.ptp(ys)) + 1) if xs.size else (1.0, 1.0)
+    area = max(1.0, float(inside.sum()) * min(span) / max(span))
     out = []
     for col in range(len(block.columns)):
         left, top, _, _ = block.box(row, col)
@@ -802,6 +821,7 @@ def read_page(
     problems: list[str] = []
     previous_bottom = 0.0
     for block in blocks:
+        _fill_rows(block)
         if len(block.columns) < 3:
             _extend_by_outlines(block, ink)
         if not 3 <= len(block.columns) <= 11:
@@ -832,6 +852,8 @@ def _block_rows(
     shared = _numbered(block, words, bare, above, legend, reread)
     shared = shared or _worded(block, words, bare, above, reread)
     for row in range(len(block.ys)):
+        if not block.rows[row] and sum(outlined(ink, block, row)) * 2 < len(block.columns):
+            continue  # a gap between rows (a heading), not a row of options
         own_block = _own_columns(block, ink, row)
         if own_block is not None:
             # This row has fewer options than its block: read it on its own.
