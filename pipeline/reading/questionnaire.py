@@ -166,7 +166,7 @@ def _review_entry(number: int, row: RowRead) -> dict[str, Any]:
         "kind": "reponse",
         "item": number,
         "detail": f"question {number} : {what}",
-        "read": row.value,
+        "read": _raw(row.value) if row.value is not None else "non lue",
         "confidence": row.confidence,
     }
 
