@@ -7,9 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from pipeline.intake import IntakeLimits, as_pdf
 from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine
 from pipeline.reading import questionnaire
 from pipeline.reading.scales import legend_levels, level_of, scale_from_levels, scale_from_numbers
+from pipeline.record import FileKind
 from samples.gen import evaluations, render
 
 
@@ -123,3 +125,12 @@ def test_scanned_word_scale_with_circled_recommendation(engine: TesserocrEngine)
     scan = render.scan(evaluations.words([3, 4, 2, 4], recommendation=9, seed=6), seed=6, dpi=200)
     fields = _read(scan, engine)
     assert fields["satisfaction"]["answers"] == [3, 4, 2, 4, 9]
+
+
+@pytest.mark.ocr
+def test_phone_photo_of_a_grid(engine: TesserocrEngine) -> None:
+    jpeg = render.photo(evaluations.grid([3, 4, 4, 2, 1, 3], seed=7), seed=7)
+    pdf = as_pdf(jpeg, FileKind.JPEG, IntakeLimits())
+    assert pdf is not None
+    fields = _read(pdf, engine)
+    assert fields["satisfaction"]["answers"] == [3, 4, 4, 2, 1, 3]
