@@ -248,7 +248,8 @@ def read_page(
     previous_bottom = 0.0
     for block in blocks:
         fill_rows(block)
-        if len(block.columns) < 3:
+        strip = len(block.ys) == 1 and block.width > 1.5 * block.height  # boxes of numbers
+        if len(block.columns) < 3 or strip:
             extend_by_outlines(block, ink)
         if not 3 <= len(block.columns) <= 11:
             previous_bottom = block.ys[-1] + block.height / 2

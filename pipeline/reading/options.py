@@ -275,9 +275,12 @@ def fill_rows(block: Block) -> None:
 
 
 def extend_by_outlines(block: Block, ink: np.ndarray) -> None:
-    """Two options found whole may be a row of three whose third was marked: an outline
-    halfway between them, or one pitch past either end, on every row, is an option too."""
+    """Two options found whole may be a row of three whose third was marked (and a strip
+    of numbered boxes may end with the marked one): an outline halfway between them, or
+    one pitch past either end, on every row, is an option too."""
     for _ in range(2):
+        if len(block.columns) >= 11:
+            return
         grown = False
         ends = [block.columns[0] - block.pitch, block.columns[-1] + block.pitch]
         middle = [sum(block.columns) / 2] if len(block.columns) == 2 else []
