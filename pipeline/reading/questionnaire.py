@@ -34,6 +34,9 @@ from pipeline.text import needs_ocr, page_image, page_layer, render_page
 
 log = logging.getLogger(__name__)
 
+#: More than one answer in this many (and more than one) in doubt: no satisfaction.
+UNSURE_SHARE = 4
+
 
 @dataclass(frozen=True)
 class PageView:
@@ -142,9 +145,14 @@ def satisfaction_fields(pages: Sequence[PageChoices]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     answered = [row for row in rows if row.value is not None]
     unread = sum(page.unread for page in pages)
+    unsure = sum(row.state in ("double", "unsure") for row in rows)
     if unread:
         # Marks whose meaning is unknown: a score of the other items would be a guess.
         detail = f"{unread} réponse(s) cochée(s) sur une échelle non comprise"
+        review.append({"kind": "lecture", "detail": detail, "confidence": 0.0})
+    elif unsure > max(1, len(rows) // UNSURE_SHARE):
+        # So many marks in doubt that the rest says little: a person reads the form.
+        detail = f"{unsure} réponses sur {len(rows)} incertaines : satisfaction non calculée"
         review.append({"kind": "lecture", "detail": detail, "confidence": 0.0})
     elif answered:
         fields["satisfaction"] = satisfaction(rows)

@@ -53,6 +53,12 @@ def test_row_with_two_marks_is_null_and_left_for_review() -> None:
     assert [r["item"] for r in fields["review"]] == [2]
 
 
+def test_too_many_answers_in_doubt_give_no_satisfaction() -> None:
+    fields = _read(evaluations.online([5, "double", 4, "double", 3, 5]))
+    assert "satisfaction" not in fields
+    assert any(r["kind"] == "lecture" for r in fields["review"])
+
+
 def test_form_without_any_mark_has_no_satisfaction() -> None:
     assert "satisfaction" not in _read(evaluations.grid([None] * 6))
     assert "satisfaction" not in _read(evaluations.online([None] * 4))
