@@ -11,7 +11,9 @@ item in printed order (``None`` when unanswered or unsure); ``score`` the mean o
 answered items, each placed on 0..1 with 1 the best end of its own scale (a 0-10
 recommendation counts as one more answer); ``scale`` is ``[worst, best]`` when every item
 has the same scale, else one ``[worst, best]`` per answer (items 1-4 and a 0-10
-recommendation: ``[[1, 4], …, [0, 10]]``). No marked item: no ``satisfaction`` at all.
+recommendation: ``[[1, 4], …, [0, 10]]``). Answers on a scale of words are their rank, 1
+the worst ("Oui / En partie / Non": 3 / 2 / 1). No marked item: no satisfaction (``None``
+once the form's rows were found, so that the text reading does not stand in for it).
 """
 
 from __future__ import annotations
@@ -156,6 +158,10 @@ def satisfaction_fields(pages: Sequence[PageChoices]) -> dict[str, Any]:
         review.append({"kind": "lecture", "detail": detail, "confidence": 0.0})
     elif answered:
         fields["satisfaction"] = satisfaction(rows)
+    if rows or unread:
+        # The form was read from its ink: what text reading might have guessed of it (an
+        # OCR'd box taken for a tick) gives way, and no marks means no satisfaction.
+        fields.setdefault("satisfaction", None)
     if review:
         fields["review"] = review
     return fields

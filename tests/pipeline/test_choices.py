@@ -55,13 +55,18 @@ def test_row_with_two_marks_is_null_and_left_for_review() -> None:
 
 def test_too_many_answers_in_doubt_give_no_satisfaction() -> None:
     fields = _read(evaluations.online([5, "double", 4, "double", 3, 5]))
-    assert "satisfaction" not in fields
+    assert fields["satisfaction"] is None
     assert any(r["kind"] == "lecture" for r in fields["review"])
 
 
 def test_form_without_any_mark_has_no_satisfaction() -> None:
-    assert "satisfaction" not in _read(evaluations.grid([None] * 6))
-    assert "satisfaction" not in _read(evaluations.online([None] * 4))
+    # The rows were found (the text reading must not stand in): null, not absent.
+    assert _read(evaluations.grid([None] * 6)) == {"satisfaction": None}
+    assert _read(evaluations.online([None] * 4)) == {"satisfaction": None}
+
+
+def test_page_without_option_rows_leaves_the_text_reading_alone() -> None:
+    assert _read(evaluations.online([])) == {}
 
 
 def test_word_columns_ranked_by_meaning_and_circled_recommendation() -> None:
@@ -75,7 +80,7 @@ def test_word_columns_ranked_by_meaning_and_circled_recommendation() -> None:
 
 def test_marks_on_a_scale_without_labels_give_no_satisfaction_but_a_review() -> None:
     fields = _read(evaluations.grid([4, 3, 2, 1], labels=False))
-    assert "satisfaction" not in fields
+    assert fields["satisfaction"] is None
     assert fields["review"][0]["kind"] == "lecture"
 
 
