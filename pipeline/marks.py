@@ -1,8 +1,11 @@
-"""Marks people leave on paper or by certificate: attendance cells and signature blocks.
+"""Marks people leave on paper or by certificate: attendance cells, signature blocks and
+the answers of evaluation questionnaires.
 
 The second half of the extract stage, for the fields text alone cannot give: who signed
-which half-day of an attendance sheet (:mod:`pipeline.attendance`) and which parties
-signed an agreement (:mod:`pipeline.signatures`). Both read the part's page pixels, so
+which half-day of an attendance sheet (:mod:`pipeline.attendance`), which parties
+signed an agreement (:mod:`pipeline.signatures`), and which option of each item of an
+evaluation was ticked (:mod:`pipeline.reading.questionnaire`: ``satisfaction``, which
+then replaces the one read from text). They read the part's page pixels, so
 they need the OCR engine; without one (``classify`` on a machine without Tesseract) the
 fields stay as the text gave them.
 
@@ -21,6 +24,7 @@ from pipeline import attendance, signatures
 from pipeline import text as text_stage
 from pipeline.archive import split_pages
 from pipeline.ocr import OcrEngine, OcrSettings
+from pipeline.reading import questionnaire
 from pipeline.reading.page import views
 from pipeline.record import DocType, PageText
 from pipeline.signatures import Party
@@ -36,6 +40,13 @@ PARTIES: dict[DocType, tuple[Party, ...] | None] = {
     DocType.BON_COMMANDE: ("client",),  # the organisme's signature on a quote is optional
     DocType.ATTESTATION: None,
 }
+#: Questionnaires whose answers are read from the ink.
+EVALUATIONS = frozenset({DocType.EVALUATION_CHAUD, DocType.EVALUATION_FROID})
+
+
+def wanted(doc_type: DocType) -> bool:
+    """Whether documents of this type have marks to read."""
+    return doc_type == DocType.EMARGEMENT or doc_type in PARTIES or doc_type in EVALUATIONS
 
 
 def read(
@@ -53,13 +64,15 @@ def read(
     it (:mod:`pipeline.reading.page`) and OCR nothing again. Without it the text stage runs
     here first.
     """
-    if doc_type not in PARTIES and doc_type != DocType.EMARGEMENT:
+    if not wanted(doc_type):
         return {}
     if not pages:
         pages = text_stage.read_pages(pdf, engine, settings)
     seen = list(views(pdf, pages, settings))
     if doc_type == DocType.EMARGEMENT:
         return attendance_fields(attendance.read_views(seen, engine))
+    if doc_type in EVALUATIONS:
+        return questionnaire.satisfaction_fields(questionnaire.read_choices(seen, engine))
     read = signatures.read_blocks(
         pdf, engine, settings,
         parties=PARTIES[doc_type], organisme_names=organisme_names, pages=seen,

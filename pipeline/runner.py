@@ -50,7 +50,7 @@ from pipeline.errors import (
 from pipeline.invoices import Invoice
 from pipeline.ocr import OcrEngine
 from pipeline.parse import normalise_invoice_number
-from pipeline.record import Doc, DocType, FileKind, Part, Source
+from pipeline.record import Doc, FileKind, Part, Source
 from pipeline.store import DocumentRow, FileRow, Store, environment_fault
 from watchers.ignore import is_conflict_copy, is_ignored
 
@@ -141,11 +141,13 @@ def _extract(doc: Doc, ctx: Context) -> Doc:
 
 
 def _marks(doc: Doc, part: Part, ctx: Context) -> dict[str, Any]:
-    """Signatures and attendance cells read on the part's pages (see :mod:`pipeline.marks`)."""
-    wanted = part.type == DocType.EMARGEMENT or part.type in marks.PARTIES
-    if wanted and doc.kind == FileKind.DOCX and doc.data is not None:
+    """Signatures, attendance cells and answers read on the part's pages (see
+    :mod:`pipeline.marks`)."""
+    if not marks.wanted(part.type):
+        return {}
+    if doc.kind == FileKind.DOCX and doc.data is not None:
         return marks.read_word_file(part.type, doc.data)
-    if not wanted or doc.pdf is None or ctx.ocr is None:
+    if doc.pdf is None or ctx.ocr is None:
         return {}
     pdf = marks.part_pdf(doc.pdf, part.first, part.last, len(doc.pages))
     try:

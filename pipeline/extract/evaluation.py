@@ -3,7 +3,9 @@
 Marks are read from text in three forms: "Note : 4 / 5" (or "4/5" at the end
 of a question line), a row of boxes with one ticked ("☐ 1 ☐ 2 ☒ 3 ☐ 4",
 "[ ] … [X] …"), and ticked boxes rendered as a lone "X" before an option.
-Ticks drawn by hand on a scan are only as reliable as the OCR of the box.
+Marks drawn by hand (or radio buttons drawn as shapes) are read from the page's ink by
+:mod:`pipeline.reading.questionnaire`, whose ``satisfaction`` replaces this one (see
+:mod:`pipeline.marks`); this reading stays for printed answers.
 """
 
 from __future__ import annotations

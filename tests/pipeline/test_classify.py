@@ -141,7 +141,51 @@ Nous soussignés, Mutuelle Exemple, attestons que la Coopérative Exemple est as
 au titre du contrat n° RC-889231 pour la période du 01/01/2026 au 31/12/2026.
 """
 
+ONLINE_FORM_EXPORT = """\
+Formulaire : Évaluation de fin de formation - Piloter un projet 2/9
+Évaluation de fin de formation
+Piloter un projet - animée par Julie Roche - 14/04/2026
+Réponse n° 2 - horodatage 14/04/2026 17:12:00
+Nom et prénom
+Paul Lenoir
+Clarté des objectifs
+Pas satisfait Très satisfait
+1 2 3 4 5
+Qualité de l'animation
+Pas satisfait Très satisfait
+1 2 3 4 5
+"""
+
+SMILEY_QUESTIONNAIRE = """\
+Votre avis nous intéresse !
+Piloter un projet - session du 14/04/2026
+Prénom / Nom : Paul Lenoir
+L'accueil et l'organisation O O O O
+Le contenu de la formation O O O O
+Sur une échelle de 0 à 10, recommanderiez-vous cette formation à un collègue ?
+0 1 2 3 4 5 6 7 8 9 10
+"""
+
+POSITIONING_TEST = """\
+QUESTIONNAIRE DE POSITIONNEMENT
+À remplir avant la formation « Piloter un projet »
+Nom : Paul Lenoir
+Quel est votre niveau actuel ? ☐ Débutant ☐ Intermédiaire ☐ Avancé
+Pour chaque affirmation, cochez : 1 = pas du tout d'accord … 4 = tout à fait d'accord
+"""
+
+KNOWLEDGE_QUIZ = """\
+Test de connaissances - Excel
+Nom : Paul Lenoir
+1. Quelle fonction additionne une plage ? ☒ SOMME ☐ MOYENNE
+Bonnes réponses : 14 / 20     Note obtenue : 14/20
+"""
+
 HAND_WRITTEN: dict[str, tuple[str, DocType]] = {
+    "evaluation-online-form-export": (ONLINE_FORM_EXPORT, DocType.EVALUATION_CHAUD),
+    "evaluation-votre-avis-smileys": (SMILEY_QUESTIONNAIRE, DocType.EVALUATION_CHAUD),
+    "positioning-questionnaire-before-training": (POSITIONING_TEST, DocType.AUTRE),
+    "knowledge-quiz-results": (KNOWLEDGE_QUIZ, DocType.AUTRE),
     "convention-other-template": (CONVENTION_OTHER_TEMPLATE, DocType.CONVENTION),
     "contrat-particulier": (CONTRAT_PARTICULIER, DocType.CONTRAT),
     "devis-sous-traitance": (DEVIS_SOUS_TRAITANCE, DocType.BON_COMMANDE),
@@ -232,6 +276,12 @@ def test_segment_batch_scan() -> None:
         (4, 4, DocType.ATTESTATION),
         (5, 5, DocType.EMARGEMENT),
     ]
+
+
+def test_segment_online_form_export_one_respondent_per_page() -> None:
+    pages = [ONLINE_FORM_EXPORT.replace("Paul Lenoir", name) for name in ("A B", "C D", "E F")]
+    got = [(a, b, t) for a, b, t, _ in segment(pages)]
+    assert got == [(n, n, DocType.EVALUATION_CHAUD) for n in (1, 2, 3)]
 
 
 def test_segment_page_markers() -> None:

@@ -1,0 +1,330 @@
+"""Choice grids read from a page image: which option of each row carries a hand's mark.
+
+A questionnaire prints its options as small shapes (squares, circles, radio buttons,
+boxes holding a number) in rows, one row per item, the options of every row in aligned
+columns. :mod:`pipeline.reading.options` finds those shapes and their rows and columns;
+:mod:`pipeline.reading.labels` reads what each column means from the words around it
+(numbers above or inside; words such as "Très satisfait" ranked by meaning; a legend
+"1 = … 4 = …"; the words at the row's ends or beside each option). This module measures
+the ink each option carries beyond its printed outline: inside the shape (a cross, a
+tick, a filled dot) and in a ring just around it (a number circled by hand, a cross drawn
+larger than its box), less what the print gives every option of the row alike. Exactly
+one clearly marked option makes the row's answer; none leaves it unanswered; two, or a
+faint mark, leave it to a person. Marks on a scale that could not be understood are
+counted, so that no satisfaction is made of the other items alone.
+
+It reads pixels only (scans, photos and rendered born-digital pages alike) plus the
+page's words with their boxes (text layer or OCR). Nothing here knows a template: the
+rules are about shapes, alignment and the meaning of French scale words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from pipeline.attendance import binarise, line_masks
+from pipeline.ocr import Word
+from pipeline.parse import fold
+from pipeline.reading.labels import (
+    block_scale,
+    column_numbers,
+    end_words,
+    extend_by_labels,
+    extend_by_words,
+    header_groups,
+    header_words,
+    in_print,
+    inline_scale,
+    inset,
+    label_band,
+    label_boxes,
+    number_of,
+    printed,
+)
+from pipeline.reading.options import (
+    Block,
+    Box,
+    blocks_of,
+    crop,
+    extend_by_outlines,
+    fill_rows,
+    find_shapes,
+    outlined,
+    row_step,
+    shape_rows,
+)
+from pipeline.reading.scales import Scale, level_of, scale_from_levels, scale_from_numbers
+
+
+class HeaderReader(Protocol):
+    """Reads a crop of the page again when its words say nothing (a label run into a ruling
+    by the page's OCR, small print on a photo)."""
+
+    def line(self, box: Box) -> str:
+        """The crop read as one line of text."""
+
+    def words(self, box: Box) -> list[Word]:
+        """The crop's words, boxed in page pixels."""
+
+
+#: Mark strength (extra ink over the row's typical option, in shares of the option's area).
+MARKED = 0.12
+EMPTY = 0.035
+#: Rows read with less confidence than this are listed for a person.
+REVIEW_BELOW = 0.7
+
+
+@dataclass(frozen=True)
+class RowRead:
+    """One item: its options' values, the mark strengths, and what was decided."""
+
+    y: int
+    scale: Scale
+    strengths: tuple[float, ...]
+    chosen: int | None  # index of the marked option
+    state: str  # "answered" | "unanswered" | "double" | "unsure"
+    confidence: float
+
+    @property
+    def value(self) -> float | None:
+        return self.scale.values[self.chosen] if self.chosen is not None else None
+
+
+@dataclass(frozen=True)
+class PageChoices:
+    """Every choice row of a page, top to bottom, and what could not be made sense of."""
+
+    rows: tuple[RowRead, ...] = ()
+    problems: tuple[str, ...] = field(default=())
+    unread: int = 0  # rows marked by hand whose scale was not understood
+
+
+def marks_ink(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+    """The page's ink, and that ink without ruling lines and specks (what a hand adds)."""
+    ink = binarise(gray, dpi)
+    horiz, vert = line_masks(ink, dpi)
+    bare = ink.copy()
+    bare[cv2.bitwise_or(horiz, vert) > 0] = 0
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(bare, connectivity=8)
+    keep = np.zeros(count, np.uint8)
+    keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= max(4, (dpi // 40) ** 2)).astype(np.uint8) * 255
+    return ink, keep[labels]
+
+
+def without_print(bare: np.ndarray, words: Sequence[Word]) -> np.ndarray:
+    """The ink with printed words taken out: a statement that runs into its row's first
+    option is print, not a mark."""
+    hand = bare.copy()
+    for word in printed(words):
+        left, top, right, bottom = word.box
+        hand[max(0, top) : bottom, max(0, left) : right] = 0
+    return hand
+
+
+def _zones(block: Block) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+    """Masks, centred on an option, of its inside (within the outline) and of a ring
+    around it (beyond the outline), and the offset of the masks' origin."""
+    w, h = block.width, block.height
+    reach = int(round(0.3 * min(w, h))) + 2
+    size = (h + 2 * reach, w + 2 * reach)
+    outline = np.zeros(size, np.uint8)
+    if block.round:
+        cv2.ellipse(outline, (reach + w // 2, reach + h // 2), (w // 2, h // 2), 0, 0, 360, 255, -1)
+    else:
+        cv2.rectangle(outline, (reach, reach), (reach + w - 1, reach + h - 1), 255, -1)
+    shrink = max(2, int(round(0.16 * min(w, h))))
+    inside = cv2.erode(outline, np.ones((2 * shrink + 1,) * 2, np.uint8))
+    near = cv2.dilate(outline, np.ones((2 * max(2, shrink // 2) + 1,) * 2, np.uint8))
+    far = cv2.dilate(outline, np.ones((2 * reach + 1,) * 2, np.uint8))
+    ring = cv2.subtract(far, near)
+    return inside > 0, ring > 0, (reach, reach)
+
+
+def option_ink(bare: np.ndarray, block: Block, row: int) -> list[float]:
+    """Ink inside and around each option of a row, in shares of the option's inside."""
+    inside, ring, (dx, dy) = _zones(block)
+    # A wide box (a number's) is measured as if square: a mark spans its height only.
+    ys, xs = np.nonzero(inside)
+    span = (float(np.ptp(xs)) + 1, float(np.ptp(ys)) + 1) if xs.size else (1.0, 1.0)
+    area = max(1.0, float(inside.sum()) * min(span) / max(span))
+    out = []
+    for col in range(len(block.columns)):
+        left, top, _, _ = block.box(row, col)
+        x0, y0 = left - dx, top - dy
+        part = crop(bare, x0, y0, inside.shape)
+        out.append((float((part[inside] > 0).sum()) + float((part[ring] > 0).sum())) / area)
+    return out
+
+
+def decide(inks: Sequence[float]) -> tuple[int | None, str, float, tuple[float, ...]]:
+    """The marked option of a row from the ink of its options (what the print gives every
+    option alike, a number inside, a label above, is the row's median and is taken off)."""
+    base = float(np.median(inks))
+    strengths = tuple(round(max(0.0, v - base), 3) for v in inks)
+    order = sorted(range(len(strengths)), key=lambda i: strengths[i], reverse=True)
+    top, second = strengths[order[0]], strengths[order[1]]
+    if top <= EMPTY:
+        return None, "unanswered", round(min(0.99, 0.8 + 0.19 * (1 - top / EMPTY)), 3), strengths
+    if second >= MARKED or (top >= MARKED and second > 0.5 * top):
+        return None, "double", 0.3, strengths
+    if top < MARKED:
+        return None, "unsure", 0.4, strengths
+    if second > EMPTY:
+        return order[0], "answered", round(0.6 + 0.3 * (1 - second / top), 3), strengths
+    return (
+        order[0],
+        "answered",
+        round(min(0.99, 0.85 + 0.14 * min(1.0, top / (3 * MARKED))), 3),
+        (strengths),
+    )
+
+
+def _numbered(
+    block: Block,
+    words: Sequence[Word],
+    bare: np.ndarray,
+    above: float,
+    legend: str,
+    reread: HeaderReader | None,
+) -> Scale | None:
+    """A scale of numbered columns: numbers over or inside the options, read on the page,
+    else each read again alone."""
+    extend_by_labels(block, words, above)
+    ends = end_words(block, words, 0)
+    scale = scale_from_numbers(column_numbers(block, words, 0, above), legend, ends)
+    if scale is not None or reread is None:
+        return scale
+    over = [reread.line(box) if box else "" for box in label_boxes(block, bare, above)]
+    scale = scale_from_numbers([number_of(t) for t in over], legend, ends)
+    if scale is None and block.width > 1.5 * block.height:
+        # Boxes wide enough to hold their number: read inside them.
+        by = max(3, block.height // 6)
+        inside = [reread.line(inset(block.box(0, c), by)) for c in range(len(block.columns))]
+        scale = scale_from_numbers([number_of(t) for t in inside], legend, ends)
+    return scale
+
+
+def _worded(
+    block: Block,
+    words: Sequence[Word],
+    bare: np.ndarray,
+    above: float,
+    reread: HeaderReader | None,
+) -> Scale | None:
+    """A scale of columns headed by words ranked by meaning; a label the page OCR missed is
+    read again alone."""
+    extend_by_words(block, words, above)
+    heads = header_words(block, words, above)
+    scale = scale_from_levels([level_of(t) for t in heads])
+    if scale is not None or reread is None:
+        return scale
+    boxes = label_boxes(block, bare, above)
+    texts = [
+        head if level_of(head) is not None else (reread.line(box) if box else "")
+        for head, box in zip(heads, boxes, strict=True)
+    ]
+    return scale_from_levels([level_of(t) for t in texts])
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def read_page(
+    gray: np.ndarray, dpi: int, words: Sequence[Word], reread: HeaderReader | None = None
+) -> PageChoices:
+    """Every choice row on an upright page image, with ``words`` boxed in its pixels."""
+    ink, bare = marks_ink(gray, dpi)
+    hand = without_print(bare, words)
+    shapes = [shape for shape in find_shapes(ink, dpi) if not in_print(shape, words)]
+    blocks = blocks_of(shape_rows(shapes, dpi))
+    legend = fold(" ".join(w.text for w in words))
+    rows: list[RowRead] = []
+    problems: list[str] = []
+    previous_bottom = 0.0
+    for block in blocks:
+        fill_rows(block)
+        strip = len(block.ys) == 1 and block.width > 1.5 * block.height  # boxes of numbers
+        if len(block.columns) < 3 or strip:
+            extend_by_outlines(block, ink)
+        if not 3 <= len(block.columns) <= 11:
+            previous_bottom = block.ys[-1] + block.height / 2
+            continue  # oui / non, or a strip of shapes that is no scale
+        above = max(previous_bottom, block.top - 1.2 * dpi)
+        rows.extend(_block_rows(block, words, (ink, bare, hand), above, legend, reread, problems))
+        previous_bottom = block.ys[-1] + block.height / 2
+    return PageChoices(tuple(sorted(rows, key=lambda r: r.y)), tuple(set(problems)), len(problems))
+
+
+def _block_rows(
+    block: Block,
+    words: Sequence[Word],
+    inks: tuple[np.ndarray, np.ndarray, np.ndarray],
+    above: float,
+    legend: str,
+    reread: HeaderReader | None,
+    problems: list[str],
+) -> list[RowRead]:
+    out = []
+    ink, bare, hand = inks
+    if reread is not None and not any(header_groups(block, words, above, block.columns)):
+        # No label read over the columns: the line of print nearest the rows, read again.
+        band = label_band(block, bare, above)
+        if band is not None and block_scale(block, words, 0, above, legend) is None:
+            words = [*words, *reread.words(band)]
+    shared = _numbered(block, words, bare, above, legend, reread)
+    shared = shared or _worded(block, words, bare, above, reread)
+    for row in range(len(block.ys)):
+        if not block.rows[row] and sum(outlined(ink, block, row)) * 2 < len(block.columns):
+            continue  # a gap between rows (a heading), not a row of options
+        own_block = _own_columns(block, ink, row)
+        if own_block is not None:
+            # This row has fewer options than its block: read it on its own.
+            own_scale = inline_scale(own_block, words, 0, legend)
+            if own_scale is not None:
+                out.append(_row_read(own_block, hand, 0, own_scale))
+                continue
+        scale = inline_scale(block, words, row, legend) or shared
+        if row and len(block.ys) > 1 and scale is shared:
+            own_above = block.ys[row] - 0.6 * row_step(block)
+            own = scale_from_numbers(
+                column_numbers(block, words, row, own_above), legend, end_words(block, words, row)
+            )
+            scale = own or shared
+        if scale is None or len(scale.values) != len(block.columns):
+            measured = option_ink(hand, block, row)
+            # Figures printed in every shape (smiley faces) are no blank options.
+            drawn = min(measured) >= MARKED
+            if not drawn and decide(measured)[1] != "unanswered":
+                problems.append(f"échelle non comprise ({len(block.columns)} options)")
+            continue
+        out.append(_row_read(block, hand, row, scale))
+    return out
+
+
+def _row_read(block: Block, hand: np.ndarray, row: int, scale: Scale) -> RowRead:
+    chosen, state, confidence, strengths = decide(option_ink(hand, block, row))
+    return RowRead(int(block.ys[row]), scale, strengths, chosen, state, confidence)
+
+
+def _own_columns(block: Block, ink: np.ndarray, row: int) -> Block | None:
+    """The row alone on the columns where it has options, when that is fewer than its
+    block's (three or more, side by side); None otherwise."""
+    present = outlined(ink, block, row)
+    if all(present) or sum(present) < 3:
+        return None
+    first, last = present.index(True), len(present) - 1 - present[::-1].index(True)
+    if not all(present[first : last + 1]):
+        return None
+    return Block(
+        [block.rows[row]],
+        block.columns[first : last + 1],
+        [block.ys[row]],
+        block.width,
+        block.height,
+        block.round,
+    )

@@ -1,0 +1,158 @@
+"""A questionnaire's answers read from its pages' ink, and the satisfaction they make.
+
+Each page is looked at as an upright image with its words boxed in its pixels: a
+born-digital page rendered with its text layer's words; a scanned page made again from
+the text stage's OCR (its straightening redone, no second OCR) or, without it, OCR'd here.
+:mod:`pipeline.reading.choices` reads the rows of options on it; this module turns the
+rows into the ``satisfaction`` field (CONTRACT) and the entries a person must settle.
+
+``satisfaction`` is ``{"score", "scale", "answers"}``: ``answers`` the raw value of each
+item in printed order (``None`` when unanswered or unsure); ``score`` the mean of the
+answered items, each placed on 0..1 with 1 the best end of its own scale (a 0-10
+recommendation counts as one more answer); ``scale`` is ``[worst, best]`` when every item
+has the same scale, else one ``[worst, best]`` per answer (items 1-4 and a 0-10
+recommendation: ``[[1, 4], …, [0, 10]]``). Answers on a scale of words are their rank, 1
+the worst ("Oui / En partie / Non": 3 / 2 / 1). No marked item: no satisfaction (``None``
+once the form's rows were found, so that the text reading does not stand in for it).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from pipeline.attendance import binarise
+from pipeline.ocr import OcrEngine, Word
+from pipeline.reading.choices import REVIEW_BELOW, Box, PageChoices, RowRead, read_page
+from pipeline.reading.page import PageView
+
+log = logging.getLogger(__name__)
+
+#: More than one answer in this many (and more than one) in doubt: no satisfaction.
+UNSURE_SHARE = 4
+
+
+class _Reread:
+    """Column labels too small or faint for the page's OCR, read again from a crop."""
+
+    def __init__(self, view: PageView, engine: OcrEngine) -> None:
+        self.view, self.engine = view, engine
+        self.clean: np.ndarray | None = None
+
+    def _crop(self, box: Box) -> tuple[np.ndarray, int, int]:
+        if self.clean is None:
+            # The page without its ruling lines: OCR runs a column's label into them.
+            # Only strokes straight and unbroken over a third of an inch: not a word's letters
+            # (the ruling masks of :mod:`pipeline.attendance` bridge letters on purpose).
+            ink = binarise(self.view.gray, self.view.dpi)
+            length = max(15, self.view.dpi // 3)
+            horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+            vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+            rulings = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8)) > 0
+            self.clean = self.view.gray.copy()
+            self.clean[rulings] = 255
+        left, top, right, bottom = (max(0, v) for v in box)
+        return self.clean[top:bottom, left:right], left, top
+
+    def line(self, box: Box) -> str:
+        crop, _, _ = self._crop(box)
+        if crop.size == 0 or crop.shape[0] < 8 or crop.shape[1] < 8:
+            return ""
+        # Labels are small print: enlarged, Tesseract reads them far better.
+        big = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        return self.engine.recognise_line(Image.fromarray(big), self.view.dpi * 2).text.strip()
+
+    def words(self, box: Box) -> list[Word]:
+        crop, left, top = self._crop(box)
+        if crop.size == 0 or crop.shape[0] < 8 or crop.shape[1] < 8:
+            return []
+        found = self.engine.recognise(Image.fromarray(crop), self.view.dpi).words
+        return [
+            Word(
+                w.text,
+                w.confidence,
+                (w.box[0] + left, w.box[1] + top, w.box[2] + left, w.box[3] + top),
+            )
+            for w in found
+        ]
+
+
+def _moved(box: Box, dx: int, dy: int) -> Box:
+    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+
+
+def read_choices(pages: Sequence[PageView], engine: OcrEngine | None) -> list[PageChoices]:
+    """The choice rows of every page (:mod:`pipeline.reading.page` views)."""
+    out = []
+    for view in pages:
+        started = time.perf_counter()
+        reread = _Reread(view, engine) if engine is not None and view.scanned else None
+        out.append(read_page(view.gray, view.dpi, view.words, reread))
+        log.debug("choices page %d: %.2f s", view.number, time.perf_counter() - started)
+    return out
+
+
+def satisfaction_fields(pages: Sequence[PageChoices]) -> dict[str, Any]:
+    """``satisfaction`` from the rows read, and ``review`` entries for the doubtful rows."""
+    rows = [row for page in pages for row in page.rows]
+    review = [_review_entry(number, row) for number, row in enumerate(rows, 1) if _doubtful(row)]
+    fields: dict[str, Any] = {}
+    answered = [row for row in rows if row.value is not None]
+    unread = sum(page.unread for page in pages)
+    unsure = sum(row.state in ("double", "unsure") for row in rows)
+    if unread:
+        # Marks whose meaning is unknown: a score of the other items would be a guess.
+        detail = f"{unread} réponse(s) cochée(s) sur une échelle non comprise"
+        review.append({"kind": "lecture", "detail": detail, "confidence": 0.0})
+    elif unsure > max(1, len(rows) // UNSURE_SHARE):
+        # So many marks in doubt that the rest says little: a person reads the form.
+        detail = f"{unsure} réponses sur {len(rows)} incertaines : satisfaction non calculée"
+        review.append({"kind": "lecture", "detail": detail, "confidence": 0.0})
+    elif answered:
+        fields["satisfaction"] = satisfaction(rows)
+    if rows or unread:
+        # The form was read from its ink: what text reading might have guessed of it (an
+        # OCR'd box taken for a tick) gives way, and no marks means no satisfaction.
+        fields.setdefault("satisfaction", None)
+    if review:
+        fields["review"] = review
+    return fields
+
+
+def _doubtful(row: RowRead) -> bool:
+    return row.state in ("double", "unsure") or row.confidence < REVIEW_BELOW
+
+
+def _review_entry(number: int, row: RowRead) -> dict[str, Any]:
+    what = {
+        "double": "deux cases cochées",
+        "unsure": "marque incertaine",
+    }.get(row.state, "lecture incertaine")
+    return {
+        "kind": "reponse",
+        "item": number,
+        "detail": f"question {number} : {what}",
+        "read": _raw(row.value) if row.value is not None else "non lue",
+        "confidence": row.confidence,
+    }
+
+
+def satisfaction(rows: Sequence[RowRead]) -> dict[str, Any]:
+    """The CONTRACT field from rows of which at least one is answered."""
+    scores = [row.scale.normalised(row.value) for row in rows if row.value is not None]
+    answers = [_raw(row.value) for row in rows]
+    ends = [[_raw(row.scale.worst), _raw(row.scale.best)] for row in rows]
+    scale: list[Any] = ends[0] if all(e == ends[0] for e in ends) else ends
+    return {"score": round(sum(scores) / len(scores), 4), "scale": scale, "answers": answers}
+
+
+def _raw(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value

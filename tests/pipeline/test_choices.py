@@ -1,0 +1,151 @@
+"""Tests of pipeline.reading (choices, scales, questionnaire): evaluation answers read from
+the ink of questionnaires drawn by samples/gen/option_forms, born-digital and scanned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from pipeline.intake import IntakeLimits, as_pdf
+from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine
+from pipeline.reading import questionnaire
+from pipeline.reading.page import views
+from pipeline.reading.scales import legend_levels, level_of, scale_from_levels, scale_from_numbers
+from pipeline.record import FileKind
+from pipeline.text import read_pages
+from samples.gen import option_forms, render
+
+
+def _read(pdf: bytes, engine: OcrEngine | None = None) -> dict:
+    """What the marks stage gives a questionnaire, after the text stage read its pages."""
+    pages = views(pdf, read_pages(pdf, engine, OcrSettings()), OcrSettings())
+    return questionnaire.satisfaction_fields(questionnaire.read_choices(list(pages), engine))
+
+
+def test_online_form_filled_radio_buttons_give_the_answers() -> None:
+    fields = _read(option_forms.online([4, 3, 5, 5, 2]))
+    assert fields["satisfaction"] == {
+        "score": round((3 + 2 + 4 + 4 + 1) / 4 / 5, 4),
+        "scale": [1, 5],
+        "answers": [4, 3, 5, 5, 2],
+    }
+    assert "review" not in fields
+
+
+def test_grid_hand_crosses_on_a_one_to_four_scale() -> None:
+    fields = _read(option_forms.grid([4, 3, 2, 1, 4], mark="cross"))
+    assert fields["satisfaction"]["answers"] == [4, 3, 2, 1, 4]
+    assert fields["satisfaction"]["score"] == pytest.approx((3 + 2 + 1 + 0 + 3) / 15, abs=1e-3)
+
+
+def test_grid_hand_ticks_read_like_crosses() -> None:
+    fields = _read(option_forms.grid([1, 2, 3, 4, 4, 3], mark="check"))
+    assert fields["satisfaction"]["answers"] == [1, 2, 3, 4, 4, 3]
+
+
+def test_unanswered_row_is_null_and_not_counted() -> None:
+    fields = _read(option_forms.grid([4, None, 4, 1]))
+    assert fields["satisfaction"]["answers"] == [4, None, 4, 1]
+    assert fields["satisfaction"]["score"] == pytest.approx(2 / 3, abs=1e-3)
+    assert "review" not in fields
+
+
+def test_row_with_two_marks_is_null_and_left_for_review() -> None:
+    fields = _read(option_forms.online([5, "double", 3], options=5))
+    assert fields["satisfaction"]["answers"] == [5, None, 3]
+    assert [r["item"] for r in fields["review"]] == [2]
+
+
+def test_too_many_answers_in_doubt_give_no_satisfaction() -> None:
+    fields = _read(option_forms.online([5, "double", 4, "double", 3, 5]))
+    assert fields["satisfaction"] is None
+    assert any(r["kind"] == "lecture" for r in fields["review"])
+
+
+def test_form_without_any_mark_has_no_satisfaction() -> None:
+    # The rows were found (the text reading must not stand in): null, not absent.
+    assert _read(option_forms.grid([None] * 6)) == {"satisfaction": None}
+    assert _read(option_forms.online([None] * 4)) == {"satisfaction": None}
+
+
+def test_page_without_option_rows_leaves_the_text_reading_alone() -> None:
+    assert _read(option_forms.online([])) == {}
+
+
+def test_word_columns_ranked_by_meaning_and_circled_recommendation() -> None:
+    # Best on the left ("Très satisfait"), and a 0-10 recommendation counted as one answer.
+    fields = _read(option_forms.words([4, 3, 2, 1], recommendation=7))
+    sat = fields["satisfaction"]
+    assert sat["answers"] == [4, 3, 2, 1, 7]
+    assert sat["scale"] == [[1, 4]] * 4 + [[0, 10]]
+    assert sat["score"] == pytest.approx((1 + 2 / 3 + 1 / 3 + 0 + 0.7) / 5, abs=1e-3)
+
+
+def test_marks_on_a_scale_without_labels_give_no_satisfaction_but_a_review() -> None:
+    fields = _read(option_forms.grid([4, 3, 2, 1], labels=False))
+    assert fields["satisfaction"] is None
+    assert fields["review"][0]["kind"] == "lecture"
+
+
+def test_labels_beside_the_options_give_each_row_its_scale() -> None:
+    # Oui / En partie / Non count 1 / 0.5 / 0; "4 - Tout à fait" is the best of 1-4.
+    pdf = option_forms.inline([("oui", 0), ("accord", 1), ("oui", 1), ("accord", 3)])
+    sat = _read(pdf)["satisfaction"]
+    assert sat["answers"] == [3, 3, 2, 1]
+    assert sat["scale"] == [[1, 3], [1, 4], [1, 3], [1, 4]]
+    assert sat["score"] == pytest.approx((1 + 2 / 3 + 0.5 + 0) / 4, abs=1e-3)
+
+
+def test_scale_words_rank_by_meaning() -> None:
+    assert level_of("Pas du tout satisfait") < level_of("Peu satisfait") < level_of("Satisfait")
+    assert level_of("Satisfait") < level_of("Très satisfait")
+    assert level_of("Plutôt pas d'accord") < level_of("Plutôt d'accord")
+    assert level_of("Formation") is None
+    scale = scale_from_levels([level_of(w) for w in option_forms.WORDS])
+    assert scale is not None and scale.values == (4, 3, 2, 1) and scale.best == 4
+
+
+def test_legend_says_which_end_is_best() -> None:
+    legend = (
+        "1 = tout à fait d'accord, 2 = plutôt d'accord, 3 = plutôt pas d'accord, "
+        "4 = pas du tout d'accord."
+    )
+    assert legend_levels(legend)[1] > legend_levels(legend)[4]
+    scale = scale_from_numbers([1, 2, 3, 4], legend)
+    assert scale is not None and scale.best == 1 and scale.normalised(1) == 1
+
+
+def test_numbers_need_a_steady_sequence() -> None:
+    assert scale_from_numbers([1, 2, None, 4]) is not None
+    assert scale_from_numbers([1, 5, 2, 4]) is None
+    assert scale_from_numbers([None, None, 3]) is None
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[TesserocrEngine]:
+    with TesserocrEngine(OcrSettings()) as found:
+        yield found
+
+
+@pytest.mark.ocr
+def test_scanned_grid_reads_as_the_born_digital_one(engine: TesserocrEngine) -> None:
+    scan = render.scan(option_forms.grid([4, 3, 2, 1, None, 4, 3], seed=5), seed=5, dpi=150)
+    fields = _read(scan, engine)
+    assert fields["satisfaction"]["answers"] == [4, 3, 2, 1, None, 4, 3]
+
+
+@pytest.mark.ocr
+def test_scanned_word_scale_with_circled_recommendation(engine: TesserocrEngine) -> None:
+    scan = render.scan(option_forms.words([3, 4, 2, 4], recommendation=9, seed=6), seed=6, dpi=200)
+    fields = _read(scan, engine)
+    assert fields["satisfaction"]["answers"] == [3, 4, 2, 4, 9]
+
+
+@pytest.mark.ocr
+def test_phone_photo_of_a_grid(engine: TesserocrEngine) -> None:
+    jpeg = render.photo(option_forms.grid([3, 4, 4, 2, 1, 3], seed=7), seed=7)
+    pdf = as_pdf(jpeg, FileKind.JPEG, IntakeLimits())
+    assert pdf is not None
+    fields = _read(pdf, engine)
+    assert fields["satisfaction"]["answers"] == [3, 4, 4, 2, 1, 3]
