@@ -333,7 +333,8 @@ def show(ctx: click.Context, invoice: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @click.pass_context
 def review_cmd(ctx: click.Context, entrepreneur: str | None, as_json: bool) -> None:
-    """Les cases d'émargement et signatures lues sans assurance, à trancher par une personne."""
+    """Cases d'émargement, signatures et réponses d'évaluation lues sans assurance, à
+    trancher par une personne."""
     config = _config(ctx)
     with _context(config, need_ocr=False) as run:
         items = review.pending(run.store, entrepreneur)
@@ -370,6 +371,14 @@ def review_cmd(ctx: click.Context, entrepreneur: str | None, as_json: bool) -> N
     metavar="PARTIE oui|non",
     help="Une partie : organisme, client, formateur ou stagiaire.",
 )
+@click.option(
+    "--answer",
+    "answers",
+    multiple=True,
+    nargs=2,
+    metavar="N NOTE|vide",
+    help="La réponse à la question N d'une évaluation (1 pour la première).",
+)
 @click.option("--reason", required=True, help="Pourquoi (gardé dans l'historique).")
 @click.option("--by", "actor", default=None, help="Qui corrige (défaut : l'utilisateur).")
 @click.pass_context
@@ -379,6 +388,7 @@ def correct(
     cells: tuple[tuple[str, str, str, str], ...],
     trainer: tuple[tuple[str, str, str], ...],
     signatures: tuple[tuple[str, str], ...],
+    answers: tuple[tuple[str, str], ...],
     reason: str,
     actor: str | None,
 ) -> None:
@@ -386,8 +396,11 @@ def correct(
     changes = [("cellule", *corrections.cell(*c)) for c in cells]
     changes += [("formateur", *corrections.trainer(*t)) for t in trainer]
     changes += [("signature", *corrections.signature(*s)) for s in signatures]
+    changes += [("reponse", *corrections.answer(*a)) for a in answers]
     if not changes:
-        raise click.UsageError("rien à corriger : donnez --cell, --trainer ou --signature.")
+        raise click.UsageError(
+            "rien à corriger : donnez --cell, --trainer, --signature ou --answer."
+        )
     config = _config(ctx)
     who = _actor(actor)
     with _context(config, need_ocr=False) as run:

@@ -1,11 +1,13 @@
 """A person's corrections of what the machine read: they are kept and they win.
 
 A correction names one decision of one document: an attendance cell (trainee, date,
-half-day), a trainer's half-day, or a party's signature. It is stored with who made it,
-when and why, against the file's bytes (SHA-256) and the document's first page rather
-than the document's id, so that it survives the file being read again. Whenever the store
-hands out a document, :func:`apply` lays its corrections over the fields as read, the
-latest correction of a decision last; the fields as read stay in the database.
+half-day), a trainer's half-day, a party's signature, or one answer of an evaluation
+(its number in printed order; the satisfaction is then worked out again). It is stored
+with who made it, when and why, against the file's bytes (SHA-256) and the document's
+first page rather than the document's id, so that it survives the file being read again.
+Whenever the store hands out a document, :func:`apply` lays its corrections over the
+fields as read, the latest correction of a decision last; the fields as read stay in the
+database.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from pipeline.errors import UsageError
 from pipeline.parse import parse_date, same_person
+from pipeline.reading.scales import score
 
 MARKS = {"signed", "empty", "absent"}
 HALF_DAYS = {"matin": "matin", "am": "matin", "apres-midi": "apres-midi", "pm": "apres-midi"}
@@ -41,9 +44,9 @@ BOOL_WORDS = {"oui": True, "signe": True, "signé": True, "non": False, "non-sig
 
 @dataclass(frozen=True)
 class Correction:
-    kind: str  # cellule | formateur | signature
-    target: dict[str, str]  # {trainee, date, half_day} | {date, half_day} | {party}
-    value: str  # a mark, or "oui"/"non" for a signature
+    kind: str  # cellule | formateur | signature | reponse
+    target: dict[str, str]  # {trainee, date, half_day} | {date, half_day} | {party} | {item}
+    value: str  # a mark, "oui"/"non" for a signature, a number or "vide" for an answer
     actor: str
     at: str
     reason: str
@@ -68,6 +71,20 @@ def signature(party: str, value: str) -> tuple[dict[str, str], str]:
     if word not in BOOL_WORDS:
         raise UsageError(f"« {value} » : répondez « oui » (signé) ou « non » (pas signé).")
     return {"party": party}, "oui" if BOOL_WORDS[word] else "non"
+
+
+def answer(item: str, value: str) -> tuple[dict[str, str], str]:
+    """Target and value of an evaluation's answer: its number, and a mark or ``vide``."""
+    if not item.strip().isdigit() or int(item) < 1:
+        raise UsageError(f"question « {item} » : donnez son numéro (1 pour la première).")
+    word = value.strip().lower()
+    if word in ("vide", "aucune", "-"):
+        return {"item": str(int(item))}, "vide"
+    try:
+        number = float(word.replace(",", "."))
+    except ValueError:
+        raise UsageError(f"« {value} » : donnez la note cochée (un nombre) ou « vide ».") from None
+    return {"item": str(int(item))}, f"{number:g}"
 
 
 def _slot(day: str, half_day: str) -> dict[str, str]:
@@ -108,7 +125,10 @@ def apply(fields: dict[str, Any], corrections: Iterable[Correction]) -> dict[str
             _set_cell(out.setdefault("trainer_signed", []), c, ("date", "half_day"))
         elif c.kind == "signature":
             _set_signature(out, c)
+        elif c.kind == "reponse":
+            _set_answer(out, c)
     out["review"] = [r for r in out.get("review", []) if not _settled(r, corrections)]
+    _rescore(out, any(r.get("kind") == "reponse" for r in out["review"]))
     if not out["review"]:
         del out["review"]
     return out
@@ -146,9 +166,36 @@ def _set_signature(fields: dict[str, Any], c: Correction) -> None:
     }
 
 
+def _set_answer(fields: dict[str, Any], c: Correction) -> None:
+    read = fields.get("satisfaction")
+    index = int(c.target["item"]) - 1
+    if not isinstance(read, dict) or not 0 <= index < len(read.get("answers") or ()):
+        return  # no such answer was read: nothing to lay the correction on
+    value = None if c.value == "vide" else float(c.value)
+    read["answers"][index] = int(value) if value is not None and value.is_integer() else value
+    read.setdefault("corrected", []).append(
+        {"item": index + 1, "by": c.actor, "at": c.at, "reason": c.reason}
+    )
+
+
+def _rescore(fields: dict[str, Any], waiting: bool) -> None:
+    """The score again from corrected answers; none while answers still wait for a person
+    on a form whose score was withheld."""
+    read = fields.get("satisfaction")
+    if not isinstance(read, dict) or not read.get("corrected"):
+        return
+    if read.get("score") is None and waiting:
+        return
+    read["score"] = score(read["answers"], read["scale"])
+
+
 def _settled(review: dict[str, Any], corrections: list[Correction]) -> bool:
     for c in corrections:
         if review.get("kind") != c.kind:
+            continue
+        if c.kind == "reponse":
+            if str(review.get("item")) == c.target["item"]:
+                return True
             continue
         same_slot = all(review.get(k) == v for k, v in c.target.items() if k != "trainee")
         if same_slot and (

@@ -2,7 +2,8 @@
 
 :func:`pending` lists, for support staff, every attendance cell and signature block the
 readers were unsure of (the documents' ``review`` field, minus what a person already
-settled), each with the ``dossiers correct`` command that settles it. :func:`correct`
+settled), each with the ``dossiers correct`` command that settles it; and the answers of
+evaluations read in doubt. :func:`correct`
 records an answer (see :mod:`pipeline.corrections`: it is kept and wins).
 """
 
@@ -74,6 +75,8 @@ def _command(doc_id: int, entry: dict[str, Any]) -> str:
                 "signe|vide"]  # fmt: skip
     elif kind == "signature":
         args = ["--signature", str(entry.get("party")), "oui|non"]
+    elif kind == "reponse":
+        args = ["--answer", str(entry.get("item") or "N"), "NOTE|vide"]
     else:
         return "ouvrez le document et corrigez à la main (dossiers attach / detach)"
     quoted = " ".join(shlex.quote(a) if "|" not in a else a for a in args)

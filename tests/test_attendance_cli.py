@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.store import Store
+from samples.gen import option_forms
 from tests.conftest import SAMPLES, run_cli, write_config
 
 SHEET = SAMPLES / "partage" / "Thomas Girard" / "scan0070.pdf"
@@ -152,3 +154,31 @@ def test_a_correction_survives_a_rerun_from_the_archive(workspace: Path) -> None
     shown = run_cli("--config", str(config), "show", "FA-2026-0158")
     assert "✓*" in shown.stdout and "vu sur l'original" in shown.stdout
     assert run_cli("--config", str(config), "rerun").returncode == 2  # says what to name
+
+
+def test_an_evaluation_answer_read_in_doubt_is_listed_then_settled_by_a_person(
+    workspace: Path,
+) -> None:
+    config = workspace / "config.toml"
+    drop = workspace / "partage" / "Karim Benali"
+    drop.mkdir(parents=True)
+    # An online form's export whose second item has two radio buttons filled.
+    (drop / "reponses questionnaire.pdf").write_bytes(option_forms.online([5, "double", 4, 3]))
+    ingest = run_cli("--config", str(config), "ingest", str(drop))
+    assert "bilan à chaud" in ingest.stdout  # kept, waiting for its invoice (exit 1)
+    listed = json.loads(run_cli("--config", str(config), "review", "--json").stdout)
+    (item,) = [i for i in listed if i["kind"] == "reponse"]
+    assert "--answer 2 NOTE|vide" in item["command"]
+    run = run_cli("--config", str(config), "correct", str(item["document"]), "--answer", "2",
+                  "4", "--reason", "le stagiaire a barré le 5")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    after = json.loads(run_cli("--config", str(config), "review", "--json").stdout)
+    assert not [i for i in after if i["kind"] == "reponse"]
+    store = Store(workspace / "dossiers.sqlite3")
+    try:
+        document = store.document(item["document"])
+    finally:
+        store.close()
+    assert document is not None
+    assert document.fields["satisfaction"]["answers"] == [5, 4, 4, 3]
+    assert document.fields["satisfaction"]["score"] == round((1 + 0.75 + 0.75 + 0.5) / 4, 4)

@@ -31,6 +31,7 @@ from pipeline.attendance import binarise
 from pipeline.ocr import OcrEngine, Word
 from pipeline.reading.choices import REVIEW_BELOW, Box, PageChoices, RowRead, read_page
 from pipeline.reading.page import PageView
+from pipeline.reading.scales import score
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +112,9 @@ def satisfaction_fields(pages: Sequence[PageChoices]) -> dict[str, Any]:
         detail = f"{unread} réponse(s) cochée(s) sur une échelle non comprise"
         review.append({"kind": "lecture", "detail": detail, "confidence": 0.0})
     elif unsure > max(1, len(rows) // UNSURE_SHARE):
-        # So many marks in doubt that the rest says little: a person reads the form.
-        detail = f"{unsure} réponses sur {len(rows)} incertaines : satisfaction non calculée"
-        review.append({"kind": "lecture", "detail": detail, "confidence": 0.0})
+        # So many marks in doubt that the rest says little: no score until a person has
+        # settled each of them (``dossiers correct --answer``, :mod:`pipeline.corrections`).
+        fields["satisfaction"] = {**satisfaction(rows), "score": None}
     elif answered:
         fields["satisfaction"] = satisfaction(rows)
     if rows or unread:
@@ -145,11 +146,10 @@ def _review_entry(number: int, row: RowRead) -> dict[str, Any]:
 
 def satisfaction(rows: Sequence[RowRead]) -> dict[str, Any]:
     """The CONTRACT field from rows of which at least one is answered."""
-    scores = [row.scale.normalised(row.value) for row in rows if row.value is not None]
     answers = [_raw(row.value) for row in rows]
     ends = [[_raw(row.scale.worst), _raw(row.scale.best)] for row in rows]
     scale: list[Any] = ends[0] if all(e == ends[0] for e in ends) else ends
-    return {"score": round(sum(scores) / len(scores), 4), "scale": scale, "answers": answers}
+    return {"score": score(answers, scale), "scale": scale, "answers": answers}
 
 
 def _raw(value: float | None) -> int | float | None:

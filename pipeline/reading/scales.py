@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -189,3 +190,17 @@ def scale_from_numbers(
     values = tuple(float(n) for n in filled)
     worst, best = (low, high) if high_best else (high, low)
     return Scale(values, float(worst), float(best))
+
+
+def score(answers: Sequence[float | None], scale: Sequence[Any]) -> float | None:
+    """Mean of the answered items, each placed on 0..1 with 1 the best end of its scale.
+
+    ``scale``: ``[worst, best]`` for every item, or one such pair per item.
+    """
+    ends = scale if scale and isinstance(scale[0], list) else [scale] * len(answers)
+    placed = [
+        (value - worst) / (best - worst)
+        for value, (worst, best) in zip(answers, ends, strict=True)
+        if value is not None and best != worst
+    ]
+    return round(sum(placed) / len(placed), 4) if placed else None

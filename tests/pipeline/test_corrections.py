@@ -89,6 +89,54 @@ def test_a_signature_correction_sets_the_party_and_says_how() -> None:
     assert "review" not in fixed
 
 
+EVALUATION: dict[str, Any] = {
+    # Items 1-4 and a 0-10 recommendation; the second item had two boxes ticked.
+    "satisfaction": {"score": 0.7778, "scale": [[1, 4], [1, 4], [1, 4], [0, 10]],
+                     "answers": [4, None, 2, 10]},
+    "review": [{"kind": "reponse", "item": 2, "detail": "question 2 : deux cases cochées",
+                "read": "non lue", "confidence": 0.4}],
+}  # fmt: skip
+
+
+def test_an_answer_read_in_doubt_is_settled_and_the_satisfaction_worked_out_again() -> None:
+    fixed = apply(EVALUATION, [by("reponse", corrections.answer("2", "3"))])
+    assert fixed["satisfaction"]["answers"] == [4, 3, 2, 10]
+    # (1 + 2/3 + 1/3 + 1) / 4
+    assert fixed["satisfaction"]["score"] == 0.75
+    assert fixed["satisfaction"]["corrected"][0]["item"] == 2
+    assert "review" not in fixed
+    assert EVALUATION["satisfaction"]["answers"][1] is None  # what was read stays as read
+
+
+def test_an_answer_left_blank_by_the_trainee_is_settled_as_blank() -> None:
+    fixed = apply(EVALUATION, [by("reponse", corrections.answer("2", "vide"))])
+    assert fixed["satisfaction"]["answers"] == [4, None, 2, 10]
+    assert fixed["satisfaction"]["score"] == 0.7778
+    assert "review" not in fixed
+
+
+def test_a_withheld_satisfaction_waits_until_every_doubtful_answer_is_settled() -> None:
+    read = {
+        "satisfaction": {"score": None, "scale": [1, 5], "answers": [5, None, None, 1]},
+        "review": [{"kind": "reponse", "item": 2, "confidence": 0.3},
+                   {"kind": "reponse", "item": 3, "confidence": 0.3}],
+    }  # fmt: skip
+    one = apply(read, [by("reponse", corrections.answer("2", "4"))])
+    assert one["satisfaction"]["score"] is None and len(one["review"]) == 1
+    both = apply(read, [by("reponse", corrections.answer("2", "4")),
+                        by("reponse", corrections.answer("3", "5"))])  # fmt: skip
+    assert both["satisfaction"]["score"] == round((1 + 0.75 + 1 + 0) / 4, 4)
+    assert "review" not in both
+
+
+def test_an_answer_is_validated_in_french() -> None:
+    with pytest.raises(UsageError, match="numéro"):
+        corrections.answer("deux", "3")
+    with pytest.raises(UsageError, match="vide"):
+        corrections.answer("2", "très bien")
+    assert corrections.answer("2", "3,5") == ({"item": "2"}, "3.5")
+
+
 def _file_with_sheet(store: Store, entrepreneur: str, rel: str, sha: str = "ab" * 32) -> int:
     with store.transaction() as db:
         file_id = store.add_file(
