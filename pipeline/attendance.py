@@ -47,6 +47,7 @@ from pipeline.ocr import (
     to_gray,
 )
 from pipeline.parse import find_dates, fold
+from pipeline.reading import header as header_roles
 from pipeline.text import SCAN_COVER, needs_ocr, page_image, page_layer, render_page
 
 log = logging.getLogger(__name__)
@@ -513,8 +514,24 @@ def title_date(words: Sequence[Word], above: int, default_year: int | None) -> d
             found = find_dates(text, default_year)
             if found:
                 return found[0]
+    # "du lundi 16 décembre 2024" with "Journée" wrapped away: the one date given with
+    # its weekday (a session's "du 16/12/2024 au 14/01/2025" names none).
+    named = {d for t in texts for d in _weekday_dates(t, default_year)}
+    if len(named) == 1:
+        return named.pop()
     everything = {d for t in texts for d in find_dates(t, default_year)}
     return everything.pop() if len(everything) == 1 else None
+
+
+def _weekday_dates(text: str, default_year: int | None) -> list[date]:
+    """Dates printed right after a weekday that agrees with them ("mardi 25 mars 2025")."""
+    folded = fold(text)
+    found = []
+    for match in _WEEKDAY.finditer(folded):
+        after = find_dates(folded[match.end() : match.end() + 30], default_year)
+        if after and _WEEKDAYS[after[0].weekday()] == match.group(1):
+            found.append(after[0])
+    return found
 
 
 # --- the sheet -------------------------------------------------------------------------------
@@ -575,7 +592,8 @@ def _read_page(page: _Page, ruled: _Rulings, started: float) -> SheetRead:
     grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
     if not grids:
         return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
-    grid = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
+    largest = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
+    grid = _with_header_above(page, largest)
     cells, trainer, columns, problems, trainee = _read_grid(page, grid)
     # Signature boxes under the table; a straight stroke of the signature inside one may
     # pass for a ruling, so any small ruled shape there counts by its outline.
@@ -757,6 +775,67 @@ def _rectangle_for(corners: np.ndarray) -> np.ndarray:
     )
 
 
+def _with_header_above(page: _Page, grid: Table) -> Table:
+    """The table with its header row when the ruling lost it (a shaded header's rules
+    drown in the grey; some tables rule only the body).
+
+    When the first row reads as no header (fewer than two column titles), the print lying
+    on the table's top rule is tried: if most of its cells under the table's columns are
+    column titles ("N°", "NOM", "Date", "Matin", "Signature du stagiaire"...), it is the
+    header row. A band where the page OCR found no words at all (a scan's grey header
+    band) is read cell by cell, when the first row does not name a day or a half-day.
+    """
+    first = [_text(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
+    # A grid's header: the names' title (or nothing) over days and half-days.
+    named = not first[0] or bool(_HEADER_NAME.search(fold(first[0])))
+    if named and _labelled(" ".join(first[1:])) or _titles(first, slots=False) >= 2:
+        return grid
+    if len(grid.ys) < 3:
+        return grid
+    reach = page.dpi // 2
+    above = [
+        w
+        for w in page.words
+        if grid.ys[0] - reach <= w.box[1]
+        and w.box[3] <= grid.ys[0] + 2
+        and grid.xs[0] - 4 <= w.box[0]
+        and w.box[2] <= grid.xs[-1] + 4
+    ]
+    lines = _line_groups(above)
+    row_height = int(np.median(np.diff(grid.ys)))
+    if lines and max(w.box[3] for w in lines[-1]) >= grid.ys[0] - page.dpi // 8:
+        # The lowest line, and a line just over it (a title wrapped on two lines).
+        top = min(w.box[1] for w in lines[-1])
+        height = max(w.box[3] - w.box[1] for w in lines[-1])
+        for line in reversed(lines[:-1]):
+            if max(w.box[3] for w in line) >= top - height:
+                top = min(top, min(w.box[1] for w in line))
+        top = max(0, top - max(2, page.dpi // 50))
+        texts = [
+            _text(words_in(page.words, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0])))
+            for c in range(len(grid.xs) - 1)
+        ]
+    elif not lines and not page.exact and not any(_labelled(t) for t in first):
+        top = max(0, grid.ys[0] - min(row_height, page.dpi // 2))
+        texts = [
+            _header_text(page, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0]), _titled, False)
+            for c in range(len(grid.xs) - 1)
+        ]
+    else:
+        return grid
+    if grid.ys[0] - top < page.dpi // 12 or _titles(texts) < max(2, 0.6 * len(texts)):
+        return grid
+    walls = (tuple(True for _ in grid.xs[1:-1]),) + grid.walls
+    return Table(grid.xs, (top,) + grid.ys, walls)
+
+
+def _titles(texts: Sequence[str], slots: bool = True) -> int:
+    """How many of a row's cell texts read as column titles. A half-day ("Matin") is a
+    title in a header and a value in a one-trainee sheet's row: counted when ``slots``."""
+    skip = {header_roles.UNKNOWN} | (set() if slots else {header_roles.SLOT})
+    return sum(header_roles.role_of(t).kind not in skip and not find_dates(t) for t in texts)
+
+
 _GridRead = tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...], str | None]
 
 
@@ -766,14 +845,20 @@ def _read_grid(page: _Page, grid: Table) -> _GridRead:
     header = _header_rows(page, grid)
     year = _year_hint(page.words)
     columns = _columns(page, grid, header, year)
-    if _DATE_HEADER.match(fold(_cell_text(page, grid.cell(header - 1, 0)))):
-        return _read_by_date(page, grid, header, columns, year)
+    first = _first_label(page, grid, header)
+    axes = header_roles.plan([first] + [c.label for c in columns])
+    if axes is not None and axes.rows == "trainees" and axes.names != (0,):
+        return _read_trainee_rows(page, grid, header, columns, axes)
+    if axes is not None and axes.rows == "dates" or _DATE_HEADER.match(fold(first)):
+        return _read_by_date(page, grid, header, columns, year, axes)
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     problems: list[str] = []
     for row in range(header, rows):
         name = _row_name(page, grid.cell(row, 0)) or _text(words_in(page.words, grid.cell(row, 0)))
         is_trainer = is_trainer_label(name)
+        if header_roles.is_header_word(name) and not is_trainer:
+            continue  # a header row below the first ("Nom Prénom" over the names)
         if not name:
             problems.append(f"row {row}: no name read")
         for col, column in enumerate(columns, start=1):
@@ -784,8 +869,66 @@ def _read_grid(page: _Page, grid: Table) -> _GridRead:
     return cells, trainer, columns, tuple(problems), None
 
 
+def _first_label(page: _Page, grid: Table, header: int) -> str:
+    """The first column's header text (its header rows joined), read again if unread."""
+    parts = []
+    for row in range(header):
+        first, last = grid.span(row, 0)
+        box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
+        parts.append(_header_text(page, box, _titled))
+    return " | ".join(p for p in parts if p)
+
+
+def _titled(text: str) -> bool:
+    """Whether header text names a column's role or a day or half-day."""
+    return _labelled(text) or header_roles.role_of(text).kind != header_roles.UNKNOWN
+
+
+def _read_trainee_rows(
+    page: _Page, grid: Table, header: int, columns: list[Column], axes: header_roles.Plan
+) -> _GridRead:
+    """A row per trainee, the name in the columns the header calls names ("NOM" and
+    "Prénom" joined, "NOM Prénom"), marks in the columns it dates or halves; a row-number
+    or company column is neither. A row whose label (spanning the name columns) names the
+    trainer gives the trainer's marks; a blank spare row (no name, no ink) is no trainee.
+    """
+    cells: list[CellRead] = []
+    trainer: list[CellRead] = []
+    problems: list[str] = []
+    marks = [(col, columns[col - 1]) for col in axes.marks if col >= 1]
+    sure = min((axes.roles[col].confidence for col in (*axes.names, *axes.marks)), default=1.0)
+    for row in range(header, len(grid.ys) - 1):
+        left = grid.span(row, axes.names[0])[0]
+        right = grid.span(row, axes.names[-1])[1]
+        label_box = (grid.xs[left], grid.ys[row], grid.xs[right + 1], grid.ys[row + 1])
+        label = _text(words_in(page.words, label_box))
+        spans = left < axes.names[0] or right > axes.names[-1]
+        if is_trainer_label(label) or spans and is_trainer_label(_cell_text(page, label_box)):
+            # "Signature de l'intervenant·e : …", often over the name columns and more.
+            for col, column in marks:
+                trainer.append(_judge_cell(page, grid.cell(row, col), column, ""))
+            continue
+        parts = [_row_name(page, grid.cell(row, col)) for col in axes.names]
+        name = " ".join(p for p in parts if p).strip()
+        if header_roles.is_header_word(name):
+            continue  # a second header row
+        read = [_judge_cell(page, grid.cell(row, col), column, name) for col, column in marks]
+        if not name:
+            if all(r.ink <= EMPTY_INK for r in read):
+                continue  # a spare row left blank
+            problems.append(f"row {row}: no name read")
+            read = [replace(r, confidence=min(r.confidence, UNPLACED)) for r in read]
+        cells.extend(replace(r, confidence=min(r.confidence, sure)) for r in read)
+    return cells, trainer, columns, tuple(problems), None
+
+
 def _read_by_date(
-    page: _Page, grid: Table, header: int, columns: list[Column], year: int | None
+    page: _Page,
+    grid: Table,
+    header: int,
+    columns: list[Column],
+    year: int | None,
+    axes: header_roles.Plan | None = None,
 ) -> _GridRead:
     """One trainee's sheet: a row per date (or per half-day), the name above the table.
 
@@ -797,11 +940,12 @@ def _read_by_date(
     title = _lines(page.words, grid.ys[0])
     known = {d for line in title for d in find_dates(line, year)} | _loose_dates(title)
     problems = [] if trainee else ["no trainee name above the table"]
-    kinds = [_column_kind(c) for c in columns]
+    kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
+    at_date = axes.date if axes is not None and axes.date is not None else 0
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     for row in range(header, len(grid.ys) - 1):
-        text = _header_text(page, grid.cell(row, 0), lambda t: bool(find_dates(t, year)))
+        text = _header_text(page, grid.cell(row, at_date), lambda t: bool(find_dates(t, year)))
         dates = find_dates(text, year)
         snapped = _snapped(text, dates[0] if dates else None, known)
         if snapped and year and snapped.year != year and abs(snapped.year - year) > 1:
@@ -851,6 +995,21 @@ def _after_when(read: CellRead) -> tuple[str, str, float, float, tuple[int, int,
     return read.person, read.mark, read.confidence, read.ink, read.box
 
 
+def _kinds_of(axes: header_roles.Plan, count: int) -> list[str]:
+    """``_column_kind`` of columns 1..count from the header's roles."""
+    kinds = []
+    for col in range(1, count + 1):
+        if col in axes.marks:
+            kinds.append("trainee")
+        elif col in axes.trainer:
+            kinds.append("trainer")
+        elif col == axes.half:
+            kinds.append("half-day")
+        else:
+            kinds.append("other")
+    return kinds
+
+
 def _column_kind(column: Column) -> str:
     """trainee (a signature per half-day) | trainer | half-day (names it) | other."""
     label = fold(column.label)
@@ -863,10 +1022,15 @@ def _column_kind(column: Column) -> str:
     return "other"
 
 
+_TRAINEE_LABEL = re.compile(
+    r"(?i)(?:stagiaire|participant|apprenant|b[ée]n[ée]ficiaire)e?\s*:\s*(.+)"
+)
+
+
 def trainee_name(words: Sequence[Word], above: int) -> str:
     """The trainee of a one-trainee sheet: "Stagiaire : Léa Martin" above the table."""
     for line in _lines(words, above):
-        found = re.search(r"(?i)(?:stagiaire|participant|apprenant)e?\s*:\s*(.+)", line)
+        found = _TRAINEE_LABEL.search(line)
         if found:
             return found.group(1).strip()
     return ""
