@@ -1,0 +1,202 @@
+"""Attendance sheets in layouts other than samples' grid, drawn by code for the tests.
+
+Each builder returns a born-digital PDF (a text layer, ruled with reportlab) and the
+truth of its cells; ``samples.gen.render.scan`` makes a scan of it. People are invented.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import A4, landscape
+
+from samples.gen.pen import Pen
+
+INK = (0.1, 0.15, 0.55)
+SHADE = (0.82, 0.82, 0.82)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One printed row: its cell texts left to right, and which cells are signed."""
+
+    texts: tuple[str, ...]
+    signed: tuple[bool, ...]  # per signature column, left to right
+
+
+def _table(
+    pen: Pen,
+    left: float,
+    top: float,
+    widths: list[float],
+    header: tuple[str, ...],
+    rows: list[Row],
+    signature_from: int,
+    row_height: float = 34,
+    shaded: bool = True,
+    ruled_header: bool = True,
+) -> float:
+    """Draws a ruled table (header shaded), signatures in the columns from
+    ``signature_from``; a row with fewer texts than label columns has its first text
+    spanning them all. ``ruled_header=False``: the header is a grey band with no rules
+    (the body alone is ruled). Returns the table's bottom."""
+    head = 22.0
+    xs = [left]
+    for width in widths:
+        xs.append(xs[-1] + width)
+    bottom = top - head - row_height * len(rows)
+    if shaded:
+        pen.c.setFillColorRGB(*SHADE)
+        pen.c.rect(left, top - head, xs[-1] - left, head, stroke=1 if ruled_header else 0, fill=1)
+    for i, title in enumerate(header):
+        pen.text(xs[i] + 4, top - head + 8, title, 8, "Helvetica-Bold")
+    c = pen.c
+    c.setStrokeColorRGB(0, 0, 0)
+    c.setLineWidth(0.8)
+    y = top - head
+    if ruled_header:
+        c.line(left, top, xs[-1], top)
+    c.line(left, y, xs[-1], y)
+    for row in rows:
+        low = y - row_height
+        c.setStrokeColorRGB(0, 0, 0)
+        c.setLineWidth(0.8)
+        c.line(left, low, xs[-1], low)
+        spans = len(row.texts) < signature_from
+        for i, text in enumerate(row.texts):
+            pen.text(
+                xs[i] + 4, low + row_height / 2 - 3, text, 9, "Helvetica-Bold" if spans else None
+            )
+        for k, signed in enumerate(row.signed):
+            x0, x1 = xs[signature_from + k], xs[signature_from + k + 1]
+            if signed:
+                pen.signature(x0 + 6, low + 4, x1 - x0 - 12, row_height - 8, INK)
+        c.setStrokeColorRGB(0, 0, 0)
+        c.setLineWidth(0.8)
+        for i, x in enumerate(xs):
+            if spans and 0 < i < signature_from:
+                continue  # the label cell runs over the first columns
+            c.line(x, y, x, low)
+        y = low
+    for x in xs if ruled_header else ():
+        c.line(x, top, x, top - head)
+    return bottom
+
+
+#: (NOM, Prénom, function, morning signed, afternoon signed)
+DAY_PEOPLE = (
+    ("VASSEUR", "Odile", "Comptable", True, True),
+    ("TAILLANDIER", "Rémi", "Chef d'équipe", True, False),
+    ("OUEDRAOGO", "Awa", "Assistante", False, True),
+    ("LEBRETON", "Yannick", "Magasinier", True, True),
+)
+
+
+def per_day_sheet(seed: int = 3, ruled_header: bool = True) -> bytes:
+    """One day's "Feuille de présence", landscape: N° | NOM | Prénom | Fonction / service |
+    Matin (9h-12h30) | Après-midi (13h30-17h); the day only in the title; the trainer's
+    row last, its label spanning the first four columns. 14/04/2026 is a Tuesday."""
+    pen = Pen(random.Random(seed))
+    pen.new_page(land=True)
+    width, height = landscape(A4)
+    pen.text(width - 40, height - 50, "FEUILLE DE PRÉSENCE", 16, "Helvetica-Bold", align="right")
+    pen.text(width - 40, height - 68, "Journée du mardi 14 avril 2026", 11, align="right")
+    pen.text(40, height - 50, "Atelier Sillon - organisme de formation", 12, "Helvetica-Bold")
+    pen.text(40, height - 90, "Formation : Conduite de réunion", 10, "Helvetica-Bold")
+    pen.text(40, height - 104, "Session : du 13/04/2026 au 15/04/2026 - 21 h", 9)
+    pen.text(40, height - 118, "Intervenant·e : Jeanne Roussel - Entreprise : Coop Lumen", 9)
+    rows = [
+        Row((str(i), last, first, job), (am, pm))
+        for i, (last, first, job, am, pm) in enumerate(DAY_PEOPLE, start=1)
+    ]
+    rows.append(Row(("Signature de l'intervenant·e : Jeanne Roussel",), (True, True)))
+    header = ("N°", "NOM", "Prénom", "Fonction / service", "Matin (9h-12h30)")
+    header += ("Après-midi (13h30-17h)",)
+    _table(
+        pen,
+        40,
+        height - 135,
+        [30, 120, 100, 140, 170, 170],
+        header,
+        rows,
+        4,
+        ruled_header=ruled_header,
+    )
+    pen.text(40, 90, "Document à conserver par l'organisme - une feuille par journée.", 7)
+    return pen.finish()[0]
+
+
+#: (date, half-day printed, hours, trainee signed, trainer signed)
+TRAINEE_ROWS = (
+    ("04/05/2026", "Matin", "9h00 - 12h30", True, True),
+    ("04/05/2026", "Après-midi", "13h30 - 17h00", True, True),
+    ("06/05/2026", "Matin", "9h00 - 12h30", False, True),
+    ("06/05/2026", "Après-midi", "13h30 - 17h00", True, True),
+)
+
+
+def per_trainee_sheet(seed: int = 5, who: str = "Stagiaire", ruled_header: bool = True) -> bytes:
+    """ "Feuille d'émargement individuelle": "Stagiaire : Firmin Aubertin" above a table
+    Date | Demi-journée | Horaires | Durée | Signature du stagiaire | Signature de
+    l'intervenant, one row per date and half-day."""
+    pen = Pen(random.Random(seed))
+    pen.new_page()
+    width, height = A4
+    pen.text(
+        width / 2,
+        height - 60,
+        "FEUILLE D'ÉMARGEMENT INDIVIDUELLE",
+        14,
+        "Helvetica-Bold",
+        align="center",
+    )
+    for i, (label, value) in enumerate(
+        (
+            (f"{who} :", "Firmin Aubertin"),
+            ("Action :", "Tableur : fonctions avancées"),
+            ("Période :", "du 04/05/2026 au 06/05/2026"),
+            ("Intervenant·e :", "Paul Mercadier"),
+        )
+    ):
+        pen.text(60, height - 100 - 15 * i, label, 10, "Helvetica-Bold")
+        pen.text(170, height - 100 - 15 * i, value, 10)
+    rows = [Row((d, half, hours, "3h30"), (me, them)) for d, half, hours, me, them in TRAINEE_ROWS]
+    header = ("Date", "Demi-journée", "Horaires", "Durée", "Signature du stagiaire")
+    header += ("Signature de l'intervenant",)
+    _table(
+        pen,
+        50,
+        height - 175,
+        [75, 75, 80, 45, 115, 115],
+        header,
+        rows,
+        4,
+        40,
+        ruled_header=ruled_header,
+    )
+    pen.text(60, 200, "Total des heures réalisées :", 10, "Helvetica-Bold")
+    return pen.finish()[0]
+
+
+#: (name, signed per half-day)
+GRID_PEOPLE = (("Bastien Crozet", (True, True)), ("Inès Maurel", (True, False)))
+
+
+def grid_with_titled_second_header(seed: int = 7) -> bytes:
+    """A grid whose second header row names the columns without a half-day:
+    "Nom Prénom | Signature | Signature" under "Lundi 20/04/2026 matin / après-midi"."""
+    pen = Pen(random.Random(seed))
+    pen.new_page()
+    width, height = A4
+    pen.text(width / 2, height - 60, "FEUILLE D'ÉMARGEMENT", 14, "Helvetica-Bold", align="center")
+    pen.text(60, height - 90, "Formation : Accueil du public - le 20/04/2026", 10)
+    top = height - 120
+    rows = [Row(("Nom Prénom",), (False, False))]
+    rows += [Row((name,), signed) for name, signed in GRID_PEOPLE]
+    header = ("", "Lundi 20/04/2026 matin", "Lundi 20/04/2026 après-midi")
+    _table(pen, 60, top, [170, 150, 150], header, rows, 1, shaded=False)
+    # The second header row's own titles, in the signature columns.
+    for x in (230 + 4, 380 + 4):
+        pen.text(x, top - 22 - 34 / 2 - 3, "Signature", 9, "Helvetica-Bold")
+    return pen.finish()[0]

@@ -1,0 +1,151 @@
+"""Attendance sheets of other layouts, read by what their header cells mean."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline import attendance
+from pipeline.ocr import OcrSettings, TesserocrEngine
+from pipeline.parse import same_person
+from pipeline.reading import header
+from samples.gen import render
+from tests.pipeline import sheet_layouts as layouts
+
+TUESDAY = date(2026, 4, 14)
+
+
+@pytest.fixture(scope="module")
+def engine() -> TesserocrEngine:
+    return TesserocrEngine(OcrSettings())
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("N°", header.NUMBER),
+        ("NOM", header.LAST),
+        ("Prénom", header.FIRST),
+        ("Nom et prénom", header.NAME),
+        ("Participant·e", header.NAME),
+        ("Fonction / service", header.OTHER),
+        ("Entreprise", header.OTHER),
+        ("Date", header.DATE),
+        ("Demi-journée", header.HALF),
+        ("Horaires", header.HOURS),
+        ("Durée", header.DURATION),
+        ("Matin (9h-12h30)", header.SLOT),
+        ("Lun. 10/03 | Après-midi", header.SLOT),
+        ("13h30-17h", header.SLOT),
+        ("Signature du stagiaire", header.TRAINEE),
+        ("Signature du bénéficiaire", header.TRAINEE),
+        ("Signature de l'intervenant·e", header.TRAINER),
+        ("Visa de la formatrice", header.TRAINER),
+        ("Signature de l'iniervenant", header.TRAINER),  # an OCR slip
+    ],
+)
+def test_a_header_cell_s_role_comes_from_its_words(label: str, role: str) -> None:
+    assert header.role_of(label).kind == role
+
+
+def test_names_in_two_columns_make_rows_trainees_and_the_number_column_no_name() -> None:
+    axes = header.plan(["N°", "NOM", "Prénom", "Fonction", "Matin", "Après-midi"])
+    assert axes is not None and axes.rows == "trainees"
+    assert axes.names == (1, 2) and axes.number == 0 and axes.slots == (4, 5)
+
+
+def test_a_date_column_without_names_makes_rows_dates() -> None:
+    labels = ["Date", "Demi-journée", "Horaires", "Signature du stagiaire", "Signature formateur"]
+    axes = header.plan(labels)
+    assert axes is not None and axes.rows == "dates"
+    assert (axes.date, axes.half, axes.trainee, axes.trainer) == (0, 1, (3,), (4,))
+
+
+def test_headers_naming_no_signature_column_give_no_plan() -> None:
+    assert header.plan(["Nom", "Prénom", "Entreprise"]) is None
+
+
+def _cells(sheets: list[attendance.SheetRead]) -> dict[tuple[str, date | None, str | None], str]:
+    return {(c.person, c.date, c.half_day): c.mark for s in sheets for c in s.cells}
+
+
+def _check_per_day(sheet: attendance.SheetRead) -> None:
+    got = _cells([sheet])
+    want = {}
+    for last, first, _, am, pm in layouts.DAY_PEOPLE:
+        want[(f"{last} {first}", TUESDAY, attendance.MATIN)] = "signed" if am else "empty"
+        want[(f"{last} {first}", TUESDAY, attendance.APRES_MIDI)] = "signed" if pm else "empty"
+    assert len(got) == len(want)
+    for (who, day, half), mark in want.items():
+        found = [
+            m
+            for (p, d, h), m in got.items()
+            if (d, h) == (day, half) and same_person(p, who) >= 0.8
+        ]
+        assert found == [mark], (who, half, got)
+    assert [(t["half_day"], t["signed"]) for t in sheet.trainer_signed()] == [
+        (attendance.MATIN, True),
+        (attendance.APRES_MIDI, True),
+    ]
+
+
+@pytest.mark.parametrize("ruled_header", [True, False])
+def test_per_day_sheet_joins_nom_and_prenom_and_dates_cells_from_the_title(
+    engine: TesserocrEngine, ruled_header: bool
+) -> None:
+    pdf = layouts.per_day_sheet(ruled_header=ruled_header)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    assert {c.person for c in sheet.cells} == {f"{a} {b}" for a, b, *_ in layouts.DAY_PEOPLE}
+    _check_per_day(sheet)
+    assert not sheet.doubtful()
+
+
+@pytest.mark.ocr
+def test_scanned_per_day_sheet_with_an_unruled_shaded_header_reads_every_cell(
+    engine: TesserocrEngine,
+) -> None:
+    scan = render.scan(layouts.per_day_sheet(ruled_header=False), seed=11)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    _check_per_day(sheet)
+    assert not any(c.person.strip().isdigit() for c in sheet.cells)
+
+
+def _check_per_trainee(sheet: attendance.SheetRead) -> None:
+    assert sheet.layout == "trainee" and sheet.trainee == "Firmin Aubertin"
+    got = {(c.date, c.half_day): c.mark for c in sheet.cells}
+    want = {
+        (date(2026, 5, int(d[:2])), attendance.MATIN if h == "Matin" else attendance.APRES_MIDI): (
+            "signed" if me else "empty"
+        )
+        for d, h, _, me, _ in layouts.TRAINEE_ROWS
+    }
+    assert got == want
+    assert [t["signed"] for t in sheet.trainer_signed()] == [True] * 4
+
+
+@pytest.mark.parametrize(("who", "ruled_header"), [("Stagiaire", False), ("Bénéficiaire", True)])
+def test_per_trainee_sheet_reads_a_row_per_date_and_half_day(
+    engine: TesserocrEngine, who: str, ruled_header: bool
+) -> None:
+    pdf = layouts.per_trainee_sheet(who=who, ruled_header=ruled_header)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    _check_per_trainee(sheet)
+
+
+@pytest.mark.ocr
+def test_scanned_per_trainee_sheet_with_an_unruled_header_reads_a_row_per_half_day(
+    engine: TesserocrEngine,
+) -> None:
+    scan = render.scan(layouts.per_trainee_sheet(ruled_header=False), seed=12)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    _check_per_trainee(sheet)
+
+
+def test_a_header_row_naming_the_columns_never_becomes_a_trainee(
+    engine: TesserocrEngine,
+) -> None:
+    pdf = layouts.grid_with_titled_second_header()
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    assert {c.person for c in sheet.cells} == {name for name, _ in layouts.GRID_PEOPLE}
+    assert len(sheet.cells) == 4
