@@ -67,7 +67,13 @@ UNPLACED = 0.5
 #: Cells below this confidence are for a person to check rather than to be trusted.
 REVIEW_BELOW = 0.7
 
-_ABSENT = re.compile(r"\b(abs|absent|absente|abs\.|absence)\b")
+_ABSENT = re.compile(r"\b(abs|absent|absente|abs\.|absence|excuse|excusee|exc\.)(?!\w)")
+# An e-attendance record printed in the cell: "Signé le 12/03/2026 à 09:04", "Émargé
+# électroniquement le 12/03", "Validé à 9h04" (a verb, then a date or a time).
+_SIGNED_MENTION = re.compile(
+    r"\b(sign|emarg|valid|pointe|connecte)\w*\b[^\d]{0,40}?"
+    r"(\d{1,2}\s*[/.-]\s*\d{1,2}|\d{1,2}\s*[h:]\s*\d{2})"
+)
 # "Signature du formateur": bold print on scans reads "iormaieur", but "signature" survives.
 _TRAINER = re.compile(r"format(eur|rice)|intervenant|signature")
 _TRAINER_WORDS = ("signature", "formateur", "formatrice", "intervenant", "intervenante")
@@ -506,6 +512,11 @@ def is_absent(text: str) -> bool:
     return bool(_ABSENT.search(fold(text)))
 
 
+def is_signed_mention(text: str) -> bool:
+    """Whether a cell's text records an electronic attendance ("Signé le 12/03 à 09:04")."""
+    return bool(_SIGNED_MENTION.search(fold(text)))
+
+
 def title_date(words: Sequence[Word], above: int, default_year: int | None) -> date | None:
     """The day of a one-day sheet, from the lines above the table ("Journée du 11/05/2026")."""
     texts = _lines(words, above)
@@ -803,7 +814,15 @@ def _with_header_above(page: _Page, grid: Table) -> Table:
     ]
     lines = _line_groups(above)
     row_height = int(np.median(np.diff(grid.ys)))
-    if lines and max(w.box[3] for w in lines[-1]) >= grid.ys[0] - page.dpi // 8:
+    rule = _rule_above(page, grid)
+    if rule is not None:
+        # The header's own top rule, left out of the table (its column rules lost).
+        top = rule
+        texts = [
+            _header_text(page, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0]), _titled, False)
+            for c in range(len(grid.xs) - 1)
+        ]
+    elif lines and max(w.box[3] for w in lines[-1]) >= grid.ys[0] - page.dpi // 8:
         # The lowest line, and a line just over it (a title wrapped on two lines).
         top = min(w.box[1] for w in lines[-1])
         height = max(w.box[3] - w.box[1] for w in lines[-1])
@@ -827,6 +846,16 @@ def _with_header_above(page: _Page, grid: Table) -> Table:
         return grid
     walls = (tuple(True for _ in grid.xs[1:-1]),) + grid.walls
     return Table(grid.xs, (top,) + grid.ys, walls)
+
+
+def _rule_above(page: _Page, grid: Table) -> int | None:
+    """A ruling across the table's width a little above its top (a header's top rule)."""
+    low, high = grid.ys[0] - page.dpi // 12, max(0, grid.ys[0] - page.dpi // 2)
+    band = page.lines[high:low, grid.xs[0] : grid.xs[-1]] > 0
+    if not band.size:
+        return None
+    across = np.flatnonzero(band.mean(axis=1) >= 0.8)
+    return int(high + across[-1]) if across.size else None
 
 
 def _titles(texts: Sequence[str], slots: bool = True) -> int:
@@ -856,6 +885,8 @@ def _read_grid(page: _Page, grid: Table) -> _GridRead:
     problems: list[str] = []
     for row in range(header, rows):
         name = _row_name(page, grid.cell(row, 0)) or _text(words_in(page.words, grid.cell(row, 0)))
+        if not re.search(r"[^\W\d_]{2}", name):
+            name = ""  # a row number or a stray mark is no name
         is_trainer = is_trainer_label(name)
         if header_roles.is_header_word(name) and not is_trainer:
             continue  # a header row below the first ("Nom Prénom" over the names)
@@ -909,7 +940,7 @@ def _read_trainee_rows(
                 trainer.append(_judge_cell(page, grid.cell(row, col), column, ""))
             continue
         parts = [_row_name(page, grid.cell(row, col)) for col in axes.names]
-        name = " ".join(p for p in parts if p).strip()
+        name = _name_of(parts)
         if header_roles.is_header_word(name):
             continue  # a second header row
         read = [_judge_cell(page, grid.cell(row, col), column, name) for col, column in marks]
@@ -920,6 +951,19 @@ def _read_trainee_rows(
             read = [replace(r, confidence=min(r.confidence, UNPLACED)) for r in read]
         cells.extend(replace(r, confidence=min(r.confidence, sure)) for r in read)
     return cells, trainer, columns, tuple(problems), None
+
+
+def _name_of(parts: Sequence[str]) -> str:
+    """A trainee's name from its columns' texts ("NOM", "Prénom"), without the specks a
+    scan reads as single letters or signs beside the print (an initial keeps its dot)."""
+    kept = []
+    for part in parts:
+        words = [w.strip("|[]{}") for w in part.split()]
+        words = [w for w in words if re.search(r"[^\W\d_]", w)]
+        if any(len(w) > 1 for w in words):
+            words = [w for w in words if len(w) > 1]  # a bare letter beside a name: a speck
+        kept += words
+    return " ".join(kept)
 
 
 def _read_by_date(
@@ -936,10 +980,11 @@ def _read_by_date(
     half-day and "Signature du stagiaire" (a row per half-day); the trainer's column is
     signed once a day when the rows are dates, and counts for both half-days.
     """
-    trainee = trainee_name(page.words, grid.ys[0])
+    people = axes.people if axes is not None else ()
+    trainee = "" if people else trainee_name(page.words, grid.ys[0])
     title = _lines(page.words, grid.ys[0])
     known = {d for line in title for d in find_dates(line, year)} | _loose_dates(title)
-    problems = [] if trainee else ["no trainee name above the table"]
+    problems = [] if trainee or people else ["no trainee name above the table"]
     kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
     at_date = axes.date if axes is not None and axes.date is not None else 0
     cells: list[CellRead] = []
@@ -961,18 +1006,38 @@ def _read_by_date(
             for col, kind in enumerate(kinds, start=1)
             if kind == "half-day"
         ]
+        # The row's hours ("9h00 - 12h30") tell its half-day too: they stand in for an
+        # unread half-day name, and a disagreement is for a person.
+        timed = [
+            half_day_of(_header_text(page, grid.cell(row, col), half_day_of))
+            for col, kind in enumerate(kinds, start=1)
+            if kind == "hours"
+        ]
         row_half = named[0] if named else None
+        hours_half = timed[0] if timed else None
+        torn = bool(row_half and hours_half and row_half != hours_half)
+        row_half = row_half or hours_half
         halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
         for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
-            if kind == "trainee":
+            if kind in ("trainee", "person"):
                 half = column.half_day or row_half
                 at = Column(day, half, column.hours, column.label)
-                cells.append(_judge_cell(page, grid.cell(row, col), at, trainee))
+                who = _person_label(column.label) if kind == "person" else trainee
+                read = _judge_cell(page, grid.cell(row, col), at, who)
+                if torn and not column.half_day:
+                    read = replace(read, confidence=min(read.confidence, UNPLACED))
+                cells.append(read)
             elif kind == "trainer":
                 read = _judge_cell(page, grid.cell(row, col), Column(day, row_half, None, ""), "")
                 each = [row_half] if row_half or None in halves else halves
                 trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
-    return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), trainee
+    one = None if people else trainee
+    return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), one
+
+
+def _person_label(label: str) -> str:
+    """A trainee's name as a column header (header rows joined by " | ")."""
+    return " ".join(part.strip() for part in label.split("|") if part.strip())
 
 
 def _out_of_order(cells: list[CellRead]) -> list[CellRead]:
@@ -1001,6 +1066,10 @@ def _kinds_of(axes: header_roles.Plan, count: int) -> list[str]:
     for col in range(1, count + 1):
         if col in axes.marks:
             kinds.append("trainee")
+        elif col in axes.people:
+            kinds.append("person")
+        elif axes.roles[col].kind == header_roles.HOURS:
+            kinds.append("hours")
         elif col in axes.trainer:
             kinds.append("trainer")
         elif col == axes.half:
@@ -1177,7 +1246,7 @@ def _columns(page: _Page, grid: Table, header: int, year: int | None) -> list[Co
         for row in range(header):
             first, last = grid.span(row, col)
             box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
-            parts.append(_header_text(page, box))
+            parts.append(_header_text(page, box, _titled))
         label = " | ".join(p for p in parts if p)
         dates = find_dates(label, year)
         day = _snapped(parts[0] if parts else "", dates[0] if dates else None, known)
@@ -1318,30 +1387,34 @@ def _judge_cell(
     # trace is looked at (a typed word of the text layer costs nothing to look at).
     if ratio > EMPTY_INK / 2 or page.exact and words_in(page.words, inner):
         marks = cell_marks(page.ink, page.lines, inner, page.dpi)
-        if crossed_out(marks, page.dpi) or _reads_absent(page, inner):
+        if crossed_out(marks, page.dpi):
             mark, confidence = "absent", 0.9
+        else:
+            words = _cell_words(page, inner)
+            if is_absent(words):
+                mark, confidence = "absent", 0.9
+            elif is_signed_mention(words):
+                mark, confidence = "signed", 0.95  # with or without a signature image
     if column.date is None or column.half_day is None:
         # Whatever the mark, nobody knows which half-day it is for: a person must say.
         confidence = min(confidence, UNPLACED)
     return CellRead(column.date, column.half_day, person, mark, round(confidence, 3), ratio, box)
 
 
-def _reads_absent(page: _Page, inner: tuple[int, int, int, int]) -> bool:
-    """Whether the cell's ink is a written "ABS"/"absent" rather than a signature."""
+def _cell_words(page: _Page, inner: tuple[int, int, int, int]) -> str:
+    """The words written or typed in a cell ("ABS", "absent", "Signé le 12/03 à 9h04")."""
     printed = _text(words_in(page.words, inner))
-    if is_absent(printed):
-        return True
-    if page.exact and printed:
-        return False  # typed text, and not an absence word
+    if is_absent(printed) or page.exact and printed:
+        return printed
     # The page OCR may merge a short word with the ruling, or miss a photo's blurred
     # print: the cell is read on its own, as one line (Tesseract's page mode finds no text
     # in a small crop of a photo, and is twice as slow), made crisp.
     crop = _clean_crop(page, inner, crisp=not page.exact)
     if crop is None:
-        return False
+        return printed
     if page.exact:
-        return is_absent(page.engine.recognise(crop, page.dpi).text)
-    return is_absent(page.engine.recognise_line(crop, page.dpi).text)
+        return page.engine.recognise(crop, page.dpi).text
+    return page.engine.recognise_line(crop, page.dpi).text
 
 
 def _trainer_boxes(

@@ -191,6 +191,7 @@ class Plan:
     trainee: tuple[int, ...] = ()  # signature columns of the trainee (row gives the slot)
     trainer: tuple[int, ...] = ()
     roles: tuple[Role, ...] = field(default=())
+    people: tuple[int, ...] = ()  # trainees as columns: each headed by a trainee's name
 
     @property
     def marks(self) -> tuple[int, ...]:
@@ -223,11 +224,22 @@ def plan(labels: list[str]) -> Plan | None:
     number = next(iter(where(NUMBER)), None)
     names = tuple(where(NAME)[:1]) or tuple(where(LAST)[:1] + where(FIRST)[:1])
     dates = where(DATE)
-    if not (slots or trainee):
-        return None
-    if names:
+    if names and (slots or trainee):
         return Plan("trainees", names, number, None, None, slots, trainee, trainer, roles)
-    if dates:
-        half = next(iter(where(HALF)), None)
+    if not dates:
+        return None
+    half = next(iter(where(HALF)), None)
+    if slots or trainee:
         return Plan("dates", (), number, dates[0], half, slots, trainee, trainer, roles)
+    # Trainees as columns: rows of dates (and half-days), a column per trainee headed by
+    # the name; the row must say its half-day (a "Demi-journée" or "Horaires" column).
+    people = tuple(i for i, label in enumerate(labels) if kinds[i] == UNKNOWN and _a_name(label))
+    if people and (half is not None or HOURS in kinds):
+        return Plan("dates", (), number, dates[0], half, (), (), trainer, roles, people)
     return None
+
+
+def _a_name(label: str) -> bool:
+    """Whether a header reads as a person's name: two to four words of letters."""
+    words = label.replace("|", " ").split()
+    return 2 <= len(words) <= 4 and all(re.fullmatch(r"[^\W\d_][\w'’.-]*", w) for w in words)

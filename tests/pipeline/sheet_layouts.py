@@ -22,7 +22,7 @@ class Row:
     """One printed row: its cell texts left to right, and which cells are signed."""
 
     texts: tuple[str, ...]
-    signed: tuple[bool, ...]  # per signature column, left to right
+    signed: tuple[bool | str, ...]  # per signature column: signed, or a typed text
 
 
 def _table(
@@ -70,7 +70,9 @@ def _table(
             )
         for k, signed in enumerate(row.signed):
             x0, x1 = xs[signature_from + k], xs[signature_from + k + 1]
-            if signed:
+            if isinstance(signed, str):
+                pen.text(x0 + 4, low + row_height / 2 - 3, signed, 7)
+            elif signed:
                 pen.signature(x0 + 6, low + 4, x1 - x0 - 12, row_height - 8, INK)
         c.setStrokeColorRGB(0, 0, 0)
         c.setLineWidth(0.8)
@@ -199,4 +201,28 @@ def grid_with_titled_second_header(seed: int = 7) -> bytes:
     # The second header row's own titles, in the signature columns.
     for x in (230 + 4, 380 + 4):
         pen.text(x, top - 22 - 34 / 2 - 3, "Signature", 9, "Helvetica-Bold")
+    return pen.finish()[0]
+
+
+#: Trainees as columns, a row per date and time range (no half-day named): per row, the
+#: date, the hours, each trainee's mark (True signed, False empty, or typed text).
+COLUMN_PEOPLE = ("Léna Duval", "Marc Ollier")
+COLUMN_ROWS: tuple[tuple[str, str, tuple[bool | str, ...]], ...] = (
+    ("11/05/2026", "9h00 - 12h30", (True, "Signé le 11/05/2026 à 09:04")),
+    ("11/05/2026", "13h30 - 17h00", (True, "Excusé")),
+    ("12/05/2026", "9h00 - 12h30", (False, True)),
+)
+
+
+def trainee_columns_sheet(seed: int = 9) -> bytes:
+    """A sheet with a column per trainee (headed by the name) and a row per date and
+    time range: Date | Horaires | Léna Duval | Marc Ollier | Signature du formateur."""
+    pen = Pen(random.Random(seed))
+    pen.new_page()
+    width, height = A4
+    pen.text(width / 2, height - 60, "ÉMARGEMENT", 14, "Helvetica-Bold", align="center")
+    pen.text(60, height - 90, "Formation : Sécurité au poste de travail", 10)
+    rows = [Row((d, hours), (*marks, True)) for d, hours, marks in COLUMN_ROWS]
+    header = ("Date", "Horaires", *COLUMN_PEOPLE, "Signature du formateur")
+    _table(pen, 50, height - 120, [80, 85, 125, 125, 110], header, rows, 2, 40)
     return pen.finish()[0]

@@ -149,3 +149,38 @@ def test_a_header_row_naming_the_columns_never_becomes_a_trainee(
     (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
     assert {c.person for c in sheet.cells} == {name for name, _ in layouts.GRID_PEOPLE}
     assert len(sheet.cells) == 4
+
+
+def test_trainees_as_columns_with_hours_rows_read_marks_typed_mentions_and_excuses(
+    engine: TesserocrEngine,
+) -> None:
+    (sheet,) = attendance.read_pages(layouts.trainee_columns_sheet(), engine, OcrSettings())
+    got = {(c.person, c.date, c.half_day): c.mark for c in sheet.cells}
+    duval, ollier = layouts.COLUMN_PEOPLE
+    monday, tuesday = date(2026, 5, 11), date(2026, 5, 12)
+    assert got == {
+        (duval, monday, attendance.MATIN): "signed",
+        (ollier, monday, attendance.MATIN): "signed",  # "Signé le 11/05/2026 à 09:04"
+        (duval, monday, attendance.APRES_MIDI): "signed",
+        (ollier, monday, attendance.APRES_MIDI): "absent",  # "Excusé"
+        (duval, tuesday, attendance.MATIN): "empty",
+        (ollier, tuesday, attendance.MATIN): "signed",
+    }
+    assert not sheet.doubtful()
+    assert [t["signed"] for t in sheet.trainer_signed()] == [True] * 3
+
+
+@pytest.mark.parametrize(
+    ("text", "absent", "signed"),
+    [
+        ("Signé le 12/03/2026 à 09:04", False, True),
+        ("Émargé électroniquement le 12/03", False, True),
+        ("Excusée", True, False),
+        ("absent(e)", True, False),
+        ("Signature", False, False),
+    ],
+)
+def test_cell_words_tell_absences_from_electronic_signatures(
+    text: str, absent: bool, signed: bool
+) -> None:
+    assert (attendance.is_absent(text), attendance.is_signed_mention(text)) == (absent, signed)
