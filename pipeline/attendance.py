@@ -527,11 +527,30 @@ def title_date(words: Sequence[Word], above: int, default_year: int | None) -> d
                 return found[0]
     # "du lundi 16 décembre 2024" with "Journée" wrapped away: the one date given with
     # its weekday (a session's "du 16/12/2024 au 14/01/2025" names none).
-    named = {d for t in texts for d in _weekday_dates(t, default_year)}
+    named = {d for t in _tight_lines(words, above) for d in _weekday_dates(t, default_year)}
     if len(named) == 1:
         return named.pop()
     everything = {d for t in texts for d in find_dates(t, default_year)}
     return everything.pop() if len(everything) == 1 else None
+
+
+def _tight_lines(words: Sequence[Word], above: int) -> list[str]:
+    """Lines of the print above ``above``, each of words of one size on one level: a big
+    title beside two smaller lines ("FEUILLE DE PRÉSENCE" / "Journée du mardi…") does
+    not mix their words as ``_lines`` may."""
+    lines: list[list[Word]] = []
+    for word in sorted((w for w in words if w.box[3] <= above), key=lambda w: w.box[1]):
+        middle, height = (word.box[1] + word.box[3]) / 2, word.box[3] - word.box[1]
+        for line in lines:
+            first = line[0]
+            size = first.box[3] - first.box[1]
+            level = abs(middle - (first.box[1] + first.box[3]) / 2) <= 0.3 * min(size, height)
+            if level and 0.7 <= height / max(size, 1) <= 1.4:
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    return [_text(sorted(line, key=lambda w: w.box[0])) for line in lines]
 
 
 def _weekday_dates(text: str, default_year: int | None) -> list[date]:
@@ -1194,12 +1213,22 @@ def _inset(box: tuple[int, int, int, int], by: int) -> tuple[int, int, int, int]
 def _header_rows(page: _Page, grid: Table) -> int:
     """How many rows at the top are headers: their cells name days and half-days."""
     count = 0
+    year = _year_hint(page.words)  # "Mar. 15/04" is a date in a sheet of 2025
     for row in range(len(grid.ys) - 1):
-        first = fold(_text(words_in(page.words, grid.cell(row, 0))))
+        # A speck the OCR read as a short word ("Je" at 0.49) does not fill the cell.
+        printed = [
+            w
+            for w in words_in(page.words, grid.cell(row, 0))
+            if w.confidence >= 0.6 or sum(c.isalnum() for c in w.text) >= 3
+        ]
+        first = fold(_text(printed))
         span = (grid.xs[1], grid.ys[row], grid.xs[-1], grid.ys[row + 1])
         rest = fold(_header_text(page, span, line=False))
         labelled = bool(
-            find_dates(rest) or half_day_of(rest) or _MORNING.search(rest) or _WEEKDAY.search(rest)
+            find_dates(rest, year)
+            or half_day_of(rest)
+            or _MORNING.search(rest)
+            or _WEEKDAY.search(rest)
         )
         named = not first or bool(_HEADER_NAME.search(first))
         if row == 0:
@@ -1210,7 +1239,7 @@ def _header_rows(page: _Page, grid: Table) -> int:
             # rule between: "Nom et prénom" spanning both rows, whatever a photo makes of
             # its words).
             strong = bool(
-                find_dates(rest)
+                find_dates(rest, year)
                 or _WEEKDAY.search(rest)
                 or re.search(r"matin|apres", rest)
                 or _TIME_RANGE.search(_digits_fixed(rest))
