@@ -623,6 +623,9 @@ def _read_page(page: _Page, ruled: _Rulings, started: float) -> SheetRead:
     if not grids:
         return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
     largest = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
+    stack = _stacked(grids, largest)
+    if len(stack) > 1:
+        return _read_stack(page, stack, started)
     grid = _with_header_above(page, largest)
     cells, trainer, columns, problems, trainee = _read_grid(page, grid)
     # Signature boxes under the table; a straight stroke of the signature inside one may
@@ -647,6 +650,44 @@ def _read_page(page: _Page, ruled: _Rulings, started: float) -> SheetRead:
         layout,
         trainee,
     )
+
+
+def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:
+    """One small table per séance stacked down the page: tables as wide as the largest,
+    aligned with it, one under the other (top to bottom), each with a body row."""
+    width = largest.xs[-1] - largest.xs[0]
+    alike = [
+        t
+        for t in grids
+        if len(t.ys) >= 3
+        and abs((t.xs[-1] - t.xs[0]) - width) <= 0.1 * width
+        and abs(t.xs[0] - largest.xs[0]) <= 0.1 * width
+    ]
+    alike.sort(key=lambda t: t.ys[0])
+    apart = all(a.ys[-1] <= b.ys[0] for a, b in zip(alike, alike[1:], strict=False))
+    return alike if apart else [largest]
+
+
+def _read_stack(page: _Page, stack: Sequence[Table], started: float) -> SheetRead:
+    """Séance tables read one by one, each dated by the print between it and the table
+    above ("Séance du lundi 18 mai 2026 - matin"), the page's title for the first."""
+    cells: list[CellRead] = []
+    trainer: list[CellRead] = []
+    columns: list[Column] = []
+    problems: list[str] = []
+    floor = 0
+    for table in stack:
+        words = tuple(w for w in page.words if w.box[1] >= floor)
+        band = replace(page, words=words)
+        read = _read_grid(band, _with_header_above(band, table))
+        cells += read[0]
+        trainer += read[1]
+        columns += read[2]
+        problems += read[3]
+        floor = table.ys[-1]
+    layout = "day" if len({c.date for c in columns}) == 1 else "grid"
+    spent = time.perf_counter() - started
+    return SheetRead(tuple(cells), tuple(trainer), tuple(columns), spent, tuple(problems), layout)
 
 
 @dataclass(frozen=True)
@@ -895,7 +936,7 @@ def _read_grid(page: _Page, grid: Table) -> _GridRead:
     columns = _columns(page, grid, header, year)
     first = _first_label(page, grid, header)
     axes = header_roles.plan([first] + [c.label for c in columns])
-    if axes is not None and axes.rows == "trainees" and axes.names != (0,):
+    if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
         return _read_trainee_rows(page, grid, header, columns, axes)
     if axes is not None and axes.rows == "dates" or _DATE_HEADER.match(fold(first)):
         return _read_by_date(page, grid, header, columns, year, axes)
@@ -917,6 +958,19 @@ def _read_grid(page: _Page, grid: Table) -> _GridRead:
                 read = replace(read, confidence=min(read.confidence, UNPLACED))
             (trainer if is_trainer else cells).append(read)
     return cells, trainer, columns, tuple(problems), None
+
+
+def _title_half(page: _Page, above: int) -> str | None:
+    """The half-day the print above the table names, if exactly one ("Séance du 12/03 -
+    après-midi", "Matinée du…"); none when it names both or neither."""
+    halves = set()
+    for line in _tight_lines(page.words, above):
+        folded = fold(line)
+        if re.search(r"apres[ -]?midi", folded):
+            halves.add(APRES_MIDI)
+        if re.search(r"\bmatin(ee)?\b", folded):
+            halves.add(MATIN)
+    return halves.pop() if len(halves) == 1 else None
 
 
 def _first_label(page: _Page, grid: Table, header: int) -> str:
@@ -945,7 +999,16 @@ def _read_trainee_rows(
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     problems: list[str] = []
-    marks = [(col, columns[col - 1]) for col in axes.marks if col >= 1]
+    # A lone "Signature" column: the half-day from the print above the table ("Séance
+    # du 12/03 - matin"), when it names one only.
+    half = _title_half(page, grid.ys[0])
+    marks = [
+        (col, columns[col - 1])
+        if columns[col - 1].half_day or col not in axes.trainee
+        else (col, replace(columns[col - 1], half_day=half))
+        for col in axes.marks
+        if col >= 1
+    ]
     sure = min((axes.roles[col].confidence for col in (*axes.names, *axes.marks)), default=1.0)
     for row in range(header, len(grid.ys) - 1):
         left = grid.span(row, axes.names[0])[0]

@@ -226,3 +226,30 @@ def trainee_columns_sheet(seed: int = 9) -> bytes:
     header = ("Date", "Horaires", *COLUMN_PEOPLE, "Signature du formateur")
     _table(pen, 50, height - 120, [80, 85, 125, 125, 110], header, rows, 2, 40)
     return pen.finish()[0]
+
+
+#: Séances stacked down one page: (heading, marks per trainee), trainees in SEANCE_PEOPLE.
+SEANCE_PEOPLE = ("Colette Barbe", "Hugo Lestrade", "Nadia Ferhat")
+SEANCES: tuple[tuple[str, tuple[bool, ...]], ...] = (
+    ("Séance 1 : lundi 18 mai 2026 - matin (9h00-12h30)", (True, True, False)),
+    ("Séance 2 : lundi 18 mai 2026 - après-midi (13h30-17h00)", (True, False, True)),
+    ("Séance 3 : mardi 19 mai 2026 - matin (9h00-12h30)", (True, True, True)),
+)
+
+
+def seance_tables_sheet(seed: int = 13) -> bytes:
+    """One small table per séance, stacked down the page, each under its own heading:
+    "Nom et prénom | Signature", a row per trainee and the trainer's row."""
+    pen = Pen(random.Random(seed))
+    pen.new_page()
+    width, height = A4
+    pen.text(width / 2, height - 50, "LISTE D'ÉMARGEMENT", 14, "Helvetica-Bold", align="center")
+    pen.text(60, height - 75, "Formation : Premiers secours en entreprise", 10)
+    top = height - 100
+    for heading, marks in SEANCES:
+        pen.text(60, top - 12, heading, 10, "Helvetica-Bold")
+        rows = [Row((name,), (signed,)) for name, signed in zip(SEANCE_PEOPLE, marks, strict=True)]
+        rows.append(Row(("Signature du formateur",), (True,)))
+        bottom = _table(pen, 60, top - 20, [220, 200], ("Nom et prénom", "Signature"), rows, 1, 30)
+        top = bottom - 20
+    return pen.finish()[0]

@@ -184,3 +184,38 @@ def test_cell_words_tell_absences_from_electronic_signatures(
     text: str, absent: bool, signed: bool
 ) -> None:
     assert (attendance.is_absent(text), attendance.is_signed_mention(text)) == (absent, signed)
+
+
+def test_seance_tables_stacked_down_a_page_each_take_their_heading_s_day_and_half(
+    engine: TesserocrEngine,
+) -> None:
+    (sheet,) = attendance.read_pages(layouts.seance_tables_sheet(), engine, OcrSettings())
+    monday, tuesday = date(2026, 5, 18), date(2026, 5, 19)
+    slots = (
+        (monday, attendance.MATIN),
+        (monday, attendance.APRES_MIDI),
+        (tuesday, attendance.MATIN),
+    )
+    want = {
+        (who, day, half): "signed" if signed else "empty"
+        for (day, half), (_, marks) in zip(slots, layouts.SEANCES, strict=True)
+        for who, signed in zip(layouts.SEANCE_PEOPLE, marks, strict=True)
+    }
+    assert _cells([sheet]) == want
+    assert [(t["date"], t["half_day"], t["signed"]) for t in sheet.trainer_signed()] == [
+        (day.isoformat(), half, True) for day, half in slots
+    ]
+    assert not sheet.doubtful()
+
+
+@pytest.mark.ocr
+def test_scanned_seance_tables_are_each_dated_by_their_heading(engine: TesserocrEngine) -> None:
+    scan = render.scan(layouts.seance_tables_sheet(), seed=14)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    got = {(d, h) for _, d, h in _cells([sheet])}
+    assert got == {
+        (date(2026, 5, 18), attendance.MATIN),
+        (date(2026, 5, 18), attendance.APRES_MIDI),
+        (date(2026, 5, 19), attendance.MATIN),
+    }
+    assert len(sheet.cells) == 9 and len(sheet.trainer) == 3
