@@ -123,6 +123,7 @@ class SheetRead:
     problems: tuple[str, ...] = field(default=())
     layout: str = ""  # grid (trainees x half-days) | day (one day a page) | trainee (dates as rows)
     trainee: str = ""  # the name above a one-trainee sheet ("Stagiaire : …")
+    carry: Carry | None = None  # the table's header, for a table running on to the next page
 
     def sessions(self) -> list[dict[str, Any]]:
         """The CONTRACT's ``sessions``: one entry per trainee cell."""
@@ -157,6 +158,20 @@ class SheetRead:
     def doubtful(self) -> list[CellRead]:
         """Decisions a person should check."""
         return [c for c in (*self.cells, *self.trainer) if c.confidence < REVIEW_BELOW]
+
+
+@dataclass(frozen=True)
+class Carry:
+    """A table's header as read on one page, for its rows running on over the next."""
+
+    first: str  # the first column's header text
+    columns: tuple[Column, ...]
+    widths: tuple[float, ...]  # each column's share of the table's width
+
+
+def _widths(grid: Table) -> tuple[float, ...]:
+    span = max(1, grid.xs[-1] - grid.xs[0])
+    return tuple((b - a) / span for a, b in zip(grid.xs, grid.xs[1:], strict=False))
 
 
 def _iso(day: date | None) -> str | None:
@@ -579,19 +594,24 @@ class _Page:
 
 
 def read_sheet(
-    image: Image.Image, dpi: int, engine: OcrEngine, words: Sequence[Word] | None = None
+    image: Image.Image,
+    dpi: int,
+    engine: OcrEngine,
+    words: Sequence[Word] | None = None,
+    after: Carry | None = None,
 ) -> SheetRead:
     """Read one upright attendance sheet: its columns, and every trainee and trainer cell.
 
     ``words``: the page's printed words with their boxes in pixels of ``image`` (a
     born-digital page's text layer); the page is then neither OCR'd nor warped.
+    ``after``: the header of the previous page's table, for rows that run on with none.
     """
     started = time.perf_counter()
     if words is not None:
         ruled = _Rulings.of(to_gray(image), dpi)
-        return _read_page(_page_of(ruled, dpi, engine, words), ruled, started)
+        return _read_page(_page_of(ruled, dpi, engine, words), ruled, started, after)
     ruled, page, _ = _ocr_page(to_gray(image), dpi, engine)
-    return _read_page(page, ruled, started)
+    return _read_page(page, ruled, started, after)
 
 
 def _ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[_Rulings, _Page, float]:
@@ -616,7 +636,9 @@ def _page_of(
     return _Page(ruled.gray, dpi, ruled.ink, lines, tuple(words), engine, exact)
 
 
-def _read_page(page: _Page, ruled: _Rulings, started: float) -> SheetRead:
+def _read_page(
+    page: _Page, ruled: _Rulings, started: float, after: Carry | None = None
+) -> SheetRead:
     dpi = page.dpi
     tables = tables_in(ruled.horiz, ruled.vert, dpi)
     grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
@@ -627,7 +649,7 @@ def _read_page(page: _Page, ruled: _Rulings, started: float) -> SheetRead:
     if len(stack) > 1:
         return _read_stack(page, stack, started)
     grid = _with_header_above(page, largest)
-    cells, trainer, columns, problems, trainee = _read_grid(page, grid)
+    cells, trainer, columns, problems, trainee, first = _read_grid(page, grid, after)
     # Signature boxes under the table; a straight stroke of the signature inside one may
     # pass for a ruling, so any small ruled shape there counts by its outline.
     boxes = [
@@ -649,6 +671,7 @@ def _read_page(page: _Page, ruled: _Rulings, started: float) -> SheetRead:
         problems,
         layout,
         trainee,
+        Carry(first, tuple(columns), _widths(grid)),
     )
 
 
@@ -679,7 +702,7 @@ def _read_stack(page: _Page, stack: Sequence[Table], started: float) -> SheetRea
     for table in stack:
         words = tuple(w for w in page.words if w.box[1] >= floor)
         band = replace(page, words=words)
-        read = _read_grid(band, _with_header_above(band, table))
+        read = _read_grid(band, _with_header_above(band, table), None)
         cells += read[0]
         trainer += read[1]
         columns += read[2]
@@ -926,20 +949,30 @@ def _titles(texts: Sequence[str], slots: bool = True) -> int:
 
 
 _GridRead = tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...], str | None]
+_FullRead = tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...], str | None, str]
 
 
-def _read_grid(page: _Page, grid: Table) -> _GridRead:
-    """Trainee cells, trainer cells, columns, problems, and the trainee of a one-trainee sheet."""
+def _read_grid(page: _Page, grid: Table, after: Carry | None = None) -> _FullRead:
+    """Trainee cells, trainer cells, columns, problems, the trainee of a one-trainee sheet,
+    and the first column's header text.
+
+    A table with no header row whose columns match the previous page's table (``after``)
+    runs on from it: its rows are read under that header.
+    """
     rows = len(grid.ys) - 1
-    header = _header_rows(page, grid)
     year = _year_hint(page.words)
-    columns = _columns(page, grid, header, year)
-    first = _first_label(page, grid, header)
+    if _runs_on(page, grid, after):
+        assert after is not None
+        header, columns, first = 0, list(after.columns), after.first
+    else:
+        header = _header_rows(page, grid)
+        columns = _columns(page, grid, header, year)
+        first = _first_label(page, grid, header)
     axes = header_roles.plan([first] + [c.label for c in columns])
     if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
-        return _read_trainee_rows(page, grid, header, columns, axes)
+        return (*_read_trainee_rows(page, grid, header, columns, axes), first)
     if axes is not None and axes.rows == "dates" or _DATE_HEADER.match(fold(first)):
-        return _read_by_date(page, grid, header, columns, year, axes)
+        return (*_read_by_date(page, grid, header, columns, year, axes), first)
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     problems: list[str] = []
@@ -957,7 +990,18 @@ def _read_grid(page: _Page, grid: Table) -> _GridRead:
             if not name:
                 read = replace(read, confidence=min(read.confidence, UNPLACED))
             (trainer if is_trainer else cells).append(read)
-    return cells, trainer, columns, tuple(problems), None
+    return cells, trainer, columns, tuple(problems), None, first
+
+
+def _runs_on(page: _Page, grid: Table, after: Carry | None) -> bool:
+    """Whether the table continues the previous page's: the same columns (count and
+    widths), and a first row that is no header (neither titles nor days)."""
+    if after is None or len(after.columns) != len(grid.xs) - 2:
+        return False
+    if max(abs(a - b) for a, b in zip(after.widths, _widths(grid), strict=True)) > 0.03:
+        return False
+    first = [_text(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
+    return _header_count(page, grid) == 0 and _titles(first) < 2
 
 
 def _title_half(page: _Page, above: int) -> str | None:
@@ -1274,6 +1318,11 @@ def _inset(box: tuple[int, int, int, int], by: int) -> tuple[int, int, int, int]
 
 
 def _header_rows(page: _Page, grid: Table) -> int:
+    """How many rows at the top are headers (one at least)."""
+    return max(_header_count(page, grid), 1)
+
+
+def _header_count(page: _Page, grid: Table) -> int:
     """How many rows at the top are headers: their cells name days and half-days."""
     count = 0
     year = _year_hint(page.words)  # "Mar. 15/04" is a date in a sheet of 2025
@@ -1313,7 +1362,7 @@ def _header_rows(page: _Page, grid: Table) -> int:
             count = row + 1
         else:
             break
-    return max(count, 1)
+    return count
 
 
 def _ruled_across(page: _Page, grid: Table, row: int) -> bool:
@@ -1559,7 +1608,11 @@ def _top_confidence(gray: np.ndarray, dpi: int, engine: OcrEngine) -> float:
 
 
 def read_picture(
-    image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSettings
+    image: Image.Image,
+    dpi: int,
+    engine: OcrEngine,
+    settings: OcrSettings,
+    after: Carry | None = None,
 ) -> SheetRead:
     """A scanned or photographed sheet: straighten it, then read it.
 
@@ -1575,28 +1628,34 @@ def read_picture(
         turned = _ocr_page(rotate_quarter(gray, 180), upright_dpi, engine)
         if turned[2] > top:
             ruled, page, top = turned
-    return _read_page(page, ruled, started)
+    return _read_page(page, ruled, started, after)
 
 
 def read_pages(pdf: bytes, engine: OcrEngine, settings: OcrSettings) -> list[SheetRead]:
     """Every page of a PDF read as a sheet (born-digital pages rendered, scans straightened)."""
     document = pdfium.PdfDocument(pdf)
+    sheets: list[SheetRead] = []
     try:
-        return [_read_pdf_page(document[i], engine, settings) for i in range(len(document))]
+        for i in range(len(document)):
+            after = sheets[-1].carry if sheets else None
+            sheets.append(_read_pdf_page(document[i], engine, settings, after))
     finally:
         document.close()
+    return sheets
 
 
-def _read_pdf_page(page: pdfium.PdfPage, engine: OcrEngine, settings: OcrSettings) -> SheetRead:
+def _read_pdf_page(
+    page: pdfium.PdfPage, engine: OcrEngine, settings: OcrSettings, after: Carry | None
+) -> SheetRead:
     layer = page_layer(page)
     if needs_ocr(layer):
         image, dpi = page_image(page, settings)
-        return read_picture(image, dpi, engine, settings)
+        return read_picture(image, dpi, engine, settings, after)
     rendered, dpi = render_page(page, RENDER_DPI)
     if layer.invisible_chars or layer.picture_cover >= SCAN_COVER or page.get_rotation():
         # An OCR layer over a scan (its boxes need not match the print), or a turned page.
-        return read_sheet(rendered, dpi, engine)
-    return read_sheet(rendered, dpi, engine, layer_words(page, dpi))
+        return read_sheet(rendered, dpi, engine, after=after)
+    return read_sheet(rendered, dpi, engine, layer_words(page, dpi), after)
 
 
 def layer_words(page: pdfium.PdfPage, dpi: int) -> list[Word]:

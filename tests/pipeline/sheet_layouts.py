@@ -41,12 +41,12 @@ def _table(
     ``signature_from``; a row with fewer texts than label columns has its first text
     spanning them all. ``ruled_header=False``: the header is a grey band with no rules
     (the body alone is ruled). Returns the table's bottom."""
-    head = 22.0
+    head = 22.0 if header else 0.0  # no header: rows running on from the page before
     xs = [left]
     for width in widths:
         xs.append(xs[-1] + width)
     bottom = top - head - row_height * len(rows)
-    if shaded:
+    if shaded and header:
         pen.c.setFillColorRGB(*SHADE)
         pen.c.rect(left, top - head, xs[-1] - left, head, stroke=1 if ruled_header else 0, fill=1)
     for i, title in enumerate(header):
@@ -252,4 +252,37 @@ def seance_tables_sheet(seed: int = 13) -> bytes:
         rows.append(Row(("Signature du formateur",), (True,)))
         bottom = _table(pen, 60, top - 20, [220, 200], ("Nom et prénom", "Signature"), rows, 1, 30)
         top = bottom - 20
+    return pen.finish()[0]
+
+
+#: (NOM, Prénom, morning signed, afternoon signed): page 1 holds the first three.
+LONG_PEOPLE = (
+    ("ANDRIEU", "Basile", True, True),
+    ("BENSAÏD", "Leïla", True, True),
+    ("CHASTANG", "Pierre", False, True),
+    ("DELMAS", "Sonia", True, False),
+    ("ESTÈVE", "Gaspard", True, True),
+)
+
+
+def long_table_sheet(seed: int = 15) -> bytes:
+    """A one-day table running over two pages: the header on the first page only, the
+    second page's rows and the trainer's row under no header at all."""
+    pen = Pen(random.Random(seed))
+    width, height = landscape(A4)
+    widths = [30, 150, 130, 180, 180]
+    header = ("N°", "NOM", "Prénom", "Matin (9h-12h30)", "Après-midi (13h30-17h)")
+    rows = [
+        Row((str(i), last, first), (am, pm))
+        for i, (last, first, am, pm) in enumerate(LONG_PEOPLE, start=1)
+    ]
+    pen.new_page(land=True)
+    pen.text(width / 2, height - 50, "FEUILLE DE PRÉSENCE", 16, "Helvetica-Bold", align="center")
+    pen.text(width / 2, height - 70, "Journée du jeudi 21 mai 2026", 11, align="center")
+    _table(pen, 60, height - 100, widths, header, rows[:3], 3, 40)
+    pen.text(60, 40, "Page 1 / 2", 8)
+    pen.new_page(land=True)
+    last = Row(("Signature de l'intervenant·e : Rose Malet",), (True, True))
+    _table(pen, 60, height - 60, widths, (), [*rows[3:], last], 3, 40)
+    pen.text(60, 40, "Page 2 / 2", 8)
     return pen.finish()[0]

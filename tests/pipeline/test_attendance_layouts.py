@@ -219,3 +219,17 @@ def test_scanned_seance_tables_are_each_dated_by_their_heading(engine: Tesserocr
         (date(2026, 5, 19), attendance.MATIN),
     }
     assert len(sheet.cells) == 9 and len(sheet.trainer) == 3
+
+
+def test_a_table_running_on_over_a_page_without_header_is_read_under_the_first_page_s(
+    engine: TesserocrEngine,
+) -> None:
+    first, second = attendance.read_pages(layouts.long_table_sheet(), engine, OcrSettings())
+    thursday = date(2026, 5, 21)
+    want = {}
+    for last, name, am, pm in layouts.LONG_PEOPLE:
+        want[(f"{last} {name}", thursday, attendance.MATIN)] = "signed" if am else "empty"
+        want[(f"{last} {name}", thursday, attendance.APRES_MIDI)] = "signed" if pm else "empty"
+    assert _cells([first, second]) == want
+    assert not second.doubtful()
+    assert [t["signed"] for t in second.trainer_signed()] == [True, True]
