@@ -64,6 +64,8 @@ SIGNED_INK = 0.012
 UPSIDE_DOWN_BELOW = 0.6
 #: The confidence at most of a cell whose half-day or trainee could not be read.
 UNPLACED = 0.5
+#: Below this OCR confidence, a trainee's name read in a NOM / Prénom column is in doubt.
+NAME_DOUBT = 0.5
 #: Cells below this confidence are for a person to check rather than to be trusted.
 REVIEW_BELOW = 0.7
 
@@ -525,6 +527,18 @@ def is_trainer_label(text: str) -> bool:
 
 def is_absent(text: str) -> bool:
     return bool(_ABSENT.search(fold(text)))
+
+
+def looks_absent(text: str) -> bool:
+    """Whether a cell's OCR'd handwriting is nearly an absence word ("h Sent," for
+    "absent", "Exuse"): too unsure to say absent, too telling to trust a signature."""
+    compact = re.sub(r"[^a-z]", "", fold(text))
+    if len(compact) < 4:
+        return False
+    return any(
+        SequenceMatcher(None, compact, word).ratio() >= 0.7
+        for word in ("absent", "absente", "excuse", "excusee", "absence")
+    )
 
 
 def is_signed_mention(text: str) -> bool:
@@ -1065,8 +1079,10 @@ def _read_trainee_rows(
             for col, column in marks:
                 trainer.append(_judge_cell(page, grid.cell(row, col), column, ""))
             continue
-        parts = [_row_name(page, grid.cell(row, col)) for col in axes.names]
-        name = _name_of(parts)
+        reads = [_name_read(page, grid.cell(row, col)) for col in axes.names]
+        name = _name_of([text for text, _ in reads])
+        # A name the OCR is unsure of may be another trainee's: a person checks the row.
+        unsure = any(text and confidence < NAME_DOUBT for text, confidence in reads)
         if header_roles.is_header_word(name):
             continue  # a second header row
         read = [_judge_cell(page, grid.cell(row, col), column, name) for col, column in marks]
@@ -1075,7 +1091,8 @@ def _read_trainee_rows(
                 continue  # a spare row left blank
             problems.append(f"row {row}: no name read")
             read = [replace(r, confidence=min(r.confidence, UNPLACED)) for r in read]
-        cells.extend(replace(r, confidence=min(r.confidence, sure)) for r in read)
+        cap = min(sure, UNPLACED) if unsure else sure
+        cells.extend(replace(r, confidence=min(r.confidence, cap)) for r in read)
     return cells, trainer, columns, tuple(problems), None
 
 
@@ -1238,8 +1255,13 @@ def _lines(words: Sequence[Word], above: int) -> list[str]:
 
 def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
     """The name in a row's first cell, read on its own: page OCR drops words in tables."""
+    return _name_read(page, box)[0]
+
+
+def _name_read(page: _Page, box: tuple[int, int, int, int]) -> tuple[str, float]:
+    """``_row_name``, and the OCR's mean confidence in it (1 for a text layer)."""
     if page.exact:
-        return _text(words_in(page.words, box))
+        return _text(words_in(page.words, box)), 1.0
     inner = _inset(box, max(2, page.dpi // 50))
     best: list[Word] = []
     # Page mode first; on a photo it finds no text in a small crop, which the one-line
@@ -1247,7 +1269,7 @@ def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
     for crisp, line in ((False, False), (True, False), (False, True), (True, True)):
         crop = _clean_crop(page, inner, crisp)
         if crop is None:
-            return ""
+            return "", 0.0
         read = page.engine.recognise_line if line else page.engine.recognise
         words = [w for w in read(crop, page.dpi).words if any(c.isalpha() for c in w.text)]
         if _mean_confidence(words) > _mean_confidence(best):
@@ -1255,7 +1277,7 @@ def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
         if _mean_confidence(best) >= 0.85:
             break  # a clean read: the second one would only cost time
     # Low-confidence words are kept: a name half read still matches the invoice's fuzzily.
-    return _text(reading_order(best))
+    return _text(reading_order(best)), _mean_confidence(best)
 
 
 def _mean_confidence(words: Sequence[Word]) -> float:
@@ -1536,6 +1558,9 @@ def _judge_cell(
                 mark, confidence = "absent", 0.9
             elif is_signed_mention(words):
                 mark, confidence = "signed", 0.95  # with or without a signature image
+            elif looks_absent(words):
+                # A handwritten "absent" half read ("h Sent,"): not a signature to trust.
+                confidence = min(confidence, UNPLACED)
     if column.date is None or column.half_day is None:
         # Whatever the mark, nobody knows which half-day it is for: a person must say.
         confidence = min(confidence, UNPLACED)

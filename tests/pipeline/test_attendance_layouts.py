@@ -233,3 +233,13 @@ def test_a_table_running_on_over_a_page_without_header_is_read_under_the_first_p
     assert _cells([first, second]) == want
     assert not second.doubtful()
     assert [t["signed"] for t in second.trainer_signed()] == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("text", "doubt"),
+    [("h Sent,", True), ("Exuse", True), ("vrrd", False), ("Dre", False), ("Benhamou", False)],
+)
+def test_handwriting_read_as_nearly_an_absence_word_is_left_for_a_person(
+    text: str, doubt: bool
+) -> None:
+    assert attendance.looks_absent(text) is doubt
