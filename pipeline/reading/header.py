@@ -173,9 +173,39 @@ def role_of(label: str) -> Role:
     return Role(UNKNOWN, 0.0)
 
 
+_GLUE = ("et", "de", "du", "des", "la", "le", "l", "d", "e", "s", "en", "ou", "a", "par", "son")
+_TITLE_WORDS = (
+    *_TRAINEE_WORDS,
+    *_TRAINER_WORDS,
+    *_OTHER_WORDS,
+    *_SIGN_WORDS,
+    *_GLUE,
+    "nom",
+    "noms",
+    "prenom",
+    "prenoms",
+    "identite",
+    "n",
+    "no",
+    "num",
+    "numero",
+    "date",
+    "dates",
+    "jour",
+    "majuscules",
+    "capitales",
+    "famille",
+    "usage",
+)
+
+
 def is_header_word(text: str) -> bool:
-    """Whether a cell's text is a column title (a header row's, never a trainee's name)."""
-    return role_of(text).kind not in (UNKNOWN, SLOT) and not find_dates(text)
+    """Whether a cell's text is a column title (a header row's, never a trainee's name):
+    a role, in words that are all title words ("Nom et prénom"; not "VILLE Marie")."""
+    if role_of(text).kind in (UNKNOWN, SLOT) or find_dates(text):
+        return False
+    tokens = _tokens(fold(text))
+    return bool(tokens) and all(_like([t], _TITLE_WORDS) for t in tokens)
 
 
 @dataclass(frozen=True)

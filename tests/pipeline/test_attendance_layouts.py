@@ -243,3 +243,20 @@ def test_handwriting_read_as_nearly_an_absence_word_is_left_for_a_person(
     text: str, doubt: bool
 ) -> None:
     assert attendance.looks_absent(text) is doubt
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Nom et prénom", True),
+        ("NOM Prénom", True),
+        ("Participant(e)s", True),
+        ("VILLE Marie", False),  # a surname that is also a column word
+        ("JOUR Pauline", False),
+        ("Dupont", False),
+    ],
+)
+def test_only_a_cell_made_of_title_words_is_a_header_never_a_trainee_s_name(
+    text: str, title: bool
+) -> None:
+    assert header.is_header_word(text) is title
