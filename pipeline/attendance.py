@@ -1015,7 +1015,7 @@ def _runs_on(page: _Page, grid: Table, after: Carry | None) -> bool:
     if max(abs(a - b) for a, b in zip(after.widths, _widths(grid), strict=True)) > 0.03:
         return False
     first = [_text(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
-    return _header_count(page, grid) == 0 and _titles(first) < 2
+    return _header_count(page, grid) == 0 and _titles(first, slots=False) < 2
 
 
 def _title_half(page: _Page, above: int) -> str | None:
@@ -1235,7 +1235,8 @@ def _column_kind(column: Column) -> str:
 
 
 _TRAINEE_LABEL = re.compile(
-    r"(?i)(?:stagiaire|participant|apprenant|b[ée]n[ée]ficiaire)e?\s*:\s*(.+)"
+    r"(?i)(?:stagiaire|participant|apprenant|b[ée]n[ée]ficiaire|salari[ée]|nom et pr[ée]nom"
+    r"|nom\s*/\s*pr[ée]nom|pr[ée]nom et nom)[\w()·.\-]*\s*:\s*(.+)"
 )
 
 
@@ -1244,7 +1245,8 @@ def trainee_name(words: Sequence[Word], above: int) -> str:
     for line in _lines(words, above):
         found = _TRAINEE_LABEL.search(line)
         if found:
-            return found.group(1).strip()
+            # "Stagiaire : Léa Martin   Action : …" on one line: up to the next label.
+            return re.split(r"\s+[^\s:]+\s*:(?:\s|$)", found.group(1))[0].strip()
     return ""
 
 
@@ -1663,10 +1665,23 @@ def read_pages(pdf: bytes, engine: OcrEngine, settings: OcrSettings) -> list[She
     try:
         for i in range(len(document)):
             after = sheets[-1].carry if sheets else None
-            sheets.append(_read_pdf_page(document[i], engine, settings, after))
+            sheet = _read_pdf_page(document[i], engine, settings, after)
+            if sheets and sheet.carry and after and sheet.carry.columns == after.columns:
+                sheet = _same_trainee(sheets[-1], sheet)
+            sheets.append(sheet)
     finally:
         document.close()
     return sheets
+
+
+def _same_trainee(before: SheetRead, sheet: SheetRead) -> SheetRead:
+    """A one-trainee sheet's rows running on to a page that names nobody: the trainee of
+    the page before."""
+    if sheet.layout != "trainee" or sheet.trainee or not before.trainee:
+        return sheet
+    cells = tuple(replace(c, person=before.trainee) for c in sheet.cells)
+    problems = tuple(p for p in sheet.problems if not p.startswith("no trainee name"))
+    return replace(sheet, cells=cells, trainee=before.trainee, problems=problems)
 
 
 def _read_pdf_page(

@@ -286,3 +286,22 @@ def long_table_sheet(seed: int = 15) -> bytes:
     _table(pen, 60, height - 60, widths, (), [*rows[3:], last], 3, 40)
     pen.text(60, 40, "Page 2 / 2", 8)
     return pen.finish()[0]
+
+
+def long_trainee_sheet(seed: int = 17) -> bytes:
+    """A one-trainee sheet whose rows run on to a second page with neither the name nor
+    the header: "Apprenant(e) : Firmin Aubertin   Action : …" on one line above."""
+    pen = Pen(random.Random(seed))
+    width, height = A4
+    widths = [75, 75, 80, 45, 115, 115]
+    header = ("Date", "Demi-journée", "Horaires", "Durée", "Signature du stagiaire")
+    header += ("Signature de l'intervenant",)
+    rows = [Row((d, half, hours, "3h30"), (me, them)) for d, half, hours, me, them in TRAINEE_ROWS]
+    pen.new_page()
+    pen.text(width / 2, height - 60, "FEUILLE D'ÉMARGEMENT", 14, "Helvetica-Bold", align="center")
+    pen.text(60, height - 100, "Apprenant(e) : Firmin Aubertin", 10)
+    pen.text(330, height - 100, "Action : Tableur", 10)
+    _table(pen, 50, height - 130, widths, header, rows[:2], 4, 40)
+    pen.new_page()
+    _table(pen, 50, height - 60, widths, (), rows[2:], 4, 40)
+    return pen.finish()[0]

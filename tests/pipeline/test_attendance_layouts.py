@@ -260,3 +260,14 @@ def test_only_a_cell_made_of_title_words_is_a_header_never_a_trainee_s_name(
     text: str, title: bool
 ) -> None:
     assert header.is_header_word(text) is title
+
+
+def test_a_one_trainee_sheet_running_on_to_a_nameless_page_keeps_its_trainee(
+    engine: TesserocrEngine,
+) -> None:
+    first, second = attendance.read_pages(layouts.long_trainee_sheet(), engine, OcrSettings())
+    assert first.trainee == second.trainee == "Firmin Aubertin"
+    got = {(c.person, c.date, c.half_day): c.mark for c in (*first.cells, *second.cells)}
+    assert len(got) == 4 and {p for p, _, _ in got} == {"Firmin Aubertin"}
+    assert got[("Firmin Aubertin", date(2026, 5, 6), attendance.MATIN)] == "empty"
+    assert not second.problems and not second.doubtful()
