@@ -657,7 +657,10 @@ def _read_page(
     tables = tables_in(ruled.horiz, ruled.vert, dpi)
     grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
     if not grids:
-        return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
+        unruled = _rows_only_table(page, ruled)
+        if unruled is None:
+            return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
+        grids = [unruled]
     largest = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
     stack = _stacked(grids, largest)
     if len(stack) > 1:
@@ -687,6 +690,66 @@ def _read_page(
         trainee,
         Carry(first, tuple(columns), _widths(grid)),
     )
+
+
+def _rows_only_table(page: _Page, ruled: _Rulings) -> Table | None:
+    """A table ruled between its rows only (no column rules): its rows from three or more
+    long rules of one extent, its columns from the gaps between the header's titles.
+
+    The header is the print between the first two rules, or on the first rule; its words
+    are grouped by horizontal gaps wider than a word space, and a column boundary drawn
+    midway between two groups. Most groups must read as column titles ("NOM", "Prénom",
+    "Matin", "Signature"...), else this is no attendance table.
+    """
+    dpi = page.dpi
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ruled.horiz)
+    rules = [
+        (int(y + h // 2), int(x), int(x + w))
+        for i, (x, y, w, h) in enumerate(stats[:, :4])
+        if i and w >= 2 * dpi and h < dpi // 8
+    ]
+    if len(rules) < 3:
+        return None
+    # The rules of one table share their ends.
+    left = int(np.median([r[1] for r in rules]))
+    right = int(np.median([r[2] for r in rules]))
+    ys = sorted(
+        {y for y, x0, x1 in rules if abs(x0 - left) < dpi // 8 and abs(x1 - right) < dpi // 8}
+    )
+    ys = [y for i, y in enumerate(ys) if i == 0 or y - ys[i - 1] > dpi // 20]
+    if len(ys) < 3:
+        return None
+    for top, bottom in ((ys[0], ys[1]), (ys[0] - dpi // 2, ys[0])):
+        words = [
+            w
+            for w in words_in(page.words, (left, max(0, top), right, bottom))
+            if sum(c.isalnum() for c in w.text)
+        ]
+        groups = _title_groups(words, dpi)
+        texts = [_text(reading_order(g)) for g in groups]
+        if len(groups) >= 2 and _titles(texts) >= max(2, 0.6 * len(groups)):
+            xs = [left]
+            for a, b in zip(groups, groups[1:], strict=False):
+                xs.append((max(w.box[2] for w in a) + min(w.box[0] for w in b)) // 2)
+            xs.append(right)
+            if top < ys[0]:
+                ys = [max(0, top), *ys]
+            walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
+            return Table(tuple(xs), tuple(ys), walls)
+    return None
+
+
+def _title_groups(words: Sequence[Word], dpi: int) -> list[list[Word]]:
+    """Header words grouped into column titles: words whose spans, widened by a little
+    more than a word space, overlap (a title wrapped over two lines stays one)."""
+    groups: list[list[Word]] = []
+    reach = dpi // 8
+    for word in sorted(words, key=lambda w: w.box[0]):
+        if groups and word.box[0] <= max(w.box[2] for w in groups[-1]) + reach:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    return groups
 
 
 def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:

@@ -36,11 +36,13 @@ def _table(
     row_height: float = 34,
     shaded: bool = True,
     ruled_header: bool = True,
+    ruled_columns: bool = True,
 ) -> float:
     """Draws a ruled table (header shaded), signatures in the columns from
     ``signature_from``; a row with fewer texts than label columns has its first text
     spanning them all. ``ruled_header=False``: the header is a grey band with no rules
-    (the body alone is ruled). Returns the table's bottom."""
+    (the body alone is ruled); ``ruled_columns=False``: rules between rows only.
+    Returns the table's bottom."""
     head = 22.0 if header else 0.0  # no header: rows running on from the page before
     xs = [left]
     for width in widths:
@@ -76,12 +78,12 @@ def _table(
                 pen.signature(x0 + 6, low + 4, x1 - x0 - 12, row_height - 8, INK)
         c.setStrokeColorRGB(0, 0, 0)
         c.setLineWidth(0.8)
-        for i, x in enumerate(xs):
+        for i, x in enumerate(xs if ruled_columns else ()):
             if spans and 0 < i < signature_from:
                 continue  # the label cell runs over the first columns
             c.line(x, y, x, low)
         y = low
-    for x in xs if ruled_header else ():
+    for x in xs if ruled_header and ruled_columns else ():
         c.line(x, top, x, top - head)
     return bottom
 
@@ -95,7 +97,7 @@ DAY_PEOPLE = (
 )
 
 
-def per_day_sheet(seed: int = 3, ruled_header: bool = True) -> bytes:
+def per_day_sheet(seed: int = 3, ruled_header: bool = True, ruled_columns: bool = True) -> bytes:
     """One day's "Feuille de présence", landscape: N° | NOM | Prénom | Fonction / service |
     Matin (9h-12h30) | Après-midi (13h30-17h); the day only in the title; the trainer's
     row last, its label spanning the first four columns. 14/04/2026 is a Tuesday."""
@@ -124,6 +126,7 @@ def per_day_sheet(seed: int = 3, ruled_header: bool = True) -> bytes:
         rows,
         4,
         ruled_header=ruled_header,
+        ruled_columns=ruled_columns,
     )
     pen.text(40, 90, "Document à conserver par l'organisme - une feuille par journée.", 7)
     return pen.finish()[0]

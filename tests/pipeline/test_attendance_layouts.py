@@ -271,3 +271,20 @@ def test_a_one_trainee_sheet_running_on_to_a_nameless_page_keeps_its_trainee(
     assert len(got) == 4 and {p for p, _, _ in got} == {"Firmin Aubertin"}
     assert got[("Firmin Aubertin", date(2026, 5, 6), attendance.MATIN)] == "empty"
     assert not second.problems and not second.doubtful()
+
+
+def test_a_table_ruled_between_rows_only_takes_its_columns_from_the_header_titles(
+    engine: TesserocrEngine,
+) -> None:
+    pdf = layouts.per_day_sheet(ruled_columns=False)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    _check_per_day(sheet)
+
+
+@pytest.mark.ocr
+def test_a_scanned_table_ruled_between_rows_only_reads_every_cell(
+    engine: TesserocrEngine,
+) -> None:
+    scan = render.scan(layouts.per_day_sheet(ruled_columns=False), seed=16)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    _check_per_day(sheet)
