@@ -1142,7 +1142,7 @@ def _read_trainee_rows(
             for col, column in marks:
                 trainer.append(_judge_cell(page, grid.cell(row, col), column, ""))
             continue
-        reads = [_name_read(page, grid.cell(row, col)) for col in axes.names]
+        reads = [_page_name(page, grid.cell(row, col)) for col in axes.names]
         name = _name_of([text for text, _ in reads])
         # A name the OCR is unsure of may be another trainee's: a person checks the row.
         unsure = any(text and confidence < NAME_DOUBT for text, confidence in reads)
@@ -1321,6 +1321,15 @@ def _lines(words: Sequence[Word], above: int) -> list[str]:
 def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
     """The name in a row's first cell, read on its own: page OCR drops words in tables."""
     return _name_read(page, box)[0]
+
+
+def _page_name(page: _Page, box: tuple[int, int, int, int]) -> tuple[str, float]:
+    """``_name_read``, taking the page OCR's words when it read them all surely (a
+    printed name in a clean cell), which spares reading the cell again."""
+    words = [w for w in words_in(page.words, _inset(box, 2)) if any(c.isalpha() for c in w.text)]
+    if words and min(w.confidence for w in words) >= 0.9:
+        return _text(words), _mean_confidence(words)
+    return _name_read(page, box)
 
 
 def _name_read(page: _Page, box: tuple[int, int, int, int]) -> tuple[str, float]:
