@@ -48,6 +48,14 @@ from pipeline.ocr import (
 )
 from pipeline.parse import find_dates, fold
 from pipeline.reading import header as header_roles
+from pipeline.reading.words import (
+    WEEKDAYS,
+    is_signed_mention,
+    looks_absent,
+    tight_lines,
+    title_groups,
+    weekday_dates,
+)
 from pipeline.text import SCAN_COVER, needs_ocr, page_image, page_layer, render_page
 
 log = logging.getLogger(__name__)
@@ -70,12 +78,6 @@ NAME_DOUBT = 0.5
 REVIEW_BELOW = 0.7
 
 _ABSENT = re.compile(r"\b(abs|absent|absente|abs\.|absence|excuse|excusee|exc\.)(?!\w)")
-# An e-attendance record printed in the cell: "Signé le 12/03/2026 à 09:04", "Émargé
-# électroniquement le 12/03", "Validé à 9h04" (a verb, then a date or a time).
-_SIGNED_MENTION = re.compile(
-    r"\b(sign|emarg|valid|pointe|connecte)\w*\b[^\d]{0,40}?"
-    r"(\d{1,2}\s*[/.-]\s*\d{1,2}|\d{1,2}\s*[h:]\s*\d{2})"
-)
 # "Signature du formateur": bold print on scans reads "iormaieur", but "signature" survives.
 _TRAINER = re.compile(r"format(eur|rice)|intervenant|signature")
 _TRAINER_WORDS = ("signature", "formateur", "formatrice", "intervenant", "intervenante")
@@ -529,23 +531,6 @@ def is_absent(text: str) -> bool:
     return bool(_ABSENT.search(fold(text)))
 
 
-def looks_absent(text: str) -> bool:
-    """Whether a cell's OCR'd handwriting is nearly an absence word ("h Sent," for
-    "absent", "Exuse"): too unsure to say absent, too telling to trust a signature."""
-    compact = re.sub(r"[^a-z]", "", fold(text))
-    if len(compact) < 4:
-        return False
-    return any(
-        SequenceMatcher(None, compact, word).ratio() >= 0.7
-        for word in ("absent", "absente", "excuse", "excusee", "absence")
-    )
-
-
-def is_signed_mention(text: str) -> bool:
-    """Whether a cell's text records an electronic attendance ("Signé le 12/03 à 09:04")."""
-    return bool(_SIGNED_MENTION.search(fold(text)))
-
-
 def title_date(words: Sequence[Word], above: int, default_year: int | None) -> date | None:
     """The day of a one-day sheet, from the lines above the table ("Journée du 11/05/2026")."""
     texts = _lines(words, above)
@@ -556,41 +541,11 @@ def title_date(words: Sequence[Word], above: int, default_year: int | None) -> d
                 return found[0]
     # "du lundi 16 décembre 2024" with "Journée" wrapped away: the one date given with
     # its weekday (a session's "du 16/12/2024 au 14/01/2025" names none).
-    named = {d for t in _tight_lines(words, above) for d in _weekday_dates(t, default_year)}
+    named = {d for t in tight_lines(words, above) for d in weekday_dates(t, default_year)}
     if len(named) == 1:
         return named.pop()
     everything = {d for t in texts for d in find_dates(t, default_year)}
     return everything.pop() if len(everything) == 1 else None
-
-
-def _tight_lines(words: Sequence[Word], above: int) -> list[str]:
-    """Lines of the print above ``above``, each of words of one size on one level: a big
-    title beside two smaller lines ("FEUILLE DE PRÉSENCE" / "Journée du mardi…") does
-    not mix their words as ``_lines`` may."""
-    lines: list[list[Word]] = []
-    for word in sorted((w for w in words if w.box[3] <= above), key=lambda w: w.box[1]):
-        middle, height = (word.box[1] + word.box[3]) / 2, word.box[3] - word.box[1]
-        for line in lines:
-            first = line[0]
-            size = first.box[3] - first.box[1]
-            level = abs(middle - (first.box[1] + first.box[3]) / 2) <= 0.3 * min(size, height)
-            if level and 0.7 <= height / max(size, 1) <= 1.4:
-                line.append(word)
-                break
-        else:
-            lines.append([word])
-    return [_text(sorted(line, key=lambda w: w.box[0])) for line in lines]
-
-
-def _weekday_dates(text: str, default_year: int | None) -> list[date]:
-    """Dates printed right after a weekday that agrees with them ("mardi 25 mars 2025")."""
-    folded = fold(text)
-    found = []
-    for match in _WEEKDAY.finditer(folded):
-        after = find_dates(folded[match.end() : match.end() + 30], default_year)
-        if after and _WEEKDAYS[after[0].weekday()] == match.group(1):
-            found.append(after[0])
-    return found
 
 
 # --- the sheet -------------------------------------------------------------------------------
@@ -725,7 +680,7 @@ def _rows_only_table(page: _Page, ruled: _Rulings) -> Table | None:
             for w in words_in(page.words, (left, max(0, top), right, bottom))
             if sum(c.isalnum() for c in w.text)
         ]
-        groups = _title_groups(words, dpi)
+        groups = title_groups(words, dpi)
         texts = [_text(reading_order(g)) for g in groups]
         if len(groups) >= 2 and _titles(texts) >= max(2, 0.6 * len(groups)):
             xs = [left]
@@ -737,19 +692,6 @@ def _rows_only_table(page: _Page, ruled: _Rulings) -> Table | None:
             walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
             return Table(tuple(xs), tuple(ys), walls)
     return None
-
-
-def _title_groups(words: Sequence[Word], dpi: int) -> list[list[Word]]:
-    """Header words grouped into column titles: words whose spans, widened by a little
-    more than a word space, overlap (a title wrapped over two lines stays one)."""
-    groups: list[list[Word]] = []
-    reach = dpi // 8
-    for word in sorted(words, key=lambda w: w.box[0]):
-        if groups and word.box[0] <= max(w.box[2] for w in groups[-1]) + reach:
-            groups[-1].append(word)
-        else:
-            groups.append([word])
-    return groups
 
 
 def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:
@@ -1085,7 +1027,7 @@ def _title_half(page: _Page, above: int) -> str | None:
     """The half-day the print above the table names, if exactly one ("Séance du 12/03 -
     après-midi", "Matinée du…"); none when it names both or neither."""
     halves = set()
-    for line in _tight_lines(page.words, above):
+    for line in tight_lines(page.words, above):
         folded = fold(line)
         if re.search(r"apres[ -]?midi", folded):
             halves.add(APRES_MIDI)
@@ -1527,7 +1469,7 @@ def _loose_dates(lines: Sequence[str]) -> set[date]:
     return found
 
 
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WEEKDAYS = WEEKDAYS
 
 
 def _snapped(text: str, found: date | None, known: set[date]) -> date | None:

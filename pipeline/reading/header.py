@@ -228,12 +228,6 @@ class Plan:
         """Every column whose cells hold a trainee's mark."""
         return tuple(sorted(self.slots + self.trainee))
 
-    @property
-    def label_end(self) -> int:
-        """The first column that holds marks: the row's label lies left of it."""
-        marks = self.marks + self.trainer
-        return min(marks) if marks else 1
-
 
 def plan(labels: list[str]) -> Plan | None:
     """The table's axes from its column headers, or None when the headers say too little
