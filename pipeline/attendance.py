@@ -987,7 +987,7 @@ def _read_grid(page: _Page, grid: Table, after: Carry | None = None) -> _FullRea
         header = _header_rows(page, grid)
         columns = _columns(page, grid, header, year)
         first = _first_label(page, grid, header)
-    axes = header_roles.plan([first] + [c.label for c in columns])
+    axes = header_roles.plan([first] + [c.label for c in columns], year)
     if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
         return (*_read_trainee_rows(page, grid, header, columns, axes), first)
     if axes is not None and axes.rows == "dates" or _DATE_HEADER.match(fold(first)):

@@ -95,9 +95,9 @@ _OTHER_WORDS = (
     "metier",
     "signataire",
 )
-_SIGN_WORDS = ("signature", "signatures", "emargement", "visa", "paraphe", "sign")
+_SIGN_WORDS = ("signature", "signatures", "emargement", "visa", "paraphe", "sign", "presence")
 _WEEKDAY = re.compile(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b")
-_HALF_NAMED = re.compile(r"\b(matin|matinee|apres[ -]?midi|am|pm)\b")
+_HALF_NAMED = re.compile(r"\b(matin|matinee|apres[ -]?midi|am|pm|apm)\b")
 _HALF_ROW = re.compile(r"demi[ -]?journee|creneau|seance|periode|moment|session")
 _TIME_RANGE = re.compile(r"\d{1,2}\s*h\s*\d{0,2}\s*[-–à/a]+\s*\d{1,2}\s*h")
 _NUMBER = re.compile(r"^(n\s*[°o0º]?|no|num|numero|#|rang|n° ordre|ordre)\.?$")
@@ -126,8 +126,9 @@ def _like(tokens: list[str], words: tuple[str, ...], fuzzy: bool = True) -> bool
     return False
 
 
-def role_of(label: str) -> Role:
-    """The role of a column from its header text (header rows joined)."""
+def role_of(label: str, year: int | None = None) -> Role:
+    """The role of a column from its header text (header rows joined); ``year``: the
+    page's, for short dates ("Mar. 15/04")."""
     folded = fold(label).strip()
     if not folded:
         return Role(UNKNOWN, 0.0)
@@ -138,7 +139,7 @@ def role_of(label: str) -> Role:
     signs = _like(tokens, _SIGN_WORDS)
     trainer = _like(tokens, _TRAINER_WORDS)
     trainee = _like(tokens, _TRAINEE_WORDS)
-    dated = bool(find_dates(label)) or bool(_WEEKDAY.search(folded))
+    dated = bool(find_dates(label, year)) or bool(_WEEKDAY.search(folded))
     half = bool(_HALF_NAMED.search(folded)) or bool(_TIME_RANGE.search(folded))
     if trainer and not trainee:
         return Role(TRAINER, 0.9 if signs or len(tokens) <= 3 else 0.8)
@@ -152,13 +153,16 @@ def role_of(label: str) -> Role:
         return Role(SLOT, 0.9)
     if signs:
         return Role(TRAINEE, 0.9 if trainee else 0.7)
-    if _HALF_ROW.search(folded):
-        return Role(HALF, 0.9)
+    # "Date de la séance" is a date, "Horaires de la séance" hours: before "séance".
     if _like(tokens, ("duree", "temps"), fuzzy=False) or "nb" in tokens and "heure" in folded:
         return Role(DURATION, 0.85)
-    if _like(tokens, ("horaire", "horaires", "heure", "heures", "horaire"), fuzzy=False):
+    if _like(tokens, ("horaire", "horaires", "heure", "heures"), fuzzy=False):
         return Role(HOURS, 0.85)
-    if _like(tokens, ("date", "dates", "jour", "jours"), fuzzy=False):
+    if _like(tokens, ("date", "dates"), fuzzy=False):
+        return Role(DATE, 0.9)
+    if _HALF_ROW.search(folded):
+        return Role(HALF, 0.9)
+    if _like(tokens, ("jour", "jours"), fuzzy=False):
         return Role(DATE, 0.9)
     named = "nom" in tokens or "noms" in tokens
     first = "prenom" in tokens or "prenoms" in tokens or _like(tokens, ("prenom",))
@@ -229,14 +233,14 @@ class Plan:
         return tuple(sorted(self.slots + self.trainee))
 
 
-def plan(labels: list[str]) -> Plan | None:
+def plan(labels: list[str], year: int | None = None) -> Plan | None:
     """The table's axes from its column headers, or None when the headers say too little
     (then the caller reads by position, as before: the first column names the row).
 
     Rows are trainees when a column holds names; rows are dates when a column is headed
     "Date" and none holds names (a one-trainee sheet, the name printed above).
     """
-    roles = tuple(role_of(label) for label in labels)
+    roles = tuple(role_of(label, year) for label in labels)
     kinds = [r.kind for r in roles]
 
     def where(kind: str) -> list[int]:

@@ -43,6 +43,11 @@ def engine() -> TesserocrEngine:
         ("Signature de l'intervenant·e", header.TRAINER),
         ("Visa de la formatrice", header.TRAINER),
         ("Signature de l'iniervenant", header.TRAINER),  # an OCR slip
+        ("Date de la séance", header.DATE),
+        ("Horaires de la séance", header.HOURS),
+        ("Émargement AM", header.SLOT),
+        ("Présence", header.TRAINEE),
+        ("Nom d'usage", header.LAST),
     ],
 )
 def test_a_header_cell_s_role_comes_from_its_words(label: str, role: str) -> None:
