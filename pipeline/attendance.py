@@ -1020,6 +1020,8 @@ def _runs_on(page: _Page, grid: Table, after: Carry | None) -> bool:
     if max(abs(a - b) for a, b in zip(after.widths, _widths(grid), strict=True)) > 0.03:
         return False
     first = [_text(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
+    if any(header_roles.is_header_word(text) for text in first):
+        return False  # a header of its own ("Bénéficiaire", "Date")
     return _header_count(page, grid) == 0 and _titles(first, slots=False) < 2
 
 
@@ -1380,7 +1382,7 @@ def _header_count(page: _Page, grid: Table) -> int:
             or _MORNING.search(rest)
             or _WEEKDAY.search(rest)
         )
-        named = not first or bool(_HEADER_NAME.search(first))
+        named = not first or bool(_HEADER_NAME.search(first)) or header_roles.is_header_word(first)
         if row == 0:
             header = labelled and named
         else:

@@ -308,3 +308,24 @@ def long_trainee_sheet(seed: int = 17) -> bytes:
     pen.new_page()
     _table(pen, 50, height - 60, widths, (), rows[2:], 4, 40)
     return pen.finish()[0]
+
+
+#: Two one-day pages of the same table, each with its own header: (title, marks).
+TWO_DAYS = (
+    ("Journée du lundi 8 juin 2026", ((True, True), (True, False))),
+    ("Journée du mardi 9 juin 2026", ((False, True), (True, True))),
+)
+TWO_DAYS_PEOPLE = ("LACOMBE Irène", "MOUSSA Karim")
+
+
+def two_days_sheet(seed: int = 19) -> bytes:
+    """One page a day, the same columns on each: "Bénéficiaire | Matin | Après-midi"."""
+    pen = Pen(random.Random(seed))
+    width, height = A4
+    header = ("Bénéficiaire", "Matin (9h-12h30)", "Après-midi (13h30-17h)")
+    for title, marks in TWO_DAYS:
+        pen.new_page()
+        pen.text(width / 2, height - 60, title, 13, "Helvetica-Bold", align="center")
+        rows = [Row((name,), m) for name, m in zip(TWO_DAYS_PEOPLE, marks, strict=True)]
+        _table(pen, 60, height - 100, [170, 160, 160], header, rows, 1, 40)
+    return pen.finish()[0]

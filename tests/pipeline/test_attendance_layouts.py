@@ -293,3 +293,12 @@ def test_a_scanned_table_ruled_between_rows_only_reads_every_cell(
     scan = render.scan(layouts.per_day_sheet(ruled_columns=False), seed=16)
     (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
     _check_per_day(sheet)
+
+
+def test_a_page_with_its_own_header_is_no_continuation_of_the_page_before(
+    engine: TesserocrEngine,
+) -> None:
+    sheets = attendance.read_pages(layouts.two_days_sheet(), engine, OcrSettings())
+    assert [{c.date for c in s.cells} for s in sheets] == [{date(2026, 6, 8)}, {date(2026, 6, 9)}]
+    tuesday = {(c.person, c.half_day): c.mark for c in sheets[1].cells}
+    assert tuesday[("LACOMBE Irène", attendance.MATIN)] == "empty"
