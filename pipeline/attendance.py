@@ -87,7 +87,9 @@ _AFTERNOON = re.compile(r"apres[ -]?midi|\bpm\b|\bam\b(?=.*\bpm\b)")
 _TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*[-–à]+\s*(\d{1,2})\s*h\s*(\d{2})?")
 _WEEKDAY = re.compile(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b")
 _DATE_HEADER = re.compile(r"(date|jour)s?\b")
-_DAY_TITLE = re.compile(r"journee\s+du|date\s*:|\ble\s+\w*\s*\d")
+_DAY_TITLE = re.compile(
+    r"journee\s+du|seance\s+du|date\s*:|date de la (seance|journee)\s*:|\ble\s+\w*\s*\d"
+)
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -537,7 +539,7 @@ def title_date(words: Sequence[Word], above: int, default_year: int | None) -> d
     for text in texts:
         if _DAY_TITLE.search(fold(text)):
             found = find_dates(text, default_year)
-            if found:
+            if len(set(found)) == 1:  # a day, not a period ("Dates : du 10/07 au 20/07")
                 return found[0]
     # "du lundi 16 décembre 2024" with "Journée" wrapped away: the one date given with
     # its weekday (a session's "du 16/12/2024 au 14/01/2025" names none).

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from pipeline import attendance
-from pipeline.ocr import OcrSettings, TesserocrEngine
+from pipeline.ocr import OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
 from pipeline.reading import header
 from samples.gen import render
@@ -302,3 +302,30 @@ def test_a_page_with_its_own_header_is_no_continuation_of_the_page_before(
     assert [{c.date for c in s.cells} for s in sheets] == [{date(2026, 6, 8)}, {date(2026, 6, 9)}]
     tuesday = {(c.person, c.half_day): c.mark for c in sheets[1].cells}
     assert tuesday[("LACOMBE Irène", attendance.MATIN)] == "empty"
+
+
+def _line_words(lines: list[str]) -> list[Word]:
+    words = []
+    for row, line in enumerate(lines):
+        x = 10
+        for text in line.split():
+            words.append(Word(text, 0.95, (x, 20 + 30 * row, x + 12 * len(text), 40 + 30 * row)))
+            x += 12 * len(text) + 10
+    return words
+
+
+@pytest.mark.parametrize(
+    ("lines", "day"),
+    [
+        (["Séance du 10/07/2026", "Période : du 10/07/2026 au 20/07/2026"], date(2026, 7, 10)),
+        (["Dates : du 10/07/2026 au 20/07/2026"], None),  # a period names no one day
+        (
+            ["Session du 06/11/2025 au 07/11/2025", "Journée du vendredi 7 novembre 2025"],
+            date(2025, 11, 7),
+        ),
+    ],
+)
+def test_the_day_of_a_one_day_sheet_is_the_title_s_one_day_never_a_period_s_first(
+    lines: list[str], day: date | None
+) -> None:
+    assert attendance.title_date(_line_words(lines), 1000, None) == day
