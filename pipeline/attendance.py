@@ -1069,9 +1069,11 @@ def _read_trainee_rows(
     # A lone "Signature" column: the half-day from the print above the table ("Séance
     # du 12/03 - matin"), when it names one only.
     half = _title_half(page, grid.ys[0])
+    # (A half-day the column's own words do not name was guessed from its neighbours,
+    # which are names here, not the day's other half.)
     marks = [
         (col, columns[col - 1])
-        if columns[col - 1].half_day or col not in axes.trainee
+        if col not in axes.trainee or half_day_of(columns[col - 1].label)
         else (col, replace(columns[col - 1], half_day=half))
         for col in axes.marks
         if col >= 1

@@ -240,9 +240,10 @@ SEANCES: tuple[tuple[str, tuple[bool, ...]], ...] = (
 )
 
 
-def seance_tables_sheet(seed: int = 13) -> bytes:
+def seance_tables_sheet(seed: int = 13, split: bool = False) -> bytes:
     """One small table per séance, stacked down the page, each under its own heading:
-    "Nom et prénom | Signature", a row per trainee and the trainer's row."""
+    "Nom et prénom | Signature" (``split``: "NOM | Prénom | Émargement"), a row per
+    trainee and the trainer's row."""
     pen = Pen(random.Random(seed))
     pen.new_page()
     width, height = A4
@@ -251,9 +252,16 @@ def seance_tables_sheet(seed: int = 13) -> bytes:
     top = height - 100
     for heading, marks in SEANCES:
         pen.text(60, top - 12, heading, 10, "Helvetica-Bold")
-        rows = [Row((name,), (signed,)) for name, signed in zip(SEANCE_PEOPLE, marks, strict=True)]
+        if split:
+            texts = [(n.split()[1].upper(), n.split()[0]) for n in SEANCE_PEOPLE]
+            widths, header = [120, 110, 190], ("NOM", "Prénom", "Émargement")
+        else:
+            texts = [(n,) for n in SEANCE_PEOPLE]
+            widths, header = [220, 200], ("Nom et prénom", "Signature")
+        lead = len(header) - 1
+        rows = [Row(t, (signed,)) for t, signed in zip(texts, marks, strict=True)]
         rows.append(Row(("Signature du formateur",), (True,)))
-        bottom = _table(pen, 60, top - 20, [220, 200], ("Nom et prénom", "Signature"), rows, 1, 30)
+        bottom = _table(pen, 60, top - 20, widths, header, rows, lead, 30)
         top = bottom - 20
     return pen.finish()[0]
 

@@ -329,3 +329,13 @@ def test_the_day_of_a_one_day_sheet_is_the_title_s_one_day_never_a_period_s_firs
     lines: list[str], day: date | None
 ) -> None:
     assert attendance.title_date(_line_words(lines), 1000, None) == day
+
+
+def test_seance_tables_with_split_names_take_the_half_day_of_their_heading_not_a_guess(
+    engine: TesserocrEngine,
+) -> None:
+    pdf = layouts.seance_tables_sheet(split=True)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    halves = [c.half_day for c in sheet.cells]
+    assert halves == [attendance.MATIN] * 3 + [attendance.APRES_MIDI] * 3 + [attendance.MATIN] * 3
+    assert {c.person for c in sheet.cells} == {"BARBE Colette", "LESTRADE Hugo", "FERHAT Nadia"}
