@@ -47,7 +47,16 @@ from pipeline.ocr import (
     to_gray,
 )
 from pipeline.parse import find_dates, fold
+from pipeline.reading import header as header_roles
 from pipeline.reading.page import PageView, views, warp_words
+from pipeline.reading.words import (
+    WEEKDAYS,
+    is_signed_mention,
+    looks_absent,
+    tight_lines,
+    title_groups,
+    weekday_dates,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +68,12 @@ EMPTY_INK = 0.004
 SIGNED_INK = 0.012
 #: The confidence at most of a cell whose half-day or trainee could not be read.
 UNPLACED = 0.5
+#: Below this OCR confidence, a trainee's name read in a NOM / Prénom column is in doubt.
+NAME_DOUBT = 0.5
 #: Cells below this confidence are for a person to check rather than to be trusted.
 REVIEW_BELOW = 0.7
 
-_ABSENT = re.compile(r"\b(abs|absent|absente|abs\.|absence)\b")
+_ABSENT = re.compile(r"\b(abs|absent|absente|abs\.|absence|excuse|excusee|exc\.)(?!\w)")
 # "Signature du formateur": bold print on scans reads "iormaieur", but "signature" survives.
 _TRAINER = re.compile(r"format(eur|rice)|intervenant|signature")
 _TRAINER_WORDS = ("signature", "formateur", "formatrice", "intervenant", "intervenante")
@@ -72,7 +83,9 @@ _AFTERNOON = re.compile(r"apres[ -]?midi|\bpm\b|\bam\b(?=.*\bpm\b)")
 _TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*[-–à]+\s*(\d{1,2})\s*h\s*(\d{2})?")
 _WEEKDAY = re.compile(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b")
 _DATE_HEADER = re.compile(r"(date|jour)s?\b")
-_DAY_TITLE = re.compile(r"journee\s+du|date\s*:|\ble\s+\w*\s*\d")
+_DAY_TITLE = re.compile(
+    r"journee\s+du|seance\s+du|date\s*:|date de la (seance|journee)\s*:|\ble\s+\w*\s*\d"
+)
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -112,6 +125,7 @@ class SheetRead:
     problems: tuple[str, ...] = field(default=())
     layout: str = ""  # grid (trainees x half-days) | day (one day a page) | trainee (dates as rows)
     trainee: str = ""  # the name above a one-trainee sheet ("Stagiaire : …")
+    carry: Carry | None = None  # the table's header, for a table running on to the next page
 
     def sessions(self) -> list[dict[str, Any]]:
         """The CONTRACT's ``sessions``: one entry per trainee cell."""
@@ -146,6 +160,20 @@ class SheetRead:
     def doubtful(self) -> list[CellRead]:
         """Decisions a person should check."""
         return [c for c in (*self.cells, *self.trainer) if c.confidence < REVIEW_BELOW]
+
+
+@dataclass(frozen=True)
+class Carry:
+    """A table's header as read on one page, for its rows running on over the next."""
+
+    first: str  # the first column's header text
+    columns: tuple[Column, ...]
+    widths: tuple[float, ...]  # each column's share of the table's width
+
+
+def _widths(grid: Table) -> tuple[float, ...]:
+    span = max(1, grid.xs[-1] - grid.xs[0])
+    return tuple((b - a) / span for a, b in zip(grid.xs, grid.xs[1:], strict=False))
 
 
 def _iso(day: date | None) -> str | None:
@@ -507,8 +535,13 @@ def title_date(words: Sequence[Word], above: int, default_year: int | None) -> d
     for text in texts:
         if _DAY_TITLE.search(fold(text)):
             found = find_dates(text, default_year)
-            if found:
+            if len(set(found)) == 1:  # a day, not a period ("Dates : du 10/07 au 20/07")
                 return found[0]
+    # "du lundi 16 décembre 2024" with "Journée" wrapped away: the one date given with
+    # its weekday (a session's "du 16/12/2024 au 14/01/2025" names none).
+    named = {d for t in tight_lines(words, above) for d in weekday_dates(t, default_year)}
+    if len(named) == 1:
+        return named.pop()
     everything = {d for t in texts for d in find_dates(t, default_year)}
     return everything.pop() if len(everything) == 1 else None
 
@@ -528,19 +561,24 @@ class _Page:
 
 
 def read_sheet(
-    image: Image.Image, dpi: int, engine: OcrEngine, words: Sequence[Word] | None = None
+    image: Image.Image,
+    dpi: int,
+    engine: OcrEngine,
+    words: Sequence[Word] | None = None,
+    after: Carry | None = None,
 ) -> SheetRead:
     """Read one upright attendance sheet: its columns, and every trainee and trainer cell.
 
     ``words``: the page's printed words with their boxes in pixels of ``image`` (a
     born-digital page's text layer); the page is then neither OCR'd nor warped.
+    ``after``: the header of the previous page's table, for rows that run on with none.
     """
     started = time.perf_counter()
     if words is not None:
         ruled = _Rulings.of(to_gray(image), dpi)
-        return _read_page(_page_of(ruled, dpi, engine, words), ruled, started)
+        return _read_page(_page_of(ruled, dpi, engine, words), ruled, started, after)
     ruled, page, _ = _ocr_page(to_gray(image), dpi, engine)
-    return _read_page(page, ruled, started)
+    return _read_page(page, ruled, started, after)
 
 
 def _ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[_Rulings, _Page, float]:
@@ -565,14 +603,23 @@ def _page_of(
     return _Page(ruled.gray, dpi, ruled.ink, lines, tuple(words), engine, exact)
 
 
-def _read_page(page: _Page, ruled: _Rulings, started: float) -> SheetRead:
+def _read_page(
+    page: _Page, ruled: _Rulings, started: float, after: Carry | None = None
+) -> SheetRead:
     dpi = page.dpi
     tables = tables_in(ruled.horiz, ruled.vert, dpi)
     grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
     if not grids:
-        return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
-    grid = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
-    cells, trainer, columns, problems, trainee = _read_grid(page, grid)
+        unruled = _rows_only_table(page, ruled)
+        if unruled is None:
+            return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
+        grids = [unruled]
+    largest = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
+    stack = _stacked(grids, largest)
+    if len(stack) > 1:
+        return _read_stack(page, stack, started)
+    grid = _with_header_above(page, largest)
+    cells, trainer, columns, problems, trainee, first = _read_grid(page, grid, after)
     # Signature boxes under the table; a straight stroke of the signature inside one may
     # pass for a ruling, so any small ruled shape there counts by its outline.
     boxes = [
@@ -594,7 +641,93 @@ def _read_page(page: _Page, ruled: _Rulings, started: float) -> SheetRead:
         problems,
         layout,
         trainee,
+        Carry(first, tuple(columns), _widths(grid)),
     )
+
+
+def _rows_only_table(page: _Page, ruled: _Rulings) -> Table | None:
+    """A table ruled between its rows only (no column rules): its rows from three or more
+    long rules of one extent, its columns from the gaps between the header's titles.
+
+    The header is the print between the first two rules, or on the first rule; its words
+    are grouped by horizontal gaps wider than a word space, and a column boundary drawn
+    midway between two groups. Most groups must read as column titles ("NOM", "Prénom",
+    "Matin", "Signature"...), else this is no attendance table.
+    """
+    dpi = page.dpi
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ruled.horiz)
+    rules = [
+        (int(y + h // 2), int(x), int(x + w))
+        for i, (x, y, w, h) in enumerate(stats[:, :4])
+        if i and w >= 2 * dpi and h < dpi // 8
+    ]
+    if len(rules) < 3:
+        return None
+    # The rules of one table share their ends.
+    left = int(np.median([r[1] for r in rules]))
+    right = int(np.median([r[2] for r in rules]))
+    ys = sorted(
+        {y for y, x0, x1 in rules if abs(x0 - left) < dpi // 8 and abs(x1 - right) < dpi // 8}
+    )
+    ys = [y for i, y in enumerate(ys) if i == 0 or y - ys[i - 1] > dpi // 20]
+    if len(ys) < 3:
+        return None
+    for top, bottom in ((ys[0], ys[1]), (ys[0] - dpi // 2, ys[0])):
+        words = [
+            w
+            for w in words_in(page.words, (left, max(0, top), right, bottom))
+            if sum(c.isalnum() for c in w.text)
+        ]
+        groups = title_groups(words, dpi)
+        texts = [_text(reading_order(g)) for g in groups]
+        if len(groups) >= 2 and _titles(texts) >= max(2, 0.6 * len(groups)):
+            xs = [left]
+            for a, b in zip(groups, groups[1:], strict=False):
+                xs.append((max(w.box[2] for w in a) + min(w.box[0] for w in b)) // 2)
+            xs.append(right)
+            if top < ys[0]:
+                ys = [max(0, top), *ys]
+            walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
+            return Table(tuple(xs), tuple(ys), walls)
+    return None
+
+
+def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:
+    """One small table per séance stacked down the page: tables as wide as the largest,
+    aligned with it, one under the other (top to bottom), each with a body row."""
+    width = largest.xs[-1] - largest.xs[0]
+    alike = [
+        t
+        for t in grids
+        if len(t.ys) >= 3
+        and abs((t.xs[-1] - t.xs[0]) - width) <= 0.1 * width
+        and abs(t.xs[0] - largest.xs[0]) <= 0.1 * width
+    ]
+    alike.sort(key=lambda t: t.ys[0])
+    apart = all(a.ys[-1] <= b.ys[0] for a, b in zip(alike, alike[1:], strict=False))
+    return alike if apart else [largest]
+
+
+def _read_stack(page: _Page, stack: Sequence[Table], started: float) -> SheetRead:
+    """Séance tables read one by one, each dated by the print between it and the table
+    above ("Séance du lundi 18 mai 2026 - matin"), the page's title for the first."""
+    cells: list[CellRead] = []
+    trainer: list[CellRead] = []
+    columns: list[Column] = []
+    problems: list[str] = []
+    floor = 0
+    for table in stack:
+        words = tuple(w for w in page.words if w.box[1] >= floor)
+        band = replace(page, words=words)
+        read = _read_grid(band, _with_header_above(band, table), None)
+        cells += read[0]
+        trainer += read[1]
+        columns += read[2]
+        problems += read[3]
+        floor = table.ys[-1]
+    layout = "day" if len({c.date for c in columns}) == 1 else "grid"
+    spent = time.perf_counter() - started
+    return SheetRead(tuple(cells), tuple(trainer), tuple(columns), spent, tuple(problems), layout)
 
 
 @dataclass(frozen=True)
@@ -767,23 +900,120 @@ def _rectangle_for(corners: np.ndarray) -> np.ndarray:
     )
 
 
+def _with_header_above(page: _Page, grid: Table) -> Table:
+    """The table with its header row when the ruling lost it (a shaded header's rules
+    drown in the grey; some tables rule only the body).
+
+    When the first row reads as no header (fewer than two column titles), the print lying
+    on the table's top rule is tried: if most of its cells under the table's columns are
+    column titles ("N°", "NOM", "Date", "Matin", "Signature du stagiaire"...), it is the
+    header row. A band where the page OCR found no words at all (a scan's grey header
+    band) is read cell by cell, when the first row does not name a day or a half-day.
+    """
+    first = [_text(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
+    # A grid's header: the names' title (or nothing) over days and half-days.
+    named = not first[0] or bool(_HEADER_NAME.search(fold(first[0])))
+    if named and _labelled(" ".join(first[1:])) or _titles(first, slots=False) >= 2:
+        return grid
+    if len(grid.ys) < 3:
+        return grid
+    reach = page.dpi // 2
+    above = [
+        w
+        for w in page.words
+        if grid.ys[0] - reach <= w.box[1]
+        and w.box[3] <= grid.ys[0] + 2
+        and grid.xs[0] - 4 <= w.box[0]
+        and w.box[2] <= grid.xs[-1] + 4
+    ]
+    lines = _line_groups(above)
+    row_height = int(np.median(np.diff(grid.ys)))
+    rule = _rule_above(page, grid)
+    if rule is not None:
+        # The header's own top rule, left out of the table (its column rules lost).
+        top = rule
+        texts = [
+            _header_text(page, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0]), _titled, False)
+            for c in range(len(grid.xs) - 1)
+        ]
+    elif lines and max(w.box[3] for w in lines[-1]) >= grid.ys[0] - page.dpi // 8:
+        # The lowest line, and a line just over it (a title wrapped on two lines).
+        top = min(w.box[1] for w in lines[-1])
+        height = max(w.box[3] - w.box[1] for w in lines[-1])
+        for line in reversed(lines[:-1]):
+            if max(w.box[3] for w in line) >= top - height:
+                top = min(top, min(w.box[1] for w in line))
+        top = max(0, top - max(2, page.dpi // 50))
+        texts = [
+            _text(words_in(page.words, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0])))
+            for c in range(len(grid.xs) - 1)
+        ]
+    elif not lines and not page.exact and not any(_labelled(t) for t in first):
+        top = max(0, grid.ys[0] - min(row_height, page.dpi // 2))
+        texts = [
+            _header_text(page, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0]), _titled, False)
+            for c in range(len(grid.xs) - 1)
+        ]
+    else:
+        return grid
+    if grid.ys[0] - top < page.dpi // 12 or _titles(texts) < max(2, 0.6 * len(texts)):
+        return grid
+    walls = (tuple(True for _ in grid.xs[1:-1]),) + grid.walls
+    return Table(grid.xs, (top,) + grid.ys, walls)
+
+
+def _rule_above(page: _Page, grid: Table) -> int | None:
+    """A ruling across the table's width a little above its top (a header's top rule)."""
+    low, high = grid.ys[0] - page.dpi // 12, max(0, grid.ys[0] - page.dpi // 2)
+    band = page.lines[high:low, grid.xs[0] : grid.xs[-1]] > 0
+    if not band.size:
+        return None
+    across = np.flatnonzero(band.mean(axis=1) >= 0.8)
+    return int(high + across[-1]) if across.size else None
+
+
+def _titles(texts: Sequence[str], slots: bool = True) -> int:
+    """How many of a row's cell texts read as column titles. A half-day ("Matin") is a
+    title in a header and a value in a one-trainee sheet's row: counted when ``slots``."""
+    skip = {header_roles.UNKNOWN} | (set() if slots else {header_roles.SLOT})
+    return sum(header_roles.role_of(t).kind not in skip and not find_dates(t) for t in texts)
+
+
 _GridRead = tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...], str | None]
+_FullRead = tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...], str | None, str]
 
 
-def _read_grid(page: _Page, grid: Table) -> _GridRead:
-    """Trainee cells, trainer cells, columns, problems, and the trainee of a one-trainee sheet."""
+def _read_grid(page: _Page, grid: Table, after: Carry | None = None) -> _FullRead:
+    """Trainee cells, trainer cells, columns, problems, the trainee of a one-trainee sheet,
+    and the first column's header text.
+
+    A table with no header row whose columns match the previous page's table (``after``)
+    runs on from it: its rows are read under that header.
+    """
     rows = len(grid.ys) - 1
-    header = _header_rows(page, grid)
     year = _year_hint(page.words)
-    columns = _columns(page, grid, header, year)
-    if _DATE_HEADER.match(fold(_cell_text(page, grid.cell(header - 1, 0)))):
-        return _read_by_date(page, grid, header, columns, year)
+    if _runs_on(page, grid, after):
+        assert after is not None
+        header, columns, first = 0, list(after.columns), after.first
+    else:
+        header = _header_rows(page, grid)
+        columns = _columns(page, grid, header, year)
+        first = _first_label(page, grid, header)
+    axes = header_roles.plan([first] + [c.label for c in columns], year)
+    if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
+        return (*_read_trainee_rows(page, grid, header, columns, axes), first)
+    if axes is not None and axes.rows == "dates" or _DATE_HEADER.match(fold(first)):
+        return (*_read_by_date(page, grid, header, columns, year, axes), first)
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     problems: list[str] = []
     for row in range(header, rows):
         name = _row_name(page, grid.cell(row, 0)) or _text(words_in(page.words, grid.cell(row, 0)))
+        if not re.search(r"[^\W\d_]{2}", name):
+            name = ""  # a row number or a stray mark is no name
         is_trainer = is_trainer_label(name)
+        if header_roles.is_header_word(name) and not is_trainer:
+            continue  # a header row below the first ("Nom Prénom" over the names)
         if not name:
             problems.append(f"row {row}: no name read")
         for col, column in enumerate(columns, start=1):
@@ -791,11 +1021,122 @@ def _read_grid(page: _Page, grid: Table) -> _GridRead:
             if not name:
                 read = replace(read, confidence=min(read.confidence, UNPLACED))
             (trainer if is_trainer else cells).append(read)
+    return cells, trainer, columns, tuple(problems), None, first
+
+
+def _runs_on(page: _Page, grid: Table, after: Carry | None) -> bool:
+    """Whether the table continues the previous page's: the same columns (count and
+    widths), and a first row that is no header (neither titles nor days)."""
+    if after is None or len(after.columns) != len(grid.xs) - 2:
+        return False
+    if max(abs(a - b) for a, b in zip(after.widths, _widths(grid), strict=True)) > 0.03:
+        return False
+    first = [_text(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
+    if any(header_roles.is_header_word(text) for text in first):
+        return False  # a header of its own ("Bénéficiaire", "Date")
+    return _header_count(page, grid) == 0 and _titles(first, slots=False) < 2
+
+
+def _title_half(page: _Page, above: int) -> str | None:
+    """The half-day the print above the table names, if exactly one ("Séance du 12/03 -
+    après-midi", "Matinée du…"); none when it names both or neither."""
+    halves = set()
+    for line in tight_lines(page.words, above):
+        folded = fold(line)
+        if re.search(r"apres[ -]?midi", folded):
+            halves.add(APRES_MIDI)
+        if re.search(r"\bmatin(ee)?\b", folded):
+            halves.add(MATIN)
+    return halves.pop() if len(halves) == 1 else None
+
+
+def _first_label(page: _Page, grid: Table, header: int) -> str:
+    """The first column's header text (its header rows joined), read again if unread."""
+    parts = []
+    for row in range(header):
+        first, last = grid.span(row, 0)
+        box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
+        parts.append(_header_text(page, box, _titled))
+    return " | ".join(p for p in parts if p)
+
+
+def _titled(text: str) -> bool:
+    """Whether header text names a column's role or a day or half-day."""
+    return _labelled(text) or header_roles.role_of(text).kind != header_roles.UNKNOWN
+
+
+def _read_trainee_rows(
+    page: _Page, grid: Table, header: int, columns: list[Column], axes: header_roles.Plan
+) -> _GridRead:
+    """A row per trainee, the name in the columns the header calls names ("NOM" and
+    "Prénom" joined, "NOM Prénom"), marks in the columns it dates or halves; a row-number
+    or company column is neither. A row whose label (spanning the name columns) names the
+    trainer gives the trainer's marks; a blank spare row (no name, no ink) is no trainee.
+    """
+    cells: list[CellRead] = []
+    trainer: list[CellRead] = []
+    problems: list[str] = []
+    # A lone "Signature" column: the half-day from the print above the table ("Séance
+    # du 12/03 - matin"), when it names one only.
+    half = _title_half(page, grid.ys[0])
+    # (A half-day the column's own words do not name was guessed from its neighbours,
+    # which are names here, not the day's other half.)
+    marks = [
+        (col, columns[col - 1])
+        if col not in axes.trainee or half_day_of(columns[col - 1].label)
+        else (col, replace(columns[col - 1], half_day=half))
+        for col in axes.marks
+        if col >= 1
+    ]
+    sure = min((axes.roles[col].confidence for col in (*axes.names, *axes.marks)), default=1.0)
+    for row in range(header, len(grid.ys) - 1):
+        left = grid.span(row, axes.names[0])[0]
+        right = grid.span(row, axes.names[-1])[1]
+        label_box = (grid.xs[left], grid.ys[row], grid.xs[right + 1], grid.ys[row + 1])
+        label = _text(words_in(page.words, label_box))
+        spans = left < axes.names[0] or right > axes.names[-1]
+        if is_trainer_label(label) or spans and is_trainer_label(_cell_text(page, label_box)):
+            # "Signature de l'intervenant·e : …", often over the name columns and more.
+            for col, column in marks:
+                trainer.append(_judge_cell(page, grid.cell(row, col), column, ""))
+            continue
+        reads = [_page_name(page, grid.cell(row, col)) for col in axes.names]
+        name = _name_of([text for text, _ in reads])
+        # A name the OCR is unsure of may be another trainee's: a person checks the row.
+        unsure = any(text and confidence < NAME_DOUBT for text, confidence in reads)
+        if header_roles.is_header_word(name):
+            continue  # a second header row
+        read = [_judge_cell(page, grid.cell(row, col), column, name) for col, column in marks]
+        if not name:
+            if all(r.ink <= EMPTY_INK for r in read):
+                continue  # a spare row left blank
+            problems.append(f"row {row}: no name read")
+            read = [replace(r, confidence=min(r.confidence, UNPLACED)) for r in read]
+        cap = min(sure, UNPLACED) if unsure else sure
+        cells.extend(replace(r, confidence=min(r.confidence, cap)) for r in read)
     return cells, trainer, columns, tuple(problems), None
 
 
+def _name_of(parts: Sequence[str]) -> str:
+    """A trainee's name from its columns' texts ("NOM", "Prénom"), without the specks a
+    scan reads as single letters or signs beside the print (an initial keeps its dot)."""
+    kept = []
+    for part in parts:
+        words = [w.strip("|[]{}") for w in part.split()]
+        words = [w for w in words if re.search(r"[^\W\d_]", w)]
+        if any(len(w) > 1 for w in words):
+            words = [w for w in words if len(w) > 1]  # a bare letter beside a name: a speck
+        kept += words
+    return " ".join(kept)
+
+
 def _read_by_date(
-    page: _Page, grid: Table, header: int, columns: list[Column], year: int | None
+    page: _Page,
+    grid: Table,
+    header: int,
+    columns: list[Column],
+    year: int | None,
+    axes: header_roles.Plan | None = None,
 ) -> _GridRead:
     """One trainee's sheet: a row per date (or per half-day), the name above the table.
 
@@ -803,15 +1144,17 @@ def _read_by_date(
     half-day and "Signature du stagiaire" (a row per half-day); the trainer's column is
     signed once a day when the rows are dates, and counts for both half-days.
     """
-    trainee = trainee_name(page.words, grid.ys[0])
+    people = axes.people if axes is not None else ()
+    trainee = "" if people else trainee_name(page.words, grid.ys[0])
     title = _lines(page.words, grid.ys[0])
     known = {d for line in title for d in find_dates(line, year)} | _loose_dates(title)
-    problems = [] if trainee else ["no trainee name above the table"]
-    kinds = [_column_kind(c) for c in columns]
+    problems = [] if trainee or people else ["no trainee name above the table"]
+    kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
+    at_date = axes.date if axes is not None and axes.date is not None else 0
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     for row in range(header, len(grid.ys) - 1):
-        text = _header_text(page, grid.cell(row, 0), lambda t: bool(find_dates(t, year)))
+        text = _header_text(page, grid.cell(row, at_date), lambda t: bool(find_dates(t, year)))
         dates = find_dates(text, year)
         snapped = _snapped(text, dates[0] if dates else None, known)
         if snapped and year and snapped.year != year and abs(snapped.year - year) > 1:
@@ -827,18 +1170,38 @@ def _read_by_date(
             for col, kind in enumerate(kinds, start=1)
             if kind == "half-day"
         ]
+        # The row's hours ("9h00 - 12h30") tell its half-day too: they stand in for an
+        # unread half-day name, and a disagreement is for a person.
+        timed = [
+            half_day_of(_header_text(page, grid.cell(row, col), half_day_of))
+            for col, kind in enumerate(kinds, start=1)
+            if kind == "hours"
+        ]
         row_half = named[0] if named else None
+        hours_half = timed[0] if timed else None
+        torn = bool(row_half and hours_half and row_half != hours_half)
+        row_half = row_half or hours_half
         halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
         for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
-            if kind == "trainee":
+            if kind in ("trainee", "person"):
                 half = column.half_day or row_half
                 at = Column(day, half, column.hours, column.label)
-                cells.append(_judge_cell(page, grid.cell(row, col), at, trainee))
+                who = _person_label(column.label) if kind == "person" else trainee
+                read = _judge_cell(page, grid.cell(row, col), at, who)
+                if torn and not column.half_day:
+                    read = replace(read, confidence=min(read.confidence, UNPLACED))
+                cells.append(read)
             elif kind == "trainer":
                 read = _judge_cell(page, grid.cell(row, col), Column(day, row_half, None, ""), "")
                 each = [row_half] if row_half or None in halves else halves
                 trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
-    return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), trainee
+    one = None if people else trainee
+    return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), one
+
+
+def _person_label(label: str) -> str:
+    """A trainee's name as a column header (header rows joined by " | ")."""
+    return " ".join(part.strip() for part in label.split("|") if part.strip())
 
 
 def _out_of_order(cells: list[CellRead]) -> list[CellRead]:
@@ -861,6 +1224,25 @@ def _after_when(read: CellRead) -> tuple[str, str, float, float, tuple[int, int,
     return read.person, read.mark, read.confidence, read.ink, read.box
 
 
+def _kinds_of(axes: header_roles.Plan, count: int) -> list[str]:
+    """``_column_kind`` of columns 1..count from the header's roles."""
+    kinds = []
+    for col in range(1, count + 1):
+        if col in axes.marks:
+            kinds.append("trainee")
+        elif col in axes.people:
+            kinds.append("person")
+        elif axes.roles[col].kind == header_roles.HOURS:
+            kinds.append("hours")
+        elif col in axes.trainer:
+            kinds.append("trainer")
+        elif col == axes.half:
+            kinds.append("half-day")
+        else:
+            kinds.append("other")
+    return kinds
+
+
 def _column_kind(column: Column) -> str:
     """trainee (a signature per half-day) | trainer | half-day (names it) | other."""
     label = fold(column.label)
@@ -873,12 +1255,19 @@ def _column_kind(column: Column) -> str:
     return "other"
 
 
+_TRAINEE_LABEL = re.compile(
+    r"(?i)(?:stagiaire|participant|apprenant|b[ée]n[ée]ficiaire|salari[ée]|nom et pr[ée]nom"
+    r"|nom\s*/\s*pr[ée]nom|pr[ée]nom et nom)[\w()·.\-]*\s*:\s*(.+)"
+)
+
+
 def trainee_name(words: Sequence[Word], above: int) -> str:
     """The trainee of a one-trainee sheet: "Stagiaire : Léa Martin" above the table."""
     for line in _lines(words, above):
-        found = re.search(r"(?i)(?:stagiaire|participant|apprenant)e?\s*:\s*(.+)", line)
+        found = _TRAINEE_LABEL.search(line)
         if found:
-            return found.group(1).strip()
+            # "Stagiaire : Léa Martin   Action : …" on one line: up to the next label.
+            return re.split(r"\s+[^\s:]+\s*:(?:\s|$)", found.group(1))[0].strip()
     return ""
 
 
@@ -889,8 +1278,22 @@ def _lines(words: Sequence[Word], above: int) -> list[str]:
 
 def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
     """The name in a row's first cell, read on its own: page OCR drops words in tables."""
+    return _name_read(page, box)[0]
+
+
+def _page_name(page: _Page, box: tuple[int, int, int, int]) -> tuple[str, float]:
+    """``_name_read``, taking the page OCR's words when it read them all surely (a
+    printed name in a clean cell), which spares reading the cell again."""
+    words = [w for w in words_in(page.words, _inset(box, 2)) if any(c.isalpha() for c in w.text)]
+    if words and min(w.confidence for w in words) >= 0.9:
+        return _text(words), _mean_confidence(words)
+    return _name_read(page, box)
+
+
+def _name_read(page: _Page, box: tuple[int, int, int, int]) -> tuple[str, float]:
+    """``_row_name``, and the OCR's mean confidence in it (1 for a text layer)."""
     if page.exact:
-        return _text(words_in(page.words, box))
+        return _text(words_in(page.words, box)), 1.0
     inner = _inset(box, max(2, page.dpi // 50))
     best: list[Word] = []
     # Page mode first; on a photo it finds no text in a small crop, which the one-line
@@ -898,7 +1301,7 @@ def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
     for crisp, line in ((False, False), (True, False), (False, True), (True, True)):
         crop = _clean_crop(page, inner, crisp)
         if crop is None:
-            return ""
+            return "", 0.0
         read = page.engine.recognise_line if line else page.engine.recognise
         words = [w for w in read(crop, page.dpi).words if any(c.isalpha() for c in w.text)]
         if _mean_confidence(words) > _mean_confidence(best):
@@ -906,7 +1309,7 @@ def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
         if _mean_confidence(best) >= 0.85:
             break  # a clean read: the second one would only cost time
     # Low-confidence words are kept: a name half read still matches the invoice's fuzzily.
-    return _text(reading_order(best))
+    return _text(reading_order(best)), _mean_confidence(best)
 
 
 def _mean_confidence(words: Sequence[Word]) -> float:
@@ -969,16 +1372,31 @@ def _inset(box: tuple[int, int, int, int], by: int) -> tuple[int, int, int, int]
 
 
 def _header_rows(page: _Page, grid: Table) -> int:
+    """How many rows at the top are headers (one at least)."""
+    return max(_header_count(page, grid), 1)
+
+
+def _header_count(page: _Page, grid: Table) -> int:
     """How many rows at the top are headers: their cells name days and half-days."""
     count = 0
+    year = _year_hint(page.words)  # "Mar. 15/04" is a date in a sheet of 2025
     for row in range(len(grid.ys) - 1):
-        first = fold(_text(words_in(page.words, grid.cell(row, 0))))
+        # A speck the OCR read as a short word ("Je" at 0.49) does not fill the cell.
+        printed = [
+            w
+            for w in words_in(page.words, grid.cell(row, 0))
+            if w.confidence >= 0.6 or sum(c.isalnum() for c in w.text) >= 3
+        ]
+        first = fold(_text(printed))
         span = (grid.xs[1], grid.ys[row], grid.xs[-1], grid.ys[row + 1])
         rest = fold(_header_text(page, span, line=False))
         labelled = bool(
-            find_dates(rest) or half_day_of(rest) or _MORNING.search(rest) or _WEEKDAY.search(rest)
+            find_dates(rest, year)
+            or half_day_of(rest)
+            or _MORNING.search(rest)
+            or _WEEKDAY.search(rest)
         )
-        named = not first or bool(_HEADER_NAME.search(first))
+        named = not first or bool(_HEADER_NAME.search(first)) or header_roles.is_header_word(first)
         if row == 0:
             header = labelled and named
         else:
@@ -987,7 +1405,7 @@ def _header_rows(page: _Page, grid: Table) -> int:
             # rule between: "Nom et prénom" spanning both rows, whatever a photo makes of
             # its words).
             strong = bool(
-                find_dates(rest)
+                find_dates(rest, year)
                 or _WEEKDAY.search(rest)
                 or re.search(r"matin|apres", rest)
                 or _TIME_RANGE.search(_digits_fixed(rest))
@@ -998,7 +1416,7 @@ def _header_rows(page: _Page, grid: Table) -> int:
             count = row + 1
         else:
             break
-    return max(count, 1)
+    return count
 
 
 def _ruled_across(page: _Page, grid: Table, row: int) -> bool:
@@ -1023,7 +1441,7 @@ def _columns(page: _Page, grid: Table, header: int, year: int | None) -> list[Co
         for row in range(header):
             first, last = grid.span(row, col)
             box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
-            parts.append(_header_text(page, box))
+            parts.append(_header_text(page, box, _titled))
         label = " | ".join(p for p in parts if p)
         dates = find_dates(label, year)
         day = _snapped(parts[0] if parts else "", dates[0] if dates else None, known)
@@ -1067,7 +1485,7 @@ def _loose_dates(lines: Sequence[str]) -> set[date]:
     return found
 
 
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WEEKDAYS = WEEKDAYS
 
 
 def _snapped(text: str, found: date | None, known: set[date]) -> date | None:
@@ -1164,30 +1582,37 @@ def _judge_cell(
     # trace is looked at (a typed word of the text layer costs nothing to look at).
     if ratio > EMPTY_INK / 2 or page.exact and words_in(page.words, inner):
         marks = cell_marks(page.ink, page.lines, inner, page.dpi)
-        if crossed_out(marks, page.dpi) or _reads_absent(page, inner):
+        if crossed_out(marks, page.dpi):
             mark, confidence = "absent", 0.9
+        else:
+            words = _cell_words(page, inner)
+            if is_absent(words):
+                mark, confidence = "absent", 0.9
+            elif is_signed_mention(words):
+                mark, confidence = "signed", 0.95  # with or without a signature image
+            elif looks_absent(words):
+                # A handwritten "absent" half read ("h Sent,"): not a signature to trust.
+                confidence = min(confidence, UNPLACED)
     if column.date is None or column.half_day is None:
         # Whatever the mark, nobody knows which half-day it is for: a person must say.
         confidence = min(confidence, UNPLACED)
     return CellRead(column.date, column.half_day, person, mark, round(confidence, 3), ratio, box)
 
 
-def _reads_absent(page: _Page, inner: tuple[int, int, int, int]) -> bool:
-    """Whether the cell's ink is a written "ABS"/"absent" rather than a signature."""
+def _cell_words(page: _Page, inner: tuple[int, int, int, int]) -> str:
+    """The words written or typed in a cell ("ABS", "absent", "Signé le 12/03 à 9h04")."""
     printed = _text(words_in(page.words, inner))
-    if is_absent(printed):
-        return True
-    if page.exact and printed:
-        return False  # typed text, and not an absence word
+    if is_absent(printed) or page.exact and printed:
+        return printed
     # The page OCR may merge a short word with the ruling, or miss a photo's blurred
     # print: the cell is read on its own, as one line (Tesseract's page mode finds no text
     # in a small crop of a photo, and is twice as slow), made crisp.
     crop = _clean_crop(page, inner, crisp=not page.exact)
     if crop is None:
-        return False
+        return printed
     if page.exact:
-        return is_absent(page.engine.recognise(crop, page.dpi).text)
-    return is_absent(page.engine.recognise_line(crop, page.dpi).text)
+        return page.engine.recognise(crop, page.dpi).text
+    return page.engine.recognise_line(crop, page.dpi).text
 
 
 def _trainer_boxes(
@@ -1219,36 +1644,43 @@ def _trainer_boxes(
 # --- documents -------------------------------------------------------------------------------
 
 
-def read_view(view: PageView, engine: OcrEngine) -> SheetRead:
+def read_view(view: PageView, engine: OcrEngine, after: Carry | None = None) -> SheetRead:
     """Read one page as the text stage left it (see :mod:`pipeline.reading.page`).
 
     A text layer gives every printed word exactly: the page is neither warped nor OCR'd.
     An OCR'd page is made square-on (the longest rules levelled, the main table's corners
     made a rectangle) and the words the text stage read move with it: it is not read again.
     Only an invisible text layer laid over a scan, whose boxes need not match the print,
-    is OCR'd here.
+    is OCR'd here. ``after``: the header of the previous page's table, for rows that run
+    on with none.
     """
     started = time.perf_counter()
     if view.source == "layer" and view.exact:
         ruled = _Rulings.of(view.gray, view.dpi)
-        return _read_page(_page_of(ruled, view.dpi, engine, view.words), ruled, started)
+        page = _page_of(ruled, view.dpi, engine, view.words)
+        return _read_page(page, ruled, started, after)
     if view.source == "layer":
         ruled, page, _ = _ocr_page(view.gray, view.dpi, engine)
-        return _read_page(page, ruled, started)
+        return _read_page(page, ruled, started, after)
     ruled, matrix = _squared(_Rulings.of(view.gray, view.dpi), view.dpi)
     words = view.words if matrix is None else warp_words(view.words, matrix)
-    return _read_page(_page_of(ruled, view.dpi, engine, words, exact=False), ruled, started)
+    page = _page_of(ruled, view.dpi, engine, words, exact=False)
+    return _read_page(page, ruled, started, after)
 
 
 def read_picture(
-    image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSettings
+    image: Image.Image,
+    dpi: int,
+    engine: OcrEngine,
+    settings: OcrSettings,
+    after: Carry | None = None,
 ) -> SheetRead:
     """A scanned or photographed sheet, read as the text stage reads a page (its clean-up,
     orientation and OCR: :func:`pipeline.ocr.read_image`), then as its view."""
     read = read_image(image, dpi, engine, settings)
     gray = redo(image, dpi, settings, read.geometry)
     view = PageView(1, gray, read.dpi, read.result.words, "ocr", rotation=read.rotation)
-    return read_view(view, engine)
+    return read_view(view, engine, after)
 
 
 def read_pages(pdf: bytes, engine: OcrEngine, settings: OcrSettings) -> list[SheetRead]:
@@ -1257,4 +1689,23 @@ def read_pages(pdf: bytes, engine: OcrEngine, settings: OcrSettings) -> list[She
 
 
 def read_views(pages: Iterable[PageView], engine: OcrEngine) -> list[SheetRead]:
-    return [read_view(view, engine) for view in pages]
+    """Every page read as a sheet; a table running on over the next page keeps its header
+    and, on a one-trainee sheet, its trainee."""
+    sheets: list[SheetRead] = []
+    for view in pages:
+        after = sheets[-1].carry if sheets else None
+        sheet = read_view(view, engine, after)
+        if sheets and sheet.carry and after and sheet.carry.columns == after.columns:
+            sheet = _same_trainee(sheets[-1], sheet)
+        sheets.append(sheet)
+    return sheets
+
+
+def _same_trainee(before: SheetRead, sheet: SheetRead) -> SheetRead:
+    """A one-trainee sheet's rows running on to a page that names nobody: the trainee of
+    the page before."""
+    if sheet.layout != "trainee" or sheet.trainee or not before.trainee:
+        return sheet
+    cells = tuple(replace(c, person=before.trainee) for c in sheet.cells)
+    problems = tuple(p for p in sheet.problems if not p.startswith("no trainee name"))
+    return replace(sheet, cells=cells, trainee=before.trainee, problems=problems)

@@ -1,0 +1,341 @@
+"""Attendance sheets of other layouts, read by what their header cells mean."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline import attendance
+from pipeline.ocr import OcrSettings, TesserocrEngine, Word
+from pipeline.parse import same_person
+from pipeline.reading import header
+from samples.gen import render
+from tests.pipeline import sheet_layouts as layouts
+
+TUESDAY = date(2026, 4, 14)
+
+
+@pytest.fixture(scope="module")
+def engine() -> TesserocrEngine:
+    return TesserocrEngine(OcrSettings())
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("N°", header.NUMBER),
+        ("NOM", header.LAST),
+        ("Prénom", header.FIRST),
+        ("Nom et prénom", header.NAME),
+        ("Participant·e", header.NAME),
+        ("Fonction / service", header.OTHER),
+        ("Entreprise", header.OTHER),
+        ("Date", header.DATE),
+        ("Demi-journée", header.HALF),
+        ("Horaires", header.HOURS),
+        ("Durée", header.DURATION),
+        ("Matin (9h-12h30)", header.SLOT),
+        ("Lun. 10/03 | Après-midi", header.SLOT),
+        ("13h30-17h", header.SLOT),
+        ("Signature du stagiaire", header.TRAINEE),
+        ("Signature du bénéficiaire", header.TRAINEE),
+        ("Signature de l'intervenant·e", header.TRAINER),
+        ("Visa de la formatrice", header.TRAINER),
+        ("Signature de l'iniervenant", header.TRAINER),  # an OCR slip
+        ("Date de la séance", header.DATE),
+        ("Horaires de la séance", header.HOURS),
+        ("Émargement AM", header.SLOT),
+        ("Présence", header.TRAINEE),
+        ("Nom d'usage", header.LAST),
+    ],
+)
+def test_a_header_cell_s_role_comes_from_its_words(label: str, role: str) -> None:
+    assert header.role_of(label).kind == role
+
+
+def test_names_in_two_columns_make_rows_trainees_and_the_number_column_no_name() -> None:
+    axes = header.plan(["N°", "NOM", "Prénom", "Fonction", "Matin", "Après-midi"])
+    assert axes is not None and axes.rows == "trainees"
+    assert axes.names == (1, 2) and axes.number == 0 and axes.slots == (4, 5)
+
+
+def test_a_date_column_without_names_makes_rows_dates() -> None:
+    labels = ["Date", "Demi-journée", "Horaires", "Signature du stagiaire", "Signature formateur"]
+    axes = header.plan(labels)
+    assert axes is not None and axes.rows == "dates"
+    assert (axes.date, axes.half, axes.trainee, axes.trainer) == (0, 1, (3,), (4,))
+
+
+def test_headers_naming_no_signature_column_give_no_plan() -> None:
+    assert header.plan(["Nom", "Prénom", "Entreprise"]) is None
+
+
+def _cells(sheets: list[attendance.SheetRead]) -> dict[tuple[str, date | None, str | None], str]:
+    return {(c.person, c.date, c.half_day): c.mark for s in sheets for c in s.cells}
+
+
+def _check_per_day(sheet: attendance.SheetRead) -> None:
+    got = _cells([sheet])
+    want = {}
+    for last, first, _, am, pm in layouts.DAY_PEOPLE:
+        want[(f"{last} {first}", TUESDAY, attendance.MATIN)] = "signed" if am else "empty"
+        want[(f"{last} {first}", TUESDAY, attendance.APRES_MIDI)] = "signed" if pm else "empty"
+    assert len(got) == len(want)
+    for (who, day, half), mark in want.items():
+        found = [
+            m
+            for (p, d, h), m in got.items()
+            if (d, h) == (day, half) and same_person(p, who) >= 0.8
+        ]
+        assert found == [mark], (who, half, got)
+    assert [(t["half_day"], t["signed"]) for t in sheet.trainer_signed()] == [
+        (attendance.MATIN, True),
+        (attendance.APRES_MIDI, True),
+    ]
+
+
+@pytest.mark.parametrize("ruled_header", [True, False])
+def test_per_day_sheet_joins_nom_and_prenom_and_dates_cells_from_the_title(
+    engine: TesserocrEngine, ruled_header: bool
+) -> None:
+    pdf = layouts.per_day_sheet(ruled_header=ruled_header)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    assert {c.person for c in sheet.cells} == {f"{a} {b}" for a, b, *_ in layouts.DAY_PEOPLE}
+    _check_per_day(sheet)
+    assert not sheet.doubtful()
+
+
+@pytest.mark.ocr
+def test_scanned_per_day_sheet_with_an_unruled_shaded_header_reads_every_cell(
+    engine: TesserocrEngine,
+) -> None:
+    scan = render.scan(layouts.per_day_sheet(ruled_header=False), seed=11)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    _check_per_day(sheet)
+    assert not any(c.person.strip().isdigit() for c in sheet.cells)
+
+
+def _check_per_trainee(sheet: attendance.SheetRead) -> None:
+    assert sheet.layout == "trainee" and sheet.trainee == "Firmin Aubertin"
+    got = {(c.date, c.half_day): c.mark for c in sheet.cells}
+    want = {
+        (date(2026, 5, int(d[:2])), attendance.MATIN if h == "Matin" else attendance.APRES_MIDI): (
+            "signed" if me else "empty"
+        )
+        for d, h, _, me, _ in layouts.TRAINEE_ROWS
+    }
+    assert got == want
+    assert [t["signed"] for t in sheet.trainer_signed()] == [True] * 4
+
+
+@pytest.mark.parametrize(("who", "ruled_header"), [("Stagiaire", False), ("Bénéficiaire", True)])
+def test_per_trainee_sheet_reads_a_row_per_date_and_half_day(
+    engine: TesserocrEngine, who: str, ruled_header: bool
+) -> None:
+    pdf = layouts.per_trainee_sheet(who=who, ruled_header=ruled_header)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    _check_per_trainee(sheet)
+
+
+@pytest.mark.ocr
+def test_scanned_per_trainee_sheet_with_an_unruled_header_reads_a_row_per_half_day(
+    engine: TesserocrEngine,
+) -> None:
+    scan = render.scan(layouts.per_trainee_sheet(ruled_header=False), seed=12)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    _check_per_trainee(sheet)
+
+
+def test_a_header_row_naming_the_columns_never_becomes_a_trainee(
+    engine: TesserocrEngine,
+) -> None:
+    pdf = layouts.grid_with_titled_second_header()
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    assert {c.person for c in sheet.cells} == {name for name, _ in layouts.GRID_PEOPLE}
+    assert len(sheet.cells) == 4
+
+
+def test_trainees_as_columns_with_hours_rows_read_marks_typed_mentions_and_excuses(
+    engine: TesserocrEngine,
+) -> None:
+    (sheet,) = attendance.read_pages(layouts.trainee_columns_sheet(), engine, OcrSettings())
+    got = {(c.person, c.date, c.half_day): c.mark for c in sheet.cells}
+    duval, ollier = layouts.COLUMN_PEOPLE
+    monday, tuesday = date(2026, 5, 11), date(2026, 5, 12)
+    assert got == {
+        (duval, monday, attendance.MATIN): "signed",
+        (ollier, monday, attendance.MATIN): "signed",  # "Signé le 11/05/2026 à 09:04"
+        (duval, monday, attendance.APRES_MIDI): "signed",
+        (ollier, monday, attendance.APRES_MIDI): "absent",  # "Excusé"
+        (duval, tuesday, attendance.MATIN): "empty",
+        (ollier, tuesday, attendance.MATIN): "signed",
+    }
+    assert not sheet.doubtful()
+    assert [t["signed"] for t in sheet.trainer_signed()] == [True] * 3
+
+
+@pytest.mark.parametrize(
+    ("text", "absent", "signed"),
+    [
+        ("Signé le 12/03/2026 à 09:04", False, True),
+        ("Émargé électroniquement le 12/03", False, True),
+        ("Excusée", True, False),
+        ("absent(e)", True, False),
+        ("Signature", False, False),
+    ],
+)
+def test_cell_words_tell_absences_from_electronic_signatures(
+    text: str, absent: bool, signed: bool
+) -> None:
+    assert (attendance.is_absent(text), attendance.is_signed_mention(text)) == (absent, signed)
+
+
+def test_seance_tables_stacked_down_a_page_each_take_their_heading_s_day_and_half(
+    engine: TesserocrEngine,
+) -> None:
+    (sheet,) = attendance.read_pages(layouts.seance_tables_sheet(), engine, OcrSettings())
+    monday, tuesday = date(2026, 5, 18), date(2026, 5, 19)
+    slots = (
+        (monday, attendance.MATIN),
+        (monday, attendance.APRES_MIDI),
+        (tuesday, attendance.MATIN),
+    )
+    want = {
+        (who, day, half): "signed" if signed else "empty"
+        for (day, half), (_, marks) in zip(slots, layouts.SEANCES, strict=True)
+        for who, signed in zip(layouts.SEANCE_PEOPLE, marks, strict=True)
+    }
+    assert _cells([sheet]) == want
+    assert [(t["date"], t["half_day"], t["signed"]) for t in sheet.trainer_signed()] == [
+        (day.isoformat(), half, True) for day, half in slots
+    ]
+    assert not sheet.doubtful()
+
+
+@pytest.mark.ocr
+def test_scanned_seance_tables_are_each_dated_by_their_heading(engine: TesserocrEngine) -> None:
+    scan = render.scan(layouts.seance_tables_sheet(), seed=14)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    got = {(d, h) for _, d, h in _cells([sheet])}
+    assert got == {
+        (date(2026, 5, 18), attendance.MATIN),
+        (date(2026, 5, 18), attendance.APRES_MIDI),
+        (date(2026, 5, 19), attendance.MATIN),
+    }
+    assert len(sheet.cells) == 9 and len(sheet.trainer) == 3
+
+
+def test_a_table_running_on_over_a_page_without_header_is_read_under_the_first_page_s(
+    engine: TesserocrEngine,
+) -> None:
+    first, second = attendance.read_pages(layouts.long_table_sheet(), engine, OcrSettings())
+    thursday = date(2026, 5, 21)
+    want = {}
+    for last, name, am, pm in layouts.LONG_PEOPLE:
+        want[(f"{last} {name}", thursday, attendance.MATIN)] = "signed" if am else "empty"
+        want[(f"{last} {name}", thursday, attendance.APRES_MIDI)] = "signed" if pm else "empty"
+    assert _cells([first, second]) == want
+    assert not second.doubtful()
+    assert [t["signed"] for t in second.trainer_signed()] == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("text", "doubt"),
+    [("h Sent,", True), ("Exuse", True), ("vrrd", False), ("Dre", False), ("Benhamou", False)],
+)
+def test_handwriting_read_as_nearly_an_absence_word_is_left_for_a_person(
+    text: str, doubt: bool
+) -> None:
+    assert attendance.looks_absent(text) is doubt
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Nom et prénom", True),
+        ("NOM Prénom", True),
+        ("Participant(e)s", True),
+        ("VILLE Marie", False),  # a surname that is also a column word
+        ("JOUR Pauline", False),
+        ("Dupont", False),
+    ],
+)
+def test_only_a_cell_made_of_title_words_is_a_header_never_a_trainee_s_name(
+    text: str, title: bool
+) -> None:
+    assert header.is_header_word(text) is title
+
+
+def test_a_one_trainee_sheet_running_on_to_a_nameless_page_keeps_its_trainee(
+    engine: TesserocrEngine,
+) -> None:
+    first, second = attendance.read_pages(layouts.long_trainee_sheet(), engine, OcrSettings())
+    assert first.trainee == second.trainee == "Firmin Aubertin"
+    got = {(c.person, c.date, c.half_day): c.mark for c in (*first.cells, *second.cells)}
+    assert len(got) == 4 and {p for p, _, _ in got} == {"Firmin Aubertin"}
+    assert got[("Firmin Aubertin", date(2026, 5, 6), attendance.MATIN)] == "empty"
+    assert not second.problems and not second.doubtful()
+
+
+def test_a_table_ruled_between_rows_only_takes_its_columns_from_the_header_titles(
+    engine: TesserocrEngine,
+) -> None:
+    pdf = layouts.per_day_sheet(ruled_columns=False)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    _check_per_day(sheet)
+
+
+@pytest.mark.ocr
+def test_a_scanned_table_ruled_between_rows_only_reads_every_cell(
+    engine: TesserocrEngine,
+) -> None:
+    scan = render.scan(layouts.per_day_sheet(ruled_columns=False), seed=16)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    _check_per_day(sheet)
+
+
+def test_a_page_with_its_own_header_is_no_continuation_of_the_page_before(
+    engine: TesserocrEngine,
+) -> None:
+    sheets = attendance.read_pages(layouts.two_days_sheet(), engine, OcrSettings())
+    assert [{c.date for c in s.cells} for s in sheets] == [{date(2026, 6, 8)}, {date(2026, 6, 9)}]
+    tuesday = {(c.person, c.half_day): c.mark for c in sheets[1].cells}
+    assert tuesday[("LACOMBE Irène", attendance.MATIN)] == "empty"
+
+
+def _line_words(lines: list[str]) -> list[Word]:
+    words = []
+    for row, line in enumerate(lines):
+        x = 10
+        for text in line.split():
+            words.append(Word(text, 0.95, (x, 20 + 30 * row, x + 12 * len(text), 40 + 30 * row)))
+            x += 12 * len(text) + 10
+    return words
+
+
+@pytest.mark.parametrize(
+    ("lines", "day"),
+    [
+        (["Séance du 10/07/2026", "Période : du 10/07/2026 au 20/07/2026"], date(2026, 7, 10)),
+        (["Dates : du 10/07/2026 au 20/07/2026"], None),  # a period names no one day
+        (
+            ["Session du 06/11/2025 au 07/11/2025", "Journée du vendredi 7 novembre 2025"],
+            date(2025, 11, 7),
+        ),
+    ],
+)
+def test_the_day_of_a_one_day_sheet_is_the_title_s_one_day_never_a_period_s_first(
+    lines: list[str], day: date | None
+) -> None:
+    assert attendance.title_date(_line_words(lines), 1000, None) == day
+
+
+def test_seance_tables_with_split_names_take_the_half_day_of_their_heading_not_a_guess(
+    engine: TesserocrEngine,
+) -> None:
+    pdf = layouts.seance_tables_sheet(split=True)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    halves = [c.half_day for c in sheet.cells]
+    assert halves == [attendance.MATIN] * 3 + [attendance.APRES_MIDI] * 3 + [attendance.MATIN] * 3
+    assert {c.person for c in sheet.cells} == {"BARBE Colette", "LESTRADE Hugo", "FERHAT Nadia"}
