@@ -18,10 +18,10 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.ocr import Word
+from pipeline.reading.ink import dark
 from pipeline.reading.parties import tokens_of, vocabulary
+from pipeline.reading.words import PRINT_CONFIDENCE
 
-#: Print confident enough to be the page's own print (OCR reads scribbles as words too).
-PRINT_CONFIDENCE = 0.6
 #: A caption line follows the previous one within this many letter heights (top to bottom).
 LINE_GAP = 1.0
 #: Words of signing instructions and hand mentions: print saying where and how to sign.
@@ -64,12 +64,6 @@ def _is_print(word: Word, letter: int) -> bool:
     return word.confidence >= PRINT_CONFIDENCE and not tall and bool(re.search(r"\w", word.text))
 
 
-def typical_letter(words: Sequence[Word]) -> float:
-    """The median height of confident words, pixels (1e9 when there are none)."""
-    heights = [w.box[3] - w.box[1] for w in words if w.confidence >= PRINT_CONFIDENCE]
-    return float(np.median(heights)) if heights else 1e9
-
-
 #: A box drawn for the signature starts this close under the caption (inches), is at least
 #: this wide, and at most this deep.
 BOX_START_IN = 0.6
@@ -88,7 +82,7 @@ def box_bottom(gray: np.ndarray, dpi: int, columns: tuple[int, int], top: int) -
     """
     left, right = columns
     bottom = min(gray.shape[0], top + int((BOX_START_IN + BOX_DEPTH_IN[1]) * dpi))
-    ink = (gray[top:bottom, left:right] < RULING_LEVEL).astype(np.uint8)
+    ink = dark(gray[top:bottom, left:right], RULING_LEVEL)
     if ink.size == 0:
         return None
     length = max(10, int(BOX_WIDTH_IN * dpi))
@@ -139,7 +133,7 @@ def rule_above(gray: np.ndarray, dpi: int, columns: tuple[int, int], top: int) -
     line a signatory signs on, with the label printed under it."""
     left, right = columns
     start = max(0, top - int(LINE_ABOVE_IN * dpi))
-    ink = (gray[start:top, left:right] < RULING_LEVEL).astype(np.uint8)
+    ink = dark(gray[start:top, left:right], RULING_LEVEL)
     if ink.size == 0:
         return None
     length = max(10, int(BOX_WIDTH_IN * dpi))
@@ -156,7 +150,7 @@ def _closes_a_box(gray: np.ndarray, dpi: int, columns: tuple[int, int], rule: in
     table's row), not a line to sign on."""
     left, right = columns
     above = gray[max(0, rule - int(BLANK_ABOVE_IN * dpi)) : rule + 1, left:right]
-    ink = (above < RULING_LEVEL).astype(np.uint8)
+    ink = dark(above, RULING_LEVEL)
     length = max(10, int(SIDE_IN * dpi))
     if ink.shape[0] < length:
         return False
