@@ -31,7 +31,7 @@ from pipeline.reading.ink import dark
 from pipeline.reading.page import PageView
 from pipeline.reading.parties import Party, is_own_label, party_of
 from pipeline.reading.stamps import stamps
-from pipeline.reading.words import union, word_runs
+from pipeline.reading.words import PRINT_CONFIDENCE, union, word_runs
 
 #: Ink darker than this is print or pen.
 INK_LEVEL = 150
@@ -156,7 +156,7 @@ def _print_between(view: PageView, area: tuple[int, int, int, int]) -> bool:
     words = [
         w
         for w in view.words
-        if w.confidence >= 0.6
+        if w.confidence >= PRINT_CONFIDENCE
         and re.search(r"\w\w\w", w.text)
         and left <= (w.box[0] + w.box[2]) // 2 <= right
         and top <= (w.box[1] + w.box[3]) // 2 <= bottom
@@ -176,7 +176,7 @@ def print_in_box(view: PageView, label: Label, region: tuple[int, int, int, int]
     inside = [
         w
         for w in view.words
-        if w.confidence >= 0.6
+        if w.confidence >= PRINT_CONFIDENCE
         and re.search(r"\w\w\w", w.text)
         and w.box[1] > below
         and w.box[3] <= bottom

@@ -80,14 +80,10 @@ def box_bottom(gray: np.ndarray, dpi: int, columns: tuple[int, int], top: int) -
     under the caption, and the lowest line under it, within ``BOX_DEPTH_IN``, that spans
     the same columns.
     """
-    left, right = columns
     bottom = min(gray.shape[0], top + int((BOX_START_IN + BOX_DEPTH_IN[1]) * dpi))
-    ink = dark(gray[top:bottom, left:right], RULING_LEVEL)
-    if ink.size == 0:
+    rows = _ruled_rows(gray, dpi, columns, (top, bottom))
+    if rows is None:
         return None
-    length = max(10, int(BOX_WIDTH_IN * dpi))
-    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    rows = np.flatnonzero(lines.sum(axis=1) >= length)
     starts = rows[rows <= BOX_START_IN * dpi]
     if starts.size == 0:
         return None
@@ -95,6 +91,20 @@ def box_bottom(gray: np.ndarray, dpi: int, columns: tuple[int, int], top: int) -
     low, high = (int(depth * dpi) for depth in BOX_DEPTH_IN)
     under = rows[(rows >= first + low) & (rows <= first + high)]
     return top + int(under[-1]) + 2 if under.size else None
+
+
+def _ruled_rows(
+    gray: np.ndarray, dpi: int, columns: tuple[int, int], rows: tuple[int, int]
+) -> np.ndarray | None:
+    """The rows (from ``rows[0]``) of ``rows`` x ``columns`` that a horizontal ruling at
+    least ``BOX_WIDTH_IN`` long crosses; None when the window is empty."""
+    (left, right), (top, bottom) = columns, rows
+    ink = dark(gray[top:bottom, left:right], RULING_LEVEL)
+    if ink.size == 0:
+        return None
+    length = max(10, int(BOX_WIDTH_IN * dpi))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    return np.flatnonzero(lines.sum(axis=1) >= length)
 
 
 #: The words of the mentions written by hand above a signature, and a written date.
@@ -131,15 +141,9 @@ SIDE_IN = 0.3
 def rule_above(gray: np.ndarray, dpi: int, columns: tuple[int, int], top: int) -> int | None:
     """The row (pixels) of a horizontal rule just above ``top`` in ``columns``, if any: the
     line a signatory signs on, with the label printed under it."""
-    left, right = columns
     start = max(0, top - int(LINE_ABOVE_IN * dpi))
-    ink = dark(gray[start:top, left:right], RULING_LEVEL)
-    if ink.size == 0:
-        return None
-    length = max(10, int(BOX_WIDTH_IN * dpi))
-    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    rows = np.flatnonzero(lines.sum(axis=1) >= length)
-    if not rows.size:
+    rows = _ruled_rows(gray, dpi, columns, (start, top))
+    if rows is None or not rows.size:
         return None
     rule = start + int(rows[0])
     return None if _closes_a_box(gray, dpi, columns, rule) else rule
