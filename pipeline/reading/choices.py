@@ -40,7 +40,6 @@ from pipeline.reading.labels import (
     header_words,
     in_print,
     inline_scale,
-    inset,
     label_band,
     label_boxes,
     number_of,
@@ -57,7 +56,7 @@ from pipeline.reading.options import (
     shape_rows,
 )
 from pipeline.reading.scales import Scale, level_of, scale_from_levels, scale_from_numbers
-from pipeline.reading.words import Box
+from pipeline.reading.words import Box, inset
 
 
 class HeaderReader(Protocol):

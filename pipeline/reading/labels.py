@@ -286,10 +286,6 @@ def block_scale(
     return scale_from_levels(levels)
 
 
-def inset(box: Box, by: int) -> Box:
-    return (box[0] + by, box[1] + by, box[2] - by, box[3] - by)
-
-
 def label_band(block: Block, bare: np.ndarray, above: float) -> Box | None:
     """The line of column labels above the block, across its columns and a pitch beyond
     (where the label of a column of marked options only may stand)."""

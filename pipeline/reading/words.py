@@ -109,6 +109,11 @@ def union(boxes: Sequence[Box]) -> Box:
     )
 
 
+def inset(box: Box, by: int) -> Box:
+    """``box`` shrunk by ``by`` pixels on every side."""
+    return (box[0] + by, box[1] + by, box[2] - by, box[3] - by)
+
+
 def same_row(a: Box, b: Box) -> bool:
     """Boxes on one line of print: the middle of each lies within the other's height."""
     return a[1] <= (b[1] + b[3]) / 2 <= a[3] or b[1] <= (a[1] + a[3]) / 2 <= b[3]
