@@ -5,7 +5,7 @@
                                      [--blocks N]
 
 For every document of ``samples/expected.json`` with a ``signatures`` field (conventions,
-contracts, signed quotes): :func:`pipeline.signatures.read_blocks` on the file, with the
+contracts, signed quotes): :func:`pipeline.reading.signatures.read_blocks` on the file, with the
 expected parties. Prints per document type and rendering (digital, scan, photo) the blocks,
 the per-block accuracy, the blocks sent to review, the median and worst seconds per
 document, then every wrong or doubtful block with its ink and confidence.
@@ -43,7 +43,7 @@ os.environ["OMP_THREAD_LIMIT"] = "1"  # before tesserocr loads
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.ocr import OcrSettings, TesserocrEngine  # noqa: E402
-from pipeline.signatures import Party, read_blocks  # noqa: E402
+from pipeline.reading.signatures import Party, read_blocks  # noqa: E402
 from samples.gen import render  # noqa: E402
 from samples.gen.blocks import random_pages  # noqa: E402
 from samples.gen.signed import RENDERINGS, labelled_documents  # noqa: E402

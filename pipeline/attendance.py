@@ -48,8 +48,9 @@ from pipeline.ocr import (
 )
 from pipeline.parse import find_dates, fold
 from pipeline.reading import header as header_roles
+from pipeline.reading.ink import binarise, drop_specks, line_masks
 from pipeline.reading.page import PageView, views, warp_words
-from pipeline.reading.words import (
+from pipeline.reading.sheet_text import (
     WEEKDAYS,
     is_signed_mention,
     looks_absent,
@@ -57,6 +58,8 @@ from pipeline.reading.words import (
     title_groups,
     weekday_dates,
 )
+from pipeline.reading.words import inset, reading_order, text_of, words_in
+from pipeline.reading.words import lines as line_groups
 
 log = logging.getLogger(__name__)
 
@@ -210,24 +213,6 @@ class Table:
         return first, last
 
 
-def binarise(gray: np.ndarray, dpi: int) -> np.ndarray:
-    """Ink as 255 on 0, robust to uneven paper (a local threshold)."""
-    block = max(15, (dpi // 6) | 1)
-    return cv2.adaptiveThreshold(
-        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15
-    )
-
-
-def line_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical ruling lines: strokes straight over a third of an inch."""
-    length = max(15, dpi // 3)
-    # A one-pixel bridge first: scanned lines break where the paper was grey.
-    closed = cv2.dilate(ink, np.ones((3, 3), np.uint8))
-    horiz = cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    vert = cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
-    return horiz, vert
-
-
 def find_tables(gray: np.ndarray, dpi: int) -> list[Table]:
     """Every ruled table (or single ruled box) on the page, top to bottom."""
     return tables_in(*line_masks(binarise(gray, dpi), dpi), dpi)
@@ -354,7 +339,7 @@ def cell_marks(
     """The ink inside a cell's inner box, without ruling lines and specks."""
     crop = ink[inner[1] : inner[3], inner[0] : inner[2]].copy()
     crop[_rulings_only(lines[inner[1] : inner[3], inner[0] : inner[2]], dpi)] = 0
-    return _drop_specks(crop, dpi)
+    return drop_specks(crop, dpi)
 
 
 def _rulings_only(lines: np.ndarray, dpi: int) -> np.ndarray:
@@ -427,15 +412,6 @@ def _curve_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     return float(np.sqrt(np.mean((y - np.polyval(fit, x)) ** 2))), fit
 
 
-def _drop_specks(crop: np.ndarray, dpi: int) -> np.ndarray:
-    """Scanner dust and toner dots are not marks: drop components under ~1/40 inch square."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
-    small = max(4, (dpi // 40) ** 2)
-    keep = np.zeros(count, np.uint8)
-    keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= small).astype(np.uint8) * 255
-    return keep[labels]
-
-
 def ink_decision(ratio: float) -> tuple[str, float]:
     """signed / empty from the ink ratio, with a confidence from the distance to the cut."""
     if ratio >= SIGNED_INK:
@@ -448,40 +424,6 @@ def ink_decision(ratio: float) -> tuple[str, float]:
 
 
 # --- text ------------------------------------------------------------------------------------
-
-
-def words_in(words: Iterable[Word], box: tuple[int, int, int, int]) -> list[Word]:
-    """Words whose centre lies in the box, in reading order."""
-    left, top, right, bottom = box
-    inside = [
-        w
-        for w in words
-        if left <= (w.box[0] + w.box[2]) / 2 <= right and top <= (w.box[1] + w.box[3]) / 2 <= bottom
-    ]
-    return reading_order(inside)
-
-
-def reading_order(words: Sequence[Word]) -> list[Word]:
-    """Words by line then left to right; a line is words whose middles are within half a height."""
-    return [w for line in _line_groups(words) for w in line]
-
-
-def _line_groups(words: Sequence[Word]) -> list[list[Word]]:
-    """Words grouped into lines (see ``reading_order``), each left to right."""
-    lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.box[1] + w.box[3]) / 2):
-        middle = (word.box[1] + word.box[3]) / 2
-        if lines:
-            last = lines[-1][-1]
-            if abs(middle - (last.box[1] + last.box[3]) / 2) <= (last.box[3] - last.box[1]) / 2:
-                lines[-1].append(word)
-                continue
-        lines.append([word])
-    return [sorted(line, key=lambda w: w.box[0]) for line in lines]
-
-
-def _text(words: Iterable[Word]) -> str:
-    return " ".join(w.text for w in words).strip()
 
 
 def half_day_of(label: str) -> str | None:
@@ -679,7 +621,7 @@ def _rows_only_table(page: _Page, ruled: _Rulings) -> Table | None:
             if sum(c.isalnum() for c in w.text)
         ]
         groups = title_groups(words, dpi)
-        texts = [_text(reading_order(g)) for g in groups]
+        texts = [text_of(reading_order(g)) for g in groups]
         if len(groups) >= 2 and _titles(texts) >= max(2, 0.6 * len(groups)):
             xs = [left]
             for a, b in zip(groups, groups[1:], strict=False):
@@ -910,7 +852,7 @@ def _with_header_above(page: _Page, grid: Table) -> Table:
     header row. A band where the page OCR found no words at all (a scan's grey header
     band) is read cell by cell, when the first row does not name a day or a half-day.
     """
-    first = [_text(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
+    first = [text_of(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
     # A grid's header: the names' title (or nothing) over days and half-days.
     named = not first[0] or bool(_HEADER_NAME.search(fold(first[0])))
     if named and _labelled(" ".join(first[1:])) or _titles(first, slots=False) >= 2:
@@ -926,7 +868,7 @@ def _with_header_above(page: _Page, grid: Table) -> Table:
         and grid.xs[0] - 4 <= w.box[0]
         and w.box[2] <= grid.xs[-1] + 4
     ]
-    lines = _line_groups(above)
+    lines = line_groups(above)
     row_height = int(np.median(np.diff(grid.ys)))
     rule = _rule_above(page, grid)
     if rule is not None:
@@ -945,7 +887,7 @@ def _with_header_above(page: _Page, grid: Table) -> Table:
                 top = min(top, min(w.box[1] for w in line))
         top = max(0, top - max(2, page.dpi // 50))
         texts = [
-            _text(words_in(page.words, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0])))
+            text_of(words_in(page.words, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0])))
             for c in range(len(grid.xs) - 1)
         ]
     elif not lines and not page.exact and not any(_labelled(t) for t in first):
@@ -1008,7 +950,9 @@ def _read_grid(page: _Page, grid: Table, after: Carry | None = None) -> _FullRea
     trainer: list[CellRead] = []
     problems: list[str] = []
     for row in range(header, rows):
-        name = _row_name(page, grid.cell(row, 0)) or _text(words_in(page.words, grid.cell(row, 0)))
+        name = _row_name(page, grid.cell(row, 0)) or text_of(
+            words_in(page.words, grid.cell(row, 0))
+        )
         if not re.search(r"[^\W\d_]{2}", name):
             name = ""  # a row number or a stray mark is no name
         is_trainer = is_trainer_label(name)
@@ -1031,7 +975,7 @@ def _runs_on(page: _Page, grid: Table, after: Carry | None) -> bool:
         return False
     if max(abs(a - b) for a, b in zip(after.widths, _widths(grid), strict=True)) > 0.03:
         return False
-    first = [_text(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
+    first = [text_of(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
     if any(header_roles.is_header_word(text) for text in first):
         return False  # a header of its own ("Bénéficiaire", "Date")
     return _header_count(page, grid) == 0 and _titles(first, slots=False) < 2
@@ -1093,7 +1037,7 @@ def _read_trainee_rows(
         left = grid.span(row, axes.names[0])[0]
         right = grid.span(row, axes.names[-1])[1]
         label_box = (grid.xs[left], grid.ys[row], grid.xs[right + 1], grid.ys[row + 1])
-        label = _text(words_in(page.words, label_box))
+        label = text_of(words_in(page.words, label_box))
         spans = left < axes.names[0] or right > axes.names[-1]
         if is_trainer_label(label) or spans and is_trainer_label(_cell_text(page, label_box)):
             # "Signature de l'intervenant·e : …", often over the name columns and more.
@@ -1273,7 +1217,7 @@ def trainee_name(words: Sequence[Word], above: int) -> str:
 
 def _lines(words: Sequence[Word], above: int) -> list[str]:
     """The text lines of the words above ``above``, top to bottom."""
-    return [_text(line) for line in _line_groups([w for w in words if w.box[3] <= above])]
+    return [text_of(line) for line in line_groups([w for w in words if w.box[3] <= above])]
 
 
 def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
@@ -1284,17 +1228,17 @@ def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
 def _page_name(page: _Page, box: tuple[int, int, int, int]) -> tuple[str, float]:
     """``_name_read``, taking the page OCR's words when it read them all surely (a
     printed name in a clean cell), which spares reading the cell again."""
-    words = [w for w in words_in(page.words, _inset(box, 2)) if any(c.isalpha() for c in w.text)]
+    words = [w for w in words_in(page.words, inset(box, 2)) if any(c.isalpha() for c in w.text)]
     if words and min(w.confidence for w in words) >= 0.9:
-        return _text(words), _mean_confidence(words)
+        return text_of(words), _mean_confidence(words)
     return _name_read(page, box)
 
 
 def _name_read(page: _Page, box: tuple[int, int, int, int]) -> tuple[str, float]:
     """``_row_name``, and the OCR's mean confidence in it (1 for a text layer)."""
     if page.exact:
-        return _text(words_in(page.words, box)), 1.0
-    inner = _inset(box, max(2, page.dpi // 50))
+        return text_of(words_in(page.words, box)), 1.0
+    inner = inset(box, max(2, page.dpi // 50))
     best: list[Word] = []
     # Page mode first; on a photo it finds no text in a small crop, which the one-line
     # mode (PSM 7) reads.
@@ -1309,7 +1253,7 @@ def _name_read(page: _Page, box: tuple[int, int, int, int]) -> tuple[str, float]
         if _mean_confidence(best) >= 0.85:
             break  # a clean read: the second one would only cost time
     # Low-confidence words are kept: a name half read still matches the invoice's fuzzily.
-    return _text(reading_order(best)), _mean_confidence(best)
+    return text_of(reading_order(best)), _mean_confidence(best)
 
 
 def _mean_confidence(words: Sequence[Word]) -> float:
@@ -1347,13 +1291,13 @@ def _cell_text(page: _Page, box: tuple[int, int, int, int]) -> str:
     Page segmentation drops small print in table cells on photos ("Mardi 07/04/2026" in a
     shaded header); the cell alone, made crisp, is read much better.
     """
-    found = _text(words_in(page.words, box))
+    found = text_of(words_in(page.words, box))
     if found or page.exact:
         return found
-    crop = _clean_crop(page, _inset(box, 2), crisp=True)
+    crop = _clean_crop(page, inset(box, 2), crisp=True)
     if crop is None:
         return ""
-    return _text(reading_order(page.engine.recognise(crop, page.dpi).words))
+    return text_of(reading_order(page.engine.recognise(crop, page.dpi).words))
 
 
 def _crossing(lines: np.ndarray) -> np.ndarray:
@@ -1365,10 +1309,6 @@ def _crossing(lines: np.ndarray) -> np.ndarray:
     rows = lines.mean(axis=1) >= 0.6
     cols = lines.mean(axis=0) >= 0.6
     return lines & (rows[:, None] | cols[None, :])
-
-
-def _inset(box: tuple[int, int, int, int], by: int) -> tuple[int, int, int, int]:
-    return box[0] + by, box[1] + by, box[2] - by, box[3] - by
 
 
 def _header_rows(page: _Page, grid: Table) -> int:
@@ -1387,7 +1327,7 @@ def _header_count(page: _Page, grid: Table) -> int:
             for w in words_in(page.words, grid.cell(row, 0))
             if w.confidence >= 0.6 or sum(c.isalnum() for c in w.text) >= 3
         ]
-        first = fold(_text(printed))
+        first = fold(text_of(printed))
         span = (grid.xs[1], grid.ys[row], grid.xs[-1], grid.ys[row + 1])
         rest = fold(_header_text(page, span, line=False))
         labelled = bool(
@@ -1427,7 +1367,7 @@ def _ruled_across(page: _Page, grid: Table, row: int) -> bool:
 
 
 def _year_hint(words: Sequence[Word]) -> int | None:
-    years = [d.year for d in find_dates(_text(words))]
+    years = [d.year for d in find_dates(text_of(words))]
     return max(set(years), key=years.count) if years else None
 
 
@@ -1532,12 +1472,12 @@ def _header_text(
     cell read on its own until something does: as it is, made crisp, then as one line
     (small print wrapped on two lines comes out of the page OCR garbled; a photo's shaded
     header often not at all)."""
-    text = _text(words_in(page.words, box))
+    text = text_of(words_in(page.words, box))
     if wanted(text) or page.exact:
         return text
     tries = ((False, False), (True, False)) + (((False, True), (True, True)) if line else ())
     for crisp, one_line in tries:
-        crop = _clean_crop(page, _inset(box, 2), crisp=crisp)
+        crop = _clean_crop(page, inset(box, 2), crisp=crisp)
         if crop is None:
             break
         read = page.engine.recognise_line if one_line else page.engine.recognise
@@ -1601,7 +1541,7 @@ def _judge_cell(
 
 def _cell_words(page: _Page, inner: tuple[int, int, int, int]) -> str:
     """The words written or typed in a cell ("ABS", "absent", "Signé le 12/03 à 9h04")."""
-    printed = _text(words_in(page.words, inner))
+    printed = text_of(words_in(page.words, inner))
     if is_absent(printed) or page.exact and printed:
         return printed
     # The page OCR may merge a short word with the ruling, or miss a photo's blurred

@@ -18,10 +18,10 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.ocr import Word
+from pipeline.reading.ink import dark
 from pipeline.reading.parties import tokens_of, vocabulary
+from pipeline.reading.words import PRINT_CONFIDENCE
 
-#: Print confident enough to be the page's own print (OCR reads scribbles as words too).
-PRINT_CONFIDENCE = 0.6
 #: A caption line follows the previous one within this many letter heights (top to bottom).
 LINE_GAP = 1.0
 #: Words of signing instructions and hand mentions: print saying where and how to sign.
@@ -64,12 +64,6 @@ def _is_print(word: Word, letter: int) -> bool:
     return word.confidence >= PRINT_CONFIDENCE and not tall and bool(re.search(r"\w", word.text))
 
 
-def typical_letter(words: Sequence[Word]) -> float:
-    """The median height of confident words, pixels (1e9 when there are none)."""
-    heights = [w.box[3] - w.box[1] for w in words if w.confidence >= PRINT_CONFIDENCE]
-    return float(np.median(heights)) if heights else 1e9
-
-
 #: A box drawn for the signature starts this close under the caption (inches), is at least
 #: this wide, and at most this deep.
 BOX_START_IN = 0.6
@@ -86,14 +80,10 @@ def box_bottom(gray: np.ndarray, dpi: int, columns: tuple[int, int], top: int) -
     under the caption, and the lowest line under it, within ``BOX_DEPTH_IN``, that spans
     the same columns.
     """
-    left, right = columns
     bottom = min(gray.shape[0], top + int((BOX_START_IN + BOX_DEPTH_IN[1]) * dpi))
-    ink = (gray[top:bottom, left:right] < RULING_LEVEL).astype(np.uint8)
-    if ink.size == 0:
+    rows = _ruled_rows(gray, dpi, columns, (top, bottom))
+    if rows is None:
         return None
-    length = max(10, int(BOX_WIDTH_IN * dpi))
-    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    rows = np.flatnonzero(lines.sum(axis=1) >= length)
     starts = rows[rows <= BOX_START_IN * dpi]
     if starts.size == 0:
         return None
@@ -101,6 +91,20 @@ def box_bottom(gray: np.ndarray, dpi: int, columns: tuple[int, int], top: int) -
     low, high = (int(depth * dpi) for depth in BOX_DEPTH_IN)
     under = rows[(rows >= first + low) & (rows <= first + high)]
     return top + int(under[-1]) + 2 if under.size else None
+
+
+def _ruled_rows(
+    gray: np.ndarray, dpi: int, columns: tuple[int, int], rows: tuple[int, int]
+) -> np.ndarray | None:
+    """The rows (from ``rows[0]``) of ``rows`` x ``columns`` that a horizontal ruling at
+    least ``BOX_WIDTH_IN`` long crosses; None when the window is empty."""
+    (left, right), (top, bottom) = columns, rows
+    ink = dark(gray[top:bottom, left:right], RULING_LEVEL)
+    if ink.size == 0:
+        return None
+    length = max(10, int(BOX_WIDTH_IN * dpi))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    return np.flatnonzero(lines.sum(axis=1) >= length)
 
 
 #: The words of the mentions written by hand above a signature, and a written date.
@@ -137,15 +141,9 @@ SIDE_IN = 0.3
 def rule_above(gray: np.ndarray, dpi: int, columns: tuple[int, int], top: int) -> int | None:
     """The row (pixels) of a horizontal rule just above ``top`` in ``columns``, if any: the
     line a signatory signs on, with the label printed under it."""
-    left, right = columns
     start = max(0, top - int(LINE_ABOVE_IN * dpi))
-    ink = (gray[start:top, left:right] < RULING_LEVEL).astype(np.uint8)
-    if ink.size == 0:
-        return None
-    length = max(10, int(BOX_WIDTH_IN * dpi))
-    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    rows = np.flatnonzero(lines.sum(axis=1) >= length)
-    if not rows.size:
+    rows = _ruled_rows(gray, dpi, columns, (start, top))
+    if rows is None or not rows.size:
         return None
     rule = start + int(rows[0])
     return None if _closes_a_box(gray, dpi, columns, rule) else rule
@@ -156,7 +154,7 @@ def _closes_a_box(gray: np.ndarray, dpi: int, columns: tuple[int, int], rule: in
     table's row), not a line to sign on."""
     left, right = columns
     above = gray[max(0, rule - int(BLANK_ABOVE_IN * dpi)) : rule + 1, left:right]
-    ink = (above < RULING_LEVEL).astype(np.uint8)
+    ink = dark(above, RULING_LEVEL)
     length = max(10, int(SIDE_IN * dpi))
     if ink.shape[0] < length:
         return False

@@ -27,9 +27,9 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from pipeline.attendance import binarise, line_masks
 from pipeline.ocr import Word
 from pipeline.parse import fold
+from pipeline.reading.ink import binarise, crop, drop_specks, erase_boxes, line_masks
 from pipeline.reading.labels import (
     block_scale,
     column_numbers,
@@ -40,7 +40,6 @@ from pipeline.reading.labels import (
     header_words,
     in_print,
     inline_scale,
-    inset,
     label_band,
     label_boxes,
     number_of,
@@ -48,9 +47,7 @@ from pipeline.reading.labels import (
 )
 from pipeline.reading.options import (
     Block,
-    Box,
     blocks_of,
-    crop,
     extend_by_outlines,
     fill_rows,
     find_shapes,
@@ -59,6 +56,7 @@ from pipeline.reading.options import (
     shape_rows,
 )
 from pipeline.reading.scales import Scale, level_of, scale_from_levels, scale_from_numbers
+from pipeline.reading.words import Box, inset
 
 
 class HeaderReader(Protocol):
@@ -110,20 +108,13 @@ def marks_ink(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     horiz, vert = line_masks(ink, dpi)
     bare = ink.copy()
     bare[cv2.bitwise_or(horiz, vert) > 0] = 0
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(bare, connectivity=8)
-    keep = np.zeros(count, np.uint8)
-    keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= max(4, (dpi // 40) ** 2)).astype(np.uint8) * 255
-    return ink, keep[labels]
+    return ink, drop_specks(bare, dpi)
 
 
 def without_print(bare: np.ndarray, words: Sequence[Word]) -> np.ndarray:
     """The ink with printed words taken out: a statement that runs into its row's first
     option is print, not a mark."""
-    hand = bare.copy()
-    for word in printed(words):
-        left, top, right, bottom = word.box
-        hand[max(0, top) : bottom, max(0, left) : right] = 0
-    return hand
+    return erase_boxes(bare.copy(), [word.box for word in printed(words)])
 
 
 def _zones(block: Block) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:

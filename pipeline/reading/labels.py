@@ -16,8 +16,10 @@ from statistics import median
 import numpy as np
 
 from pipeline.ocr import Word
-from pipeline.reading.options import Block, Box, Shape
+from pipeline.reading.options import Block, Shape
 from pipeline.reading.scales import Scale, level_of, scale_from_levels, scale_from_numbers
+from pipeline.reading.words import Box
+from pipeline.reading.words import lines as lines_of
 
 
 def printed(words: Sequence[Word]) -> list[Word]:
@@ -149,15 +151,9 @@ def _centred(groups: Sequence[list[Word]], columns: Sequence[float], pitch: floa
 
 
 def _lines(words: Sequence[Word]) -> list[list[Word]]:
-    """Words by lines (a word joins the line its middle falls in), each left to right."""
-    lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: _centre(w)[1]):
-        y = _centre(word)[1]
-        if lines and lines[-1][0].box[1] <= y <= lines[-1][0].box[3]:
-            lines[-1].append(word)
-        else:
-            lines.append([word])
-    return [sorted(line, key=lambda w: w.box[0]) for line in lines]
+    """Words by lines (a word joins the line its centre falls in, :func:`_centre`: a label
+    run into a ruling sits at its top), each left to right."""
+    return lines_of(words, level=lambda w: _centre(w)[1], follow=False)
 
 
 def _in_order(words: list[Word]) -> list[Word]:
@@ -288,10 +284,6 @@ def block_scale(
         return scale
     levels = [level_of(text) for text in header_words(block, words, above)]
     return scale_from_levels(levels)
-
-
-def inset(box: Box, by: int) -> Box:
-    return (box[0] + by, box[1] + by, box[2] - by, box[3] - by)
 
 
 def label_band(block: Block, bare: np.ndarray, above: float) -> Box | None:

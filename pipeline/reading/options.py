@@ -18,7 +18,8 @@ from statistics import median
 import cv2
 import numpy as np
 
-Box = tuple[int, int, int, int]  # left, top, right, bottom
+from pipeline.reading.ink import crop
+from pipeline.reading.words import Box
 
 #: Option shapes measure between these (inches), either way.
 MIN_SIDE, MAX_SIDE, MAX_WIDTH = 0.08, 0.45, 0.8
@@ -292,13 +293,3 @@ def extend_by_outlines(block: Block, ink: np.ndarray) -> None:
                 break
         if not grown:
             return
-
-
-def crop(image: np.ndarray, x0: int, y0: int, shape: tuple[int, ...]) -> np.ndarray:
-    height, width = shape[:2]
-    out = np.zeros((height, width), image.dtype)
-    sx0, sy0 = max(0, x0), max(0, y0)
-    sx1, sy1 = min(image.shape[1], x0 + width), min(image.shape[0], y0 + height)
-    if sx1 > sx0 and sy1 > sy0:
-        out[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = image[sy0:sy1, sx0:sx1]
-    return out

@@ -27,11 +27,12 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from pipeline.attendance import binarise
 from pipeline.ocr import OcrEngine, Word
-from pipeline.reading.choices import REVIEW_BELOW, Box, PageChoices, RowRead, read_page
+from pipeline.reading.choices import REVIEW_BELOW, PageChoices, RowRead, read_page
+from pipeline.reading.ink import binarise, rulings
 from pipeline.reading.page import PageView
 from pipeline.reading.scales import score
+from pipeline.reading.words import Box
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +51,11 @@ class _Reread:
         if self.clean is None:
             # The page without its ruling lines: OCR runs a column's label into them.
             # Only strokes straight and unbroken over a third of an inch: not a word's letters
-            # (the ruling masks of :mod:`pipeline.attendance` bridge letters on purpose).
+            # (a table's ruling masks bridge letters, which finding a table does not mind).
             ink = binarise(self.view.gray, self.view.dpi)
-            length = max(15, self.view.dpi // 3)
-            horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-            vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
-            rulings = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8)) > 0
+            lines = rulings(ink, self.view.dpi, grow=5, bridge="none") > 0
             self.clean = self.view.gray.copy()
-            self.clean[rulings] = 255
+            self.clean[lines] = 255
         left, top, right, bottom = (max(0, v) for v in box)
         return self.clean[top:bottom, left:right], left, top
 

@@ -1,80 +1,125 @@
-"""Printed and written words on an attendance sheet: lines of one size, dates named with
-their weekday, column titles grouped by the gaps between them, and what a cell's words
-say of a mark (an electronic attendance record, a half-read absence word)."""
+"""Words boxed on a page, put in order: lines, runs, reading order, the words in a box.
+
+Every reader gets the page's words with pixel boxes (:class:`~pipeline.ocr.Word`, from a
+text layer or OCR). This module groups them as print is laid out: into lines (words whose
+middles share a height), into runs (words chained left to right with no wide gap, so that
+blocks standing side by side stay apart), and in reading order; it gives the words whose
+centre lies in a box, their text, and the box around several boxes.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from datetime import date
-from difflib import SequenceMatcher
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
 
 from pipeline.ocr import Word
-from pipeline.parse import find_dates, fold
 
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
-# An e-attendance record printed in the cell: "Signé le 12/03/2026 à 09:04", "Émargé
-# électroniquement le 12/03", "Validé à 9h04" (a verb, then a date or a time).
-_SIGNED_MENTION = re.compile(
-    r"\b(sign|emarg|valid|pointe|connecte)\w*\b[^\d]{0,40}?"
-    r"(\d{1,2}\s*[/.-]\s*\d{1,2}|\d{1,2}\s*[h:]\s*\d{2})"
-)
-_ABSENCE_WORDS = ("absent", "absente", "excuse", "excusee", "absence")
+Box = tuple[int, int, int, int]  # left, top, right, bottom, pixels
+
+#: Words less confident than this may be scribbles OCR read as letters, not print.
+PRINT_CONFIDENCE = 0.6
 
 
-def is_signed_mention(text: str) -> bool:
-    """Whether a cell's text records an electronic attendance ("Signé le 12/03 à 09:04")."""
-    return bool(_SIGNED_MENTION.search(fold(text)))
+def middle(word: Word) -> float:
+    """The height of a word's middle, pixels."""
+    return (word.box[1] + word.box[3]) / 2
 
 
-def looks_absent(text: str) -> bool:
-    """Whether a cell's OCR'd handwriting is nearly an absence word ("h Sent," for
-    "absent", "Exuse"): too unsure to say absent, too telling to trust a signature."""
-    compact = re.sub(r"[^a-z]", "", fold(text))
-    if len(compact) < 4:
-        return False
-    return any(SequenceMatcher(None, compact, word).ratio() >= 0.7 for word in _ABSENCE_WORDS)
+def lines(
+    words: Sequence[Word], *, level: Callable[[Word], float] = middle, follow: bool = True
+) -> list[list[Word]]:
+    """Words grouped into lines, top to bottom, each sorted left to right.
+
+    Words are taken by the height of their ``level`` (their middle unless told otherwise);
+    a word joins the line being built when that height lies within the line's last word's
+    box (``follow``: a line a photo tilted is followed word by word) or within its first
+    word's (``follow=False``: the line stays where it started).
+    """
+    out: list[list[Word]] = []
+    for word in sorted(words, key=level):
+        y = level(word)
+        if out:
+            anchor = out[-1][-1] if follow else out[-1][0]
+            if anchor.box[1] <= y <= anchor.box[3]:
+                out[-1].append(word)
+                continue
+        out.append([word])
+    return [sorted(line, key=lambda w: w.box[0]) for line in out]
 
 
-def tight_lines(words: Sequence[Word], above: int) -> list[str]:
-    """Lines of the print above ``above``, each of words of one size on one level: a big
-    title beside two smaller lines ("FEUILLE DE PRÉSENCE" / "Journée du mardi…") does
-    not mix their words."""
-    lines: list[list[Word]] = []
-    for word in sorted((w for w in words if w.box[3] <= above), key=lambda w: w.box[1]):
-        middle, height = (word.box[1] + word.box[3]) / 2, word.box[3] - word.box[1]
-        for line in lines:
-            first = line[0]
-            size = first.box[3] - first.box[1]
-            level = abs(middle - (first.box[1] + first.box[3]) / 2) <= 0.3 * min(size, height)
-            if level and 0.7 <= height / max(size, 1) <= 1.4:
-                line.append(word)
-                break
-        else:
-            lines.append([word])
-    return [" ".join(w.text for w in sorted(line, key=lambda w: w.box[0])) for line in lines]
+def reading_order(words: Sequence[Word]) -> list[Word]:
+    """Words by line (:func:`lines`), then left to right."""
+    return [w for line in lines(words) for w in line]
 
 
-def weekday_dates(text: str, default_year: int | None) -> list[date]:
-    """Dates printed right after a weekday that agrees with them ("mardi 25 mars 2025")."""
-    folded = fold(text)
-    found = []
-    for match in _WEEKDAY.finditer(folded):
-        after = find_dates(folded[match.end() : match.end() + 30], default_year)
-        if after and WEEKDAYS[after[0].weekday()] == match.group(1):
-            found.append(after[0])
-    return found
+def text_of(words: Iterable[Word]) -> str:
+    """The words' text joined by spaces, in the order given."""
+    return " ".join(w.text for w in words).strip()
 
 
-def title_groups(words: Sequence[Word], dpi: int) -> list[list[Word]]:
-    """Header words grouped into column titles: words whose spans, widened by a little
-    more than a word space, overlap (a title wrapped over two lines stays one)."""
-    groups: list[list[Word]] = []
-    reach = dpi // 8
+def lines_text(words: Sequence[Word]) -> list[str]:
+    """The text of each line of ``words`` (:func:`lines`), top to bottom."""
+    return [" ".join(w.text for w in line) for line in lines(words)]
+
+
+def words_in(words: Iterable[Word], box: Box) -> list[Word]:
+    """Words whose centre lies in ``box``, in reading order."""
+    left, top, right, bottom = box
+    inside = [
+        w
+        for w in words
+        if left <= (w.box[0] + w.box[2]) / 2 <= right and top <= (w.box[1] + w.box[3]) / 2 <= bottom
+    ]
+    return reading_order(inside)
+
+
+def word_runs(words: Sequence[Word]) -> list[list[Word]]:
+    """Words chained left to right into runs: each starts within ~1.2 letter heights of the
+    previous one's end (or overlaps it), its middle level with it. A wide gap ends a run
+    (blocks stand side by side); chaining word to word follows a line a photo tilted.
+    """
+    runs: list[list[Word]] = []
     for word in sorted(words, key=lambda w: w.box[0]):
-        if groups and word.box[0] <= max(w.box[2] for w in groups[-1]) + reach:
-            groups[-1].append(word)
+        best, best_gap = None, math.inf
+        for run in runs:
+            last = run[-1]
+            height = max(word.box[3] - word.box[1], last.box[3] - last.box[1])
+            # OCR boxes of a photo overlap their neighbours: any overlap chains too.
+            gap = word.box[0] - last.box[2]
+            level = abs(middle(word) - middle(last)) <= 0.35 * height
+            after = word.box[0] >= last.box[0]
+            if level and after and gap <= 1.2 * height and abs(gap) < best_gap:
+                best, best_gap = run, abs(gap)
+        if best is None:
+            runs.append([word])
         else:
-            groups.append([word])
-    return groups
+            best.append(word)
+    return runs
+
+
+def union(boxes: Sequence[Box]) -> Box:
+    """The smallest box holding every box of ``boxes`` (not empty)."""
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def inset(box: Box, by: int) -> Box:
+    """``box`` shrunk by ``by`` pixels on every side."""
+    return (box[0] + by, box[1] + by, box[2] - by, box[3] - by)
+
+
+def same_row(a: Box, b: Box) -> bool:
+    """Boxes on one line of print: the middle of each lies within the other's height."""
+    return a[1] <= (b[1] + b[3]) / 2 <= a[3] or b[1] <= (a[1] + a[3]) / 2 <= b[3]
+
+
+def typical_height(words: Sequence[Word]) -> float:
+    """The median height of confident words, pixels (1e9 when there are none)."""
+    heights = [w.box[3] - w.box[1] for w in words if w.confidence >= PRINT_CONFIDENCE]
+    return float(np.median(heights)) if heights else 1e9

@@ -4,7 +4,7 @@ nothing), plus the proof page a signing service appends to an e-signed document.
 
     pdf = blocks_page([Block("Pour l'entreprise bénéficiaire", "stamp"), ...], seed=3)
 
-Used by the tests of :mod:`pipeline.signatures` with invented people and companies.
+Used by the tests of :mod:`pipeline.reading.signatures` with invented people and companies.
 """
 
 from __future__ import annotations

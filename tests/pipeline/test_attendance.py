@@ -17,6 +17,7 @@ from pipeline import attendance
 from pipeline.attendance import find_tables, half_day_of, hours_of, ink_decision, is_absent
 from pipeline.ocr import OcrSettings, TesserocrEngine
 from pipeline.parse import same_person
+from pipeline.reading.ink import binarise, line_masks
 
 PARTAGE = Path(__file__).resolve().parents[2] / "samples" / "partage"
 
@@ -52,8 +53,8 @@ def test_grid_finder_sees_a_merged_header_cell() -> None:
 def test_ink_tells_the_scribbled_cell_from_the_empty_ones() -> None:
     page, _, _ = _drawn_grid()
     table = find_tables(page, 150)[0]
-    ink = attendance.binarise(page, 150)
-    horiz, vert = attendance.line_masks(ink, 150)
+    ink = binarise(page, 150)
+    horiz, vert = line_masks(ink, 150)
     lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
     scribbled, _ = attendance.cell_ink(ink, lines, table.cell(2, 1), 150)
     empty, _ = attendance.cell_ink(ink, lines, table.cell(2, 2), 150)

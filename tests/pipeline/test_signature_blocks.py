@@ -11,12 +11,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from pipeline import signatures
 from pipeline.ocr import OcrSettings, TesserocrEngine
+from pipeline.reading import blocks, esign, signatures
 from pipeline.reading.esign import proof_signers
 from pipeline.reading.page import views
 from pipeline.reading.parties import party_of
-from pipeline.signatures import REVIEW_BELOW, read_blocks
+from pipeline.reading.signatures import REVIEW_BELOW, read_blocks
 from pipeline.text import read_pages
 from samples.gen import render
 from samples.gen.blocks import Block, Signer, blocks_page, proof_page, random_pages
@@ -107,7 +107,7 @@ def test_lu_et_approuve_written_by_hand_is_no_signature_even_unread_by_the_page_
     content = "accord+signature" if signed else "lu-et-approuve"
     pdf = blocks_page([Block("Le/la stagiaire", content, ("Léa Girard",), boxed=False)], seed=4)
     (view,) = views(pdf, read_pages(pdf, None, OcrSettings()), OcrSettings())
-    label = signatures.find_labels(view.words)[0]
+    label = blocks.find_labels(view.words)[0]
     # Handwriting escapes the page's OCR: keep only the print above the box.
     printed = tuple(w for w in view.words if w.box[3] < label.box[3] + view.dpi // 3)
     view = replace(view, words=printed, text="", source="ocr")
@@ -163,7 +163,7 @@ def test_a_signing_services_proof_page_signs_the_parties_its_signers_act_for(
 
 def test_a_mention_wrapped_in_a_narrow_block_gives_the_whole_name_and_its_date() -> None:
     text = "Signé électroniquement par Nadia\nRoussel le 22/05/2026 à 09:14:03\nTransaction 7f-c3"
-    assert signatures._mention_parts(text) == ("Nadia Roussel", "2026-05-22")
+    assert esign.mention_parts(text) == ("Nadia Roussel", "2026-05-22")
 
 
 def test_blocks_of_random_wordings_placements_and_contents_are_read_right(

@@ -26,15 +26,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word, read_image, redo
+from pipeline.reading.blocks import find_labels
+from pipeline.reading.esign import printed_mentions
+from pipeline.reading.handwriting import INK_SIGNED_IN2
 from pipeline.reading.page import PageView, views
-from pipeline.signatures import (
-    INK_SIGNED_IN2,
-    REVIEW_BELOW,
-    Party,
-    find_labels,
-    printed_mentions,
-    read_blocks,
-)
+from pipeline.reading.signatures import REVIEW_BELOW, Party, read_blocks
 from pipeline.text import page_image, read_pages
 from samples.gen import data, docs, pen
 from samples.gen.signed import photo_pdf, sign_field
