@@ -241,6 +241,23 @@ def write_readme(out: Path, listing: list[dict]) -> None:
         "`chiffre`, `format-non-supporte`, `type-inconnu`, "
         "`sans-facture`, `facture-ambigue`, `doublon`.",
         "",
+        "## Documents drawn at random (not written into `samples/`)",
+        "",
+        "The readers are measured on documents whose layout nobody tuned them on. These "
+        "modules draw them on demand, each with its truth, as a pure function of (count, seed):",
+        "",
+        "- `gen/layouts.py`: attendance sheets of random structure (axis, names joined or "
+        "split, extra columns, header wording, where the date and half-days are, séance "
+        "blocks, trainer row / column / boxes, continued tables, orientation, ruling, fonts, "
+        "cell marks), each named by its layout family (`bench/bench_layouts.py`; "
+        "`generate.py --random-layouts DIR`);",
+        "- `gen/evaluations.py`: hot evaluations of random forms "
+        "(`bench/bench_evaluations.py`; `generate.py --random-evaluations DIR`);",
+        "- `gen/blocks.py`: signature pages with random labels, captions, boxes and stamps "
+        "(`bench/bench_signatures.py --blocks N`);",
+        "- `gen/option_forms.py`: questionnaires with chosen answers, for the choice "
+        "reader's tests.",
+        "",
         "## Invoices",
         "",
         "| N° | ES | Client (type) | Training | Dates | h | "
