@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from pipeline.config import Config, load_config
+from pipeline.ocr import OcrEngine, OcrResult
 from pipeline.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,3 +156,24 @@ def no_leaked_threads() -> Iterator[None]:
     for t in leaked:
         t.join(timeout=2)
     assert not [t for t in leaked if t.is_alive()], f"leaked threads: {leaked}"
+
+
+class WatchingEngine:
+    """The real engine, counting full-page readings and keeping the images it was given."""
+
+    def __init__(self, engine: OcrEngine) -> None:
+        self.engine = engine
+        self.images: list[np.ndarray] = []
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        self.images.append(np.asarray(image))
+        return self.engine.recognise(image, dpi)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self.engine.recognise_line(image, dpi)
+
+    def osd(self, image: Image.Image, dpi: int) -> int | None:
+        return self.engine.osd(image, dpi)
+
+    def close(self) -> None:
+        pass

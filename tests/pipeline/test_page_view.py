@@ -8,15 +8,15 @@ import cv2
 import numpy as np
 import pypdf
 import pytest
-from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from pipeline import marks, text
-from pipeline.ocr import OcrEngine, OcrResult, OcrSettings, TesserocrEngine, Word
+from pipeline.ocr import OcrSettings, TesserocrEngine, Word
 from pipeline.reading.page import PageView, views, warp_words
 from pipeline.record import DocType
 from samples.gen.sheets import labelled_sheets
+from tests.conftest import WatchingEngine
 
 
 def _one_word_pdf(turn: int) -> bytes:
@@ -70,39 +70,18 @@ def test_warped_words_follow_the_picture_they_were_read_on() -> None:
     assert right - left < 200 and bottom - top < 80  # still the word's box, not the page's
 
 
-class _Counting:
-    """The real engine, counting what it is asked to read."""
-
-    def __init__(self, engine: OcrEngine) -> None:
-        self.engine = engine
-        self.pages: list[tuple[int, int]] = []
-
-    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
-        self.pages.append(image.size)
-        return self.engine.recognise(image, dpi)
-
-    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
-        return self.engine.recognise_line(image, dpi)
-
-    def osd(self, image: Image.Image, dpi: int) -> int | None:
-        return self.engine.osd(image, dpi)
-
-    def close(self) -> None:
-        self.engine.close()
-
-
 @pytest.mark.ocr
 def test_a_scanned_attendance_sheet_is_ocrd_once_by_the_text_stage_only() -> None:
     sheet = next(s for s in labelled_sheets(30) if s.name == "021-grid-scan.pdf")
-    counting = _Counting(TesserocrEngine(OcrSettings()))
+    counting = WatchingEngine(TesserocrEngine(OcrSettings()))
     pages = text.read_pages(sheet.data, counting, OcrSettings())
-    read_by_text_stage = len(counting.pages)
+    read_by_text_stage = len(counting.images)
     fields = marks.read(DocType.EMARGEMENT, sheet.data, counting, OcrSettings(), pages=pages)
     first = pages[0].read
     assert first is not None
     page_area = first.image_size[0] * first.image_size[1]
-    asked_after = counting.pages[read_by_text_stage:]
-    again = [size for size in asked_after if size[0] * size[1] > page_area / 4]
+    asked_after = counting.images[read_by_text_stage:]
+    again = [image.shape for image in asked_after if image.size > page_area / 4]
     assert again == []  # nothing bigger than a few cells is read a second time
     got = {(s["trainee"], s["date"], s["half_day"]): s["mark"] for s in fields["sessions"]}
     want = {(w["trainee"], w["date"], w["half_day"]): w["mark"] for w in sheet.sessions}

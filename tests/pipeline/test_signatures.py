@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -25,7 +24,7 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word, read_image, redo
+from pipeline.ocr import OcrSettings, TesserocrEngine, Word, read_image, redo
 from pipeline.reading.blocks import find_labels
 from pipeline.reading.esign import printed_mentions
 from pipeline.reading.handwriting import INK_SIGNED_IN2
@@ -34,6 +33,7 @@ from pipeline.reading.signatures import REVIEW_BELOW, Party, read_blocks
 from pipeline.text import page_image, read_pages
 from samples.gen import data, docs, pen
 from samples.gen.signed import photo_pdf, sign_field
+from tests.conftest import WatchingEngine
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "partage"
 COOP = ("Coopérative Exemple",)
@@ -93,32 +93,11 @@ def test_scanned_signed_quote_reads_bon_pour_accord_as_the_client(
     assert signatures == {"organisme": True, "client": True}
 
 
-class _Watching:
-    """The real engine, counting full-page readings and keeping the images it was given."""
-
-    def __init__(self, engine: TesserocrEngine) -> None:
-        self.engine = engine
-        self.images: list[np.ndarray] = []
-
-    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
-        self.images.append(np.asarray(image))
-        return self.engine.recognise(image, dpi)
-
-    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
-        return self.engine.recognise_line(image, dpi)
-
-    def osd(self, image: Image.Image, dpi: int) -> int | None:
-        return self.engine.osd(image, dpi)
-
-    def close(self) -> None:
-        pass
-
-
 def test_a_sideways_scan_is_ocrd_once_and_its_blocks_read_from_that_reading(
     engine: TesserocrEngine,
 ) -> None:
     pdf = (SAMPLES / "Karim Benali/scan0052.pdf").read_bytes()
-    watching = _Watching(engine)
+    watching = WatchingEngine(engine)
     pages = read_pages(pdf, watching, OcrSettings())
     read_by_text_stage = len(watching.images)
     assert pages[0].rotation in (90, 270) and read_by_text_stage == len(pages)
@@ -143,7 +122,7 @@ def test_the_image_made_again_from_the_geometry_is_the_one_ocr_read(
     finally:
         document.close()
     image = image.rotate(180, expand=True)
-    watching = _Watching(engine)
+    watching = WatchingEngine(engine)
     page = read_image(image, dpi, watching, settings)
     assert page.geometry.quarter == 90 and page.geometry.turn == 180
     assert page.geometry.correction != 0
