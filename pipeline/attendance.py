@@ -49,6 +49,7 @@ from pipeline.ocr import (
 from pipeline.parse import find_dates, fold
 from pipeline.reading import header as header_roles
 from pipeline.reading.page import PageView, views, warp_words
+from pipeline.reading.unruled import unruled_table
 from pipeline.reading.words import (
     WEEKDAYS,
     is_signed_mention,
@@ -400,8 +401,11 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
         return False
     tolerance = max(2.5, dpi / 60)
     x, y = xs.astype(float), ys.astype(float)
-    if _curve_fit(x, y)[0] <= tolerance:
-        return True
+    error, fit = _curve_fit(x, y)
+    if error <= tolerance:
+        # A stroke across the cell climbs or falls from end to end (a diagonal); a flat
+        # stroke that bows or waves (a long signature) does not.
+        return _rise(fit, x) >= 0.5 * span_y
     # An X: pixels nearer the rising diagonal of the ink's box go to one stroke, the rest to
     # the other; then each pixel to the nearer fitted stroke, three times.
     slope = span_y / max(span_x, 1.0)
@@ -418,7 +422,21 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
         errors = [err_a, err_b]
         rising = np.abs(y - np.polyval(fit_a, x)) < np.abs(y - np.polyval(fit_b, x))
     spans = [float(np.ptp(x[part])) if part.any() else 0.0 for part in (rising, ~rising)]
-    return max(errors) <= tolerance and min(spans) >= 0.5 * span_x
+    if max(errors) > tolerance or min(spans) < 0.5 * span_x:
+        return False
+    # The two strokes of an X cross: one climbs, the other falls, each over much of the
+    # ink's height (a signature over its underline is two flat strokes that never meet).
+    rises = [_signed_rise(fit, x[part]) for fit, part in ((fit_a, rising), (fit_b, ~rising))]
+    return rises[0] * rises[1] < 0 and min(abs(r) for r in rises) >= 0.4 * span_y
+
+
+def _signed_rise(fit: np.ndarray, x: np.ndarray) -> float:
+    """How far a fitted stroke goes down (image rows) from its left end to its right end."""
+    return float(np.polyval(fit, x.max()) - np.polyval(fit, x.min()))
+
+
+def _rise(fit: np.ndarray, x: np.ndarray) -> float:
+    return abs(_signed_rise(fit, x))
 
 
 def _curve_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -610,7 +628,10 @@ def _read_page(
     tables = tables_in(ruled.horiz, ruled.vert, dpi)
     grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
     if not grids:
-        unruled = _rows_only_table(page, ruled)
+        # Rules between some rows only (a frame, a header's band): the rows of print
+        # tell more rows apart than the rules, and are taken instead.
+        found = [t for t in (_rows_only_table(page, ruled), _unruled(page, tables)) if t]
+        unruled = max(found, key=lambda t: len(t.ys)) if found else None
         if unruled is None:
             return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
         grids = [unruled]
@@ -690,6 +711,28 @@ def _rows_only_table(page: _Page, ruled: _Rulings) -> Table | None:
             walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
             return Table(tuple(xs), tuple(ys), walls)
     return None
+
+
+def _unruled(page: _Page, tables: Sequence[Table]) -> Table | None:
+    """A table with no ruling between its cells, or only an outer frame: from how its
+    words line up (see :mod:`pipeline.reading.unruled`)."""
+    frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
+    frame = max(frames, key=lambda t: t.ys[-1] - t.ys[0]).box if frames else None
+    found = unruled_table(page.words, page.dpi, _titled_header, frame)
+    if found is None:
+        return None
+    xs, ys = found
+    return _Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+
+
+def _titled_header(texts: list[str]) -> bool:
+    """Whether most of a header's texts read as column titles."""
+    return _titles(texts) >= max(2, 0.6 * len(texts))
+
+
+class _Unruled(Table):
+    """A table found from its words: its first row is its header, and only it (with no
+    rule between rows, a row's printed date would pass for a header's)."""
 
 
 def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:
@@ -1378,6 +1421,8 @@ def _header_rows(page: _Page, grid: Table) -> int:
 
 def _header_count(page: _Page, grid: Table) -> int:
     """How many rows at the top are headers: their cells name days and half-days."""
+    if isinstance(grid, _Unruled):
+        return 1
     count = 0
     year = _year_hint(page.words)  # "Mar. 15/04" is a date in a sheet of 2025
     for row in range(len(grid.ys) - 1):

@@ -37,11 +37,14 @@ def _table(
     shaded: bool = True,
     ruled_header: bool = True,
     ruled_columns: bool = True,
+    ruled_rows: bool = True,
+    framed: bool = False,
 ) -> float:
     """Draws a ruled table (header shaded), signatures in the columns from
     ``signature_from``; a row with fewer texts than label columns has its first text
     spanning them all. ``ruled_header=False``: the header is a grey band with no rules
-    (the body alone is ruled); ``ruled_columns=False``: rules between rows only.
+    (the body alone is ruled); ``ruled_columns=False``: rules between rows only;
+    ``ruled_rows=False``: none between rows; ``framed``: a frame round the whole table.
     Returns the table's bottom."""
     head = 22.0 if header else 0.0  # no header: rows running on from the page before
     xs = [left]
@@ -59,12 +62,14 @@ def _table(
     y = top - head
     if ruled_header:
         c.line(left, top, xs[-1], top)
-    c.line(left, y, xs[-1], y)
+    if ruled_rows:
+        c.line(left, y, xs[-1], y)
     for row in rows:
         low = y - row_height
         c.setStrokeColorRGB(0, 0, 0)
         c.setLineWidth(0.8)
-        c.line(left, low, xs[-1], low)
+        if ruled_rows:
+            c.line(left, low, xs[-1], low)
         spans = len(row.texts) < signature_from
         for i, text in enumerate(row.texts):
             pen.text(
@@ -85,6 +90,8 @@ def _table(
         y = low
     for x in xs if ruled_header and ruled_columns else ():
         c.line(x, top, x, top - head)
+    if framed:
+        c.rect(left, bottom, xs[-1] - left, top - bottom, stroke=1, fill=0)
     return bottom
 
 
@@ -97,7 +104,13 @@ DAY_PEOPLE = (
 )
 
 
-def per_day_sheet(seed: int = 3, ruled_header: bool = True, ruled_columns: bool = True) -> bytes:
+def per_day_sheet(
+    seed: int = 3,
+    ruled_header: bool = True,
+    ruled_columns: bool = True,
+    ruled_rows: bool = True,
+    framed: bool = False,
+) -> bytes:
     """One day's "Feuille de présence", landscape: N° | NOM | Prénom | Fonction / service |
     Matin (9h-12h30) | Après-midi (13h30-17h); the day only in the title; the trainer's
     row last, its label spanning the first four columns. 14/04/2026 is a Tuesday."""
@@ -127,6 +140,8 @@ def per_day_sheet(seed: int = 3, ruled_header: bool = True, ruled_columns: bool 
         4,
         ruled_header=ruled_header,
         ruled_columns=ruled_columns,
+        ruled_rows=ruled_rows,
+        framed=framed,
     )
     pen.text(40, 90, "Document à conserver par l'organisme - une feuille par journée.", 7)
     return pen.finish()[0]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import cv2
+import numpy as np
 import pytest
 
 from pipeline import attendance
@@ -339,3 +341,28 @@ def test_seance_tables_with_split_names_take_the_half_day_of_their_heading_not_a
     halves = [c.half_day for c in sheet.cells]
     assert halves == [attendance.MATIN] * 3 + [attendance.APRES_MIDI] * 3 + [attendance.MATIN] * 3
     assert {c.person for c in sheet.cells} == {"BARBE Colette", "LESTRADE Hugo", "FERHAT Nadia"}
+
+
+def test_a_long_flat_signature_with_a_tall_first_letter_is_no_cross_out() -> None:
+    # A signature written flat along the cell (its underline gone with the rulings): a
+    # tall capital and a low wave. Shared between two "strokes", both flat, it fitted an X.
+    cell = np.zeros((62, 456), np.uint8)
+    t = np.linspace(0, 1, 120)
+    wave = np.stack([100 + 310 * t, 30 + 5 * np.sin(9 * np.pi * t)], axis=1)
+    capital = np.array([[80, 40], [84, 26], [92, 12], [88, 28], [100, 38]])
+    for stroke in (wave, capital):
+        cv2.polylines(cell, [stroke.astype(np.int32)], False, 255, 3)
+    assert not attendance.crossed_out(cell, 200)
+
+
+@pytest.mark.parametrize("framed", [False, True])
+def test_a_table_with_no_ruling_between_cells_is_read_from_how_its_words_line_up(
+    engine: TesserocrEngine, framed: bool
+) -> None:
+    # No rule at all (or only a frame round the table): the header's titles give the
+    # columns, the names and numbers printed once a row give the rows.
+    pdf = layouts.per_day_sheet(
+        ruled_header=False, ruled_columns=False, ruled_rows=False, framed=framed
+    )
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    _check_per_day(sheet)
