@@ -49,6 +49,7 @@ from pipeline.ocr import (
 from pipeline.parse import find_dates, fold
 from pipeline.reading import header as header_roles
 from pipeline.reading.page import PageView, views, warp_words
+from pipeline.reading.spill import ink_beside_print
 from pipeline.reading.unruled import unruled_table
 from pipeline.reading.words import (
     WEEKDAYS,
@@ -1442,6 +1443,8 @@ def _header_count(page: _Page, grid: Table) -> int:
             or _WEEKDAY.search(rest)
         )
         named = not first or bool(_HEADER_NAME.search(first)) or header_roles.is_header_word(first)
+        # A number column's "N°" misread ("Ne", "N'"): two signs are no name.
+        named = named or len(re.sub(r"\W", "", first)) <= 2 and not re.search(r"\d", first)
         if row == 0:
             header = labelled and named
         else:
@@ -1488,6 +1491,12 @@ def _columns(page: _Page, grid: Table, header: int, year: int | None) -> list[Co
             box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
             parts.append(_header_text(page, box, _titled))
         label = " | ".join(p for p in parts if p)
+        if header > 1 and not _titled(label):
+            # A title over the header's rows, no rule between them ("Nom du stagiaire"
+            # beside dates over half-days): read whole, not cut at the rows' middle.
+            box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
+            whole = _header_text(page, box, _titled)
+            label = whole if _titled(whole) else label
         dates = find_dates(label, year)
         day = _snapped(parts[0] if parts else "", dates[0] if dates else None, known)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
@@ -1637,6 +1646,9 @@ def _judge_cell(
                 mark, confidence = "signed", 0.95  # with or without a signature image
             elif looks_absent(words):
                 # A handwritten "absent" half read ("h Sent,"): not a signature to trust.
+                confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
+                # Its ink is print (a neighbour's mention run on, a remark): no signature.
                 confidence = min(confidence, UNPLACED)
     if column.date is None or column.half_day is None:
         # Whatever the mark, nobody knows which half-day it is for: a person must say.

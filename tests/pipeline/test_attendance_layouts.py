@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
+from typing import Any
 
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
+from reportlab.lib.pagesizes import A4, landscape
 
 from pipeline import attendance
-from pipeline.ocr import OcrSettings, TesserocrEngine, Word
+from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
 from pipeline.reading import header
 from samples.gen import render
+from samples.gen.pen import Pen
 from tests.pipeline import sheet_layouts as layouts
 
 TUESDAY = date(2026, 4, 14)
@@ -366,3 +371,88 @@ def test_a_table_with_no_ruling_between_cells_is_read_from_how_its_words_line_up
     )
     (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
     _check_per_day(sheet)
+
+
+def test_a_mention_running_on_into_the_next_cell_is_no_signature_there(
+    engine: TesserocrEngine,
+) -> None:
+    # An e-attendance mention longer than its cell runs on over the rule: the empty cell
+    # beside it holds print, no signature, and is not called signed with confidence.
+    pen = Pen(random.Random(4))
+    pen.new_page(land=True)
+    width, height = landscape(A4)
+    pen.text(40, height - 50, "FEUILLE DE PRÉSENCE", 16, "Helvetica-Bold")
+    pen.text(40, height - 68, "Journée du mardi 14 avril 2026", 11)
+    mention = "Signé électroniquement le 14/04/2026 à 09:04:37"
+    rows = [
+        layouts.Row(("1", "VASSEUR", "Odile"), (mention, False)),
+        layouts.Row(("2", "TAILLANDIER", "Rémi"), (True, True)),
+    ]
+    header = ("N°", "NOM", "Prénom", "Matin", "Après-midi")
+    layouts._table(pen, 40, height - 100, [30, 120, 100, 90, 90], header, rows, 3)
+    (sheet,) = attendance.read_pages(pen.finish()[0], engine, OcrSettings())
+    cells = {(c.person, c.half_day): c for c in sheet.cells}
+    spilled = cells[("VASSEUR Odile", attendance.APRES_MIDI)]
+    assert spilled.mark == "empty" or spilled.confidence < attendance.REVIEW_BELOW
+    halves = (attendance.MATIN, attendance.APRES_MIDI)
+    signed = [cells[("TAILLANDIER Rémi", half)] for half in halves]
+    assert all(c.mark == "signed" and c.confidence >= attendance.REVIEW_BELOW for c in signed)
+
+
+class _TallTitleEngine:
+    """An OCR engine that reads a title whole only from a crop of both header rows: cut
+    at the rows' middle, the wrapped print comes out garbled."""
+
+    def __init__(self, whole: str, cut: str, tall: int) -> None:
+        self.whole, self.cut, self.tall = whole, cut, tall
+
+    def _read(self, image: Image.Image) -> OcrResult:
+        text = self.whole if image.height >= self.tall else self.cut
+        return OcrResult(text, 0.9)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+
+def _two_row_header(words: list[Word], engine: object) -> tuple[Any, attendance.Table]:
+    """A blank page, 200 dpi, under a table: N° | name | one day over two half-days, the
+    header two rows deep (ruled apart over the day's columns only)."""
+    gray = np.full((900, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    page = attendance._Page(gray, 200, blank, blank, tuple(words), engine)  # type: ignore[arg-type]
+    xs, ys = (100, 180, 600, 900, 1200), (100, 160, 220, 300, 380)
+    walls = ((True, True, False), (True, True, True), (True, True, True), (True, True, True))
+    return page, attendance.Table(xs, ys, walls)
+
+
+def test_a_header_whose_number_title_is_misread_still_counts_both_its_rows() -> None:
+    # "N°" read "Ne" on a photo: two signs are no trainee's name, the row is the header's.
+    words = [
+        Word("Ne", 0.64, (120, 115, 160, 140)),
+        Word("Mardi", 0.9, (700, 115, 780, 140)),
+        Word("14/04/2026", 0.9, (800, 115, 960, 140)),
+        Word("Matin", 0.9, (700, 175, 780, 200)),
+        Word("Après-midi", 0.9, (1000, 175, 1150, 200)),
+        Word("1", 0.9, (120, 240, 140, 270)),
+        Word("Odile", 0.9, (200, 240, 300, 270)),
+    ]
+    page, grid = _two_row_header(words, _TallTitleEngine("", "", 0))
+    assert attendance._header_count(page, grid) == 2
+
+
+def test_a_title_over_both_header_rows_is_read_whole_when_its_halves_say_nothing() -> None:
+    engine = _TallTitleEngine("Nom du stagiaire", "im de", tall=120)
+    words = [
+        Word("im", 0.3, (300, 150, 330, 172)),
+        Word("de", 0.3, (340, 150, 370, 172)),
+        Word("Mardi", 0.9, (700, 115, 780, 140)),
+        Word("14/04/2026", 0.9, (800, 115, 960, 140)),
+        Word("Matin", 0.9, (700, 175, 780, 200)),
+        Word("Après-midi", 0.9, (1000, 175, 1150, 200)),
+    ]
+    page, grid = _two_row_header(words, engine)
+    columns = attendance._columns(page, grid, 2, 2026)
+    assert header.role_of(columns[0].label).kind == header.NAME
