@@ -1197,6 +1197,7 @@ def _read_by_date(
     at_date = axes.date if axes is not None and axes.date is not None else 0
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
+    above: tuple[date | None, str | None] = (None, None)  # the row above's date, half-day
     for row in range(header, len(grid.ys) - 1):
         text = _header_text(page, grid.cell(row, at_date), lambda t: bool(find_dates(t, year)))
         dates = find_dates(text, year)
@@ -1206,8 +1207,6 @@ def _read_by_date(
             with contextlib.suppress(ValueError):
                 snapped = snapped.replace(year=year)
         dates = [snapped] if snapped else dates
-        if not dates:
-            problems.append(f"row {row}: no date read")
         day = dates[0] if dates else None
         named = [
             half_day_of(_header_text(page, grid.cell(row, col), half_day_of))
@@ -1225,6 +1224,12 @@ def _read_by_date(
         hours_half = timed[0] if timed else None
         torn = bool(row_half and hours_half and row_half != hours_half)
         row_half = row_half or hours_half
+        if day is None and not text.strip() and above[0] and above[1] not in (None, row_half):
+            # The date printed once a day: a blank date cell under the day's other half.
+            day = above[0]
+        if day is None:
+            problems.append(f"row {row}: no date read")
+        above = (day, row_half)
         halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
         for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
             if kind in ("trainee", "person"):

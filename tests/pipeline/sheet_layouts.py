@@ -156,10 +156,13 @@ TRAINEE_ROWS = (
 )
 
 
-def per_trainee_sheet(seed: int = 5, who: str = "Stagiaire", ruled_header: bool = True) -> bytes:
+def per_trainee_sheet(
+    seed: int = 5, who: str = "Stagiaire", ruled_header: bool = True, date_once: bool = False
+) -> bytes:
     """ "Feuille d'émargement individuelle": "Stagiaire : Firmin Aubertin" above a table
     Date | Demi-journée | Horaires | Durée | Signature du stagiaire | Signature de
-    l'intervenant, one row per date and half-day."""
+    l'intervenant, one row per date and half-day. ``date_once``: the date printed on the
+    morning's row only, the afternoon's date cell left blank."""
     pen = Pen(random.Random(seed))
     pen.new_page()
     width, height = A4
@@ -181,7 +184,10 @@ def per_trainee_sheet(seed: int = 5, who: str = "Stagiaire", ruled_header: bool 
     ):
         pen.text(60, height - 100 - 15 * i, label, 10, "Helvetica-Bold")
         pen.text(170, height - 100 - 15 * i, value, 10)
-    rows = [Row((d, half, hours, "3h30"), (me, them)) for d, half, hours, me, them in TRAINEE_ROWS]
+    rows = [
+        Row(("" if date_once and i % 2 else d, half, hours, "3h30"), (me, them))
+        for i, (d, half, hours, me, them) in enumerate(TRAINEE_ROWS)
+    ]
     header = ("Date", "Demi-journée", "Horaires", "Durée", "Signature du stagiaire")
     header += ("Signature de l'intervenant",)
     _table(

@@ -145,6 +145,15 @@ def test_per_trainee_sheet_reads_a_row_per_date_and_half_day(
     _check_per_trainee(sheet)
 
 
+def test_a_blank_date_cell_under_the_morning_row_is_the_same_day_s_afternoon(
+    engine: TesserocrEngine,
+) -> None:
+    pdf = layouts.per_trainee_sheet(date_once=True)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    _check_per_trainee(sheet)
+    assert not sheet.doubtful()
+
+
 @pytest.mark.ocr
 def test_scanned_per_trainee_sheet_with_an_unruled_header_reads_a_row_per_half_day(
     engine: TesserocrEngine,
