@@ -720,10 +720,46 @@ def _unruled(page: _Page, tables: Sequence[Table]) -> Table | None:
     frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
     frame = max(frames, key=lambda t: t.ys[-1] - t.ys[0]).box if frames else None
     found = unruled_table(page.words, page.dpi, _titled_header, frame)
+    if found is None and frame is not None and not page.exact:
+        # A photo's shaded header is often missed by the page OCR: its band read again.
+        band = _band_words(page, frame)
+        found = unruled_table(page.words + band, page.dpi, _titled_header, frame)
     if found is None:
         return None
     xs, ys = found
     return _Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+
+
+def _band_words(page: _Page, frame: tuple[int, int, int, int]) -> tuple[Word, ...]:
+    """The words of a frame's first line of print (its header: lines of ink closer than
+    half a line's height run together), read on their own as one line, in the page's
+    pixels."""
+    left, top, right, bottom = frame
+    margin = max(3, page.dpi // 25)
+    ink = (page.ink[top + margin : bottom, left + margin : right - margin] > 0) & (
+        page.lines[top + margin : bottom, left + margin : right - margin] == 0
+    )
+    inked = ink.sum(axis=1) > max(2, page.dpi // 50)
+    runs: list[list[int]] = []
+    for y in np.flatnonzero(inked):
+        if runs and y - runs[-1][1] <= max(1, (runs[-1][1] - runs[-1][0]) // 2):
+            runs[-1][1] = int(y)
+        elif runs and runs[-1][1] - runs[-1][0] >= page.dpi // 20:
+            break
+        else:
+            runs.append([int(y), int(y)])
+    if not runs or runs[-1][1] - runs[-1][0] < page.dpi // 20:
+        return ()
+    low = top + margin + runs[-1][1] + margin
+    crop = _clean_crop(page, (left, top, right, min(bottom, low)), crisp=True)
+    if crop is None:
+        return ()
+    pad = page.dpi // 10  # the white border _clean_crop adds
+    shift = (left - pad, top - pad, left - pad, top - pad)
+    return tuple(
+        replace(w, box=tuple(a + b for a, b in zip(w.box, shift, strict=True)))  # type: ignore[arg-type]
+        for w in page.engine.recognise_line(crop, page.dpi).words
+    )
 
 
 def _titled_header(texts: list[str]) -> bool:

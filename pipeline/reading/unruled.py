@@ -203,9 +203,18 @@ def _rows(
             break
     if len(middles) < 2:
         return None
+    # A row is no taller than the usual pitch: where the OCR missed a row's print, the
+    # room left over is a row of its own (no name: a person looks), not added to the next.
+    half = usual / 2
     ys = [top, bottom + max(2, int(0.15 * usual))]
-    ys += [int((a + b) / 2) for a, b in zip(middles, middles[1:], strict=False)]
-    end = int(middles[-1] + usual / 2)
+    if middles[0] - half > ys[-1] + half:
+        ys.append(int(middles[0] - half))
+    for a, b in zip(middles, middles[1:], strict=False):
+        if b - a > 1.5 * usual:
+            ys += [int(a + half), int(b - half)]
+        else:
+            ys.append(int((a + b) / 2))
+    end = int(middles[-1] + half)
     if frame is not None and abs(frame[3] - end) < usual:
         end = frame[3]
     ys.append(end)

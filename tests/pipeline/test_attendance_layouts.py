@@ -15,7 +15,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from pipeline import attendance
 from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
-from pipeline.reading import header
+from pipeline.reading import header, unruled
 from samples.gen import render
 from samples.gen.pen import Pen
 from tests.pipeline import sheet_layouts as layouts
@@ -465,3 +465,62 @@ def test_a_title_over_both_header_rows_is_read_whole_when_its_halves_say_nothing
     page, grid = _two_row_header(words, engine)
     columns = attendance._columns(page, grid, 2, 2026)
     assert header.role_of(columns[0].label).kind == header.NAME
+
+
+def _word(text: str, left: int, top: int, confidence: float = 0.95) -> Word:
+    return Word(text, confidence, (left, top, left + 12 * len(text), top + 24))
+
+
+def test_an_unruled_row_whose_print_the_ocr_missed_is_not_merged_into_the_next() -> None:
+    # Rows 100 px apart; the first trainee's line was not read: her room is a row of its
+    # own (no name), never added to the next trainee's row, whose marks it would take.
+    words = [_word("N°", 100, 100), _word("Participant", 200, 100)]
+    words += [_word("Matin", 700, 100), _word("Après-midi", 1000, 100)]
+    for i, name in enumerate(("Lucas", "Jeanne", "Marius"), start=1):
+        words += [_word(str(i + 1), 100, 240 + 100 * i), _word(name, 200, 240 + 100 * i)]
+    found = unruled.unruled_table(words, 200, attendance._titled_header)
+    assert found is not None
+    _, ys = found
+    (lucas,) = [(a, b) for a, b in zip(ys, ys[1:], strict=False) if a <= 352 < b]
+    assert lucas[1] - lucas[0] <= 110  # half a pitch either side of his line, no more
+
+
+class _HeaderLineEngine:
+    """Reads the titles of a header line from a crop of it (in the crop's pixels)."""
+
+    def __init__(self, titles: list[tuple[str, int]], shift: tuple[int, int]) -> None:
+        self.titles, self.shift = titles, shift
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        dx, dy = self.shift
+        words = tuple(
+            Word(text, 0.9, (x - dx, 320 - dy, x - dx + 12 * len(text), 344 - dy))
+            for text, x in self.titles
+        )
+        return OcrResult(" ".join(t for t, _ in self.titles), 0.9, words)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self.recognise_line(image, dpi)
+
+
+def test_a_framed_table_whose_header_the_page_ocr_missed_reads_it_again() -> None:
+    # A photo's shaded header band: the page OCR read the names, not the titles. The
+    # frame's first line of ink is read again on its own.
+    titles = [("N°", 120), ("Participant", 200), ("Matin", 800), ("Après-midi", 1100)]
+    gray = np.full((1000, 1600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    for _, x in titles:
+        ink[320:344, x : x + 60] = 255
+    words = []
+    for i, name in enumerate(("Lucas", "Jeanne", "Marius")):
+        top = 420 + 100 * i
+        ink[top : top + 24, 200:280] = 255
+        words += [_word(str(i + 1), 120, top), _word(name, 200, top)]
+    pad = 200 // 10  # the white border round a crop
+    engine = _HeaderLineEngine(titles, (100 - pad, 300 - pad))
+    blank = np.zeros_like(gray)
+    page = attendance._Page(gray, 200, ink, blank, tuple(words), engine)  # type: ignore[arg-type]
+    frame = attendance.Table((100, 1500), (300, 760), ((),))
+    table = attendance._unruled(page, [frame])
+    assert table is not None
+    assert len(table.xs) == 5 and len(table.ys) == 5  # 4 columns; the header and 3 rows
