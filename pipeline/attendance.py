@@ -1353,7 +1353,24 @@ def trainee_name(words: Sequence[Word], above: int) -> str:
         if found:
             # "Stagiaire : Léa Martin   Action : …" on one line: up to the next label.
             return re.split(r"\s+[^\s:]+\s*:(?:\s|$)", found.group(1))[0].strip()
-    return ""
+    return _split_name(_lines(words, above))
+
+
+_NAME_PART = re.compile(r"(?i)(?<![\w'’])(nom|pr[ée]nom)\s*:\s*(.+?)(?=\s+[^\s:]+\s*:|$)")
+
+
+def _split_name(lines: Sequence[str]) -> str:
+    """ "NOM : FERRAND   Prénom : Chloé" (one line or two): "FERRAND Chloé", when both
+    parts are there, each up to the next label."""
+    parts: dict[str, str] = {}
+    for line in lines:
+        for found in _NAME_PART.finditer(line):
+            value = found.group(2).strip()
+            key = "last" if found.group(1).lower() == "nom" else "first"
+            parts.setdefault(key, value)
+    if not parts.get("last") or not parts.get("first"):
+        return ""
+    return f"{parts['last']} {parts['first']}"
 
 
 def _lines(words: Sequence[Word], above: int) -> list[str]:

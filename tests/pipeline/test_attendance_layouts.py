@@ -524,3 +524,16 @@ def test_a_framed_table_whose_header_the_page_ocr_missed_reads_it_again() -> Non
     table = attendance._unruled(page, [frame])
     assert table is not None
     assert len(table.xs) == 5 and len(table.ys) == 5  # 4 columns; the header and 3 rows
+
+
+@pytest.mark.parametrize("one_line", [True, False])
+def test_a_trainee_named_in_nom_and_prenom_fields_above_the_table_is_found(
+    one_line: bool,
+) -> None:
+    words = [_word("Formation", 100, 100), _word(":", 230, 100), _word("Tableur", 260, 100)]
+    words += [_word("NOM", 100, 140), _word(":", 150, 140), _word("AUBERTIN", 170, 140)]
+    top = 140 if one_line else 180
+    left = 500 if one_line else 100
+    words += [_word("Prénom", left, top), _word(":", left + 90, top)]
+    words += [_word("Firmin", left + 110, top)]
+    assert attendance.trainee_name(words, 400) == "AUBERTIN Firmin"
