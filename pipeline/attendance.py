@@ -628,6 +628,9 @@ def _read_page(
     dpi = page.dpi
     tables = tables_in(ruled.horiz, ruled.vert, dpi)
     grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
+    framed = _framed_stack(page, tables) if not grids else []
+    if len(framed) > 1:
+        return _read_stack(page, framed, started)
     if not grids:
         # Rules between some rows only (a frame, a header's band): the rows of print
         # tell more rows apart than the rules, and are taken instead.
@@ -728,6 +731,28 @@ def _unruled(page: _Page, tables: Sequence[Table]) -> Table | None:
         return None
     xs, ys = found
     return _Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+
+
+def _framed_stack(page: _Page, tables: Sequence[Table]) -> list[Table]:
+    """One framed table per séance, stacked down the page (frames as wide as each other,
+    one under the other), each read from how its words line up; [] when not so."""
+    frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
+    if len(frames) < 2:
+        return []
+    widest = max(frames, key=lambda t: t.xs[-1] - t.xs[0])
+    width = widest.xs[-1] - widest.xs[0]
+    alike = sorted(
+        (t for t in frames if abs(t.xs[0] - widest.xs[0]) <= 0.1 * width),
+        key=lambda t: t.ys[0],
+    )
+    alike = [t for t in alike if abs((t.xs[-1] - t.xs[0]) - width) <= 0.1 * width]
+    if any(a.ys[-1] > b.ys[0] for a, b in zip(alike, alike[1:], strict=False)):
+        return []
+    found = [unruled_table(page.words, page.dpi, _titled_header, t.box) for t in alike]
+    return [
+        _Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+        for xs, ys in (f for f in found if f is not None)
+    ]
 
 
 def _band_words(page: _Page, frame: tuple[int, int, int, int]) -> tuple[Word, ...]:

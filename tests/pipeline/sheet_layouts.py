@@ -261,10 +261,10 @@ SEANCES: tuple[tuple[str, tuple[bool, ...]], ...] = (
 )
 
 
-def seance_tables_sheet(seed: int = 13, split: bool = False) -> bytes:
+def seance_tables_sheet(seed: int = 13, split: bool = False, framed: bool = False) -> bytes:
     """One small table per séance, stacked down the page, each under its own heading:
     "Nom et prénom | Signature" (``split``: "NOM | Prénom | Émargement"), a row per
-    trainee and the trainer's row."""
+    trainee and the trainer's row. ``framed``: each table a frame with no rule inside."""
     pen = Pen(random.Random(seed))
     pen.new_page()
     width, height = A4
@@ -282,7 +282,20 @@ def seance_tables_sheet(seed: int = 13, split: bool = False) -> bytes:
         lead = len(header) - 1
         rows = [Row(t, (signed,)) for t, signed in zip(texts, marks, strict=True)]
         rows.append(Row(("Signature du formateur",), (True,)))
-        bottom = _table(pen, 60, top - 20, widths, header, rows, lead, 30)
+        bottom = _table(
+            pen,
+            60,
+            top - 20,
+            widths,
+            header,
+            rows,
+            lead,
+            30,
+            ruled_header=not framed,
+            ruled_columns=not framed,
+            ruled_rows=not framed,
+            framed=framed,
+        )
         top = bottom - 20
     return pen.finish()[0]
 

@@ -207,10 +207,13 @@ def test_cell_words_tell_absences_from_electronic_signatures(
     assert (attendance.is_absent(text), attendance.is_signed_mention(text)) == (absent, signed)
 
 
+@pytest.mark.parametrize("framed", [False, True])
 def test_seance_tables_stacked_down_a_page_each_take_their_heading_s_day_and_half(
-    engine: TesserocrEngine,
+    engine: TesserocrEngine, framed: bool
 ) -> None:
-    (sheet,) = attendance.read_pages(layouts.seance_tables_sheet(), engine, OcrSettings())
+    # framed: each séance's table a frame with no rule inside, read from its words.
+    pdf = layouts.seance_tables_sheet(framed=framed)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
     monday, tuesday = date(2026, 5, 18), date(2026, 5, 19)
     slots = (
         (monday, attendance.MATIN),
