@@ -359,7 +359,7 @@ def cell_marks(
     return _drop_specks(crop, dpi)
 
 
-def _rulings_only(lines: np.ndarray, dpi: int) -> np.ndarray:
+def _rulings_only(lines: np.ndarray, dpi: int, stubs: bool = True) -> np.ndarray:
     """The parts of a line mask that are ruling: thin level (or plumb) runs that cross the
     cell or come in from its edge.
 
@@ -373,8 +373,12 @@ def _rulings_only(lines: np.ndarray, dpi: int) -> np.ndarray:
     x, y, w, h = (stats[:, i] for i in range(4))
     height, width = lines.shape
     thick = max(6, dpi // 15)
-    level = (h <= np.maximum(thick, 0.06 * w)) & ((w >= 0.6 * width) | (y == 0) | (y + h >= height))
-    plumb = (w <= np.maximum(thick, 0.06 * h)) & ((h >= 0.6 * height) | (x == 0) | (x + w >= width))
+    # ``stubs``: a short level run along the cell's edge is a ruling drifting in too (a
+    # skewed scan), though it may be a stroke's flat end.
+    edge_y = ((y == 0) | (y + h >= height)) if stubs else np.zeros_like(y, bool)
+    edge_x = ((x == 0) | (x + w >= width)) if stubs else np.zeros_like(x, bool)
+    level = (h <= np.maximum(thick, 0.06 * w)) & ((w >= 0.6 * width) | edge_y)
+    plumb = (w <= np.maximum(thick, 0.06 * h)) & ((h >= 0.6 * height) | edge_x)
     ruling = level | plumb
     ruling[0] = False
     return ruling[labels]
@@ -438,6 +442,14 @@ def _signed_rise(fit: np.ndarray, x: np.ndarray) -> float:
 
 def _rise(fit: np.ndarray, x: np.ndarray) -> float:
     return abs(_signed_rise(fit, x))
+
+
+def _with_stubs(page: _Page, inner: tuple[int, int, int, int]) -> np.ndarray:
+    """A cell's ink without the rules that cross it; short level runs along its edges kept."""
+    crop = page.ink[inner[1] : inner[3], inner[0] : inner[2]].copy()
+    lines = page.lines[inner[1] : inner[3], inner[0] : inner[2]]
+    crop[_rulings_only(lines, page.dpi, stubs=False)] = 0
+    return _drop_specks(crop, page.dpi)
 
 
 def _curve_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -1732,6 +1744,10 @@ def _judge_cell(
                 confidence = min(confidence, UNPLACED)
             elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
                 # Its ink is print (a neighbour's mention run on, a remark): no signature.
+                confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and crossed_out(_with_stubs(page, inner), page.dpi):
+                # A stroke across the cell once its flat end along the edge is kept: a
+                # cross-out, or a signature over a rule's stub; a person tells.
                 confidence = min(confidence, UNPLACED)
     if column.date is None or column.half_day is None:
         # Whatever the mark, nobody knows which half-day it is for: a person must say.

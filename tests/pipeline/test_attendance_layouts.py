@@ -540,3 +540,20 @@ def test_a_trainee_named_in_nom_and_prenom_fields_above_the_table_is_found(
     words += [_word("Prénom", left, top), _word(":", left + 90, top)]
     words += [_word("Firmin", left + 110, top)]
     assert attendance.trainee_name(words, 400) == "AUBERTIN Firmin"
+
+
+def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -> None:
+    # A stroke from low left to high right, flat for its first third just above the
+    # cell's bottom rule: that flat run passed for a ruling, and what was left was too
+    # short to cross the cell, so the ink read as a signature.
+    gray = np.full((300, 600), 255, np.uint8)
+    box = (100, 100, 480, 186)
+    cv2.rectangle(gray, box[:2], box[2:], 0, 2)
+    t = np.linspace(0, 1, 60)
+    stroke = np.stack([130 + 300 * t, 178 - 62 * np.clip(t - 0.3, 0, 1) ** 1.3 / 0.63], axis=1)
+    cv2.polylines(gray, [stroke.astype(np.int32)], False, 20, 3)
+    ruled = attendance._Rulings.of(gray, 200)
+    page = attendance._page_of(ruled, 200, _TallTitleEngine("", "", 0), [])  # type: ignore[arg-type]
+    column = attendance.Column(TUESDAY, attendance.MATIN, None, "Matin")
+    read = attendance._judge_cell(page, box, column, "Odile Vasseur")
+    assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
