@@ -58,6 +58,8 @@ from pipeline.reading.sheet_text import (
     title_groups,
     weekday_dates,
 )
+from pipeline.reading.spill import ink_beside_print
+from pipeline.reading.unruled import unruled_table
 from pipeline.reading.words import inset, reading_order, text_of, words_in
 from pipeline.reading.words import lines as line_groups
 
@@ -342,7 +344,7 @@ def cell_marks(
     return drop_specks(crop, dpi)
 
 
-def _rulings_only(lines: np.ndarray, dpi: int) -> np.ndarray:
+def _rulings_only(lines: np.ndarray, dpi: int, stubs: bool = True) -> np.ndarray:
     """The parts of a line mask that are ruling: thin level (or plumb) runs that cross the
     cell or come in from its edge.
 
@@ -356,8 +358,12 @@ def _rulings_only(lines: np.ndarray, dpi: int) -> np.ndarray:
     x, y, w, h = (stats[:, i] for i in range(4))
     height, width = lines.shape
     thick = max(6, dpi // 15)
-    level = (h <= np.maximum(thick, 0.06 * w)) & ((w >= 0.6 * width) | (y == 0) | (y + h >= height))
-    plumb = (w <= np.maximum(thick, 0.06 * h)) & ((h >= 0.6 * height) | (x == 0) | (x + w >= width))
+    # ``stubs``: a short level run along the cell's edge is a ruling drifting in too (a
+    # skewed scan), though it may be a stroke's flat end.
+    edge_y = ((y == 0) | (y + h >= height)) if stubs else np.zeros_like(y, bool)
+    edge_x = ((x == 0) | (x + w >= width)) if stubs else np.zeros_like(x, bool)
+    level = (h <= np.maximum(thick, 0.06 * w)) & ((w >= 0.6 * width) | edge_y)
+    plumb = (w <= np.maximum(thick, 0.06 * h)) & ((h >= 0.6 * height) | edge_x)
     ruling = level | plumb
     ruling[0] = False
     return ruling[labels]
@@ -385,8 +391,11 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
         return False
     tolerance = max(2.5, dpi / 60)
     x, y = xs.astype(float), ys.astype(float)
-    if _curve_fit(x, y)[0] <= tolerance:
-        return True
+    error, fit = _curve_fit(x, y)
+    if error <= tolerance:
+        # A stroke across the cell climbs or falls from end to end (a diagonal); a flat
+        # stroke that bows or waves (a long signature) does not.
+        return _rise(fit, x) >= 0.5 * span_y
     # An X: pixels nearer the rising diagonal of the ink's box go to one stroke, the rest to
     # the other; then each pixel to the nearer fitted stroke, three times.
     slope = span_y / max(span_x, 1.0)
@@ -403,7 +412,29 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
         errors = [err_a, err_b]
         rising = np.abs(y - np.polyval(fit_a, x)) < np.abs(y - np.polyval(fit_b, x))
     spans = [float(np.ptp(x[part])) if part.any() else 0.0 for part in (rising, ~rising)]
-    return max(errors) <= tolerance and min(spans) >= 0.5 * span_x
+    if max(errors) > tolerance or min(spans) < 0.5 * span_x:
+        return False
+    # The two strokes of an X cross: one climbs, the other falls, each over much of the
+    # ink's height (a signature over its underline is two flat strokes that never meet).
+    rises = [_signed_rise(fit, x[part]) for fit, part in ((fit_a, rising), (fit_b, ~rising))]
+    return rises[0] * rises[1] < 0 and min(abs(r) for r in rises) >= 0.4 * span_y
+
+
+def _signed_rise(fit: np.ndarray, x: np.ndarray) -> float:
+    """How far a fitted stroke goes down (image rows) from its left end to its right end."""
+    return float(np.polyval(fit, x.max()) - np.polyval(fit, x.min()))
+
+
+def _rise(fit: np.ndarray, x: np.ndarray) -> float:
+    return abs(_signed_rise(fit, x))
+
+
+def _with_stubs(page: _Page, inner: tuple[int, int, int, int]) -> np.ndarray:
+    """A cell's ink without the rules that cross it; short level runs along its edges kept."""
+    crop = page.ink[inner[1] : inner[3], inner[0] : inner[2]].copy()
+    lines = page.lines[inner[1] : inner[3], inner[0] : inner[2]]
+    crop[_rulings_only(lines, page.dpi, stubs=False)] = 0
+    return drop_specks(crop, page.dpi)
 
 
 def _curve_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -551,8 +582,14 @@ def _read_page(
     dpi = page.dpi
     tables = tables_in(ruled.horiz, ruled.vert, dpi)
     grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
+    framed = _framed_stack(page, tables) if not grids else []
+    if len(framed) > 1:
+        return _read_stack(page, framed, started)
     if not grids:
-        unruled = _rows_only_table(page, ruled)
+        # Rules between some rows only (a frame, a header's band): the rows of print
+        # tell more rows apart than the rules, and are taken instead.
+        found = [t for t in (_rows_only_table(page, ruled), _unruled(page, tables)) if t]
+        unruled = max(found, key=lambda t: len(t.ys)) if found else None
         if unruled is None:
             return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
         grids = [unruled]
@@ -632,6 +669,86 @@ def _rows_only_table(page: _Page, ruled: _Rulings) -> Table | None:
             walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
             return Table(tuple(xs), tuple(ys), walls)
     return None
+
+
+def _unruled(page: _Page, tables: Sequence[Table]) -> Table | None:
+    """A table with no ruling between its cells, or only an outer frame: from how its
+    words line up (see :mod:`pipeline.reading.unruled`)."""
+    frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
+    frame = max(frames, key=lambda t: t.ys[-1] - t.ys[0]).box if frames else None
+    found = unruled_table(page.words, page.dpi, _titled_header, frame)
+    if found is None and frame is not None and not page.exact:
+        # A photo's shaded header is often missed by the page OCR: its band read again.
+        band = _band_words(page, frame)
+        found = unruled_table(page.words + band, page.dpi, _titled_header, frame)
+    if found is None:
+        return None
+    xs, ys = found
+    return _Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+
+
+def _framed_stack(page: _Page, tables: Sequence[Table]) -> list[Table]:
+    """One framed table per séance, stacked down the page (frames as wide as each other,
+    one under the other), each read from how its words line up; [] when not so."""
+    frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
+    if len(frames) < 2:
+        return []
+    widest = max(frames, key=lambda t: t.xs[-1] - t.xs[0])
+    width = widest.xs[-1] - widest.xs[0]
+    alike = sorted(
+        (t for t in frames if abs(t.xs[0] - widest.xs[0]) <= 0.1 * width),
+        key=lambda t: t.ys[0],
+    )
+    alike = [t for t in alike if abs((t.xs[-1] - t.xs[0]) - width) <= 0.1 * width]
+    if any(a.ys[-1] > b.ys[0] for a, b in zip(alike, alike[1:], strict=False)):
+        return []
+    found = [unruled_table(page.words, page.dpi, _titled_header, t.box) for t in alike]
+    return [
+        _Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+        for xs, ys in (f for f in found if f is not None)
+    ]
+
+
+def _band_words(page: _Page, frame: tuple[int, int, int, int]) -> tuple[Word, ...]:
+    """The words of a frame's first line of print (its header: lines of ink closer than
+    half a line's height run together), read on their own as one line, in the page's
+    pixels."""
+    left, top, right, bottom = frame
+    margin = max(3, page.dpi // 25)
+    ink = (page.ink[top + margin : bottom, left + margin : right - margin] > 0) & (
+        page.lines[top + margin : bottom, left + margin : right - margin] == 0
+    )
+    inked = ink.sum(axis=1) > max(2, page.dpi // 50)
+    runs: list[list[int]] = []
+    for y in np.flatnonzero(inked):
+        if runs and y - runs[-1][1] <= max(1, (runs[-1][1] - runs[-1][0]) // 2):
+            runs[-1][1] = int(y)
+        elif runs and runs[-1][1] - runs[-1][0] >= page.dpi // 20:
+            break
+        else:
+            runs.append([int(y), int(y)])
+    if not runs or runs[-1][1] - runs[-1][0] < page.dpi // 20:
+        return ()
+    low = top + margin + runs[-1][1] + margin
+    crop = _clean_crop(page, (left, top, right, min(bottom, low)), crisp=True)
+    if crop is None:
+        return ()
+    pad = page.dpi // 10  # the white border _clean_crop adds
+    shift = (left - pad, top - pad, left - pad, top - pad)
+    return tuple(
+        replace(w, box=tuple(a + b for a, b in zip(w.box, shift, strict=True)))  # type: ignore[arg-type]
+        for w in page.engine.recognise_line(crop, page.dpi).words
+    )
+
+
+def _titled_header(texts: list[str]) -> bool:
+    """Whether most of a header's texts read as column titles."""
+    return _titles(texts) >= max(2, 0.6 * len(texts))
+
+
+class _Unruled(Table):
+    """A table found from its words: its first row is its header, and only it (with no
+    rule between rows, a row's printed date would pass for a header's)."""
 
 
 def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:
@@ -1097,6 +1214,7 @@ def _read_by_date(
     at_date = axes.date if axes is not None and axes.date is not None else 0
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
+    above: tuple[date | None, str | None] = (None, None)  # the row above's date, half-day
     for row in range(header, len(grid.ys) - 1):
         text = _header_text(page, grid.cell(row, at_date), lambda t: bool(find_dates(t, year)))
         dates = find_dates(text, year)
@@ -1106,8 +1224,6 @@ def _read_by_date(
             with contextlib.suppress(ValueError):
                 snapped = snapped.replace(year=year)
         dates = [snapped] if snapped else dates
-        if not dates:
-            problems.append(f"row {row}: no date read")
         day = dates[0] if dates else None
         named = [
             half_day_of(_header_text(page, grid.cell(row, col), half_day_of))
@@ -1125,6 +1241,12 @@ def _read_by_date(
         hours_half = timed[0] if timed else None
         torn = bool(row_half and hours_half and row_half != hours_half)
         row_half = row_half or hours_half
+        if day is None and not text.strip() and above[0] and above[1] not in (None, row_half):
+            # The date printed once a day: a blank date cell under the day's other half.
+            day = above[0]
+        if day is None:
+            problems.append(f"row {row}: no date read")
+        above = (day, row_half)
         halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
         for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
             if kind in ("trainee", "person"):
@@ -1212,7 +1334,24 @@ def trainee_name(words: Sequence[Word], above: int) -> str:
         if found:
             # "Stagiaire : Léa Martin   Action : …" on one line: up to the next label.
             return re.split(r"\s+[^\s:]+\s*:(?:\s|$)", found.group(1))[0].strip()
-    return ""
+    return _split_name(_lines(words, above))
+
+
+_NAME_PART = re.compile(r"(?i)(?<![\w'’])(nom|pr[ée]nom)\s*:\s*(.+?)(?=\s+[^\s:]+\s*:|$)")
+
+
+def _split_name(lines: Sequence[str]) -> str:
+    """ "NOM : FERRAND   Prénom : Chloé" (one line or two): "FERRAND Chloé", when both
+    parts are there, each up to the next label."""
+    parts: dict[str, str] = {}
+    for line in lines:
+        for found in _NAME_PART.finditer(line):
+            value = found.group(2).strip()
+            key = "last" if found.group(1).lower() == "nom" else "first"
+            parts.setdefault(key, value)
+    if not parts.get("last") or not parts.get("first"):
+        return ""
+    return f"{parts['last']} {parts['first']}"
 
 
 def _lines(words: Sequence[Word], above: int) -> list[str]:
@@ -1318,6 +1457,8 @@ def _header_rows(page: _Page, grid: Table) -> int:
 
 def _header_count(page: _Page, grid: Table) -> int:
     """How many rows at the top are headers: their cells name days and half-days."""
+    if isinstance(grid, _Unruled):
+        return 1
     count = 0
     year = _year_hint(page.words)  # "Mar. 15/04" is a date in a sheet of 2025
     for row in range(len(grid.ys) - 1):
@@ -1337,6 +1478,8 @@ def _header_count(page: _Page, grid: Table) -> int:
             or _WEEKDAY.search(rest)
         )
         named = not first or bool(_HEADER_NAME.search(first)) or header_roles.is_header_word(first)
+        # A number column's "N°" misread ("Ne", "N'"): two signs are no name.
+        named = named or len(re.sub(r"\W", "", first)) <= 2 and not re.search(r"\d", first)
         if row == 0:
             header = labelled and named
         else:
@@ -1383,6 +1526,12 @@ def _columns(page: _Page, grid: Table, header: int, year: int | None) -> list[Co
             box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
             parts.append(_header_text(page, box, _titled))
         label = " | ".join(p for p in parts if p)
+        if header > 1 and not _titled(label):
+            # A title over the header's rows, no rule between them ("Nom du stagiaire"
+            # beside dates over half-days): read whole, not cut at the rows' middle.
+            box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
+            whole = _header_text(page, box, _titled)
+            label = whole if _titled(whole) else label
         dates = find_dates(label, year)
         day = _snapped(parts[0] if parts else "", dates[0] if dates else None, known)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
@@ -1532,6 +1681,13 @@ def _judge_cell(
                 mark, confidence = "signed", 0.95  # with or without a signature image
             elif looks_absent(words):
                 # A handwritten "absent" half read ("h Sent,"): not a signature to trust.
+                confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
+                # Its ink is print (a neighbour's mention run on, a remark): no signature.
+                confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and crossed_out(_with_stubs(page, inner), page.dpi):
+                # A stroke across the cell once its flat end along the edge is kept: a
+                # cross-out, or a signature over a rule's stub; a person tells.
                 confidence = min(confidence, UNPLACED)
     if column.date is None or column.half_day is None:
         # Whatever the mark, nobody knows which half-day it is for: a person must say.

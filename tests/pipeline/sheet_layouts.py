@@ -37,11 +37,14 @@ def _table(
     shaded: bool = True,
     ruled_header: bool = True,
     ruled_columns: bool = True,
+    ruled_rows: bool = True,
+    framed: bool = False,
 ) -> float:
     """Draws a ruled table (header shaded), signatures in the columns from
     ``signature_from``; a row with fewer texts than label columns has its first text
     spanning them all. ``ruled_header=False``: the header is a grey band with no rules
-    (the body alone is ruled); ``ruled_columns=False``: rules between rows only.
+    (the body alone is ruled); ``ruled_columns=False``: rules between rows only;
+    ``ruled_rows=False``: none between rows; ``framed``: a frame round the whole table.
     Returns the table's bottom."""
     head = 22.0 if header else 0.0  # no header: rows running on from the page before
     xs = [left]
@@ -59,12 +62,14 @@ def _table(
     y = top - head
     if ruled_header:
         c.line(left, top, xs[-1], top)
-    c.line(left, y, xs[-1], y)
+    if ruled_rows:
+        c.line(left, y, xs[-1], y)
     for row in rows:
         low = y - row_height
         c.setStrokeColorRGB(0, 0, 0)
         c.setLineWidth(0.8)
-        c.line(left, low, xs[-1], low)
+        if ruled_rows:
+            c.line(left, low, xs[-1], low)
         spans = len(row.texts) < signature_from
         for i, text in enumerate(row.texts):
             pen.text(
@@ -85,6 +90,8 @@ def _table(
         y = low
     for x in xs if ruled_header and ruled_columns else ():
         c.line(x, top, x, top - head)
+    if framed:
+        c.rect(left, bottom, xs[-1] - left, top - bottom, stroke=1, fill=0)
     return bottom
 
 
@@ -97,7 +104,13 @@ DAY_PEOPLE = (
 )
 
 
-def per_day_sheet(seed: int = 3, ruled_header: bool = True, ruled_columns: bool = True) -> bytes:
+def per_day_sheet(
+    seed: int = 3,
+    ruled_header: bool = True,
+    ruled_columns: bool = True,
+    ruled_rows: bool = True,
+    framed: bool = False,
+) -> bytes:
     """One day's "Feuille de présence", landscape: N° | NOM | Prénom | Fonction / service |
     Matin (9h-12h30) | Après-midi (13h30-17h); the day only in the title; the trainer's
     row last, its label spanning the first four columns. 14/04/2026 is a Tuesday."""
@@ -127,6 +140,8 @@ def per_day_sheet(seed: int = 3, ruled_header: bool = True, ruled_columns: bool 
         4,
         ruled_header=ruled_header,
         ruled_columns=ruled_columns,
+        ruled_rows=ruled_rows,
+        framed=framed,
     )
     pen.text(40, 90, "Document à conserver par l'organisme - une feuille par journée.", 7)
     return pen.finish()[0]
@@ -141,10 +156,13 @@ TRAINEE_ROWS = (
 )
 
 
-def per_trainee_sheet(seed: int = 5, who: str = "Stagiaire", ruled_header: bool = True) -> bytes:
+def per_trainee_sheet(
+    seed: int = 5, who: str = "Stagiaire", ruled_header: bool = True, date_once: bool = False
+) -> bytes:
     """ "Feuille d'émargement individuelle": "Stagiaire : Firmin Aubertin" above a table
     Date | Demi-journée | Horaires | Durée | Signature du stagiaire | Signature de
-    l'intervenant, one row per date and half-day."""
+    l'intervenant, one row per date and half-day. ``date_once``: the date printed on the
+    morning's row only, the afternoon's date cell left blank."""
     pen = Pen(random.Random(seed))
     pen.new_page()
     width, height = A4
@@ -166,7 +184,10 @@ def per_trainee_sheet(seed: int = 5, who: str = "Stagiaire", ruled_header: bool 
     ):
         pen.text(60, height - 100 - 15 * i, label, 10, "Helvetica-Bold")
         pen.text(170, height - 100 - 15 * i, value, 10)
-    rows = [Row((d, half, hours, "3h30"), (me, them)) for d, half, hours, me, them in TRAINEE_ROWS]
+    rows = [
+        Row(("" if date_once and i % 2 else d, half, hours, "3h30"), (me, them))
+        for i, (d, half, hours, me, them) in enumerate(TRAINEE_ROWS)
+    ]
     header = ("Date", "Demi-journée", "Horaires", "Durée", "Signature du stagiaire")
     header += ("Signature de l'intervenant",)
     _table(
@@ -240,10 +261,10 @@ SEANCES: tuple[tuple[str, tuple[bool, ...]], ...] = (
 )
 
 
-def seance_tables_sheet(seed: int = 13, split: bool = False) -> bytes:
+def seance_tables_sheet(seed: int = 13, split: bool = False, framed: bool = False) -> bytes:
     """One small table per séance, stacked down the page, each under its own heading:
     "Nom et prénom | Signature" (``split``: "NOM | Prénom | Émargement"), a row per
-    trainee and the trainer's row."""
+    trainee and the trainer's row. ``framed``: each table a frame with no rule inside."""
     pen = Pen(random.Random(seed))
     pen.new_page()
     width, height = A4
@@ -261,7 +282,20 @@ def seance_tables_sheet(seed: int = 13, split: bool = False) -> bytes:
         lead = len(header) - 1
         rows = [Row(t, (signed,)) for t, signed in zip(texts, marks, strict=True)]
         rows.append(Row(("Signature du formateur",), (True,)))
-        bottom = _table(pen, 60, top - 20, widths, header, rows, lead, 30)
+        bottom = _table(
+            pen,
+            60,
+            top - 20,
+            widths,
+            header,
+            rows,
+            lead,
+            30,
+            ruled_header=not framed,
+            ruled_columns=not framed,
+            ruled_rows=not framed,
+            framed=framed,
+        )
         top = bottom - 20
     return pen.finish()[0]
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
+from typing import Any
 
+import cv2
+import numpy as np
 import pytest
+from PIL import Image
+from reportlab.lib.pagesizes import A4, landscape
 
 from pipeline import attendance
-from pipeline.ocr import OcrSettings, TesserocrEngine, Word
+from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
-from pipeline.reading import header
+from pipeline.reading import header, unruled
 from samples.gen import render
+from samples.gen.pen import Pen
 from tests.pipeline import sheet_layouts as layouts
 
 TUESDAY = date(2026, 4, 14)
@@ -138,6 +145,15 @@ def test_per_trainee_sheet_reads_a_row_per_date_and_half_day(
     _check_per_trainee(sheet)
 
 
+def test_a_blank_date_cell_under_the_morning_row_is_the_same_day_s_afternoon(
+    engine: TesserocrEngine,
+) -> None:
+    pdf = layouts.per_trainee_sheet(date_once=True)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    _check_per_trainee(sheet)
+    assert not sheet.doubtful()
+
+
 @pytest.mark.ocr
 def test_scanned_per_trainee_sheet_with_an_unruled_header_reads_a_row_per_half_day(
     engine: TesserocrEngine,
@@ -191,10 +207,13 @@ def test_cell_words_tell_absences_from_electronic_signatures(
     assert (attendance.is_absent(text), attendance.is_signed_mention(text)) == (absent, signed)
 
 
+@pytest.mark.parametrize("framed", [False, True])
 def test_seance_tables_stacked_down_a_page_each_take_their_heading_s_day_and_half(
-    engine: TesserocrEngine,
+    engine: TesserocrEngine, framed: bool
 ) -> None:
-    (sheet,) = attendance.read_pages(layouts.seance_tables_sheet(), engine, OcrSettings())
+    # framed: each séance's table a frame with no rule inside, read from its words.
+    pdf = layouts.seance_tables_sheet(framed=framed)
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
     monday, tuesday = date(2026, 5, 18), date(2026, 5, 19)
     slots = (
         (monday, attendance.MATIN),
@@ -339,3 +358,202 @@ def test_seance_tables_with_split_names_take_the_half_day_of_their_heading_not_a
     halves = [c.half_day for c in sheet.cells]
     assert halves == [attendance.MATIN] * 3 + [attendance.APRES_MIDI] * 3 + [attendance.MATIN] * 3
     assert {c.person for c in sheet.cells} == {"BARBE Colette", "LESTRADE Hugo", "FERHAT Nadia"}
+
+
+def test_a_long_flat_signature_with_a_tall_first_letter_is_no_cross_out() -> None:
+    # A signature written flat along the cell (its underline gone with the rulings): a
+    # tall capital and a low wave. Shared between two "strokes", both flat, it fitted an X.
+    cell = np.zeros((62, 456), np.uint8)
+    t = np.linspace(0, 1, 120)
+    wave = np.stack([100 + 310 * t, 30 + 5 * np.sin(9 * np.pi * t)], axis=1)
+    capital = np.array([[80, 40], [84, 26], [92, 12], [88, 28], [100, 38]])
+    for stroke in (wave, capital):
+        cv2.polylines(cell, [stroke.astype(np.int32)], False, 255, 3)
+    assert not attendance.crossed_out(cell, 200)
+
+
+@pytest.mark.parametrize("framed", [False, True])
+def test_a_table_with_no_ruling_between_cells_is_read_from_how_its_words_line_up(
+    engine: TesserocrEngine, framed: bool
+) -> None:
+    # No rule at all (or only a frame round the table): the header's titles give the
+    # columns, the names and numbers printed once a row give the rows.
+    pdf = layouts.per_day_sheet(
+        ruled_header=False, ruled_columns=False, ruled_rows=False, framed=framed
+    )
+    (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
+    _check_per_day(sheet)
+
+
+def test_a_mention_running_on_into_the_next_cell_is_no_signature_there(
+    engine: TesserocrEngine,
+) -> None:
+    # An e-attendance mention longer than its cell runs on over the rule: the empty cell
+    # beside it holds print, no signature, and is not called signed with confidence.
+    pen = Pen(random.Random(4))
+    pen.new_page(land=True)
+    width, height = landscape(A4)
+    pen.text(40, height - 50, "FEUILLE DE PRÉSENCE", 16, "Helvetica-Bold")
+    pen.text(40, height - 68, "Journée du mardi 14 avril 2026", 11)
+    mention = "Signé électroniquement le 14/04/2026 à 09:04:37"
+    rows = [
+        layouts.Row(("1", "VASSEUR", "Odile"), (mention, False)),
+        layouts.Row(("2", "TAILLANDIER", "Rémi"), (True, True)),
+    ]
+    header = ("N°", "NOM", "Prénom", "Matin", "Après-midi")
+    layouts._table(pen, 40, height - 100, [30, 120, 100, 90, 90], header, rows, 3)
+    (sheet,) = attendance.read_pages(pen.finish()[0], engine, OcrSettings())
+    cells = {(c.person, c.half_day): c for c in sheet.cells}
+    spilled = cells[("VASSEUR Odile", attendance.APRES_MIDI)]
+    assert spilled.mark == "empty" or spilled.confidence < attendance.REVIEW_BELOW
+    halves = (attendance.MATIN, attendance.APRES_MIDI)
+    signed = [cells[("TAILLANDIER Rémi", half)] for half in halves]
+    assert all(c.mark == "signed" and c.confidence >= attendance.REVIEW_BELOW for c in signed)
+
+
+class _TallTitleEngine:
+    """An OCR engine that reads a title whole only from a crop of both header rows: cut
+    at the rows' middle, the wrapped print comes out garbled."""
+
+    def __init__(self, whole: str, cut: str, tall: int) -> None:
+        self.whole, self.cut, self.tall = whole, cut, tall
+
+    def _read(self, image: Image.Image) -> OcrResult:
+        text = self.whole if image.height >= self.tall else self.cut
+        return OcrResult(text, 0.9)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+
+def _two_row_header(words: list[Word], engine: object) -> tuple[Any, attendance.Table]:
+    """A blank page, 200 dpi, under a table: N° | name | one day over two half-days, the
+    header two rows deep (ruled apart over the day's columns only)."""
+    gray = np.full((900, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    page = attendance._Page(gray, 200, blank, blank, tuple(words), engine)  # type: ignore[arg-type]
+    xs, ys = (100, 180, 600, 900, 1200), (100, 160, 220, 300, 380)
+    walls = ((True, True, False), (True, True, True), (True, True, True), (True, True, True))
+    return page, attendance.Table(xs, ys, walls)
+
+
+def test_a_header_whose_number_title_is_misread_still_counts_both_its_rows() -> None:
+    # "N°" read "Ne" on a photo: two signs are no trainee's name, the row is the header's.
+    words = [
+        Word("Ne", 0.64, (120, 115, 160, 140)),
+        Word("Mardi", 0.9, (700, 115, 780, 140)),
+        Word("14/04/2026", 0.9, (800, 115, 960, 140)),
+        Word("Matin", 0.9, (700, 175, 780, 200)),
+        Word("Après-midi", 0.9, (1000, 175, 1150, 200)),
+        Word("1", 0.9, (120, 240, 140, 270)),
+        Word("Odile", 0.9, (200, 240, 300, 270)),
+    ]
+    page, grid = _two_row_header(words, _TallTitleEngine("", "", 0))
+    assert attendance._header_count(page, grid) == 2
+
+
+def test_a_title_over_both_header_rows_is_read_whole_when_its_halves_say_nothing() -> None:
+    engine = _TallTitleEngine("Nom du stagiaire", "im de", tall=120)
+    words = [
+        Word("im", 0.3, (300, 150, 330, 172)),
+        Word("de", 0.3, (340, 150, 370, 172)),
+        Word("Mardi", 0.9, (700, 115, 780, 140)),
+        Word("14/04/2026", 0.9, (800, 115, 960, 140)),
+        Word("Matin", 0.9, (700, 175, 780, 200)),
+        Word("Après-midi", 0.9, (1000, 175, 1150, 200)),
+    ]
+    page, grid = _two_row_header(words, engine)
+    columns = attendance._columns(page, grid, 2, 2026)
+    assert header.role_of(columns[0].label).kind == header.NAME
+
+
+def _word(text: str, left: int, top: int, confidence: float = 0.95) -> Word:
+    return Word(text, confidence, (left, top, left + 12 * len(text), top + 24))
+
+
+def test_an_unruled_row_whose_print_the_ocr_missed_is_not_merged_into_the_next() -> None:
+    # Rows 100 px apart; the first trainee's line was not read: her room is a row of its
+    # own (no name), never added to the next trainee's row, whose marks it would take.
+    words = [_word("N°", 100, 100), _word("Participant", 200, 100)]
+    words += [_word("Matin", 700, 100), _word("Après-midi", 1000, 100)]
+    for i, name in enumerate(("Lucas", "Jeanne", "Marius"), start=1):
+        words += [_word(str(i + 1), 100, 240 + 100 * i), _word(name, 200, 240 + 100 * i)]
+    found = unruled.unruled_table(words, 200, attendance._titled_header)
+    assert found is not None
+    _, ys = found
+    (lucas,) = [(a, b) for a, b in zip(ys, ys[1:], strict=False) if a <= 352 < b]
+    assert lucas[1] - lucas[0] <= 110  # half a pitch either side of his line, no more
+
+
+class _HeaderLineEngine:
+    """Reads the titles of a header line from a crop of it (in the crop's pixels)."""
+
+    def __init__(self, titles: list[tuple[str, int]], shift: tuple[int, int]) -> None:
+        self.titles, self.shift = titles, shift
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        dx, dy = self.shift
+        words = tuple(
+            Word(text, 0.9, (x - dx, 320 - dy, x - dx + 12 * len(text), 344 - dy))
+            for text, x in self.titles
+        )
+        return OcrResult(" ".join(t for t, _ in self.titles), 0.9, words)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self.recognise_line(image, dpi)
+
+
+def test_a_framed_table_whose_header_the_page_ocr_missed_reads_it_again() -> None:
+    # A photo's shaded header band: the page OCR read the names, not the titles. The
+    # frame's first line of ink is read again on its own.
+    titles = [("N°", 120), ("Participant", 200), ("Matin", 800), ("Après-midi", 1100)]
+    gray = np.full((1000, 1600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    for _, x in titles:
+        ink[320:344, x : x + 60] = 255
+    words = []
+    for i, name in enumerate(("Lucas", "Jeanne", "Marius")):
+        top = 420 + 100 * i
+        ink[top : top + 24, 200:280] = 255
+        words += [_word(str(i + 1), 120, top), _word(name, 200, top)]
+    pad = 200 // 10  # the white border round a crop
+    engine = _HeaderLineEngine(titles, (100 - pad, 300 - pad))
+    blank = np.zeros_like(gray)
+    page = attendance._Page(gray, 200, ink, blank, tuple(words), engine)  # type: ignore[arg-type]
+    frame = attendance.Table((100, 1500), (300, 760), ((),))
+    table = attendance._unruled(page, [frame])
+    assert table is not None
+    assert len(table.xs) == 5 and len(table.ys) == 5  # 4 columns; the header and 3 rows
+
+
+@pytest.mark.parametrize("one_line", [True, False])
+def test_a_trainee_named_in_nom_and_prenom_fields_above_the_table_is_found(
+    one_line: bool,
+) -> None:
+    words = [_word("Formation", 100, 100), _word(":", 230, 100), _word("Tableur", 260, 100)]
+    words += [_word("NOM", 100, 140), _word(":", 150, 140), _word("AUBERTIN", 170, 140)]
+    top = 140 if one_line else 180
+    left = 500 if one_line else 100
+    words += [_word("Prénom", left, top), _word(":", left + 90, top)]
+    words += [_word("Firmin", left + 110, top)]
+    assert attendance.trainee_name(words, 400) == "AUBERTIN Firmin"
+
+
+def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -> None:
+    # A stroke from low left to high right, flat for its first third just above the
+    # cell's bottom rule: that flat run passed for a ruling, and what was left was too
+    # short to cross the cell, so the ink read as a signature.
+    gray = np.full((300, 600), 255, np.uint8)
+    box = (100, 100, 480, 186)
+    cv2.rectangle(gray, box[:2], box[2:], 0, 2)
+    t = np.linspace(0, 1, 60)
+    stroke = np.stack([130 + 300 * t, 178 - 62 * np.clip(t - 0.3, 0, 1) ** 1.3 / 0.63], axis=1)
+    cv2.polylines(gray, [stroke.astype(np.int32)], False, 20, 3)
+    ruled = attendance._Rulings.of(gray, 200)
+    page = attendance._page_of(ruled, 200, _TallTitleEngine("", "", 0), [])  # type: ignore[arg-type]
+    column = attendance.Column(TUESDAY, attendance.MATIN, None, "Matin")
+    read = attendance._judge_cell(page, box, column, "Odile Vasseur")
+    assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW

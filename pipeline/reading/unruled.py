@@ -1,0 +1,221 @@
+"""Tables drawn with no ruling between their cells (none at all, or an outer frame only),
+found from how their words line up.
+
+The header is the first line of print whose words, grouped by the gaps between them,
+mostly read as column titles ("N°", "Nom", "Prénom", "Matin", "Signature"...); a column
+boundary is drawn midway between two titles. The rows are the lines of print, under the
+header, in the columns that hold printed text of their own (a number, a name, a date, a
+half-day): a row boundary midway between two such lines. Marks columns (signatures,
+e-attendance mentions printed under a signature) never make rows: a mention would split
+a trainee's row in two. A gap much wider than the others ends the table.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from pipeline.ocr import Word
+from pipeline.parse import find_dates, fold
+from pipeline.reading import header as roles
+from pipeline.reading.sheet_text import title_groups
+
+# Columns whose print names the row (it is typed once per row).
+_ROW_KINDS = (roles.NUMBER, roles.NAME, roles.LAST, roles.FIRST, roles.DATE, roles.HALF)
+
+_MARK_KINDS = (roles.SLOT, roles.TRAINEE, roles.TRAINER)
+
+Box = tuple[int, int, int, int]
+
+
+def unruled_table(
+    words: Sequence[Word],
+    dpi: int,
+    titled: Callable[[list[str]], bool],
+    frame: Box | None = None,
+) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The column and row boundaries (xs, ys) of a table with no inner ruling, ys[0] the
+    header's top and ys[1] its bottom; None when no header line of titles is found or
+    fewer than two rows lie under it. ``titled``: whether the header texts read as column
+    titles. ``frame``: an outer frame drawn round the table (its edges are the table's)."""
+    inside = [w for w in words if _alnum(w) and (frame is None or _within(w, frame))]
+    lines = _lines(inside)
+    for index in range(len(lines)):
+        band = _header_band(lines, index)
+        groups = title_groups(band, dpi)
+        texts = [" ".join(w.text for w in _ordered(g)) for g in groups]
+        if len(groups) < 2 or (len(groups) == 2 and frame is None) or not titled(texts):
+            continue
+        if any(_several(text) for text in texts):
+            return None  # titles run together: the columns are not told apart
+        top = min(w.box[1] for w in band)
+        bottom = max(w.box[3] for w in band)
+        kinds = [roles.role_of(text).kind for text in texts]
+        if not any(kind in _MARK_KINDS for kind in kinds):
+            continue  # an attendance table has a column to sign in
+        xs = _columns(groups, inside, bottom, dpi, frame)
+        anchors = [
+            w for w in inside if w.box[1] > bottom and _column_of(w, xs) in _row_columns(kinds)
+        ]
+        ys = _rows(anchors, top, bottom, frame)
+        if ys is not None:
+            return xs, ys
+    return None
+
+
+def _several(title: str) -> bool:
+    """Whether one title names two dates or both half-days (titles of several columns
+    read as one)."""
+    folded = fold(title)
+    halves = bool(re.search(r"\bmatin", folded)) and bool(re.search(r"apres", folded))
+    return halves or len(set(find_dates(folded, None))) > 1 or len(_TIMES.findall(folded)) > 1
+
+
+_TIMES = re.compile(r"\d{1,2}\s*h\s*\d{0,2}\s*-\s*\d{1,2}\s*h")
+
+
+def _alnum(word: Word) -> bool:
+    return any(c.isalnum() for c in word.text)
+
+
+def _within(word: Word, box: Box) -> bool:
+    x, y = (word.box[0] + word.box[2]) / 2, (word.box[1] + word.box[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _ordered(words: Sequence[Word]) -> list[Word]:
+    return sorted(words, key=lambda w: (w.box[1] // max(1, w.box[3] - w.box[1]), w.box[0]))
+
+
+def _lines(words: Sequence[Word]) -> list[list[Word]]:
+    """Words in lines, top to bottom: a word joins a line whose middle is within half its
+    height of its own."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.box[1] + w.box[3]) / 2):
+        middle, height = (word.box[1] + word.box[3]) / 2, word.box[3] - word.box[1]
+        if lines:
+            last = lines[-1]
+            level = statistics.mean((w.box[1] + w.box[3]) / 2 for w in last)
+            if abs(middle - level) <= 0.5 * height:
+                last.append(word)
+                continue
+        lines.append([word])
+    return lines
+
+
+def _header_band(lines: Sequence[Sequence[Word]], index: int) -> list[Word]:
+    """A header line with the lines wrapped under it (closer than a line's height)."""
+    band = list(lines[index])
+    for line in lines[index + 1 :]:
+        height = statistics.median(w.box[3] - w.box[1] for w in band)
+        gap = min(w.box[1] for w in line) - max(w.box[3] for w in band)
+        if gap > 0.6 * height:
+            break
+        band += line
+    return band
+
+
+def _columns(
+    groups: Sequence[Sequence[Word]],
+    words: Sequence[Word],
+    bottom: int,
+    dpi: int,
+    frame: Box | None,
+) -> tuple[int, ...]:
+    """Boundaries midway between titles; the outer ones at the frame, else just outside
+    the print of the first column and as far right of the last title's middle as its left
+    boundary is left of it (a title is centred over its column, or starts it)."""
+    body = [w for w in words if w.box[1] > bottom]
+    inner = [
+        _gap(max(w.box[2] for w in a), min(w.box[0] for w in b), body)
+        for a, b in zip(groups, groups[1:], strict=False)
+    ]
+    if frame is not None:
+        return (frame[0], *inner, frame[2])
+    first = [w for w in words if w.box[1] > bottom and (w.box[0] + w.box[2]) / 2 < inner[0]]
+    left = min([w.box[0] for w in (*groups[0], *first)]) - dpi // 20
+    last = groups[-1]
+    middle = (min(w.box[0] for w in last) + max(w.box[2] for w in last)) // 2
+    right = max(max(w.box[2] for w in last) + dpi // 20, 2 * middle - inner[-1])
+    return (max(0, left), *inner, right)
+
+
+def _gap(start: int, end: int, body: Sequence[Word]) -> int:
+    """Where between two titles the boundary runs: through the widest stretch the body's
+    words cross least (a mention printed under a signature may start left of its title),
+    midway when nothing crosses."""
+    if end <= start + 1:
+        return (start + end) // 2
+    crossed = np.zeros(end - start, int)
+    for w in body:
+        a, b = max(w.box[0], start), min(w.box[2], end)
+        if a < b:
+            crossed[a - start : b - start] += 1
+    free = crossed == crossed.min()
+    runs: list[tuple[int, int]] = []
+    for x in np.flatnonzero(free):
+        if runs and runs[-1][1] == x - 1:
+            runs[-1] = (runs[-1][0], int(x))
+        else:
+            runs.append((int(x), int(x)))
+    a, b = max(runs, key=lambda r: r[1] - r[0])
+    return start + (a + b) // 2
+
+
+def _column_of(word: Word, xs: Sequence[int]) -> int | None:
+    middle = (word.box[0] + word.box[2]) / 2
+    for col, (a, b) in enumerate(zip(xs, xs[1:], strict=False)):
+        if a <= middle < b:
+            return col
+    return None
+
+
+def _row_columns(kinds: Sequence[str]) -> set[int]:
+    return {col for col, kind in enumerate(kinds) if kind in _ROW_KINDS}
+
+
+def _rows(
+    anchors: Sequence[Word], top: int, bottom: int, frame: Box | None
+) -> tuple[int, ...] | None:
+    """Row boundaries from the lines of the row-naming print: a cell's text wrapped over
+    two lines (closer than a line's height) stays one row; the table ends at a gap more
+    than twice the usual, or at the frame."""
+    rows = _lines(anchors)
+    merged: list[list[Word]] = []
+    for line in rows:
+        if merged:
+            height = statistics.median(w.box[3] - w.box[1] for w in merged[-1])
+            if min(w.box[1] for w in line) - max(w.box[3] for w in merged[-1]) < 0.6 * height:
+                merged[-1] += line
+                continue
+        merged.append(list(line))
+    middles = [(min(w.box[1] for w in r) + max(w.box[3] for w in r)) / 2 for r in merged]
+    if len(middles) < 2:
+        return None
+    pitches = [b - a for a, b in zip(middles, middles[1:], strict=False)]
+    usual = statistics.median(pitches)
+    for i, pitch in enumerate(pitches):
+        if pitch > 2 * usual:
+            middles = middles[: i + 1]
+            break
+    if len(middles) < 2:
+        return None
+    # A row is no taller than the usual pitch: where the OCR missed a row's print, the
+    # room left over is a row of its own (no name: a person looks), not added to the next.
+    half = usual / 2
+    ys = [top, bottom + max(2, int(0.15 * usual))]
+    if middles[0] - half > ys[-1] + half:
+        ys.append(int(middles[0] - half))
+    for a, b in zip(middles, middles[1:], strict=False):
+        if b - a > 1.5 * usual:
+            ys += [int(a + half), int(b - half)]
+        else:
+            ys.append(int((a + b) / 2))
+    end = int(middles[-1] + half)
+    if frame is not None and abs(frame[3] - end) < usual:
+        end = frame[3]
+    ys.append(end)
+    return tuple(ys)
