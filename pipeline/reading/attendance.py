@@ -42,7 +42,7 @@ from pipeline.ocr import (
     redo,
 )
 from pipeline.reading.page import PageView, views, warp_words
-from pipeline.reading.sheet_page import _ocr_page, _page_of, _read_page, read_sheet
+from pipeline.reading.sheet_page import ocr_page, page_of, read_page, read_sheet
 from pipeline.reading.sheet_results import (
     APRES_MIDI,
     MATIN,
@@ -52,7 +52,7 @@ from pipeline.reading.sheet_results import (
     Column,
     SheetRead,
 )
-from pipeline.reading.tables import _Rulings, _squared
+from pipeline.reading.tables import Rulings, squared
 
 __all__ = [
     "APRES_MIDI",
@@ -82,16 +82,16 @@ def read_view(view: PageView, engine: OcrEngine, after: Carry | None = None) -> 
     """
     started = time.perf_counter()
     if view.source == "layer" and view.exact:
-        ruled = _Rulings.of(view.gray, view.dpi)
-        page = _page_of(ruled, view.dpi, engine, view.words)
-        return _read_page(page, ruled, started, after)
+        ruled = Rulings.of(view.gray, view.dpi)
+        page = page_of(ruled, view.dpi, engine, view.words)
+        return read_page(page, ruled, started, after)
     if view.source == "layer":
-        ruled, page, _ = _ocr_page(view.gray, view.dpi, engine)
-        return _read_page(page, ruled, started, after)
-    ruled, matrix = _squared(_Rulings.of(view.gray, view.dpi), view.dpi)
+        ruled, page, _ = ocr_page(view.gray, view.dpi, engine)
+        return read_page(page, ruled, started, after)
+    ruled, matrix = squared(Rulings.of(view.gray, view.dpi), view.dpi)
     words = view.words if matrix is None else warp_words(view.words, matrix)
-    page = _page_of(ruled, view.dpi, engine, words, exact=False)
-    return _read_page(page, ruled, started, after)
+    page = page_of(ruled, view.dpi, engine, words, exact=False)
+    return read_page(page, ruled, started, after)
 
 
 def read_picture(

@@ -19,9 +19,9 @@ from pipeline.ocr import (
 from pipeline.reading.ink import drop_specks
 from pipeline.reading.sheet_results import EMPTY_INK, SIGNED_INK, UNPLACED, CellRead, Column
 from pipeline.reading.sheet_text import (
-    _labelled,
     half_day_of,
     is_absent,
+    is_day_label,
     is_signed_mention,
     looks_absent,
 )
@@ -136,7 +136,7 @@ def _rise(fit: np.ndarray, x: np.ndarray) -> float:
     return abs(_signed_rise(fit, x))
 
 
-def _with_stubs(page: _Page, inner: tuple[int, int, int, int]) -> np.ndarray:
+def _with_stubs(page: SheetPage, inner: tuple[int, int, int, int]) -> np.ndarray:
     """A cell's ink without the rules that cross it; short level runs along its edges kept."""
     crop = page.ink[inner[1] : inner[3], inner[0] : inner[2]].copy()
     lines = page.lines[inner[1] : inner[3], inner[0] : inner[2]]
@@ -162,7 +162,7 @@ def ink_decision(ratio: float) -> tuple[str, float]:
 
 
 @dataclass
-class _Page:
+class SheetPage:
     gray: np.ndarray
     dpi: int
     ink: np.ndarray
@@ -172,12 +172,12 @@ class _Page:
     exact: bool = False  # words from the PDF's text layer: no re-reading needed
 
 
-def _mean_confidence(words: Sequence[Word]) -> float:
+def mean_confidence(words: Sequence[Word]) -> float:
     return sum(w.confidence for w in words) / len(words) if words else 0.0
 
 
-def _clean_crop(
-    page: _Page, box: tuple[int, int, int, int], crisp: bool = False
+def clean_crop(
+    page: SheetPage, box: tuple[int, int, int, int], crisp: bool = False
 ) -> Image.Image | None:
     """The box's pixels with the ruling lines whitened, on a white border (Tesseract likes one).
 
@@ -201,7 +201,7 @@ def _clean_crop(
     )
 
 
-def _cell_text(page: _Page, box: tuple[int, int, int, int]) -> str:
+def cell_text(page: SheetPage, box: tuple[int, int, int, int]) -> str:
     """The words in a box, from the page OCR or, when it saw none there, read on their own.
 
     Page segmentation drops small print in table cells on photos ("Mardi 07/04/2026" in a
@@ -210,7 +210,7 @@ def _cell_text(page: _Page, box: tuple[int, int, int, int]) -> str:
     found = text_of(words_in(page.words, box))
     if found or page.exact:
         return found
-    crop = _clean_crop(page, inset(box, 2), crisp=True)
+    crop = clean_crop(page, inset(box, 2), crisp=True)
     if crop is None:
         return ""
     return text_of(reading_order(page.engine.recognise(crop, page.dpi).words))
@@ -227,8 +227,8 @@ def _crossing(lines: np.ndarray) -> np.ndarray:
     return lines & (rows[:, None] | cols[None, :])
 
 
-def _header_text(
-    page: _Page, box: tuple[int, int, int, int], wanted: Any = _labelled, line: bool = True
+def header_cell_text(
+    page: SheetPage, box: tuple[int, int, int, int], wanted: Any = is_day_label, line: bool = True
 ) -> str:
     """A header cell's text: the page OCR's words, or, when they say nothing ``wanted``, the
     cell read on its own until something does: as it is, made crisp, then as one line
@@ -239,7 +239,7 @@ def _header_text(
         return text
     tries = ((False, False), (True, False)) + (((False, True), (True, True)) if line else ())
     for crisp, one_line in tries:
-        crop = _clean_crop(page, inset(box, 2), crisp=crisp)
+        crop = clean_crop(page, inset(box, 2), crisp=crisp)
         if crop is None:
             break
         read = page.engine.recognise_line if one_line else page.engine.recognise
@@ -249,8 +249,8 @@ def _header_text(
     return text
 
 
-def _judge_cell(
-    page: _Page, box: tuple[int, int, int, int], column: Column, person: str
+def judge_cell(
+    page: SheetPage, box: tuple[int, int, int, int], column: Column, person: str
 ) -> CellRead:
     ratio, inner = cell_ink(page.ink, page.lines, box, page.dpi)
     mark, confidence = ink_decision(ratio)
@@ -282,7 +282,7 @@ def _judge_cell(
     return CellRead(column.date, column.half_day, person, mark, round(confidence, 3), ratio, box)
 
 
-def _cell_words(page: _Page, inner: tuple[int, int, int, int]) -> str:
+def _cell_words(page: SheetPage, inner: tuple[int, int, int, int]) -> str:
     """The words written or typed in a cell ("ABS", "absent", "Signé le 12/03 à 9h04")."""
     printed = text_of(words_in(page.words, inner))
     if is_absent(printed) or page.exact and printed:
@@ -290,7 +290,7 @@ def _cell_words(page: _Page, inner: tuple[int, int, int, int]) -> str:
     # The page OCR may merge a short word with the ruling, or miss a photo's blurred
     # print: the cell is read on its own, as one line (Tesseract's page mode finds no text
     # in a small crop of a photo, and is twice as slow), made crisp.
-    crop = _clean_crop(page, inner, crisp=not page.exact)
+    crop = clean_crop(page, inner, crisp=not page.exact)
     if crop is None:
         return printed
     if page.exact:
@@ -298,8 +298,8 @@ def _cell_words(page: _Page, inner: tuple[int, int, int, int]) -> str:
     return page.engine.recognise_line(crop, page.dpi).text
 
 
-def _trainer_boxes(
-    page: _Page, boxes: Sequence[Table], columns: Sequence[Column]
+def trainer_boxes(
+    page: SheetPage, boxes: Sequence[Table], columns: Sequence[Column]
 ) -> list[CellRead]:
     """One-day sheets: the trainer signs in boxes under the table, labelled by half-day."""
     day = next((c.date for c in columns if c.date), None)
@@ -308,7 +308,7 @@ def _trainer_boxes(
         left, top, right, bottom = box.box
         reach = (bottom - top) // 2
         # The small label over a box is often missed by the page OCR on a photo.
-        labels.append(_header_text(page, (left, top - reach, right, top), half_day_of))
+        labels.append(header_cell_text(page, (left, top - reach, right, top), half_day_of))
     halves = [half_day_of(label) for label in labels]
     if None in halves:
         # Unread labels: the table's half-days, left to right, when there are as many.
@@ -319,6 +319,6 @@ def _trainer_boxes(
             fill = iter(missing)
             halves = [h or next(fill) for h in halves]
     return [
-        _judge_cell(page, box.box, Column(day, half, None, label), "")
+        judge_cell(page, box.box, Column(day, half, None, label), "")
         for box, half, label in zip(boxes, halves, labels, strict=True)
     ]

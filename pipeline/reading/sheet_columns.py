@@ -16,28 +16,28 @@ from pipeline.ocr import (
 )
 from pipeline.parse import find_dates, fold
 from pipeline.reading import header as header_roles
-from pipeline.reading.cells import _header_text, _Page
+from pipeline.reading.cells import SheetPage, header_cell_text
 from pipeline.reading.sheet_results import APRES_MIDI, MATIN, Column
 from pipeline.reading.sheet_text import (
-    _HEADER_NAME,
-    _MORNING,
-    _TIME_RANGE,
-    _WEEKDAY,
+    HEADER_NAME,
+    MORNING,
+    TIME_RANGE,
+    WEEKDAY,
     WEEKDAYS,
-    _digits_fixed,
-    _labelled,
-    _lines,
-    _titled,
+    digits_fixed,
     half_day_of,
     hours_of,
+    is_column_title,
+    is_day_label,
+    text_lines,
     title_date,
 )
-from pipeline.reading.tables import Table, _Unruled
+from pipeline.reading.tables import Table, Unruled
 from pipeline.reading.words import lines as line_groups
 from pipeline.reading.words import text_of, words_in
 
 
-def _with_header_above(page: _Page, grid: Table) -> Table:
+def with_header_above(page: SheetPage, grid: Table) -> Table:
     """The table with its header row when the ruling lost it (a shaded header's rules
     drown in the grey; some tables rule only the body).
 
@@ -49,8 +49,8 @@ def _with_header_above(page: _Page, grid: Table) -> Table:
     """
     first = [text_of(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
     # A grid's header: the names' title (or nothing) over days and half-days.
-    named = not first[0] or bool(_HEADER_NAME.search(fold(first[0])))
-    if named and _labelled(" ".join(first[1:])) or _titles(first, slots=False) >= 2:
+    named = not first[0] or bool(HEADER_NAME.search(fold(first[0])))
+    if named and is_day_label(" ".join(first[1:])) or title_count(first, slots=False) >= 2:
         return grid
     if len(grid.ys) < 3:
         return grid
@@ -70,7 +70,9 @@ def _with_header_above(page: _Page, grid: Table) -> Table:
         # The header's own top rule, left out of the table (its column rules lost).
         top = rule
         texts = [
-            _header_text(page, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0]), _titled, False)
+            header_cell_text(
+                page, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0]), is_column_title, False
+            )
             for c in range(len(grid.xs) - 1)
         ]
     elif lines and max(w.box[3] for w in lines[-1]) >= grid.ys[0] - page.dpi // 8:
@@ -85,21 +87,23 @@ def _with_header_above(page: _Page, grid: Table) -> Table:
             text_of(words_in(page.words, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0])))
             for c in range(len(grid.xs) - 1)
         ]
-    elif not lines and not page.exact and not any(_labelled(t) for t in first):
+    elif not lines and not page.exact and not any(is_day_label(t) for t in first):
         top = max(0, grid.ys[0] - min(row_height, page.dpi // 2))
         texts = [
-            _header_text(page, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0]), _titled, False)
+            header_cell_text(
+                page, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0]), is_column_title, False
+            )
             for c in range(len(grid.xs) - 1)
         ]
     else:
         return grid
-    if grid.ys[0] - top < page.dpi // 12 or _titles(texts) < max(2, 0.6 * len(texts)):
+    if grid.ys[0] - top < page.dpi // 12 or title_count(texts) < max(2, 0.6 * len(texts)):
         return grid
     walls = (tuple(True for _ in grid.xs[1:-1]),) + grid.walls
     return Table(grid.xs, (top,) + grid.ys, walls)
 
 
-def _rule_above(page: _Page, grid: Table) -> int | None:
+def _rule_above(page: SheetPage, grid: Table) -> int | None:
     """A ruling across the table's width a little above its top (a header's top rule)."""
     low, high = grid.ys[0] - page.dpi // 12, max(0, grid.ys[0] - page.dpi // 2)
     band = page.lines[high:low, grid.xs[0] : grid.xs[-1]] > 0
@@ -109,24 +113,24 @@ def _rule_above(page: _Page, grid: Table) -> int | None:
     return int(high + across[-1]) if across.size else None
 
 
-def _titles(texts: Sequence[str], slots: bool = True) -> int:
+def title_count(texts: Sequence[str], slots: bool = True) -> int:
     """How many of a row's cell texts read as column titles. A half-day ("Matin") is a
     title in a header and a value in a one-trainee sheet's row: counted when ``slots``."""
     skip = {header_roles.UNKNOWN} | (set() if slots else {header_roles.SLOT})
     return sum(header_roles.role_of(t).kind not in skip and not find_dates(t) for t in texts)
 
 
-def _header_rows(page: _Page, grid: Table) -> int:
+def header_rows(page: SheetPage, grid: Table) -> int:
     """How many rows at the top are headers (one at least)."""
-    return max(_header_count(page, grid), 1)
+    return max(header_count(page, grid), 1)
 
 
-def _header_count(page: _Page, grid: Table) -> int:
+def header_count(page: SheetPage, grid: Table) -> int:
     """How many rows at the top are headers: their cells name days and half-days."""
-    if isinstance(grid, _Unruled):
+    if isinstance(grid, Unruled):
         return 1
     count = 0
-    year = _year_hint(page.words)  # "Mar. 15/04" is a date in a sheet of 2025
+    year = year_hint(page.words)  # "Mar. 15/04" is a date in a sheet of 2025
     for row in range(len(grid.ys) - 1):
         # A speck the OCR read as a short word ("Je" at 0.49) does not fill the cell.
         printed = [
@@ -136,14 +140,14 @@ def _header_count(page: _Page, grid: Table) -> int:
         ]
         first = fold(text_of(printed))
         span = (grid.xs[1], grid.ys[row], grid.xs[-1], grid.ys[row + 1])
-        rest = fold(_header_text(page, span, line=False))
+        rest = fold(header_cell_text(page, span, line=False))
         labelled = bool(
             find_dates(rest, year)
             or half_day_of(rest)
-            or _MORNING.search(rest)
-            or _WEEKDAY.search(rest)
+            or MORNING.search(rest)
+            or WEEKDAY.search(rest)
         )
-        named = not first or bool(_HEADER_NAME.search(first)) or header_roles.is_header_word(first)
+        named = not first or bool(HEADER_NAME.search(first)) or header_roles.is_header_word(first)
         # A number column's "N°" misread ("Ne", "N'"): two signs are no name.
         named = named or len(re.sub(r"\W", "", first)) <= 2 and not re.search(r"\d", first)
         if row == 0:
@@ -155,9 +159,9 @@ def _header_count(page: _Page, grid: Table) -> int:
             # its words).
             strong = bool(
                 find_dates(rest, year)
-                or _WEEKDAY.search(rest)
+                or WEEKDAY.search(rest)
                 or re.search(r"matin|apres", rest)
-                or _TIME_RANGE.search(_digits_fixed(rest))
+                or TIME_RANGE.search(digits_fixed(rest))
             )
             merged = not _ruled_across(page, grid, row)
             header = (strong or labelled and merged) and (named or merged)
@@ -168,38 +172,38 @@ def _header_count(page: _Page, grid: Table) -> int:
     return count
 
 
-def _ruled_across(page: _Page, grid: Table, row: int) -> bool:
+def _ruled_across(page: SheetPage, grid: Table, row: int) -> bool:
     """Whether a rule separates row ``row`` from the one above in the first column."""
     y, pad = grid.ys[row], max(3, page.dpi // 40)
     band = page.lines[max(0, y - pad) : y + pad + 1, grid.xs[0] : grid.xs[1]] > 0
     return bool(band.size) and float(band.any(axis=0).mean()) > 0.5
 
 
-def _year_hint(words: Sequence[Word]) -> int | None:
+def year_hint(words: Sequence[Word]) -> int | None:
     years = [d.year for d in find_dates(text_of(words))]
     return max(set(years), key=years.count) if years else None
 
 
-def _columns(page: _Page, grid: Table, header: int, year: int | None) -> list[Column]:
+def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) -> list[Column]:
     fallback = title_date(page.words, grid.ys[0], year)
-    title = _lines(page.words, grid.ys[0])
-    known = {d for line in title for d in find_dates(line, year)} | _loose_dates(title)
+    title = text_lines(page.words, grid.ys[0])
+    known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
     columns = []
     for col in range(1, len(grid.xs) - 1):
         parts = []
         for row in range(header):
             first, last = grid.span(row, col)
             box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
-            parts.append(_header_text(page, box, _titled))
+            parts.append(header_cell_text(page, box, is_column_title))
         label = " | ".join(p for p in parts if p)
-        if header > 1 and not _titled(label):
+        if header > 1 and not is_column_title(label):
             # A title over the header's rows, no rule between them ("Nom du stagiaire"
             # beside dates over half-days): read whole, not cut at the rows' middle.
             box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
-            whole = _header_text(page, box, _titled)
-            label = whole if _titled(whole) else label
+            whole = header_cell_text(page, box, is_column_title)
+            label = whole if is_column_title(whole) else label
         dates = find_dates(label, year)
-        day = _snapped(parts[0] if parts else "", dates[0] if dates else None, known)
+        day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     return _halves_completed(_dates_completed(columns, known))
 
@@ -210,7 +214,7 @@ def _dates_completed(columns: list[Column], known: set[date]) -> list[Column]:
     done = list(columns)
     used = {c.date for c in columns if c.date}
     for i, column in enumerate(columns):
-        if column.date is not None or not (column.half_day or _WEEKDAY.search(fold(column.label))):
+        if column.date is not None or not (column.half_day or WEEKDAY.search(fold(column.label))):
             continue  # dated, or no half-day column at all ("Observations")
         before = [c.date for c in columns[:i] if c.date]
         after = [c.date for c in columns[i + 1 :] if c.date]
@@ -228,11 +232,11 @@ def _dates_completed(columns: list[Column], known: set[date]) -> list[Column]:
 _LOOSE_DATE = re.compile(r"(?<!\d)(\d{2})[/.-]?(\d{2})[/.-]?(20\d{2})(?!\d)")
 
 
-def _loose_dates(lines: Sequence[str]) -> set[date]:
+def loose_dates(lines: Sequence[str]) -> set[date]:
     """Dates of the title printed dd/mm/yyyy whose OCR lost a slash ("0303/2026")."""
     found = set()
     for line in lines:
-        for day, month, year in _LOOSE_DATE.findall(_digits_fixed(line)):
+        for day, month, year in _LOOSE_DATE.findall(digits_fixed(line)):
             try:
                 found.add(date(int(year), int(month), int(day)))
             except ValueError:
@@ -243,7 +247,7 @@ def _loose_dates(lines: Sequence[str]) -> set[date]:
 _WEEKDAYS = WEEKDAYS
 
 
-def _snapped(text: str, found: date | None, known: set[date]) -> date | None:
+def snapped_date(text: str, found: date | None, known: set[date]) -> date | None:
     """A header date checked against the dates the title lists ("Dates : les 10/07/2026…").
 
     A photo's small print loses a slash ("1407/2026") or turns a digit ("10/07/2028"): the
@@ -252,8 +256,8 @@ def _snapped(text: str, found: date | None, known: set[date]) -> date | None:
     """
     if not known or found in known:
         return found
-    digits = re.sub(r"\D", "", _digits_fixed(text))
-    weekday = _WEEKDAY.search(fold(text))
+    digits = re.sub(r"\D", "", digits_fixed(text))
+    weekday = WEEKDAY.search(fold(text))
     plausible = found is not None and min(known) <= found <= max(known)
     if plausible and (not weekday or _WEEKDAYS[found.weekday()] == weekday.group(1)):  # type: ignore[union-attr]
         return found  # the title may give a range, not every day

@@ -15,21 +15,21 @@ from pipeline.ocr import (
 from pipeline.parse import find_dates, fold
 from pipeline.reading import header as header_roles
 from pipeline.reading.cells import (
-    _cell_text,
-    _clean_crop,
-    _header_text,
-    _judge_cell,
-    _mean_confidence,
-    _Page,
+    SheetPage,
+    cell_text,
+    clean_crop,
+    header_cell_text,
+    judge_cell,
+    mean_confidence,
 )
 from pipeline.reading.sheet_columns import (
-    _columns,
-    _header_count,
-    _header_rows,
-    _loose_dates,
-    _snapped,
-    _titles,
-    _year_hint,
+    header_count,
+    header_rows,
+    loose_dates,
+    read_columns,
+    snapped_date,
+    title_count,
+    year_hint,
 )
 from pipeline.reading.sheet_results import (
     APRES_MIDI,
@@ -40,14 +40,14 @@ from pipeline.reading.sheet_results import (
     Carry,
     CellRead,
     Column,
-    _widths,
+    column_widths,
 )
 from pipeline.reading.sheet_text import (
-    _DATE_HEADER,
-    _lines,
-    _titled,
+    DATE_HEADER,
     half_day_of,
+    is_column_title,
     is_trainer_label,
+    text_lines,
     tight_lines,
     trainee_name,
 )
@@ -58,7 +58,7 @@ _GridRead = tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...],
 _FullRead = tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...], str | None, str]
 
 
-def _read_grid(page: _Page, grid: Table, after: Carry | None = None) -> _FullRead:
+def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _FullRead:
     """Trainee cells, trainer cells, columns, problems, the trainee of a one-trainee sheet,
     and the first column's header text.
 
@@ -66,18 +66,18 @@ def _read_grid(page: _Page, grid: Table, after: Carry | None = None) -> _FullRea
     runs on from it: its rows are read under that header.
     """
     rows = len(grid.ys) - 1
-    year = _year_hint(page.words)
+    year = year_hint(page.words)
     if _runs_on(page, grid, after):
         assert after is not None
         header, columns, first = 0, list(after.columns), after.first
     else:
-        header = _header_rows(page, grid)
-        columns = _columns(page, grid, header, year)
+        header = header_rows(page, grid)
+        columns = read_columns(page, grid, header, year)
         first = _first_label(page, grid, header)
     axes = header_roles.plan([first] + [c.label for c in columns], year)
     if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
         return (*_read_trainee_rows(page, grid, header, columns, axes), first)
-    if axes is not None and axes.rows == "dates" or _DATE_HEADER.match(fold(first)):
+    if axes is not None and axes.rows == "dates" or DATE_HEADER.match(fold(first)):
         return (*_read_by_date(page, grid, header, columns, year, axes), first)
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
@@ -94,27 +94,27 @@ def _read_grid(page: _Page, grid: Table, after: Carry | None = None) -> _FullRea
         if not name:
             problems.append(f"row {row}: no name read")
         for col, column in enumerate(columns, start=1):
-            read = _judge_cell(page, grid.cell(row, col), column, "" if is_trainer else name)
+            read = judge_cell(page, grid.cell(row, col), column, "" if is_trainer else name)
             if not name:
                 read = replace(read, confidence=min(read.confidence, UNPLACED))
             (trainer if is_trainer else cells).append(read)
     return cells, trainer, columns, tuple(problems), None, first
 
 
-def _runs_on(page: _Page, grid: Table, after: Carry | None) -> bool:
+def _runs_on(page: SheetPage, grid: Table, after: Carry | None) -> bool:
     """Whether the table continues the previous page's: the same columns (count and
     widths), and a first row that is no header (neither titles nor days)."""
     if after is None or len(after.columns) != len(grid.xs) - 2:
         return False
-    if max(abs(a - b) for a, b in zip(after.widths, _widths(grid), strict=True)) > 0.03:
+    if max(abs(a - b) for a, b in zip(after.widths, column_widths(grid), strict=True)) > 0.03:
         return False
     first = [text_of(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
     if any(header_roles.is_header_word(text) for text in first):
         return False  # a header of its own ("Bénéficiaire", "Date")
-    return _header_count(page, grid) == 0 and _titles(first, slots=False) < 2
+    return header_count(page, grid) == 0 and title_count(first, slots=False) < 2
 
 
-def _title_half(page: _Page, above: int) -> str | None:
+def _title_half(page: SheetPage, above: int) -> str | None:
     """The half-day the print above the table names, if exactly one ("Séance du 12/03 -
     après-midi", "Matinée du…"); none when it names both or neither."""
     halves = set()
@@ -127,18 +127,18 @@ def _title_half(page: _Page, above: int) -> str | None:
     return halves.pop() if len(halves) == 1 else None
 
 
-def _first_label(page: _Page, grid: Table, header: int) -> str:
+def _first_label(page: SheetPage, grid: Table, header: int) -> str:
     """The first column's header text (its header rows joined), read again if unread."""
     parts = []
     for row in range(header):
         first, last = grid.span(row, 0)
         box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
-        parts.append(_header_text(page, box, _titled))
+        parts.append(header_cell_text(page, box, is_column_title))
     return " | ".join(p for p in parts if p)
 
 
 def _read_trainee_rows(
-    page: _Page, grid: Table, header: int, columns: list[Column], axes: header_roles.Plan
+    page: SheetPage, grid: Table, header: int, columns: list[Column], axes: header_roles.Plan
 ) -> _GridRead:
     """A row per trainee, the name in the columns the header calls names ("NOM" and
     "Prénom" joined, "NOM Prénom"), marks in the columns it dates or halves; a row-number
@@ -167,10 +167,10 @@ def _read_trainee_rows(
         label_box = (grid.xs[left], grid.ys[row], grid.xs[right + 1], grid.ys[row + 1])
         label = text_of(words_in(page.words, label_box))
         spans = left < axes.names[0] or right > axes.names[-1]
-        if is_trainer_label(label) or spans and is_trainer_label(_cell_text(page, label_box)):
+        if is_trainer_label(label) or spans and is_trainer_label(cell_text(page, label_box)):
             # "Signature de l'intervenant·e : …", often over the name columns and more.
             for col, column in marks:
-                trainer.append(_judge_cell(page, grid.cell(row, col), column, ""))
+                trainer.append(judge_cell(page, grid.cell(row, col), column, ""))
             continue
         reads = [_page_name(page, grid.cell(row, col)) for col in axes.names]
         name = _name_of([text for text, _ in reads])
@@ -178,7 +178,7 @@ def _read_trainee_rows(
         unsure = any(text and confidence < NAME_DOUBT for text, confidence in reads)
         if header_roles.is_header_word(name):
             continue  # a second header row
-        read = [_judge_cell(page, grid.cell(row, col), column, name) for col, column in marks]
+        read = [judge_cell(page, grid.cell(row, col), column, name) for col, column in marks]
         if not name:
             if all(r.ink <= EMPTY_INK for r in read):
                 continue  # a spare row left blank
@@ -203,7 +203,7 @@ def _name_of(parts: Sequence[str]) -> str:
 
 
 def _read_by_date(
-    page: _Page,
+    page: SheetPage,
     grid: Table,
     header: int,
     columns: list[Column],
@@ -218,8 +218,8 @@ def _read_by_date(
     """
     people = axes.people if axes is not None else ()
     trainee = "" if people else trainee_name(page.words, grid.ys[0])
-    title = _lines(page.words, grid.ys[0])
-    known = {d for line in title for d in find_dates(line, year)} | _loose_dates(title)
+    title = text_lines(page.words, grid.ys[0])
+    known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
     problems = [] if trainee or people else ["no trainee name above the table"]
     kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
     at_date = axes.date if axes is not None and axes.date is not None else 0
@@ -227,9 +227,9 @@ def _read_by_date(
     trainer: list[CellRead] = []
     above: tuple[date | None, str | None] = (None, None)  # the row above's date, half-day
     for row in range(header, len(grid.ys) - 1):
-        text = _header_text(page, grid.cell(row, at_date), lambda t: bool(find_dates(t, year)))
+        text = header_cell_text(page, grid.cell(row, at_date), lambda t: bool(find_dates(t, year)))
         dates = find_dates(text, year)
-        snapped = _snapped(text, dates[0] if dates else None, known)
+        snapped = snapped_date(text, dates[0] if dates else None, known)
         if snapped and year and snapped.year != year and abs(snapped.year - year) > 1:
             # One digit of the year misread ("2036"): the page's year.
             with contextlib.suppress(ValueError):
@@ -237,14 +237,14 @@ def _read_by_date(
         dates = [snapped] if snapped else dates
         day = dates[0] if dates else None
         named = [
-            half_day_of(_header_text(page, grid.cell(row, col), half_day_of))
+            half_day_of(header_cell_text(page, grid.cell(row, col), half_day_of))
             for col, kind in enumerate(kinds, start=1)
             if kind == "half-day"
         ]
         # The row's hours ("9h00 - 12h30") tell its half-day too: they stand in for an
         # unread half-day name, and a disagreement is for a person.
         timed = [
-            half_day_of(_header_text(page, grid.cell(row, col), half_day_of))
+            half_day_of(header_cell_text(page, grid.cell(row, col), half_day_of))
             for col, kind in enumerate(kinds, start=1)
             if kind == "hours"
         ]
@@ -264,12 +264,12 @@ def _read_by_date(
                 half = column.half_day or row_half
                 at = Column(day, half, column.hours, column.label)
                 who = _person_label(column.label) if kind == "person" else trainee
-                read = _judge_cell(page, grid.cell(row, col), at, who)
+                read = judge_cell(page, grid.cell(row, col), at, who)
                 if torn and not column.half_day:
                     read = replace(read, confidence=min(read.confidence, UNPLACED))
                 cells.append(read)
             elif kind == "trainer":
-                read = _judge_cell(page, grid.cell(row, col), Column(day, row_half, None, ""), "")
+                read = judge_cell(page, grid.cell(row, col), Column(day, row_half, None, ""), "")
                 each = [row_half] if row_half or None in halves else halves
                 trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
     one = None if people else trainee
@@ -332,21 +332,21 @@ def _column_kind(column: Column) -> str:
     return "other"
 
 
-def _row_name(page: _Page, box: tuple[int, int, int, int]) -> str:
+def _row_name(page: SheetPage, box: tuple[int, int, int, int]) -> str:
     """The name in a row's first cell, read on its own: page OCR drops words in tables."""
     return _name_read(page, box)[0]
 
 
-def _page_name(page: _Page, box: tuple[int, int, int, int]) -> tuple[str, float]:
+def _page_name(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:
     """``_name_read``, taking the page OCR's words when it read them all surely (a
     printed name in a clean cell), which spares reading the cell again."""
     words = [w for w in words_in(page.words, inset(box, 2)) if any(c.isalpha() for c in w.text)]
     if words and min(w.confidence for w in words) >= 0.9:
-        return text_of(words), _mean_confidence(words)
+        return text_of(words), mean_confidence(words)
     return _name_read(page, box)
 
 
-def _name_read(page: _Page, box: tuple[int, int, int, int]) -> tuple[str, float]:
+def _name_read(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:
     """``_row_name``, and the OCR's mean confidence in it (1 for a text layer)."""
     if page.exact:
         return text_of(words_in(page.words, box)), 1.0
@@ -355,14 +355,14 @@ def _name_read(page: _Page, box: tuple[int, int, int, int]) -> tuple[str, float]
     # Page mode first; on a photo it finds no text in a small crop, which the one-line
     # mode (PSM 7) reads.
     for crisp, line in ((False, False), (True, False), (False, True), (True, True)):
-        crop = _clean_crop(page, inner, crisp)
+        crop = clean_crop(page, inner, crisp)
         if crop is None:
             return "", 0.0
         read = page.engine.recognise_line if line else page.engine.recognise
         words = [w for w in read(crop, page.dpi).words if any(c.isalpha() for c in w.text)]
-        if _mean_confidence(words) > _mean_confidence(best):
+        if mean_confidence(words) > mean_confidence(best):
             best = words
-        if _mean_confidence(best) >= 0.85:
+        if mean_confidence(best) >= 0.85:
             break  # a clean read: the second one would only cost time
     # Low-confidence words are kept: a name half read still matches the invoice's fuzzily.
-    return text_of(reading_order(best)), _mean_confidence(best)
+    return text_of(reading_order(best)), mean_confidence(best)

@@ -17,14 +17,14 @@ from pipeline.ocr import (
     Word,
     to_gray,
 )
-from pipeline.reading.cells import _clean_crop, _mean_confidence, _Page, _trainer_boxes
-from pipeline.reading.sheet_columns import _titles, _with_header_above
-from pipeline.reading.sheet_grid import _read_grid
-from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, _widths
+from pipeline.reading.cells import SheetPage, clean_crop, mean_confidence, trainer_boxes
+from pipeline.reading.sheet_columns import title_count, with_header_above
+from pipeline.reading.sheet_grid import read_grid
+from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, column_widths
 from pipeline.reading.sheet_text import (
     title_groups,
 )
-from pipeline.reading.tables import Table, _Rulings, _squared, _Unruled, tables_in
+from pipeline.reading.tables import Rulings, Table, Unruled, squared, tables_in
 from pipeline.reading.unruled import unruled_table
 from pipeline.reading.words import reading_order, text_of, words_in
 
@@ -44,36 +44,36 @@ def read_sheet(
     """
     started = time.perf_counter()
     if words is not None:
-        ruled = _Rulings.of(to_gray(image), dpi)
-        return _read_page(_page_of(ruled, dpi, engine, words), ruled, started, after)
-    ruled, page, _ = _ocr_page(to_gray(image), dpi, engine)
-    return _read_page(page, ruled, started, after)
+        ruled = Rulings.of(to_gray(image), dpi)
+        return read_page(page_of(ruled, dpi, engine, words), ruled, started, after)
+    ruled, page, _ = ocr_page(to_gray(image), dpi, engine)
+    return read_page(page, ruled, started, after)
 
 
-def _ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[_Rulings, _Page, float]:
+def ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[Rulings, SheetPage, float]:
     """A picture made square-on and OCR'd, and the OCR confidence of the print above the
     first long rule (the title: low when the page is upside down; signatures read as
     low-confidence words, so the table is left out)."""
-    ruled, _ = _squared(_Rulings.of(gray, dpi), dpi)
+    ruled, _ = squared(Rulings.of(gray, dpi), dpi)
     words = engine.recognise(Image.fromarray(ruled.gray), dpi).words
     long_rows = np.flatnonzero((ruled.horiz > 0).sum(axis=1) >= dpi)
     limit = int(long_rows[0]) if long_rows.size else ruled.gray.shape[0] * 2 // 5
     title = [w for w in words if w.box[3] <= limit]
     if len(title) < 3:  # a rule above the title, or a page upside down: its top 40 %
         title = [w for w in words if w.box[3] <= ruled.gray.shape[0] * 2 // 5]
-    top = _mean_confidence(title)
-    return ruled, _page_of(ruled, dpi, engine, words, exact=False), top
+    top = mean_confidence(title)
+    return ruled, page_of(ruled, dpi, engine, words, exact=False), top
 
 
-def _page_of(
-    ruled: _Rulings, dpi: int, engine: OcrEngine, words: Sequence[Word], exact: bool = True
-) -> _Page:
+def page_of(
+    ruled: Rulings, dpi: int, engine: OcrEngine, words: Sequence[Word], exact: bool = True
+) -> SheetPage:
     lines = cv2.dilate(cv2.bitwise_or(ruled.horiz, ruled.vert), np.ones((3, 3), np.uint8))
-    return _Page(ruled.gray, dpi, ruled.ink, lines, tuple(words), engine, exact)
+    return SheetPage(ruled.gray, dpi, ruled.ink, lines, tuple(words), engine, exact)
 
 
-def _read_page(
-    page: _Page, ruled: _Rulings, started: float, after: Carry | None = None
+def read_page(
+    page: SheetPage, ruled: Rulings, started: float, after: Carry | None = None
 ) -> SheetRead:
     dpi = page.dpi
     tables = tables_in(ruled.horiz, ruled.vert, dpi)
@@ -93,8 +93,8 @@ def _read_page(
     stack = _stacked(grids, largest)
     if len(stack) > 1:
         return _read_stack(page, stack, started)
-    grid = _with_header_above(page, largest)
-    cells, trainer, columns, problems, trainee, first = _read_grid(page, grid, after)
+    grid = with_header_above(page, largest)
+    cells, trainer, columns, problems, trainee, first = read_grid(page, grid, after)
     # Signature boxes under the table; a straight stroke of the signature inside one may
     # pass for a ruling, so any small ruled shape there counts by its outline.
     boxes = [
@@ -103,7 +103,7 @@ def _read_page(
         if t is not grid and t.ys[0] > grid.ys[-1] and (len(t.xs) == 2 or t.ys[-1] - t.ys[0] < dpi)
     ]
     if not trainer and boxes:
-        trainer = _trainer_boxes(page, boxes, columns)
+        trainer = trainer_boxes(page, boxes, columns)
     if trainee is None:
         layout, trainee = ("day" if len({c.date for c in columns}) == 1 else "grid"), ""
     else:
@@ -116,11 +116,11 @@ def _read_page(
         problems,
         layout,
         trainee,
-        Carry(first, tuple(columns), _widths(grid)),
+        Carry(first, tuple(columns), column_widths(grid)),
     )
 
 
-def _rows_only_table(page: _Page, ruled: _Rulings) -> Table | None:
+def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
     """A table ruled between its rows only (no column rules): its rows from three or more
     long rules of one extent, its columns from the gaps between the header's titles.
 
@@ -155,7 +155,7 @@ def _rows_only_table(page: _Page, ruled: _Rulings) -> Table | None:
         ]
         groups = title_groups(words, dpi)
         texts = [text_of(reading_order(g)) for g in groups]
-        if len(groups) >= 2 and _titles(texts) >= max(2, 0.6 * len(groups)):
+        if len(groups) >= 2 and title_count(texts) >= max(2, 0.6 * len(groups)):
             xs = [left]
             for a, b in zip(groups, groups[1:], strict=False):
                 xs.append((max(w.box[2] for w in a) + min(w.box[0] for w in b)) // 2)
@@ -167,7 +167,7 @@ def _rows_only_table(page: _Page, ruled: _Rulings) -> Table | None:
     return None
 
 
-def _unruled(page: _Page, tables: Sequence[Table]) -> Table | None:
+def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
     """A table with no ruling between its cells, or only an outer frame: from how its
     words line up (see :mod:`pipeline.reading.unruled`)."""
     frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
@@ -180,10 +180,10 @@ def _unruled(page: _Page, tables: Sequence[Table]) -> Table | None:
     if found is None:
         return None
     xs, ys = found
-    return _Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+    return Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
 
 
-def _framed_stack(page: _Page, tables: Sequence[Table]) -> list[Table]:
+def _framed_stack(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
     """One framed table per séance, stacked down the page (frames as wide as each other,
     one under the other), each read from how its words line up; [] when not so."""
     frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
@@ -200,12 +200,12 @@ def _framed_stack(page: _Page, tables: Sequence[Table]) -> list[Table]:
         return []
     found = [unruled_table(page.words, page.dpi, _titled_header, t.box) for t in alike]
     return [
-        _Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+        Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
         for xs, ys in (f for f in found if f is not None)
     ]
 
 
-def _band_words(page: _Page, frame: tuple[int, int, int, int]) -> tuple[Word, ...]:
+def _band_words(page: SheetPage, frame: tuple[int, int, int, int]) -> tuple[Word, ...]:
     """The words of a frame's first line of print (its header: lines of ink closer than
     half a line's height run together), read on their own as one line, in the page's
     pixels."""
@@ -226,10 +226,10 @@ def _band_words(page: _Page, frame: tuple[int, int, int, int]) -> tuple[Word, ..
     if not runs or runs[-1][1] - runs[-1][0] < page.dpi // 20:
         return ()
     low = top + margin + runs[-1][1] + margin
-    crop = _clean_crop(page, (left, top, right, min(bottom, low)), crisp=True)
+    crop = clean_crop(page, (left, top, right, min(bottom, low)), crisp=True)
     if crop is None:
         return ()
-    pad = page.dpi // 10  # the white border _clean_crop adds
+    pad = page.dpi // 10  # the white border clean_crop adds
     shift = (left - pad, top - pad, left - pad, top - pad)
     return tuple(
         replace(w, box=tuple(a + b for a, b in zip(w.box, shift, strict=True)))  # type: ignore[arg-type]
@@ -239,7 +239,7 @@ def _band_words(page: _Page, frame: tuple[int, int, int, int]) -> tuple[Word, ..
 
 def _titled_header(texts: list[str]) -> bool:
     """Whether most of a header's texts read as column titles."""
-    return _titles(texts) >= max(2, 0.6 * len(texts))
+    return title_count(texts) >= max(2, 0.6 * len(texts))
 
 
 def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:
@@ -258,7 +258,7 @@ def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:
     return alike if apart else [largest]
 
 
-def _read_stack(page: _Page, stack: Sequence[Table], started: float) -> SheetRead:
+def _read_stack(page: SheetPage, stack: Sequence[Table], started: float) -> SheetRead:
     """Séance tables read one by one, each dated by the print between it and the table
     above ("Séance du lundi 18 mai 2026 - matin"), the page's title for the first."""
     cells: list[CellRead] = []
@@ -269,7 +269,7 @@ def _read_stack(page: _Page, stack: Sequence[Table], started: float) -> SheetRea
     for table in stack:
         words = tuple(w for w in page.words if w.box[1] >= floor)
         band = replace(page, words=words)
-        read = _read_grid(band, _with_header_above(band, table), None)
+        read = read_grid(band, with_header_above(band, table), None)
         cells += read[0]
         trainer += read[1]
         columns += read[2]

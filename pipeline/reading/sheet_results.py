@@ -104,7 +104,7 @@ class Carry:
     widths: tuple[float, ...]  # each column's share of the table's width
 
 
-def _widths(grid: Table) -> tuple[float, ...]:
+def column_widths(grid: Table) -> tuple[float, ...]:
     span = max(1, grid.xs[-1] - grid.xs[0])
     return tuple((b - a) / span for a, b in zip(grid.xs, grid.xs[1:], strict=False))
 

@@ -17,7 +17,7 @@ from pipeline.reading.words import lines as line_groups
 from pipeline.reading.words import text_of
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
+WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
 # An e-attendance record printed in the cell: "Signé le 12/03/2026 à 09:04", "Émargé
 # électroniquement le 12/03", "Validé à 9h04" (a verb, then a date or a time).
 _SIGNED_MENTION = re.compile(
@@ -64,7 +64,7 @@ def weekday_dates(text: str, default_year: int | None) -> list[date]:
     """Dates printed right after a weekday that agrees with them ("mardi 25 mars 2025")."""
     folded = fold(text)
     found = []
-    for match in _WEEKDAY.finditer(folded):
+    for match in WEEKDAY.finditer(folded):
         after = find_dates(folded[match.end() : match.end() + 30], default_year)
         if after and WEEKDAYS[after[0].weekday()] == match.group(1):
             found.append(after[0])
@@ -88,11 +88,11 @@ _ABSENT = re.compile(r"\b(abs|absent|absente|abs\.|absence|excuse|excusee|exc\.)
 # "Signature du formateur": bold print on scans reads "iormaieur", but "signature" survives.
 _TRAINER = re.compile(r"format(eur|rice)|intervenant|signature")
 _TRAINER_WORDS = ("signature", "formateur", "formatrice", "intervenant", "intervenante")
-_HEADER_NAME = re.compile(r"\bnom\b|stagiaire|participant|prenom")
-_MORNING = re.compile(r"\bmatin\b|\bam\b|\bmatinee\b")
+HEADER_NAME = re.compile(r"\bnom\b|stagiaire|participant|prenom")
+MORNING = re.compile(r"\bmatin\b|\bam\b|\bmatinee\b")
 _AFTERNOON = re.compile(r"apres[ -]?midi|\bpm\b|\bam\b(?=.*\bpm\b)")
-_TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*[-–à]+\s*(\d{1,2})\s*h\s*(\d{2})?")
-_DATE_HEADER = re.compile(r"(date|jour)s?\b")
+TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*[-–à]+\s*(\d{1,2})\s*h\s*(\d{2})?")
+DATE_HEADER = re.compile(r"(date|jour)s?\b")
 _DAY_TITLE = re.compile(
     r"journee\s+du|seance\s+du|date\s*:|date de la (seance|journee)\s*:|\ble\s+\w*\s*\d"
 )
@@ -106,14 +106,14 @@ def half_day_of(label: str) -> str | None:
         return MATIN
     hours = hours_of(label)
     if hours:
-        start = _TIME_RANGE.search(_digits_fixed(label))
+        start = TIME_RANGE.search(digits_fixed(label))
         return MATIN if start and int(start.group(1)) < 12 else APRES_MIDI
     return None
 
 
 def hours_of(label: str) -> float | None:
     """Length of a printed time range: "9h-12h30" → 3.5."""
-    found = _TIME_RANGE.search(_digits_fixed(label))
+    found = TIME_RANGE.search(digits_fixed(label))
     if not found:
         return None
     start = int(found.group(1)) + int(found.group(2) or 0) / 60
@@ -121,7 +121,7 @@ def hours_of(label: str) -> float | None:
     return round(end - start, 2) if 0 < end - start <= 8 else None
 
 
-def _digits_fixed(label: str) -> str:
+def digits_fixed(label: str) -> str:
     """OCR slips in time ranges undone: "12n30" → "12h30", "9hOO" → "9h00"."""
     folded = fold(label).replace("o", "0")
     return re.sub(r"(?<=\d)\s?[nb](?=\s?[\d)\-–]|\s*$)", "h", folded)
@@ -145,7 +145,7 @@ def is_absent(text: str) -> bool:
 
 def title_date(words: Sequence[Word], above: int, default_year: int | None) -> date | None:
     """The day of a one-day sheet, from the lines above the table ("Journée du 11/05/2026")."""
-    texts = _lines(words, above)
+    texts = text_lines(words, above)
     for text in texts:
         if _DAY_TITLE.search(fold(text)):
             found = find_dates(text, default_year)
@@ -168,12 +168,12 @@ _TRAINEE_LABEL = re.compile(
 
 def trainee_name(words: Sequence[Word], above: int) -> str:
     """The trainee of a one-trainee sheet: "Stagiaire : Léa Martin" above the table."""
-    for line in _lines(words, above):
+    for line in text_lines(words, above):
         found = _TRAINEE_LABEL.search(line)
         if found:
             # "Stagiaire : Léa Martin   Action : …" on one line: up to the next label.
             return re.split(r"\s+[^\s:]+\s*:(?:\s|$)", found.group(1))[0].strip()
-    return _split_name(_lines(words, above))
+    return _split_name(text_lines(words, above))
 
 
 _NAME_PART = re.compile(r"(?i)(?<![\w'’])(nom|pr[ée]nom)\s*:\s*(.+?)(?=\s+[^\s:]+\s*:|$)")
@@ -193,17 +193,17 @@ def _split_name(lines: Sequence[str]) -> str:
     return f"{parts['last']} {parts['first']}"
 
 
-def _lines(words: Sequence[Word], above: int) -> list[str]:
+def text_lines(words: Sequence[Word], above: int) -> list[str]:
     """The text lines of the words above ``above``, top to bottom."""
     return [text_of(line) for line in line_groups([w for w in words if w.box[3] <= above])]
 
 
-def _titled(text: str) -> bool:
+def is_column_title(text: str) -> bool:
     """Whether header text names a column's role or a day or half-day."""
-    return _labelled(text) or header_roles.role_of(text).kind != header_roles.UNKNOWN
+    return is_day_label(text) or header_roles.role_of(text).kind != header_roles.UNKNOWN
 
 
-def _labelled(text: str) -> bool:
+def is_day_label(text: str) -> bool:
     """Whether header text names a day or a half-day."""
     folded = fold(text)
-    return bool(find_dates(text) or half_day_of(text) or _WEEKDAY.search(folded))
+    return bool(find_dates(text) or half_day_of(text) or WEEKDAY.search(folded))

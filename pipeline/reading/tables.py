@@ -147,13 +147,13 @@ def _wall(v_part: np.ndarray, x: int, y0: int, y1: int) -> bool:
     return bool(band.size) and float(band.any(axis=1).mean()) > 0.6
 
 
-class _Unruled(Table):
+class Unruled(Table):
     """A table found from its words: its first row is its header, and only it (with no
     rule between rows, a row's printed date would pass for a header's)."""
 
 
 @dataclass(frozen=True)
-class _Rulings:
+class Rulings:
     """A page image with its ink and its ruling-line masks (made once per image)."""
 
     gray: np.ndarray
@@ -162,12 +162,12 @@ class _Rulings:
     vert: np.ndarray
 
     @classmethod
-    def of(cls, gray: np.ndarray, dpi: int) -> _Rulings:
+    def of(cls, gray: np.ndarray, dpi: int) -> Rulings:
         ink = binarise(gray, dpi)
         return cls(gray, ink, *line_masks(ink, dpi))
 
 
-def _squared(ruled: _Rulings, dpi: int) -> tuple[_Rulings, np.ndarray | None]:
+def squared(ruled: Rulings, dpi: int) -> tuple[Rulings, np.ndarray | None]:
     """The page levelled then rectified, and the 3x3 matrix that took it there (None: as is)."""
     levelled, turn = _levelled(ruled, dpi)
     rectified, warp = _rectified(levelled, dpi)
@@ -177,7 +177,7 @@ def _squared(ruled: _Rulings, dpi: int) -> tuple[_Rulings, np.ndarray | None]:
     return rectified, (np.eye(3) if warp is None else warp) @ turn
 
 
-def _levelled(ruled: _Rulings, dpi: int) -> tuple[_Rulings, np.ndarray | None]:
+def _levelled(ruled: Rulings, dpi: int) -> tuple[Rulings, np.ndarray | None]:
     """Undo what skew the page deskew left: the longest ruling line must lie flat.
     Also the 2x3 matrix of the turn (None when the rules already lie flat)."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ruled.horiz)
@@ -195,7 +195,7 @@ def _levelled(ruled: _Rulings, dpi: int) -> tuple[_Rulings, np.ndarray | None]:
         return ruled, None
     height, width = ruled.gray.shape
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
-    return _Rulings.of(rotate_fine(ruled.gray, degrees), dpi), matrix
+    return Rulings.of(rotate_fine(ruled.gray, degrees), dpi), matrix
 
 
 def _slope(mask: np.ndarray) -> float:
@@ -211,10 +211,10 @@ def rectify(gray: np.ndarray, dpi: int) -> np.ndarray:
     sides are fitted as straight lines, their four crossings taken as corners, and the
     whole page warped so that those corners form a rectangle (the page is one plane).
     """
-    return _rectified(_Rulings.of(gray, dpi), dpi)[0].gray
+    return _rectified(Rulings.of(gray, dpi), dpi)[0].gray
 
 
-def _rectified(ruled: _Rulings, dpi: int) -> tuple[_Rulings, np.ndarray | None]:
+def _rectified(ruled: Rulings, dpi: int) -> tuple[Rulings, np.ndarray | None]:
     """The page warped so that its main table is a rectangle, and the 3x3 matrix used."""
     corners = table_corners(ruled.horiz, ruled.vert, dpi)
     if corners is None:
@@ -227,7 +227,7 @@ def _rectified(ruled: _Rulings, dpi: int) -> tuple[_Rulings, np.ndarray | None]:
     flat = cv2.warpPerspective(
         ruled.gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255
     )
-    return _Rulings.of(flat, dpi), matrix
+    return Rulings.of(flat, dpi), matrix
 
 
 def table_corners(horiz: np.ndarray, vert: np.ndarray, dpi: int) -> np.ndarray | None:

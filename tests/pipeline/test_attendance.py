@@ -283,14 +283,14 @@ def test_a_sheet_edge_joined_to_the_table_is_not_taken_for_its_outer_lines() -> 
 
 
 def test_a_misread_header_date_is_the_title_s_listed_date_nearest_it() -> None:
-    known = sheet_columns._loose_dates(["Dates : les 10/07/2026, 13/07/2026, 1407/2026"])
+    known = sheet_columns.loose_dates(["Dates : les 10/07/2026, 13/07/2026, 1407/2026"])
     assert known == {date(2026, 7, 10), date(2026, 7, 13), date(2026, 7, 14)}
-    snapped = sheet_columns._snapped
+    snapped = sheet_columns.snapped_date
     assert snapped("Vendredi 10/07/2028", date(2028, 7, 10), known) == date(2026, 7, 10)
-    assert sheet_columns._snapped("Mardi 1407/2026", None, known) == date(2026, 7, 14)
-    assert sheet_columns._snapped("Mardi O0 VIu6e", None, known) == date(2026, 7, 14)  # weekday
-    assert sheet_columns._snapped("Lundi 13/07/2026", date(2026, 7, 13), known) == date(2026, 7, 13)
-    assert sheet_columns._snapped("Jeudi 16/07/2026", date(2026, 7, 16), known) == date(2026, 7, 16)
+    assert snapped("Mardi 1407/2026", None, known) == date(2026, 7, 14)
+    assert snapped("Mardi O0 VIu6e", None, known) == date(2026, 7, 14)  # weekday
+    assert snapped("Lundi 13/07/2026", date(2026, 7, 13), known) == date(2026, 7, 13)
+    assert snapped("Jeudi 16/07/2026", date(2026, 7, 16), known) == date(2026, 7, 16)
 
 
 def test_a_photographed_grid_reads_names_dates_and_abs_words(engine: TesserocrEngine) -> None:

@@ -442,7 +442,7 @@ def _two_row_header(words: list[Word], engine: object) -> tuple[Any, tables.Tabl
     header two rows deep (ruled apart over the day's columns only)."""
     gray = np.full((900, 1400), 255, np.uint8)
     blank = np.zeros_like(gray)
-    page = cells._Page(gray, 200, blank, blank, tuple(words), engine)  # type: ignore[arg-type]
+    page = cells.SheetPage(gray, 200, blank, blank, tuple(words), engine)  # type: ignore[arg-type]
     xs, ys = (100, 180, 600, 900, 1200), (100, 160, 220, 300, 380)
     walls = ((True, True, False), (True, True, True), (True, True, True), (True, True, True))
     return page, tables.Table(xs, ys, walls)
@@ -460,7 +460,7 @@ def test_a_header_whose_number_title_is_misread_still_counts_both_its_rows() -> 
         Word("Odile", 0.9, (200, 240, 300, 270)),
     ]
     page, grid = _two_row_header(words, _TallTitleEngine("", "", 0))
-    assert sheet_columns._header_count(page, grid) == 2
+    assert sheet_columns.header_count(page, grid) == 2
 
 
 def test_a_title_over_both_header_rows_is_read_whole_when_its_halves_say_nothing() -> None:
@@ -474,7 +474,7 @@ def test_a_title_over_both_header_rows_is_read_whole_when_its_halves_say_nothing
         Word("Après-midi", 0.9, (1000, 175, 1150, 200)),
     ]
     page, grid = _two_row_header(words, engine)
-    columns = sheet_columns._columns(page, grid, 2, 2026)
+    columns = sheet_columns.read_columns(page, grid, 2, 2026)
     assert header.role_of(columns[0].label).kind == header.NAME
 
 
@@ -530,7 +530,7 @@ def test_a_framed_table_whose_header_the_page_ocr_missed_reads_it_again() -> Non
     pad = 200 // 10  # the white border round a crop
     engine = _HeaderLineEngine(titles, (100 - pad, 300 - pad))
     blank = np.zeros_like(gray)
-    page = cells._Page(gray, 200, ink, blank, tuple(words), engine)  # type: ignore[arg-type]
+    page = cells.SheetPage(gray, 200, ink, blank, tuple(words), engine)  # type: ignore[arg-type]
     frame = tables.Table((100, 1500), (300, 760), ((),))
     table = sheet_page._unruled(page, [frame])
     assert table is not None
@@ -560,8 +560,8 @@ def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -
     t = np.linspace(0, 1, 60)
     stroke = np.stack([130 + 300 * t, 178 - 62 * np.clip(t - 0.3, 0, 1) ** 1.3 / 0.63], axis=1)
     cv2.polylines(gray, [stroke.astype(np.int32)], False, 20, 3)
-    ruled = tables._Rulings.of(gray, 200)
-    page = sheet_page._page_of(ruled, 200, _TallTitleEngine("", "", 0), [])  # type: ignore[arg-type]
+    ruled = tables.Rulings.of(gray, 200)
+    page = sheet_page.page_of(ruled, 200, _TallTitleEngine("", "", 0), [])  # type: ignore[arg-type]
     column = attendance.Column(TUESDAY, attendance.MATIN, None, "Matin")
-    read = cells._judge_cell(page, box, column, "Odile Vasseur")
+    read = cells.judge_cell(page, box, column, "Odile Vasseur")
     assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
