@@ -30,6 +30,20 @@ from pipeline.reading.tables import Table
 from pipeline.reading.words import inset, reading_order, text_of, words_in
 
 
+@dataclass
+class SheetPage:
+    """A page as its cells are read: the picture, its ink and ruling masks, its printed
+    words, and the engine that reads a cell again."""
+
+    gray: np.ndarray
+    dpi: int
+    ink: np.ndarray
+    lines: np.ndarray
+    words: tuple[Word, ...]
+    engine: OcrEngine
+    exact: bool = False  # words from the PDF's text layer: no re-reading needed
+
+
 def cell_ink(
     ink: np.ndarray, lines: np.ndarray, box: tuple[int, int, int, int], dpi: int
 ) -> tuple[float, tuple[int, int, int, int]]:
@@ -159,17 +173,6 @@ def ink_decision(ratio: float) -> tuple[str, float]:
     # In between: a faint mark or a neighbour's stroke; lean by position, but ask a person.
     share = (ratio - EMPTY_INK) / (SIGNED_INK - EMPTY_INK)
     return ("signed", 0.4 + 0.2 * share) if share >= 0.5 else ("empty", 0.6 - 0.2 * share)
-
-
-@dataclass
-class SheetPage:
-    gray: np.ndarray
-    dpi: int
-    ink: np.ndarray
-    lines: np.ndarray
-    words: tuple[Word, ...]
-    engine: OcrEngine
-    exact: bool = False  # words from the PDF's text layer: no re-reading needed
 
 
 def mean_confidence(words: Sequence[Word]) -> float:

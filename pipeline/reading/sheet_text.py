@@ -1,6 +1,9 @@
 """Printed and written words on an attendance sheet: lines of one size, dates named with
 their weekday, column titles grouped by the gaps between them, and what a cell's words
-say of a mark (an electronic attendance record, a half-read absence word)."""
+say of a mark (an electronic attendance record, a half-read absence word). Also what a
+label means: a half-day and its hours ("Matin (9h-12h30)"), an absence, the trainer's row,
+a column title; and what the print above a table gives: a one-day sheet's date, a
+one-trainee sheet's trainee."""
 
 from __future__ import annotations
 
