@@ -8,7 +8,7 @@ Every émargement of the sample corpus (``samples/expected.json``) and, with
 ``--generated N``, the first N items of the labelled set of :mod:`samples.gen.sheets`
 (every layout: grid, one page per day, one page per trainee; born-digital, scanned with
 skew, noise and quarter turns, photographed page by page; signed, empty, absent written
-and crossed-out cells) are read with ``pipeline.attendance``. Read cells are matched to
+and crossed-out cells) are read with ``pipeline.reading.attendance``. Read cells are matched to
 the expected ones by date, half-day and trainee (``same_person`` >= 0.8); an expected
 cell with no read counterpart counts as wrong.
 
@@ -45,15 +45,15 @@ from PIL import Image  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.attendance import (  # noqa: E402
+from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine  # noqa: E402
+from pipeline.parse import same_person  # noqa: E402
+from pipeline.reading.attendance import (  # noqa: E402
     REVIEW_BELOW,
     CellRead,
     SheetRead,
     read_pages,
     read_picture,
 )
-from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine  # noqa: E402
-from pipeline.parse import same_person  # noqa: E402
 from samples import ground_truth as truth  # noqa: E402
 from samples.gen.sheets import (  # noqa: E402
     DEFAULT_SEED,

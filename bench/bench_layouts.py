@@ -9,7 +9,7 @@ structure is drawn at random: trainees as rows, columns or pages; names joined o
 number and company columns; header words; the date in a header, a row, the title or a
 séance caption; half-days as columns or rows; trainer row, column, boxes or none; ruling;
 fonts; marks, e-attendance mentions included), born-digital, scanned or photographed, are
-read with ``pipeline.attendance`` as ``bench_attendance.py`` reads them. Each expected
+read with ``pipeline.reading.attendance`` as ``bench_attendance.py`` reads them. Each expected
 cell is matched to a read cell by date, half-day and trainee (``same_person`` >= 0.8) and
 counted once:
 
@@ -52,8 +52,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_attendance import _read_image, _read_pdf, find  # noqa: E402
 
-from pipeline.attendance import REVIEW_BELOW, CellRead, SheetRead  # noqa: E402
 from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine  # noqa: E402
+from pipeline.reading.attendance import REVIEW_BELOW, CellRead, SheetRead  # noqa: E402
 from samples.gen.layouts import (  # noqa: E402
     DEFAULT_SEED,
     RENDERINGS,

@@ -2,7 +2,7 @@
 the answers of evaluation questionnaires.
 
 The second half of the extract stage, for the fields text alone cannot give: who signed
-which half-day of an attendance sheet (:mod:`pipeline.attendance`), which parties
+which half-day of an attendance sheet (:mod:`pipeline.reading.attendance`), which parties
 signed an agreement (:mod:`pipeline.reading.signatures`), and which option of each item of an
 evaluation was ticked (:mod:`pipeline.reading.questionnaire`: ``satisfaction``, which
 then replaces the one read from text). They read the part's page pixels, so
@@ -20,11 +20,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from pipeline import attendance
 from pipeline import text as text_stage
 from pipeline.archive import split_pages
 from pipeline.ocr import OcrEngine, OcrSettings
-from pipeline.reading import questionnaire, signatures
+from pipeline.reading import attendance, questionnaire, signatures
 from pipeline.reading.page import views
 from pipeline.reading.signatures import Party
 from pipeline.record import DocType, PageText

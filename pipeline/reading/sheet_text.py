@@ -1,6 +1,9 @@
 """Printed and written words on an attendance sheet: lines of one size, dates named with
 their weekday, column titles grouped by the gaps between them, and what a cell's words
-say of a mark (an electronic attendance record, a half-read absence word)."""
+say of a mark (an electronic attendance record, a half-read absence word). Also what a
+label means: a half-day and its hours ("Matin (9h-12h30)"), an absence, the trainer's row,
+a column title; and what the print above a table gives: a one-day sheet's date, a
+one-trainee sheet's trainee."""
 
 from __future__ import annotations
 
@@ -11,9 +14,13 @@ from difflib import SequenceMatcher
 
 from pipeline.ocr import Word
 from pipeline.parse import find_dates, fold
+from pipeline.reading import header as header_roles
+from pipeline.reading.sheet_results import APRES_MIDI, MATIN
+from pipeline.reading.words import lines as line_groups
+from pipeline.reading.words import text_of
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
+WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
 # An e-attendance record printed in the cell: "Signé le 12/03/2026 à 09:04", "Émargé
 # électroniquement le 12/03", "Validé à 9h04" (a verb, then a date or a time).
 _SIGNED_MENTION = re.compile(
@@ -60,7 +67,7 @@ def weekday_dates(text: str, default_year: int | None) -> list[date]:
     """Dates printed right after a weekday that agrees with them ("mardi 25 mars 2025")."""
     folded = fold(text)
     found = []
-    for match in _WEEKDAY.finditer(folded):
+    for match in WEEKDAY.finditer(folded):
         after = find_dates(folded[match.end() : match.end() + 30], default_year)
         if after and WEEKDAYS[after[0].weekday()] == match.group(1):
             found.append(after[0])
@@ -78,3 +85,128 @@ def title_groups(words: Sequence[Word], dpi: int) -> list[list[Word]]:
         else:
             groups.append([word])
     return groups
+
+
+_ABSENT = re.compile(r"\b(abs|absent|absente|abs\.|absence|excuse|excusee|exc\.)(?!\w)")
+# "Signature du formateur": bold print on scans reads "iormaieur", but "signature" survives.
+_TRAINER = re.compile(r"format(eur|rice)|intervenant|signature")
+_TRAINER_WORDS = ("signature", "formateur", "formatrice", "intervenant", "intervenante")
+HEADER_NAME = re.compile(r"\bnom\b|stagiaire|participant|prenom")
+MORNING = re.compile(r"\bmatin\b|\bam\b|\bmatinee\b")
+_AFTERNOON = re.compile(r"apres[ -]?midi|\bpm\b|\bam\b(?=.*\bpm\b)")
+TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*[-–à]+\s*(\d{1,2})\s*h\s*(\d{2})?")
+DATE_HEADER = re.compile(r"(date|jour)s?\b")
+_DAY_TITLE = re.compile(
+    r"journee\s+du|seance\s+du|date\s*:|date de la (seance|journee)\s*:|\ble\s+\w*\s*\d"
+)
+
+
+def half_day_of(label: str) -> str | None:
+    folded = fold(label)
+    if re.search(r"apres[ -]?midi|\bapres\b|\bpm\b|\bap\.?\s*m", folded):
+        return APRES_MIDI
+    if re.search(r"\bmatin|\bam\b", folded):
+        return MATIN
+    hours = hours_of(label)
+    if hours:
+        start = TIME_RANGE.search(digits_fixed(label))
+        return MATIN if start and int(start.group(1)) < 12 else APRES_MIDI
+    return None
+
+
+def hours_of(label: str) -> float | None:
+    """Length of a printed time range: "9h-12h30" → 3.5."""
+    found = TIME_RANGE.search(digits_fixed(label))
+    if not found:
+        return None
+    start = int(found.group(1)) + int(found.group(2) or 0) / 60
+    end = int(found.group(3)) + int(found.group(4) or 0) / 60
+    return round(end - start, 2) if 0 < end - start <= 8 else None
+
+
+def digits_fixed(label: str) -> str:
+    """OCR slips in time ranges undone: "12n30" → "12h30", "9hOO" → "9h00"."""
+    folded = fold(label).replace("o", "0")
+    return re.sub(r"(?<=\d)\s?[nb](?=\s?[\d)\-–]|\s*$)", "h", folded)
+
+
+def is_trainer_label(text: str) -> bool:
+    """Whether a row label is the trainer's ("Signature du formateur", even misread)."""
+    folded = fold(text)
+    if _TRAINER.search(folded):
+        return True
+    return any(
+        SequenceMatcher(None, token, known).ratio() >= 0.78
+        for token in re.findall(r"[a-z]{6,}", folded)
+        for known in _TRAINER_WORDS
+    )
+
+
+def is_absent(text: str) -> bool:
+    return bool(_ABSENT.search(fold(text)))
+
+
+def title_date(words: Sequence[Word], above: int, default_year: int | None) -> date | None:
+    """The day of a one-day sheet, from the lines above the table ("Journée du 11/05/2026")."""
+    texts = text_lines(words, above)
+    for text in texts:
+        if _DAY_TITLE.search(fold(text)):
+            found = find_dates(text, default_year)
+            if len(set(found)) == 1:  # a day, not a period ("Dates : du 10/07 au 20/07")
+                return found[0]
+    # "du lundi 16 décembre 2024" with "Journée" wrapped away: the one date given with
+    # its weekday (a session's "du 16/12/2024 au 14/01/2025" names none).
+    named = {d for t in tight_lines(words, above) for d in weekday_dates(t, default_year)}
+    if len(named) == 1:
+        return named.pop()
+    everything = {d for t in texts for d in find_dates(t, default_year)}
+    return everything.pop() if len(everything) == 1 else None
+
+
+_TRAINEE_LABEL = re.compile(
+    r"(?i)(?:stagiaire|participant|apprenant|b[ée]n[ée]ficiaire|salari[ée]|nom et pr[ée]nom"
+    r"|nom\s*/\s*pr[ée]nom|pr[ée]nom et nom)[\w()·.\-]*\s*:\s*(.+)"
+)
+
+
+def trainee_name(words: Sequence[Word], above: int) -> str:
+    """The trainee of a one-trainee sheet: "Stagiaire : Léa Martin" above the table."""
+    for line in text_lines(words, above):
+        found = _TRAINEE_LABEL.search(line)
+        if found:
+            # "Stagiaire : Léa Martin   Action : …" on one line: up to the next label.
+            return re.split(r"\s+[^\s:]+\s*:(?:\s|$)", found.group(1))[0].strip()
+    return _split_name(text_lines(words, above))
+
+
+_NAME_PART = re.compile(r"(?i)(?<![\w'’])(nom|pr[ée]nom)\s*:\s*(.+?)(?=\s+[^\s:]+\s*:|$)")
+
+
+def _split_name(lines: Sequence[str]) -> str:
+    """ "NOM : FERRAND   Prénom : Chloé" (one line or two): "FERRAND Chloé", when both
+    parts are there, each up to the next label."""
+    parts: dict[str, str] = {}
+    for line in lines:
+        for found in _NAME_PART.finditer(line):
+            value = found.group(2).strip()
+            key = "last" if found.group(1).lower() == "nom" else "first"
+            parts.setdefault(key, value)
+    if not parts.get("last") or not parts.get("first"):
+        return ""
+    return f"{parts['last']} {parts['first']}"
+
+
+def text_lines(words: Sequence[Word], above: int) -> list[str]:
+    """The text lines of the words above ``above``, top to bottom."""
+    return [text_of(line) for line in line_groups([w for w in words if w.box[3] <= above])]
+
+
+def is_column_title(text: str) -> bool:
+    """Whether header text names a column's role or a day or half-day."""
+    return is_day_label(text) or header_roles.role_of(text).kind != header_roles.UNKNOWN
+
+
+def is_day_label(text: str) -> bool:
+    """Whether header text names a day or a half-day."""
+    folded = fold(text)
+    return bool(find_dates(text) or half_day_of(text) or WEEKDAY.search(folded))

@@ -13,11 +13,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline import attendance
-from pipeline.attendance import find_tables, half_day_of, hours_of, ink_decision, is_absent
 from pipeline.ocr import OcrSettings, TesserocrEngine
 from pipeline.parse import same_person
+from pipeline.reading import attendance, cells, sheet_columns, sheet_grid, sheet_text, tables
+from pipeline.reading.cells import ink_decision
 from pipeline.reading.ink import binarise, line_masks
+from pipeline.reading.sheet_text import half_day_of, hours_of, is_absent
+from pipeline.reading.tables import find_tables
 
 PARTAGE = Path(__file__).resolve().parents[2] / "samples" / "partage"
 
@@ -56,8 +58,8 @@ def test_ink_tells_the_scribbled_cell_from_the_empty_ones() -> None:
     ink = binarise(page, 150)
     horiz, vert = line_masks(ink, 150)
     lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
-    scribbled, _ = attendance.cell_ink(ink, lines, table.cell(2, 1), 150)
-    empty, _ = attendance.cell_ink(ink, lines, table.cell(2, 2), 150)
+    scribbled, _ = cells.cell_ink(ink, lines, table.cell(2, 1), 150)
+    empty, _ = cells.cell_ink(ink, lines, table.cell(2, 2), 150)
     assert ink_decision(scribbled)[0] == "signed"
     assert ink_decision(empty)[0] == "empty"
 
@@ -149,17 +151,17 @@ def test_a_keystoned_grid_is_made_square_before_its_lines_are_found() -> None:
     page, xs, ys = _drawn_grid()
     tilted = _keystoned(page)
     assert len(find_tables(tilted, 150)[0].xs) < 4  # the slanted walls escape the projection
-    table = find_tables(attendance.rectify(tilted, 150), 150)[0]
+    table = find_tables(tables.rectify(tilted, 150), 150)[0]
     assert len(table.xs) == len(xs) and len(table.ys) == len(ys)
     widths = np.diff(table.xs) / np.diff(xs)
     assert np.allclose(widths, widths.mean(), rtol=0.03)  # columns keep their proportions
 
 
 def test_a_misread_trainer_label_is_still_the_trainer_row() -> None:
-    assert attendance.is_trainer_label("Sionature Qu ivrimateur")
-    assert attendance.is_trainer_label("Signature du formateur")
-    assert not attendance.is_trainer_label("Manon Chevalier")
-    assert not attendance.is_trainer_label("Signoret Lucie")
+    assert sheet_text.is_trainer_label("Sionature Qu ivrimateur")
+    assert sheet_text.is_trainer_label("Signature du formateur")
+    assert not sheet_text.is_trainer_label("Manon Chevalier")
+    assert not sheet_text.is_trainer_label("Signoret Lucie")
 
 
 def test_keystoned_scan_is_rectified_and_every_cell_read(engine: TesserocrEngine) -> None:
@@ -195,12 +197,12 @@ def test_a_stroke_or_an_x_across_the_cell_is_a_cross_out_and_a_signature_is_not(
     t = np.linspace(0, 1, 30)
     rising = np.stack([30 + 360 * t, 140 - 120 * t + 25 * np.sin(np.pi * t)], axis=1)
     falling = np.stack([30 + 360 * t, 20 + 120 * t], axis=1)
-    assert attendance.crossed_out(_cell_with([rising]), 200)
-    assert attendance.crossed_out(_cell_with([rising, falling]), 200)
+    assert cells.crossed_out(_cell_with([rising]), 200)
+    assert cells.crossed_out(_cell_with([rising, falling]), 200)
     loops = np.stack([60 + 300 * t, 80 + 45 * np.sin(14 * np.pi * t)], axis=1)
     underline = np.stack([50 + 320 * t, 135 + 0 * t], axis=1)
-    assert not attendance.crossed_out(_cell_with([loops, underline]), 200)
-    assert not attendance.crossed_out(_cell_with([underline]), 200)  # a dash is not a cross
+    assert not cells.crossed_out(_cell_with([loops, underline]), 200)
+    assert not cells.crossed_out(_cell_with([underline]), 200)  # a dash is not a cross
 
 
 @functools.cache
@@ -266,7 +268,7 @@ def test_a_day_s_unread_half_day_label_is_the_half_its_other_column_is_not() -> 
         attendance.Column(day, None, None, "Lundi 02/02/2026 | AU"),
         attendance.Column(other, None, None, "Mardi 03/02/2026 | Mrétrent"),
     ]
-    halves = [c.half_day for c in attendance._halves_completed(columns)]
+    halves = [c.half_day for c in sheet_columns._halves_completed(columns)]
     assert halves == ["matin", "apres-midi", None]  # a lone column stays unknown
 
 
@@ -281,13 +283,14 @@ def test_a_sheet_edge_joined_to_the_table_is_not_taken_for_its_outer_lines() -> 
 
 
 def test_a_misread_header_date_is_the_title_s_listed_date_nearest_it() -> None:
-    known = attendance._loose_dates(["Dates : les 10/07/2026, 13/07/2026, 1407/2026"])
+    known = sheet_columns.loose_dates(["Dates : les 10/07/2026, 13/07/2026, 1407/2026"])
     assert known == {date(2026, 7, 10), date(2026, 7, 13), date(2026, 7, 14)}
-    assert attendance._snapped("Vendredi 10/07/2028", date(2028, 7, 10), known) == date(2026, 7, 10)
-    assert attendance._snapped("Mardi 1407/2026", None, known) == date(2026, 7, 14)
-    assert attendance._snapped("Mardi O0 VIu6e", None, known) == date(2026, 7, 14)  # weekday
-    assert attendance._snapped("Lundi 13/07/2026", date(2026, 7, 13), known) == date(2026, 7, 13)
-    assert attendance._snapped("Jeudi 16/07/2026", date(2026, 7, 16), known) == date(2026, 7, 16)
+    snapped = sheet_columns.snapped_date
+    assert snapped("Vendredi 10/07/2028", date(2028, 7, 10), known) == date(2026, 7, 10)
+    assert snapped("Mardi 1407/2026", None, known) == date(2026, 7, 14)
+    assert snapped("Mardi O0 VIu6e", None, known) == date(2026, 7, 14)  # weekday
+    assert snapped("Lundi 13/07/2026", date(2026, 7, 13), known) == date(2026, 7, 13)
+    assert snapped("Jeudi 16/07/2026", date(2026, 7, 16), known) == date(2026, 7, 16)
 
 
 def test_a_photographed_grid_reads_names_dates_and_abs_words(engine: TesserocrEngine) -> None:
@@ -320,7 +323,7 @@ def test_a_stroke_across_the_cell_with_a_neighbour_s_tick_is_still_a_cross_out()
     t = np.linspace(0, 1, 30)
     stroke = np.stack([30 + 360 * t, 140 - 110 * t + 20 * np.sin(np.pi * t)], axis=1)
     tick = np.array([[200, 159], [206, 148]])
-    assert attendance.crossed_out(_cell_with([stroke, tick]), 200)
+    assert cells.crossed_out(_cell_with([stroke, tick]), 200)
 
 
 def test_a_row_date_out_of_order_sends_its_cells_to_review() -> None:
@@ -330,9 +333,9 @@ def test_a_row_date_out_of_order_sends_its_cells_to_review() -> None:
         )
 
     # "10" misread "18": a date of the training still, but not between the 9th and the 11th.
-    checked = attendance._out_of_order([cell(9), cell(18), cell(11), cell(12)])
+    checked = sheet_grid._out_of_order([cell(9), cell(18), cell(11), cell(12)])
     assert [c.confidence < attendance.REVIEW_BELOW for c in checked] == [False, True, True, False]
-    assert all(c.confidence > 0.9 for c in attendance._out_of_order([cell(9), cell(10)]))
+    assert all(c.confidence > 0.9 for c in sheet_grid._out_of_order([cell(9), cell(10)]))
 
 
 def test_a_column_whose_date_went_unread_takes_the_listed_date_between_its_neighbours() -> None:
@@ -343,5 +346,5 @@ def test_a_column_whose_date_went_unread_takes_the_listed_date_between_its_neigh
         attendance.Column(date(2026, 2, 19), "matin", None, "Jeudi 19/02/2026 | Matin"),
         attendance.Column(None, None, None, "Observations"),
     ]
-    dated = [c.date for c in attendance._dates_completed(columns, known)]
+    dated = [c.date for c in sheet_columns._dates_completed(columns, known)]
     assert dated == [date(2026, 2, 16), date(2026, 2, 18), date(2026, 2, 19), None]

@@ -12,10 +12,18 @@ import pytest
 from PIL import Image
 from reportlab.lib.pagesizes import A4, landscape
 
-from pipeline import attendance
 from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
-from pipeline.reading import header, unruled
+from pipeline.reading import (
+    attendance,
+    cells,
+    header,
+    sheet_columns,
+    sheet_page,
+    sheet_text,
+    tables,
+    unruled,
+)
 from samples.gen import render
 from samples.gen.pen import Pen
 from tests.pipeline import sheet_layouts as layouts
@@ -204,7 +212,7 @@ def test_trainees_as_columns_with_hours_rows_read_marks_typed_mentions_and_excus
 def test_cell_words_tell_absences_from_electronic_signatures(
     text: str, absent: bool, signed: bool
 ) -> None:
-    assert (attendance.is_absent(text), attendance.is_signed_mention(text)) == (absent, signed)
+    assert (sheet_text.is_absent(text), sheet_text.is_signed_mention(text)) == (absent, signed)
 
 
 @pytest.mark.parametrize("framed", [False, True])
@@ -266,7 +274,7 @@ def test_a_table_running_on_over_a_page_without_header_is_read_under_the_first_p
 def test_handwriting_read_as_nearly_an_absence_word_is_left_for_a_person(
     text: str, doubt: bool
 ) -> None:
-    assert attendance.looks_absent(text) is doubt
+    assert sheet_text.looks_absent(text) is doubt
 
 
 @pytest.mark.parametrize(
@@ -347,7 +355,7 @@ def _line_words(lines: list[str]) -> list[Word]:
 def test_the_day_of_a_one_day_sheet_is_the_title_s_one_day_never_a_period_s_first(
     lines: list[str], day: date | None
 ) -> None:
-    assert attendance.title_date(_line_words(lines), 1000, None) == day
+    assert sheet_text.title_date(_line_words(lines), 1000, None) == day
 
 
 def test_seance_tables_with_split_names_take_the_half_day_of_their_heading_not_a_guess(
@@ -369,7 +377,7 @@ def test_a_long_flat_signature_with_a_tall_first_letter_is_no_cross_out() -> Non
     capital = np.array([[80, 40], [84, 26], [92, 12], [88, 28], [100, 38]])
     for stroke in (wave, capital):
         cv2.polylines(cell, [stroke.astype(np.int32)], False, 255, 3)
-    assert not attendance.crossed_out(cell, 200)
+    assert not cells.crossed_out(cell, 200)
 
 
 @pytest.mark.parametrize("framed", [False, True])
@@ -429,15 +437,15 @@ class _TallTitleEngine:
         return self._read(image)
 
 
-def _two_row_header(words: list[Word], engine: object) -> tuple[Any, attendance.Table]:
+def _two_row_header(words: list[Word], engine: object) -> tuple[Any, tables.Table]:
     """A blank page, 200 dpi, under a table: N° | name | one day over two half-days, the
     header two rows deep (ruled apart over the day's columns only)."""
     gray = np.full((900, 1400), 255, np.uint8)
     blank = np.zeros_like(gray)
-    page = attendance._Page(gray, 200, blank, blank, tuple(words), engine)  # type: ignore[arg-type]
+    page = cells.SheetPage(gray, 200, blank, blank, tuple(words), engine)  # type: ignore[arg-type]
     xs, ys = (100, 180, 600, 900, 1200), (100, 160, 220, 300, 380)
     walls = ((True, True, False), (True, True, True), (True, True, True), (True, True, True))
-    return page, attendance.Table(xs, ys, walls)
+    return page, tables.Table(xs, ys, walls)
 
 
 def test_a_header_whose_number_title_is_misread_still_counts_both_its_rows() -> None:
@@ -452,7 +460,7 @@ def test_a_header_whose_number_title_is_misread_still_counts_both_its_rows() -> 
         Word("Odile", 0.9, (200, 240, 300, 270)),
     ]
     page, grid = _two_row_header(words, _TallTitleEngine("", "", 0))
-    assert attendance._header_count(page, grid) == 2
+    assert sheet_columns.header_count(page, grid) == 2
 
 
 def test_a_title_over_both_header_rows_is_read_whole_when_its_halves_say_nothing() -> None:
@@ -466,7 +474,7 @@ def test_a_title_over_both_header_rows_is_read_whole_when_its_halves_say_nothing
         Word("Après-midi", 0.9, (1000, 175, 1150, 200)),
     ]
     page, grid = _two_row_header(words, engine)
-    columns = attendance._columns(page, grid, 2, 2026)
+    columns = sheet_columns.read_columns(page, grid, 2, 2026)
     assert header.role_of(columns[0].label).kind == header.NAME
 
 
@@ -481,7 +489,7 @@ def test_an_unruled_row_whose_print_the_ocr_missed_is_not_merged_into_the_next()
     words += [_word("Matin", 700, 100), _word("Après-midi", 1000, 100)]
     for i, name in enumerate(("Lucas", "Jeanne", "Marius"), start=1):
         words += [_word(str(i + 1), 100, 240 + 100 * i), _word(name, 200, 240 + 100 * i)]
-    found = unruled.unruled_table(words, 200, attendance._titled_header)
+    found = unruled.unruled_table(words, 200, sheet_page._titled_header)
     assert found is not None
     _, ys = found
     (lucas,) = [(a, b) for a, b in zip(ys, ys[1:], strict=False) if a <= 352 < b]
@@ -522,9 +530,9 @@ def test_a_framed_table_whose_header_the_page_ocr_missed_reads_it_again() -> Non
     pad = 200 // 10  # the white border round a crop
     engine = _HeaderLineEngine(titles, (100 - pad, 300 - pad))
     blank = np.zeros_like(gray)
-    page = attendance._Page(gray, 200, ink, blank, tuple(words), engine)  # type: ignore[arg-type]
-    frame = attendance.Table((100, 1500), (300, 760), ((),))
-    table = attendance._unruled(page, [frame])
+    page = cells.SheetPage(gray, 200, ink, blank, tuple(words), engine)  # type: ignore[arg-type]
+    frame = tables.Table((100, 1500), (300, 760), ((),))
+    table = sheet_page._unruled(page, [frame])
     assert table is not None
     assert len(table.xs) == 5 and len(table.ys) == 5  # 4 columns; the header and 3 rows
 
@@ -539,7 +547,7 @@ def test_a_trainee_named_in_nom_and_prenom_fields_above_the_table_is_found(
     left = 500 if one_line else 100
     words += [_word("Prénom", left, top), _word(":", left + 90, top)]
     words += [_word("Firmin", left + 110, top)]
-    assert attendance.trainee_name(words, 400) == "AUBERTIN Firmin"
+    assert sheet_text.trainee_name(words, 400) == "AUBERTIN Firmin"
 
 
 def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -> None:
@@ -552,8 +560,8 @@ def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -
     t = np.linspace(0, 1, 60)
     stroke = np.stack([130 + 300 * t, 178 - 62 * np.clip(t - 0.3, 0, 1) ** 1.3 / 0.63], axis=1)
     cv2.polylines(gray, [stroke.astype(np.int32)], False, 20, 3)
-    ruled = attendance._Rulings.of(gray, 200)
-    page = attendance._page_of(ruled, 200, _TallTitleEngine("", "", 0), [])  # type: ignore[arg-type]
+    ruled = tables.Rulings.of(gray, 200)
+    page = sheet_page.page_of(ruled, 200, _TallTitleEngine("", "", 0), [])  # type: ignore[arg-type]
     column = attendance.Column(TUESDAY, attendance.MATIN, None, "Matin")
-    read = attendance._judge_cell(page, box, column, "Odile Vasseur")
+    read = cells.judge_cell(page, box, column, "Odile Vasseur")
     assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW

@@ -1,0 +1,137 @@
+"""Reading attendance sheets (feuilles d'émargement) cell by cell.
+
+A sheet is a ruled table: one row per trainee (plus the trainer's row), one column per
+half-day, labelled by header rows ("Lundi 09/03/2026" over "Matin (9h-12h30)"). One-sheet-
+per-day layouts print the date in the title and put the trainer's signatures in small
+boxes below the table, each labelled "matin" / "après-midi".
+
+The grid is found by its ruling lines (morphological opening keeps long straight strokes;
+handwriting rarely stays straight for long). The page is first made square-on: the
+longest rules are levelled, then the main table's four outer sides are fitted as lines
+and the page warped so that their corners form a rectangle (photos and scans fed askew
+leave a trapezoid whose column lines no projection lines up). The page is OCR'd once for
+the header, names and title; first-column names, and header cells the page OCR missed,
+are read again on their own (made crisp when the print is blurred, in Tesseract's
+one-line mode when page mode finds nothing). Header dates are checked against the dates
+the title lists. Born-digital pages are neither warped nor OCR'd: their text layer gives
+every printed word exactly. Each body cell is judged by the ink left once the ruling
+lines and a margin are removed. Ink alone counts "ABS" as a signature, so inked cells
+are also read: a word like "ABS" or "absent", or a stroke or an X across the cell, makes
+the cell absent. A cell whose half-day, trainee or date order is in doubt goes to review.
+
+This module reads documents and pages; the parts live beside it: :mod:`.sheet_results`
+(what is read), :mod:`.tables` (the ruled grid, the page squared), :mod:`.cells` (a cell's
+ink, cross-outs and judgement), :mod:`.sheet_text` (what printed words say),
+:mod:`.sheet_columns` (the header), :mod:`.sheet_grid` (the body's rows) and
+:mod:`.sheet_page` (one page, its table or stacked séance tables).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import replace
+
+from PIL import Image
+
+from pipeline import text as text_stage
+from pipeline.ocr import (
+    OcrEngine,
+    OcrSettings,
+    read_image,
+    redo,
+)
+from pipeline.reading.page import PageView, views, warp_words
+from pipeline.reading.sheet_page import ocr_page, page_of, read_page, read_sheet
+from pipeline.reading.sheet_results import (
+    APRES_MIDI,
+    MATIN,
+    REVIEW_BELOW,
+    Carry,
+    CellRead,
+    Column,
+    SheetRead,
+)
+from pipeline.reading.tables import Rulings, squared
+
+__all__ = [
+    "APRES_MIDI",
+    "MATIN",
+    "REVIEW_BELOW",
+    "Carry",
+    "CellRead",
+    "Column",
+    "SheetRead",
+    "read_pages",
+    "read_picture",
+    "read_sheet",
+    "read_view",
+    "read_views",
+]
+
+
+def read_view(view: PageView, engine: OcrEngine, after: Carry | None = None) -> SheetRead:
+    """Read one page as the text stage left it (see :mod:`pipeline.reading.page`).
+
+    A text layer gives every printed word exactly: the page is neither warped nor OCR'd.
+    An OCR'd page is made square-on (the longest rules levelled, the main table's corners
+    made a rectangle) and the words the text stage read move with it: it is not read again.
+    Only an invisible text layer laid over a scan, whose boxes need not match the print,
+    is OCR'd here. ``after``: the header of the previous page's table, for rows that run
+    on with none.
+    """
+    started = time.perf_counter()
+    if view.source == "layer" and view.exact:
+        ruled = Rulings.of(view.gray, view.dpi)
+        page = page_of(ruled, view.dpi, engine, view.words)
+        return read_page(page, ruled, started, after)
+    if view.source == "layer":
+        ruled, page, _ = ocr_page(view.gray, view.dpi, engine)
+        return read_page(page, ruled, started, after)
+    ruled, matrix = squared(Rulings.of(view.gray, view.dpi), view.dpi)
+    words = view.words if matrix is None else warp_words(view.words, matrix)
+    page = page_of(ruled, view.dpi, engine, words, exact=False)
+    return read_page(page, ruled, started, after)
+
+
+def read_picture(
+    image: Image.Image,
+    dpi: int,
+    engine: OcrEngine,
+    settings: OcrSettings,
+    after: Carry | None = None,
+) -> SheetRead:
+    """A scanned or photographed sheet, read as the text stage reads a page (its clean-up,
+    orientation and OCR: :func:`pipeline.ocr.read_image`), then as its view."""
+    read = read_image(image, dpi, engine, settings)
+    gray = redo(image, dpi, settings, read.geometry)
+    view = PageView(1, gray, read.dpi, read.result.words, "ocr", rotation=read.rotation)
+    return read_view(view, engine, after)
+
+
+def read_pages(pdf: bytes, engine: OcrEngine, settings: OcrSettings) -> list[SheetRead]:
+    """Every page of a PDF read as a sheet, after the text stage has read it."""
+    return read_views(views(pdf, text_stage.read_pages(pdf, engine, settings), settings), engine)
+
+
+def read_views(pages: Iterable[PageView], engine: OcrEngine) -> list[SheetRead]:
+    """Every page read as a sheet; a table running on over the next page keeps its header
+    and, on a one-trainee sheet, its trainee."""
+    sheets: list[SheetRead] = []
+    for view in pages:
+        after = sheets[-1].carry if sheets else None
+        sheet = read_view(view, engine, after)
+        if sheets and sheet.carry and after and sheet.carry.columns == after.columns:
+            sheet = _same_trainee(sheets[-1], sheet)
+        sheets.append(sheet)
+    return sheets
+
+
+def _same_trainee(before: SheetRead, sheet: SheetRead) -> SheetRead:
+    """A one-trainee sheet's rows running on to a page that names nobody: the trainee of
+    the page before."""
+    if sheet.layout != "trainee" or sheet.trainee or not before.trainee:
+        return sheet
+    cells = tuple(replace(c, person=before.trainee) for c in sheet.cells)
+    problems = tuple(p for p in sheet.problems if not p.startswith("no trainee name"))
+    return replace(sheet, cells=cells, trainee=before.trainee, problems=problems)

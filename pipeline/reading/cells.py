@@ -1,0 +1,327 @@
+"""One cell of an attendance sheet: the page it is read from, the ink left once the
+ruling lines are removed, strokes that cross it out, its words, and the judgement of the
+cell (signed, absent, empty, or for review); the trainer's boxes below a one-day table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from pipeline.ocr import (
+    OcrEngine,
+    Word,
+)
+from pipeline.reading.ink import drop_specks
+from pipeline.reading.sheet_results import EMPTY_INK, SIGNED_INK, UNPLACED, CellRead, Column
+from pipeline.reading.sheet_text import (
+    half_day_of,
+    is_absent,
+    is_day_label,
+    is_signed_mention,
+    looks_absent,
+)
+from pipeline.reading.spill import ink_beside_print
+from pipeline.reading.tables import Table
+from pipeline.reading.words import inset, reading_order, text_of, words_in
+
+
+@dataclass
+class SheetPage:
+    """A page as its cells are read: the picture, its ink and ruling masks, its printed
+    words, and the engine that reads a cell again."""
+
+    gray: np.ndarray
+    dpi: int
+    ink: np.ndarray
+    lines: np.ndarray
+    words: tuple[Word, ...]
+    engine: OcrEngine
+    exact: bool = False  # words from the PDF's text layer: no re-reading needed
+
+
+def cell_ink(
+    ink: np.ndarray, lines: np.ndarray, box: tuple[int, int, int, int], dpi: int
+) -> tuple[float, tuple[int, int, int, int]]:
+    """Share of the cell's inner area covered with ink, and the inner box measured."""
+    left, top, right, bottom = box
+    margin = max(3, dpi // 25)  # the ruling's blur and a neighbour's overflow
+    inner = (left + margin, top + margin, right - margin, bottom - margin)
+    if inner[2] <= inner[0] or inner[3] <= inner[1]:
+        return 0.0, inner
+    return float(cell_marks(ink, lines, inner, dpi).mean() / 255), inner
+
+
+def cell_marks(
+    ink: np.ndarray, lines: np.ndarray, inner: tuple[int, int, int, int], dpi: int
+) -> np.ndarray:
+    """The ink inside a cell's inner box, without ruling lines and specks."""
+    crop = ink[inner[1] : inner[3], inner[0] : inner[2]].copy()
+    crop[_rulings_only(lines[inner[1] : inner[3], inner[0] : inner[2]], dpi)] = 0
+    return drop_specks(crop, dpi)
+
+
+def _rulings_only(lines: np.ndarray, dpi: int, stubs: bool = True) -> np.ndarray:
+    """The parts of a line mask that are ruling: thin level (or plumb) runs that cross the
+    cell or come in from its edge.
+
+    The line mask also takes in the straight stretches of a shallow stroke (the arms of
+    a flat X): they climb as they go (a box taller than a ruling is thick), or stop
+    inside the cell, and stay ink.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((lines > 0).astype(np.uint8))
+    if count <= 1:
+        return np.zeros(lines.shape, bool)
+    x, y, w, h = (stats[:, i] for i in range(4))
+    height, width = lines.shape
+    thick = max(6, dpi // 15)
+    # ``stubs``: a short level run along the cell's edge is a ruling drifting in too (a
+    # skewed scan), though it may be a stroke's flat end.
+    edge_y = ((y == 0) | (y + h >= height)) if stubs else np.zeros_like(y, bool)
+    edge_x = ((x == 0) | (x + w >= width)) if stubs else np.zeros_like(x, bool)
+    level = (h <= np.maximum(thick, 0.06 * w)) & ((w >= 0.6 * width) | edge_y)
+    plumb = (w <= np.maximum(thick, 0.06 * h)) & ((h >= 0.6 * height) | edge_x)
+    ruling = level | plumb
+    ruling[0] = False
+    return ruling[labels]
+
+
+def crossed_out(marks: np.ndarray, dpi: int) -> bool:
+    """Whether a cell's ink is a cross-out: one stroke across it ("barre") or an X.
+
+    A cross-out spans most of the cell, both ways, and every inked pixel lies close to one
+    or two smooth curves (a hand's stroke bows a little); a signature loops up and down
+    far from any such curve. Each stroke is fitted as y = a·x² + b·x + c; for an X the
+    pixels are first shared between the rising and the falling diagonal, then refitted.
+    """
+    # A neighbour's ascender poking in over the edge is no part of the stroke.
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8))
+    areas = stats[:, cv2.CC_STAT_AREA]
+    main = areas >= 0.08 * areas[1:].sum() if count > 1 else areas > 0
+    main[0] = False
+    ys, xs = np.nonzero(main[labels])
+    if len(xs) < 20:
+        return False
+    height, width = marks.shape
+    span_x, span_y = float(np.ptp(xs)), float(np.ptp(ys))
+    if span_x < 0.55 * width or span_y < 0.35 * height:
+        return False
+    tolerance = max(2.5, dpi / 60)
+    x, y = xs.astype(float), ys.astype(float)
+    error, fit = _curve_fit(x, y)
+    if error <= tolerance:
+        # A stroke across the cell climbs or falls from end to end (a diagonal); a flat
+        # stroke that bows or waves (a long signature) does not.
+        return _rise(fit, x) >= 0.5 * span_y
+    # An X: pixels nearer the rising diagonal of the ink's box go to one stroke, the rest to
+    # the other; then each pixel to the nearer fitted stroke, three times.
+    slope = span_y / max(span_x, 1.0)
+    dx, dy = x - x.min(), y - y.min()
+    rising = np.abs(dy - (span_y - slope * dx)) < np.abs(dy - slope * dx)
+    errors = [np.inf]
+    for _ in range(3):
+        if rising.sum() < 10 or (~rising).sum() < 10:
+            return False
+        (err_a, fit_a), (err_b, fit_b) = (
+            _curve_fit(x[rising], y[rising]),
+            _curve_fit(x[~rising], y[~rising]),
+        )
+        errors = [err_a, err_b]
+        rising = np.abs(y - np.polyval(fit_a, x)) < np.abs(y - np.polyval(fit_b, x))
+    spans = [float(np.ptp(x[part])) if part.any() else 0.0 for part in (rising, ~rising)]
+    if max(errors) > tolerance or min(spans) < 0.5 * span_x:
+        return False
+    # The two strokes of an X cross: one climbs, the other falls, each over much of the
+    # ink's height (a signature over its underline is two flat strokes that never meet).
+    rises = [_signed_rise(fit, x[part]) for fit, part in ((fit_a, rising), (fit_b, ~rising))]
+    return rises[0] * rises[1] < 0 and min(abs(r) for r in rises) >= 0.4 * span_y
+
+
+def _signed_rise(fit: np.ndarray, x: np.ndarray) -> float:
+    """How far a fitted stroke goes down (image rows) from its left end to its right end."""
+    return float(np.polyval(fit, x.max()) - np.polyval(fit, x.min()))
+
+
+def _rise(fit: np.ndarray, x: np.ndarray) -> float:
+    return abs(_signed_rise(fit, x))
+
+
+def _with_stubs(page: SheetPage, inner: tuple[int, int, int, int]) -> np.ndarray:
+    """A cell's ink without the rules that cross it; short level runs along its edges kept."""
+    crop = page.ink[inner[1] : inner[3], inner[0] : inner[2]].copy()
+    lines = page.lines[inner[1] : inner[3], inner[0] : inner[2]]
+    crop[_rulings_only(lines, page.dpi, stubs=False)] = 0
+    return drop_specks(crop, page.dpi)
+
+
+def _curve_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """RMS distance (vertical) of the points to their least-squares parabola, and the fit."""
+    fit = np.polyfit(x, y, 2)
+    return float(np.sqrt(np.mean((y - np.polyval(fit, x)) ** 2))), fit
+
+
+def ink_decision(ratio: float) -> tuple[str, float]:
+    """signed / empty from the ink ratio, with a confidence from the distance to the cut."""
+    if ratio >= SIGNED_INK:
+        return "signed", min(0.99, 0.8 + 0.19 * min(1.0, ratio / (4 * SIGNED_INK)))
+    if ratio <= EMPTY_INK:
+        return "empty", min(0.99, 0.8 + 0.19 * (1 - ratio / EMPTY_INK))
+    # In between: a faint mark or a neighbour's stroke; lean by position, but ask a person.
+    share = (ratio - EMPTY_INK) / (SIGNED_INK - EMPTY_INK)
+    return ("signed", 0.4 + 0.2 * share) if share >= 0.5 else ("empty", 0.6 - 0.2 * share)
+
+
+def mean_confidence(words: Sequence[Word]) -> float:
+    return sum(w.confidence for w in words) / len(words) if words else 0.0
+
+
+def clean_crop(
+    page: SheetPage, box: tuple[int, int, int, int], crisp: bool = False
+) -> Image.Image | None:
+    """The box's pixels with the ruling lines whitened, on a white border (Tesseract likes one).
+
+    ``crisp``: print made black on white. Tesseract's own threshold turns blurred bold
+    print (a photo) into blobs and reads nothing; a cut nearer the ink's level keeps the
+    strokes apart.
+    """
+    left, top, right, bottom = box
+    if right - left < 4 or bottom - top < 4:
+        return None
+    crop = page.gray[top:bottom, left:right].copy()
+    crop[_crossing(page.lines[top:bottom, left:right] > 0)] = 255
+    if crisp:
+        darkest, paper = np.percentile(crop, [1, 50])
+        if paper - darkest > 40:
+            cut = darkest + 0.45 * (paper - darkest)
+            crop = np.where(crop < cut, 0, 255).astype(np.uint8)
+    pad = page.dpi // 10
+    return Image.fromarray(
+        cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    )
+
+
+def cell_text(page: SheetPage, box: tuple[int, int, int, int]) -> str:
+    """The words in a box, from the page OCR or, when it saw none there, read on their own.
+
+    Page segmentation drops small print in table cells on photos ("Mardi 07/04/2026" in a
+    shaded header); the cell alone, made crisp, is read much better.
+    """
+    found = text_of(words_in(page.words, box))
+    if found or page.exact:
+        return found
+    crop = clean_crop(page, inset(box, 2), crisp=True)
+    if crop is None:
+        return ""
+    return text_of(reading_order(page.engine.recognise(crop, page.dpi).words))
+
+
+def _crossing(lines: np.ndarray) -> np.ndarray:
+    """The part of a line mask that crosses the crop from side to side (a ruling).
+
+    Short straight runs are left alone: the tops of bold digits line up into one, and
+    whitening them would erase the date they belong to.
+    """
+    rows = lines.mean(axis=1) >= 0.6
+    cols = lines.mean(axis=0) >= 0.6
+    return lines & (rows[:, None] | cols[None, :])
+
+
+def header_cell_text(
+    page: SheetPage, box: tuple[int, int, int, int], wanted: Any = is_day_label, line: bool = True
+) -> str:
+    """A header cell's text: the page OCR's words, or, when they say nothing ``wanted``, the
+    cell read on its own until something does: as it is, made crisp, then as one line
+    (small print wrapped on two lines comes out of the page OCR garbled; a photo's shaded
+    header often not at all)."""
+    text = text_of(words_in(page.words, box))
+    if wanted(text) or page.exact:
+        return text
+    tries = ((False, False), (True, False)) + (((False, True), (True, True)) if line else ())
+    for crisp, one_line in tries:
+        crop = clean_crop(page, inset(box, 2), crisp=crisp)
+        if crop is None:
+            break
+        read = page.engine.recognise_line if one_line else page.engine.recognise
+        again = read(crop, page.dpi).text
+        if wanted(again):
+            return again.replace("\n", " ")
+    return text
+
+
+def judge_cell(
+    page: SheetPage, box: tuple[int, int, int, int], column: Column, person: str
+) -> CellRead:
+    ratio, inner = cell_ink(page.ink, page.lines, box, page.dpi)
+    mark, confidence = ink_decision(ratio)
+    # A thin stroke or a small "Abs." leaves less ink than a signature: anything above a
+    # trace is looked at (a typed word of the text layer costs nothing to look at).
+    if ratio > EMPTY_INK / 2 or page.exact and words_in(page.words, inner):
+        marks = cell_marks(page.ink, page.lines, inner, page.dpi)
+        if crossed_out(marks, page.dpi):
+            mark, confidence = "absent", 0.9
+        else:
+            words = _cell_words(page, inner)
+            if is_absent(words):
+                mark, confidence = "absent", 0.9
+            elif is_signed_mention(words):
+                mark, confidence = "signed", 0.95  # with or without a signature image
+            elif looks_absent(words):
+                # A handwritten "absent" half read ("h Sent,"): not a signature to trust.
+                confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
+                # Its ink is print (a neighbour's mention run on, a remark): no signature.
+                confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and crossed_out(_with_stubs(page, inner), page.dpi):
+                # A stroke across the cell once its flat end along the edge is kept: a
+                # cross-out, or a signature over a rule's stub; a person tells.
+                confidence = min(confidence, UNPLACED)
+    if column.date is None or column.half_day is None:
+        # Whatever the mark, nobody knows which half-day it is for: a person must say.
+        confidence = min(confidence, UNPLACED)
+    return CellRead(column.date, column.half_day, person, mark, round(confidence, 3), ratio, box)
+
+
+def _cell_words(page: SheetPage, inner: tuple[int, int, int, int]) -> str:
+    """The words written or typed in a cell ("ABS", "absent", "Signé le 12/03 à 9h04")."""
+    printed = text_of(words_in(page.words, inner))
+    if is_absent(printed) or page.exact and printed:
+        return printed
+    # The page OCR may merge a short word with the ruling, or miss a photo's blurred
+    # print: the cell is read on its own, as one line (Tesseract's page mode finds no text
+    # in a small crop of a photo, and is twice as slow), made crisp.
+    crop = clean_crop(page, inner, crisp=not page.exact)
+    if crop is None:
+        return printed
+    if page.exact:
+        return page.engine.recognise(crop, page.dpi).text
+    return page.engine.recognise_line(crop, page.dpi).text
+
+
+def trainer_boxes(
+    page: SheetPage, boxes: Sequence[Table], columns: Sequence[Column]
+) -> list[CellRead]:
+    """One-day sheets: the trainer signs in boxes under the table, labelled by half-day."""
+    day = next((c.date for c in columns if c.date), None)
+    labels = []
+    for box in boxes:
+        left, top, right, bottom = box.box
+        reach = (bottom - top) // 2
+        # The small label over a box is often missed by the page OCR on a photo.
+        labels.append(header_cell_text(page, (left, top - reach, right, top), half_day_of))
+    halves = [half_day_of(label) for label in labels]
+    if None in halves:
+        # Unread labels: the table's half-days, left to right, when there are as many.
+        table = [h for h in dict.fromkeys(c.half_day for c in columns) if h]
+        known = [h for h in halves if h]
+        missing = [h for h in table if h not in known]
+        if len(missing) == halves.count(None):
+            fill = iter(missing)
+            halves = [h or next(fill) for h in halves]
+    return [
+        judge_cell(page, box.box, Column(day, half, None, label), "")
+        for box, half, label in zip(boxes, halves, labels, strict=True)
+    ]

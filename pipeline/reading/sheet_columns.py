@@ -1,0 +1,304 @@
+"""The header of an attendance table: how many rows it takes, the header found above a
+grid, and each column's date, half-day and hours (dates checked against those the title
+lists, half-days completed from their neighbours)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from pipeline.ocr import (
+    Word,
+)
+from pipeline.parse import find_dates, fold
+from pipeline.reading import header as header_roles
+from pipeline.reading.cells import SheetPage, header_cell_text
+from pipeline.reading.sheet_results import APRES_MIDI, MATIN, Column
+from pipeline.reading.sheet_text import (
+    HEADER_NAME,
+    MORNING,
+    TIME_RANGE,
+    WEEKDAY,
+    WEEKDAYS,
+    digits_fixed,
+    half_day_of,
+    hours_of,
+    is_column_title,
+    is_day_label,
+    text_lines,
+    title_date,
+)
+from pipeline.reading.tables import Table, Unruled
+from pipeline.reading.words import lines as line_groups
+from pipeline.reading.words import text_of, words_in
+
+
+def with_header_above(page: SheetPage, grid: Table) -> Table:
+    """The table with its header row when the ruling lost it (a shaded header's rules
+    drown in the grey; some tables rule only the body).
+
+    When the first row reads as no header (fewer than two column titles), the print lying
+    on the table's top rule is tried: if most of its cells under the table's columns are
+    column titles ("N°", "NOM", "Date", "Matin", "Signature du stagiaire"...), it is the
+    header row. A band where the page OCR found no words at all (a scan's grey header
+    band) is read cell by cell, when the first row does not name a day or a half-day.
+    """
+    first = [text_of(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
+    # A grid's header: the names' title (or nothing) over days and half-days.
+    named = not first[0] or bool(HEADER_NAME.search(fold(first[0])))
+    if named and is_day_label(" ".join(first[1:])) or title_count(first, slots=False) >= 2:
+        return grid
+    if len(grid.ys) < 3:
+        return grid
+    reach = page.dpi // 2
+    above = [
+        w
+        for w in page.words
+        if grid.ys[0] - reach <= w.box[1]
+        and w.box[3] <= grid.ys[0] + 2
+        and grid.xs[0] - 4 <= w.box[0]
+        and w.box[2] <= grid.xs[-1] + 4
+    ]
+    lines = line_groups(above)
+    row_height = int(np.median(np.diff(grid.ys)))
+    rule = _rule_above(page, grid)
+    if rule is not None:
+        # The header's own top rule, left out of the table (its column rules lost).
+        top = rule
+        texts = [
+            header_cell_text(
+                page, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0]), is_column_title, False
+            )
+            for c in range(len(grid.xs) - 1)
+        ]
+    elif lines and max(w.box[3] for w in lines[-1]) >= grid.ys[0] - page.dpi // 8:
+        # The lowest line, and a line just over it (a title wrapped on two lines).
+        top = min(w.box[1] for w in lines[-1])
+        height = max(w.box[3] - w.box[1] for w in lines[-1])
+        for line in reversed(lines[:-1]):
+            if max(w.box[3] for w in line) >= top - height:
+                top = min(top, min(w.box[1] for w in line))
+        top = max(0, top - max(2, page.dpi // 50))
+        texts = [
+            text_of(words_in(page.words, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0])))
+            for c in range(len(grid.xs) - 1)
+        ]
+    elif not lines and not page.exact and not any(is_day_label(t) for t in first):
+        top = max(0, grid.ys[0] - min(row_height, page.dpi // 2))
+        texts = [
+            header_cell_text(
+                page, (grid.xs[c], top, grid.xs[c + 1], grid.ys[0]), is_column_title, False
+            )
+            for c in range(len(grid.xs) - 1)
+        ]
+    else:
+        return grid
+    if grid.ys[0] - top < page.dpi // 12 or title_count(texts) < max(2, 0.6 * len(texts)):
+        return grid
+    walls = (tuple(True for _ in grid.xs[1:-1]),) + grid.walls
+    return Table(grid.xs, (top,) + grid.ys, walls)
+
+
+def _rule_above(page: SheetPage, grid: Table) -> int | None:
+    """A ruling across the table's width a little above its top (a header's top rule)."""
+    low, high = grid.ys[0] - page.dpi // 12, max(0, grid.ys[0] - page.dpi // 2)
+    band = page.lines[high:low, grid.xs[0] : grid.xs[-1]] > 0
+    if not band.size:
+        return None
+    across = np.flatnonzero(band.mean(axis=1) >= 0.8)
+    return int(high + across[-1]) if across.size else None
+
+
+def title_count(texts: Sequence[str], slots: bool = True) -> int:
+    """How many of a row's cell texts read as column titles. A half-day ("Matin") is a
+    title in a header and a value in a one-trainee sheet's row: counted when ``slots``."""
+    skip = {header_roles.UNKNOWN} | (set() if slots else {header_roles.SLOT})
+    return sum(header_roles.role_of(t).kind not in skip and not find_dates(t) for t in texts)
+
+
+def header_rows(page: SheetPage, grid: Table) -> int:
+    """How many rows at the top are headers (one at least)."""
+    return max(header_count(page, grid), 1)
+
+
+def header_count(page: SheetPage, grid: Table) -> int:
+    """How many rows at the top are headers: their cells name days and half-days."""
+    if isinstance(grid, Unruled):
+        return 1
+    count = 0
+    year = year_hint(page.words)  # "Mar. 15/04" is a date in a sheet of 2025
+    for row in range(len(grid.ys) - 1):
+        # A speck the OCR read as a short word ("Je" at 0.49) does not fill the cell.
+        printed = [
+            w
+            for w in words_in(page.words, grid.cell(row, 0))
+            if w.confidence >= 0.6 or sum(c.isalnum() for c in w.text) >= 3
+        ]
+        first = fold(text_of(printed))
+        span = (grid.xs[1], grid.ys[row], grid.xs[-1], grid.ys[row + 1])
+        rest = fold(header_cell_text(page, span, line=False))
+        labelled = bool(
+            find_dates(rest, year)
+            or half_day_of(rest)
+            or MORNING.search(rest)
+            or WEEKDAY.search(rest)
+        )
+        named = not first or bool(HEADER_NAME.search(first)) or header_roles.is_header_word(first)
+        # A number column's "N°" misread ("Ne", "N'"): two signs are no name.
+        named = named or len(re.sub(r"\W", "", first)) <= 2 and not re.search(r"\d", first)
+        if row == 0:
+            header = labelled and named
+        else:
+            # Signatures read as "am" or "9h": below the first row, a header names a day
+            # or a half-day in full, unless its first cell runs on from the row above (no
+            # rule between: "Nom et prénom" spanning both rows, whatever a photo makes of
+            # its words).
+            strong = bool(
+                find_dates(rest, year)
+                or WEEKDAY.search(rest)
+                or re.search(r"matin|apres", rest)
+                or TIME_RANGE.search(digits_fixed(rest))
+            )
+            merged = not _ruled_across(page, grid, row)
+            header = (strong or labelled and merged) and (named or merged)
+        if header and count == row:
+            count = row + 1
+        else:
+            break
+    return count
+
+
+def _ruled_across(page: SheetPage, grid: Table, row: int) -> bool:
+    """Whether a rule separates row ``row`` from the one above in the first column."""
+    y, pad = grid.ys[row], max(3, page.dpi // 40)
+    band = page.lines[max(0, y - pad) : y + pad + 1, grid.xs[0] : grid.xs[1]] > 0
+    return bool(band.size) and float(band.any(axis=0).mean()) > 0.5
+
+
+def year_hint(words: Sequence[Word]) -> int | None:
+    years = [d.year for d in find_dates(text_of(words))]
+    return max(set(years), key=years.count) if years else None
+
+
+def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) -> list[Column]:
+    fallback = title_date(page.words, grid.ys[0], year)
+    title = text_lines(page.words, grid.ys[0])
+    known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
+    columns = []
+    for col in range(1, len(grid.xs) - 1):
+        parts = []
+        for row in range(header):
+            first, last = grid.span(row, col)
+            box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
+            parts.append(header_cell_text(page, box, is_column_title))
+        label = " | ".join(p for p in parts if p)
+        if header > 1 and not is_column_title(label):
+            # A title over the header's rows, no rule between them ("Nom du stagiaire"
+            # beside dates over half-days): read whole, not cut at the rows' middle.
+            box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
+            whole = header_cell_text(page, box, is_column_title)
+            label = whole if is_column_title(whole) else label
+        dates = find_dates(label, year)
+        day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known)
+        columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
+    return _halves_completed(_dates_completed(columns, known))
+
+
+def _dates_completed(columns: list[Column], known: set[date]) -> list[Column]:
+    """Columns whose date went unread, dated from the title's list: the one listed date
+    no column has that falls between the dates of the columns either side."""
+    done = list(columns)
+    used = {c.date for c in columns if c.date}
+    for i, column in enumerate(columns):
+        if column.date is not None or not (column.half_day or WEEKDAY.search(fold(column.label))):
+            continue  # dated, or no half-day column at all ("Observations")
+        before = [c.date for c in columns[:i] if c.date]
+        after = [c.date for c in columns[i + 1 :] if c.date]
+        low, high = (before[-1] if before else None), (after[0] if after else None)
+        fits = [
+            d
+            for d in known - used
+            if (low is None or d > low) and (high is None or d < high) and (low or high)
+        ]
+        if len(fits) == 1:
+            done[i] = Column(fits[0], column.half_day, column.hours, column.label)
+    return done
+
+
+_LOOSE_DATE = re.compile(r"(?<!\d)(\d{2})[/.-]?(\d{2})[/.-]?(20\d{2})(?!\d)")
+
+
+def loose_dates(lines: Sequence[str]) -> set[date]:
+    """Dates of the title printed dd/mm/yyyy whose OCR lost a slash ("0303/2026")."""
+    found = set()
+    for line in lines:
+        for day, month, year in _LOOSE_DATE.findall(digits_fixed(line)):
+            try:
+                found.add(date(int(year), int(month), int(day)))
+            except ValueError:
+                continue
+    return found
+
+
+_WEEKDAYS = WEEKDAYS
+
+
+def snapped_date(text: str, found: date | None, known: set[date]) -> date | None:
+    """A header date checked against the dates the title lists ("Dates : les 10/07/2026…").
+
+    A photo's small print loses a slash ("1407/2026") or turns a digit ("10/07/2028"): the
+    listed date whose digits are nearest the header's (two slips at most, the weekday
+    agreeing when one is printed) is the one meant. Without a list, the header stands.
+    """
+    if not known or found in known:
+        return found
+    digits = re.sub(r"\D", "", digits_fixed(text))
+    weekday = WEEKDAY.search(fold(text))
+    plausible = found is not None and min(known) <= found <= max(known)
+    if plausible and (not weekday or _WEEKDAYS[found.weekday()] == weekday.group(1)):  # type: ignore[union-attr]
+        return found  # the title may give a range, not every day
+    if len(digits) < 6:
+        # The date unreadable, the weekday read: the only listed day of that name.
+        same = [d for d in known if weekday and _WEEKDAYS[d.weekday()] == weekday.group(1)]
+        return same[0] if len(same) == 1 and found is None else found
+    scored = []
+    for day in known:
+        if weekday and _WEEKDAYS[day.weekday()] != weekday.group(1):
+            continue
+        want = day.strftime("%d%m%Y")
+        ratio = SequenceMatcher(None, digits, want).ratio()
+        scored.append((ratio, day))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] < 0.75 or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return found
+    return scored[0][1]
+
+
+def _halves_completed(columns: list[Column]) -> list[Column]:
+    """Half-days the header did not yield, from the day's other column.
+
+    A day has at most a morning and an afternoon, in that order: of two columns under one
+    date, the one left unread is the half-day the other is not.
+    """
+    done = list(columns)
+    by_day: dict[date, list[int]] = {}
+    for i, column in enumerate(columns):
+        if column.date is not None:
+            by_day.setdefault(column.date, []).append(i)
+    for indices in by_day.values():
+        halves = [columns[i].half_day for i in indices]
+        if len(indices) != 2 or None not in halves:
+            continue
+        if halves == [None, None]:
+            halves = [MATIN, APRES_MIDI]
+        else:
+            known = next(h for h in halves if h)
+            other = APRES_MIDI if known == MATIN else MATIN
+            halves = [h or other for h in halves]
+        for i, half in zip(indices, halves, strict=True):
+            done[i] = Column(columns[i].date, half, columns[i].hours, columns[i].label)
+    return done

@@ -1,0 +1,368 @@
+"""Reading the body of an attendance table: trainees down and half-days across, or rows by
+date for one trainee, each row's name, and cells whose order of dates is in doubt."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from pipeline.ocr import (
+    Word,
+)
+from pipeline.parse import find_dates, fold
+from pipeline.reading import header as header_roles
+from pipeline.reading.cells import (
+    SheetPage,
+    cell_text,
+    clean_crop,
+    header_cell_text,
+    judge_cell,
+    mean_confidence,
+)
+from pipeline.reading.sheet_columns import (
+    header_count,
+    header_rows,
+    loose_dates,
+    read_columns,
+    snapped_date,
+    title_count,
+    year_hint,
+)
+from pipeline.reading.sheet_results import (
+    APRES_MIDI,
+    EMPTY_INK,
+    MATIN,
+    NAME_DOUBT,
+    UNPLACED,
+    Carry,
+    CellRead,
+    Column,
+    column_widths,
+)
+from pipeline.reading.sheet_text import (
+    DATE_HEADER,
+    half_day_of,
+    is_column_title,
+    is_trainer_label,
+    text_lines,
+    tight_lines,
+    trainee_name,
+)
+from pipeline.reading.tables import Table
+from pipeline.reading.words import inset, reading_order, text_of, words_in
+
+_GridRead = tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...], str | None]
+_FullRead = tuple[list[CellRead], list[CellRead], list[Column], tuple[str, ...], str | None, str]
+
+
+def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _FullRead:
+    """Trainee cells, trainer cells, columns, problems, the trainee of a one-trainee sheet,
+    and the first column's header text.
+
+    A table with no header row whose columns match the previous page's table (``after``)
+    runs on from it: its rows are read under that header.
+    """
+    rows = len(grid.ys) - 1
+    year = year_hint(page.words)
+    if _runs_on(page, grid, after):
+        assert after is not None
+        header, columns, first = 0, list(after.columns), after.first
+    else:
+        header = header_rows(page, grid)
+        columns = read_columns(page, grid, header, year)
+        first = _first_label(page, grid, header)
+    axes = header_roles.plan([first] + [c.label for c in columns], year)
+    if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
+        return (*_read_trainee_rows(page, grid, header, columns, axes), first)
+    if axes is not None and axes.rows == "dates" or DATE_HEADER.match(fold(first)):
+        return (*_read_by_date(page, grid, header, columns, year, axes), first)
+    cells: list[CellRead] = []
+    trainer: list[CellRead] = []
+    problems: list[str] = []
+    for row in range(header, rows):
+        name = _row_name(page, grid.cell(row, 0)) or text_of(
+            words_in(page.words, grid.cell(row, 0))
+        )
+        if not re.search(r"[^\W\d_]{2}", name):
+            name = ""  # a row number or a stray mark is no name
+        is_trainer = is_trainer_label(name)
+        if header_roles.is_header_word(name) and not is_trainer:
+            continue  # a header row below the first ("Nom Prénom" over the names)
+        if not name:
+            problems.append(f"row {row}: no name read")
+        for col, column in enumerate(columns, start=1):
+            read = judge_cell(page, grid.cell(row, col), column, "" if is_trainer else name)
+            if not name:
+                read = replace(read, confidence=min(read.confidence, UNPLACED))
+            (trainer if is_trainer else cells).append(read)
+    return cells, trainer, columns, tuple(problems), None, first
+
+
+def _runs_on(page: SheetPage, grid: Table, after: Carry | None) -> bool:
+    """Whether the table continues the previous page's: the same columns (count and
+    widths), and a first row that is no header (neither titles nor days)."""
+    if after is None or len(after.columns) != len(grid.xs) - 2:
+        return False
+    if max(abs(a - b) for a, b in zip(after.widths, column_widths(grid), strict=True)) > 0.03:
+        return False
+    first = [text_of(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
+    if any(header_roles.is_header_word(text) for text in first):
+        return False  # a header of its own ("Bénéficiaire", "Date")
+    return header_count(page, grid) == 0 and title_count(first, slots=False) < 2
+
+
+def _title_half(page: SheetPage, above: int) -> str | None:
+    """The half-day the print above the table names, if exactly one ("Séance du 12/03 -
+    après-midi", "Matinée du…"); none when it names both or neither."""
+    halves = set()
+    for line in tight_lines(page.words, above):
+        folded = fold(line)
+        if re.search(r"apres[ -]?midi", folded):
+            halves.add(APRES_MIDI)
+        if re.search(r"\bmatin(ee)?\b", folded):
+            halves.add(MATIN)
+    return halves.pop() if len(halves) == 1 else None
+
+
+def _first_label(page: SheetPage, grid: Table, header: int) -> str:
+    """The first column's header text (its header rows joined), read again if unread."""
+    parts = []
+    for row in range(header):
+        first, last = grid.span(row, 0)
+        box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
+        parts.append(header_cell_text(page, box, is_column_title))
+    return " | ".join(p for p in parts if p)
+
+
+def _read_trainee_rows(
+    page: SheetPage, grid: Table, header: int, columns: list[Column], axes: header_roles.Plan
+) -> _GridRead:
+    """A row per trainee, the name in the columns the header calls names ("NOM" and
+    "Prénom" joined, "NOM Prénom"), marks in the columns it dates or halves; a row-number
+    or company column is neither. A row whose label (spanning the name columns) names the
+    trainer gives the trainer's marks; a blank spare row (no name, no ink) is no trainee.
+    """
+    cells: list[CellRead] = []
+    trainer: list[CellRead] = []
+    problems: list[str] = []
+    # A lone "Signature" column: the half-day from the print above the table ("Séance
+    # du 12/03 - matin"), when it names one only.
+    half = _title_half(page, grid.ys[0])
+    # (A half-day the column's own words do not name was guessed from its neighbours,
+    # which are names here, not the day's other half.)
+    marks = [
+        (col, columns[col - 1])
+        if col not in axes.trainee or half_day_of(columns[col - 1].label)
+        else (col, replace(columns[col - 1], half_day=half))
+        for col in axes.marks
+        if col >= 1
+    ]
+    sure = min((axes.roles[col].confidence for col in (*axes.names, *axes.marks)), default=1.0)
+    for row in range(header, len(grid.ys) - 1):
+        left = grid.span(row, axes.names[0])[0]
+        right = grid.span(row, axes.names[-1])[1]
+        label_box = (grid.xs[left], grid.ys[row], grid.xs[right + 1], grid.ys[row + 1])
+        label = text_of(words_in(page.words, label_box))
+        spans = left < axes.names[0] or right > axes.names[-1]
+        if is_trainer_label(label) or spans and is_trainer_label(cell_text(page, label_box)):
+            # "Signature de l'intervenant·e : …", often over the name columns and more.
+            for col, column in marks:
+                trainer.append(judge_cell(page, grid.cell(row, col), column, ""))
+            continue
+        reads = [_page_name(page, grid.cell(row, col)) for col in axes.names]
+        name = _name_of([text for text, _ in reads])
+        # A name the OCR is unsure of may be another trainee's: a person checks the row.
+        unsure = any(text and confidence < NAME_DOUBT for text, confidence in reads)
+        if header_roles.is_header_word(name):
+            continue  # a second header row
+        read = [judge_cell(page, grid.cell(row, col), column, name) for col, column in marks]
+        if not name:
+            if all(r.ink <= EMPTY_INK for r in read):
+                continue  # a spare row left blank
+            problems.append(f"row {row}: no name read")
+            read = [replace(r, confidence=min(r.confidence, UNPLACED)) for r in read]
+        cap = min(sure, UNPLACED) if unsure else sure
+        cells.extend(replace(r, confidence=min(r.confidence, cap)) for r in read)
+    return cells, trainer, columns, tuple(problems), None
+
+
+def _name_of(parts: Sequence[str]) -> str:
+    """A trainee's name from its columns' texts ("NOM", "Prénom"), without the specks a
+    scan reads as single letters or signs beside the print (an initial keeps its dot)."""
+    kept = []
+    for part in parts:
+        words = [w.strip("|[]{}") for w in part.split()]
+        words = [w for w in words if re.search(r"[^\W\d_]", w)]
+        if any(len(w) > 1 for w in words):
+            words = [w for w in words if len(w) > 1]  # a bare letter beside a name: a speck
+        kept += words
+    return " ".join(kept)
+
+
+def _read_by_date(
+    page: SheetPage,
+    grid: Table,
+    header: int,
+    columns: list[Column],
+    year: int | None,
+    axes: header_roles.Plan | None = None,
+) -> _GridRead:
+    """One trainee's sheet: a row per date (or per half-day), the name above the table.
+
+    Columns are "Matin" / "Après-midi" (a row per date), or "Demi-journée" naming the
+    half-day and "Signature du stagiaire" (a row per half-day); the trainer's column is
+    signed once a day when the rows are dates, and counts for both half-days.
+    """
+    people = axes.people if axes is not None else ()
+    trainee = "" if people else trainee_name(page.words, grid.ys[0])
+    title = text_lines(page.words, grid.ys[0])
+    known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
+    problems = [] if trainee or people else ["no trainee name above the table"]
+    kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
+    at_date = axes.date if axes is not None and axes.date is not None else 0
+    cells: list[CellRead] = []
+    trainer: list[CellRead] = []
+    above: tuple[date | None, str | None] = (None, None)  # the row above's date, half-day
+    for row in range(header, len(grid.ys) - 1):
+        text = header_cell_text(page, grid.cell(row, at_date), lambda t: bool(find_dates(t, year)))
+        dates = find_dates(text, year)
+        snapped = snapped_date(text, dates[0] if dates else None, known)
+        if snapped and year and snapped.year != year and abs(snapped.year - year) > 1:
+            # One digit of the year misread ("2036"): the page's year.
+            with contextlib.suppress(ValueError):
+                snapped = snapped.replace(year=year)
+        dates = [snapped] if snapped else dates
+        day = dates[0] if dates else None
+        named = [
+            half_day_of(header_cell_text(page, grid.cell(row, col), half_day_of))
+            for col, kind in enumerate(kinds, start=1)
+            if kind == "half-day"
+        ]
+        # The row's hours ("9h00 - 12h30") tell its half-day too: they stand in for an
+        # unread half-day name, and a disagreement is for a person.
+        timed = [
+            half_day_of(header_cell_text(page, grid.cell(row, col), half_day_of))
+            for col, kind in enumerate(kinds, start=1)
+            if kind == "hours"
+        ]
+        row_half = named[0] if named else None
+        hours_half = timed[0] if timed else None
+        torn = bool(row_half and hours_half and row_half != hours_half)
+        row_half = row_half or hours_half
+        if day is None and not text.strip() and above[0] and above[1] not in (None, row_half):
+            # The date printed once a day: a blank date cell under the day's other half.
+            day = above[0]
+        if day is None:
+            problems.append(f"row {row}: no date read")
+        above = (day, row_half)
+        halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
+        for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
+            if kind in ("trainee", "person"):
+                half = column.half_day or row_half
+                at = Column(day, half, column.hours, column.label)
+                who = _person_label(column.label) if kind == "person" else trainee
+                read = judge_cell(page, grid.cell(row, col), at, who)
+                if torn and not column.half_day:
+                    read = replace(read, confidence=min(read.confidence, UNPLACED))
+                cells.append(read)
+            elif kind == "trainer":
+                read = judge_cell(page, grid.cell(row, col), Column(day, row_half, None, ""), "")
+                each = [row_half] if row_half or None in halves else halves
+                trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
+    one = None if people else trainee
+    return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), one
+
+
+def _person_label(label: str) -> str:
+    """A trainee's name as a column header (header rows joined by " | ")."""
+    return " ".join(part.strip() for part in label.split("|") if part.strip())
+
+
+def _out_of_order(cells: list[CellRead]) -> list[CellRead]:
+    """Rows run in date order: a cell whose date breaks the order with a neighbour's
+    (a misread "10" → "18" is still a date of the training) is for a person to check."""
+    days = [c.date for c in cells]
+    checked = []
+    for i, cell in enumerate(cells):
+        # The nearest other dates before and after (a date's rows run on: both half-days).
+        before = [d for d in days[:i] if d and d != cell.date][-1:]
+        after = [d for d in days[i + 1 :] if d and d != cell.date][:1]
+        if cell.date and (before and before[0] > cell.date or after and after[0] < cell.date):
+            cell = replace(cell, confidence=min(cell.confidence, UNPLACED))
+        checked.append(cell)
+    return checked
+
+
+def _after_when(read: CellRead) -> tuple[str, str, float, float, tuple[int, int, int, int]]:
+    """A cell's fields after its date and half-day."""
+    return read.person, read.mark, read.confidence, read.ink, read.box
+
+
+def _kinds_of(axes: header_roles.Plan, count: int) -> list[str]:
+    """``_column_kind`` of columns 1..count from the header's roles."""
+    kinds = []
+    for col in range(1, count + 1):
+        if col in axes.marks:
+            kinds.append("trainee")
+        elif col in axes.people:
+            kinds.append("person")
+        elif axes.roles[col].kind == header_roles.HOURS:
+            kinds.append("hours")
+        elif col in axes.trainer:
+            kinds.append("trainer")
+        elif col == axes.half:
+            kinds.append("half-day")
+        else:
+            kinds.append("other")
+    return kinds
+
+
+def _column_kind(column: Column) -> str:
+    """trainee (a signature per half-day) | trainer | half-day (names it) | other."""
+    label = fold(column.label)
+    if "stagiaire" in label or column.half_day and not is_trainer_label(label):
+        return "trainee"
+    if is_trainer_label(label):
+        return "trainer"
+    if re.search(r"demi[ -]?journee|creneau|seance", label):
+        return "half-day"
+    return "other"
+
+
+def _row_name(page: SheetPage, box: tuple[int, int, int, int]) -> str:
+    """The name in a row's first cell, read on its own: page OCR drops words in tables."""
+    return _name_read(page, box)[0]
+
+
+def _page_name(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:
+    """``_name_read``, taking the page OCR's words when it read them all surely (a
+    printed name in a clean cell), which spares reading the cell again."""
+    words = [w for w in words_in(page.words, inset(box, 2)) if any(c.isalpha() for c in w.text)]
+    if words and min(w.confidence for w in words) >= 0.9:
+        return text_of(words), mean_confidence(words)
+    return _name_read(page, box)
+
+
+def _name_read(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:
+    """``_row_name``, and the OCR's mean confidence in it (1 for a text layer)."""
+    if page.exact:
+        return text_of(words_in(page.words, box)), 1.0
+    inner = inset(box, max(2, page.dpi // 50))
+    best: list[Word] = []
+    # Page mode first; on a photo it finds no text in a small crop, which the one-line
+    # mode (PSM 7) reads.
+    for crisp, line in ((False, False), (True, False), (False, True), (True, True)):
+        crop = clean_crop(page, inner, crisp)
+        if crop is None:
+            return "", 0.0
+        read = page.engine.recognise_line if line else page.engine.recognise
+        words = [w for w in read(crop, page.dpi).words if any(c.isalpha() for c in w.text)]
+        if mean_confidence(words) > mean_confidence(best):
+            best = words
+        if mean_confidence(best) >= 0.85:
+            break  # a clean read: the second one would only cost time
+    # Low-confidence words are kept: a name half read still matches the invoice's fuzzily.
+    return text_of(reading_order(best)), mean_confidence(best)

@@ -1,0 +1,280 @@
+"""Reading one attendance page: the picture made square-on and OCR'd (or a born-digital
+page's words), its ruled table, a table ruled by rows only, an unruled table, or séance
+tables stacked down the page, each read under its heading."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from pipeline.ocr import (
+    OcrEngine,
+    Word,
+    to_gray,
+)
+from pipeline.reading.cells import SheetPage, clean_crop, mean_confidence, trainer_boxes
+from pipeline.reading.sheet_columns import title_count, with_header_above
+from pipeline.reading.sheet_grid import read_grid
+from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, column_widths
+from pipeline.reading.sheet_text import (
+    title_groups,
+)
+from pipeline.reading.tables import Rulings, Table, Unruled, squared, tables_in
+from pipeline.reading.unruled import unruled_table
+from pipeline.reading.words import reading_order, text_of, words_in
+
+
+def read_sheet(
+    image: Image.Image,
+    dpi: int,
+    engine: OcrEngine,
+    words: Sequence[Word] | None = None,
+    after: Carry | None = None,
+) -> SheetRead:
+    """Read one upright attendance sheet: its columns, and every trainee and trainer cell.
+
+    ``words``: the page's printed words with their boxes in pixels of ``image`` (a
+    born-digital page's text layer); the page is then neither OCR'd nor warped.
+    ``after``: the header of the previous page's table, for rows that run on with none.
+    """
+    started = time.perf_counter()
+    if words is not None:
+        ruled = Rulings.of(to_gray(image), dpi)
+        return read_page(page_of(ruled, dpi, engine, words), ruled, started, after)
+    ruled, page, _ = ocr_page(to_gray(image), dpi, engine)
+    return read_page(page, ruled, started, after)
+
+
+def ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[Rulings, SheetPage, float]:
+    """A picture made square-on and OCR'd, and the OCR confidence of the print above the
+    first long rule (the title: low when the page is upside down; signatures read as
+    low-confidence words, so the table is left out)."""
+    ruled, _ = squared(Rulings.of(gray, dpi), dpi)
+    words = engine.recognise(Image.fromarray(ruled.gray), dpi).words
+    long_rows = np.flatnonzero((ruled.horiz > 0).sum(axis=1) >= dpi)
+    limit = int(long_rows[0]) if long_rows.size else ruled.gray.shape[0] * 2 // 5
+    title = [w for w in words if w.box[3] <= limit]
+    if len(title) < 3:  # a rule above the title, or a page upside down: its top 40 %
+        title = [w for w in words if w.box[3] <= ruled.gray.shape[0] * 2 // 5]
+    top = mean_confidence(title)
+    return ruled, page_of(ruled, dpi, engine, words, exact=False), top
+
+
+def page_of(
+    ruled: Rulings, dpi: int, engine: OcrEngine, words: Sequence[Word], exact: bool = True
+) -> SheetPage:
+    lines = cv2.dilate(cv2.bitwise_or(ruled.horiz, ruled.vert), np.ones((3, 3), np.uint8))
+    return SheetPage(ruled.gray, dpi, ruled.ink, lines, tuple(words), engine, exact)
+
+
+def read_page(
+    page: SheetPage, ruled: Rulings, started: float, after: Carry | None = None
+) -> SheetRead:
+    dpi = page.dpi
+    tables = tables_in(ruled.horiz, ruled.vert, dpi)
+    grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
+    framed = _framed_stack(page, tables) if not grids else []
+    if len(framed) > 1:
+        return _read_stack(page, framed, started)
+    if not grids:
+        # Rules between some rows only (a frame, a header's band): the rows of print
+        # tell more rows apart than the rules, and are taken instead.
+        found = [t for t in (_rows_only_table(page, ruled), _unruled(page, tables)) if t]
+        unruled = max(found, key=lambda t: len(t.ys)) if found else None
+        if unruled is None:
+            return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
+        grids = [unruled]
+    largest = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
+    stack = _stacked(grids, largest)
+    if len(stack) > 1:
+        return _read_stack(page, stack, started)
+    grid = with_header_above(page, largest)
+    cells, trainer, columns, problems, trainee, first = read_grid(page, grid, after)
+    # Signature boxes under the table; a straight stroke of the signature inside one may
+    # pass for a ruling, so any small ruled shape there counts by its outline.
+    boxes = [
+        t
+        for t in tables
+        if t is not grid and t.ys[0] > grid.ys[-1] and (len(t.xs) == 2 or t.ys[-1] - t.ys[0] < dpi)
+    ]
+    if not trainer and boxes:
+        trainer = trainer_boxes(page, boxes, columns)
+    if trainee is None:
+        layout, trainee = ("day" if len({c.date for c in columns}) == 1 else "grid"), ""
+    else:
+        layout = "trainee"
+    return SheetRead(
+        tuple(cells),
+        tuple(trainer),
+        tuple(columns),
+        time.perf_counter() - started,
+        problems,
+        layout,
+        trainee,
+        Carry(first, tuple(columns), column_widths(grid)),
+    )
+
+
+def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
+    """A table ruled between its rows only (no column rules): its rows from three or more
+    long rules of one extent, its columns from the gaps between the header's titles.
+
+    The header is the print between the first two rules, or on the first rule; its words
+    are grouped by horizontal gaps wider than a word space, and a column boundary drawn
+    midway between two groups. Most groups must read as column titles ("NOM", "Prénom",
+    "Matin", "Signature"...), else this is no attendance table.
+    """
+    dpi = page.dpi
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ruled.horiz)
+    rules = [
+        (int(y + h // 2), int(x), int(x + w))
+        for i, (x, y, w, h) in enumerate(stats[:, :4])
+        if i and w >= 2 * dpi and h < dpi // 8
+    ]
+    if len(rules) < 3:
+        return None
+    # The rules of one table share their ends.
+    left = int(np.median([r[1] for r in rules]))
+    right = int(np.median([r[2] for r in rules]))
+    ys = sorted(
+        {y for y, x0, x1 in rules if abs(x0 - left) < dpi // 8 and abs(x1 - right) < dpi // 8}
+    )
+    ys = [y for i, y in enumerate(ys) if i == 0 or y - ys[i - 1] > dpi // 20]
+    if len(ys) < 3:
+        return None
+    for top, bottom in ((ys[0], ys[1]), (ys[0] - dpi // 2, ys[0])):
+        words = [
+            w
+            for w in words_in(page.words, (left, max(0, top), right, bottom))
+            if sum(c.isalnum() for c in w.text)
+        ]
+        groups = title_groups(words, dpi)
+        texts = [text_of(reading_order(g)) for g in groups]
+        if len(groups) >= 2 and title_count(texts) >= max(2, 0.6 * len(groups)):
+            xs = [left]
+            for a, b in zip(groups, groups[1:], strict=False):
+                xs.append((max(w.box[2] for w in a) + min(w.box[0] for w in b)) // 2)
+            xs.append(right)
+            if top < ys[0]:
+                ys = [max(0, top), *ys]
+            walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
+            return Table(tuple(xs), tuple(ys), walls)
+    return None
+
+
+def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
+    """A table with no ruling between its cells, or only an outer frame: from how its
+    words line up (see :mod:`pipeline.reading.unruled`)."""
+    frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
+    frame = max(frames, key=lambda t: t.ys[-1] - t.ys[0]).box if frames else None
+    found = unruled_table(page.words, page.dpi, _titled_header, frame)
+    if found is None and frame is not None and not page.exact:
+        # A photo's shaded header is often missed by the page OCR: its band read again.
+        band = _band_words(page, frame)
+        found = unruled_table(page.words + band, page.dpi, _titled_header, frame)
+    if found is None:
+        return None
+    xs, ys = found
+    return Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+
+
+def _framed_stack(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
+    """One framed table per séance, stacked down the page (frames as wide as each other,
+    one under the other), each read from how its words line up; [] when not so."""
+    frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
+    if len(frames) < 2:
+        return []
+    widest = max(frames, key=lambda t: t.xs[-1] - t.xs[0])
+    width = widest.xs[-1] - widest.xs[0]
+    alike = sorted(
+        (t for t in frames if abs(t.xs[0] - widest.xs[0]) <= 0.1 * width),
+        key=lambda t: t.ys[0],
+    )
+    alike = [t for t in alike if abs((t.xs[-1] - t.xs[0]) - width) <= 0.1 * width]
+    if any(a.ys[-1] > b.ys[0] for a, b in zip(alike, alike[1:], strict=False)):
+        return []
+    found = [unruled_table(page.words, page.dpi, _titled_header, t.box) for t in alike]
+    return [
+        Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+        for xs, ys in (f for f in found if f is not None)
+    ]
+
+
+def _band_words(page: SheetPage, frame: tuple[int, int, int, int]) -> tuple[Word, ...]:
+    """The words of a frame's first line of print (its header: lines of ink closer than
+    half a line's height run together), read on their own as one line, in the page's
+    pixels."""
+    left, top, right, bottom = frame
+    margin = max(3, page.dpi // 25)
+    ink = (page.ink[top + margin : bottom, left + margin : right - margin] > 0) & (
+        page.lines[top + margin : bottom, left + margin : right - margin] == 0
+    )
+    inked = ink.sum(axis=1) > max(2, page.dpi // 50)
+    runs: list[list[int]] = []
+    for y in np.flatnonzero(inked):
+        if runs and y - runs[-1][1] <= max(1, (runs[-1][1] - runs[-1][0]) // 2):
+            runs[-1][1] = int(y)
+        elif runs and runs[-1][1] - runs[-1][0] >= page.dpi // 20:
+            break
+        else:
+            runs.append([int(y), int(y)])
+    if not runs or runs[-1][1] - runs[-1][0] < page.dpi // 20:
+        return ()
+    low = top + margin + runs[-1][1] + margin
+    crop = clean_crop(page, (left, top, right, min(bottom, low)), crisp=True)
+    if crop is None:
+        return ()
+    pad = page.dpi // 10  # the white border clean_crop adds
+    shift = (left - pad, top - pad, left - pad, top - pad)
+    return tuple(
+        replace(w, box=tuple(a + b for a, b in zip(w.box, shift, strict=True)))  # type: ignore[arg-type]
+        for w in page.engine.recognise_line(crop, page.dpi).words
+    )
+
+
+def _titled_header(texts: list[str]) -> bool:
+    """Whether most of a header's texts read as column titles."""
+    return title_count(texts) >= max(2, 0.6 * len(texts))
+
+
+def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:
+    """One small table per séance stacked down the page: tables as wide as the largest,
+    aligned with it, one under the other (top to bottom), each with a body row."""
+    width = largest.xs[-1] - largest.xs[0]
+    alike = [
+        t
+        for t in grids
+        if len(t.ys) >= 3
+        and abs((t.xs[-1] - t.xs[0]) - width) <= 0.1 * width
+        and abs(t.xs[0] - largest.xs[0]) <= 0.1 * width
+    ]
+    alike.sort(key=lambda t: t.ys[0])
+    apart = all(a.ys[-1] <= b.ys[0] for a, b in zip(alike, alike[1:], strict=False))
+    return alike if apart else [largest]
+
+
+def _read_stack(page: SheetPage, stack: Sequence[Table], started: float) -> SheetRead:
+    """Séance tables read one by one, each dated by the print between it and the table
+    above ("Séance du lundi 18 mai 2026 - matin"), the page's title for the first."""
+    cells: list[CellRead] = []
+    trainer: list[CellRead] = []
+    columns: list[Column] = []
+    problems: list[str] = []
+    floor = 0
+    for table in stack:
+        words = tuple(w for w in page.words if w.box[1] >= floor)
+        band = replace(page, words=words)
+        read = read_grid(band, with_header_above(band, table), None)
+        cells += read[0]
+        trainer += read[1]
+        columns += read[2]
+        problems += read[3]
+        floor = table.ys[-1]
+    layout = "day" if len({c.date for c in columns}) == 1 else "grid"
+    spent = time.perf_counter() - started
+    return SheetRead(tuple(cells), tuple(trainer), tuple(columns), spent, tuple(problems), layout)
