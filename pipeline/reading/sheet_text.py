@@ -93,7 +93,6 @@ _TRAINER = re.compile(r"format(eur|rice)|intervenant|signature")
 _TRAINER_WORDS = ("signature", "formateur", "formatrice", "intervenant", "intervenante")
 HEADER_NAME = re.compile(r"\bnom\b|stagiaire|participant|prenom")
 MORNING = re.compile(r"\bmatin\b|\bam\b|\bmatinee\b")
-_AFTERNOON = re.compile(r"apres[ -]?midi|\bpm\b|\bam\b(?=.*\bpm\b)")
 TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*[-–à]+\s*(\d{1,2})\s*h\s*(\d{2})?")
 DATE_HEADER = re.compile(r"(date|jour)s?\b")
 _DAY_TITLE = re.compile(
