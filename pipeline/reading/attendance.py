@@ -42,7 +42,7 @@ from pipeline.ocr import (
     redo,
 )
 from pipeline.reading.page import PageView, views, warp_words
-from pipeline.reading.sheet_page import ocr_page, page_of, read_page, read_sheet
+from pipeline.reading.sheet_page import ocr_page, page_of, read_page
 from pipeline.reading.sheet_results import (
     APRES_MIDI,
     MATIN,
@@ -64,7 +64,6 @@ __all__ = [
     "SheetRead",
     "read_pages",
     "read_picture",
-    "read_sheet",
     "read_view",
     "read_views",
 ]
@@ -86,7 +85,7 @@ def read_view(view: PageView, engine: OcrEngine, after: Carry | None = None) -> 
         page = page_of(ruled, view.dpi, engine, view.words)
         return read_page(page, ruled, started, after)
     if view.source == "layer":
-        ruled, page, _ = ocr_page(view.gray, view.dpi, engine)
+        ruled, page = ocr_page(view.gray, view.dpi, engine)
         return read_page(page, ruled, started, after)
     ruled, matrix = squared(Rulings.of(view.gray, view.dpi), view.dpi)
     words = view.words if matrix is None else warp_words(view.words, matrix)
@@ -105,7 +104,7 @@ def read_picture(
     orientation and OCR: :func:`pipeline.ocr.read_image`), then as its view."""
     read = read_image(image, dpi, engine, settings)
     gray = redo(image, dpi, settings, read.geometry)
-    view = PageView(1, gray, read.dpi, read.result.words, "ocr", rotation=read.rotation)
+    view = PageView(1, gray, read.dpi, read.result.words, "ocr")
     return read_view(view, engine, after)
 
 

@@ -47,13 +47,7 @@ class PageView:
     words: tuple[Word, ...]
     source: Source
     exact: bool = True
-    rotation: int = 0  # clockwise degrees the text stage turned the page
-    confidence: float | None = None  # the OCR's mean word confidence; None for a layer
     text: str = ""  # the page's text as the text stage gave it, lines kept
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return self.gray.shape[1], self.gray.shape[0]
 
     @property
     def scanned(self) -> bool:
@@ -81,10 +75,7 @@ def view_of(page: pdfium.PdfPage, text: PageText, settings: OcrSettings, number:
     if read is not None:
         image, dpi = page_image(page, settings)
         gray = redo(image, dpi, settings, read.geometry)
-        return PageView(
-            number, gray, read.dpi, read.result.words, "ocr",
-            rotation=read.rotation, confidence=read.result.confidence, text=text.text,
-        )  # fmt: skip
+        return PageView(number, gray, read.dpi, read.result.words, "ocr", text=text.text)
     layer = page_layer(page)
     rendered, dpi = render_page(page, RENDER_DPI)
     exact = not (layer.invisible_chars or layer.picture_cover >= SCAN_COVER)

@@ -15,9 +15,8 @@ from PIL import Image
 from pipeline.ocr import (
     OcrEngine,
     Word,
-    to_gray,
 )
-from pipeline.reading.cells import SheetPage, clean_crop, mean_confidence, trainer_boxes
+from pipeline.reading.cells import SheetPage, clean_crop, trainer_boxes
 from pipeline.reading.sheet_columns import title_count, with_header_above
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, column_widths
@@ -29,40 +28,12 @@ from pipeline.reading.unruled import unruled_table
 from pipeline.reading.words import reading_order, text_of, words_in
 
 
-def read_sheet(
-    image: Image.Image,
-    dpi: int,
-    engine: OcrEngine,
-    words: Sequence[Word] | None = None,
-    after: Carry | None = None,
-) -> SheetRead:
-    """Read one upright attendance sheet: its columns, and every trainee and trainer cell.
-
-    ``words``: the page's printed words with their boxes in pixels of ``image`` (a
-    born-digital page's text layer); the page is then neither OCR'd nor warped.
-    ``after``: the header of the previous page's table, for rows that run on with none.
-    """
-    started = time.perf_counter()
-    if words is not None:
-        ruled = Rulings.of(to_gray(image), dpi)
-        return read_page(page_of(ruled, dpi, engine, words), ruled, started, after)
-    ruled, page, _ = ocr_page(to_gray(image), dpi, engine)
-    return read_page(page, ruled, started, after)
-
-
-def ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[Rulings, SheetPage, float]:
-    """A picture made square-on and OCR'd, and the OCR confidence of the print above the
-    first long rule (the title: low when the page is upside down; signatures read as
-    low-confidence words, so the table is left out)."""
+def ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[Rulings, SheetPage]:
+    """A page whose text-layer boxes need not match its print (an invisible OCR layer over
+    a scan), made square-on and OCR'd."""
     ruled, _ = squared(Rulings.of(gray, dpi), dpi)
     words = engine.recognise(Image.fromarray(ruled.gray), dpi).words
-    long_rows = np.flatnonzero((ruled.horiz > 0).sum(axis=1) >= dpi)
-    limit = int(long_rows[0]) if long_rows.size else ruled.gray.shape[0] * 2 // 5
-    title = [w for w in words if w.box[3] <= limit]
-    if len(title) < 3:  # a rule above the title, or a page upside down: its top 40 %
-        title = [w for w in words if w.box[3] <= ruled.gray.shape[0] * 2 // 5]
-    top = mean_confidence(title)
-    return ruled, page_of(ruled, dpi, engine, words, exact=False), top
+    return ruled, page_of(ruled, dpi, engine, words, exact=False)
 
 
 def page_of(
