@@ -595,7 +595,10 @@ def _ranges(pages: Sequence[str]) -> list[tuple[int, int]]:
         opened = _starts_document(page, current, previous)
         if opened is not None:
             ranges.append((number, number))
-            current = opened
+            # A first page whose title the OCR garbled is still typed by its content, so
+            # that the next page's title of the same type continues it.
+            untitled = previous is None and opened is DocType.AUTRE
+            current = classify_text(page)[0] if untitled else opened
         else:
             ranges[-1] = (ranges[-1][0], number)
     return ranges

@@ -293,6 +293,20 @@ def test_segment_page_markers() -> None:
     assert [(a, b) for a, b, _, _ in segment(pages)] == [(1, 2), (3, 4)]
 
 
+def test_segment_keeps_a_day_sheet_with_the_first_whose_title_ocr_garbled() -> None:
+    # A scanned logo ran into the first page's title line; the content still says what it is.
+    day = (
+        "{title}\nFormation : Gérer son temps\nSession : du 06/11/2025 au 07/11/2025\n"
+        "N° NOM Prénom Fonction Matin (9h-12h30) Après-midi (13h30-17h)\n"
+        "1 BAPTISTE Nicolas\n2 AUBRY Fatou\nSignature de l'intervenante : Élodie Marchand\n"
+    )
+    pages = [
+        day.format(title="S@- Voix & Parcours FEUILLE DE PRÉSENCE Journée du jeudi 6 novembre"),
+        day.format(title="FEUILLE DE PRÉSENCE\nJournée du vendredi 7 novembre 2025"),
+    ]
+    assert [(a, b, t) for a, b, t, _ in segment(pages)] == [(1, 2, DocType.EMARGEMENT)]
+
+
 def test_segment_empty() -> None:
     assert segment([]) == []
 
