@@ -282,12 +282,14 @@ def _halves_completed(columns: list[Column]) -> list[Column]:
     """Half-days the header did not yield, from the day's other column.
 
     A day has at most a morning and an afternoon, in that order: of two columns under one
-    date, the one left unread is the half-day the other is not.
+    date, the one left unread is the half-day the other is not. A column whose header
+    gives it another role ("Créneau", "Signature": the row names the half-day) is none.
     """
     done = list(columns)
     by_day: dict[date, list[int]] = {}
+    slots = (header_roles.SLOT, header_roles.UNKNOWN)
     for i, column in enumerate(columns):
-        if column.date is not None:
+        if column.date is not None and header_roles.role_of(column.label).kind in slots:
             by_day.setdefault(column.date, []).append(i)
     for indices in by_day.values():
         halves = [columns[i].half_day for i in indices]

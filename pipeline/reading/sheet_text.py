@@ -93,7 +93,7 @@ _TRAINER = re.compile(r"format(eur|rice)|intervenant|signature")
 _TRAINER_WORDS = ("signature", "formateur", "formatrice", "intervenant", "intervenante")
 HEADER_NAME = re.compile(r"\bnom\b|stagiaire|participant|prenom")
 MORNING = re.compile(r"\bmatin\b|\bam\b|\bmatinee\b")
-TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*[-–à]+\s*(\d{1,2})\s*h\s*(\d{2})?")
+TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*(?:[-–à]+|a\b)\s*(\d{1,2})\s*h\s*(\d{2})?")
 DATE_HEADER = re.compile(r"(date|jour)s?\b")
 _DAY_TITLE = re.compile(
     r"journee\s+du|seance\s+du|date\s*:|date de la (seance|journee)\s*:|\ble\s+\w*\s*\d"
@@ -101,16 +101,48 @@ _DAY_TITLE = re.compile(
 
 
 def half_day_of(label: str) -> str | None:
+    """The half-day a label names: in words ("Matin", "Après-midi", "AM", "PM"), or by
+    its hours (:func:`range_half`)."""
     folded = fold(label)
     if re.search(r"apres[ -]?midi|\bapres\b|\bpm\b|\bap\.?\s*m", folded):
         return APRES_MIDI
     if re.search(r"\bmatin|\bam\b", folded):
         return MATIN
-    hours = hours_of(label)
-    if hours:
-        start = TIME_RANGE.search(digits_fixed(label))
-        return MATIN if start and int(start.group(1)) < 12 else APRES_MIDI
-    return None
+    found = TIME_RANGE.search(digits_fixed(label))
+    return range_half(found) if found else None
+
+
+#: A morning's hours end by this hour; a range starting before noon and ending later is
+#: a whole day ("9h-17h"), no half-day.
+MORNING_END = 14
+
+
+def range_half(found: re.Match[str]) -> str | None:
+    """The half-day of a time range (:data:`TIME_RANGE`'s match): one starting before noon
+    and ending by the early afternoon is the morning ("9h-12h30"), one starting at noon or
+    later the afternoon ("13h30-17h"); a whole day, or no plausible range, is neither."""
+    start = int(found.group(1)) + int(found.group(2) or 0) / 60
+    end = int(found.group(3)) + int(found.group(4) or 0) / 60
+    if not 0 < end - start <= 8 or end > 24:
+        return None
+    if start >= 12:
+        return APRES_MIDI
+    return MATIN if end <= MORNING_END else None
+
+
+def halves_named(line: str) -> set[str]:
+    """The half-days a line of print names, in words or by time ranges ("Séance du 12/03 -
+    après-midi", "9h00 - 12h30"; "Horaires : 9h-12h30 / 13h30-17h" names both)."""
+    folded = fold(line)
+    halves = set()
+    if re.search(r"apres[ -]?midi|\bpm\b", folded):
+        halves.add(APRES_MIDI)
+    if re.search(r"\bmatin(ee)?\b|\bam\b", folded):
+        halves.add(MATIN)
+    for found in TIME_RANGE.finditer(digits_fixed(line)):
+        half = range_half(found)
+        halves |= {half} if half else {MATIN, APRES_MIDI}  # a whole day: both
+    return halves
 
 
 def hours_of(label: str) -> float | None:
@@ -164,7 +196,9 @@ def title_date(words: Sequence[Word], above: int, default_year: int | None) -> d
 
 _TRAINEE_LABEL = re.compile(
     r"(?i)(?:stagiaire|participant|apprenant|b[ée]n[ée]ficiaire|salari[ée]|nom et pr[ée]nom"
-    r"|nom\s*/\s*pr[ée]nom|pr[ée]nom et nom)[\w()·.\-]*\s*:\s*(.+)"
+    r"|nom\s*/?\s*pr[ée]nom|pr[ée]nom et nom)[\w()·.\-]*"
+    r"(?:[:·•]e\b)?"  # "Apprenant·e", its dot read as a colon
+    r"\s*:\s*(.+)"
 )
 
 
@@ -178,7 +212,10 @@ def trainee_name(words: Sequence[Word], above: int) -> str:
     return _split_name(text_lines(words, above))
 
 
-_NAME_PART = re.compile(r"(?i)(?<![\w'’])(nom|pr[ée]nom)\s*:\s*(.+?)(?=\s+[^\s:]+\s*:|$)")
+_NAME_PART = re.compile(
+    r"(?i)(?<![\w'’])(nom(?: de famille| d'usage| de naissance)?|pr[ée]nom)\s*:\s*"
+    r"(.+?)(?=\s+[^\s:]+\s*:|$)"
+)
 
 
 def _split_name(lines: Sequence[str]) -> str:
@@ -188,7 +225,7 @@ def _split_name(lines: Sequence[str]) -> str:
     for line in lines:
         for found in _NAME_PART.finditer(line):
             value = found.group(2).strip()
-            key = "last" if found.group(1).lower() == "nom" else "first"
+            key = "last" if found.group(1).lower().startswith("nom") else "first"
             parts.setdefault(key, value)
     if not parts.get("last") or not parts.get("first"):
         return ""
@@ -198,6 +235,25 @@ def _split_name(lines: Sequence[str]) -> str:
 def text_lines(words: Sequence[Word], above: int) -> list[str]:
     """The text lines of the words above ``above``, top to bottom."""
     return [text_of(line) for line in line_groups([w for w in words if w.box[3] <= above])]
+
+
+def dated_cells(texts: Sequence[str], year: int | None) -> bool:
+    """Whether a column's body cells are mostly dates ("Mar. 03/11", "lundi 16 février"):
+    a date column, whatever its header says. An e-attendance record ("Signé le 12/03 à
+    09:04") is a mark, not a date."""
+    printed = [t for t in texts if re.search(r"\w", t)]
+    dated = [t for t in printed if cell_dates(t, year) and not is_signed_mention(t)]
+    return bool(dated) and len(dated) >= 0.6 * len(printed)
+
+
+#: A lone sign that is no digit: a scan's speck read between a date's words.
+_SPECK = re.compile(r"(?<!\S)[^\d\s](?!\S)")
+
+
+def cell_dates(text: str, year: int | None) -> list[date]:
+    """The dates of a cell's text ("lundi 16 - février 2026": specks left out; the year,
+    when not printed, ``year``)."""
+    return find_dates(_SPECK.sub(" ", text), year)
 
 
 def is_column_title(text: str) -> bool:

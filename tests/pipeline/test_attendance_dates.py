@@ -1,0 +1,186 @@
+"""Dates and half-days wherever an attendance sheet prints them: a date column known by
+its cells whatever its header says, weekday dates whose year is the page's, half-days
+given as time ranges in séance headings, and the trainee named above a one-trainee
+table."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+
+from pipeline.ocr import OcrSettings, TesserocrEngine, Word
+from pipeline.parse import same_person
+from pipeline.reading import attendance, header, sheet_columns, sheet_text
+from pipeline.reading.sheet_results import Column
+from samples.gen.layouts import draw_choices, draw_sheet
+
+
+@pytest.fixture(scope="module")
+def engine() -> TesserocrEngine:
+    return TesserocrEngine(OcrSettings())
+
+
+def _drawn(seed: int, **choices: Any) -> tuple[bytes, list[dict[str, Any]]]:
+    """A born-digital sheet of samples/gen/layouts with the given structure, and its truth."""
+    rng = random.Random(seed)
+    doc = draw_sheet(rng, replace(draw_choices(rng), **choices))
+    return doc.pdf, doc.sessions
+
+
+def _misread(pdf: bytes, truth: list[dict[str, Any]], engine: TesserocrEngine) -> list[str]:
+    """The truth's cells not read surely with their mark (by date, half-day and name)."""
+    cells = [c for s in attendance.read_pages(pdf, engine, OcrSettings()) for c in s.cells]
+    missed = []
+    for want in truth:
+        found = [
+            c
+            for c in cells
+            if c.date is not None
+            and c.date.isoformat() == want["date"]
+            and c.half_day == want["half_day"]
+            and same_person(c.person, want["trainee"]) >= 0.8
+        ]
+        ok = [c for c in found if c.confidence >= attendance.REVIEW_BELOW]
+        if len(ok) != 1 or ok[0].mark != want["mark"]:
+            missed.append(f"{want['trainee']} {want['date']} {want['half_day']}: {found}")
+    return missed
+
+
+ONE_TRAINEE = {
+    "axis": "single",
+    "date_at": "rows",
+    "names": "joined",
+    "trainer": "tcol",
+    "ruling": "full",
+    "date_head": "Séance",
+    "half_words": ("AM", "PM"),
+}
+
+
+@pytest.mark.parametrize(
+    ("head_date", "halves", "name_head"),
+    [
+        ("short-day", "hcols", "Stagiaires"),  # "Mar. 03/11/2026" under "Séance"
+        ("day-month", "hcols", "NOM Prénom"),  # "lundi 16 février 2026" on two lines
+        ("long", "hrows", "Apprenant·e"),  # a row a half-day, "Séance" and "Créneau"
+    ],
+)
+def test_a_column_of_dates_is_the_date_column_whatever_its_header_and_the_name_is_above(
+    engine: TesserocrEngine, head_date: str, halves: str, name_head: str
+) -> None:
+    choices = dict(ONE_TRAINEE, head_date=head_date, halves=halves, name_head=name_head)
+    pdf, truth = _drawn(31, **choices, half_head="Créneau")
+    assert truth and _misread(pdf, truth, engine) == []
+
+
+def test_a_one_trainee_sheet_names_its_trainee_by_family_name_and_first_name(
+    engine: TesserocrEngine,
+) -> None:
+    choices = dict(ONE_TRAINEE, names="split", split_heads=("Nom de famille", "Prénom"))
+    pdf, truth = _drawn(35, **choices, head_date="day-month", halves="hrows", half_head="Horaires")
+    assert truth and _misread(pdf, truth, engine) == []
+
+
+@pytest.mark.parametrize("words", [("9h00 - 12h30", "13h30 - 17h00"), ("9h-12h30", "13h30-17h")])
+def test_seance_tables_headed_by_their_hours_take_the_half_day_and_the_page_s_day(
+    engine: TesserocrEngine, words: tuple[str, str]
+) -> None:
+    # One table a séance stacked down the page, each headed by its hours only; the day is
+    # the page title's ("Journée du lundi 9 mars 2026").
+    choices = {
+        "axis": "rows",
+        "date_at": "block",
+        "halves": "hcap",
+        "block_date": "title",
+        "title_date": "Journée du {long}",
+        "trainer": "tnone",
+        "ruling": "full",
+        "hand_names": False,
+        "half_words": words,
+    }
+    pdf, truth = _drawn(17, **choices)
+    assert {c["half_day"] for c in truth} == {attendance.MATIN, attendance.APRES_MIDI}
+    assert _misread(pdf, truth, engine) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "half"),
+    [
+        ("9h-12h30", attendance.MATIN),
+        ("9h00 - 12h30", attendance.MATIN),
+        ("Matin (8h30-12h)", attendance.MATIN),
+        ("13h30-17h", attendance.APRES_MIDI),
+        ("12h-13h30", attendance.APRES_MIDI),  # starting at noon: the afternoon
+        ("14h à 17h30", attendance.APRES_MIDI),
+        ("AM", attendance.MATIN),
+        ("PM", attendance.APRES_MIDI),
+        ("9h-17h", None),  # a whole day is no half-day
+        ("Signé le 12/03/2026 à 09:04", None),
+    ],
+)
+def test_a_time_range_starting_before_noon_is_the_morning_and_one_from_noon_the_afternoon(
+    label: str, half: str | None
+) -> None:
+    assert sheet_text.half_day_of(label) == half
+
+
+@pytest.mark.parametrize(
+    ("line", "halves"),
+    [
+        ("9h00 - 12h30", {attendance.MATIN}),
+        ("Séance du 12/03/2026 - après-midi", {attendance.APRES_MIDI}),
+        ("Horaires : 9h-12h30 / 13h30-17h", {attendance.MATIN, attendance.APRES_MIDI}),
+        ("Journée du 12/03/2026 de 9h à 17h", {attendance.MATIN, attendance.APRES_MIDI}),
+        ("Formation : Gestion du temps", set()),
+    ],
+)
+def test_a_line_above_a_table_names_the_half_days_of_its_words_and_hours(
+    line: str, halves: set[str]
+) -> None:
+    assert sheet_text.halves_named(line) == halves
+
+
+def test_a_column_is_dated_by_its_cells_specks_aside_but_not_by_e_attendance_records() -> None:
+    assert sheet_text.dated_cells(["lundi 16 - février 2026", "mardi 17 P février 2026"], None)
+    assert sheet_text.dated_cells(["Lundi 7 décembre", "", "Mercredi 16 décembre"], 2026)
+    assert not sheet_text.dated_cells(["Lundi 7 décembre", "Mercredi 16 décembre"], None)
+    signed = ["Signé le 16/02/2026 à 08:17", "Signé le 17/02/2026 à 09:17", "Excusée"]
+    assert not sheet_text.dated_cells(signed, 2026)
+    assert not sheet_text.dated_cells(["Léa Martin", "Paul Durand", "Mar. 03/11/2026"], 2026)
+
+
+def test_a_date_column_headed_seance_makes_rows_dates_and_keeps_the_half_day_column() -> None:
+    labels = ["Séance", "Créneau", "Signature", "Formateur"]
+    assert header.plan(labels) is None or header.plan(labels).date != 0  # type: ignore[union-attr]
+    axes = header.plan(labels, 2026, dated=[0])
+    assert axes is not None and axes.rows == "dates"
+    assert (axes.date, axes.half, axes.trainee, axes.trainer) == (0, 1, (2,), (3,))
+    # A name or signature column holding dates (e-attendance records) keeps its role.
+    axes = header.plan(["Nom et prénom", "Signature"], 2026, dated=[1])
+    assert axes is not None and axes.rows == "trainees" and axes.trainee == (1,)
+
+
+def test_columns_the_row_gives_the_half_day_of_get_no_half_day_guessed_from_the_title() -> None:
+    # A one-trainee sheet of one day ("Date : 03/03/2026"): "Créneau" names the row's
+    # half-day, "Signature" is the trainee's; neither is a morning or an afternoon.
+    day = date(2026, 3, 3)
+    columns = [Column(day, None, None, "Créneau"), Column(day, None, None, "Signature")]
+    assert [c.half_day for c in sheet_columns._halves_completed(columns)] == [None, None]
+    columns = [Column(day, None, None, "Lun. 03/03"), Column(day, None, None, "Lun. 03/03")]
+    done = sheet_columns._halves_completed(columns)
+    assert [c.half_day for c in done] == [attendance.MATIN, attendance.APRES_MIDI]
+
+
+def test_a_weekday_date_without_its_year_takes_the_page_s() -> None:
+    words = [Word(t, (10 * i, 0, 10 * i + 8, 10), 0.95) for i, t in enumerate(PERIOD.split())]
+    year = sheet_columns.year_hint(words)
+    assert year == 2026
+    assert sheet_text.cell_dates("Lundi 7 décembre", year) == [date(2026, 12, 7)]
+    assert sheet_text.cell_dates("lundi 16 - février", year) == [date(2026, 2, 16)]
+
+
+PERIOD = "Période : du 07/12/2026 au 16/12/2026"
