@@ -180,8 +180,15 @@ def _ruled_across(page: SheetPage, grid: Table, row: int) -> bool:
 
 
 def year_hint(words: Sequence[Word]) -> int | None:
-    years = [d.year for d in find_dates(text_of(words))]
+    """The page's year, for dates printed without one ("lundi 16 février"): the most
+    frequent of its full dates' ("Période : du 16/02/2026 au …"), else of the years it
+    prints alone ("Session 2026")."""
+    text = text_of(words)
+    years = [d.year for d in find_dates(text)] or [int(y) for y in _YEAR.findall(text)]
     return max(set(years), key=years.count) if years else None
+
+
+_YEAR = re.compile(r"(?<![\d/.-])(20\d{2})(?![\d/.-])")
 
 
 def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) -> list[Column]:
@@ -278,11 +285,19 @@ def snapped_date(text: str, found: date | None, known: set[date]) -> date | None
     return scored[0][1]
 
 
+#: A day as a header prints it: a weekday, or a day and month ("Lun. 09/03", "9 mars").
+_PRINTED_DAY = re.compile(
+    WEEKDAY.pattern + r"|\b(lun|mar|mer|jeu|ven|sam|dim)\b|\d{1,2}\s*[/.-]\s*\d{1,2}"
+    r"|\d{1,2}(er)?\s+(janv|fevr|mars|avr|mai|juin|juil|aout|sept|oct|nov|dec)"
+)
+
+
 def _halves_completed(columns: list[Column]) -> list[Column]:
     """Half-days the header did not yield, from the day's other column.
 
     A day has at most a morning and an afternoon, in that order: of two columns under one
-    date, the one left unread is the half-day the other is not. A column whose header
+    date, the one left unread is the half-day the other is not; two unread ones under a
+    day their header prints are the morning, then the afternoon. A column whose header
     gives it another role ("Créneau", "Signature": the row names the half-day) is none.
     """
     done = list(columns)
@@ -296,6 +311,8 @@ def _halves_completed(columns: list[Column]) -> list[Column]:
         if len(indices) != 2 or None not in halves:
             continue
         if halves == [None, None]:
+            if not all(_PRINTED_DAY.search(fold(columns[i].label)) for i in indices):
+                continue  # dated by the title, not a header's day over its two halves
             halves = [MATIN, APRES_MIDI]
         else:
             known = next(h for h in halves if h)

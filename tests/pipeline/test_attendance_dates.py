@@ -170,13 +170,16 @@ def test_columns_the_row_gives_the_half_day_of_get_no_half_day_guessed_from_the_
     day = date(2026, 3, 3)
     columns = [Column(day, None, None, "Créneau"), Column(day, None, None, "Signature")]
     assert [c.half_day for c in sheet_columns._halves_completed(columns)] == [None, None]
+    # Trainees as columns on a one-day sheet: names, no morning and afternoon.
+    columns = [Column(day, None, None, "Léa Martin"), Column(day, None, None, "Paul Durand")]
+    assert [c.half_day for c in sheet_columns._halves_completed(columns)] == [None, None]
     columns = [Column(day, None, None, "Lun. 03/03"), Column(day, None, None, "Lun. 03/03")]
     done = sheet_columns._halves_completed(columns)
     assert [c.half_day for c in done] == [attendance.MATIN, attendance.APRES_MIDI]
 
 
 def test_a_weekday_date_without_its_year_takes_the_page_s() -> None:
-    words = [Word(t, (10 * i, 0, 10 * i + 8, 10), 0.95) for i, t in enumerate(PERIOD.split())]
+    words = [Word(t, 0.95, (10 * i, 0, 10 * i + 8, 10)) for i, t in enumerate(PERIOD.split())]
     year = sheet_columns.year_hint(words)
     assert year == 2026
     assert sheet_text.cell_dates("Lundi 7 décembre", year) == [date(2026, 12, 7)]
@@ -184,3 +187,9 @@ def test_a_weekday_date_without_its_year_takes_the_page_s() -> None:
 
 
 PERIOD = "Période : du 07/12/2026 au 16/12/2026"
+
+
+def test_a_page_printing_no_full_date_takes_the_year_it_prints_alone() -> None:
+    text = "Session de formation 2026 Lundi 7 décembre Mercredi 16 décembre 9h-12h30"
+    words = [Word(t, 0.95, (10 * i, 0, 10 * i + 8, 10)) for i, t in enumerate(text.split())]
+    assert sheet_columns.year_hint(words) == 2026
