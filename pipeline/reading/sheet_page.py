@@ -21,7 +21,7 @@ from pipeline.reading.cells import SheetPage, clean_crop, trainer_boxes
 from pipeline.reading.sheet_columns import title_count, with_header_above, year_hint
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, column_widths
-from pipeline.reading.sheet_text import halves_named, title_groups
+from pipeline.reading.sheet_text import halves_named, title_date, title_groups
 from pipeline.reading.tables import Rulings, Table, Unruled, squared, tables_in
 from pipeline.reading.unruled import unruled_table
 from pipeline.reading.words import lines as line_groups
@@ -242,7 +242,8 @@ def _read_stack(page: SheetPage, stack: Sequence[Table], started: float) -> Shee
     dated = _day_lines(page, stack[0].ys[0])
     for table in stack:
         words = tuple(w for w in page.words if w.box[1] >= floor)
-        band = replace(page, words=words if floor == 0 else dated + words)
+        later = floor > 0 and _undated(words, table.ys[0])
+        band = replace(page, words=dated + words if later else words)
         read = read_grid(band, with_header_above(band, table), None)
         cells += read[0]
         trainer += read[1]
@@ -255,16 +256,22 @@ def _read_stack(page: SheetPage, stack: Sequence[Table], started: float) -> Shee
 
 
 def _day_lines(page: SheetPage, top: int) -> tuple[Word, ...]:
-    """The words of the lines above ``top`` naming the page's day ("Journée du lundi 9
-    mars 2026", "Date : 09/03/2026"), when they all name one day and no line a half-day."""
+    """The words of the lines above ``top`` naming the page's one day and nothing else
+    ("Journée du lundi 9 mars 2026", "Date : 09/03/2026"; not a period, not a heading
+    naming a half-day)."""
     year = year_hint(page.words)
-    named = [
-        (line, set(find_dates(text_of(line), year)))
-        for line in line_groups([w for w in page.words if w.box[3] <= top])
-    ]
-    named = [(line, days) for line, days in named if days]
-    if len(set().union(*(days for _, days in named))) != 1:
-        return ()  # no day, or a period, or séances of several days
-    if any(halves_named(text_of(line)) for line, _ in named):
+    day = title_date(page.words, top, year)
+    if day is None:
         return ()
-    return tuple(w for line, _ in named for w in line)
+    lines = line_groups([w for w in page.words if w.box[3] <= top])
+    return tuple(
+        w
+        for line in lines
+        if set(find_dates(text_of(line), year)) == {day} and not halves_named(text_of(line))
+        for w in line
+    )
+
+
+def _undated(words: Sequence[Word], top: int) -> bool:
+    """Whether the print above a séance table (its heading) names no date."""
+    return not find_dates(text_of([w for w in words if w.box[3] <= top]))

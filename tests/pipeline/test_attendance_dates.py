@@ -85,24 +85,31 @@ def test_a_one_trainee_sheet_names_its_trainee_by_family_name_and_first_name(
     assert truth and _misread(pdf, truth, engine) == []
 
 
-@pytest.mark.parametrize("words", [("9h00 - 12h30", "13h30 - 17h00"), ("9h-12h30", "13h30-17h")])
+@pytest.mark.parametrize(
+    ("seed", "words", "dated"),
+    [
+        (17, ("9h00 - 12h30", "13h30 - 17h00"), "title"),  # one day
+        (16, ("9h-12h30", "13h30-17h"), "title"),  # a page a day, "Période : du … au …"
+        (19, ("9h-12h30", "13h30-17h"), "caption"),  # "Séance du 22/06/2026 — 9h-12h30"
+    ],
+)
 def test_seance_tables_headed_by_their_hours_take_the_half_day_and_the_page_s_day(
-    engine: TesserocrEngine, words: tuple[str, str]
+    engine: TesserocrEngine, seed: int, words: tuple[str, str], dated: str
 ) -> None:
-    # One table a séance stacked down the page, each headed by its hours only; the day is
-    # the page title's ("Journée du lundi 9 mars 2026").
+    # One table a séance stacked down the page, each headed by its hours, its day in the
+    # heading or only in the page title ("Journée du lundi 9 mars 2026").
     choices = {
         "axis": "rows",
         "date_at": "block",
         "halves": "hcap",
-        "block_date": "title",
+        "block_date": dated,
         "title_date": "Journée du {long}",
         "trainer": "tnone",
         "ruling": "full",
         "hand_names": False,
         "half_words": words,
     }
-    pdf, truth = _drawn(17, **choices)
+    pdf, truth = _drawn(seed, **choices)
     assert {c["half_day"] for c in truth} == {attendance.MATIN, attendance.APRES_MIDI}
     assert _misread(pdf, truth, engine) == []
 
