@@ -29,6 +29,7 @@ from pipeline.reading.sheet_text import (
     hours_of,
     is_column_title,
     is_day_label,
+    is_whole_title,
     text_lines,
     title_date,
 )
@@ -201,7 +202,7 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
         for row in range(header):
             first, last = grid.span(row, col)
             box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
-            parts.append(header_cell_text(page, box, is_column_title))
+            parts.append(header_cell_text(page, box, lambda t: is_whole_title(t, year)))
         label = " | ".join(p for p in parts if p)
         if header > 1 and not is_column_title(label):
             # A title over the header's rows, no rule between them ("Nom du stagiaire"

@@ -13,7 +13,7 @@ from datetime import date
 from difflib import SequenceMatcher
 
 from pipeline.ocr import Word
-from pipeline.parse import find_dates, fold
+from pipeline.parse import MONTHS, find_dates, fold
 from pipeline.reading import header as header_roles
 from pipeline.reading.sheet_results import APRES_MIDI, MATIN
 from pipeline.reading.words import lines as line_groups
@@ -241,9 +241,20 @@ def dated_cells(texts: Sequence[str], year: int | None) -> bool:
     """Whether a column's body cells are mostly dates ("Mar. 03/11", "lundi 16 février"):
     a date column, whatever its header says. An e-attendance record ("Signé le 12/03 à
     09:04") is a mark, not a date."""
-    printed = [t for t in texts if re.search(r"\w", t)]
-    dated = [t for t in printed if cell_dates(t, year) and not is_signed_mention(t)]
-    return bool(dated) and len(dated) >= 0.6 * len(printed)
+    printed = [t for t in texts if re.search(r"\w", t) and not is_signed_mention(t)]
+    dated = [t for t in printed if cell_dates(t, year)]
+    # A photo's blurred date keeps its year or month ("marc à lvier 2026"): date-like.
+    like = [t for t in printed if t in dated or _date_like(t)]
+    return bool(dated) and len(like) >= 0.6 * len(printed)
+
+
+def _date_like(text: str) -> bool:
+    """What a photo's blur leaves of a date: its year, month or weekday."""
+    folded = fold(text)
+    return any(p.search(folded) for p in (_YEAR, _MONTH, WEEKDAY))
+
+
+_YEAR = re.compile(r"(?<!\d)20\d{2}(?!\d)")
 
 
 #: A lone sign that is no digit: a scan's speck read between a date's words.
@@ -254,6 +265,17 @@ def cell_dates(text: str, year: int | None) -> list[date]:
     """The dates of a cell's text ("lundi 16 - février 2026": specks left out; the year,
     when not printed, ``year``)."""
     return find_dates(_SPECK.sub(" ", text), year)
+
+
+_MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
+
+
+def is_whole_title(text: str, year: int | None = None) -> bool:
+    """A column title with no date half read: a month or a weekday printed with no date
+    read ("décembre 2025 AM", its "Lundi 8" above missed) asks for the cell read again."""
+    folded = fold(text)
+    partial = bool(_MONTH.search(folded) or WEEKDAY.search(folded))
+    return is_column_title(text) and not (partial and not find_dates(text, year))
 
 
 def is_column_title(text: str) -> bool:

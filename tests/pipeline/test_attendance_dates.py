@@ -155,6 +155,9 @@ def test_a_column_is_dated_by_its_cells_specks_aside_but_not_by_e_attendance_rec
     assert sheet_text.dated_cells(["lundi 16 - février 2026", "mardi 17 P février 2026"], None)
     assert sheet_text.dated_cells(["Lundi 7 décembre", "", "Mercredi 16 décembre"], 2026)
     assert not sheet_text.dated_cells(["Lundi 7 décembre", "Mercredi 16 décembre"], None)
+    # A photo's blur: what is left of a date (its year, month, weekday) still counts.
+    blurred = ["msn", "mardi 3 février 2026", "mardi 3 février 2026", "marc à lvier 2026"]
+    assert sheet_text.dated_cells(blurred, 2026)
     signed = ["Signé le 16/02/2026 à 08:17", "Signé le 17/02/2026 à 09:17", "Excusée"]
     assert not sheet_text.dated_cells(signed, 2026)
     assert not sheet_text.dated_cells(["Léa Martin", "Paul Durand", "Mar. 03/11/2026"], 2026)
@@ -200,3 +203,19 @@ def test_a_page_printing_no_full_date_takes_the_year_it_prints_alone() -> None:
     text = "Session de formation 2026 Lundi 7 décembre Mercredi 16 décembre 9h-12h30"
     words = [Word(t, 0.95, (10 * i, 0, 10 * i + 8, 10)) for i, t in enumerate(text.split())]
     assert sheet_columns.year_hint(words) == 2026
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("décembre 2025 AM", False),  # "Lundi 8" printed above it, missed by the OCR
+        ("Lundi | PM", False),
+        ("Lundi 8 décembre 2025 AM", True),
+        ("Matin (9h-12h30)", True),
+        ("Signature du stagiaire", True),
+    ],
+)
+def test_a_header_cell_naming_a_month_or_weekday_without_its_date_is_read_again(
+    text: str, whole: bool
+) -> None:
+    assert sheet_text.is_whole_title(text, 2025) == whole
