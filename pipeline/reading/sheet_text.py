@@ -7,6 +7,7 @@ one-trainee sheet's trainee."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -264,18 +265,34 @@ _SPECK = re.compile(r"(?<!\S)[^\d\s](?!\S)")
 def cell_dates(text: str, year: int | None) -> list[date]:
     """The dates of a cell's text ("lundi 16 - février 2026": specks left out; the year,
     when not printed, ``year``)."""
-    return find_dates(_SPECK.sub(" ", text), year)
+    text = _SPECK.sub(" ", text)
+    found = find_dates(text, year)
+    if found:
+        return found
+    # A date whose slashes a photo lost ("24022026", "2402/2026").
+    loose = []
+    for day, month, full in _LOOSE_DATE.findall(digits_fixed(text)):
+        with contextlib.suppress(ValueError):
+            loose.append(date(int(full), int(month), int(day)))
+    return loose
 
 
+_LOOSE_DATE = re.compile(r"(?<![\d/.-])(\d{2})[/.-]?(\d{2})[/.-]?(20\d{2})(?!\d)")
+
+
+_TIME = re.compile(r"\d{1,2}\s*h\s*\d{0,2}")
 _MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
 
 
 def is_whole_title(text: str, year: int | None = None) -> bool:
-    """A column title with no date half read: a month or a weekday printed with no date
-    read ("décembre 2025 AM", its "Lundi 8" above missed) asks for the cell read again."""
+    """A column title with no date or hours half read: a month or a weekday with no date
+    ("décembre 2025 AM", its "Lundi 8" above missed), a time with no range ("12h30" of
+    "9h-12h30") asks for the cell read again."""
     folded = fold(text)
     partial = bool(_MONTH.search(folded) or WEEKDAY.search(folded))
-    return is_column_title(text) and not (partial and not find_dates(text, year))
+    # "12h30" alone: a time range ("9h-12h30") whose start was lost.
+    cut = _TIME.search(digits_fixed(text)) and not TIME_RANGE.search(digits_fixed(text))
+    return is_column_title(text) and not (partial and not find_dates(text, year) or cut)
 
 
 def is_column_title(text: str) -> bool:

@@ -196,6 +196,12 @@ def test_a_weekday_date_without_its_year_takes_the_page_s() -> None:
     assert sheet_text.cell_dates("lundi 16 - février", year) == [date(2026, 2, 16)]
 
 
+def test_a_date_whose_slashes_a_photo_lost_is_still_a_date() -> None:
+    assert sheet_text.cell_dates("24022026", None) == [date(2026, 2, 24)]
+    assert sheet_text.cell_dates("2402/2026", None) == [date(2026, 2, 24)]
+    assert sheet_text.cell_dates("31312026", None) == []
+
+
 PERIOD = "Période : du 07/12/2026 au 16/12/2026"
 
 
@@ -210,6 +216,8 @@ def test_a_page_printing_no_full_date_takes_the_year_it_prints_alone() -> None:
     [
         ("décembre 2025 AM", False),  # "Lundi 8" printed above it, missed by the OCR
         ("Lundi | PM", False),
+        ("12h30", False),  # "9h-12h30", its start missed
+        ("13h30-17h", True),
         ("Lundi 8 décembre 2025 AM", True),
         ("Matin (9h-12h30)", True),
         ("Signature du stagiaire", True),
