@@ -103,12 +103,13 @@ _DAY_TITLE = re.compile(
 
 def half_day_of(label: str) -> str | None:
     """The half-day a label names: in words ("Matin", "Après-midi", "AM", "PM"), or by
-    its hours (:func:`range_half`)."""
+    its hours (:func:`range_half`); none when it names both."""
     folded = fold(label)
-    if re.search(r"apres[ -]?midi|\bapres\b|\bpm\b|\bap\.?\s*m", folded):
-        return APRES_MIDI
-    if re.search(r"\bmatin|\bam\b", folded):
-        return MATIN
+    afternoon = re.search(r"apres[ -]?midi|\bapres\b|\bpm\b|\bap\.?\s*m", folded)
+    morning = re.search(r"\bmatin|\bam\b", folded)
+    if afternoon or morning:
+        # Both: a day's header over its two halves read as one cell; neither is sure.
+        return None if afternoon and morning else APRES_MIDI if afternoon else MATIN
     found = TIME_RANGE.search(digits_fixed(label))
     return range_half(found) if found else None
 
@@ -303,4 +304,4 @@ def is_column_title(text: str) -> bool:
 def is_day_label(text: str) -> bool:
     """Whether header text names a day or a half-day."""
     folded = fold(text)
-    return bool(find_dates(text) or half_day_of(text) or WEEKDAY.search(folded))
+    return bool(find_dates(text) or halves_named(text) or WEEKDAY.search(folded))

@@ -126,6 +126,7 @@ def test_seance_tables_headed_by_their_hours_take_the_half_day_and_the_page_s_da
         ("AM", attendance.MATIN),
         ("PM", attendance.APRES_MIDI),
         ("9h-17h", None),  # a whole day is no half-day
+        ("Lun. 20/04/2026 MATIN APRÈS-MIDI", None),  # a day over both halves, read as one
         ("Signé le 12/03/2026 à 09:04", None),
     ],
 )
