@@ -252,7 +252,8 @@ def _read_by_date(
         row_half = named[0] if named else None
         hours_half = timed[0] if timed else None
         torn = bool(row_half and hours_half and row_half != hours_half)
-        row_half = row_half or hours_half
+        # A date cell may name the half-day too ("Mar. 03/03 - matin", "Lundi 9h-12h30").
+        row_half = row_half or hours_half or half_day_of(text)
         if day is None and not text.strip() and above[0] and above[1] not in (None, row_half):
             # The date printed once a day: a blank date cell under the day's other half.
             day = above[0]

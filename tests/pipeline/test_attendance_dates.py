@@ -11,12 +11,15 @@ from datetime import date
 from typing import Any
 
 import pytest
+from reportlab.lib.pagesizes import A4
 
 from pipeline.ocr import OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
 from pipeline.reading import attendance, header, sheet_columns, sheet_text
 from pipeline.reading.sheet_results import Column
 from samples.gen.layouts import draw_choices, draw_sheet
+from samples.gen.pen import Pen
+from tests.pipeline import sheet_layouts as layouts
 
 
 @pytest.fixture(scope="module")
@@ -228,3 +231,38 @@ def test_a_header_cell_naming_a_month_or_weekday_without_its_date_is_read_again(
     text: str, whole: bool
 ) -> None:
     assert sheet_text.is_whole_title(text, 2025) == whole
+
+
+def _seance_rows_sheet() -> bytes:
+    """A one-trainee sheet whose "Séance" cells give the date and the half-day together
+    ("Lun. 04/05/2026 - matin"), the trainee named above the table."""
+    pen = Pen(random.Random(21))
+    pen.new_page()
+    width, height = A4
+    pen.text(60, height - 80, "Feuille de présence", 14, "Helvetica-Bold")
+    pen.text(60, height - 105, "Participant·e : Firmin Aubertin", 10, "Helvetica-Bold")
+    rows = [
+        layouts.Row((f"{day} - {half}",), (signed,))
+        for day, half, signed in (
+            ("Lun. 04/05/2026", "matin", True),
+            ("Lun. 04/05/2026", "après-midi", False),
+            ("Mar. 05/05/2026", "9h00-12h30", True),
+            ("Mar. 05/05/2026", "13h30-17h00", True),
+        )
+    ]
+    header = ("Séance", "Signature")
+    layouts._table(pen, 50, height - 140, [170, 160], header, rows, 1, 40)
+    return pen.finish()[0]
+
+
+def test_a_seance_cell_giving_date_and_half_day_places_the_row(engine: TesserocrEngine) -> None:
+    (sheet,) = attendance.read_pages(_seance_rows_sheet(), engine, OcrSettings())
+    got = {(c.date, c.half_day, c.mark) for c in sheet.cells if c.confidence >= 0.8}
+    monday, tuesday = date(2026, 5, 4), date(2026, 5, 5)
+    assert got == {
+        (monday, attendance.MATIN, "signed"),
+        (monday, attendance.APRES_MIDI, "empty"),
+        (tuesday, attendance.MATIN, "signed"),
+        (tuesday, attendance.APRES_MIDI, "signed"),
+    }
+    assert sheet.trainee == "Firmin Aubertin"
