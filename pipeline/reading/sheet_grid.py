@@ -271,8 +271,10 @@ def _read_by_date(
                     read = replace(read, confidence=min(read.confidence, UNPLACED))
                 cells.append(read)
             elif kind == "trainer":
-                read = judge_cell(page, grid.cell(row, col), Column(day, row_half, None, ""), "")
                 each = [row_half] if row_half or None in halves else halves
+                # Signed once a day for both halves: placed, not a half-day in doubt.
+                at = Column(day, each[0] if each else row_half, None, "")
+                read = judge_cell(page, grid.cell(row, col), at, "")
                 trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
     one = None if people else trainee
     return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), one

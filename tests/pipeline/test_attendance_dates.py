@@ -80,6 +80,23 @@ def test_a_column_of_dates_is_the_date_column_whatever_its_header_and_the_name_i
     assert truth and _misread(pdf, truth, engine) == []
 
 
+def test_a_trainer_signing_once_a_day_on_a_row_per_date_signs_both_half_days_surely(
+    engine: TesserocrEngine,
+) -> None:
+    rng = random.Random(31)
+    choices = dict(ONE_TRAINEE, head_date="num", halves="hcols", half_words=("Matin", "Après-midi"))
+    doc = draw_sheet(rng, replace(draw_choices(rng), **choices))
+    want = {(t["date"], t["half_day"], t["signed"]) for t in doc.trainer}
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    got = {
+        (c.date.isoformat(), c.half_day, c.mark == "signed")
+        for s in sheets
+        for c in s.trainer
+        if c.date and c.confidence >= attendance.REVIEW_BELOW
+    }
+    assert want and got == want
+
+
 def test_a_one_trainee_sheet_names_its_trainee_by_family_name_and_first_name(
     engine: TesserocrEngine,
 ) -> None:
