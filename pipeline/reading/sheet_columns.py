@@ -24,6 +24,7 @@ from pipeline.reading.sheet_text import (
     TIME_RANGE,
     WEEKDAY,
     WEEKDAYS,
+    cell_dates,
     digits_fixed,
     half_day_of,
     hours_of,
@@ -210,7 +211,7 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
             box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
             whole = header_cell_text(page, box, is_column_title)
             label = whole if is_column_title(whole) else label
-        dates = find_dates(label, year)
+        dates = cell_dates(label, year)  # "2502/2026": a slash lost
         day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     return _halves_completed(_dates_completed(columns, known))

@@ -218,6 +218,7 @@ def test_a_weekday_date_without_its_year_takes_the_page_s() -> None:
 
 
 def test_a_date_whose_slashes_a_photo_lost_is_still_a_date() -> None:
+    # In a row's date cell or a column's header ("2502/2026 | 13h30 - 17h00").
     assert sheet_text.cell_dates("24022026", None) == [date(2026, 2, 24)]
     assert sheet_text.cell_dates("2402/2026", None) == [date(2026, 2, 24)]
     assert sheet_text.cell_dates("31312026", None) == []
