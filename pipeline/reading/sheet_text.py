@@ -287,12 +287,13 @@ _MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r
 
 def is_whole_title(text: str, year: int | None = None) -> bool:
     """A column title with no date or hours half read: a month or a weekday with no date
-    ("décembre 2025 AM", its "Lundi 8" above missed), a time with no range ("12h30" of
-    "9h-12h30") asks for the cell read again."""
+    ("décembre 2025 AM", its "Lundi 8" above missed), a time with no plausible range
+    ("12h30" of "9h-12h30") asks for the cell read again."""
     folded = fold(text)
     partial = bool(_MONTH.search(folded) or WEEKDAY.search(folded))
-    # "12h30" alone: a time range ("9h-12h30") whose start was lost.
-    cut = _TIME.search(digits_fixed(text)) and not TIME_RANGE.search(digits_fixed(text))
+    # "12h30" alone: a time range ("9h-12h30") whose start was lost; "3h30-17h00": one
+    # whose first digit was ("(13h30-17h00)").
+    cut = _TIME.search(digits_fixed(text)) and hours_of(text) is None
     return is_column_title(text) and not (partial and not find_dates(text, year) or cut)
 
 

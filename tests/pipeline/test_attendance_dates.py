@@ -239,6 +239,7 @@ def test_a_page_printing_no_full_date_takes_the_year_it_prints_alone() -> None:
         ("décembre 2025 AM", False),  # "Lundi 8" printed above it, missed by the OCR
         ("Lundi | PM", False),
         ("12h30", False),  # "9h-12h30", its start missed
+        ("Lundi 15 septembre 2025 | G3h30-17h00)", False),  # "(13h30-17h00)" misread
         ("13h30-17h", True),
         ("Lundi 8 décembre 2025 AM", True),
         ("Matin (9h-12h30)", True),
