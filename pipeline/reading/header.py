@@ -14,6 +14,7 @@ template's wording; OCR slips are forgiven by a fuzzy match on the longer words.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -233,14 +234,15 @@ class Plan:
         return tuple(sorted(self.slots + self.trainee))
 
 
-def plan(labels: list[str], year: int | None = None) -> Plan | None:
+def plan(labels: list[str], year: int | None = None, dated: Sequence[int] = ()) -> Plan | None:
     """The table's axes from its column headers, or None when the headers say too little
     (then the caller reads by position, as before: the first column names the row).
 
     Rows are trainees when a column holds names; rows are dates when a column is headed
-    "Date" and none holds names (a one-trainee sheet, the name printed above).
+    "Date" and none holds names (a one-trainee sheet, the name printed above). ``dated``:
+    columns whose cells are dates, date columns whatever their header says ("Séance").
     """
-    roles = tuple(role_of(label, year) for label in labels)
+    roles = tuple(_by_content(role_of(label, year), i in dated) for i, label in enumerate(labels))
     kinds = [r.kind for r in roles]
 
     def where(kind: str) -> list[int]:
@@ -265,6 +267,12 @@ def plan(labels: list[str], year: int | None = None) -> Plan | None:
     if people and (half is not None or HOURS in kinds):
         return Plan("dates", (), number, dates[0], half, (), (), trainer, roles, people)
     return None
+
+
+def _by_content(role: Role, dated: bool) -> Role:
+    """A column of dates is the date column unless its header gives it a clear other
+    role (a name, a signature)."""
+    return Role(DATE, 0.85) if dated and role.kind in (UNKNOWN, HALF, OTHER) else role
 
 
 def _a_name(label: str) -> bool:

@@ -24,11 +24,13 @@ from pipeline.reading.sheet_text import (
     TIME_RANGE,
     WEEKDAY,
     WEEKDAYS,
+    cell_dates,
     digits_fixed,
     half_day_of,
     hours_of,
     is_column_title,
     is_day_label,
+    is_whole_title,
     text_lines,
     title_date,
 )
@@ -180,8 +182,15 @@ def _ruled_across(page: SheetPage, grid: Table, row: int) -> bool:
 
 
 def year_hint(words: Sequence[Word]) -> int | None:
-    years = [d.year for d in find_dates(text_of(words))]
+    """The page's year, for dates printed without one ("lundi 16 février"): the most
+    frequent of its full dates' ("Période : du 16/02/2026 au …"), else of the years it
+    prints alone ("Session 2026")."""
+    text = text_of(words)
+    years = [d.year for d in find_dates(text)] or [int(y) for y in _YEAR.findall(text)]
     return max(set(years), key=years.count) if years else None
+
+
+_YEAR = re.compile(r"(?<![\d/.-])(20\d{2})(?![\d/.-])")
 
 
 def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) -> list[Column]:
@@ -194,7 +203,7 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
         for row in range(header):
             first, last = grid.span(row, col)
             box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
-            parts.append(header_cell_text(page, box, is_column_title))
+            parts.append(header_cell_text(page, box, lambda t: is_whole_title(t, year)))
         label = " | ".join(p for p in parts if p)
         if header > 1 and not is_column_title(label):
             # A title over the header's rows, no rule between them ("Nom du stagiaire"
@@ -202,7 +211,7 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
             box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
             whole = header_cell_text(page, box, is_column_title)
             label = whole if is_column_title(whole) else label
-        dates = find_dates(label, year)
+        dates = cell_dates(label, year)  # "2502/2026": a slash lost
         day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     return _halves_completed(_dates_completed(columns, known))
@@ -278,22 +287,34 @@ def snapped_date(text: str, found: date | None, known: set[date]) -> date | None
     return scored[0][1]
 
 
+#: A day as a header prints it: a weekday, or a day and month ("Lun. 09/03", "9 mars").
+_PRINTED_DAY = re.compile(
+    WEEKDAY.pattern + r"|\b(lun|mar|mer|jeu|ven|sam|dim)\b|\d{1,2}\s*[/.-]\s*\d{1,2}"
+    r"|\d{1,2}(er)?\s+(janv|fevr|mars|avr|mai|juin|juil|aout|sept|oct|nov|dec)"
+)
+
+
 def _halves_completed(columns: list[Column]) -> list[Column]:
     """Half-days the header did not yield, from the day's other column.
 
     A day has at most a morning and an afternoon, in that order: of two columns under one
-    date, the one left unread is the half-day the other is not.
+    date, the one left unread is the half-day the other is not; two unread ones under a
+    day their header prints are the morning, then the afternoon. A column whose header
+    gives it another role ("Créneau", "Signature": the row names the half-day) is none.
     """
     done = list(columns)
     by_day: dict[date, list[int]] = {}
+    slots = (header_roles.SLOT, header_roles.UNKNOWN)
     for i, column in enumerate(columns):
-        if column.date is not None:
+        if column.date is not None and header_roles.role_of(column.label).kind in slots:
             by_day.setdefault(column.date, []).append(i)
     for indices in by_day.values():
         halves = [columns[i].half_day for i in indices]
         if len(indices) != 2 or None not in halves:
             continue
         if halves == [None, None]:
+            if not all(_PRINTED_DAY.search(fold(columns[i].label)) for i in indices):
+                continue  # dated by the title, not a header's day over its two halves
             halves = [MATIN, APRES_MIDI]
         else:
             known = next(h for h in halves if h)

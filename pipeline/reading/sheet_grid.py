@@ -32,9 +32,7 @@ from pipeline.reading.sheet_columns import (
     year_hint,
 )
 from pipeline.reading.sheet_results import (
-    APRES_MIDI,
     EMPTY_INK,
-    MATIN,
     NAME_DOUBT,
     UNPLACED,
     Carry,
@@ -44,11 +42,13 @@ from pipeline.reading.sheet_results import (
 )
 from pipeline.reading.sheet_text import (
     DATE_HEADER,
+    cell_dates,
+    dated_cells,
     half_day_of,
+    halves_named,
     is_column_title,
     is_trainer_label,
     text_lines,
-    tight_lines,
     trainee_name,
 )
 from pipeline.reading.tables import Table
@@ -74,7 +74,13 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         header = header_rows(page, grid)
         columns = read_columns(page, grid, header, year)
         first = _first_label(page, grid, header)
-    axes = header_roles.plan([first] + [c.label for c in columns], year)
+    body = range(header, len(grid.ys) - 1)
+    dated = [
+        col
+        for col in range(len(grid.xs) - 1)
+        if dated_cells([text_of(words_in(page.words, grid.cell(r, col))) for r in body], year)
+    ]
+    axes = header_roles.plan([first] + [c.label for c in columns], year, dated)
     if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
         return (*_read_trainee_rows(page, grid, header, columns, axes), first)
     if axes is not None and axes.rows == "dates" or DATE_HEADER.match(fold(first)):
@@ -116,14 +122,9 @@ def _runs_on(page: SheetPage, grid: Table, after: Carry | None) -> bool:
 
 def _title_half(page: SheetPage, above: int) -> str | None:
     """The half-day the print above the table names, if exactly one ("Séance du 12/03 -
-    après-midi", "Matinée du…"); none when it names both or neither."""
-    halves = set()
-    for line in tight_lines(page.words, above):
-        folded = fold(line)
-        if re.search(r"apres[ -]?midi", folded):
-            halves.add(APRES_MIDI)
-        if re.search(r"\bmatin(ee)?\b", folded):
-            halves.add(MATIN)
+    après-midi", "Matinée du…", "9h00 - 12h30"); none when it names both or neither."""
+    # Lines by level, not size: a time range's dash is smaller than its digits.
+    halves = {half for line in text_lines(page.words, above) for half in halves_named(line)}
     return halves.pop() if len(halves) == 1 else None
 
 
@@ -227,8 +228,8 @@ def _read_by_date(
     trainer: list[CellRead] = []
     above: tuple[date | None, str | None] = (None, None)  # the row above's date, half-day
     for row in range(header, len(grid.ys) - 1):
-        text = header_cell_text(page, grid.cell(row, at_date), lambda t: bool(find_dates(t, year)))
-        dates = find_dates(text, year)
+        text = header_cell_text(page, grid.cell(row, at_date), lambda t: bool(cell_dates(t, year)))
+        dates = cell_dates(text, year)
         snapped = snapped_date(text, dates[0] if dates else None, known)
         if snapped and year and snapped.year != year and abs(snapped.year - year) > 1:
             # One digit of the year misread ("2036"): the page's year.
@@ -251,7 +252,8 @@ def _read_by_date(
         row_half = named[0] if named else None
         hours_half = timed[0] if timed else None
         torn = bool(row_half and hours_half and row_half != hours_half)
-        row_half = row_half or hours_half
+        # A date cell may name the half-day too ("Mar. 03/03 - matin", "Lundi 9h-12h30").
+        row_half = row_half or hours_half or half_day_of(text)
         if day is None and not text.strip() and above[0] and above[1] not in (None, row_half):
             # The date printed once a day: a blank date cell under the day's other half.
             day = above[0]
@@ -269,8 +271,10 @@ def _read_by_date(
                     read = replace(read, confidence=min(read.confidence, UNPLACED))
                 cells.append(read)
             elif kind == "trainer":
-                read = judge_cell(page, grid.cell(row, col), Column(day, row_half, None, ""), "")
                 each = [row_half] if row_half or None in halves else halves
+                # Signed once a day for both halves: placed, not a half-day in doubt.
+                at = Column(day, each[0] if each else row_half, None, "")
+                read = judge_cell(page, grid.cell(row, col), at, "")
                 trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
     one = None if people else trainee
     return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), one

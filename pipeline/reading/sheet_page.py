@@ -16,15 +16,15 @@ from pipeline.ocr import (
     OcrEngine,
     Word,
 )
+from pipeline.parse import find_dates
 from pipeline.reading.cells import SheetPage, clean_crop, trainer_boxes
-from pipeline.reading.sheet_columns import title_count, with_header_above
+from pipeline.reading.sheet_columns import title_count, with_header_above, year_hint
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, column_widths
-from pipeline.reading.sheet_text import (
-    title_groups,
-)
+from pipeline.reading.sheet_text import halves_named, title_date, title_groups
 from pipeline.reading.tables import Rulings, Table, Unruled, squared, tables_in
 from pipeline.reading.unruled import unruled_table
+from pipeline.reading.words import lines as line_groups
 from pipeline.reading.words import reading_order, text_of, words_in
 
 
@@ -237,9 +237,13 @@ def _read_stack(page: SheetPage, stack: Sequence[Table], started: float) -> Shee
     columns: list[Column] = []
     problems: list[str] = []
     floor = 0
+    # A heading giving the half-day only ("13h30 - 17h"): the page's one day, from the
+    # title's lines that name it.
+    dated = _day_lines(page, stack[0].ys[0])
     for table in stack:
         words = tuple(w for w in page.words if w.box[1] >= floor)
-        band = replace(page, words=words)
+        later = floor > 0 and _undated(words, table.ys[0])
+        band = replace(page, words=dated + words if later else words)
         read = read_grid(band, with_header_above(band, table), None)
         cells += read[0]
         trainer += read[1]
@@ -249,3 +253,25 @@ def _read_stack(page: SheetPage, stack: Sequence[Table], started: float) -> Shee
     layout = "day" if len({c.date for c in columns}) == 1 else "grid"
     spent = time.perf_counter() - started
     return SheetRead(tuple(cells), tuple(trainer), tuple(columns), spent, tuple(problems), layout)
+
+
+def _day_lines(page: SheetPage, top: int) -> tuple[Word, ...]:
+    """The words of the lines above ``top`` naming the page's one day and nothing else
+    ("Journée du lundi 9 mars 2026", "Date : 09/03/2026"; not a period, not a heading
+    naming a half-day)."""
+    year = year_hint(page.words)
+    day = title_date(page.words, top, year)
+    if day is None:
+        return ()
+    lines = line_groups([w for w in page.words if w.box[3] <= top])
+    return tuple(
+        w
+        for line in lines
+        if set(find_dates(text_of(line), year)) == {day} and not halves_named(text_of(line))
+        for w in line
+    )
+
+
+def _undated(words: Sequence[Word], top: int) -> bool:
+    """Whether the print above a séance table (its heading) names no date."""
+    return not find_dates(text_of([w for w in words if w.box[3] <= top]))

@@ -7,13 +7,14 @@ one-trainee sheet's trainee."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from datetime import date
 from difflib import SequenceMatcher
 
 from pipeline.ocr import Word
-from pipeline.parse import find_dates, fold
+from pipeline.parse import MONTHS, find_dates, fold
 from pipeline.reading import header as header_roles
 from pipeline.reading.sheet_results import APRES_MIDI, MATIN
 from pipeline.reading.words import lines as line_groups
@@ -93,7 +94,7 @@ _TRAINER = re.compile(r"format(eur|rice)|intervenant|signature")
 _TRAINER_WORDS = ("signature", "formateur", "formatrice", "intervenant", "intervenante")
 HEADER_NAME = re.compile(r"\bnom\b|stagiaire|participant|prenom")
 MORNING = re.compile(r"\bmatin\b|\bam\b|\bmatinee\b")
-TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*[-–à]+\s*(\d{1,2})\s*h\s*(\d{2})?")
+TIME_RANGE = re.compile(r"(\d{1,2})\s*h\s*(\d{2})?\s*(?:[-–à]+|a\b)\s*(\d{1,2})\s*h\s*(\d{2})?")
 DATE_HEADER = re.compile(r"(date|jour)s?\b")
 _DAY_TITLE = re.compile(
     r"journee\s+du|seance\s+du|date\s*:|date de la (seance|journee)\s*:|\ble\s+\w*\s*\d"
@@ -101,16 +102,49 @@ _DAY_TITLE = re.compile(
 
 
 def half_day_of(label: str) -> str | None:
+    """The half-day a label names: in words ("Matin", "Après-midi", "AM", "PM"), or by
+    its hours (:func:`range_half`); none when it names both."""
     folded = fold(label)
-    if re.search(r"apres[ -]?midi|\bapres\b|\bpm\b|\bap\.?\s*m", folded):
+    afternoon = re.search(r"apres[ -]?midi|\bapres\b|\bpm\b|\bap\.?\s*m", folded)
+    morning = re.search(r"\bmatin|\bam\b", folded)
+    if afternoon or morning:
+        # Both: a day's header over its two halves read as one cell; neither is sure.
+        return None if afternoon and morning else APRES_MIDI if afternoon else MATIN
+    found = TIME_RANGE.search(digits_fixed(label))
+    return range_half(found) if found else None
+
+
+#: A morning's hours end by this hour; a range starting before noon and ending later is
+#: a whole day ("9h-17h"), no half-day.
+MORNING_END = 14
+
+
+def range_half(found: re.Match[str]) -> str | None:
+    """The half-day of a time range (:data:`TIME_RANGE`'s match): one starting before noon
+    and ending by the early afternoon is the morning ("9h-12h30"), one starting at noon or
+    later the afternoon ("13h30-17h"); a whole day, or no plausible range, is neither."""
+    start = int(found.group(1)) + int(found.group(2) or 0) / 60
+    end = int(found.group(3)) + int(found.group(4) or 0) / 60
+    if not 0 < end - start <= 8 or end > 24:
+        return None
+    if start >= 12:
         return APRES_MIDI
-    if re.search(r"\bmatin|\bam\b", folded):
-        return MATIN
-    hours = hours_of(label)
-    if hours:
-        start = TIME_RANGE.search(digits_fixed(label))
-        return MATIN if start and int(start.group(1)) < 12 else APRES_MIDI
-    return None
+    return MATIN if end <= MORNING_END else None
+
+
+def halves_named(line: str) -> set[str]:
+    """The half-days a line of print names, in words or by time ranges ("Séance du 12/03 -
+    après-midi", "9h00 - 12h30"; "Horaires : 9h-12h30 / 13h30-17h" names both)."""
+    folded = fold(line)
+    halves = set()
+    if re.search(r"apres[ -]?midi|\bpm\b", folded):
+        halves.add(APRES_MIDI)
+    if re.search(r"\bmatin(ee)?\b|\bam\b", folded):
+        halves.add(MATIN)
+    for found in TIME_RANGE.finditer(digits_fixed(line)):
+        half = range_half(found)
+        halves |= {half} if half else {MATIN, APRES_MIDI}  # a whole day: both
+    return halves
 
 
 def hours_of(label: str) -> float | None:
@@ -164,7 +198,9 @@ def title_date(words: Sequence[Word], above: int, default_year: int | None) -> d
 
 _TRAINEE_LABEL = re.compile(
     r"(?i)(?:stagiaire|participant|apprenant|b[ée]n[ée]ficiaire|salari[ée]|nom et pr[ée]nom"
-    r"|nom\s*/\s*pr[ée]nom|pr[ée]nom et nom)[\w()·.\-]*\s*:\s*(.+)"
+    r"|nom\s*/?\s*pr[ée]nom|pr[ée]nom et nom)[\w()·.\-]*"
+    r"(?:[:·•]e\b)?"  # "Apprenant·e", its dot read as a colon
+    r"\s*:\s*(.+)"
 )
 
 
@@ -178,7 +214,10 @@ def trainee_name(words: Sequence[Word], above: int) -> str:
     return _split_name(text_lines(words, above))
 
 
-_NAME_PART = re.compile(r"(?i)(?<![\w'’])(nom|pr[ée]nom)\s*:\s*(.+?)(?=\s+[^\s:]+\s*:|$)")
+_NAME_PART = re.compile(
+    r"(?i)(?<![\w'’])(nom(?: de famille| d'usage| de naissance)?|pr[ée]nom)\s*:\s*"
+    r"(.+?)(?=\s+[^\s:]+\s*:|$)"
+)
 
 
 def _split_name(lines: Sequence[str]) -> str:
@@ -188,7 +227,7 @@ def _split_name(lines: Sequence[str]) -> str:
     for line in lines:
         for found in _NAME_PART.finditer(line):
             value = found.group(2).strip()
-            key = "last" if found.group(1).lower() == "nom" else "first"
+            key = "last" if found.group(1).lower().startswith("nom") else "first"
             parts.setdefault(key, value)
     if not parts.get("last") or not parts.get("first"):
         return ""
@@ -200,6 +239,64 @@ def text_lines(words: Sequence[Word], above: int) -> list[str]:
     return [text_of(line) for line in line_groups([w for w in words if w.box[3] <= above])]
 
 
+def dated_cells(texts: Sequence[str], year: int | None) -> bool:
+    """Whether a column's body cells are mostly dates ("Mar. 03/11", "lundi 16 février"):
+    a date column, whatever its header says. An e-attendance record ("Signé le 12/03 à
+    09:04") is a mark, not a date."""
+    printed = [t for t in texts if re.search(r"\w", t) and not is_signed_mention(t)]
+    dated = [t for t in printed if cell_dates(t, year)]
+    # A photo's blurred date keeps its year or month ("marc à lvier 2026"): date-like.
+    like = [t for t in printed if t in dated or _date_like(t)]
+    return bool(dated) and len(like) >= 0.6 * len(printed)
+
+
+def _date_like(text: str) -> bool:
+    """What a photo's blur leaves of a date: its year, month or weekday."""
+    folded = fold(text)
+    return any(p.search(folded) for p in (_YEAR, _MONTH, WEEKDAY))
+
+
+_YEAR = re.compile(r"(?<!\d)20\d{2}(?!\d)")
+
+
+#: A lone sign that is no digit: a scan's speck read between a date's words.
+_SPECK = re.compile(r"(?<!\S)[^\d\s](?!\S)")
+
+
+def cell_dates(text: str, year: int | None) -> list[date]:
+    """The dates of a cell's text ("lundi 16 - février 2026": specks left out; the year,
+    when not printed, ``year``)."""
+    text = _SPECK.sub(" ", text)
+    found = find_dates(text, year)
+    if found:
+        return found
+    # A date whose slashes a photo lost ("24022026", "2402/2026").
+    loose = []
+    for day, month, full in _LOOSE_DATE.findall(digits_fixed(text)):
+        with contextlib.suppress(ValueError):
+            loose.append(date(int(full), int(month), int(day)))
+    return loose
+
+
+_LOOSE_DATE = re.compile(r"(?<![\d/.-])(\d{2})[/.-]?(\d{2})[/.-]?(20\d{2})(?!\d)")
+
+
+_TIME = re.compile(r"\d{1,2}\s*h\s*\d{0,2}")
+_MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
+
+
+def is_whole_title(text: str, year: int | None = None) -> bool:
+    """A column title with no date or hours half read: a month or a weekday with no date
+    ("décembre 2025 AM", its "Lundi 8" above missed), a time with no plausible range
+    ("12h30" of "9h-12h30") asks for the cell read again."""
+    folded = fold(text)
+    partial = bool(_MONTH.search(folded) or WEEKDAY.search(folded))
+    # "12h30" alone: a time range ("9h-12h30") whose start was lost; "3h30-17h00": one
+    # whose first digit was ("(13h30-17h00)").
+    cut = _TIME.search(digits_fixed(text)) and hours_of(text) is None
+    return is_column_title(text) and not (partial and not find_dates(text, year) or cut)
+
+
 def is_column_title(text: str) -> bool:
     """Whether header text names a column's role or a day or half-day."""
     return is_day_label(text) or header_roles.role_of(text).kind != header_roles.UNKNOWN
@@ -208,4 +305,4 @@ def is_column_title(text: str) -> bool:
 def is_day_label(text: str) -> bool:
     """Whether header text names a day or a half-day."""
     folded = fold(text)
-    return bool(find_dates(text) or half_day_of(text) or WEEKDAY.search(folded))
+    return bool(find_dates(text) or halves_named(text) or WEEKDAY.search(folded))

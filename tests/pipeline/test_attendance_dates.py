@@ -1,0 +1,287 @@
+"""Dates and half-days wherever an attendance sheet prints them: a date column known by
+its cells whatever its header says, weekday dates whose year is the page's, half-days
+given as time ranges in séance headings, and the trainee named above a one-trainee
+table."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+from reportlab.lib.pagesizes import A4
+
+from pipeline.ocr import OcrSettings, TesserocrEngine, Word
+from pipeline.parse import same_person
+from pipeline.reading import attendance, header, sheet_columns, sheet_text
+from pipeline.reading.sheet_results import Column
+from samples.gen.layouts import draw_choices, draw_sheet
+from samples.gen.pen import Pen
+from tests.pipeline import sheet_layouts as layouts
+
+
+@pytest.fixture(scope="module")
+def engine() -> TesserocrEngine:
+    return TesserocrEngine(OcrSettings())
+
+
+def _drawn(seed: int, **choices: Any) -> tuple[bytes, list[dict[str, Any]]]:
+    """A born-digital sheet of samples/gen/layouts with the given structure, and its truth."""
+    rng = random.Random(seed)
+    doc = draw_sheet(rng, replace(draw_choices(rng), **choices))
+    return doc.pdf, doc.sessions
+
+
+def _misread(pdf: bytes, truth: list[dict[str, Any]], engine: TesserocrEngine) -> list[str]:
+    """The truth's cells not read surely with their mark (by date, half-day and name)."""
+    cells = [c for s in attendance.read_pages(pdf, engine, OcrSettings()) for c in s.cells]
+    missed = []
+    for want in truth:
+        found = [
+            c
+            for c in cells
+            if c.date is not None
+            and c.date.isoformat() == want["date"]
+            and c.half_day == want["half_day"]
+            and same_person(c.person, want["trainee"]) >= 0.8
+        ]
+        ok = [c for c in found if c.confidence >= attendance.REVIEW_BELOW]
+        if len(ok) != 1 or ok[0].mark != want["mark"]:
+            missed.append(f"{want['trainee']} {want['date']} {want['half_day']}: {found}")
+    return missed
+
+
+ONE_TRAINEE = {
+    "axis": "single",
+    "date_at": "rows",
+    "names": "joined",
+    "trainer": "tcol",
+    "ruling": "full",
+    "date_head": "Séance",
+    "half_words": ("AM", "PM"),
+}
+
+
+@pytest.mark.parametrize(
+    ("head_date", "halves", "name_head"),
+    [
+        ("short-day", "hcols", "Stagiaires"),  # "Mar. 03/11/2026" under "Séance"
+        ("day-month", "hcols", "NOM Prénom"),  # "lundi 16 février 2026" on two lines
+        ("long", "hrows", "Apprenant·e"),  # a row a half-day, "Séance" and "Créneau"
+    ],
+)
+def test_a_column_of_dates_is_the_date_column_whatever_its_header_and_the_name_is_above(
+    engine: TesserocrEngine, head_date: str, halves: str, name_head: str
+) -> None:
+    choices = dict(ONE_TRAINEE, head_date=head_date, halves=halves, name_head=name_head)
+    pdf, truth = _drawn(31, **choices, half_head="Créneau")
+    assert truth and _misread(pdf, truth, engine) == []
+
+
+def test_a_trainer_signing_once_a_day_on_a_row_per_date_signs_both_half_days_surely(
+    engine: TesserocrEngine,
+) -> None:
+    rng = random.Random(31)
+    choices = dict(ONE_TRAINEE, head_date="num", halves="hcols", half_words=("Matin", "Après-midi"))
+    doc = draw_sheet(rng, replace(draw_choices(rng), **choices))
+    want = {(t["date"], t["half_day"], t["signed"]) for t in doc.trainer}
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    got = {
+        (c.date.isoformat(), c.half_day, c.mark == "signed")
+        for s in sheets
+        for c in s.trainer
+        if c.date and c.confidence >= attendance.REVIEW_BELOW
+    }
+    assert want and got == want
+
+
+def test_a_one_trainee_sheet_names_its_trainee_by_family_name_and_first_name(
+    engine: TesserocrEngine,
+) -> None:
+    choices = dict(ONE_TRAINEE, names="split", split_heads=("Nom de famille", "Prénom"))
+    pdf, truth = _drawn(35, **choices, head_date="day-month", halves="hrows", half_head="Horaires")
+    assert truth and _misread(pdf, truth, engine) == []
+
+
+@pytest.mark.parametrize(
+    ("seed", "words", "dated"),
+    [
+        (17, ("9h00 - 12h30", "13h30 - 17h00"), "title"),  # one day
+        (16, ("9h-12h30", "13h30-17h"), "title"),  # a page a day, "Période : du … au …"
+        (19, ("9h-12h30", "13h30-17h"), "caption"),  # "Séance du 22/06/2026 — 9h-12h30"
+    ],
+)
+def test_seance_tables_headed_by_their_hours_take_the_half_day_and_the_page_s_day(
+    engine: TesserocrEngine, seed: int, words: tuple[str, str], dated: str
+) -> None:
+    # One table a séance stacked down the page, each headed by its hours, its day in the
+    # heading or only in the page title ("Journée du lundi 9 mars 2026").
+    choices = {
+        "axis": "rows",
+        "date_at": "block",
+        "halves": "hcap",
+        "block_date": dated,
+        "title_date": "Journée du {long}",
+        "trainer": "tnone",
+        "ruling": "full",
+        "hand_names": False,
+        "half_words": words,
+    }
+    pdf, truth = _drawn(seed, **choices)
+    assert {c["half_day"] for c in truth} == {attendance.MATIN, attendance.APRES_MIDI}
+    assert _misread(pdf, truth, engine) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "half"),
+    [
+        ("9h-12h30", attendance.MATIN),
+        ("9h00 - 12h30", attendance.MATIN),
+        ("Matin (8h30-12h)", attendance.MATIN),
+        ("13h30-17h", attendance.APRES_MIDI),
+        ("12h-13h30", attendance.APRES_MIDI),  # starting at noon: the afternoon
+        ("14h à 17h30", attendance.APRES_MIDI),
+        ("AM", attendance.MATIN),
+        ("PM", attendance.APRES_MIDI),
+        ("9h-17h", None),  # a whole day is no half-day
+        ("Lun. 20/04/2026 MATIN APRÈS-MIDI", None),  # a day over both halves, read as one
+        ("Signé le 12/03/2026 à 09:04", None),
+    ],
+)
+def test_a_time_range_starting_before_noon_is_the_morning_and_one_from_noon_the_afternoon(
+    label: str, half: str | None
+) -> None:
+    assert sheet_text.half_day_of(label) == half
+
+
+@pytest.mark.parametrize(
+    ("line", "halves"),
+    [
+        ("9h00 - 12h30", {attendance.MATIN}),
+        ("Séance du 12/03/2026 - après-midi", {attendance.APRES_MIDI}),
+        ("Horaires : 9h-12h30 / 13h30-17h", {attendance.MATIN, attendance.APRES_MIDI}),
+        ("Journée du 12/03/2026 de 9h à 17h", {attendance.MATIN, attendance.APRES_MIDI}),
+        ("Formation : Gestion du temps", set()),
+    ],
+)
+def test_a_line_above_a_table_names_the_half_days_of_its_words_and_hours(
+    line: str, halves: set[str]
+) -> None:
+    assert sheet_text.halves_named(line) == halves
+
+
+def test_a_column_is_dated_by_its_cells_specks_aside_but_not_by_e_attendance_records() -> None:
+    assert sheet_text.dated_cells(["lundi 16 - février 2026", "mardi 17 P février 2026"], None)
+    assert sheet_text.dated_cells(["Lundi 7 décembre", "", "Mercredi 16 décembre"], 2026)
+    assert not sheet_text.dated_cells(["Lundi 7 décembre", "Mercredi 16 décembre"], None)
+    # A photo's blur: what is left of a date (its year, month, weekday) still counts.
+    blurred = ["msn", "mardi 3 février 2026", "mardi 3 février 2026", "marc à lvier 2026"]
+    assert sheet_text.dated_cells(blurred, 2026)
+    signed = ["Signé le 16/02/2026 à 08:17", "Signé le 17/02/2026 à 09:17", "Excusée"]
+    assert not sheet_text.dated_cells(signed, 2026)
+    assert not sheet_text.dated_cells(["Léa Martin", "Paul Durand", "Mar. 03/11/2026"], 2026)
+
+
+def test_a_date_column_headed_seance_makes_rows_dates_and_keeps_the_half_day_column() -> None:
+    labels = ["Séance", "Créneau", "Signature", "Formateur"]
+    assert header.plan(labels) is None or header.plan(labels).date != 0  # type: ignore[union-attr]
+    axes = header.plan(labels, 2026, dated=[0])
+    assert axes is not None and axes.rows == "dates"
+    assert (axes.date, axes.half, axes.trainee, axes.trainer) == (0, 1, (2,), (3,))
+    # A name or signature column holding dates (e-attendance records) keeps its role.
+    axes = header.plan(["Nom et prénom", "Signature"], 2026, dated=[1])
+    assert axes is not None and axes.rows == "trainees" and axes.trainee == (1,)
+
+
+def test_columns_the_row_gives_the_half_day_of_get_no_half_day_guessed_from_the_title() -> None:
+    # A one-trainee sheet of one day ("Date : 03/03/2026"): "Créneau" names the row's
+    # half-day, "Signature" is the trainee's; neither is a morning or an afternoon.
+    day = date(2026, 3, 3)
+    columns = [Column(day, None, None, "Créneau"), Column(day, None, None, "Signature")]
+    assert [c.half_day for c in sheet_columns._halves_completed(columns)] == [None, None]
+    # Trainees as columns on a one-day sheet: names, no morning and afternoon.
+    columns = [Column(day, None, None, "Léa Martin"), Column(day, None, None, "Paul Durand")]
+    assert [c.half_day for c in sheet_columns._halves_completed(columns)] == [None, None]
+    columns = [Column(day, None, None, "Lun. 03/03"), Column(day, None, None, "Lun. 03/03")]
+    done = sheet_columns._halves_completed(columns)
+    assert [c.half_day for c in done] == [attendance.MATIN, attendance.APRES_MIDI]
+
+
+def test_a_weekday_date_without_its_year_takes_the_page_s() -> None:
+    words = [Word(t, 0.95, (10 * i, 0, 10 * i + 8, 10)) for i, t in enumerate(PERIOD.split())]
+    year = sheet_columns.year_hint(words)
+    assert year == 2026
+    assert sheet_text.cell_dates("Lundi 7 décembre", year) == [date(2026, 12, 7)]
+    assert sheet_text.cell_dates("lundi 16 - février", year) == [date(2026, 2, 16)]
+
+
+def test_a_date_whose_slashes_a_photo_lost_is_still_a_date() -> None:
+    # In a row's date cell or a column's header ("2502/2026 | 13h30 - 17h00").
+    assert sheet_text.cell_dates("24022026", None) == [date(2026, 2, 24)]
+    assert sheet_text.cell_dates("2402/2026", None) == [date(2026, 2, 24)]
+    assert sheet_text.cell_dates("31312026", None) == []
+
+
+PERIOD = "Période : du 07/12/2026 au 16/12/2026"
+
+
+def test_a_page_printing_no_full_date_takes_the_year_it_prints_alone() -> None:
+    text = "Session de formation 2026 Lundi 7 décembre Mercredi 16 décembre 9h-12h30"
+    words = [Word(t, 0.95, (10 * i, 0, 10 * i + 8, 10)) for i, t in enumerate(text.split())]
+    assert sheet_columns.year_hint(words) == 2026
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("décembre 2025 AM", False),  # "Lundi 8" printed above it, missed by the OCR
+        ("Lundi | PM", False),
+        ("12h30", False),  # "9h-12h30", its start missed
+        ("Lundi 15 septembre 2025 | G3h30-17h00)", False),  # "(13h30-17h00)" misread
+        ("13h30-17h", True),
+        ("Lundi 8 décembre 2025 AM", True),
+        ("Matin (9h-12h30)", True),
+        ("Signature du stagiaire", True),
+    ],
+)
+def test_a_header_cell_naming_a_month_or_weekday_without_its_date_is_read_again(
+    text: str, whole: bool
+) -> None:
+    assert sheet_text.is_whole_title(text, 2025) == whole
+
+
+def _seance_rows_sheet() -> bytes:
+    """A one-trainee sheet whose "Séance" cells give the date and the half-day together
+    ("Lun. 04/05/2026 - matin"), the trainee named above the table."""
+    pen = Pen(random.Random(21))
+    pen.new_page()
+    width, height = A4
+    pen.text(60, height - 80, "Feuille de présence", 14, "Helvetica-Bold")
+    pen.text(60, height - 105, "Participant·e : Firmin Aubertin", 10, "Helvetica-Bold")
+    rows = [
+        layouts.Row((f"{day} - {half}",), (signed,))
+        for day, half, signed in (
+            ("Lun. 04/05/2026", "matin", True),
+            ("Lun. 04/05/2026", "après-midi", False),
+            ("Mar. 05/05/2026", "9h00-12h30", True),
+            ("Mar. 05/05/2026", "13h30-17h00", True),
+        )
+    ]
+    header = ("Séance", "Signature")
+    layouts._table(pen, 50, height - 140, [170, 160], header, rows, 1, 40)
+    return pen.finish()[0]
+
+
+def test_a_seance_cell_giving_date_and_half_day_places_the_row(engine: TesserocrEngine) -> None:
+    (sheet,) = attendance.read_pages(_seance_rows_sheet(), engine, OcrSettings())
+    got = {(c.date, c.half_day, c.mark) for c in sheet.cells if c.confidence >= 0.8}
+    monday, tuesday = date(2026, 5, 4), date(2026, 5, 5)
+    assert got == {
+        (monday, attendance.MATIN, "signed"),
+        (monday, attendance.APRES_MIDI, "empty"),
+        (tuesday, attendance.MATIN, "signed"),
+        (tuesday, attendance.APRES_MIDI, "signed"),
+    }
+    assert sheet.trainee == "Firmin Aubertin"
