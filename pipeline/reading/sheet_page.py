@@ -17,14 +17,12 @@ from pipeline.ocr import (
     Word,
 )
 from pipeline.reading.cells import SheetPage, clean_crop, trainer_boxes
+from pipeline.reading.header import plan
 from pipeline.reading.sheet_columns import title_count, with_header_above
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, column_widths
-from pipeline.reading.sheet_text import (
-    title_groups,
-)
 from pipeline.reading.tables import Rulings, Table, Unruled, squared, tables_in
-from pipeline.reading.unruled import unruled_table
+from pipeline.reading.unruled import column_gap, header_titles, unruled_table
 from pipeline.reading.words import reading_order, text_of, words_in
 
 
@@ -124,18 +122,54 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
             for w in words_in(page.words, (left, max(0, top), right, bottom))
             if sum(c.isalnum() for c in w.text)
         ]
-        groups = title_groups(words, dpi)
-        texts = [text_of(reading_order(g)) for g in groups]
-        if len(groups) >= 2 and title_count(texts) >= max(2, 0.6 * len(groups)):
+        groups, spans = header_titles(words, dpi)
+        if len(groups) >= 2 and _titled_header(_labels(groups, spans)):
+            # Between two titles, where the body's print crosses least: a name printed
+            # from its cell's left edge starts left of its centred title.
+            body = words_in(page.words, (left, bottom, right, ys[-1]))
             xs = [left]
             for a, b in zip(groups, groups[1:], strict=False):
-                xs.append((max(w.box[2] for w in a) + min(w.box[0] for w in b)) // 2)
+                xs.append(column_gap(max(w.box[2] for w in a), min(w.box[0] for w in b), body))
             xs.append(right)
             if top < ys[0]:
                 ys = [max(0, top), *ys]
-            walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
-            return Table(tuple(xs), tuple(ys), walls)
+            walls = [tuple(True for _ in xs[1:-1]) for _ in ys[1:]]
+            if spans:
+                # A title over several columns: a header row of its own, with no wall
+                # under it between the columns it heads.
+                ys, walls = _split_header(ys, walls, xs, spans, groups)
+            return Table(tuple(xs), tuple(ys), tuple(walls))
     return None
+
+
+def _labels(groups: Sequence[Sequence[Word]], spans: Sequence[Sequence[Word]]) -> list[str]:
+    """Each column's title, after the titles over it ("24/09/2025 Matin")."""
+    labels = []
+    for group in groups:
+        middle = (min(w.box[0] for w in group) + max(w.box[2] for w in group)) / 2
+        over = [s for s in spans if min(w.box[0] for w in s) <= middle <= max(w.box[2] for w in s)]
+        labels.append(text_of([w for s in over for w in reading_order(s)] + reading_order(group)))
+    return labels
+
+
+def _split_header(
+    ys: list[int],
+    walls: list[tuple[bool, ...]],
+    xs: list[int],
+    spans: Sequence[Sequence[Word]],
+    groups: Sequence[Sequence[Word]],
+) -> tuple[list[int], list[tuple[bool, ...]]]:
+    """The header cut in two rows under its spanning titles: ys and walls with the cut."""
+    floor = max(w.box[3] for s in spans for w in s)
+    under = [w.box[1] for g in groups for w in g if w.box[1] >= floor]
+    if not under:
+        return ys, walls
+    cut = (floor + min(under)) // 2
+    if not ys[0] < cut < ys[1]:
+        return ys, walls
+    reach = [(min(w.box[0] for w in s), max(w.box[2] for w in s)) for s in spans]
+    top = tuple(not any(a < x < b for a, b in reach) for x in xs[1:-1])
+    return [ys[0], cut, *ys[1:]], [top, *walls]
 
 
 def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
@@ -209,8 +243,10 @@ def _band_words(page: SheetPage, frame: tuple[int, int, int, int]) -> tuple[Word
 
 
 def _titled_header(texts: list[str]) -> bool:
-    """Whether most of a header's texts read as column titles."""
-    return title_count(texts) >= max(2, 0.6 * len(texts))
+    """Whether a line of texts reads as a table's header: most of them column titles, or
+    titles that say how to read the table (names and dated or halved signature columns:
+    "Nom et prénom | Lun. 09/03 9h-12h | ..."; a body row's date is no such plan)."""
+    return title_count(texts) >= max(2, 0.6 * len(texts)) or plan(texts) is not None
 
 
 def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:

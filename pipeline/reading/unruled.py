@@ -24,7 +24,15 @@ from pipeline.reading import header as roles
 from pipeline.reading.sheet_text import title_groups
 
 # Columns whose print names the row (it is typed once per row).
-_ROW_KINDS = (roles.NUMBER, roles.NAME, roles.LAST, roles.FIRST, roles.DATE, roles.HALF)
+_ROW_KINDS = (
+    roles.NUMBER,
+    roles.NAME,
+    roles.LAST,
+    roles.FIRST,
+    roles.DATE,
+    roles.HALF,
+    roles.HOURS,
+)
 
 _MARK_KINDS = (roles.SLOT, roles.TRAINEE, roles.TRAINER)
 
@@ -54,8 +62,8 @@ def unruled_table(
         top = min(w.box[1] for w in band)
         bottom = max(w.box[3] for w in band)
         kinds = [roles.role_of(text).kind for text in texts]
-        if not any(kind in _MARK_KINDS for kind in kinds):
-            continue  # an attendance table has a column to sign in
+        if not any(kind in _MARK_KINDS for kind in kinds) and not _people(texts):
+            continue  # an attendance table has a column to sign in, or one per trainee
         xs = _columns(groups, inside, bottom, dpi, frame)
         anchors = [
             w for w in inside if w.box[1] > bottom and _column_of(w, xs) in _row_columns(kinds)
@@ -64,6 +72,48 @@ def unruled_table(
         if ys is not None:
             return xs, ys
     return None
+
+
+def header_titles(band: Sequence[Word], dpi: int) -> tuple[list[list[Word]], list[list[Word]]]:
+    """A header's column titles, left to right, and the titles over several of them.
+
+    Each line of the header is grouped by the gaps between its words; a title on a line
+    above that straddles the gap between two titles of a line below ("24/09/2025" over
+    "Matin" and "Après-midi") heads both, and makes no column of its own. The other
+    titles, joined where they overlap (a title wrapped over two lines), are the columns.
+    """
+    lines = _lines(band)
+    rows = [title_groups(line, dpi) for line in lines]
+    spans = []
+    for i, row in enumerate(rows):
+        under = [w for line in lines[i + 1 :] for w in line]
+        spans += [g for g in row if any(_straddles(g, lower, under) for lower in rows[i + 1 :])]
+    spanning = {id(w) for group in spans for w in group}
+    columns = title_groups([w for w in band if id(w) not in spanning], dpi)
+    return columns, spans
+
+
+def _straddles(group: Sequence[Word], row: Sequence[Sequence[Word]], under: Sequence[Word]) -> bool:
+    """Whether a title stands over the gap between two neighbouring titles of ``row``, its
+    middle in the gap, nothing printed under it in the gap (other titles on other lines),
+    the gap wider than two letter heights (a word space is none, nor a dropped dash; a
+    long title overflowing its own narrow column keeps its middle there).
+    """
+    middle = (min(w.box[0] for w in group) + max(w.box[2] for w in group)) / 2
+    height = statistics.median(w.box[3] - w.box[1] for g in row for w in g)
+    ends = [(min(w.box[0] for w in g), max(w.box[2] for w in g)) for g in row]
+    return any(
+        b[0] - a[1] > 2 * height
+        and a[1] < middle < b[0]
+        and not any(a[1] < (w.box[0] + w.box[2]) / 2 < b[0] for w in under)
+        for a, b in zip(ends, ends[1:], strict=False)
+    )
+
+
+def _people(texts: list[str]) -> bool:
+    """Whether titles head a column per trainee (rows of dates or half-days)."""
+    axes = roles.plan(texts)
+    return axes is not None and bool(axes.people)
 
 
 def _several(title: str) -> bool:
@@ -130,7 +180,7 @@ def _columns(
     boundary is left of it (a title is centred over its column, or starts it)."""
     body = [w for w in words if w.box[1] > bottom]
     inner = [
-        _gap(max(w.box[2] for w in a), min(w.box[0] for w in b), body)
+        column_gap(max(w.box[2] for w in a), min(w.box[0] for w in b), body)
         for a, b in zip(groups, groups[1:], strict=False)
     ]
     if frame is not None:
@@ -143,7 +193,7 @@ def _columns(
     return (max(0, left), *inner, right)
 
 
-def _gap(start: int, end: int, body: Sequence[Word]) -> int:
+def column_gap(start: int, end: int, body: Sequence[Word]) -> int:
     """Where between two titles the boundary runs: through the widest stretch the body's
     words cross least (a mention printed under a signature may start left of its title),
     midway when nothing crosses."""
@@ -193,6 +243,9 @@ def _rows(
                 continue
         merged.append(list(line))
     middles = [(min(w.box[1] for w in r) + max(w.box[3] for w in r)) / 2 for r in merged]
+    if len(middles) == 1 and frame is not None:
+        # One row in a frame (one half-day's sheet): it runs from the header to the frame.
+        return top, bottom + max(2, (frame[3] - bottom) // 20), frame[3]
     if len(middles) < 2:
         return None
     pitches = [b - a for a, b in zip(middles, middles[1:], strict=False)]

@@ -1,0 +1,102 @@
+"""Attendance tables that are not fully ruled (rules between rows only, an outer frame, no
+ruling), drawn by the random-layout generator with one structure fixed."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+
+from pipeline.ocr import OcrSettings, TesserocrEngine, Word
+from pipeline.parse import same_person
+from pipeline.reading import attendance
+from pipeline.reading.unruled import header_titles
+from samples.gen.layouts import Choices, draw_choices, draw_sheet
+
+
+@pytest.fixture(scope="module")
+def engine() -> TesserocrEngine:
+    return TesserocrEngine(OcrSettings())
+
+
+def _sheet(seed: str, **fixed: Any) -> tuple[Choices, Any]:
+    """A random sheet of the generator with some of its choices fixed."""
+    rng = random.Random(seed)
+    choices = replace(draw_choices(rng), **fixed)
+    return choices, draw_sheet(rng, choices)
+
+
+def _outcomes(doc: Any, sheets: list[attendance.SheetRead]) -> dict[str, int]:
+    """Each expected cell: right (confident, right mark), wrong, review or unread."""
+    cells = [c for s in sheets for c in s.cells]
+    tally = {"right": 0, "wrong": 0, "review": 0, "unread": 0}
+    for want in doc.sessions:
+        day = date.fromisoformat(want["date"])
+        here = [c for c in cells if c.date == day and c.half_day == want["half_day"]]
+        scored = [(same_person(c.person, want["trainee"]), c) for c in here]
+        best, got = max(scored, key=lambda sc: sc[0], default=(0.0, None))
+        if got is None or best < 0.8:
+            tally["unread"] += 1
+        elif got.confidence < attendance.REVIEW_BELOW:
+            tally["review"] += 1
+        else:
+            tally["right" if got.mark == want["mark"] else "wrong"] += 1
+    return tally
+
+
+_TRAINEE_ROWS = {
+    "axis": "rows",
+    "names": "joined",
+    "hand_names": False,
+    "date_at": "head",
+    "halves": "hcols",
+    "trainer": "trow",
+    "long": False,
+    "habit": "paper",
+}
+
+
+@pytest.mark.parametrize("head_rows", [1, 2])
+def test_a_table_ruled_between_rows_only_is_read_whatever_its_dated_header(
+    engine: TesserocrEngine, head_rows: int
+) -> None:
+    # Column titles that print a date and hours ("Mer. 04/11/2026 9h00 - 12h30") say how
+    # to read the table as well as "Matin" does; on two header rows the date stands over
+    # its two half-days and heads both, without making a column of its own.
+    _, doc = _sheet("rows-only", ruling="horizontal", head_rows=head_rows, **_TRAINEE_ROWS)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert _outcomes(doc, sheets) == {
+        "right": len(doc.sessions),
+        "wrong": 0,
+        "review": 0,
+        "unread": 0,
+    }
+
+
+def _word(text: str, left: int, top: int) -> Word:
+    return Word(text, 0.95, (left, top, left + 12 * len(text), top + 24))
+
+
+def test_a_date_over_two_half_day_titles_heads_both_and_a_long_name_only_its_own() -> None:
+    band = [
+        _word("Nom", 20, 40),
+        _word("24/09/2025", 420, 10),
+        _word("Matin", 300, 70),
+        _word("Après-midi", 560, 70),
+        # NOM over Prénom, the long name overflowing its narrow column to the right
+        _word("DUBOIS-RÉAUX", 800, 10),
+        _word("Loïc", 830, 70),
+        _word("Lucie", 1000, 70),
+    ]
+    columns, spans = header_titles(band, 200)
+    assert [[w.text for w in g] for g in spans] == [["24/09/2025"]]
+    assert [" ".join(w.text for w in g) for g in columns] == [
+        "Nom",
+        "Matin",
+        "Après-midi",
+        "DUBOIS-RÉAUX Loïc",
+        "Lucie",
+    ]
