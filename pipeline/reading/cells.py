@@ -219,6 +219,29 @@ def cell_text(page: SheetPage, box: tuple[int, int, int, int]) -> str:
     return text_of(reading_order(page.engine.recognise(crop, page.dpi).words))
 
 
+def handwritten_text(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:
+    """Words written by hand in a cell with no print of its own (a picture of handwriting
+    on a born-digital page: no text layer under it), read from the cell's pixels, and the
+    OCR's mean confidence in them; ("", 0) for a cell with no ink.
+
+    Read as one line first (a name, a word), then as a block (written over two lines).
+    """
+    ratio, inner = cell_ink(page.ink, page.lines, box, page.dpi)
+    if ratio <= EMPTY_INK:
+        return "", 0.0
+    crop = clean_crop(page, inner)
+    if crop is None:
+        return "", 0.0
+    best: list[Word] = []
+    for read in (page.engine.recognise_line, page.engine.recognise):
+        words = [w for w in read(crop, page.dpi).words if any(c.isalnum() for c in w.text)]
+        if mean_confidence(words) > mean_confidence(best):
+            best = words
+        if mean_confidence(best) >= 0.85:
+            break
+    return text_of(reading_order(best)), mean_confidence(best)
+
+
 def _crossing(lines: np.ndarray) -> np.ndarray:
     """The part of a line mask that crosses the crop from side to side (a ruling).
 

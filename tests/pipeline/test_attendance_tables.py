@@ -9,10 +9,13 @@ from datetime import date
 from typing import Any
 
 import pytest
+from PIL import Image
 
-from pipeline.ocr import OcrSettings, TesserocrEngine, Word
+from pipeline import text as text_stage
+from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
 from pipeline.reading import attendance
+from pipeline.reading.page import views
 from pipeline.reading.unruled import header_titles
 from samples.gen.layouts import Choices, draw_choices, draw_sheet
 
@@ -100,3 +103,48 @@ def test_a_date_over_two_half_day_titles_heads_both_and_a_long_name_only_its_own
         "DUBOIS-RÉAUX Loïc",
         "Lucie",
     ]
+
+
+def test_names_the_trainees_wrote_by_hand_on_a_digital_sheet_are_read_from_the_picture(
+    engine: TesserocrEngine,
+) -> None:
+    # No text layer under a handwritten name: the name cell's pixels are OCR'd.
+    choices = {**_TRAINEE_ROWS, "hand_names": True, "names": "joined"}
+    _, doc = _sheet("hand-names", ruling="full", head_rows=2, **choices)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert not any(p.endswith("no name read") for s in sheets for p in s.problems)
+    assert _outcomes(doc, sheets) == {
+        "right": len(doc.sessions),
+        "wrong": 0,
+        "review": 0,
+        "unread": 0,
+    }
+
+
+class _Unsure:
+    """The real engine, unsure of everything it reads in a cell (poor handwriting)."""
+
+    def __init__(self, engine: TesserocrEngine) -> None:
+        self.engine = engine
+
+    def _unsure(self, result: OcrResult) -> OcrResult:
+        words = tuple(replace(w, confidence=0.3 * w.confidence) for w in result.words)
+        return replace(result, confidence=0.3 * result.confidence, words=words)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._unsure(self.engine.recognise(image, dpi))
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._unsure(self.engine.recognise_line(image, dpi))
+
+
+def test_a_handwritten_name_read_unsurely_leaves_its_row_for_a_person_not_to_a_guess(
+    engine: TesserocrEngine,
+) -> None:
+    choices = {**_TRAINEE_ROWS, "hand_names": True, "names": "joined"}
+    _, doc = _sheet("hand-names", ruling="full", head_rows=2, **choices)
+    settings = OcrSettings()
+    pages = views(doc.pdf, text_stage.read_pages(doc.pdf, engine, settings), settings)
+    sheets = attendance.read_views(pages, _Unsure(engine))  # type: ignore[arg-type]
+    tally = _outcomes(doc, sheets)
+    assert tally["review"] == len(doc.sessions)
