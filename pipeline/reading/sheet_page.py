@@ -21,9 +21,15 @@ from pipeline.reading.header import plan
 from pipeline.reading.sheet_columns import title_count, with_header_above
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, column_widths
-from pipeline.reading.tables import Rulings, Table, Unruled, squared, tables_in
-from pipeline.reading.unruled import column_gap, header_titles, unruled_table
-from pipeline.reading.words import reading_order, text_of, words_in
+from pipeline.reading.tables import Rulings, Table, squared, tables_in
+from pipeline.reading.unruled import (
+    column_gap,
+    header_labels,
+    header_titles,
+    split_header,
+    unruled_table,
+)
+from pipeline.reading.words import words_in
 
 
 def ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[Rulings, SheetPage]:
@@ -123,7 +129,7 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
             if sum(c.isalnum() for c in w.text)
         ]
         groups, spans = header_titles(words, dpi)
-        if len(groups) >= 2 and _titled_header(_labels(groups, spans)):
+        if len(groups) >= 2 and _titled_header(header_labels(groups, spans)):
             # Between two titles, where the body's print crosses least: a name printed
             # from its cell's left edge starts left of its centred title.
             body = words_in(page.words, (left, bottom, right, ys[-1]))
@@ -137,39 +143,9 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
             if spans:
                 # A title over several columns: a header row of its own, with no wall
                 # under it between the columns it heads.
-                ys, walls = _split_header(ys, walls, xs, spans, groups)
+                ys, walls = split_header(ys, walls, xs, spans, groups)
             return Table(tuple(xs), tuple(ys), tuple(walls))
     return None
-
-
-def _labels(groups: Sequence[Sequence[Word]], spans: Sequence[Sequence[Word]]) -> list[str]:
-    """Each column's title, after the titles over it ("24/09/2025 Matin")."""
-    labels = []
-    for group in groups:
-        middle = (min(w.box[0] for w in group) + max(w.box[2] for w in group)) / 2
-        over = [s for s in spans if min(w.box[0] for w in s) <= middle <= max(w.box[2] for w in s)]
-        labels.append(text_of([w for s in over for w in reading_order(s)] + reading_order(group)))
-    return labels
-
-
-def _split_header(
-    ys: list[int],
-    walls: list[tuple[bool, ...]],
-    xs: list[int],
-    spans: Sequence[Sequence[Word]],
-    groups: Sequence[Sequence[Word]],
-) -> tuple[list[int], list[tuple[bool, ...]]]:
-    """The header cut in two rows under its spanning titles: ys and walls with the cut."""
-    floor = max(w.box[3] for s in spans for w in s)
-    under = [w.box[1] for g in groups for w in g if w.box[1] >= floor]
-    if not under:
-        return ys, walls
-    cut = (floor + min(under)) // 2
-    if not ys[0] < cut < ys[1]:
-        return ys, walls
-    reach = [(min(w.box[0] for w in s), max(w.box[2] for w in s)) for s in spans]
-    top = tuple(not any(a < x < b for a, b in reach) for x in xs[1:-1])
-    return [ys[0], cut, *ys[1:]], [top, *walls]
 
 
 def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
@@ -182,10 +158,7 @@ def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
         # A photo's shaded header is often missed by the page OCR: its band read again.
         band = _band_words(page, frame)
         found = unruled_table(page.words + band, page.dpi, _titled_header, frame)
-    if found is None:
-        return None
-    xs, ys = found
-    return Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+    return found
 
 
 def _framed_stack(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
@@ -204,10 +177,7 @@ def _framed_stack(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
     if any(a.ys[-1] > b.ys[0] for a, b in zip(alike, alike[1:], strict=False)):
         return []
     found = [unruled_table(page.words, page.dpi, _titled_header, t.box) for t in alike]
-    return [
-        Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
-        for xs, ys in (f for f in found if f is not None)
-    ]
+    return [t for t in found if t is not None]
 
 
 def _band_words(page: SheetPage, frame: tuple[int, int, int, int]) -> tuple[Word, ...]:

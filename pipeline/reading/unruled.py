@@ -22,6 +22,8 @@ from pipeline.ocr import Word
 from pipeline.parse import find_dates, fold
 from pipeline.reading import header as roles
 from pipeline.reading.sheet_text import title_groups
+from pipeline.reading.tables import Unruled
+from pipeline.reading.words import reading_order, text_of
 
 # Columns whose print names the row (it is typed once per row).
 _ROW_KINDS = (
@@ -44,19 +46,24 @@ def unruled_table(
     dpi: int,
     titled: Callable[[list[str]], bool],
     frame: Box | None = None,
-) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-    """The column and row boundaries (xs, ys) of a table with no inner ruling, ys[0] the
-    header's top and ys[1] its bottom; None when no header line of titles is found or
-    fewer than two rows lie under it. ``titled``: whether the header texts read as column
-    titles. ``frame``: an outer frame drawn round the table (its edges are the table's)."""
+) -> Unruled | None:
+    """A table with no inner ruling, its rows from ys[0] the header's top (one header row,
+    or two under titles over several columns); None when no header line of titles is
+    found or no row lies under it (two at least, unless framed). ``titled``: whether
+    the header texts read as column titles. ``frame``: an outer frame drawn round the
+    table (its edges are the table's)."""
     inside = [w for w in words if _alnum(w) and (frame is None or _within(w, frame))]
     lines = _lines(inside)
     for index in range(len(lines)):
         band = _header_band(lines, index)
-        groups = title_groups(band, dpi)
-        texts = [" ".join(w.text for w in _ordered(g)) for g in groups]
+        groups, spans = header_titles(band, dpi)
+        texts = header_labels(groups, spans)
         if len(groups) < 2 or (len(groups) == 2 and frame is None) or not titled(texts):
             continue
+        if index and not spans:
+            # The line just above may head these titles in twos (a date over "Matin" and
+            # "Après-midi"), a little further off than a wrapped line would be.
+            band, groups, spans, texts = _with_line_above(lines[index - 1], band, groups, dpi)
         if any(_several(text) for text in texts):
             return None  # titles run together: the columns are not told apart
         top = min(w.box[1] for w in band)
@@ -68,44 +75,95 @@ def unruled_table(
         anchors = [
             w for w in inside if w.box[1] > bottom and _column_of(w, xs) in _row_columns(kinds)
         ]
-        ys = _rows(anchors, top, bottom, frame)
-        if ys is not None:
-            return xs, ys
+        found = _rows(anchors, top, bottom, frame)
+        if found is None:
+            continue
+        ys, walls = list(found), [tuple(True for _ in xs[1:-1]) for _ in found[1:]]
+        if spans:
+            ys, walls = split_header(ys, walls, list(xs), spans, groups)
+        return Unruled(tuple(xs), tuple(ys), tuple(walls), len(ys) - len(found) + 1)
     return None
+
+
+def _with_line_above(
+    above: Sequence[Word], band: list[Word], groups: list[list[Word]], dpi: int
+) -> tuple[list[Word], list[list[Word]], list[list[Word]], list[str]]:
+    """The header band with the line above it when that line is closer than two line
+    heights, heads some of the band's titles in twos, and makes no column of its own;
+    else as it is."""
+    height = statistics.median(w.box[3] - w.box[1] for w in band)
+    gap = min(w.box[1] for w in band) - max(w.box[3] for w in above)
+    wider = [*above, *band]
+    columns, spans = header_titles(wider, dpi)
+    if gap < 2 * height and spans and len(columns) == len(groups):
+        return wider, columns, spans, header_labels(columns, spans)
+    return band, groups, [], header_labels(groups, [])
 
 
 def header_titles(band: Sequence[Word], dpi: int) -> tuple[list[list[Word]], list[list[Word]]]:
     """A header's column titles, left to right, and the titles over several of them.
 
-    Each line of the header is grouped by the gaps between its words; a title on a line
-    above that straddles the gap between two titles of a line below ("24/09/2025" over
-    "Matin" and "Après-midi") heads both, and makes no column of its own. The other
-    titles, joined where they overlap (a title wrapped over two lines), are the columns.
+    Each line of the header is grouped by the gaps between its words. A title standing
+    over the gap between two titles of the lines below ("24/09/2025" over "Matin" and
+    "Après-midi") heads both, and makes no column of its own. The other titles, joined
+    where they overlap (a title wrapped over two lines), are the columns.
     """
-    lines = _lines(band)
-    rows = [title_groups(line, dpi) for line in lines]
-    spans = []
-    for i, row in enumerate(rows):
-        under = [w for line in lines[i + 1 :] for w in line]
-        spans += [g for g in row if any(_straddles(g, lower, under) for lower in rows[i + 1 :])]
+    spans = [g for line in _lines(band) for g in title_groups(line, dpi) if _over(g, band, dpi)]
     spanning = {id(w) for group in spans for w in group}
     columns = title_groups([w for w in band if id(w) not in spanning], dpi)
     return columns, spans
 
 
-def _straddles(group: Sequence[Word], row: Sequence[Sequence[Word]], under: Sequence[Word]) -> bool:
-    """Whether a title stands over the gap between two neighbouring titles of ``row``, its
-    middle in the gap, nothing printed under it in the gap (other titles on other lines),
-    the gap wider than two letter heights (a word space is none, nor a dropped dash; a
-    long title overflowing its own narrow column keeps its middle there).
-    """
+def header_labels(groups: Sequence[Sequence[Word]], spans: Sequence[Sequence[Word]]) -> list[str]:
+    """Each column's title, after the titles over it ("24/09/2025 Matin")."""
+    labels = []
+    for group in groups:
+        middle = (min(w.box[0] for w in group) + max(w.box[2] for w in group)) / 2
+        over = [s for s in spans if min(w.box[0] for w in s) <= middle <= max(w.box[2] for w in s)]
+        labels.append(text_of([w for s in over for w in reading_order(s)] + reading_order(group)))
+    return labels
+
+
+def split_header(
+    ys: list[int],
+    walls: list[tuple[bool, ...]],
+    xs: list[int],
+    spans: Sequence[Sequence[Word]],
+    groups: Sequence[Sequence[Word]],
+) -> tuple[list[int], list[tuple[bool, ...]]]:
+    """The header cut in two rows under its spanning titles: ys and walls with the cut."""
+    floor = max(w.box[3] for s in spans for w in s)
+    under = [w.box[1] for g in groups for w in g if w.box[1] >= floor]
+    if not under:
+        return ys, walls
+    cut = (floor + min(under)) // 2
+    if not ys[0] < cut < ys[1]:
+        return ys, walls
+    reach = [(min(w.box[0] for w in s), max(w.box[2] for w in s)) for s in spans]
+    top = tuple(not any(a < x < b for a, b in reach) for x in xs[1:-1])
+    return [ys[0], cut, *ys[1:]], [top, *walls]
+
+
+def _over(group: Sequence[Word], band: Sequence[Word], dpi: int) -> bool:
+    """Whether a title stands over two of the titles printed wholly below it."""
+    bottom = max(w.box[3] for w in group)
+    height = statistics.median(w.box[3] - w.box[1] for w in group)
+    under = [w for w in band if w.box[1] > bottom - 0.2 * height]
+    return _straddles(group, title_groups(under, dpi))
+
+
+def _straddles(group: Sequence[Word], under: Sequence[Sequence[Word]]) -> bool:
+    """Whether a title stands over the gap between two neighbouring titles ``under`` it,
+    its middle in the gap, the gap wider than two letter heights (a word space is none,
+    nor a dropped dash; a long title overflowing its own narrow column keeps its middle
+    over that column's title)."""
+    if len(under) < 2:
+        return False
     middle = (min(w.box[0] for w in group) + max(w.box[2] for w in group)) / 2
-    height = statistics.median(w.box[3] - w.box[1] for g in row for w in g)
-    ends = [(min(w.box[0] for w in g), max(w.box[2] for w in g)) for g in row]
+    height = statistics.median(w.box[3] - w.box[1] for g in under for w in g)
+    ends = [(min(w.box[0] for w in g), max(w.box[2] for w in g)) for g in under]
     return any(
-        b[0] - a[1] > 2 * height
-        and a[1] < middle < b[0]
-        and not any(a[1] < (w.box[0] + w.box[2]) / 2 < b[0] for w in under)
+        b[0] - a[1] > 2 * height and a[1] < middle < b[0]
         for a, b in zip(ends, ends[1:], strict=False)
     )
 

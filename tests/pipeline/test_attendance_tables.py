@@ -62,14 +62,18 @@ _TRAINEE_ROWS = {
 }
 
 
-@pytest.mark.parametrize("head_rows", [1, 2])
-def test_a_table_ruled_between_rows_only_is_read_whatever_its_dated_header(
-    engine: TesserocrEngine, head_rows: int
+@pytest.mark.parametrize(
+    ("seed", "ruling", "head_rows"),
+    [("rows-only", "horizontal", 1), ("rows-only", "horizontal", 2), ("framed-2", "frame", 2)],
+)
+def test_a_table_ruled_between_rows_only_or_framed_is_read_whatever_its_dated_header(
+    engine: TesserocrEngine, seed: str, ruling: str, head_rows: int
 ) -> None:
     # Column titles that print a date and hours ("Mer. 04/11/2026 9h00 - 12h30") say how
     # to read the table as well as "Matin" does; on two header rows the date stands over
     # its two half-days and heads both, without making a column of its own.
-    _, doc = _sheet("rows-only", ruling="horizontal", head_rows=head_rows, **_TRAINEE_ROWS)
+    # ("framed-2": a day's date over its two half-days, another's over its afternoon only.)
+    _, doc = _sheet(seed, ruling=ruling, head_rows=head_rows, **_TRAINEE_ROWS)
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
     assert _outcomes(doc, sheets) == {
         "right": len(doc.sessions),
