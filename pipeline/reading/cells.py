@@ -224,16 +224,21 @@ def handwritten_text(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[s
     on a born-digital page: no text layer under it), read from the cell's pixels, and the
     OCR's mean confidence in them; ("", 0) for a cell with no ink.
 
-    Read as one line first (a name, a word), then as a block (written over two lines).
+    Read as one line first (a name, a word), made crisp if unsure (pale ink), then as a
+    block (written over two lines).
     """
     ratio, inner = cell_ink(page.ink, page.lines, box, page.dpi)
     if ratio <= EMPTY_INK:
         return "", 0.0
-    crop = clean_crop(page, inner)
-    if crop is None:
-        return "", 0.0
     best: list[Word] = []
-    for read in (page.engine.recognise_line, page.engine.recognise):
+    for crisp, read in (
+        (False, page.engine.recognise_line),
+        (True, page.engine.recognise_line),
+        (False, page.engine.recognise),
+    ):
+        crop = clean_crop(page, inner, crisp)
+        if crop is None:
+            return "", 0.0
         words = [w for w in read(crop, page.dpi).words if any(c.isalnum() for c in w.text)]
         if mean_confidence(words) > mean_confidence(best):
             best = words

@@ -95,6 +95,8 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         if not name:
             problems.append(f"row {row}: no name read")
         for col, column in enumerate(columns, start=1):
+            if axes is not None and axes.roles[col].kind == header_roles.OTHER:
+                continue  # a company or function: print, never a mark
             read = judge_cell(page, grid.cell(row, col), column, "" if is_trainer else name)
             # No name, or one the OCR is unsure of (handwriting): a person checks the row.
             if not name or sure < NAME_DOUBT:
