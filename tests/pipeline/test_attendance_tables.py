@@ -152,3 +152,15 @@ def test_a_handwritten_name_read_unsurely_leaves_its_row_for_a_person_not_to_a_g
     sheets = attendance.read_views(pages, _Unsure(engine))  # type: ignore[arg-type]
     tally = _outcomes(doc, sheets)
     assert tally["review"] == len(doc.sessions)
+
+
+def test_a_company_column_beside_the_names_gives_no_cells_of_marks(
+    engine: TesserocrEngine,
+) -> None:
+    # Names in the first column, then "Entreprise", then the half-days: the company's
+    # print is no signature, and no cell is read for it.
+    fixed = {**_TRAINEE_ROWS, "date_at": "title", "company": "company", "number": False}
+    _, doc = _sheet("company", ruling="full", **fixed)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert len([c for s in sheets for c in s.cells]) == len(doc.sessions)
+    assert _outcomes(doc, sheets)["right"] == len(doc.sessions)
