@@ -326,7 +326,8 @@ def _cell_words(page: SheetPage, inner: tuple[int, int, int, int]) -> str:
         return printed
     if page.exact:
         return page.engine.recognise(crop, page.dpi).text
-    return page.engine.recognise_line(crop, page.dpi).text
+    # A read that finds nothing leaves the page OCR's word ("*aBsenr" for "ABSENT").
+    return page.engine.recognise_line(crop, page.dpi).text or printed
 
 
 def trainer_boxes(

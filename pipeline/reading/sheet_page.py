@@ -123,11 +123,11 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
     if len(ys) < 3:
         return None
     for top, bottom in ((ys[0], ys[1]), (ys[0] - dpi // 2, ys[0])):
-        words = [
-            w
-            for w in words_in(page.words, (left, max(0, top), right, bottom))
-            if sum(c.isalnum() for c in w.text)
-        ]
+        box = (left, max(0, top), right, bottom)
+        words = [w for w in words_in(page.words, box) if sum(c.isalnum() for c in w.text)]
+        if not page.exact and top == ys[0]:
+            # A shaded header's titles are often missed by the page OCR: read again.
+            words += _new_words(words, _band_words(page, box))
         groups, spans = header_titles(words, dpi)
         if len(groups) >= 2 and _titled_header(header_labels(groups, spans)):
             # Between two titles, where the body's print crosses least: a name printed
@@ -146,6 +146,22 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
                 ys, walls = split_header(ys, walls, xs, spans, groups)
             return Table(tuple(xs), tuple(ys), tuple(walls))
     return None
+
+
+def _new_words(words: Sequence[Word], more: Sequence[Word]) -> list[Word]:
+    """The words of ``more`` that overlap none of ``words`` and hold a letter or digit."""
+
+    def apart(a: Word, b: Word) -> bool:
+        return (
+            a.box[2] <= b.box[0]
+            or b.box[2] <= a.box[0]
+            or a.box[3] <= b.box[1]
+            or b.box[3] <= a.box[1]
+        )
+
+    return [
+        w for w in more if sum(c.isalnum() for c in w.text) and all(apart(w, old) for old in words)
+    ]
 
 
 def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:

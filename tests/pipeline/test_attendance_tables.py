@@ -8,14 +8,17 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from pipeline import text as text_stage
 from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
-from pipeline.reading import attendance
+from pipeline.reading import attendance, cells, sheet_page
 from pipeline.reading.page import views
+from pipeline.reading.sheet_results import Column
+from pipeline.reading.tables import Rulings
 from pipeline.reading.unruled import header_titles
 from samples.gen.layouts import Choices, draw_choices, draw_sheet
 
@@ -164,3 +167,68 @@ def test_a_company_column_beside_the_names_gives_no_cells_of_marks(
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
     assert len([c for s in sheets for c in s.cells]) == len(doc.sessions)
     assert _outcomes(doc, sheets)["right"] == len(doc.sessions)
+
+
+class _HeaderLineEngine:
+    """Reads every title of a header line from a crop of it (in the crop's pixels)."""
+
+    def __init__(self, titles: list[tuple[str, int]], shift: tuple[int, int]) -> None:
+        self.titles, self.shift = titles, shift
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        dx, dy = self.shift
+        words = tuple(
+            Word(text, 0.9, (x - dx, 320 - dy, x - dx + 12 * len(text), 344 - dy))
+            for text, x in self.titles
+        )
+        return OcrResult(" ".join(t for t, _ in self.titles), 0.9, words)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self.recognise_line(image, dpi)
+
+
+def test_a_title_the_page_ocr_missed_in_a_shaded_header_ruled_by_rows_is_read_again() -> None:
+    # Rules between rows only; the page OCR read three titles of the grey header band,
+    # not "Formateur": the band is read again, and the trainer's column is found.
+    titles = [("Date", 150), ("Créneau", 450), ("Signature", 850), ("Formateur", 1250)]
+    gray = np.full((800, 1600), 255, np.uint8)
+    ink, horiz = np.zeros_like(gray), np.zeros_like(gray)
+    for y in (300, 360, 460, 560):
+        horiz[y : y + 3, 100:1500] = 255
+    for _, x in titles:
+        ink[320:344, x : x + 80] = 255
+    ink |= horiz
+    words = [_word(text, x, 320) for text, x in titles[:3]]
+    words += [_word("03/03/2026", 150, 400), _word("Matin", 450, 400)]
+    words += [_word("Après-midi", 450, 500)]
+    pad = 200 // 10  # the white border round a crop
+    engine = _HeaderLineEngine(titles, (100 - pad, 300 - pad))
+    ruled = Rulings(gray, ink, horiz, np.zeros_like(gray))
+    page = sheet_page.page_of(ruled, 200, engine, words, exact=False)  # type: ignore[arg-type]
+    table = sheet_page._rows_only_table(page, ruled)
+    assert table is not None
+    assert len(table.xs) == 5  # Date, Créneau, Signature, Formateur
+
+
+class _Blind:
+    """An engine that reads nothing in a crop."""
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult("", 0.0)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult("", 0.0)
+
+
+def test_a_typed_absence_the_cell_re_read_misses_is_never_called_signed() -> None:
+    # The page OCR read the cell's "ABSENT" badly ("*aBsenr"); read alone, the cell gave
+    # nothing. Its ink is print, not a signature: the page OCR's word is judged instead.
+    gray = np.full((300, 600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    ink[130:160, 220:380] = 255  # the word's ink, as much as a signature's
+    blank = np.zeros_like(gray)
+    words = (Word("*aBsenr", 0.4, (220, 130, 380, 160)),)
+    page = cells.SheetPage(gray, 200, ink, blank, words, _Blind())  # type: ignore[arg-type]
+    column = Column(date(2026, 3, 3), attendance.APRES_MIDI, None, "Après-midi")
+    read = cells.judge_cell(page, (100, 100, 500, 200), column, "Ana Roux")
+    assert read.mark != "signed" or read.confidence < attendance.REVIEW_BELOW
