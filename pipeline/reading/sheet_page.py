@@ -167,7 +167,7 @@ def _new_words(words: Sequence[Word], more: Sequence[Word]) -> list[Word]:
 def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
     """A table with no ruling between its cells, or only an outer frame: from how its
     words line up (see :mod:`pipeline.reading.unruled`)."""
-    frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
+    frames = _frames(page, tables)
     frame = max(frames, key=lambda t: t.ys[-1] - t.ys[0]).box if frames else None
     found = unruled_table(page.words, page.dpi, _titled_header, frame)
     if found is None and frame is not None and not page.exact:
@@ -177,10 +177,25 @@ def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
     return found
 
 
+def _frames(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
+    """Wide ruled boxes with nothing ruled inside: frames drawn round a table. The edge of
+    a photographed sheet, against the table top, is none."""
+    height, width = page.gray.shape[:2]
+    edge = page.dpi // 20
+
+    def inside(t: Table) -> bool:
+        left, top, right, bottom = t.box
+        return left > edge and top > edge and right < width - edge and bottom < height - edge
+
+    return [
+        t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2 and inside(t)
+    ]
+
+
 def _framed_stack(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
     """One framed table per séance, stacked down the page (frames as wide as each other,
     one under the other), each read from how its words line up; [] when not so."""
-    frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
+    frames = _frames(page, tables)
     if len(frames) < 2:
         return []
     widest = max(frames, key=lambda t: t.xs[-1] - t.xs[0])
@@ -230,9 +245,13 @@ def _band_words(page: SheetPage, frame: tuple[int, int, int, int]) -> tuple[Word
 
 def _titled_header(texts: list[str]) -> bool:
     """Whether a line of texts reads as a table's header: most of them column titles, or
-    titles that say how to read the table (names and dated or halved signature columns:
-    "Nom et prénom | Lun. 09/03 9h-12h | ..."; a body row's date is no such plan)."""
-    return title_count(texts) >= max(2, 0.6 * len(texts)) or plan(texts) is not None
+    three titles or more that say how to read the table (names and dated or halved
+    signature columns: "Nom et prénom | Lun. 09/03 9h-12h | ..."; a body row's date is
+    no such plan)."""
+    if title_count(texts) >= max(2, 0.6 * len(texts)):
+        return True
+    # Two texts that plan a table are a title's "Date : 17/02/2026" as often as a header.
+    return len(texts) >= 3 and plan(texts) is not None
 
 
 def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:

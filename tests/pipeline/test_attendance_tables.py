@@ -18,7 +18,7 @@ from pipeline.parse import same_person
 from pipeline.reading import attendance, cells, sheet_page
 from pipeline.reading.page import views
 from pipeline.reading.sheet_results import Column
-from pipeline.reading.tables import Rulings
+from pipeline.reading.tables import Rulings, Table
 from pipeline.reading.unruled import header_titles
 from samples.gen.layouts import Choices, draw_choices, draw_sheet
 
@@ -232,3 +232,26 @@ def test_a_typed_absence_the_cell_re_read_misses_is_never_called_signed() -> Non
     column = Column(date(2026, 3, 3), attendance.APRES_MIDI, None, "Après-midi")
     read = cells.judge_cell(page, (100, 100, 500, 200), column, "Ana Roux")
     assert read.mark != "signed" or read.confidence < attendance.REVIEW_BELOW
+
+
+@pytest.mark.parametrize(
+    ("texts", "header"),
+    [
+        (["Nom et prénom", "Mer. 04/11/2026 9h00 - 12h30", "Mer. 04/11/2026 13h30 - 17h00"], True),
+        (["Date", "17/02/2026"], False),  # "Date : 17/02/2026" over the table
+        (["DURAND Léa", "Lun. 09/03/2026", "Matin"], False),  # a one-trainee sheet's row
+    ],
+)
+def test_titles_that_date_their_columns_make_a_header_a_page_s_date_line_does_not(
+    texts: list[str], header: bool
+) -> None:
+    assert sheet_page._titled_header(texts) is header
+
+
+def test_a_photographed_sheet_s_edge_is_no_frame_round_a_table() -> None:
+    gray = np.full((2300, 1650), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    page = cells.SheetPage(gray, 200, blank, blank, (), _Blind())  # type: ignore[arg-type]
+    edge = Table((3, 1645), (2, 2297), ((),))
+    frame = Table((115, 1534), (377, 1112), ((),))
+    assert sheet_page._frames(page, [edge, frame]) == [frame]
