@@ -23,6 +23,7 @@ from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, column_widths
 from pipeline.reading.tables import Rulings, Table, squared, tables_in
 from pipeline.reading.unruled import (
+    body_ink,
     column_gap,
     header_labels,
     header_titles,
@@ -133,9 +134,11 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
             # Between two titles, where the body's print crosses least: a name printed
             # from its cell's left edge starts left of its centred title.
             body = words_in(page.words, (left, bottom, right, ys[-1]))
+            inked = body_ink(_unlined(page), bottom + 2, ys[-1] - 2, dpi)
             xs = [left]
             for a, b in zip(groups, groups[1:], strict=False):
-                xs.append(column_gap(max(w.box[2] for w in a), min(w.box[0] for w in b), body))
+                start, end = max(w.box[2] for w in a), min(w.box[0] for w in b)
+                xs.append(column_gap(start, end, body, inked))
             xs.append(right)
             if top < ys[0]:
                 ys = [max(0, top), *ys]
@@ -146,6 +149,11 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
                 ys, walls = split_header(ys, walls, xs, spans, groups)
             return Table(tuple(xs), tuple(ys), tuple(walls))
     return None
+
+
+def _unlined(page: SheetPage) -> np.ndarray:
+    """The page's ink without its ruling lines."""
+    return np.where(page.lines > 0, 0, page.ink)
 
 
 def _new_words(words: Sequence[Word], more: Sequence[Word]) -> list[Word]:
@@ -169,11 +177,11 @@ def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
     words line up (see :mod:`pipeline.reading.unruled`)."""
     frames = _frames(page, tables)
     frame = max(frames, key=lambda t: t.ys[-1] - t.ys[0]).box if frames else None
-    found = unruled_table(page.words, page.dpi, _titled_header, frame)
+    found = unruled_table(page.words, page.dpi, _titled_header, frame, _unlined(page))
     if found is None and frame is not None and not page.exact:
         # A photo's shaded header is often missed by the page OCR: its band read again.
         band = _band_words(page, frame)
-        found = unruled_table(page.words + band, page.dpi, _titled_header, frame)
+        found = unruled_table(page.words + band, page.dpi, _titled_header, frame, _unlined(page))
     return found
 
 
@@ -207,7 +215,8 @@ def _framed_stack(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
     alike = [t for t in alike if abs((t.xs[-1] - t.xs[0]) - width) <= 0.1 * width]
     if any(a.ys[-1] > b.ys[0] for a, b in zip(alike, alike[1:], strict=False)):
         return []
-    found = [unruled_table(page.words, page.dpi, _titled_header, t.box) for t in alike]
+    ink = _unlined(page)
+    found = [unruled_table(page.words, page.dpi, _titled_header, t.box, ink) for t in alike]
     return [t for t in found if t is not None]
 
 

@@ -46,12 +46,14 @@ def unruled_table(
     dpi: int,
     titled: Callable[[list[str]], bool],
     frame: Box | None = None,
+    ink: np.ndarray | None = None,
 ) -> Unruled | None:
     """A table with no inner ruling, its rows from ys[0] the header's top (one header row,
     or two under titles over several columns); None when no header line of titles is
     found or no row lies under it (two at least, unless framed). ``titled``: whether
     the header texts read as column titles. ``frame``: an outer frame drawn round the
-    table (its edges are the table's)."""
+    table (its edges are the table's). ``ink``: the page's ink without its rulings (where
+    handwriting with no words runs, no column boundary does)."""
     inside = [w for w in words if _alnum(w) and (frame is None or _within(w, frame))]
     lines = _lines(inside)
     for index in range(len(lines)):
@@ -71,7 +73,9 @@ def unruled_table(
         kinds = [roles.role_of(text).kind for text in texts]
         if not any(kind in _MARK_KINDS for kind in kinds) and not _people(texts):
             continue  # an attendance table has a column to sign in, or one per trainee
-        xs = _columns(groups, inside, bottom, dpi, frame)
+        xs = _columns(
+            groups, inside, bottom, dpi, frame, _body_ink(ink, bottom, inside, frame, dpi)
+        )
         anchors = [
             w for w in inside if w.box[1] > bottom and _column_of(w, xs) in _row_columns(kinds)
         ]
@@ -232,13 +236,14 @@ def _columns(
     bottom: int,
     dpi: int,
     frame: Box | None,
+    inked: np.ndarray | None = None,
 ) -> tuple[int, ...]:
     """Boundaries midway between titles; the outer ones at the frame, else just outside
     the print of the first column and as far right of the last title's middle as its left
     boundary is left of it (a title is centred over its column, or starts it)."""
     body = [w for w in words if w.box[1] > bottom]
     inner = [
-        column_gap(max(w.box[2] for w in a), min(w.box[0] for w in b), body)
+        column_gap(max(w.box[2] for w in a), min(w.box[0] for w in b), body, inked)
         for a, b in zip(groups, groups[1:], strict=False)
     ]
     if frame is not None:
@@ -251,10 +256,11 @@ def _columns(
     return (max(0, left), *inner, right)
 
 
-def column_gap(start: int, end: int, body: Sequence[Word]) -> int:
+def column_gap(start: int, end: int, body: Sequence[Word], inked: np.ndarray | None = None) -> int:
     """Where between two titles the boundary runs: through the widest stretch the body's
     words cross least (a mention printed under a signature may start left of its title),
-    midway when nothing crosses."""
+    or given ``inked`` (:func:`body_ink`), its ink (a name written by hand has no words
+    on a born-digital page); midway when nothing crosses."""
     if end <= start + 1:
         return (start + end) // 2
     crossed = np.zeros(end - start, int)
@@ -262,6 +268,8 @@ def column_gap(start: int, end: int, body: Sequence[Word]) -> int:
         a, b = max(w.box[0], start), min(w.box[2], end)
         if a < b:
             crossed[a - start : b - start] += 1
+    if inked is not None and inked.size >= end:
+        crossed = inked[start:end]  # every mark and print, by the strips it crosses
     free = crossed == crossed.min()
     runs: list[tuple[int, int]] = []
     for x in np.flatnonzero(free):
@@ -271,6 +279,29 @@ def column_gap(start: int, end: int, body: Sequence[Word]) -> int:
             runs.append((int(x), int(x)))
     a, b = max(runs, key=lambda r: r[1] - r[0])
     return start + (a + b) // 2
+
+
+def body_ink(ink: np.ndarray | None, top: int, bottom: int, dpi: int) -> np.ndarray | None:
+    """Per x, how many strips of the body (a line of print high) its ink crosses: a row
+    label crossing one row weighs less than names written down every row; a few pixels
+    (a speck, a picture's edge) are no ink. None without ink."""
+    if ink is None or bottom <= top:
+        return None
+    band = ink[max(0, top) : bottom] > 0
+    strip = max(8, dpi // 6)
+    rows = band.shape[0] // strip * strip
+    if rows == 0:
+        return None
+    strips = band[:rows].reshape(rows // strip, strip, band.shape[1]).sum(axis=1)
+    return (strips >= 3).sum(axis=0)
+
+
+def _body_ink(
+    ink: np.ndarray | None, bottom: int, words: Sequence[Word], frame: Box | None, dpi: int
+) -> np.ndarray | None:
+    """``body_ink`` under the header: to the frame's foot, else to the last word's."""
+    end = frame[3] if frame is not None else max((w.box[3] for w in words), default=bottom)
+    return body_ink(ink, bottom + 2, end - 2, dpi)
 
 
 def _column_of(word: Word, xs: Sequence[int]) -> int | None:

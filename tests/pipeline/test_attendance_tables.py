@@ -255,3 +255,16 @@ def test_a_photographed_sheet_s_edge_is_no_frame_round_a_table() -> None:
     edge = Table((3, 1645), (2, 2297), ((),))
     frame = Table((115, 1534), (377, 1112), ((),))
     assert sheet_page._frames(page, [edge, frame]) == [frame]
+
+
+def test_a_framed_table_s_handwritten_names_are_not_cut_by_a_column_boundary(
+    engine: TesserocrEngine,
+) -> None:
+    # Nothing ruled inside the frame and no words under the names (handwriting on a
+    # digital page): the boundary between "N°" and the names runs where no ink does.
+    fixed = {**_TRAINEE_ROWS, "hand_names": True, "number": True, "date_at": "title"}
+    _, doc = _sheet("framed-hand", ruling="frame", company="", **fixed)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    tally = _outcomes(doc, sheets)
+    assert tally["wrong"] == tally["unread"] == 0
+    assert tally["right"] >= len(doc.sessions) - 2
