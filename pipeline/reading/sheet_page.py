@@ -53,7 +53,7 @@ def read_page(
 ) -> SheetRead:
     dpi = page.dpi
     tables = tables_in(ruled.horiz, ruled.vert, dpi)
-    grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
+    grids = _beside_frames(page, [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2], tables)
     framed = _framed_stack(page, tables) if not grids else []
     if len(framed) > 1:
         return _read_stack(page, framed, started)
@@ -183,6 +183,22 @@ def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
         band = _band_words(page, frame)
         found = unruled_table(page.words + band, page.dpi, _titled_header, frame, _unlined(page))
     return found
+
+
+def _beside_frames(page: SheetPage, grids: list[Table], tables: Sequence[Table]) -> list[Table]:
+    """The grids, but for small ones outside a much larger frame: a signature box under a
+    framed table, a straight stroke of the signature ruling it in two, is no table."""
+    frames = _frames(page, tables)
+
+    def area(t: Table) -> int:
+        return (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0])
+
+    def apart(a: Table, b: Table) -> bool:
+        return (
+            a.ys[0] >= b.ys[-1] or b.ys[0] >= a.ys[-1] or a.xs[0] >= b.xs[-1] or b.xs[0] >= a.xs[-1]
+        )
+
+    return [g for g in grids if not any(area(f) > 4 * area(g) and apart(f, g) for f in frames)]
 
 
 def _frames(page: SheetPage, tables: Sequence[Table]) -> list[Table]:

@@ -268,3 +268,16 @@ def test_a_framed_table_s_handwritten_names_are_not_cut_by_a_column_boundary(
     tally = _outcomes(doc, sheets)
     assert tally["wrong"] == tally["unread"] == 0
     assert tally["right"] >= len(doc.sessions) - 2
+
+
+def test_a_signature_box_ruled_in_two_by_a_stroke_under_a_framed_table_is_no_table() -> None:
+    gray = np.full((2300, 1650), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    page = cells.SheetPage(gray, 200, blank, blank, (), _Blind())  # type: ignore[arg-type]
+    frame = Table((117, 1506), (365, 1169), ((),))
+    box = Table((118, 242, 507), (1292, 1389, 1415), ((True,), (True,)))
+    assert sheet_page._beside_frames(page, [box], [frame, box]) == []
+    # A ruled table inside a border drawn round the page stays the table.
+    border = Table((60, 1590), (60, 2240), ((),))
+    grid = Table((117, 600, 1506), (365, 500, 1169), ((True,), (True,)))
+    assert sheet_page._beside_frames(page, [grid], [border, grid]) == [grid]
