@@ -76,9 +76,13 @@ def unruled_table(
         xs = _columns(
             groups, inside, bottom, dpi, frame, _body_ink(ink, bottom, inside, frame, dpi)
         )
-        anchors = [
-            w for w in inside if w.box[1] > bottom and _column_of(w, xs) in _row_columns(kinds)
-        ]
+        named = _row_columns(kinds)
+        anchors = [w for w in inside if w.box[1] > bottom and _column_of(w, xs) in named]
+        if ink is not None:
+            # Lines of ink in those columns too: a name written by hand has no words on
+            # a digital page, and bold print may come out of the OCR as one garbled word.
+            end = frame[3] if frame is not None else max(w.box[3] for w in inside)
+            anchors += _ink_lines(ink, xs, named, (bottom + 2, end - 2), dpi)
         found = _rows(anchors, top, bottom, frame)
         if found is None:
             continue
@@ -302,6 +306,32 @@ def _body_ink(
     """``body_ink`` under the header: to the frame's foot, else to the last word's."""
     end = frame[3] if frame is not None else max((w.box[3] for w in words), default=bottom)
     return body_ink(ink, bottom + 2, end - 2, dpi)
+
+
+def _ink_lines(
+    ink: np.ndarray, xs: Sequence[int], columns: set[int], span: tuple[int, int], dpi: int
+) -> list[Word]:
+    """Each line of ink down the given columns, as a word with no text: rows of ink a
+    little apart run together; a run as high as print, neither a speck nor a block."""
+    found = []
+    margin = max(2, dpi // 25)
+    for col in sorted(columns):
+        part = ink[span[0] : span[1], xs[col] + margin : xs[col + 1] - margin] > 0
+        if not part.size:
+            continue
+        rows = np.flatnonzero(part.sum(axis=1) >= 2)
+        runs: list[list[int]] = []
+        for y in rows:
+            if runs and y - runs[-1][1] <= max(2, dpi // 40):
+                runs[-1][1] = int(y)
+            else:
+                runs.append([int(y), int(y)])
+        found += [
+            Word("", 0.5, (xs[col] + margin, span[0] + a, xs[col + 1] - margin, span[0] + b + 1))
+            for a, b in runs
+            if dpi // 20 <= b - a <= dpi // 3
+        ]
+    return found
 
 
 def _column_of(word: Word, xs: Sequence[int]) -> int | None:

@@ -281,3 +281,16 @@ def test_a_signature_box_ruled_in_two_by_a_stroke_under_a_framed_table_is_no_tab
     border = Table((60, 1590), (60, 2240), ((),))
     grid = Table((117, 600, 1506), (365, 500, 1169), ((True,), (True,)))
     assert sheet_page._beside_frames(page, [grid], [border, grid]) == [grid]
+
+
+def test_a_framed_table_s_rows_are_found_from_handwritten_names_alone(
+    engine: TesserocrEngine,
+) -> None:
+    # No number column and no words under the names (handwriting on a digital page):
+    # the lines of ink down the name column are the rows.
+    fixed = {**_TRAINEE_ROWS, "hand_names": True, "number": False, "date_at": "title"}
+    _, doc = _sheet("framed-hand", ruling="frame", company="", **fixed)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    tally = _outcomes(doc, sheets)
+    assert tally["wrong"] == tally["unread"] == 0
+    assert tally["right"] >= len(doc.sessions) - 2
