@@ -16,6 +16,7 @@ from pipeline.ocr import (
     OcrEngine,
     Word,
 )
+from pipeline.parse import same_person
 from pipeline.reading.ink import drop_specks
 from pipeline.reading.sheet_results import EMPTY_INK, SIGNED_INK, UNPLACED, CellRead, Column
 from pipeline.reading.sheet_text import (
@@ -28,6 +29,7 @@ from pipeline.reading.sheet_text import (
 from pipeline.reading.spill import ink_beside_print
 from pipeline.reading.tables import Table
 from pipeline.reading.words import inset, reading_order, text_of, words_in
+from pipeline.reading.words import lines as word_lines
 
 
 @dataclass
@@ -245,6 +247,30 @@ def handwritten_text(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[s
         if mean_confidence(best) >= 0.85:
             break
     return text_of(reading_order(best)), mean_confidence(best)
+
+
+def printed_name(written: str, words: Sequence[Word]) -> str | None:
+    """The name printed elsewhere on the page (a list of trainees, a heading) that a name
+    read from handwriting stands for: the likeliest run of two to four words of letters
+    on one line, when it is the same person (``same_person`` >= 0.8) and no other
+    printed name comes close; None when the page prints no such name."""
+    if not written:
+        return None
+    scored: dict[str, float] = {}
+    for line in word_lines(words):
+        texts = [w.text.strip(",;:.()") for w in line]
+        for start in range(len(texts)):
+            for size in (2, 3, 4):
+                run = texts[start : start + size]
+                if len(run) == size and all(t.isalpha() or "-" in t or "'" in t for t in run):
+                    candidate = " ".join(run)
+                    scored[candidate] = same_person(written, candidate)
+    ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or ranked[0][1] < 0.8:
+        return None
+    best, score = ranked[0]
+    rivals = [s for name, s in ranked[1:] if same_person(name, best) < 0.8]
+    return best if not rivals or score - rivals[0] >= 0.05 else None
 
 
 def _crossing(lines: np.ndarray) -> np.ndarray:

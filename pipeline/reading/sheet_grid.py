@@ -22,6 +22,7 @@ from pipeline.reading.cells import (
     header_cell_text,
     judge_cell,
     mean_confidence,
+    printed_name,
 )
 from pipeline.reading.sheet_columns import (
     header_count,
@@ -352,7 +353,12 @@ def _name_read(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, fl
     if page.exact:
         printed = text_of(words_in(page.words, box))
         # Ink and no print: the trainee wrote the name by hand.
-        return (printed, 1.0) if printed else handwritten_text(page, box)
+        if printed:
+            return printed, 1.0
+        written, sure = handwritten_text(page, box)
+        # The same name printed elsewhere on the page is surer than handwriting read.
+        listed = printed_name(written, page.words)
+        return (listed, 1.0) if listed else (written, sure)
     inner = inset(box, max(2, page.dpi // 50))
     best: list[Word] = []
     # Page mode first; on a photo it finds no text in a small crop, which the one-line

@@ -294,3 +294,21 @@ def test_a_framed_table_s_rows_are_found_from_handwritten_names_alone(
     tally = _outcomes(doc, sheets)
     assert tally["wrong"] == tally["unread"] == 0
     assert tally["right"] >= len(doc.sessions) - 2
+
+
+def _line(text: str, top: int) -> list[Word]:
+    words, x = [], 100
+    for part in text.split():
+        words.append(Word(part, 0.95, (x, top, x + 14 * len(part), top + 24)))
+        x += 14 * len(part) + 12
+    return words
+
+
+def test_a_handwritten_name_takes_the_spelling_the_page_prints_for_that_trainee() -> None:
+    page = _line("Stagiaires : DUPONT Léa, MARTIN Hugo, LEBLANC Inès", 100)
+    page += _line("Formation : Tableur niveau 2", 140)
+    assert cells.printed_name("DUPONI Léa;", page) == "DUPONT Léa"
+    assert cells.printed_name("MARTlN Hugo", page) == "MARTIN Hugo"
+    # Nothing printed comes close: the handwriting's read stands (for its confidence).
+    assert cells.printed_name("ROUSSEL Théo", page) is None
+    assert cells.printed_name("DUPONT Léa", _line("Formation : Tableur", 100)) is None
