@@ -1,13 +1,16 @@
 """Tables drawn with no ruling between their cells (none at all, or an outer frame only),
-found from how their words line up.
+found from how their words and ink line up.
 
 The header is the first line of print whose words, grouped by the gaps between them,
-mostly read as column titles ("N°", "Nom", "Prénom", "Matin", "Signature"...); a column
-boundary is drawn midway between two titles. The rows are the lines of print, under the
-header, in the columns that hold printed text of their own (a number, a name, a date, a
-half-day): a row boundary midway between two such lines. Marks columns (signatures,
-e-attendance mentions printed under a signature) never make rows: a mention would split
-a trainee's row in two. A gap much wider than the others ends the table.
+mostly read as column titles ("N°", "Nom", "Prénom", "Matin", "Signature"...); a title
+standing over the gap between two titles below it (a date over "Matin" and
+"Après-midi") heads both and makes a header row of its own. A column boundary runs
+between two titles where the body's ink (or, without the picture, its words) crosses
+fewest rows. The rows are the lines of print and ink, under the header, in the columns
+that name the row (a number, a name, a date, a half-day, hours): a row boundary midway
+between two such lines. Marks columns (signatures, e-attendance mentions printed under a
+signature) never make rows: a mention would split a trainee's row in two. A gap much
+wider than the others ends the table.
 """
 
 from __future__ import annotations
