@@ -16,6 +16,7 @@ from pipeline.ocr import (
     OcrEngine,
     Word,
 )
+from pipeline.parse import same_person
 from pipeline.reading.ink import drop_specks
 from pipeline.reading.sheet_results import EMPTY_INK, SIGNED_INK, UNPLACED, CellRead, Column
 from pipeline.reading.sheet_text import (
@@ -28,6 +29,7 @@ from pipeline.reading.sheet_text import (
 from pipeline.reading.spill import ink_beside_print
 from pipeline.reading.tables import Table
 from pipeline.reading.words import inset, reading_order, text_of, words_in
+from pipeline.reading.words import lines as word_lines
 
 
 @dataclass
@@ -219,6 +221,58 @@ def cell_text(page: SheetPage, box: tuple[int, int, int, int]) -> str:
     return text_of(reading_order(page.engine.recognise(crop, page.dpi).words))
 
 
+def handwritten_text(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:
+    """Words written by hand in a cell with no print of its own (a picture of handwriting
+    on a born-digital page: no text layer under it), read from the cell's pixels, and the
+    OCR's mean confidence in them; ("", 0) for a cell with no ink.
+
+    Read as one line first (a name, a word), made crisp if unsure (pale ink), then as a
+    block (written over two lines).
+    """
+    ratio, inner = cell_ink(page.ink, page.lines, box, page.dpi)
+    if ratio <= EMPTY_INK:
+        return "", 0.0
+    best: list[Word] = []
+    for crisp, read in (
+        (False, page.engine.recognise_line),
+        (True, page.engine.recognise_line),
+        (False, page.engine.recognise),
+    ):
+        crop = clean_crop(page, inner, crisp)
+        if crop is None:
+            return "", 0.0
+        words = [w for w in read(crop, page.dpi).words if any(c.isalnum() for c in w.text)]
+        if mean_confidence(words) > mean_confidence(best):
+            best = words
+        if mean_confidence(best) >= 0.85:
+            break
+    return text_of(reading_order(best)), mean_confidence(best)
+
+
+def printed_name(written: str, words: Sequence[Word]) -> str | None:
+    """The name printed elsewhere on the page (a list of trainees, a heading) that a name
+    read from handwriting stands for: the likeliest run of two to four words of letters
+    on one line, when it is the same person (``same_person`` >= 0.8) and no other
+    printed name comes close; None when the page prints no such name."""
+    if not written:
+        return None
+    scored: dict[str, float] = {}
+    for line in word_lines(words):
+        texts = [w.text.strip(",;:.()") for w in line]
+        for start in range(len(texts)):
+            for size in (2, 3, 4):
+                run = texts[start : start + size]
+                if len(run) == size and all(t.isalpha() or "-" in t or "'" in t for t in run):
+                    candidate = " ".join(run)
+                    scored[candidate] = same_person(written, candidate)
+    ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or ranked[0][1] < 0.8:
+        return None
+    best, score = ranked[0]
+    rivals = [s for name, s in ranked[1:] if same_person(name, best) < 0.8]
+    return best if not rivals or score - rivals[0] >= 0.05 else None
+
+
 def _crossing(lines: np.ndarray) -> np.ndarray:
     """The part of a line mask that crosses the crop from side to side (a ruling).
 
@@ -298,7 +352,8 @@ def _cell_words(page: SheetPage, inner: tuple[int, int, int, int]) -> str:
         return printed
     if page.exact:
         return page.engine.recognise(crop, page.dpi).text
-    return page.engine.recognise_line(crop, page.dpi).text
+    # A read that finds nothing leaves the page OCR's word ("*aBsenr" for "ABSENT").
+    return page.engine.recognise_line(crop, page.dpi).text or printed
 
 
 def trainer_boxes(

@@ -130,7 +130,7 @@ def header_rows(page: SheetPage, grid: Table) -> int:
 def header_count(page: SheetPage, grid: Table) -> int:
     """How many rows at the top are headers: their cells name days and half-days."""
     if isinstance(grid, Unruled):
-        return 1
+        return grid.head
     count = 0
     year = year_hint(page.words)  # "Mar. 15/04" is a date in a sheet of 2025
     for row in range(len(grid.ys) - 1):

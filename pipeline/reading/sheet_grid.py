@@ -18,9 +18,11 @@ from pipeline.reading.cells import (
     SheetPage,
     cell_text,
     clean_crop,
+    handwritten_text,
     header_cell_text,
     judge_cell,
     mean_confidence,
+    printed_name,
 )
 from pipeline.reading.sheet_columns import (
     header_count,
@@ -89,9 +91,9 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
     trainer: list[CellRead] = []
     problems: list[str] = []
     for row in range(header, rows):
-        name = _row_name(page, grid.cell(row, 0)) or text_of(
-            words_in(page.words, grid.cell(row, 0))
-        )
+        name, sure = _name_read(page, grid.cell(row, 0))
+        if not name:
+            name, sure = text_of(words_in(page.words, grid.cell(row, 0))), 1.0
         if not re.search(r"[^\W\d_]{2}", name):
             name = ""  # a row number or a stray mark is no name
         is_trainer = is_trainer_label(name)
@@ -100,8 +102,11 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         if not name:
             problems.append(f"row {row}: no name read")
         for col, column in enumerate(columns, start=1):
+            if axes is not None and axes.roles[col].kind == header_roles.OTHER:
+                continue  # a company or function: print, never a mark
             read = judge_cell(page, grid.cell(row, col), column, "" if is_trainer else name)
-            if not name:
+            # No name, or one the OCR is unsure of (handwriting): a person checks the row.
+            if not name or sure < NAME_DOUBT:
                 read = replace(read, confidence=min(read.confidence, UNPLACED))
             (trainer if is_trainer else cells).append(read)
     return cells, trainer, columns, tuple(problems), None, first
@@ -336,11 +341,6 @@ def _column_kind(column: Column) -> str:
     return "other"
 
 
-def _row_name(page: SheetPage, box: tuple[int, int, int, int]) -> str:
-    """The name in a row's first cell, read on its own: page OCR drops words in tables."""
-    return _name_read(page, box)[0]
-
-
 def _page_name(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:
     """``_name_read``, taking the page OCR's words when it read them all surely (a
     printed name in a clean cell), which spares reading the cell again."""
@@ -351,9 +351,18 @@ def _page_name(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, fl
 
 
 def _name_read(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:
-    """``_row_name``, and the OCR's mean confidence in it (1 for a text layer)."""
+    """The name in a row's cell, read on its own (page OCR drops words in tables; a name
+    written by hand has no text layer), and the OCR's mean confidence in it (1 for a
+    text layer)."""
     if page.exact:
-        return text_of(words_in(page.words, box)), 1.0
+        printed = text_of(words_in(page.words, box))
+        # Ink and no print: the trainee wrote the name by hand.
+        if printed:
+            return printed, 1.0
+        written, sure = handwritten_text(page, box)
+        # The same name printed elsewhere on the page is surer than handwriting read.
+        listed = printed_name(written, page.words)
+        return (listed, 1.0) if listed else (written, sure)
     inner = inset(box, max(2, page.dpi // 50))
     best: list[Word] = []
     # Page mode first; on a photo it finds no text in a small crop, which the one-line

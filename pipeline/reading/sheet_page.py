@@ -18,14 +18,22 @@ from pipeline.ocr import (
 )
 from pipeline.parse import find_dates
 from pipeline.reading.cells import SheetPage, clean_crop, trainer_boxes
+from pipeline.reading.header import plan
 from pipeline.reading.sheet_columns import title_count, with_header_above, year_hint
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, column_widths
-from pipeline.reading.sheet_text import halves_named, title_date, title_groups
-from pipeline.reading.tables import Rulings, Table, Unruled, squared, tables_in
-from pipeline.reading.unruled import unruled_table
+from pipeline.reading.sheet_text import halves_named, title_date
+from pipeline.reading.tables import Rulings, Table, squared, tables_in
+from pipeline.reading.unruled import (
+    body_ink,
+    column_gap,
+    header_labels,
+    header_titles,
+    split_header,
+    unruled_table,
+)
 from pipeline.reading.words import lines as line_groups
-from pipeline.reading.words import reading_order, text_of, words_in
+from pipeline.reading.words import text_of, words_in
 
 
 def ocr_page(gray: np.ndarray, dpi: int, engine: OcrEngine) -> tuple[Rulings, SheetPage]:
@@ -48,7 +56,7 @@ def read_page(
 ) -> SheetRead:
     dpi = page.dpi
     tables = tables_in(ruled.horiz, ruled.vert, dpi)
-    grids = [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2]
+    grids = _beside_frames(page, [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2], tables)
     framed = _framed_stack(page, tables) if not grids else []
     if len(framed) > 1:
         return _read_stack(page, framed, started)
@@ -119,45 +127,102 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
     if len(ys) < 3:
         return None
     for top, bottom in ((ys[0], ys[1]), (ys[0] - dpi // 2, ys[0])):
-        words = [
-            w
-            for w in words_in(page.words, (left, max(0, top), right, bottom))
-            if sum(c.isalnum() for c in w.text)
-        ]
-        groups = title_groups(words, dpi)
-        texts = [text_of(reading_order(g)) for g in groups]
-        if len(groups) >= 2 and title_count(texts) >= max(2, 0.6 * len(groups)):
+        box = (left, max(0, top), right, bottom)
+        words = [w for w in words_in(page.words, box) if sum(c.isalnum() for c in w.text)]
+        if not page.exact and top == ys[0]:
+            # A shaded header's titles are often missed by the page OCR: read again.
+            words += _new_words(words, _band_words(page, box))
+        groups, spans = header_titles(words, dpi)
+        if len(groups) >= 2 and _titled_header(header_labels(groups, spans)):
+            # Between two titles, where the body's print crosses least: a name printed
+            # from its cell's left edge starts left of its centred title.
+            body = words_in(page.words, (left, bottom, right, ys[-1]))
+            inked = body_ink(_unlined(page), bottom + 2, ys[-1] - 2, dpi)
             xs = [left]
             for a, b in zip(groups, groups[1:], strict=False):
-                xs.append((max(w.box[2] for w in a) + min(w.box[0] for w in b)) // 2)
+                start, end = max(w.box[2] for w in a), min(w.box[0] for w in b)
+                xs.append(column_gap(start, end, body, inked))
             xs.append(right)
             if top < ys[0]:
                 ys = [max(0, top), *ys]
-            walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
-            return Table(tuple(xs), tuple(ys), walls)
+            walls = [tuple(True for _ in xs[1:-1]) for _ in ys[1:]]
+            if spans:
+                # A title over several columns: a header row of its own, with no wall
+                # under it between the columns it heads.
+                ys, walls = split_header(ys, walls, xs, spans, groups)
+            return Table(tuple(xs), tuple(ys), tuple(walls))
     return None
+
+
+def _unlined(page: SheetPage) -> np.ndarray:
+    """The page's ink without its ruling lines."""
+    return np.where(page.lines > 0, 0, page.ink)
+
+
+def _new_words(words: Sequence[Word], more: Sequence[Word]) -> list[Word]:
+    """The words of ``more`` that overlap none of ``words`` and hold a letter or digit."""
+
+    def apart(a: Word, b: Word) -> bool:
+        return (
+            a.box[2] <= b.box[0]
+            or b.box[2] <= a.box[0]
+            or a.box[3] <= b.box[1]
+            or b.box[3] <= a.box[1]
+        )
+
+    return [
+        w for w in more if sum(c.isalnum() for c in w.text) and all(apart(w, old) for old in words)
+    ]
 
 
 def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
     """A table with no ruling between its cells, or only an outer frame: from how its
     words line up (see :mod:`pipeline.reading.unruled`)."""
-    frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
+    frames = _frames(page, tables)
     frame = max(frames, key=lambda t: t.ys[-1] - t.ys[0]).box if frames else None
-    found = unruled_table(page.words, page.dpi, _titled_header, frame)
+    found = unruled_table(page.words, page.dpi, _titled_header, frame, _unlined(page))
     if found is None and frame is not None and not page.exact:
         # A photo's shaded header is often missed by the page OCR: its band read again.
         band = _band_words(page, frame)
-        found = unruled_table(page.words + band, page.dpi, _titled_header, frame)
-    if found is None:
-        return None
-    xs, ys = found
-    return Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
+        found = unruled_table(page.words + band, page.dpi, _titled_header, frame, _unlined(page))
+    return found
+
+
+def _beside_frames(page: SheetPage, grids: list[Table], tables: Sequence[Table]) -> list[Table]:
+    """The grids, but for small ones outside a much larger frame: a signature box under a
+    framed table, a straight stroke of the signature ruling it in two, is no table."""
+    frames = _frames(page, tables)
+
+    def area(t: Table) -> int:
+        return (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0])
+
+    def apart(a: Table, b: Table) -> bool:
+        return (
+            a.ys[0] >= b.ys[-1] or b.ys[0] >= a.ys[-1] or a.xs[0] >= b.xs[-1] or b.xs[0] >= a.xs[-1]
+        )
+
+    return [g for g in grids if not any(area(f) > 4 * area(g) and apart(f, g) for f in frames)]
+
+
+def _frames(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
+    """Wide ruled boxes with nothing ruled inside: frames drawn round a table. The edge of
+    a photographed sheet, against the table top, is none."""
+    height, width = page.gray.shape[:2]
+    edge = page.dpi // 20
+
+    def inside(t: Table) -> bool:
+        left, top, right, bottom = t.box
+        return left > edge and top > edge and right < width - edge and bottom < height - edge
+
+    return [
+        t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2 and inside(t)
+    ]
 
 
 def _framed_stack(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
     """One framed table per séance, stacked down the page (frames as wide as each other,
     one under the other), each read from how its words line up; [] when not so."""
-    frames = [t for t in tables if t.xs[-1] - t.xs[0] >= 3 * page.dpi and len(t.ys) == 2]
+    frames = _frames(page, tables)
     if len(frames) < 2:
         return []
     widest = max(frames, key=lambda t: t.xs[-1] - t.xs[0])
@@ -169,11 +234,9 @@ def _framed_stack(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
     alike = [t for t in alike if abs((t.xs[-1] - t.xs[0]) - width) <= 0.1 * width]
     if any(a.ys[-1] > b.ys[0] for a, b in zip(alike, alike[1:], strict=False)):
         return []
-    found = [unruled_table(page.words, page.dpi, _titled_header, t.box) for t in alike]
-    return [
-        Unruled(xs, ys, tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:]))
-        for xs, ys in (f for f in found if f is not None)
-    ]
+    ink = _unlined(page)
+    found = [unruled_table(page.words, page.dpi, _titled_header, t.box, ink) for t in alike]
+    return [t for t in found if t is not None]
 
 
 def _band_words(page: SheetPage, frame: tuple[int, int, int, int]) -> tuple[Word, ...]:
@@ -209,8 +272,14 @@ def _band_words(page: SheetPage, frame: tuple[int, int, int, int]) -> tuple[Word
 
 
 def _titled_header(texts: list[str]) -> bool:
-    """Whether most of a header's texts read as column titles."""
-    return title_count(texts) >= max(2, 0.6 * len(texts))
+    """Whether a line of texts reads as a table's header: most of them column titles, or
+    three titles or more that say how to read the table (names and dated or halved
+    signature columns: "Nom et prénom | Lun. 09/03 9h-12h | ..."; a body row's date is
+    no such plan)."""
+    if title_count(texts) >= max(2, 0.6 * len(texts)):
+        return True
+    # Two texts that plan a table are a title's "Date : 17/02/2026" as often as a header.
+    return len(texts) >= 3 and plan(texts) is not None
 
 
 def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:

@@ -147,9 +147,12 @@ def _wall(v_part: np.ndarray, x: int, y0: int, y1: int) -> bool:
     return bool(band.size) and float(band.any(axis=1).mean()) > 0.6
 
 
+@dataclass(frozen=True)
 class Unruled(Table):
-    """A table found from its words: its first row is its header, and only it (with no
-    rule between rows, a row's printed date would pass for a header's)."""
+    """A table found from its words: its first ``head`` rows are its header, and only they
+    (with no rule between rows, a row's printed date would pass for a header's)."""
+
+    head: int = 1  # 2: titles over several columns ("24/09/2025" over "Matin", "Après-midi")
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """Tables drawn with no ruling between their cells (none at all, or an outer frame only),
-found from how their words line up.
+found from how their words and ink line up.
 
 The header is the first line of print whose words, grouped by the gaps between them,
-mostly read as column titles ("N°", "Nom", "Prénom", "Matin", "Signature"...); a column
-boundary is drawn midway between two titles. The rows are the lines of print, under the
-header, in the columns that hold printed text of their own (a number, a name, a date, a
-half-day): a row boundary midway between two such lines. Marks columns (signatures,
-e-attendance mentions printed under a signature) never make rows: a mention would split
-a trainee's row in two. A gap much wider than the others ends the table.
+mostly read as column titles ("N°", "Nom", "Prénom", "Matin", "Signature"...); a title
+standing over the gap between two titles below it (a date over "Matin" and
+"Après-midi") heads both and makes a header row of its own. A column boundary runs
+between two titles where the body's ink (or, without the picture, its words) crosses
+fewest rows. The rows are the lines of print and ink, under the header, in the columns
+that name the row (a number, a name, a date, a half-day, hours): a row boundary midway
+between two such lines. Marks columns (signatures, e-attendance mentions printed under a
+signature) never make rows: a mention would split a trainee's row in two. A gap much
+wider than the others ends the table.
 """
 
 from __future__ import annotations
@@ -22,9 +25,19 @@ from pipeline.ocr import Word
 from pipeline.parse import find_dates, fold
 from pipeline.reading import header as roles
 from pipeline.reading.sheet_text import title_groups
+from pipeline.reading.tables import Unruled
+from pipeline.reading.words import reading_order, text_of
 
 # Columns whose print names the row (it is typed once per row).
-_ROW_KINDS = (roles.NUMBER, roles.NAME, roles.LAST, roles.FIRST, roles.DATE, roles.HALF)
+_ROW_KINDS = (
+    roles.NUMBER,
+    roles.NAME,
+    roles.LAST,
+    roles.FIRST,
+    roles.DATE,
+    roles.HALF,
+    roles.HOURS,
+)
 
 _MARK_KINDS = (roles.SLOT, roles.TRAINEE, roles.TRAINER)
 
@@ -36,34 +49,140 @@ def unruled_table(
     dpi: int,
     titled: Callable[[list[str]], bool],
     frame: Box | None = None,
-) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-    """The column and row boundaries (xs, ys) of a table with no inner ruling, ys[0] the
-    header's top and ys[1] its bottom; None when no header line of titles is found or
-    fewer than two rows lie under it. ``titled``: whether the header texts read as column
-    titles. ``frame``: an outer frame drawn round the table (its edges are the table's)."""
+    ink: np.ndarray | None = None,
+) -> Unruled | None:
+    """A table with no inner ruling, its rows from ys[0] the header's top (one header row,
+    or two under titles over several columns); None when no header line of titles is
+    found or no row lies under it (two at least, unless framed). ``titled``: whether
+    the header texts read as column titles. ``frame``: an outer frame drawn round the
+    table (its edges are the table's). ``ink``: the page's ink without its rulings (where
+    handwriting with no words runs, no column boundary does)."""
     inside = [w for w in words if _alnum(w) and (frame is None or _within(w, frame))]
     lines = _lines(inside)
     for index in range(len(lines)):
         band = _header_band(lines, index)
-        groups = title_groups(band, dpi)
-        texts = [" ".join(w.text for w in _ordered(g)) for g in groups]
+        groups, spans = header_titles(band, dpi)
+        texts = header_labels(groups, spans)
         if len(groups) < 2 or (len(groups) == 2 and frame is None) or not titled(texts):
             continue
+        if index and not spans:
+            # The line just above may head these titles in twos (a date over "Matin" and
+            # "Après-midi"), a little further off than a wrapped line would be.
+            band, groups, spans, texts = _with_line_above(lines[index - 1], band, groups, dpi)
         if any(_several(text) for text in texts):
             return None  # titles run together: the columns are not told apart
         top = min(w.box[1] for w in band)
         bottom = max(w.box[3] for w in band)
         kinds = [roles.role_of(text).kind for text in texts]
-        if not any(kind in _MARK_KINDS for kind in kinds):
-            continue  # an attendance table has a column to sign in
-        xs = _columns(groups, inside, bottom, dpi, frame)
-        anchors = [
-            w for w in inside if w.box[1] > bottom and _column_of(w, xs) in _row_columns(kinds)
-        ]
-        ys = _rows(anchors, top, bottom, frame)
-        if ys is not None:
-            return xs, ys
+        if not any(kind in _MARK_KINDS for kind in kinds) and not _people(texts):
+            continue  # an attendance table has a column to sign in, or one per trainee
+        xs = _columns(
+            groups, inside, bottom, dpi, frame, _body_ink(ink, bottom, inside, frame, dpi)
+        )
+        named = _row_columns(kinds)
+        anchors = [w for w in inside if w.box[1] > bottom and _column_of(w, xs) in named]
+        if ink is not None:
+            # Lines of ink in those columns too: a name written by hand has no words on
+            # a digital page, and bold print may come out of the OCR as one garbled word.
+            end = frame[3] if frame is not None else max(w.box[3] for w in inside)
+            anchors += _ink_lines(ink, xs, named, (bottom + 2, end - 2), dpi)
+        found = _rows(anchors, top, bottom, frame)
+        if found is None:
+            continue
+        ys, walls = list(found), [tuple(True for _ in xs[1:-1]) for _ in found[1:]]
+        if spans:
+            ys, walls = split_header(ys, walls, list(xs), spans, groups)
+        return Unruled(tuple(xs), tuple(ys), tuple(walls), len(ys) - len(found) + 1)
     return None
+
+
+def _with_line_above(
+    above: Sequence[Word], band: list[Word], groups: list[list[Word]], dpi: int
+) -> tuple[list[Word], list[list[Word]], list[list[Word]], list[str]]:
+    """The header band with the line above it when that line is closer than two line
+    heights, heads some of the band's titles in twos, and makes no column of its own;
+    else as it is."""
+    height = statistics.median(w.box[3] - w.box[1] for w in band)
+    gap = min(w.box[1] for w in band) - max(w.box[3] for w in above)
+    wider = [*above, *band]
+    columns, spans = header_titles(wider, dpi)
+    if gap < 2 * height and spans and len(columns) == len(groups):
+        return wider, columns, spans, header_labels(columns, spans)
+    return band, groups, [], header_labels(groups, [])
+
+
+def header_titles(band: Sequence[Word], dpi: int) -> tuple[list[list[Word]], list[list[Word]]]:
+    """A header's column titles, left to right, and the titles over several of them.
+
+    Each line of the header is grouped by the gaps between its words. A title standing
+    over the gap between two titles of the lines below ("24/09/2025" over "Matin" and
+    "Après-midi") heads both, and makes no column of its own. The other titles, joined
+    where they overlap (a title wrapped over two lines), are the columns.
+    """
+    spans = [g for line in _lines(band) for g in title_groups(line, dpi) if _over(g, band, dpi)]
+    spanning = {id(w) for group in spans for w in group}
+    columns = title_groups([w for w in band if id(w) not in spanning], dpi)
+    return columns, spans
+
+
+def header_labels(groups: Sequence[Sequence[Word]], spans: Sequence[Sequence[Word]]) -> list[str]:
+    """Each column's title, after the titles over it ("24/09/2025 Matin")."""
+    labels = []
+    for group in groups:
+        middle = (min(w.box[0] for w in group) + max(w.box[2] for w in group)) / 2
+        over = [s for s in spans if min(w.box[0] for w in s) <= middle <= max(w.box[2] for w in s)]
+        labels.append(text_of([w for s in over for w in reading_order(s)] + reading_order(group)))
+    return labels
+
+
+def split_header(
+    ys: list[int],
+    walls: list[tuple[bool, ...]],
+    xs: list[int],
+    spans: Sequence[Sequence[Word]],
+    groups: Sequence[Sequence[Word]],
+) -> tuple[list[int], list[tuple[bool, ...]]]:
+    """The header cut in two rows under its spanning titles: ys and walls with the cut."""
+    floor = max(w.box[3] for s in spans for w in s)
+    under = [w.box[1] for g in groups for w in g if w.box[1] >= floor]
+    if not under:
+        return ys, walls
+    cut = (floor + min(under)) // 2
+    if not ys[0] < cut < ys[1]:
+        return ys, walls
+    reach = [(min(w.box[0] for w in s), max(w.box[2] for w in s)) for s in spans]
+    top = tuple(not any(a < x < b for a, b in reach) for x in xs[1:-1])
+    return [ys[0], cut, *ys[1:]], [top, *walls]
+
+
+def _over(group: Sequence[Word], band: Sequence[Word], dpi: int) -> bool:
+    """Whether a title stands over two of the titles printed wholly below it."""
+    bottom = max(w.box[3] for w in group)
+    height = statistics.median(w.box[3] - w.box[1] for w in group)
+    under = [w for w in band if w.box[1] > bottom - 0.2 * height]
+    return _straddles(group, title_groups(under, dpi))
+
+
+def _straddles(group: Sequence[Word], under: Sequence[Sequence[Word]]) -> bool:
+    """Whether a title stands over the gap between two neighbouring titles ``under`` it,
+    its middle in the gap, the gap wider than two letter heights (a word space is none,
+    nor a dropped dash; a long title overflowing its own narrow column keeps its middle
+    over that column's title)."""
+    if len(under) < 2:
+        return False
+    middle = (min(w.box[0] for w in group) + max(w.box[2] for w in group)) / 2
+    height = statistics.median(w.box[3] - w.box[1] for g in under for w in g)
+    ends = [(min(w.box[0] for w in g), max(w.box[2] for w in g)) for g in under]
+    return any(
+        b[0] - a[1] > 2 * height and a[1] < middle < b[0]
+        for a, b in zip(ends, ends[1:], strict=False)
+    )
+
+
+def _people(texts: list[str]) -> bool:
+    """Whether titles head a column per trainee (rows of dates or half-days)."""
+    axes = roles.plan(texts)
+    return axes is not None and bool(axes.people)
 
 
 def _several(title: str) -> bool:
@@ -124,13 +243,14 @@ def _columns(
     bottom: int,
     dpi: int,
     frame: Box | None,
+    inked: np.ndarray | None = None,
 ) -> tuple[int, ...]:
     """Boundaries midway between titles; the outer ones at the frame, else just outside
     the print of the first column and as far right of the last title's middle as its left
     boundary is left of it (a title is centred over its column, or starts it)."""
     body = [w for w in words if w.box[1] > bottom]
     inner = [
-        _gap(max(w.box[2] for w in a), min(w.box[0] for w in b), body)
+        column_gap(max(w.box[2] for w in a), min(w.box[0] for w in b), body, inked)
         for a, b in zip(groups, groups[1:], strict=False)
     ]
     if frame is not None:
@@ -143,10 +263,11 @@ def _columns(
     return (max(0, left), *inner, right)
 
 
-def _gap(start: int, end: int, body: Sequence[Word]) -> int:
+def column_gap(start: int, end: int, body: Sequence[Word], inked: np.ndarray | None = None) -> int:
     """Where between two titles the boundary runs: through the widest stretch the body's
     words cross least (a mention printed under a signature may start left of its title),
-    midway when nothing crosses."""
+    or given ``inked`` (:func:`body_ink`), its ink (a name written by hand has no words
+    on a born-digital page); midway when nothing crosses."""
     if end <= start + 1:
         return (start + end) // 2
     crossed = np.zeros(end - start, int)
@@ -154,6 +275,8 @@ def _gap(start: int, end: int, body: Sequence[Word]) -> int:
         a, b = max(w.box[0], start), min(w.box[2], end)
         if a < b:
             crossed[a - start : b - start] += 1
+    if inked is not None and inked.size >= end:
+        crossed = inked[start:end]  # every mark and print, by the strips it crosses
     free = crossed == crossed.min()
     runs: list[tuple[int, int]] = []
     for x in np.flatnonzero(free):
@@ -163,6 +286,55 @@ def _gap(start: int, end: int, body: Sequence[Word]) -> int:
             runs.append((int(x), int(x)))
     a, b = max(runs, key=lambda r: r[1] - r[0])
     return start + (a + b) // 2
+
+
+def body_ink(ink: np.ndarray | None, top: int, bottom: int, dpi: int) -> np.ndarray | None:
+    """Per x, how many strips of the body (a line of print high) its ink crosses: a row
+    label crossing one row weighs less than names written down every row; a few pixels
+    (a speck, a picture's edge) are no ink. None without ink."""
+    if ink is None or bottom <= top:
+        return None
+    band = ink[max(0, top) : bottom] > 0
+    strip = max(8, dpi // 6)
+    rows = band.shape[0] // strip * strip
+    if rows == 0:
+        return None
+    strips = band[:rows].reshape(rows // strip, strip, band.shape[1]).sum(axis=1)
+    return (strips >= 3).sum(axis=0)
+
+
+def _body_ink(
+    ink: np.ndarray | None, bottom: int, words: Sequence[Word], frame: Box | None, dpi: int
+) -> np.ndarray | None:
+    """``body_ink`` under the header: to the frame's foot, else to the last word's."""
+    end = frame[3] if frame is not None else max((w.box[3] for w in words), default=bottom)
+    return body_ink(ink, bottom + 2, end - 2, dpi)
+
+
+def _ink_lines(
+    ink: np.ndarray, xs: Sequence[int], columns: set[int], span: tuple[int, int], dpi: int
+) -> list[Word]:
+    """Each line of ink down the given columns, as a word with no text: rows of ink a
+    little apart run together; a run as high as print, neither a speck nor a block."""
+    found = []
+    margin = max(2, dpi // 25)
+    for col in sorted(columns):
+        part = ink[span[0] : span[1], xs[col] + margin : xs[col + 1] - margin] > 0
+        if not part.size:
+            continue
+        rows = np.flatnonzero(part.sum(axis=1) >= 2)
+        runs: list[list[int]] = []
+        for y in rows:
+            if runs and y - runs[-1][1] <= max(2, dpi // 40):
+                runs[-1][1] = int(y)
+            else:
+                runs.append([int(y), int(y)])
+        found += [
+            Word("", 0.5, (xs[col] + margin, span[0] + a, xs[col + 1] - margin, span[0] + b + 1))
+            for a, b in runs
+            if dpi // 20 <= b - a <= dpi // 3
+        ]
+    return found
 
 
 def _column_of(word: Word, xs: Sequence[int]) -> int | None:
@@ -193,6 +365,9 @@ def _rows(
                 continue
         merged.append(list(line))
     middles = [(min(w.box[1] for w in r) + max(w.box[3] for w in r)) / 2 for r in merged]
+    if len(middles) == 1 and frame is not None:
+        # One row in a frame (one half-day's sheet): it runs from the header to the frame.
+        return top, bottom + max(2, (frame[3] - bottom) // 20), frame[3]
     if len(middles) < 2:
         return None
     pitches = [b - a for a, b in zip(middles, middles[1:], strict=False)]

@@ -491,7 +491,7 @@ def test_an_unruled_row_whose_print_the_ocr_missed_is_not_merged_into_the_next()
         words += [_word(str(i + 1), 100, 240 + 100 * i), _word(name, 200, 240 + 100 * i)]
     found = unruled.unruled_table(words, 200, sheet_page._titled_header)
     assert found is not None
-    _, ys = found
+    ys = found.ys
     (lucas,) = [(a, b) for a, b in zip(ys, ys[1:], strict=False) if a <= 352 < b]
     assert lucas[1] - lucas[0] <= 110  # half a pitch either side of his line, no more
 

@@ -1,0 +1,314 @@
+"""Attendance tables that are not fully ruled (rules between rows only, an outer frame, no
+ruling), drawn by the random-layout generator with one structure fixed."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline import text as text_stage
+from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
+from pipeline.parse import same_person
+from pipeline.reading import attendance, cells, sheet_page
+from pipeline.reading.page import views
+from pipeline.reading.sheet_results import Column
+from pipeline.reading.tables import Rulings, Table
+from pipeline.reading.unruled import header_titles
+from samples.gen.layouts import Choices, draw_choices, draw_sheet
+
+
+@pytest.fixture(scope="module")
+def engine() -> TesserocrEngine:
+    return TesserocrEngine(OcrSettings())
+
+
+def _sheet(seed: str, **fixed: Any) -> tuple[Choices, Any]:
+    """A random sheet of the generator with some of its choices fixed."""
+    rng = random.Random(seed)
+    choices = replace(draw_choices(rng), **fixed)
+    return choices, draw_sheet(rng, choices)
+
+
+def _outcomes(doc: Any, sheets: list[attendance.SheetRead]) -> dict[str, int]:
+    """Each expected cell: right (confident, right mark), wrong, review or unread."""
+    cells = [c for s in sheets for c in s.cells]
+    tally = {"right": 0, "wrong": 0, "review": 0, "unread": 0}
+    for want in doc.sessions:
+        day = date.fromisoformat(want["date"])
+        here = [c for c in cells if c.date == day and c.half_day == want["half_day"]]
+        scored = [(same_person(c.person, want["trainee"]), c) for c in here]
+        best, got = max(scored, key=lambda sc: sc[0], default=(0.0, None))
+        if got is None or best < 0.8:
+            tally["unread"] += 1
+        elif got.confidence < attendance.REVIEW_BELOW:
+            tally["review"] += 1
+        else:
+            tally["right" if got.mark == want["mark"] else "wrong"] += 1
+    return tally
+
+
+_TRAINEE_ROWS = {
+    "axis": "rows",
+    "names": "joined",
+    "hand_names": False,
+    "date_at": "head",
+    "halves": "hcols",
+    "trainer": "trow",
+    "long": False,
+    "habit": "paper",
+}
+
+
+@pytest.mark.parametrize(
+    ("seed", "ruling", "head_rows"),
+    [("rows-only", "horizontal", 1), ("rows-only", "horizontal", 2), ("framed-2", "frame", 2)],
+)
+def test_a_table_ruled_between_rows_only_or_framed_is_read_whatever_its_dated_header(
+    engine: TesserocrEngine, seed: str, ruling: str, head_rows: int
+) -> None:
+    # Column titles that print a date and hours ("Mer. 04/11/2026 9h00 - 12h30") say how
+    # to read the table as well as "Matin" does; on two header rows the date stands over
+    # its two half-days and heads both, without making a column of its own.
+    # ("framed-2": a day's date over its two half-days, another's over its afternoon only.)
+    _, doc = _sheet(seed, ruling=ruling, head_rows=head_rows, **_TRAINEE_ROWS)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert _outcomes(doc, sheets) == {
+        "right": len(doc.sessions),
+        "wrong": 0,
+        "review": 0,
+        "unread": 0,
+    }
+
+
+def _word(text: str, left: int, top: int) -> Word:
+    return Word(text, 0.95, (left, top, left + 12 * len(text), top + 24))
+
+
+def test_a_date_over_two_half_day_titles_heads_both_and_a_long_name_only_its_own() -> None:
+    band = [
+        _word("Nom", 20, 40),
+        _word("24/09/2025", 420, 10),
+        _word("Matin", 300, 70),
+        _word("Après-midi", 560, 70),
+        # NOM over Prénom, the long name overflowing its narrow column to the right
+        _word("DUBOIS-RÉAUX", 800, 10),
+        _word("Loïc", 830, 70),
+        _word("Lucie", 1000, 70),
+    ]
+    columns, spans = header_titles(band, 200)
+    assert [[w.text for w in g] for g in spans] == [["24/09/2025"]]
+    assert [" ".join(w.text for w in g) for g in columns] == [
+        "Nom",
+        "Matin",
+        "Après-midi",
+        "DUBOIS-RÉAUX Loïc",
+        "Lucie",
+    ]
+
+
+def test_names_the_trainees_wrote_by_hand_on_a_digital_sheet_are_read_from_the_picture(
+    engine: TesserocrEngine,
+) -> None:
+    # No text layer under a handwritten name: the name cell's pixels are OCR'd.
+    choices = {**_TRAINEE_ROWS, "hand_names": True, "names": "joined"}
+    _, doc = _sheet("hand-names", ruling="full", head_rows=2, **choices)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert not any(p.endswith("no name read") for s in sheets for p in s.problems)
+    assert _outcomes(doc, sheets) == {
+        "right": len(doc.sessions),
+        "wrong": 0,
+        "review": 0,
+        "unread": 0,
+    }
+
+
+class _Unsure:
+    """The real engine, unsure of everything it reads in a cell (poor handwriting)."""
+
+    def __init__(self, engine: TesserocrEngine) -> None:
+        self.engine = engine
+
+    def _unsure(self, result: OcrResult) -> OcrResult:
+        words = tuple(replace(w, confidence=0.3 * w.confidence) for w in result.words)
+        return replace(result, confidence=0.3 * result.confidence, words=words)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._unsure(self.engine.recognise(image, dpi))
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._unsure(self.engine.recognise_line(image, dpi))
+
+
+def test_a_handwritten_name_read_unsurely_leaves_its_row_for_a_person_not_to_a_guess(
+    engine: TesserocrEngine,
+) -> None:
+    choices = {**_TRAINEE_ROWS, "hand_names": True, "names": "joined"}
+    _, doc = _sheet("hand-names", ruling="full", head_rows=2, **choices)
+    settings = OcrSettings()
+    pages = views(doc.pdf, text_stage.read_pages(doc.pdf, engine, settings), settings)
+    sheets = attendance.read_views(pages, _Unsure(engine))  # type: ignore[arg-type]
+    tally = _outcomes(doc, sheets)
+    assert tally["review"] == len(doc.sessions)
+
+
+def test_a_company_column_beside_the_names_gives_no_cells_of_marks(
+    engine: TesserocrEngine,
+) -> None:
+    # Names in the first column, then "Entreprise", then the half-days: the company's
+    # print is no signature, and no cell is read for it.
+    fixed = {**_TRAINEE_ROWS, "date_at": "title", "company": "company", "number": False}
+    _, doc = _sheet("company", ruling="full", **fixed)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert len([c for s in sheets for c in s.cells]) == len(doc.sessions)
+    assert _outcomes(doc, sheets)["right"] == len(doc.sessions)
+
+
+class _HeaderLineEngine:
+    """Reads every title of a header line from a crop of it (in the crop's pixels)."""
+
+    def __init__(self, titles: list[tuple[str, int]], shift: tuple[int, int]) -> None:
+        self.titles, self.shift = titles, shift
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        dx, dy = self.shift
+        words = tuple(
+            Word(text, 0.9, (x - dx, 320 - dy, x - dx + 12 * len(text), 344 - dy))
+            for text, x in self.titles
+        )
+        return OcrResult(" ".join(t for t, _ in self.titles), 0.9, words)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self.recognise_line(image, dpi)
+
+
+def test_a_title_the_page_ocr_missed_in_a_shaded_header_ruled_by_rows_is_read_again() -> None:
+    # Rules between rows only; the page OCR read three titles of the grey header band,
+    # not "Formateur": the band is read again, and the trainer's column is found.
+    titles = [("Date", 150), ("Créneau", 450), ("Signature", 850), ("Formateur", 1250)]
+    gray = np.full((800, 1600), 255, np.uint8)
+    ink, horiz = np.zeros_like(gray), np.zeros_like(gray)
+    for y in (300, 360, 460, 560):
+        horiz[y : y + 3, 100:1500] = 255
+    for _, x in titles:
+        ink[320:344, x : x + 80] = 255
+    ink |= horiz
+    words = [_word(text, x, 320) for text, x in titles[:3]]
+    words += [_word("03/03/2026", 150, 400), _word("Matin", 450, 400)]
+    words += [_word("Après-midi", 450, 500)]
+    pad = 200 // 10  # the white border round a crop
+    engine = _HeaderLineEngine(titles, (100 - pad, 300 - pad))
+    ruled = Rulings(gray, ink, horiz, np.zeros_like(gray))
+    page = sheet_page.page_of(ruled, 200, engine, words, exact=False)  # type: ignore[arg-type]
+    table = sheet_page._rows_only_table(page, ruled)
+    assert table is not None
+    assert len(table.xs) == 5  # Date, Créneau, Signature, Formateur
+
+
+class _Blind:
+    """An engine that reads nothing in a crop."""
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult("", 0.0)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult("", 0.0)
+
+
+def test_a_typed_absence_the_cell_re_read_misses_is_never_called_signed() -> None:
+    # The page OCR read the cell's "ABSENT" badly ("*aBsenr"); read alone, the cell gave
+    # nothing. Its ink is print, not a signature: the page OCR's word is judged instead.
+    gray = np.full((300, 600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    ink[130:160, 220:380] = 255  # the word's ink, as much as a signature's
+    blank = np.zeros_like(gray)
+    words = (Word("*aBsenr", 0.4, (220, 130, 380, 160)),)
+    page = cells.SheetPage(gray, 200, ink, blank, words, _Blind())  # type: ignore[arg-type]
+    column = Column(date(2026, 3, 3), attendance.APRES_MIDI, None, "Après-midi")
+    read = cells.judge_cell(page, (100, 100, 500, 200), column, "Ana Roux")
+    assert read.mark != "signed" or read.confidence < attendance.REVIEW_BELOW
+
+
+@pytest.mark.parametrize(
+    ("texts", "header"),
+    [
+        (["Nom et prénom", "Mer. 04/11/2026 9h00 - 12h30", "Mer. 04/11/2026 13h30 - 17h00"], True),
+        (["Date", "17/02/2026"], False),  # "Date : 17/02/2026" over the table
+        (["DURAND Léa", "Lun. 09/03/2026", "Matin"], False),  # a one-trainee sheet's row
+    ],
+)
+def test_titles_that_date_their_columns_make_a_header_a_page_s_date_line_does_not(
+    texts: list[str], header: bool
+) -> None:
+    assert sheet_page._titled_header(texts) is header
+
+
+def test_a_photographed_sheet_s_edge_is_no_frame_round_a_table() -> None:
+    gray = np.full((2300, 1650), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    page = cells.SheetPage(gray, 200, blank, blank, (), _Blind())  # type: ignore[arg-type]
+    edge = Table((3, 1645), (2, 2297), ((),))
+    frame = Table((115, 1534), (377, 1112), ((),))
+    assert sheet_page._frames(page, [edge, frame]) == [frame]
+
+
+def test_a_framed_table_s_handwritten_names_are_not_cut_by_a_column_boundary(
+    engine: TesserocrEngine,
+) -> None:
+    # Nothing ruled inside the frame and no words under the names (handwriting on a
+    # digital page): the boundary between "N°" and the names runs where no ink does.
+    fixed = {**_TRAINEE_ROWS, "hand_names": True, "number": True, "date_at": "title"}
+    _, doc = _sheet("framed-hand", ruling="frame", company="", **fixed)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    tally = _outcomes(doc, sheets)
+    assert tally["wrong"] == tally["unread"] == 0
+    assert tally["right"] >= len(doc.sessions) - 2
+
+
+def test_a_signature_box_ruled_in_two_by_a_stroke_under_a_framed_table_is_no_table() -> None:
+    gray = np.full((2300, 1650), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    page = cells.SheetPage(gray, 200, blank, blank, (), _Blind())  # type: ignore[arg-type]
+    frame = Table((117, 1506), (365, 1169), ((),))
+    box = Table((118, 242, 507), (1292, 1389, 1415), ((True,), (True,)))
+    assert sheet_page._beside_frames(page, [box], [frame, box]) == []
+    # A ruled table inside a border drawn round the page stays the table.
+    border = Table((60, 1590), (60, 2240), ((),))
+    grid = Table((117, 600, 1506), (365, 500, 1169), ((True,), (True,)))
+    assert sheet_page._beside_frames(page, [grid], [border, grid]) == [grid]
+
+
+def test_a_framed_table_s_rows_are_found_from_handwritten_names_alone(
+    engine: TesserocrEngine,
+) -> None:
+    # No number column and no words under the names (handwriting on a digital page):
+    # the lines of ink down the name column are the rows.
+    fixed = {**_TRAINEE_ROWS, "hand_names": True, "number": False, "date_at": "title"}
+    _, doc = _sheet("framed-hand", ruling="frame", company="", **fixed)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    tally = _outcomes(doc, sheets)
+    assert tally["wrong"] == tally["unread"] == 0
+    assert tally["right"] >= len(doc.sessions) - 2
+
+
+def _line(text: str, top: int) -> list[Word]:
+    words, x = [], 100
+    for part in text.split():
+        words.append(Word(part, 0.95, (x, top, x + 14 * len(part), top + 24)))
+        x += 14 * len(part) + 12
+    return words
+
+
+def test_a_handwritten_name_takes_the_spelling_the_page_prints_for_that_trainee() -> None:
+    page = _line("Stagiaires : DUPONT Léa, MARTIN Hugo, LEBLANC Inès", 100)
+    page += _line("Formation : Tableur niveau 2", 140)
+    assert cells.printed_name("DUPONI Léa;", page) == "DUPONT Léa"
+    assert cells.printed_name("MARTlN Hugo", page) == "MARTIN Hugo"
+    # Nothing printed comes close: the handwriting's read stands (for its confidence).
+    assert cells.printed_name("ROUSSEL Théo", page) is None
+    assert cells.printed_name("DUPONT Léa", _line("Formation : Tableur", 100)) is None
