@@ -28,7 +28,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -116,7 +116,11 @@ class Geometry:
 
 @dataclass(frozen=True)
 class PageRead:
-    """An OCR'd page: the result plus the corrections applied to the image first."""
+    """An OCR'd page: the result plus the corrections applied to the image first.
+
+    ``gray`` is the image OCR read, when kept (the text stage keeps a file's images within
+    a budget, for the readers of marks); without it :func:`redo` makes it again.
+    """
 
     result: OcrResult
     rotation: int  # clockwise degrees applied before OCR (0, 90, 180, 270)
@@ -124,6 +128,7 @@ class PageRead:
     image_size: tuple[int, int]  # size of the image the word boxes refer to
     dpi: int = 0  # resolution of that image
     geometry: Geometry = Geometry()
+    gray: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 class OcrEngine(Protocol):
@@ -661,7 +666,9 @@ def read_image(image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSet
     if settings.orientation and page.rotation == 0 and doubtful:
         result, gray, rotation = _recheck(result, gray, page.dpi, engine)
     geometry = Geometry(page.rotation, page.correction, (rotation - page.rotation) % 360)
-    return PageRead(result, rotation, page.skew, (gray.shape[1], gray.shape[0]), page.dpi, geometry)
+    size = (gray.shape[1], gray.shape[0])
+    gray.setflags(write=False)  # kept for the readers of marks, who look but never draw
+    return PageRead(result, rotation, page.skew, size, page.dpi, geometry, gray)
 
 
 def _recheck(
