@@ -14,6 +14,10 @@ and time with one clean-up step off at a time, and with PSM 6 instead of 3.
 
 ``OMP_THREAD_LIMIT=1`` is set for both: the tesserocr wheel has no OpenMP, and Debian's
 tesseract with OpenMP would otherwise use every core, which is not how a busy worker runs.
+
+Both are timed twice: wall seconds, and CPU seconds (this process's, the command's as a
+child's). On a machine other jobs share, wall time swings with their load while CPU time
+barely moves: the CPU ratio is the one to compare between runs.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -53,6 +58,8 @@ class PageRun:
     name: str
     ours_s: list[float]
     cli_s: list[float]
+    ours_cpu: list[float]
+    cli_cpu: list[float]
     ours_recall: float
     cli_recall: float
     rotation: int
@@ -82,15 +89,22 @@ def truth_pages(samples: Path, rel: str) -> list[str]:
     return (samples / "truth" / f"{rel}.txt").read_text(encoding="utf-8").rstrip("\n").split("\f")
 
 
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children (the commands run)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def ours_page(
     pdf: bytes, index: int, engine: TesserocrEngine, settings: OcrSettings
-) -> tuple[float, text.PageText]:
+) -> tuple[float, float, text.PageText]:
+    """Wall and CPU seconds of the text stage on one page, and what it read."""
     document = pdfium.PdfDocument(pdf)
     try:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         image, dpi = text.page_image(document[index], settings)
         read = read_image(image, dpi, engine, settings)
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     finally:
         document.close()
     page = text.PageText(
@@ -101,10 +115,13 @@ def ours_page(
         rotation=read.rotation,
         skew=read.skew,
     )
-    return elapsed, page
+    return elapsed, cpu, page
 
 
-def cli_page(pdf: bytes, index: int, settings: OcrSettings, workdir: Path) -> tuple[float, str]:
+def cli_page(
+    pdf: bytes, index: int, settings: OcrSettings, workdir: Path
+) -> tuple[float, float, str]:
+    """Wall and CPU seconds of the command on the page's image, and what it read."""
     document = pdfium.PdfDocument(pdf)
     try:
         image, dpi = text.page_image(document[index], settings)
@@ -112,11 +129,11 @@ def cli_page(pdf: bytes, index: int, settings: OcrSettings, workdir: Path) -> tu
         document.close()
     png = workdir / f"page{index}.png"
     image.save(png, dpi=(dpi, dpi))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run(
         ["tesseract", str(png), "-", "-l", "fra"], capture_output=True, text=True, check=True
     )
-    return time.perf_counter() - start, done.stdout
+    return time.perf_counter() - start, children_cpu() - cpu, done.stdout
 
 
 def bench_pages(
@@ -147,14 +164,16 @@ def bench_one(
     ours = [ours_page(pdf, index, engine, settings) for _ in range(runs)]
     cli = [cli_page(pdf, index, settings, workdir) for _ in range(runs)]
     truth = truths[index] if index < len(truths) else ""
-    page = ours[0][1]
+    page = ours[0][2]
     return PageRun(
         file=entry["file"],
         name=f"{entry['rendering']:5} {entry['file'][-42:]} p{index + 1}",
-        ours_s=[t for t, _ in ours],
-        cli_s=[t for t, _ in cli],
+        ours_s=[t for t, _, _ in ours],
+        cli_s=[t for t, _, _ in cli],
+        ours_cpu=[c for _, c, _ in ours],
+        cli_cpu=[c for _, c, _ in cli],
         ours_recall=recall(page.text, truth),
-        cli_recall=recall(cli[0][1], truth),
+        cli_recall=recall(cli[0][2], truth),
         rotation=page.rotation,
         skew=page.skew,
         confidence=page.confidence or 0.0,
@@ -164,20 +183,24 @@ def bench_one(
 def print_pages(rows: list[PageRun]) -> None:
     print(
         f"{'page':56} {'ours s':>7} {'cli s':>7} {'ratio':>6} {'rec ours':>8} {'rec cli':>8}"
-        f" {'rot':>4} {'skew':>6} {'conf':>5}"
+        f" {'rot':>4} {'skew':>6} {'conf':>5} {'ours cpu':>8} {'cli cpu':>8}"
     )
     for r in rows:
         ours, cli = statistics.median(r.ours_s), statistics.median(r.cli_s)
         print(
             f"{r.name:56} {ours:7.2f} {cli:7.2f} {cli / ours:6.2f} {r.ours_recall:8.3f}"
             f" {r.cli_recall:8.3f} {r.rotation:4d} {r.skew:6.2f} {r.confidence:5.2f}"
+            f" {statistics.median(r.ours_cpu):8.2f} {statistics.median(r.cli_cpu):8.2f}"
         )
     ours_all = statistics.median([statistics.median(r.ours_s) for r in rows])
     cli_all = statistics.median([statistics.median(r.cli_s) for r in rows])
+    ours_cpu = statistics.median(statistics.median(r.ours_cpu) for r in rows)
+    cli_cpu = statistics.median(statistics.median(r.cli_cpu) for r in rows)
     print(
         f"{'MEDIAN per page':56} {ours_all:7.2f} {cli_all:7.2f} {cli_all / ours_all:6.2f}"
         f" {statistics.median(r.ours_recall for r in rows):8.3f}"
         f" {statistics.median(r.cli_recall for r in rows):8.3f}"
+        f" {'':4} {'':6} {'':5} {ours_cpu:8.2f} {cli_cpu:8.2f}"
     )
     print(
         f"{'MEAN recall (min)':56} {'':7} {'':7} {'':6}"
@@ -188,46 +211,72 @@ def print_pages(rows: list[PageRun]) -> None:
     )
 
 
-def bench_whole(samples: Path, files: list[dict], runs: int) -> dict[str, tuple[float, int]]:
-    """Median seconds of ``runner.read`` per file, and its pages (ctx as ``dossiers classify``)."""
+@dataclass(frozen=True)
+class Whole:
+    """The whole read of one file: median wall and CPU seconds over the runs, and its pages."""
+
+    wall: float
+    cpu: float
+    pages: int
+
+
+def bench_whole(samples: Path, files: list[dict], runs: int) -> dict[str, Whole]:
+    """``runner.read`` of each file (ctx as ``dossiers classify``), timed."""
     config = read_only_config()
-    found: dict[str, tuple[float, int]] = {}
+    found: dict[str, Whole] = {}
     with TesserocrEngine(config.ocr) as engine:
         ctx = runner.Context(config=config, store=None, ocr=engine)  # type: ignore[arg-type]
         for entry in files:
             path = samples / "partage" / entry["file"]
-            times, pages = [], 0
+            times, cpus, pages = [], [], 0
             for _ in range(runs):
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 doc = runner.read(Doc(source=Source(path=path, rel=path.name)), ctx)
                 times.append(time.perf_counter() - start)
+                cpus.append(time.process_time() - cpu)
                 pages = len(doc.pages)
-            found[entry["file"]] = (statistics.median(times), pages)
+            found[entry["file"]] = Whole(statistics.median(times), statistics.median(cpus), pages)
     return found
 
 
-def headline(rows: list[PageRun], whole: dict[str, tuple[float, int]]) -> list[Figure]:
-    """Seconds per page of the text stage and of the whole read, each against the command."""
+def headline(rows: list[PageRun], whole: dict[str, Whole]) -> list[Figure]:
+    """Seconds per page of the text stage and of the whole read, each against the command;
+    wall seconds, then the same in CPU seconds."""
     cli_file: dict[str, float] = {}
+    cli_cpu_file: dict[str, float] = {}
     for r in rows:
         cli_file[r.file] = cli_file.get(r.file, 0.0) + statistics.median(r.cli_s)
+        cli_cpu_file[r.file] = cli_cpu_file.get(r.file, 0.0) + statistics.median(r.cli_cpu)
     text_page = statistics.median(statistics.median(r.ours_s) for r in rows)
     cli_page = statistics.median(statistics.median(r.cli_s) for r in rows)
-    whole_page = statistics.median(s / n for s, n in whole.values())
-    ratios = [whole[f][0] / cli_file[f] for f in whole if f in cli_file]
+    whole_page = statistics.median(w.wall / w.pages for w in whole.values())
+    ratios = [whole[f].wall / cli_file[f] for f in whole if f in cli_file]
+    text_cpu = statistics.median(statistics.median(r.ours_cpu) for r in rows)
+    cli_cpu = statistics.median(statistics.median(r.cli_cpu) for r in rows)
+    whole_cpu = statistics.median(w.cpu / w.pages for w in whole.values())
+    cpu_ratios = [whole[f].cpu / cli_cpu_file[f] for f in whole if f in cli_cpu_file]
+    text_ratios = [statistics.median(r.ours_cpu) / statistics.median(r.cli_cpu) for r in rows]
     print(
         f"\nwhole read per scanned page: median {whole_page:.2f} s; raw tesseract {cli_page:.2f} s;"
         f" median ratio per file {statistics.median(ratios):.2f}x ({len(whole)} files)"
+        f"\nin CPU seconds: text stage {text_cpu:.2f} s/page (median ratio per page"
+        f" {statistics.median(text_ratios):.2f}x); whole read {whole_cpu:.2f} s/page; raw"
+        f" tesseract {cli_cpu:.2f} s/page; median ratio per file"
+        f" {statistics.median(cpu_ratios):.2f}x"
     )
     peak = round(self_peak_mb())
     pages = len(rows)
+    cpu_text = statistics.median(text_ratios)
+    cpu_whole = statistics.median(cpu_ratios)
     return [
         Figure("scanned page, raw `tesseract` command", round(cli_page, 2), "s/page", None,
-               f"{pages} pages of the samples, `-l fra`, median"),
+               f"{pages} pages of the samples, `-l fra`, median; {cli_cpu:.2f} CPU s/page"),
         Figure("scanned page, text stage (clean-up and OCR)", round(text_page, 2), "s/page", peak,
-               f"{text_page / cli_page:.2f}x the command on the same pages"),
+               f"{text_page / cli_page:.2f}x the command on the same pages;"
+               f" CPU {cpu_text:.2f}x"),
         Figure("scanned page, whole read (text, classify, extract, marks)", round(whole_page, 2),
-               "s/page", peak, f"{statistics.median(ratios):.2f}x the command on the same pages"),
+               "s/page", peak, f"{statistics.median(ratios):.2f}x the command on the same pages;"
+               f" CPU {cpu_whole:.2f}x"),
     ]  # fmt: skip
 
 
@@ -270,7 +319,7 @@ def bench_variants(samples: Path, files: list[dict]) -> None:
                 pdf = load_pdf(samples / "partage" / entry["file"], samples)
                 truths = truth_pages(samples, entry["file"])
                 for index in range(len(pdfium.PdfDocument(pdf))):
-                    elapsed, page = ours_page(pdf, index, engine, settings)
+                    elapsed, _, page = ours_page(pdf, index, engine, settings)
                     times.append(elapsed)
                     recalls.append(recall(page.text, truths[index] if index < len(truths) else ""))
         print(

@@ -137,7 +137,9 @@ def _extract(doc: Doc, ctx: Context) -> Doc:
     for p in doc.parts:
         fields = extract.extract(p.type, doc.text(p.first, p.last), default_year=year)
         parts.append(replace(p, fields=fields | _marks(doc, p, ctx)))
-    return replace(doc, parts=tuple(parts))
+    # The images OCR read were kept for the readers of marks only: not for filing.
+    pages = tuple(text.without_pixels(page) for page in doc.pages)
+    return replace(doc, parts=tuple(parts), pages=pages)
 
 
 def _marks(doc: Doc, part: Part, ctx: Context) -> dict[str, Any]:

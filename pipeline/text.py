@@ -47,6 +47,9 @@ MIN_CHARS_OVER_PICTURE = 120
 SCAN_COVER = 0.5
 #: Share of the page a single JPEG must cover to be OCR'd as it is.
 WHOLE_PAGE = 0.9
+#: Pixels of a file's OCR'd images kept for the readers of marks (one byte each: ~5 A4
+#: pages at 300 dpi); the pages past it are made again when a reader asks.
+KEPT_PIXELS = 48_000_000
 
 _ALNUM = re.compile(r"\w", re.UNICODE)
 
@@ -65,10 +68,27 @@ class Layer:
 def read_pages(pdf: bytes, engine: OcrEngine | None, settings: OcrSettings) -> tuple[PageText, ...]:
     """Text of every page of ``pdf``: the text layer where there is one, OCR elsewhere."""
     document = _open(pdf)
+    pages: list[PageText] = []
+    kept = 0
     try:
-        return tuple(_read_page(document[i], i + 1, engine, settings) for i in range(len(document)))
+        for i in range(len(document)):
+            page = _read_page(document[i], i + 1, engine, settings)
+            image = page.read.gray if page.read is not None else None
+            if image is not None and kept + image.size > KEPT_PIXELS:
+                page = without_pixels(page)
+            elif image is not None:
+                kept += image.size
+            pages.append(page)
+        return tuple(pages)
     finally:
         document.close()
+
+
+def without_pixels(page: PageText) -> PageText:
+    """The page without the image its OCR read (see :data:`KEPT_PIXELS`)."""
+    if page.read is None or page.read.gray is None:
+        return page
+    return replace(page, read=replace(page.read, gray=None))
 
 
 def _open(pdf: bytes) -> pdfium.PdfDocument:

@@ -103,7 +103,7 @@ def read_picture(
     """A scanned or photographed sheet, read as the text stage reads a page (its clean-up,
     orientation and OCR: :func:`pipeline.ocr.read_image`), then as its view."""
     read = read_image(image, dpi, engine, settings)
-    gray = redo(image, dpi, settings, read.geometry)
+    gray = read.gray if read.gray is not None else redo(image, dpi, settings, read.geometry)
     view = PageView(1, gray, read.dpi, read.result.words, "ocr")
     return read_view(view, engine, after)
 

@@ -50,12 +50,21 @@ def cell_ink(
     ink: np.ndarray, lines: np.ndarray, box: tuple[int, int, int, int], dpi: int
 ) -> tuple[float, tuple[int, int, int, int]]:
     """Share of the cell's inner area covered with ink, and the inner box measured."""
+    ratio, inner, _ = _measured(ink, lines, box, dpi)
+    return ratio, inner
+
+
+def _measured(
+    ink: np.ndarray, lines: np.ndarray, box: tuple[int, int, int, int], dpi: int
+) -> tuple[float, tuple[int, int, int, int], np.ndarray | None]:
+    """:func:`cell_ink`, and the marks it measured (None: no inner box)."""
     left, top, right, bottom = box
     margin = max(3, dpi // 25)  # the ruling's blur and a neighbour's overflow
     inner = (left + margin, top + margin, right - margin, bottom - margin)
     if inner[2] <= inner[0] or inner[3] <= inner[1]:
-        return 0.0, inner
-    return float(cell_marks(ink, lines, inner, dpi).mean() / 255), inner
+        return 0.0, inner, None
+    marks = cell_marks(ink, lines, inner, dpi)
+    return float(marks.mean() / 255), inner, marks
 
 
 def cell_marks(
@@ -309,12 +318,12 @@ def header_cell_text(
 def judge_cell(
     page: SheetPage, box: tuple[int, int, int, int], column: Column, person: str
 ) -> CellRead:
-    ratio, inner = cell_ink(page.ink, page.lines, box, page.dpi)
+    ratio, inner, measured = _measured(page.ink, page.lines, box, page.dpi)
     mark, confidence = ink_decision(ratio)
     # A thin stroke or a small "Abs." leaves less ink than a signature: anything above a
     # trace is looked at (a typed word of the text layer costs nothing to look at).
     if ratio > EMPTY_INK / 2 or page.exact and words_in(page.words, inner):
-        marks = cell_marks(page.ink, page.lines, inner, page.dpi)
+        marks = cell_marks(page.ink, page.lines, inner, page.dpi) if measured is None else measured
         if crossed_out(marks, page.dpi):
             mark, confidence = "absent", 0.9
         else:

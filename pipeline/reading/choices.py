@@ -38,7 +38,7 @@ from pipeline.reading.labels import (
     extend_by_words,
     header_groups,
     header_words,
-    in_print,
+    in_words,
     inline_scale,
     label_band,
     label_boxes,
@@ -231,7 +231,8 @@ def read_page(
     """Every choice row on an upright page image, with ``words`` boxed in its pixels."""
     ink, bare = marks_ink(gray, dpi)
     hand = without_print(bare, words)
-    shapes = [shape for shape in find_shapes(ink, dpi) if not in_print(shape, words)]
+    prints = printed(words)
+    shapes = [shape for shape in find_shapes(ink, dpi) if not in_words(shape, prints)]
     blocks = blocks_of(shape_rows(shapes, dpi))
     legend = fold(" ".join(w.text for w in words))
     rows: list[RowRead] = []

@@ -39,10 +39,13 @@ def printed(words: Sequence[Word]) -> list[Word]:
 
 def in_print(shape: Shape, words: Sequence[Word]) -> bool:
     """Whether a shape is a letter of a printed word (an "o", a "D")."""
-    return any(
-        w.box[0] <= shape.cx <= w.box[2] and w.box[1] <= shape.cy <= w.box[3]
-        for w in printed(words)
-    )
+    return in_words(shape, printed(words))
+
+
+def in_words(shape: Shape, words: Sequence[Word]) -> bool:
+    """Whether a shape's centre lies in one of ``words`` (:func:`printed` ones, found once
+    for a page's many shapes)."""
+    return any(w.box[0] <= shape.cx <= w.box[2] and w.box[1] <= shape.cy <= w.box[3] for w in words)
 
 
 _NUMBER = re.compile(r"^\(?(\d{1,2})\)?[.:)]?$")
@@ -76,15 +79,14 @@ def column_numbers(block: Block, words: Sequence[Word], row: int, above: float) 
     """The number printed on each column: inside the option, or just above the row (the
     block's first row, or this row when each row carries its own numbers)."""
     pitch = block.pitch
+    numbers = [(*_centre(w), value) for w in words if (value := number_of(w.text)) is not None]
     out: list[int | None] = []
     for col, x in enumerate(block.columns):
         left, top, right, bottom = block.box(row, col)
         found = None
         best = float("inf")
-        for word in words:
-            wx, wy = _centre(word)
-            value = number_of(word.text)
-            if value is None or abs(wx - x) > 0.35 * pitch:
+        for wx, wy, value in numbers:
+            if abs(wx - x) > 0.35 * pitch:
                 continue
             inside = top <= wy <= bottom
             over = above <= wy < top
@@ -164,11 +166,12 @@ def end_words(block: Block, words: Sequence[Word], row: int) -> tuple[str, str]:
     """The words at the left and right ends of a row (or of its number line): "Pas
     satisfait … Très satisfait"."""
     y = block.ys[row]
-    reach = max(block.height * 2.5, block.pitch)
+    pitch = block.pitch
+    reach = max(block.height * 2.5, pitch)
     first, last = block.columns[0], block.columns[-1]
-    level = [w for w in words if abs(_centre(w)[1] - y) <= reach]
-    left = [w for w in level if first - 3 * block.pitch < _centre(w)[0] < first - block.width]
-    right = [w for w in level if last + block.width < _centre(w)[0] < last + 3 * block.pitch]
+    level = [(w, x) for w in words for x, wy in (_centre(w),) if abs(wy - y) <= reach]
+    left = [w for w, x in level if first - 3 * pitch < x < first - block.width]
+    right = [w for w, x in level if last + block.width < x < last + 3 * pitch]
     return " ".join(w.text for w in _in_order(left)), " ".join(w.text for w in _in_order(right))
 
 
@@ -240,16 +243,12 @@ def inline_labels(block: Block, words: Sequence[Word], row: int) -> list[str]:
     """The words printed just right of each option on its line ("☐ Oui  ☐ En partie",
     "☐ 4 - Tout à fait"), up to the next option."""
     y, half = block.ys[row], block.width / 2
+    pitch = block.pitch
+    level = [w for w in words if abs(_centre(w)[1] - y) <= block.height]
     out = []
     for col, x in enumerate(block.columns):
-        end = block.columns[col + 1] - half if col + 1 < len(block.columns) else x + block.pitch
-        beside = [
-            w
-            for w in words
-            if abs(_centre(w)[1] - y) <= block.height
-            and x + half - 2 <= w.box[0]
-            and w.box[2] <= end + 2
-        ]
+        end = block.columns[col + 1] - half if col + 1 < len(block.columns) else x + pitch
+        beside = [w for w in level if x + half - 2 <= w.box[0] and w.box[2] <= end + 2]
         out.append(" ".join(w.text for w in sorted(beside, key=lambda w: w.box[0])))
     return out
 

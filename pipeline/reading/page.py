@@ -4,9 +4,10 @@ The text stage decides, once per page, whether the page needs OCR and which way 
 scanned page is OCR'd there and nowhere else. A :class:`PageView` gives the readers of
 marks (attendance cells, signature blocks, ticked boxes) what they need from that reading:
 the upright, deskewed grey image, its resolution, and every printed word boxed in its
-pixels. The pixels are made again when a reader asks (an embedded picture decoded or the
-page rendered, then the text stage's clean-up and turns replayed: a fraction of an OCR),
-rather than held for every page of every file while it is processed.
+pixels. The image is the one the text stage OCR'd when it kept it (a file's first pages,
+within :data:`pipeline.text.KEPT_PIXELS`); past that it is made again when a reader asks
+(an embedded picture decoded or the page rendered, then the text stage's clean-up and
+turns replayed: a fraction of an OCR), rather than held for every page of a long file.
 
 Readers that warp the image further (a table made square-on) move the words with the same
 matrix (:func:`warp_words`) instead of reading the page again.
@@ -73,8 +74,10 @@ def view_of(page: pdfium.PdfPage, text: PageText, settings: OcrSettings, number:
     """One page's view: the OCR'd image made again, or the page rendered with its layer."""
     read = text.read
     if read is not None:
-        image, dpi = page_image(page, settings)
-        gray = redo(image, dpi, settings, read.geometry)
+        gray = read.gray
+        if gray is None:
+            image, dpi = page_image(page, settings)
+            gray = redo(image, dpi, settings, read.geometry)
         return PageView(number, gray, read.dpi, read.result.words, "ocr", text=text.text)
     layer = page_layer(page)
     rendered, dpi = render_page(page, RENDER_DPI)

@@ -348,3 +348,24 @@ def test_a_column_whose_date_went_unread_takes_the_listed_date_between_its_neigh
     ]
     dated = [c.date for c in sheet_columns._dates_completed(columns, known)]
     assert dated == [date(2026, 2, 16), date(2026, 2, 18), date(2026, 2, 19), None]
+
+
+@pytest.mark.parametrize(
+    ("token", "word"),
+    [
+        ("stagiaire", "stagiaires"),  # one letter more: alike
+        ("stagaire", "stagiaire"),  # one letter short
+        ("signature", "signatures"),
+        ("signatuer", "signature"),  # two letters swapped: 0.89
+        ("prenom", "stagiaire"),  # nothing alike
+        ("formateur", "formation"),  # 0.78: just under the cut
+        ("emargement", "emargements"),
+        ("signe", "signature"),  # too short for a near match by length alone
+    ],
+)
+def test_near_header_words_are_the_ones_sequence_matcher_calls_near(token: str, word: str) -> None:
+    from difflib import SequenceMatcher
+
+    from pipeline.reading import header
+
+    assert header._similar(token, word, 0.8) == (SequenceMatcher(None, token, word).ratio() >= 0.8)

@@ -208,3 +208,48 @@ def test_a_coarse_picture_of_a_huge_sheet_is_enlarged_only_up_to_the_pixel_cap()
     assert dpi == 140 and enlarged.shape[0] > 6000
     small, small_dpi = ocr._enlarge(np.full((1100, 850), 255, np.uint8), 100, 200)
     assert small.shape == (2200, 1700) and small_dpi == 200  # an A4 at 100 dpi: doubled as before
+
+
+class _Reading:
+    """An engine that reads the given words on any page and counts OSD's questions."""
+
+    def __init__(self, words: list[ocr.Word]) -> None:
+        self.words, self.asked = tuple(words), 0
+
+    def recognise(self, image: Image.Image, dpi: int) -> ocr.OcrResult:
+        mean = sum(w.confidence for w in self.words) / len(self.words)
+        return ocr.OcrResult(" ".join(w.text for w in self.words), mean, self.words)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> ocr.OcrResult:
+        return ocr.OcrResult("", 0.0)
+
+    def osd(self, image: Image.Image, dpi: int) -> int | None:
+        self.asked += 1
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def _words(sure: int, scrawls: int) -> list[ocr.Word]:
+    """``sure`` printed words read with confidence, ``scrawls`` signatures read as junk."""
+    box = (10, 10, 60, 30)
+    printed = [ocr.Word("Formation", 0.95, box) for _ in range(sure)]
+    return printed + [ocr.Word("~fJ", 0.2, box) for _ in range(scrawls)]
+
+
+@pytest.mark.parametrize(
+    ("sure", "scrawls", "asked"),
+    [
+        (30, 70, 0),  # a signed sheet: mean 0.43, but its print is read surely
+        (2, 98, 1),  # what an upside-down page reads: asked which way is up
+        (5, 5, 1),  # too few words to tell
+    ],
+)
+def test_osd_is_asked_about_a_poorly_read_page_unless_its_print_was_read_surely(
+    sure: int, scrawls: int, asked: int
+) -> None:
+    engine = _Reading(_words(sure, scrawls))
+    read = ocr.read_image(Image.fromarray(page_gray()), 150, engine, OcrSettings())
+    assert read.result.confidence < OcrSettings().recheck_below
+    assert engine.asked == asked

@@ -8,11 +8,13 @@ import cv2
 import numpy as np
 import pypdf
 import pytest
+from PIL import Image
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from pipeline import marks, text
-from pipeline.ocr import OcrSettings, TesserocrEngine, Word
+from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
 from pipeline.reading.page import PageView, views, warp_words
 from pipeline.record import DocType
 from samples.gen.sheets import labelled_sheets
@@ -86,3 +88,61 @@ def test_a_scanned_attendance_sheet_is_ocrd_once_by_the_text_stage_only() -> Non
     got = {(s["trainee"], s["date"], s["half_day"]): s["mark"] for s in fields["sessions"]}
     want = {(w["trainee"], w["date"], w["half_day"]): w["mark"] for w in sheet.sessions}
     assert len(got) == len(want)
+
+
+class _SeeingEngine:
+    """Reads every page as one confident word, keeping the images it was given."""
+
+    def __init__(self) -> None:
+        self.images: list[np.ndarray] = []
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        self.images.append(np.asarray(image))
+        return OcrResult("Présence", 0.95, (Word("Présence", 0.95, (10, 10, 90, 30)),))
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult("", 0.0)
+
+    def osd(self, image: Image.Image, dpi: int) -> int | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def _scanned_pages(count: int) -> bytes:
+    """A PDF of ``count`` pages, each a grey, slightly skewed picture of a printed line."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    for number in range(count):
+        picture = np.full((1169, 827), 235, np.uint8)  # A4 at 100 dpi
+        label = f"Feuille {number + 1}"
+        cv2.putText(picture, label, (80, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)
+        turn = cv2.getRotationMatrix2D((413, 584), 1.5, 1.0)
+        picture = cv2.warpAffine(picture, turn, (827, 1169), borderValue=235)
+        png = io.BytesIO()
+        Image.fromarray(picture).save(png, "PNG")
+        pdf.drawImage(ImageReader(png), 0, 0, *A4)
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def test_readers_see_the_very_image_ocr_read_and_past_the_budget_the_same_made_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pdf = _scanned_pages(2)
+    engine = _SeeingEngine()
+    first = text.read_pages(pdf, engine, OcrSettings())
+    assert first[0].read is not None and first[0].read.gray is not None
+    page_pixels = first[0].read.gray.size
+    # Room for one page only: the second is made again from the PDF when a reader asks.
+    monkeypatch.setattr(text, "KEPT_PIXELS", int(page_pixels * 1.5))
+    engine = _SeeingEngine()
+    pages = text.read_pages(pdf, engine, OcrSettings())
+    assert [p.read is not None and p.read.gray is not None for p in pages] == [True, False]
+    kept, made_again = views(pdf, pages, OcrSettings())
+    assert kept.gray is pages[0].read.gray and not kept.gray.flags.writeable
+    assert np.array_equal(kept.gray, engine.images[0])
+    assert np.array_equal(made_again.gray, engine.images[1])
+    assert [v.words for v in (kept, made_again)] == [p.read.result.words for p in pages]
