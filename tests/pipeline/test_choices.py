@@ -10,8 +10,15 @@ import pytest
 from pipeline.intake import IntakeLimits, as_pdf
 from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine
 from pipeline.reading import questionnaire
+from pipeline.reading.choices import common_scale
 from pipeline.reading.page import views
-from pipeline.reading.scales import legend_levels, level_of, scale_from_levels, scale_from_numbers
+from pipeline.reading.scales import (
+    Scale,
+    legend_levels,
+    level_of,
+    scale_from_levels,
+    scale_from_numbers,
+)
 from pipeline.record import FileKind
 from pipeline.text import read_pages
 from samples.gen import option_forms, render
@@ -98,6 +105,53 @@ def test_labels_beside_the_options_give_each_row_its_scale() -> None:
     assert sat["score"] == pytest.approx((1 + 2 / 3 + 0.5 + 0) / 4, abs=1e-3)
 
 
+def test_faces_on_every_row_rank_by_their_mouths_and_the_circled_face_is_the_answer() -> None:
+    # No scale word anywhere: the faces' mouths order the columns, frown (1) to smile (4);
+    # the 0-10 printed bare, one number circled, is one more answer.
+    fields = _read(option_forms.smileys([4, 2, None, 1, 3], recommendation=7))
+    sat = fields["satisfaction"]
+    assert sat["answers"] == [4, 2, None, 1, 3, 7]
+    assert sat["scale"] == [[1, 4]] * 5 + [[0, 10]]
+    assert sat["score"] == pytest.approx((1 + 1 / 3 + 0 + 2 / 3 + 0.7) / 5, abs=1e-3)
+    assert "review" not in fields
+
+
+def test_crossed_faces_happiest_first_read_by_meaning_not_position() -> None:
+    pdf = option_forms.smileys([4, 2, 1, 1, 3], None, mark="cross", happy_first=True)
+    sat = _read(pdf)["satisfaction"]
+    assert sat["answers"] == [4, 2, 1, 1, 3, None]  # the 0-10 left blank: unanswered
+    assert sat["score"] == pytest.approx((1 + 1 / 3 + 0 + 0 + 2 / 3) / 5, abs=1e-3)
+
+
+def test_faces_over_columns_of_boxes_give_the_columns_their_meaning() -> None:
+    sat = _read(option_forms.smileys([4, 2, 3, 1], 9, rows=False))["satisfaction"]
+    assert sat["answers"] == [4, 2, 3, 1, 9]
+
+
+def test_a_circled_face_does_not_reach_the_row_below() -> None:
+    # Each row circled on a different face: a hand's circle spilling into the next row's
+    # surroundings would make a second mark there.
+    fields = _read(option_forms.smileys([4, 1, 4, 2, 4, 3], None, seed=11))
+    assert fields["satisfaction"]["answers"][:6] == [4, 1, 4, 2, 4, 3]
+    assert "review" not in fields
+
+
+def test_rows_share_the_scale_most_of_their_block_prints_beside_its_options() -> None:
+    one_to_four = Scale((1.0, 2.0, 3.0, 4.0), 1.0, 4.0)
+    reversed_ = Scale((4.0, 3.0, 2.0, 1.0), 1.0, 4.0)
+    assert common_scale([one_to_four, one_to_four, one_to_four]) == one_to_four
+    assert common_scale([one_to_four, one_to_four, reversed_]) == one_to_four
+    assert common_scale([one_to_four, reversed_]) is None  # no clear majority: no guess
+    assert common_scale([]) is None
+
+
+def test_misread_scale_words_rank_by_the_closest_phrase() -> None:
+    assert level_of("Rrès satisfait") == level_of("Très satisfait")
+    assert level_of("Ras du tout satisfait") == level_of("Pas du tout satisfait")
+    assert level_of("Veu satisfait") == level_of("Peu satisfait")
+    assert level_of("Très satisfaisant") == level_of("Très satisfait")
+
+
 def test_scale_words_rank_by_meaning() -> None:
     assert level_of("Pas du tout satisfait") < level_of("Peu satisfait") < level_of("Satisfait")
     assert level_of("Satisfait") < level_of("Très satisfait")
@@ -141,6 +195,13 @@ def test_scanned_word_scale_with_circled_recommendation(engine: TesserocrEngine)
     scan = render.scan(option_forms.words([3, 4, 2, 4], recommendation=9, seed=6), seed=6, dpi=200)
     fields = _read(scan, engine)
     assert fields["satisfaction"]["answers"] == [3, 4, 2, 4, 9]
+
+
+@pytest.mark.ocr
+def test_scanned_faces_and_bare_numbers(engine: TesserocrEngine) -> None:
+    pdf = option_forms.smileys([4, 2, None, 1, 3], recommendation=10, seed=8)
+    fields = _read(render.scan(pdf, seed=8, dpi=200), engine)
+    assert fields["satisfaction"]["answers"] == [4, 2, None, 1, 3, 10]
 
 
 @pytest.mark.ocr
