@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import cv2
@@ -238,15 +238,9 @@ def read_page(
     """Every choice row on an upright page image, with ``words`` boxed in its pixels."""
     ink, bare = marks_ink(gray, dpi)
     hand = without_print(bare, words)
-    # A digit's loop ("0", "6", "8") is no option: shapes inside a number, a date or a time
-    # go (not inside a short word OCR made of an option and its label: "O1").
-    digits = [
-        w.box
-        for w in words
-        if any(ch.isdigit() for ch in w.text)
-        and (w.text.isdigit() or len(w.text) >= 3)
-        and w.confidence >= 0.6
-    ]
+    # The loops of a line of printed numbers ("0", "6", "8", "10") are no options (a lone
+    # "0" may be a box OCR misread: only a line of numbers says they are figures).
+    digits = [box for line in number_lines(words, [], bare) for box in line.digits if box]
     shapes = [
         shape
         for shape in find_shapes(ink, dpi)
@@ -283,7 +277,7 @@ def read_page(
             _block_rows(block, words, inks, above, legend, reread, problems, faces or given)
         )
         previous_bottom = block.ys[-1] + block.height / 2
-    rows.extend(_number_rows(words, taken, (bare, hand), legend, reread))
+    rows.extend(_number_rows(words, taken, (bare, hand), legend, reread, problems))
     return PageChoices(tuple(sorted(rows, key=lambda r: r.y)), tuple(set(problems)), len(problems))
 
 
@@ -313,6 +307,7 @@ def _number_rows(
     inks: tuple[np.ndarray, np.ndarray],
     legend: str,
     reread: HeaderReader | None,
+    problems: list[str],
 ) -> list[RowRead]:
     """Scales printed as bare numbers, one circled or ticked (:mod:`numberline`)."""
     out = []
@@ -322,6 +317,10 @@ def _number_rows(
         if scale is None:
             continue
         chosen, state, confidence, strengths = decide(number_ink(hand, line))
+        if not line.whole and state != "unanswered":
+            # Marked, but the line runs on past the numbers read: its ends are not known.
+            problems.append(f"échelle non comprise ({len(line.numbers)} nombres lus)")
+            continue
         out.append(RowRead(int(line.y), scale, strengths, chosen, state, confidence))
     return out
 
@@ -379,7 +378,27 @@ def _block_rows(
                 problems.append(f"échelle non comprise ({len(block.columns)} options)")
             continue
         out.append(_row_read(block, hand, row, scale))
-    return out
+    return faint_in_doubt(out)
+
+
+#: A mark far fainter than the hand's other marks in a block (this share of their median)
+#: is a speck or a slip, not an answer: left to a person.
+FAINT = 0.35
+
+
+def faint_in_doubt(rows: list[RowRead]) -> list[RowRead]:
+    """The rows of one block, a mark much fainter than its others' put in doubt (one hand
+    marks one way: a scan's speck on a radio button is no answer beside filled ones)."""
+    tops = [max(row.strengths) for row in rows if row.state == "answered"]
+    if len(tops) < 3:
+        return rows
+    typical = float(np.median(tops))
+    return [
+        replace(row, chosen=None, state="unsure", confidence=0.4)
+        if row.state == "answered" and max(row.strengths) < FAINT * typical
+        else row
+        for row in rows
+    ]
 
 
 def _row_scale(block: Block, words: Sequence[Word], row: int, legend: str) -> Scale | None:

@@ -12,7 +12,7 @@ those blocks stand).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 import cv2
@@ -37,6 +37,7 @@ class NumberLine:
     height: float  # of a digit, pixels
     digits: tuple[Box | None, ...]  # each number's printed box (None: not read)
     ends: tuple[str, str]  # words just before and after the line ("Pas du tout … Tout à fait")
+    whole: bool = True  # False: figures stand past its ends that OCR did not read
 
     @property
     def pitch(self) -> float:
@@ -56,13 +57,40 @@ def number_lines(
     out = []
     for line in lines(free, follow=False):
         found = _line_of(line)
-        if found is None and reread is not None and _garbled(line):
-            again = [Word(reread(_grown(box)), 1.0, box) for box in _figures(ink, _band(line))]
-            found = _line_of(again) if again else None
-            line = again
         if found is not None:
-            out.append(_to_ten(found, line, ink))
+            found = _to_ten(found, line, ink)
+        whole = found is not None and not _continues(found, line, ink)
+        if not whole and reread is not None and (found is not None or _garbled(line)):
+            # Numbers set far apart, one on a filled disc: the page's OCR garbles some. Each
+            # figure read alone.
+            again = [Word(reread(_grown(box)), 1.0, box) for box in _figures(ink, _band(line))]
+            better = _line_of(again) if again else None
+            if better is not None:
+                found, line = _to_ten(better, again, ink), again
+                whole = not _continues(found, line, ink)
+        if found is not None:
+            out.append(found if whole else replace(found, whole=False))
     return out
+
+
+def _continues(found: NumberLine, line: Sequence[Word], ink: np.ndarray) -> bool:
+    """Whether print stands one pitch past either end of the line, where no word of print
+    does: numbers OCR did not read, so the scale's ends are not known."""
+    return any(_figure_at(found, line, ink, x) for x in _beyond(found))
+
+
+def _beyond(found: NumberLine) -> tuple[float, float]:
+    return found.xs[0] - found.pitch, found.xs[-1] + found.pitch
+
+
+def _figure_at(found: NumberLine, line: Sequence[Word], ink: np.ndarray, x: float) -> bool:
+    """Whether a figure, no word of print, stands on the line at ``x``."""
+    if any(abs((w.box[0] + w.box[2]) / 2 - x) < found.pitch / 2 for w in printed(line)):
+        return False
+    half_w, half_h = int(0.35 * found.pitch), int(0.5 * found.height)
+    y = int(found.y)
+    zone = ink[max(0, y - half_h) : y + half_h, max(0, int(x) - half_w) : max(0, int(x) + half_w)]
+    return zone.size > 0 and (zone > 0).sum() >= 0.15 * found.height**2
 
 
 def _garbled(line: Sequence[Word]) -> bool:
@@ -125,20 +153,11 @@ def _to_ten(found: NumberLine, line: Sequence[Word], ink: np.ndarray) -> NumberL
     step = found.numbers[-1] - found.numbers[-2]
     if len(found.numbers) >= MOST or found.numbers[-1] + step != 10:
         return found
-    x = found.xs[-1] + (found.xs[-1] - found.xs[-2])
-    near = [w for w in printed(line) if abs((w.box[0] + w.box[2]) / 2 - x) < found.pitch / 2]
-    half_w, half_h = int(0.35 * found.pitch), int(0.5 * found.height)
-    y = int(found.y)
-    zone = ink[max(0, y - half_h) : y + half_h, max(0, int(x) - half_w) : int(x) + half_w]
-    if near or zone.size == 0 or (zone > 0).sum() < 0.15 * found.height**2:
+    x = _beyond(found)[1]
+    if not _figure_at(found, line, ink, x):
         return found
-    return NumberLine(
-        found.y,
-        (*found.xs, x),
-        (*found.numbers, 10),
-        found.height,
-        (*found.digits, None),
-        found.ends,
+    return replace(
+        found, xs=(*found.xs, x), numbers=(*found.numbers, 10), digits=(*found.digits, None)
     )
 
 

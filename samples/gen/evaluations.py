@@ -160,6 +160,7 @@ def _draw(rng: random.Random, form: str) -> tuple[bytes, dict[str, Any], dict[st
     # Smileys: faces over the columns of boxes, or printed on every row as its options
     # (one circled or ticked by hand), with or without words over them.
     faces = form == "smileys" and rng.random() < 0.5
+    circles = faces and rng.random() < 0.6  # one hand marks one way: circled, or crossed
     face_heads = rng.choice(["words", "none"]) if faces else heads
     details = {"form": form, "best_first": best_first, "heads": face_heads, "font": font}
     if faces:
@@ -198,7 +199,7 @@ def _draw(rng: random.Random, form: str) -> tuple[bytes, dict[str, Any], dict[st
             cx = x_cols + col_w * (i + 0.5)
             if faces:
                 _smiley(p, cx, p.y + 3, 8, level - lo, len(levels))
-                if answer == level and rng.random() < 0.6:
+                if answer == level and circles:
                     _circle_by_hand(p, cx + rng.uniform(-1, 1), p.y + 3, 11.5, 11)
                 elif answer == level:
                     p.tick(cx - 6 + rng.uniform(-1.5, 1.5), p.y - 3, 12, INK)

@@ -3,14 +3,16 @@ the ink of questionnaires drawn by samples/gen/option_forms, born-digital and sc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+import numpy as np
 import pytest
 
 from pipeline.intake import IntakeLimits, as_pdf
-from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine
+from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine, Word
 from pipeline.reading import questionnaire
-from pipeline.reading.choices import common_scale
+from pipeline.reading.choices import RowRead, common_scale, faint_in_doubt
+from pipeline.reading.numberline import number_lines
 from pipeline.reading.page import views
 from pipeline.reading.scales import (
     Scale,
@@ -143,6 +145,55 @@ def test_rows_share_the_scale_most_of_their_block_prints_beside_its_options() ->
     assert common_scale([one_to_four, one_to_four, reversed_]) == one_to_four
     assert common_scale([one_to_four, reversed_]) is None  # no clear majority: no guess
     assert common_scale([]) is None
+
+
+def _number_words(numbers: Sequence[int], pitch: int = 80, y: int = 500) -> list[Word]:
+    """Numbers as OCR boxes them on a line, one every ``pitch`` pixels."""
+    return [
+        Word(str(n), 0.95, (100 + k * pitch, y, 100 + k * pitch + 16 * len(str(n)), y + 24))
+        for k, n in enumerate(numbers)
+    ]
+
+
+def _figures_ink(slots: Sequence[int], pitch: int = 80, y: int = 500) -> np.ndarray:
+    """Page ink with a digit-sized blob printed at each slot of the line."""
+    ink = np.zeros((800, 1400), np.uint8)
+    for k in slots:
+        ink[y + 2 : y + 22, 100 + k * pitch : 100 + k * pitch + 16] = 255
+    return ink
+
+
+def test_a_line_read_up_to_nine_with_a_figure_after_it_ends_at_ten() -> None:
+    words = _number_words(range(10))
+    (line,) = number_lines(words, [], _figures_ink(range(11)))
+    assert line.numbers == tuple(range(11)) and line.whole
+
+
+def test_a_line_whose_last_numbers_were_not_read_is_not_taken_whole() -> None:
+    # 0..7 read, 8 9 10 printed but unread: a scale 0-7 would misplace every answer.
+    words = _number_words(range(8))
+    (line,) = number_lines(words, [], _figures_ink(range(11)))
+    assert not line.whole
+    (alone,) = number_lines(words, [], _figures_ink(range(8)))
+    assert alone.whole and alone.numbers == tuple(range(8))
+
+
+def test_numbers_over_a_block_of_options_are_no_line_of_their_own() -> None:
+    words = _number_words([1, 2, 3, 4, 5])
+    assert number_lines(words, [(0, 400, 1400, 700)], _figures_ink(range(5))) == []
+    assert number_lines(_number_words([1, 2, 3]), [], _figures_ink(range(3))) == []  # too few
+
+
+def test_a_mark_far_fainter_than_the_others_of_its_block_is_left_in_doubt() -> None:
+    scale = Scale((1.0, 2.0, 3.0, 4.0), 1.0, 4.0)
+
+    def row(top: float) -> RowRead:
+        return RowRead(0, scale, (0.0, top, 0.0, 0.0), 1, "answered", 0.9)
+
+    rows = faint_in_doubt([row(0.9), row(0.95), row(0.85), row(0.17)])
+    assert [r.state for r in rows] == ["answered"] * 3 + ["unsure"]
+    assert rows[-1].value is None
+    assert faint_in_doubt([row(0.3), row(0.25), row(0.2)]) == [row(0.3), row(0.25), row(0.2)]
 
 
 def test_misread_scale_words_rank_by_the_closest_phrase() -> None:
