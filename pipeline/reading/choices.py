@@ -240,7 +240,8 @@ def read_page(
     hand = without_print(bare, words)
     # The loops of a line of printed numbers ("0", "6", "8", "10") are no options (a lone
     # "0" may be a box OCR misread: only a line of numbers says they are figures).
-    digits = [box for line in number_lines(words, [], bare) for box in line.digits if box]
+    figures = {box for line in number_lines(words, [], bare) for box in line.digits if box}
+    digits = [w.box for w in words if w.box in figures and w.text.isdigit()]
     shapes = [
         shape
         for shape in find_shapes(ink, dpi)
