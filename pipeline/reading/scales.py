@@ -149,7 +149,8 @@ def scale_from_levels(levels: Sequence[float | None]) -> Scale | None:
 
 
 def numbers_filled(numbers: Sequence[int | None]) -> list[int] | None:
-    """Column numbers completed: consecutive (up or down), at most one unread or misread."""
+    """Column numbers completed: consecutive (up or down), at most one unread or misread
+    (two in a scale of ten or more)."""
     filled = _consecutive(numbers)
     if filled is not None or sum(n is None for n in numbers):
         return filled
@@ -162,7 +163,10 @@ def numbers_filled(numbers: Sequence[int | None]) -> list[int] | None:
 
 def _consecutive(numbers: Sequence[int | None]) -> list[int] | None:
     known = [(i, n) for i, n in enumerate(numbers) if n is not None]
-    if len(numbers) < 3 or len(known) < max(2, len(numbers) - 1):
+    # One number unread in a short scale; in a long one (0-10) one in five, the rest read
+    # steady enough to say what the others are.
+    unread = max(1, len(numbers) // 5)
+    if len(numbers) < 3 or len(known) < max(2, len(numbers) - unread):
         return None
     (i0, n0), (i1, n1) = known[0], known[-1]
     if i1 == i0:

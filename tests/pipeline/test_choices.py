@@ -226,6 +226,10 @@ def test_numbers_need_a_steady_sequence() -> None:
     assert scale_from_numbers([1, 2, None, 4]) is not None
     assert scale_from_numbers([1, 5, 2, 4]) is None
     assert scale_from_numbers([None, None, 3]) is None
+    assert scale_from_numbers([1, None, None, 4, 5]) is None  # two unread of five: too few
+    # Two unread of eleven (a crossed 9, a speck on the 7): the nine read say the rest.
+    zero_to_ten = scale_from_numbers([0, 1, 2, 3, 4, 5, 6, None, 8, None, 10])
+    assert zero_to_ten is not None and zero_to_ten.values == tuple(range(11))
 
 
 @pytest.fixture(scope="module")
