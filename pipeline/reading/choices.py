@@ -60,6 +60,7 @@ from pipeline.reading.options import (
 )
 from pipeline.reading.scales import Scale, level_of, scale_from_levels, scale_from_numbers
 from pipeline.reading.words import Box, inset
+from pipeline.reading.words import lines as lines_of
 
 
 class HeaderReader(Protocol):
@@ -226,7 +227,23 @@ def _worded(
         head if level_of(head) is not None else (reread.line(box) if box else "")
         for head, box in zip(heads, boxes, strict=True)
     ]
+    scale = scale_from_levels([level_of(t) for t in texts])
+    if scale is not None:
+        return scale
+    # Labels wrapped on two lines ("Pas du tout / satisfait"): each read whole.
+    wrapped = label_boxes(block, bare, above, wrapped=True)
+    if wrapped == boxes:
+        return None
+    texts = [
+        text if again is None or again == box else _lines_text(reread.words(again))
+        for text, box, again in zip(texts, boxes, wrapped, strict=True)
+    ]
     return scale_from_levels([level_of(t) for t in texts])
+
+
+def _lines_text(words: Sequence[Word]) -> str:
+    """Words read from a crop, line after line."""
+    return " ".join(w.text for line in lines_of(words) for w in line)
 
 
 # --- the page --------------------------------------------------------------------------------

@@ -119,6 +119,18 @@ def _radio(p: Pen, x: float, y: float, chosen: bool) -> None:
         p.c.setFillColorRGB(0, 0, 0)
 
 
+def _label(p: Pen, cx: float, y: float, text: str, size: float, font: str, width: float) -> None:
+    """A column's label centred on it, over two lines when one would run into the next
+    column's (as a form's header cell wraps)."""
+    if stringWidth(text, font, size) <= width - 4 or " " not in text:
+        p.text(cx, y, text, size, font, align="center")
+        return
+    words = text.split()
+    cut = min(range(1, len(words)), key=lambda k: abs(len(" ".join(words[:k])) - len(text) / 2))
+    p.text(cx, y + size * 0.55, " ".join(words[:cut]), size, font, align="center")
+    p.text(cx, y - size * 0.55, " ".join(words[cut:]), size, font, align="center")
+
+
 def _head(p: Pen, rng: random.Random, font: str, bold: str, trainee: str) -> None:
     p.new_page()
     p.margin = 48
@@ -172,13 +184,13 @@ def _draw(rng: random.Random, form: str) -> tuple[bytes, dict[str, Any], dict[st
             cx = x_cols + col_w * (i + 0.5)
             if faces:
                 if face_heads == "words":
-                    p.text(cx, p.y, words[level - lo], 6.5, font, align="center")
+                    _label(p, cx, p.y, words[level - lo], 6.5, font, col_w)
             elif form == "smileys":
                 _smiley(p, cx, p.y + 4, 9, level - lo, len(levels))
-                p.text(cx, p.y - 14, words[level - lo], 6.5, font, align="center")
+                _label(p, cx, p.y - 14, words[level - lo], 6.5, font, col_w)
             else:
                 label = str(level) if heads == "numbers" else words[level - lo]
-                p.text(cx, p.y, label, 7.5 if len(label) > 10 else 9, bold, align="center")
+                _label(p, cx, p.y, label, 7.5 if len(label) > 10 else 9, bold, col_w)
         p.y -= 28
     for item, answer in zip(items, answers, strict=True):
         if form == "online":  # the question, then its options on a line of their own

@@ -12,7 +12,9 @@ from pipeline.intake import IntakeLimits, as_pdf
 from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine, Word
 from pipeline.reading import questionnaire
 from pipeline.reading.choices import RowRead, common_scale, faint_in_doubt
+from pipeline.reading.labels import label_boxes
 from pipeline.reading.numberline import number_lines
+from pipeline.reading.options import Block, Shape
 from pipeline.reading.page import views
 from pipeline.reading.scales import (
     Scale,
@@ -194,6 +196,23 @@ def test_a_mark_far_fainter_than_the_others_of_its_block_is_left_in_doubt() -> N
     assert [r.state for r in rows] == ["answered"] * 3 + ["unsure"]
     assert rows[-1].value is None
     assert faint_in_doubt([row(0.3), row(0.25), row(0.2)]) == [row(0.3), row(0.25), row(0.2)]
+
+
+def test_a_column_label_wrapped_on_two_lines_is_read_whole() -> None:
+    # Three columns of boxes; over each a label, the last on two lines set close together
+    # ("Pas du tout / satisfait"), a title far above.
+    shapes = [[Shape((x - 15, 500, x + 15, 530), 1.0) for x in (300, 500, 700)]]
+    block = Block(shapes, [300.0, 500.0, 700.0], [515.0], 30, 30, False)
+    bare = np.zeros((800, 1000), np.uint8)
+    bare[300:320, 250:750] = 255  # the title
+    for x in (300, 500, 700):
+        bare[440:458, x - 40 : x + 40] = 255  # each label's (last) line
+    bare[414:432, 660:740] = 255  # the first line of the wrapped one
+    one_line = label_boxes(block, bare, 200)
+    wrapped = label_boxes(block, bare, 200, wrapped=True)
+    assert one_line[2] is not None and wrapped[2] is not None
+    assert one_line[2][1] > 425 and wrapped[2][1] < 414  # the first line joins
+    assert wrapped[:2] == one_line[:2]  # not the title over the others
 
 
 def test_misread_scale_words_rank_by_the_closest_phrase() -> None:
