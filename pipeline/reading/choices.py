@@ -385,18 +385,40 @@ def _block_rows(
                     block, [*words, *reread.words(_row_band(block, row))], row, legend
                 )
         common = common_scale([s for s in own.values() if s is not None])
+    reads: list[tuple[int, Scale, list[float]]] = []
     for row, scale in own.items():
         scale = common or scale or shared
+        measured = option_ink(hand, block, row)
         if scale is None or len(scale.values) != len(block.columns):
-            measured = option_ink(hand, block, row)
             # A lone row of shapes each holding print (the loops of a title's letters) is
             # no row of options; rows of a grid are, however blurred their outlines.
             drawn = len(block.ys) == 1 and min(measured) >= MARKED
             if not drawn and decide(measured)[1] != "unanswered":
                 problems.append(f"échelle non comprise ({len(block.columns)} options)")
             continue
-        out.append(_row_read(block, hand, row, scale))
+        reads.append((row, scale, measured))
+    floor = column_print([measured for _, _, measured in reads])
+    for row, scale, measured in reads:
+        chosen, state, confidence, strengths = decide(
+            [ink - base for ink, base in zip(measured, floor, strict=True)]
+        )
+        out.append(RowRead(int(block.ys[row]), scale, strengths, chosen, state, confidence))
     return faint_in_doubt(out)
+
+
+def column_print(inks: Sequence[Sequence[float]]) -> list[float]:
+    """What each column of a block carries in every row alike (a label printed close to its
+    options, a face's broader smile): the least it carries in any row, when that is well
+    below the hand's marks (a column every row marked keeps its marks)."""
+    if len(inks) < 3:
+        return [0.0] * (len(inks[0]) if inks else 0)
+    strengths = [decide(row)[3] for row in inks]
+    tops = [max(s) for s in strengths if max(s) >= MARKED]
+    if not tops:
+        return [0.0] * len(strengths[0])
+    typical = float(np.median(tops))
+    least = [min(s[col] for s in strengths) for col in range(len(strengths[0]))]
+    return [v if v < 0.5 * typical else 0.0 for v in least]
 
 
 #: A mark far fainter than the hand's other marks in a block (this share of their median)

@@ -11,7 +11,7 @@ import pytest
 from pipeline.intake import IntakeLimits, as_pdf
 from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine, Word
 from pipeline.reading import questionnaire
-from pipeline.reading.choices import RowRead, common_scale, faint_in_doubt
+from pipeline.reading.choices import RowRead, column_print, common_scale, faint_in_doubt
 from pipeline.reading.labels import label_boxes
 from pipeline.reading.numberline import number_lines
 from pipeline.reading.options import Block, Shape
@@ -213,6 +213,16 @@ def test_a_column_label_wrapped_on_two_lines_is_read_whole() -> None:
     assert one_line[2] is not None and wrapped[2] is not None
     assert one_line[2][1] > 425 and wrapped[2][1] < 414  # the first line joins
     assert wrapped[:2] == one_line[:2]  # not the title over the others
+
+
+def test_print_a_column_carries_in_every_row_is_no_mark() -> None:
+    # The last column holds a little print in every row (a label close to its options);
+    # the hand's marks are far stronger.
+    rows = [[0, 0.7, 0, 0, 0.15], [0.7, 0, 0, 0, 0.17], [0, 0, 0.7, 0, 0.16]]
+    assert column_print(rows) == pytest.approx([0.0, 0.0, 0.0, 0.0, 0.15])
+    # Every row marked in the same column: those are marks, kept.
+    same = [[0.0, 0.0, 0.0, 0.7], [0.0, 0.0, 0.0, 0.65], [0.0, 0.0, 0.0, 0.72]]
+    assert column_print(same) == [0.0, 0.0, 0.0, 0.0]
 
 
 def test_misread_scale_words_rank_by_the_closest_phrase() -> None:
