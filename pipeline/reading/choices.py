@@ -287,7 +287,9 @@ def read_page(
         if faces is not None and len(block.ys) == 1 and below is not None:
             near = below.top - (block.ys[-1] + block.height / 2) <= 1.2 * dpi
             if near and aligned(block, below):
-                headed = faces  # faces heading the columns of the options below
+                # Faces heading the columns of the options below: one over each column.
+                block.columns = list(below.columns)
+                headed = faces_scale(block, ink)
                 previous_bottom = block.ys[-1] + block.height / 2
                 continue
         inks = (ink, bare, hand)

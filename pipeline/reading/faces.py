@@ -48,7 +48,7 @@ def face_bend(ink: np.ndarray, shape: Shape) -> float | None:
     if not left or not right:
         return None
     ys, xs = np.nonzero(marks[int(h / 2) :, :])
-    if xs.size < 5 or np.ptp(xs) < 0.6 * r:
+    if xs.size < 5 or np.ptp(xs) < 0.6 * r or len(np.unique(xs)) < 3:
         return None
     u = (xs - w / 2) / r
     v = (ys + int(h / 2) - h / 2) / r
@@ -58,18 +58,17 @@ def face_bend(ink: np.ndarray, shape: Shape) -> float | None:
 
 def faces_scale(block: Block, ink: np.ndarray) -> Scale | None:
     """The scale of a block of faces: each column ranked by its faces' bend, when most
-    shapes are faces and the bends rise or fall steadily across the columns."""
+    options are faces and the bends rise or fall steadily across the columns. Every place
+    of the block is looked at, found whole or not (a cross drawn over a face breaks its
+    outline; the face is there all the same)."""
     per_col: list[list[float]] = [[] for _ in block.columns]
-    shapes = [s for row in block.rows for s in row]
-    faces = 0
-    for shape in shapes:
-        bend = face_bend(ink, shape)
-        if bend is None:
-            continue
-        faces += 1
-        col = int(np.argmin([abs(shape.cx - c) for c in block.columns]))
-        per_col[col].append(bend)
-    if not shapes or 3 * faces < 2 * len(shapes) or not all(per_col):
+    places = [(row, col) for row in range(len(block.ys)) for col in range(len(block.columns))]
+    for row, col in places:
+        bend = face_bend(ink, Shape(block.box(row, col), 1.0))
+        if bend is not None:
+            per_col[col].append(bend)
+    faces = sum(len(bends) for bends in per_col)
+    if 3 * faces < 2 * len(places) or not all(per_col):
         return None
     return scale_of_bends([median(b) for b in per_col])
 
@@ -84,10 +83,8 @@ def scale_of_bends(bends: Sequence[float]) -> Scale | None:
 
 
 def aligned(upper: Block, lower: Block) -> bool:
-    """Whether a row of faces heads the block below it: the same number of columns, each
-    over one of the block's."""
-    if len(upper.columns) != len(lower.columns):
+    """Whether a row of faces heads the block below it: each face over one of the block's
+    columns (a face a blurred photo did not give whole may be missing)."""
+    if len(upper.columns) > len(lower.columns):
         return False
-    return all(
-        abs(a - b) <= 0.3 * lower.pitch for a, b in zip(upper.columns, lower.columns, strict=True)
-    )
+    return all(min(abs(a - b) for b in lower.columns) <= 0.3 * lower.pitch for a in upper.columns)

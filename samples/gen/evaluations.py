@@ -187,7 +187,10 @@ def _draw(rng: random.Random, form: str) -> tuple[bytes, dict[str, Any], dict[st
                     _label(p, cx, p.y, words[level - lo], 6.5, font, col_w)
             elif form == "smileys":
                 _smiley(p, cx, p.y + 4, 9, level - lo, len(levels))
-                _label(p, cx, p.y - 14, words[level - lo], 6.5, font, col_w)
+                # Under its face a label has one line: a too wide one is set smaller.
+                label = words[level - lo]
+                size = min(6.5, 6.5 * (col_w - 4) / stringWidth(label, font, 6.5))
+                p.text(cx, p.y - 14, label, size, font, align="center")
             else:
                 label = str(level) if heads == "numbers" else words[level - lo]
                 _label(p, cx, p.y, label, 7.5 if len(label) > 10 else 9, bold, col_w)

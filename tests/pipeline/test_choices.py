@@ -12,6 +12,7 @@ from pipeline.intake import IntakeLimits, as_pdf
 from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine, Word
 from pipeline.reading import questionnaire
 from pipeline.reading.choices import RowRead, column_print, common_scale, faint_in_doubt
+from pipeline.reading.faces import aligned
 from pipeline.reading.labels import label_boxes
 from pipeline.reading.numberline import number_lines
 from pipeline.reading.options import Block, Shape
@@ -138,6 +139,13 @@ def test_a_circled_face_does_not_reach_the_row_below() -> None:
     fields = _read(option_forms.smileys([4, 1, 4, 2, 4, 3], None, seed=11))
     assert fields["satisfaction"]["answers"][:6] == [4, 1, 4, 2, 4, 3]
     assert "review" not in fields
+
+
+def test_a_row_of_faces_heads_the_columns_below_even_with_a_face_not_found_whole() -> None:
+    lower = Block([[]], [300.0, 400.0, 500.0, 600.0], [500.0], 30, 30, False)
+    three = Block([[]], [302.0, 401.0, 598.0], [420.0], 50, 50, True)
+    assert aligned(three, lower)  # the third face, blurred, left out: still over columns
+    assert not aligned(Block([[]], [350.0, 450.0, 550.0], [420.0], 50, 50, True), lower)
 
 
 def test_rows_share_the_scale_most_of_their_block_prints_beside_its_options() -> None:
