@@ -20,8 +20,9 @@ rules are about shapes, alignment and the meaning of French scale words.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import cv2
@@ -29,6 +30,7 @@ import numpy as np
 
 from pipeline.ocr import Word
 from pipeline.parse import fold
+from pipeline.reading.faces import aligned, faces_scale
 from pipeline.reading.ink import binarise, crop, drop_specks, erase_boxes, line_masks
 from pipeline.reading.labels import (
     block_scale,
@@ -45,6 +47,7 @@ from pipeline.reading.labels import (
     number_of,
     printed,
 )
+from pipeline.reading.numberline import line_scale, number_ink, number_lines
 from pipeline.reading.options import (
     Block,
     blocks_of,
@@ -57,6 +60,7 @@ from pipeline.reading.options import (
 )
 from pipeline.reading.scales import Scale, level_of, scale_from_levels, scale_from_numbers
 from pipeline.reading.words import Box, inset
+from pipeline.reading.words import lines as lines_of
 
 
 class HeaderReader(Protocol):
@@ -122,6 +126,10 @@ def _zones(block: Block) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     around it (beyond the outline), and the offset of the masks' origin."""
     w, h = block.width, block.height
     reach = int(round(0.3 * min(w, h))) + 2
+    if len(block.ys) > 1:
+        # An option's surroundings end halfway to the next row: a hand's circle round an
+        # option of the row above is not this one's.
+        reach = max(2, min(reach, int(row_step(block) / 2 - h / 2)))
     size = (h + 2 * reach, w + 2 * reach)
     outline = np.zeros(size, np.uint8)
     if block.round:
@@ -219,7 +227,23 @@ def _worded(
         head if level_of(head) is not None else (reread.line(box) if box else "")
         for head, box in zip(heads, boxes, strict=True)
     ]
+    scale = scale_from_levels([level_of(t) for t in texts])
+    if scale is not None:
+        return scale
+    # Labels wrapped on two lines ("Pas du tout / satisfait"): each read whole.
+    wrapped = label_boxes(block, bare, above, wrapped=True)
+    if wrapped == boxes:
+        return None
+    texts = [
+        text if again is None or again == box else _lines_text(reread.words(again))
+        for text, box, again in zip(texts, boxes, wrapped, strict=True)
+    ]
     return scale_from_levels([level_of(t) for t in texts])
+
+
+def _lines_text(words: Sequence[Word]) -> str:
+    """Words read from a crop, line after line."""
+    return " ".join(w.text for line in lines_of(words) for w in line)
 
 
 # --- the page --------------------------------------------------------------------------------
@@ -231,25 +255,95 @@ def read_page(
     """Every choice row on an upright page image, with ``words`` boxed in its pixels."""
     ink, bare = marks_ink(gray, dpi)
     hand = without_print(bare, words)
+    # The loops of a line of printed numbers ("0", "6", "8", "10") are no options (a lone
+    # "0" may be a box OCR misread: only a line of numbers says they are figures).
+    figures = {box for line in number_lines(words, [], bare) for box in line.digits if box}
+    digits = [w.box for w in words if w.box in figures and w.text.isdigit()]
     prints = printed(words)
-    shapes = [shape for shape in find_shapes(ink, dpi) if not in_words(shape, prints)]
+    shapes = [
+        shape
+        for shape in find_shapes(ink, dpi)
+        if not in_words(shape, prints) and not any(_within(shape.box, box) for box in digits)
+    ]
     blocks = blocks_of(shape_rows(shapes, dpi))
     legend = fold(" ".join(w.text for w in words))
     rows: list[RowRead] = []
     problems: list[str] = []
+    taken: list[Box] = []
     previous_bottom = 0.0
-    for block in blocks:
+    headed: Scale | None = None  # the scale a row of faces gives the block below it
+    for number, block in enumerate(blocks):
         fill_rows(block)
         strip = len(block.ys) == 1 and block.width > 1.5 * block.height  # boxes of numbers
         if len(block.columns) < 3 or strip:
             extend_by_outlines(block, ink)
+        above = max(previous_bottom, block.top - 1.2 * dpi)
+        given, headed = headed, None
         if not 3 <= len(block.columns) <= 11:
             previous_bottom = block.ys[-1] + block.height / 2
             continue  # oui / non, or a strip of shapes that is no scale
-        above = max(previous_bottom, block.top - 1.2 * dpi)
-        rows.extend(_block_rows(block, words, (ink, bare, hand), above, legend, reread, problems))
+        taken.append(_extent(block, above))
+        faces = faces_scale(block, ink)
+        below = blocks[number + 1] if number + 1 < len(blocks) else None
+        if faces is not None and len(block.ys) == 1 and below is not None:
+            near = below.top - (block.ys[-1] + block.height / 2) <= 1.2 * dpi
+            if near and aligned(block, below):
+                # Faces heading the columns of the options below: one over each column.
+                block.columns = list(below.columns)
+                headed = faces_scale(block, ink)
+                previous_bottom = block.ys[-1] + block.height / 2
+                continue
+        inks = (ink, bare, hand)
+        rows.extend(
+            _block_rows(block, words, inks, above, legend, reread, problems, faces or given)
+        )
         previous_bottom = block.ys[-1] + block.height / 2
+    rows.extend(_number_rows(words, taken, (bare, hand), legend, reread, problems))
     return PageChoices(tuple(sorted(rows, key=lambda r: r.y)), tuple(set(problems)), len(problems))
+
+
+def _within(inner: Box, outer: Box, pad: int = 3) -> bool:
+    """Whether a box lies inside another (a digit's loop inside the number OCR read)."""
+    return (
+        inner[0] >= outer[0] - pad
+        and inner[1] >= outer[1] - pad
+        and inner[2] <= outer[2] + pad
+        and inner[3] <= outer[3] + pad
+    )
+
+
+def _extent(block: Block, above: float) -> Box:
+    """Where a block's options and their labels stand."""
+    return (
+        int(block.columns[0] - block.pitch),
+        int(above),
+        int(block.columns[-1] + block.pitch),
+        int(block.ys[-1] + block.height),
+    )
+
+
+def _number_rows(
+    words: Sequence[Word],
+    taken: Sequence[Box],
+    inks: tuple[np.ndarray, np.ndarray],
+    legend: str,
+    reread: HeaderReader | None,
+    problems: list[str],
+) -> list[RowRead]:
+    """Scales printed as bare numbers, one circled or ticked (:mod:`numberline`)."""
+    out = []
+    bare, hand = inks
+    for line in number_lines(words, taken, bare, reread.line if reread else None):
+        scale = line_scale(line, legend)
+        if scale is None:
+            continue
+        chosen, state, confidence, strengths = decide(number_ink(hand, line))
+        if not line.whole and state != "unanswered":
+            # Marked, but the line runs on past the numbers read: its ends are not known.
+            problems.append(f"échelle non comprise ({len(line.numbers)} nombres lus)")
+            continue
+        out.append(RowRead(int(line.y), scale, strengths, chosen, state, confidence))
+    return out
 
 
 def _block_rows(
@@ -260,7 +354,10 @@ def _block_rows(
     legend: str,
     reread: HeaderReader | None,
     problems: list[str],
+    meant: Scale | None = None,
 ) -> list[RowRead]:
+    """The rows of a block with their scale: labels over or beside the options, else what
+    ``meant`` gives (faces printed as the options or over them)."""
     out = []
     ink, bare, hand = inks
     if reread is not None and not any(header_groups(block, words, above, block.columns)):
@@ -269,7 +366,8 @@ def _block_rows(
         if band is not None and block_scale(block, words, 0, above, legend) is None:
             words = [*words, *reread.words(band)]
     shared = _numbered(block, words, bare, above, legend, reread)
-    shared = shared or _worded(block, words, bare, above, reread)
+    shared = shared or _worded(block, words, bare, above, reread) or meant
+    own: dict[int, Scale | None] = {}
     for row in range(len(block.ys)):
         if not block.rows[row] and sum(outlined(ink, block, row)) * 2 < len(block.columns):
             continue  # a gap between rows (a heading), not a row of options
@@ -280,22 +378,98 @@ def _block_rows(
             if own_scale is not None:
                 out.append(_row_read(own_block, hand, 0, own_scale))
                 continue
-        scale = inline_scale(block, words, row, legend) or shared
-        if row and len(block.ys) > 1 and scale is shared:
-            own_above = block.ys[row] - 0.6 * row_step(block)
-            own = scale_from_numbers(
-                column_numbers(block, words, row, own_above), legend, end_words(block, words, row)
-            )
-            scale = own or shared
+        own[row] = _row_scale(block, words, row, legend)
+    common = common_scale([s for s in own.values() if s is not None])
+    if common is None and shared is None and reread is not None:
+        # Labels beside the options too small for the page's OCR: each row's read again.
+        for row, scale in own.items():
+            if scale is None:
+                own[row] = _row_scale(
+                    block, [*words, *reread.words(_row_band(block, row))], row, legend
+                )
+        common = common_scale([s for s in own.values() if s is not None])
+    reads: list[tuple[int, Scale, list[float]]] = []
+    for row, scale in own.items():
+        scale = common or scale or shared
+        measured = option_ink(hand, block, row)
         if scale is None or len(scale.values) != len(block.columns):
-            measured = option_ink(hand, block, row)
-            # Figures printed in every shape (smiley faces) are no blank options.
-            drawn = min(measured) >= MARKED
+            # A lone row of shapes each holding print (the loops of a title's letters) is
+            # no row of options; rows of a grid are, however blurred their outlines.
+            drawn = len(block.ys) == 1 and min(measured) >= MARKED
             if not drawn and decide(measured)[1] != "unanswered":
                 problems.append(f"échelle non comprise ({len(block.columns)} options)")
             continue
-        out.append(_row_read(block, hand, row, scale))
-    return out
+        reads.append((row, scale, measured))
+    floor = column_print([measured for _, _, measured in reads])
+    for row, scale, measured in reads:
+        chosen, state, confidence, strengths = decide(
+            [ink - base for ink, base in zip(measured, floor, strict=True)]
+        )
+        out.append(RowRead(int(block.ys[row]), scale, strengths, chosen, state, confidence))
+    return faint_in_doubt(out)
+
+
+def column_print(inks: Sequence[Sequence[float]]) -> list[float]:
+    """What each column of a block carries in every row alike (a label printed close to its
+    options, a face's broader smile): the least it carries in any row, when that is well
+    below the hand's marks (a column every row marked keeps its marks)."""
+    if len(inks) < 3:
+        return [0.0] * (len(inks[0]) if inks else 0)
+    strengths = [decide(row)[3] for row in inks]
+    tops = [max(s) for s in strengths if max(s) >= MARKED]
+    if not tops:
+        return [0.0] * len(strengths[0])
+    typical = float(np.median(tops))
+    least = [min(s[col] for s in strengths) for col in range(len(strengths[0]))]
+    return [v if v < 0.5 * typical else 0.0 for v in least]
+
+
+#: A mark far fainter than the hand's other marks in a block (this share of their median)
+#: is a speck or a slip, not an answer: left to a person.
+FAINT = 0.35
+
+
+def faint_in_doubt(rows: list[RowRead]) -> list[RowRead]:
+    """The rows of one block, a mark much fainter than its others' put in doubt (one hand
+    marks one way: a scan's speck on a radio button is no answer beside filled ones)."""
+    tops = [max(row.strengths) for row in rows if row.state == "answered"]
+    if len(tops) < 3:
+        return rows
+    typical = float(np.median(tops))
+    return [
+        replace(row, chosen=None, state="unsure", confidence=0.4)
+        if row.state == "answered" and max(row.strengths) < FAINT * typical
+        else row
+        for row in rows
+    ]
+
+
+def _row_scale(block: Block, words: Sequence[Word], row: int, legend: str) -> Scale | None:
+    """A row's own scale: labels beside its options, else numbers over them (a row after
+    the first; the first row's are the block's)."""
+    scale = inline_scale(block, words, row, legend)
+    if scale is not None or not row:
+        return scale
+    above = block.ys[row] - 0.6 * row_step(block)
+    numbers = column_numbers(block, words, row, above)
+    return scale_from_numbers(numbers, legend, end_words(block, words, row))
+
+
+def _row_band(block: Block, row: int) -> Box:
+    """A row of options and the labels printed beside them."""
+    y, half = block.ys[row], block.height
+    left = int(block.columns[0] - block.width)
+    return (max(0, left), int(y - half), int(block.columns[-1] + block.pitch), int(y + half))
+
+
+def common_scale(scales: Sequence[Scale]) -> Scale | None:
+    """The scale the rows of a block print beside their options, read on most of them: the
+    rows share their columns, so a row whose labels OCR garbled has the same."""
+    if not scales:
+        return None
+    votes = Counter(scales)
+    best, count = votes.most_common(1)[0]
+    return best if 3 * count >= 2 * len(scales) else None
 
 
 def _row_read(block: Block, hand: np.ndarray, row: int, scale: Scale) -> RowRead:

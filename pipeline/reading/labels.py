@@ -298,10 +298,13 @@ def label_band(block: Block, bare: np.ndarray, above: float) -> Box | None:
     return (left, top, right, bottom)
 
 
-def label_boxes(block: Block, bare: np.ndarray, above: float) -> list[Box | None]:
+def label_boxes(
+    block: Block, bare: np.ndarray, above: float, wrapped: bool = False
+) -> list[Box | None]:
     """Each column's label: the line of print over it, above the block's first row, at the
     level where most columns have theirs (a mark poking out of a first-row option is not
-    it)."""
+    it); ``wrapped``: with the line just over it, a label wrapped on two lines ("Pas du
+    tout / satisfait")."""
     half = int(0.45 * block.pitch)
     bottom = int(block.top - 0.35 * block.height)
     top = int(max(0, above))
@@ -323,7 +326,10 @@ def label_boxes(block: Block, bare: np.ndarray, above: float) -> list[Box | None
         if not runs:
             boxes.append(None)
             continue
-        line = min(runs, key=lambda run: abs(float(run.mean()) - level))
+        at = min(range(len(runs)), key=lambda i: abs(float(runs[i].mean()) - level))
+        line, first = runs[at], int(runs[at][0])
+        if wrapped and at and first - int(runs[at - 1][-1]) <= 0.8 * len(line):
+            first = int(runs[at - 1][0])  # the label's first line, set just above
         left = max(0, int(x) - half)
-        boxes.append((left, top + int(line[0]) - pad, int(x) + half, top + int(line[-1]) + pad))
+        boxes.append((left, top + first - pad, int(x) + half, top + int(line[-1]) + pad))
     return boxes

@@ -165,7 +165,7 @@ def blocks_of(rows: list[list[Shape]]) -> list[Block]:
             block = blocks[-1]
             near = y - block.ys[-1] <= 2.5 * max(block.height * 2, row_step(block))
             columns = _joined(block, xs) if near else None
-            if columns is not None and _similar(row[0], block.rows[-1][0]):
+            if columns is not None and _like_block(row, block):
                 block.rows.append(row)
                 block.ys.append(y)
                 block.columns = columns
@@ -174,6 +174,14 @@ def blocks_of(rows: list[list[Shape]]) -> list[Block]:
         width, height = int(median(s.w for s in row)), int(median(s.h for s in row))
         blocks.append(Block([row], columns, [y], width, height, median(s.fill for s in row) < 0.9))
     return blocks
+
+
+def _like_block(row: list[Shape], block: Block) -> bool:
+    """Whether a row's options have the block's size (their median: a mark drawn past one
+    outline widens that one only)."""
+    width, height = int(median(s.w for s in row)), int(median(s.h for s in row))
+    typical = Shape((0, 0, block.width, block.height), 1.0)
+    return _similar(Shape((0, 0, width, height), 1.0), typical)
 
 
 def _joined(block: Block, xs: list[float]) -> list[float] | None:

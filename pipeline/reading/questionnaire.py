@@ -65,18 +65,31 @@ class _Reread:
             return ""
         # Labels are small print: enlarged, Tesseract reads them far better.
         big = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        text = self.engine.recognise_line(Image.fromarray(big), self.view.dpi * 2).text.strip()
+        if text:
+            return text
+        # Print a phone's lens blurred reads nothing: sharpened, it often does.
+        sharp = cv2.addWeighted(crop, 2.0, cv2.GaussianBlur(crop, (0, 0), 3), -1.0, 0)
+        big = cv2.resize(sharp, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
         return self.engine.recognise_line(Image.fromarray(big), self.view.dpi * 2).text.strip()
 
     def words(self, box: Box) -> list[Word]:
         crop, left, top = self._crop(box)
         if crop.size == 0 or crop.shape[0] < 8 or crop.shape[1] < 8:
             return []
-        found = self.engine.recognise(Image.fromarray(crop), self.view.dpi).words
+        # Enlarged as :meth:`line` does; the boxes brought back to the page's pixels.
+        big = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        found = self.engine.recognise(Image.fromarray(big), self.view.dpi * 2).words
         return [
             Word(
                 w.text,
                 w.confidence,
-                (w.box[0] + left, w.box[1] + top, w.box[2] + left, w.box[3] + top),
+                (
+                    w.box[0] // 2 + left,
+                    w.box[1] // 2 + top,
+                    w.box[2] // 2 + left,
+                    w.box[3] // 2 + top,
+                ),
             )
             for w in found
         ]

@@ -43,6 +43,12 @@ LEVELS: dict[str, float] = {
     "tout a fait": 2,
     "excellent": 2,
     "tres bien": 2,
+    "tres satisfaisant": 2,
+    "satisfaisant": 1,
+    "peu satisfaisant": -1,
+    "insatisfaisant": -1.5,
+    "pas satisfaisant": -1.5,
+    "pas du tout satisfaisant": -2,
     "tres bon": 2,
     "tres utile": 2,
     "satisfait": 1,
@@ -97,12 +103,27 @@ def level_of(text: str) -> float | None:
     folded = re.sub(r"[’`]", "'", fold(text))
     folded = re.sub(r"\s+", " ", folded).strip()
     for pattern, level in _level_patterns():
-        if pattern.search(folded):
-            return level
+        found = pattern.search(folded)
+        if found:
+            # "Rrès satisfait": a misread word before or after the phrase found may be part
+            # of a longer phrase ("Très satisfait"), which then wins when clearly closest.
+            rest = folded[: found.start()] + folded[found.end() :]
+            closest = _closest(folded, 88, 5) if sum(ch.isalpha() for ch in rest) >= 2 else None
+            return level if closest is None else closest
     if len(folded) < 8:
         return None
-    found = process.extractOne(folded, list(LEVELS), scorer=fuzz.ratio, score_cutoff=80)
-    return LEVELS[found[0]] if found else None
+    return _closest(folded, 80, 0)
+
+
+def _closest(folded: str, cutoff: float, margin: float) -> float | None:
+    """The level of the scale phrase closest to ``folded``, when it scores ``cutoff`` or more
+    and beats the next phrase of another level by ``margin``."""
+    found = process.extract(folded, list(LEVELS), scorer=fuzz.ratio, limit=len(LEVELS))
+    if not found or found[0][1] < cutoff:
+        return None
+    level = LEVELS[found[0][0]]
+    rival = next((score for phrase, score, _ in found if LEVELS[phrase] != level), 0.0)
+    return level if found[0][1] - rival >= margin else None
 
 
 def scale_from_levels(levels: Sequence[float | None]) -> Scale | None:
@@ -128,7 +149,8 @@ def scale_from_levels(levels: Sequence[float | None]) -> Scale | None:
 
 
 def numbers_filled(numbers: Sequence[int | None]) -> list[int] | None:
-    """Column numbers completed: consecutive (up or down), at most one unread or misread."""
+    """Column numbers completed: consecutive (up or down), at most one unread or misread
+    (two in a scale of ten or more)."""
     filled = _consecutive(numbers)
     if filled is not None or sum(n is None for n in numbers):
         return filled
@@ -141,7 +163,10 @@ def numbers_filled(numbers: Sequence[int | None]) -> list[int] | None:
 
 def _consecutive(numbers: Sequence[int | None]) -> list[int] | None:
     known = [(i, n) for i, n in enumerate(numbers) if n is not None]
-    if len(numbers) < 3 or len(known) < max(2, len(numbers) - 1):
+    # One number unread in a short scale; in a long one (0-10) one in five, the rest read
+    # steady enough to say what the others are.
+    unread = max(1, len(numbers) // 5)
+    if len(numbers) < 3 or len(known) < max(2, len(numbers) - unread):
         return None
     (i0, n0), (i1, n1) = known[0], known[-1]
     if i1 == i0:

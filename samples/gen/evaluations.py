@@ -10,10 +10,11 @@ ones; a 0-10 recommendation is one more answer; oui / en partie / non are 1 / 0.
         ev.form, ev.rendering, ev.fields["satisfaction"], ev.data
 
 Forms: ``grid`` (items x scale columns headed by numbers or words, ticked or crossed by
-hand), ``smileys`` (four faces, ticked, and a 0-10 recommendation with one number circled
-by hand), ``online`` (an online form's export: radio buttons, the chosen one filled),
-``yesno`` (oui / en partie / non columns). Scales 1-4 or 1-5, best first or last. A pure
-function of (count, seed); invented people only.
+hand), ``smileys`` (four faces over columns of boxes, ticked; or four faces printed on
+every row, one circled or crossed by hand, with or without words over them; and a 0-10
+recommendation with one number circled by hand), ``online`` (an online form's export:
+radio buttons, the chosen one filled), ``yesno`` (oui / en partie / non columns). Scales
+1-4 or 1-5, best first or last. A pure function of (count, seed); invented people only.
 """
 
 from __future__ import annotations
@@ -118,6 +119,18 @@ def _radio(p: Pen, x: float, y: float, chosen: bool) -> None:
         p.c.setFillColorRGB(0, 0, 0)
 
 
+def _label(p: Pen, cx: float, y: float, text: str, size: float, font: str, width: float) -> None:
+    """A column's label centred on it, over two lines when one would run into the next
+    column's (as a form's header cell wraps)."""
+    if stringWidth(text, font, size) <= width - 4 or " " not in text:
+        p.text(cx, y, text, size, font, align="center")
+        return
+    words = text.split()
+    cut = min(range(1, len(words)), key=lambda k: abs(len(" ".join(words[:k])) - len(text) / 2))
+    p.text(cx, y + size * 0.55, " ".join(words[:cut]), size, font, align="center")
+    p.text(cx, y - size * 0.55, " ".join(words[cut:]), size, font, align="center")
+
+
 def _head(p: Pen, rng: random.Random, font: str, bold: str, trainee: str) -> None:
     p.new_page()
     p.margin = 48
@@ -156,17 +169,31 @@ def _draw(rng: random.Random, form: str) -> tuple[bytes, dict[str, Any], dict[st
     heads = rng.choice(["numbers", "words"]) if form in ("grid", "online") else "words"
     col_w = 62.0 if heads == "words" or form == "smileys" else 36.0
     x_cols = p.w - p.margin - col_w * len(order)
-    details = {"form": form, "best_first": best_first, "heads": heads, "font": font}
+    # Smileys: faces over the columns of boxes, or printed on every row as its options
+    # (one circled or ticked by hand), with or without words over them.
+    faces = form == "smileys" and rng.random() < 0.5
+    circles = faces and rng.random() < 0.6  # one hand marks one way: circled, or crossed
+    face_heads = rng.choice(["words", "none"]) if faces else heads
+    details = {"form": form, "best_first": best_first, "heads": face_heads, "font": font}
+    if faces:
+        details["faces"] = "rows"
     if form != "online":
-        p.text(p.margin, p.y, "Cochez une case par ligne", 8.5, font, GREY)
+        p.text(p.margin, p.y, "Entourez ou cochez une réponse par ligne" if faces
+               else "Cochez une case par ligne", 8.5, font, GREY)  # fmt: skip
         for i, level in enumerate(order):
             cx = x_cols + col_w * (i + 0.5)
-            if form == "smileys":
+            if faces:
+                if face_heads == "words":
+                    _label(p, cx, p.y, words[level - lo], 6.5, font, col_w)
+            elif form == "smileys":
                 _smiley(p, cx, p.y + 4, 9, level - lo, len(levels))
-                p.text(cx, p.y - 14, words[level - lo], 6.5, font, align="center")
+                # Under its face a label has one line: a too wide one is set smaller.
+                label = words[level - lo]
+                size = min(6.5, 6.5 * (col_w - 4) / stringWidth(label, font, 6.5))
+                p.text(cx, p.y - 14, label, size, font, align="center")
             else:
                 label = str(level) if heads == "numbers" else words[level - lo]
-                p.text(cx, p.y, label, 7.5 if len(label) > 10 else 9, bold, align="center")
+                _label(p, cx, p.y, label, 7.5 if len(label) > 10 else 9, bold, col_w)
         p.y -= 28
     for item, answer in zip(items, answers, strict=True):
         if form == "online":  # the question, then its options on a line of their own
@@ -185,6 +212,13 @@ def _draw(rng: random.Random, form: str) -> tuple[bytes, dict[str, Any], dict[st
         p.text(p.margin, p.y, item, min(9.5, 9.5 * room / stringWidth(item, font, 9.5)), font)
         for i, level in enumerate(order):
             cx = x_cols + col_w * (i + 0.5)
+            if faces:
+                _smiley(p, cx, p.y + 3, 8, level - lo, len(levels))
+                if answer == level and circles:
+                    _circle_by_hand(p, cx + rng.uniform(-1, 1), p.y + 3, 11.5, 11)
+                elif answer == level:
+                    p.tick(cx - 6 + rng.uniform(-1.5, 1.5), p.y - 3, 12, INK)
+                continue
             p.checkbox(cx - 5, p.y - 1, 10)
             if answer == level:
                 p.tick(cx - 5 + rng.uniform(-2, 2), p.y - 1 + rng.uniform(-2, 2), 10, INK)

@@ -6,7 +6,9 @@ Three kinds of option rows, drawn with reportlab:
 - ``words``: columns headed by scale words (best on the left), printed circles, a hand X;
   then a 0..10 recommendation as numbered boxes, one circled by hand;
 - ``online``: one titled box per item, radio buttons 1..n between "Pas satisfait" and
-  "Très satisfait", the chosen one filled (a vector dot, no glyph).
+  "Très satisfait", the chosen one filled (a vector dot, no glyph);
+- ``smileys``: faces and no scale word, on every row (one circled or crossed) or over
+  columns of boxes; then 0..10 printed bare, one circled by hand.
 
 An answer is the chosen option's value; ``None`` leaves the row blank, ``"double"`` marks
 two options of the row.
@@ -175,6 +177,69 @@ def online(answers: Sequence[Answer], seed: int = 3, options: int = 5) -> bytes:
             if k in chosen:
                 p.c.setFillColorRGB(0.4, 0.25, 0.7)
                 p.c.circle(cx, top - 42, 4, stroke=0, fill=1)
+    return p.finish()[0]
+
+
+def _face(p: Pen, cx: float, cy: float, r: float, bend: float) -> None:
+    """A printed face; ``bend`` from -1 (a frown) to 1 (a broad smile)."""
+    c = p.c
+    c.setStrokeColorRGB(*BLACK)
+    c.setFillColorRGB(*BLACK)
+    c.setLineWidth(0.8)
+    c.circle(cx, cy, r, stroke=1, fill=0)
+    for side in (-1, 1):
+        c.circle(cx + side * r * 0.35, cy + r * 0.3, r * 0.11, stroke=0, fill=1)
+    path = c.beginPath()
+    path.moveTo(cx - r * 0.45, cy - r * 0.3)
+    sag = -bend * r * 0.35
+    path.curveTo(cx - r * 0.2, cy - r * 0.3 + sag, cx + r * 0.2, cy - r * 0.3 + sag,
+                 cx + r * 0.45, cy - r * 0.3)  # fmt: skip
+    c.drawPath(path, stroke=1, fill=0)
+
+
+def smileys(
+    answers: Sequence[Answer],
+    recommendation: int | None,
+    seed: int = 5,
+    rows: bool = True,
+    mark: str = "circle",
+    happy_first: bool = False,
+) -> bytes:
+    """Four faces and no scale word anywhere: printed on every row as its options, one
+    circled (``mark="circle"``) or crossed by hand (``rows=True``); or once over columns of
+    boxes, one ticked per row (``rows=False``). Then 0..10 printed bare, one circled by
+    hand. An answer is the chosen face's level, 1 the unhappiest."""
+    p = Pen(random.Random(seed), "Votre avis")
+    p.new_page()
+    p.text(56, 790, "Comment avez-vous trouvé la formation ?", 15, "Helvetica-Bold")
+    p.text(56, 770, "Atelier d'écriture - session du 14/09/2026", 10)
+    levels = [4, 3, 2, 1] if happy_first else [1, 2, 3, 4]
+    bends = {1: -1.0, 2: -0.35, 3: 0.35, 4: 1.0}
+    xs = [320.0 + 55 * k for k in range(4)]
+    if not rows:
+        for x, level in zip(xs, levels, strict=True):
+            _face(p, x, 730, 9, bends[level])
+    for i, answer in enumerate(answers):
+        y = 700 - 28 * i
+        p.text(56, y - 3, STATEMENTS[i % len(STATEMENTS)], 10)
+        chosen = _chosen(answer, levels, p.rng)
+        for k, (x, level) in enumerate(zip(xs, levels, strict=True)):
+            if rows:
+                _face(p, x, y, 8, bends[level])
+            else:
+                p.checkbox(x - 5, y - 5, 10)
+            if k not in chosen:
+                continue
+            if rows and mark == "circle":
+                _circle_around(p, x, y, 11.5, 11)
+            else:
+                p.tick(x - 6, y - 6, 12, BLUE)
+    y = 700 - 28 * len(answers) - 30
+    p.text(56, y, "Recommanderiez-vous cette formation à un collègue ?", 10, "Helvetica-Bold")
+    for n in range(11):
+        p.text(70 + 30 * n, y - 24, str(n), 11, align="center")
+    if recommendation is not None:
+        _circle_around(p, 70 + 30 * recommendation, y - 20, 10, 9)
     return p.finish()[0]
 
 

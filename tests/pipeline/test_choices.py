@@ -3,15 +3,27 @@ the ink of questionnaires drawn by samples/gen/option_forms, born-digital and sc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+import numpy as np
 import pytest
 
 from pipeline.intake import IntakeLimits, as_pdf
-from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine
+from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine, Word
 from pipeline.reading import questionnaire
+from pipeline.reading.choices import RowRead, column_print, common_scale, faint_in_doubt
+from pipeline.reading.faces import aligned
+from pipeline.reading.labels import label_boxes
+from pipeline.reading.numberline import number_lines
+from pipeline.reading.options import Block, Shape
 from pipeline.reading.page import views
-from pipeline.reading.scales import legend_levels, level_of, scale_from_levels, scale_from_numbers
+from pipeline.reading.scales import (
+    Scale,
+    legend_levels,
+    level_of,
+    scale_from_levels,
+    scale_from_numbers,
+)
 from pipeline.record import FileKind
 from pipeline.text import read_pages
 from samples.gen import option_forms, render
@@ -98,6 +110,136 @@ def test_labels_beside_the_options_give_each_row_its_scale() -> None:
     assert sat["score"] == pytest.approx((1 + 2 / 3 + 0.5 + 0) / 4, abs=1e-3)
 
 
+def test_faces_on_every_row_rank_by_their_mouths_and_the_circled_face_is_the_answer() -> None:
+    # No scale word anywhere: the faces' mouths order the columns, frown (1) to smile (4);
+    # the 0-10 printed bare, one number circled, is one more answer.
+    fields = _read(option_forms.smileys([4, 2, None, 1, 3], recommendation=7))
+    sat = fields["satisfaction"]
+    assert sat["answers"] == [4, 2, None, 1, 3, 7]
+    assert sat["scale"] == [[1, 4]] * 5 + [[0, 10]]
+    assert sat["score"] == pytest.approx((1 + 1 / 3 + 0 + 2 / 3 + 0.7) / 5, abs=1e-3)
+    assert "review" not in fields
+
+
+def test_crossed_faces_happiest_first_read_by_meaning_not_position() -> None:
+    pdf = option_forms.smileys([4, 2, 1, 1, 3], None, mark="cross", happy_first=True)
+    sat = _read(pdf)["satisfaction"]
+    assert sat["answers"] == [4, 2, 1, 1, 3, None]  # the 0-10 left blank: unanswered
+    assert sat["score"] == pytest.approx((1 + 1 / 3 + 0 + 0 + 2 / 3) / 5, abs=1e-3)
+
+
+def test_faces_over_columns_of_boxes_give_the_columns_their_meaning() -> None:
+    sat = _read(option_forms.smileys([4, 2, 3, 1], 9, rows=False))["satisfaction"]
+    assert sat["answers"] == [4, 2, 3, 1, 9]
+
+
+def test_a_circled_face_does_not_reach_the_row_below() -> None:
+    # Each row circled on a different face: a hand's circle spilling into the next row's
+    # surroundings would make a second mark there.
+    fields = _read(option_forms.smileys([4, 1, 4, 2, 4, 3], None, seed=11))
+    assert fields["satisfaction"]["answers"][:6] == [4, 1, 4, 2, 4, 3]
+    assert "review" not in fields
+
+
+def test_a_row_of_faces_heads_the_columns_below_even_with_a_face_not_found_whole() -> None:
+    lower = Block([[]], [300.0, 400.0, 500.0, 600.0], [500.0], 30, 30, False)
+    three = Block([[]], [302.0, 401.0, 598.0], [420.0], 50, 50, True)
+    assert aligned(three, lower)  # the third face, blurred, left out: still over columns
+    assert not aligned(Block([[]], [350.0, 450.0, 550.0], [420.0], 50, 50, True), lower)
+
+
+def test_rows_share_the_scale_most_of_their_block_prints_beside_its_options() -> None:
+    one_to_four = Scale((1.0, 2.0, 3.0, 4.0), 1.0, 4.0)
+    reversed_ = Scale((4.0, 3.0, 2.0, 1.0), 1.0, 4.0)
+    assert common_scale([one_to_four, one_to_four, one_to_four]) == one_to_four
+    assert common_scale([one_to_four, one_to_four, reversed_]) == one_to_four
+    assert common_scale([one_to_four, reversed_]) is None  # no clear majority: no guess
+    assert common_scale([]) is None
+
+
+def _number_words(numbers: Sequence[int], pitch: int = 80, y: int = 500) -> list[Word]:
+    """Numbers as OCR boxes them on a line, one every ``pitch`` pixels."""
+    return [
+        Word(str(n), 0.95, (100 + k * pitch, y, 100 + k * pitch + 16 * len(str(n)), y + 24))
+        for k, n in enumerate(numbers)
+    ]
+
+
+def _figures_ink(slots: Sequence[int], pitch: int = 80, y: int = 500) -> np.ndarray:
+    """Page ink with a digit-sized blob printed at each slot of the line."""
+    ink = np.zeros((800, 1400), np.uint8)
+    for k in slots:
+        ink[y + 2 : y + 22, 100 + k * pitch : 100 + k * pitch + 16] = 255
+    return ink
+
+
+def test_a_line_read_up_to_nine_with_a_figure_after_it_ends_at_ten() -> None:
+    words = _number_words(range(10))
+    (line,) = number_lines(words, [], _figures_ink(range(11)))
+    assert line.numbers == tuple(range(11)) and line.whole
+
+
+def test_a_line_whose_last_numbers_were_not_read_is_not_taken_whole() -> None:
+    # 0..7 read, 8 9 10 printed but unread: a scale 0-7 would misplace every answer.
+    words = _number_words(range(8))
+    (line,) = number_lines(words, [], _figures_ink(range(11)))
+    assert not line.whole
+    (alone,) = number_lines(words, [], _figures_ink(range(8)))
+    assert alone.whole and alone.numbers == tuple(range(8))
+
+
+def test_numbers_over_a_block_of_options_are_no_line_of_their_own() -> None:
+    words = _number_words([1, 2, 3, 4, 5])
+    assert number_lines(words, [(0, 400, 1400, 700)], _figures_ink(range(5))) == []
+    assert number_lines(_number_words([1, 2, 3]), [], _figures_ink(range(3))) == []  # too few
+
+
+def test_a_mark_far_fainter_than_the_others_of_its_block_is_left_in_doubt() -> None:
+    scale = Scale((1.0, 2.0, 3.0, 4.0), 1.0, 4.0)
+
+    def row(top: float) -> RowRead:
+        return RowRead(0, scale, (0.0, top, 0.0, 0.0), 1, "answered", 0.9)
+
+    rows = faint_in_doubt([row(0.9), row(0.95), row(0.85), row(0.17)])
+    assert [r.state for r in rows] == ["answered"] * 3 + ["unsure"]
+    assert rows[-1].value is None
+    assert faint_in_doubt([row(0.3), row(0.25), row(0.2)]) == [row(0.3), row(0.25), row(0.2)]
+
+
+def test_a_column_label_wrapped_on_two_lines_is_read_whole() -> None:
+    # Three columns of boxes; over each a label, the last on two lines set close together
+    # ("Pas du tout / satisfait"), a title far above.
+    shapes = [[Shape((x - 15, 500, x + 15, 530), 1.0) for x in (300, 500, 700)]]
+    block = Block(shapes, [300.0, 500.0, 700.0], [515.0], 30, 30, False)
+    bare = np.zeros((800, 1000), np.uint8)
+    bare[300:320, 250:750] = 255  # the title
+    for x in (300, 500, 700):
+        bare[440:458, x - 40 : x + 40] = 255  # each label's (last) line
+    bare[414:432, 660:740] = 255  # the first line of the wrapped one
+    one_line = label_boxes(block, bare, 200)
+    wrapped = label_boxes(block, bare, 200, wrapped=True)
+    assert one_line[2] is not None and wrapped[2] is not None
+    assert one_line[2][1] > 425 and wrapped[2][1] < 414  # the first line joins
+    assert wrapped[:2] == one_line[:2]  # not the title over the others
+
+
+def test_print_a_column_carries_in_every_row_is_no_mark() -> None:
+    # The last column holds a little print in every row (a label close to its options);
+    # the hand's marks are far stronger.
+    rows = [[0, 0.7, 0, 0, 0.15], [0.7, 0, 0, 0, 0.17], [0, 0, 0.7, 0, 0.16]]
+    assert column_print(rows) == pytest.approx([0.0, 0.0, 0.0, 0.0, 0.15])
+    # Every row marked in the same column: those are marks, kept.
+    same = [[0.0, 0.0, 0.0, 0.7], [0.0, 0.0, 0.0, 0.65], [0.0, 0.0, 0.0, 0.72]]
+    assert column_print(same) == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_misread_scale_words_rank_by_the_closest_phrase() -> None:
+    assert level_of("Rrès satisfait") == level_of("Très satisfait")
+    assert level_of("Ras du tout satisfait") == level_of("Pas du tout satisfait")
+    assert level_of("Veu satisfait") == level_of("Peu satisfait")
+    assert level_of("Très satisfaisant") == level_of("Très satisfait")
+
+
 def test_scale_words_rank_by_meaning() -> None:
     assert level_of("Pas du tout satisfait") < level_of("Peu satisfait") < level_of("Satisfait")
     assert level_of("Satisfait") < level_of("Très satisfait")
@@ -121,6 +263,10 @@ def test_numbers_need_a_steady_sequence() -> None:
     assert scale_from_numbers([1, 2, None, 4]) is not None
     assert scale_from_numbers([1, 5, 2, 4]) is None
     assert scale_from_numbers([None, None, 3]) is None
+    assert scale_from_numbers([1, None, None, 4, 5]) is None  # two unread of five: too few
+    # Two unread of eleven (a crossed 9, a speck on the 7): the nine read say the rest.
+    zero_to_ten = scale_from_numbers([0, 1, 2, 3, 4, 5, 6, None, 8, None, 10])
+    assert zero_to_ten is not None and zero_to_ten.values == tuple(range(11))
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +287,13 @@ def test_scanned_word_scale_with_circled_recommendation(engine: TesserocrEngine)
     scan = render.scan(option_forms.words([3, 4, 2, 4], recommendation=9, seed=6), seed=6, dpi=200)
     fields = _read(scan, engine)
     assert fields["satisfaction"]["answers"] == [3, 4, 2, 4, 9]
+
+
+@pytest.mark.ocr
+def test_scanned_faces_and_bare_numbers(engine: TesserocrEngine) -> None:
+    pdf = option_forms.smileys([4, 2, None, 1, 3], recommendation=10, seed=8)
+    fields = _read(render.scan(pdf, seed=8, dpi=200), engine)
+    assert fields["satisfaction"]["answers"] == [4, 2, None, 1, 3, 10]
 
 
 @pytest.mark.ocr

@@ -56,7 +56,13 @@ def test_the_born_digital_page_prints_the_trainee_and_the_scale_words(
     for ev in (e for e in evaluations if e.rendering == "digital"):
         text = pdfium.PdfDocument(ev.data)[0].get_textpage().get_text_range()
         assert ev.fields["trainee"] in text, ev.name
-        if ev.form in ("smileys", "yesno"):
+        if ev.form in ("smileys", "yesno") and ev.details["heads"] != "none":
             assert "Très satisfait" in text or "En partie" in text, ev.name
         if "recommendation_0_10" in ev.fields:
             assert "Recommanderiez-vous" in text
+
+
+def test_smileys_are_drawn_over_columns_of_boxes_and_as_the_options_of_each_row() -> None:
+    smileys = [e for e in random_evaluations(48, seed=3) if e.form == "smileys"]
+    assert {e.details.get("faces", "header") for e in smileys} == {"header", "rows"}
+    assert {e.details["heads"] for e in smileys if "faces" in e.details} == {"words", "none"}
