@@ -284,7 +284,10 @@ def column_gap(start: int, end: int, body: Sequence[Word], inked: np.ndarray | N
             runs[-1] = (runs[-1][0], int(x))
         else:
             runs.append((int(x), int(x)))
-    a, b = max(runs, key=lambda r: r[1] - r[0])
+    # Of stretches about as wide, the leftmost: print sits at its cell's left edge more
+    # often than at its right ("AM" under a centred "Période" starts that column).
+    widest = max(b - a for a, b in runs)
+    a, b = next(r for r in runs if r[1] - r[0] >= 0.8 * widest)
     return start + (a + b) // 2
 
 

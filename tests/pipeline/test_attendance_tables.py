@@ -15,7 +15,7 @@ from PIL import Image
 from pipeline import text as text_stage
 from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
-from pipeline.reading import attendance, cells, sheet_page
+from pipeline.reading import attendance, cells, sheet_page, unruled
 from pipeline.reading.page import views
 from pipeline.reading.sheet_results import Column
 from pipeline.reading.tables import Rulings, Table
@@ -312,3 +312,10 @@ def test_a_handwritten_name_takes_the_spelling_the_page_prints_for_that_trainee(
     # Nothing printed comes close: the handwriting's read stands (for its confidence).
     assert cells.printed_name("ROUSSEL Théo", page) is None
     assert cells.printed_name("DUPONT Léa", _line("Formation : Tableur", 100)) is None
+
+
+def test_a_column_boundary_runs_left_of_print_that_starts_its_cell_under_a_centred_title() -> None:
+    # "Dates" ends at 309, "Période" (centred) starts at 530; under them the date ends at
+    # 360 and "AM" runs 425-455 from the left edge of its cell: two gaps about as wide.
+    body = [_word("24/02/2026", 240, 500), Word("AM", 0.95, (425, 500, 455, 524))]
+    assert 360 <= unruled.column_gap(309, 530, body) <= 425
