@@ -27,6 +27,7 @@ from pipeline.reading.sheet_text import (
 )
 from pipeline.reading.spill import ink_beside_print
 from pipeline.reading.tables import Table
+from pipeline.reading.unheld import NOT_HELD, says_not_held, shaded
 from pipeline.reading.words import inset, reading_order, text_of, words_in
 
 
@@ -257,6 +258,10 @@ def judge_cell(
 ) -> CellRead:
     ratio, inner = cell_ink(page.ink, page.lines, box, page.dpi)
     mark, confidence = ink_decision(ratio)
+    printed = text_of(words_in(page.words, inner))
+    if (ratio < SIGNED_INK and shaded(page.gray, box, inner)) or says_not_held(printed, page.exact):
+        # The sheet says this half-day is not held: no decision (callers drop the cell).
+        return CellRead(column.date, column.half_day, person, NOT_HELD, 1.0, ratio, box)
     # A thin stroke or a small "Abs." leaves less ink than a signature: anything above a
     # trace is looked at (a typed word of the text layer costs nothing to look at).
     if ratio > EMPTY_INK / 2 or page.exact and words_in(page.words, inner):
