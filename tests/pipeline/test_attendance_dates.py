@@ -358,3 +358,25 @@ def test_a_company_column_beside_the_name_holds_no_half_day_s_mark(
     cells = [c for s in attendance.read_pages(pdf, engine, OcrSettings()) for c in s.cells]
     assert truth and len(cells) == len(truth)
     assert _misread(pdf, truth, engine) == []
+
+
+def test_dates_spanning_their_half_day_columns_with_no_rule_between_date_both(
+    engine: TesserocrEngine,
+) -> None:
+    choices = {
+        "axis": "rows",
+        "names": "joined",
+        "number": True,
+        "company": "",
+        "date_at": "head",
+        "head_rows": 2,
+        "head_date": "short-day",  # "Ven. 18/12/2026" centred over "Matinée | Après-midi"
+        "halves": "hcols",
+        "half_words": ("Matinée", "Après-midi"),
+        "trainer": "trow",
+        "ruling": "horizontal",
+        "hand_names": False,
+    }
+    pdf, truth = _drawn(4, **choices)
+    assert len({t["date"] for t in truth}) > 1
+    assert _misread(pdf, truth, engine) == []
