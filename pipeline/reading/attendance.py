@@ -53,6 +53,7 @@ from pipeline.reading.sheet_results import (
     SheetRead,
 )
 from pipeline.reading.tables import Rulings, squared
+from pipeline.reading.unheld import NOT_HELD
 
 __all__ = [
     "APRES_MIDI",
@@ -70,6 +71,17 @@ __all__ = [
 
 
 def read_view(view: PageView, engine: OcrEngine, after: Carry | None = None) -> SheetRead:
+    """Read one page as the text stage left it (:func:`_read_view`), without the cells the
+    sheet marks as not held (shaded, "Férié"): they are nobody's absence."""
+    sheet = _read_view(view, engine, after)
+    cells = tuple(c for c in sheet.cells if c.mark != NOT_HELD)
+    trainer = tuple(c for c in sheet.trainer if c.mark != NOT_HELD)
+    if len(cells) == len(sheet.cells) and len(trainer) == len(sheet.trainer):
+        return sheet
+    return replace(sheet, cells=cells, trainer=trainer)
+
+
+def _read_view(view: PageView, engine: OcrEngine, after: Carry | None = None) -> SheetRead:
     """Read one page as the text stage left it (see :mod:`pipeline.reading.page`).
 
     A text layer gives every printed word exactly: the page is neither warped nor OCR'd.

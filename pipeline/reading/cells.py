@@ -28,6 +28,7 @@ from pipeline.reading.sheet_text import (
 )
 from pipeline.reading.spill import ink_beside_print
 from pipeline.reading.tables import Table
+from pipeline.reading.unheld import NOT_HELD, says_not_held, shaded
 from pipeline.reading.words import inset, reading_order, text_of, words_in
 from pipeline.reading.words import lines as word_lines
 
@@ -320,6 +321,10 @@ def judge_cell(
 ) -> CellRead:
     ratio, inner, measured = _measured(page.ink, page.lines, box, page.dpi)
     mark, confidence = ink_decision(ratio)
+    printed = text_of(words_in(page.words, inner))
+    if (ratio < SIGNED_INK and shaded(page.gray, box, inner)) or says_not_held(printed, page.exact):
+        # The sheet says this half-day is not held: no decision (callers drop the cell).
+        return CellRead(column.date, column.half_day, person, NOT_HELD, 1.0, ratio, box)
     # A thin stroke or a small "Abs." leaves less ink than a signature: anything above a
     # trace is looked at (a typed word of the text layer costs nothing to look at).
     if ratio > EMPTY_INK / 2 or page.exact and words_in(page.words, inner):
@@ -332,8 +337,9 @@ def judge_cell(
                 mark, confidence = "absent", 0.9
             elif is_signed_mention(words):
                 mark, confidence = "signed", 0.95  # with or without a signature image
-            elif looks_absent(words):
-                # A handwritten "absent" half read ("h Sent,"): not a signature to trust.
+            elif looks_absent(words) or looks_absent(printed):
+                # A handwritten "absent" half read ("h Sent,"), by the page's OCR or the
+                # cell's own ("*aBsenr" for a small typed "ABSENT"): not a signature to trust.
                 confidence = min(confidence, UNPLACED)
             elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
                 # Its ink is print (a neighbour's mention run on, a remark): no signature.

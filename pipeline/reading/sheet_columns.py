@@ -36,7 +36,7 @@ from pipeline.reading.sheet_text import (
 )
 from pipeline.reading.tables import Table, Unruled
 from pipeline.reading.words import lines as line_groups
-from pipeline.reading.words import text_of, words_in
+from pipeline.reading.words import text_of, word_runs, words_in
 
 
 def with_header_above(page: SheetPage, grid: Table) -> Table:
@@ -214,7 +214,36 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
         dates = cell_dates(label, year)  # "2502/2026": a slash lost
         day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
+    columns = _dated_by_spans(page, grid, header, columns, year)
     return _halves_completed(_dates_completed(columns, known))
+
+
+def _dated_by_spans(
+    page: SheetPage, grid: Table, header: int, columns: list[Column], year: int | None
+) -> list[Column]:
+    """Half-day columns under a date spanning them with no rule between ("Ven. 18/12"
+    centred over its "Matinée" and "Après-midi"): each undated one takes the header's
+    date whose middle is nearest its own, within a column's width. The dates may stand
+    in the header's top row or just above the table, whose top rule is then under them."""
+    if header == 0 or all(c.date or not c.half_day for c in columns):
+        return columns
+    top = grid.ys[0] - (grid.ys[1] - grid.ys[0])
+    band = words_in(page.words, (grid.xs[0], top, grid.xs[-1], grid.ys[header]))
+    spans = []
+    for run in word_runs(band):
+        found = set(cell_dates(text_of(run), year))
+        if len(found) == 1:
+            spans.append(((run[0].box[0] + run[-1].box[2]) / 2, found.pop()))
+    done = list(columns)
+    for i, column in enumerate(columns):
+        if column.date is not None or column.half_day is None:
+            continue
+        left, right = grid.xs[i + 1], grid.xs[i + 2]
+        near = [(abs(x - (left + right) / 2), d) for x, d in spans]
+        near = [n for n in near if n[0] <= right - left]
+        if near:
+            done[i] = Column(min(near)[1], column.half_day, column.hours, column.label)
+    return done
 
 
 def _dates_completed(columns: list[Column], known: set[date]) -> list[Column]:

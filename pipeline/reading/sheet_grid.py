@@ -102,14 +102,18 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         if not name:
             problems.append(f"row {row}: no name read")
         for col, column in enumerate(columns, start=1):
-            if axes is not None and axes.roles[col].kind == header_roles.OTHER:
-                continue  # a company or function: print, never a mark
+            if axes is not None and axes.roles[col].kind in _NO_MARKS:
+                continue  # "Entreprise", "N°": print, not a half-day's mark
             read = judge_cell(page, grid.cell(row, col), column, "" if is_trainer else name)
             # No name, or one the OCR is unsure of (handwriting): a person checks the row.
             if not name or sure < NAME_DOUBT:
                 read = replace(read, confidence=min(read.confidence, UNPLACED))
             (trainer if is_trainer else cells).append(read)
     return cells, trainer, columns, tuple(problems), None, first
+
+
+#: Columns that hold print about the trainee, never a mark.
+_NO_MARKS = (header_roles.OTHER, header_roles.NUMBER, header_roles.DURATION, header_roles.HOURS)
 
 
 def _runs_on(page: SheetPage, grid: Table, after: Carry | None) -> bool:

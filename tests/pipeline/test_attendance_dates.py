@@ -10,13 +10,15 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pytest
 from reportlab.lib.pagesizes import A4
 
 from pipeline.ocr import OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
-from pipeline.reading import attendance, header, sheet_columns, sheet_text
+from pipeline.reading import attendance, header, sheet_columns, sheet_text, unheld
 from pipeline.reading.sheet_results import Column
+from samples.gen import render
 from samples.gen.layouts import draw_choices, draw_sheet
 from samples.gen.pen import Pen
 from tests.pipeline import sheet_layouts as layouts
@@ -285,3 +287,96 @@ def test_a_seance_cell_giving_date_and_half_day_places_the_row(engine: Tesserocr
         (tuesday, attendance.APRES_MIDI, "signed"),
     }
     assert sheet.trainee == "Firmin Aubertin"
+
+
+@pytest.mark.parametrize("scanned", [False, True])
+def test_a_shaded_half_day_that_is_not_held_gives_no_cell_rather_than_an_absence(
+    engine: TesserocrEngine, scanned: bool
+) -> None:
+    choices = dict(ONE_TRAINEE, head_date="num", halves="hcols")
+    pdf, truth = _drawn(59, **choices)
+    days = {t["date"] for t in truth}
+    assert len(truth) < 2 * len(days)  # some half-days are drawn shaded, with no truth
+    if scanned:
+        pdf = render.scan(pdf, 7)
+    cells = [c for s in attendance.read_pages(pdf, engine, OcrSettings()) for c in s.cells]
+    read = sorted((str(c.date), c.half_day, c.mark, c.confidence >= 0.7) for c in cells)
+    assert read == sorted((t["date"], t["half_day"], t["mark"], True) for t in truth)
+
+
+def test_a_cell_is_shaded_by_its_even_fill_not_by_a_photo_s_uneven_light() -> None:
+    # A shadow darkening the page gradually, towards its right.
+    page = np.tile(np.linspace(250, 170, 600).astype(np.uint8), (300, 1))
+    page[100:200, [100, 200, 300]] = 40  # the rules
+    page[[100, 200], :] = 40
+    assert not unheld.shaded(page, (100, 100, 200, 200), (106, 106, 194, 194))
+    page[101:200, 301:400] = 180  # a filled cell, lighter than print
+    page[100:200, 400] = 40
+    assert unheld.shaded(page, (300, 100, 400, 200), (306, 106, 394, 194))
+    page[140:160, 110:190] = 30  # a signature's stroke
+    assert not unheld.shaded(page, (100, 100, 200, 200), (106, 106, 194, 194))
+    page[101:200, :] = 200  # the row shaded whole, as a striped table's
+    page[100:200, [100, 200, 300, 400]] = 40
+    assert not unheld.shaded(page, (300, 100, 400, 200), (306, 106, 394, 194))
+
+
+@pytest.mark.parametrize(
+    ("text", "exact", "held"),
+    [
+        ("Férié", False, False),
+        ("Non applicable", False, False),
+        ("Pas de séance", False, False),
+        ("—", True, False),
+        ("—", False, True),  # an OCR'd stroke of a hand may read as a dash
+        ("Absent", True, True),
+        ("Signé le 12/03/2026 à 09:04", True, True),
+    ],
+)
+def test_a_cell_printing_that_its_half_day_has_no_session_is_not_held(
+    text: str, exact: bool, held: bool
+) -> None:
+    assert unheld.says_not_held(text, exact) is not held
+
+
+def test_a_company_column_beside_the_name_holds_no_half_day_s_mark(
+    engine: TesserocrEngine,
+) -> None:
+    choices = {
+        "axis": "rows",
+        "names": "joined",
+        "number": False,
+        "company": "company",
+        "company_head": "Entreprise",
+        "date_at": "title",
+        "halves": "hcols",
+        "half_words": ("Matinée", "Après-midi"),
+        "trainer": "tnone",
+        "ruling": "full",
+        "hand_names": False,
+    }
+    pdf, truth = _drawn(303, **choices)
+    cells = [c for s in attendance.read_pages(pdf, engine, OcrSettings()) for c in s.cells]
+    assert truth and len(cells) == len(truth)
+    assert _misread(pdf, truth, engine) == []
+
+
+def test_dates_spanning_their_half_day_columns_with_no_rule_between_date_both(
+    engine: TesserocrEngine,
+) -> None:
+    choices = {
+        "axis": "rows",
+        "names": "joined",
+        "number": True,
+        "company": "",
+        "date_at": "head",
+        "head_rows": 2,
+        "head_date": "short-day",  # "Ven. 18/12/2026" centred over "Matinée | Après-midi"
+        "halves": "hcols",
+        "half_words": ("Matinée", "Après-midi"),
+        "trainer": "trow",
+        "ruling": "horizontal",
+        "hand_names": False,
+    }
+    pdf, truth = _drawn(4, **choices)
+    assert len({t["date"] for t in truth}) > 1
+    assert _misread(pdf, truth, engine) == []
