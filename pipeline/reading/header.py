@@ -254,20 +254,22 @@ def plan(labels: list[str], year: int | None = None) -> Plan | None:
     dates = where(DATE)
     if names and (slots or trainee):
         return Plan("trainees", names, number, None, None, slots, trainee, trainer, roles)
-    if not dates:
-        return None
     half = next(iter(where(HALF)), None)
-    if slots or trainee:
+    if dates and (slots or trainee):
         return Plan("dates", (), number, dates[0], half, slots, trainee, trainer, roles)
-    # Trainees as columns: rows of dates (and half-days), a column per trainee headed by
-    # the name; the row must say its half-day (a "Demi-journée" or "Horaires" column).
-    people = tuple(i for i, label in enumerate(labels) if kinds[i] == UNKNOWN and _a_name(label))
-    if people and (half is not None or HOURS in kinds):
-        return Plan("dates", (), number, dates[0], half, (), (), trainer, roles, people)
+    # Trainees as columns: a column per trainee headed by the name, rows of half-days
+    # (and dates, or one date in the title). The rows must say their half-day: a
+    # "Demi-journée" / "Période" column, or their hours.
+    named = [kinds[i] == UNKNOWN and reads_as_name(label) for i, label in enumerate(labels)]
+    people = tuple(i for i, is_name in enumerate(named) if is_name)
+    if people and not (names or slots or trainee) and (half is not None or HOURS in kinds):
+        day = dates[0] if dates else None
+        return Plan("dates", (), number, day, half, (), (), trainer, roles, people)
     return None
 
 
-def _a_name(label: str) -> bool:
-    """Whether a header reads as a person's name: two to four words of letters."""
+def reads_as_name(label: str) -> bool:
+    """Whether a header reads as a person's name: two to five words of letters ("NOM |
+    Prénom" on two header rows, "DE LA FONTAINE Mehdi")."""
     words = label.replace("|", " ").split()
-    return 2 <= len(words) <= 4 and all(re.fullmatch(r"[^\W\d_][\w'’.-]*", w) for w in words)
+    return 2 <= len(words) <= 5 and all(re.fullmatch(r"[^\W\d_][\w'’.-]*", w) for w in words)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from difflib import SequenceMatcher
 
 from pipeline.ocr import (
     Word,
@@ -45,10 +46,12 @@ from pipeline.reading.sheet_results import (
 from pipeline.reading.sheet_text import (
     DATE_HEADER,
     half_day_of,
+    is_absent,
     is_column_title,
     is_trainer_label,
     text_lines,
     tight_lines,
+    title_date,
     trainee_name,
 )
 from pipeline.reading.tables import Table
@@ -75,6 +78,15 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         columns = read_columns(page, grid, header, year)
         first = _first_label(page, grid, header)
     axes = header_roles.plan([first] + [c.label for c in columns], year)
+    if axes is None and header < len(grid.ys) - 2 and _names_below(page, grid, header):
+        # Trainees' names over two header rows (NOM over Prénom): read as one header.
+        below = read_columns(page, grid, header + 1, year)
+        first_below = _first_label(page, grid, header + 1)
+        wider = header_roles.plan([first_below] + [c.label for c in below], year)
+        if wider is not None and wider.people:
+            header, columns, first, axes = header + 1, below, first_below, wider
+    if axes is not None and axes.people:
+        axes = _people_read_again(page, grid, header, columns, axes)
     if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
         return (*_read_trainee_rows(page, grid, header, columns, axes), first)
     if axes is not None and axes.rows == "dates" or DATE_HEADER.match(fold(first)):
@@ -111,7 +123,63 @@ def _runs_on(page: SheetPage, grid: Table, after: Carry | None) -> bool:
     first = [text_of(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
     if any(header_roles.is_header_word(text) for text in first):
         return False  # a header of its own ("Bénéficiaire", "Date")
+    labels = [after.first, *(c.label for c in after.columns)]
+    if sum(bool(t) and _same_label(t, label) for t, label in zip(first, labels, strict=True)) >= 2:
+        return False  # the previous page's header printed again (trainees' names over columns)
     return header_count(page, grid) == 0 and title_count(first, slots=False) < 2
+
+
+def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
+    """Whether ``row`` still belongs to the header: the second line of trainees' names
+    over the columns (NOM above, Prénom below), the row labels' cell merged over both
+    rows (or blank), and no cell naming a day, a half-day or an absence."""
+    if _ruled_between(page, grid, row, 0) and text_of(words_in(page.words, grid.cell(row, 0))):
+        return False
+    texts = [text_of(words_in(page.words, grid.cell(row, c))) for c in range(len(grid.xs) - 1)]
+    if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in texts):
+        return False
+    return any(_name_part(t) for t in texts[1:])
+
+
+def _name_part(text: str) -> bool:
+    """One to three words of letters that name no column ("Prénom", "Léa", "DA SILVA")."""
+    words = text.split()
+    letters = all(re.fullmatch(r"[^\W\d_][\w'’.-]*", w) for w in words)
+    return 1 <= len(words) <= 3 and letters and header_roles.role_of(text).kind == "unknown"
+
+
+def _ruled_between(page: SheetPage, grid: Table, row: int, col: int) -> bool:
+    """Whether a rule separates row ``row`` from the one above across column ``col``."""
+    y, pad = grid.ys[row], max(3, page.dpi // 40)
+    band = page.lines[max(0, y - pad) : y + pad + 1, grid.xs[col] : grid.xs[col + 1]] > 0
+    return bool(band.size) and float(band.any(axis=0).mean()) > 0.5
+
+
+def _people_read_again(
+    page: SheetPage, grid: Table, header: int, columns: list[Column], axes: header_roles.Plan
+) -> header_roles.Plan:
+    """Trainees as columns: a column among the trainees' whose header reads as no name
+    (a photo's print half read) is read again on its own, as a name."""
+    lead = min(axes.people)
+    people = set(axes.people)
+    for col in range(lead + 1, len(columns) + 1):
+        if col in people or col in axes.trainer or axes.roles[col].kind != header_roles.UNKNOWN:
+            continue
+        box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
+        text = header_cell_text(page, box, header_roles.reads_as_name)
+        if header_roles.reads_as_name(text):
+            columns[col - 1] = replace(columns[col - 1], label=text)
+            people.add(col)
+    return replace(axes, people=tuple(sorted(people)))
+
+
+def _same_label(text: str, label: str) -> bool:
+    """Whether a cell's text reads as a header's (its first line at least: "NOM" of
+    "NOM | Prénom")."""
+    first = label.split("|")[0]
+    return SequenceMatcher(None, fold(text), fold(first)).ratio() >= 0.8 or fold(text) == fold(
+        label.replace("|", " ")
+    )
 
 
 def _title_half(page: SheetPage, above: int) -> str | None:
@@ -134,7 +202,14 @@ def _first_label(page: SheetPage, grid: Table, header: int) -> str:
         first, last = grid.span(row, 0)
         box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
         parts.append(header_cell_text(page, box, is_column_title))
-    return " | ".join(p for p in parts if p)
+    label = " | ".join(p for p in parts if p)
+    if header > 1 and not is_column_title(label):
+        # A title centred over the header's rows ("Période" beside NOM over Prénom): read
+        # whole, not cut at the rows' middle.
+        box = (grid.xs[0], grid.ys[0], grid.xs[1], grid.ys[header])
+        whole = header_cell_text(page, box, is_column_title)
+        label = whole if is_column_title(whole) else label
+    return label
 
 
 def _read_trainee_rows(
@@ -223,11 +298,23 @@ def _read_by_date(
     problems = [] if trainee or people else ["no trainee name above the table"]
     kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
     at_date = axes.date if axes is not None and axes.date is not None else 0
+    # Trainees as columns with no date column: the day is the title's ("Date : 30/07").
+    titled = axes is not None and bool(axes.people) and axes.date is None
+    the_day = title_date(page.words, grid.ys[0], year) if titled else None
+    # The first column (the rows' label) may name the half-day or print its hours.
+    at_half = axes.half if axes is not None else None
+    at_hours = axes is not None and axes.roles[0].kind == header_roles.HOURS
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     above: tuple[date | None, str | None] = (None, None)  # the row above's date, half-day
     for row in range(header, len(grid.ys) - 1):
-        text = header_cell_text(page, grid.cell(row, at_date), lambda t: bool(find_dates(t, year)))
+        text = (
+            ""
+            if titled
+            else header_cell_text(
+                page, grid.cell(row, at_date), lambda t: bool(find_dates(t, year))
+            )
+        )
         dates = find_dates(text, year)
         snapped = snapped_date(text, dates[0] if dates else None, known)
         if snapped and year and snapped.year != year and abs(snapped.year - year) > 1:
@@ -235,17 +322,17 @@ def _read_by_date(
             with contextlib.suppress(ValueError):
                 snapped = snapped.replace(year=year)
         dates = [snapped] if snapped else dates
-        day = dates[0] if dates else None
+        day = the_day if titled else dates[0] if dates else None
         named = [
             half_day_of(header_cell_text(page, grid.cell(row, col), half_day_of))
-            for col, kind in enumerate(kinds, start=1)
+            for col, kind in enumerate(["half-day" if at_half == 0 else "other", *kinds])
             if kind == "half-day"
         ]
         # The row's hours ("9h00 - 12h30") tell its half-day too: they stand in for an
         # unread half-day name, and a disagreement is for a person.
         timed = [
             half_day_of(header_cell_text(page, grid.cell(row, col), half_day_of))
-            for col, kind in enumerate(kinds, start=1)
+            for col, kind in enumerate(["hours" if at_hours else "other", *kinds])
             if kind == "hours"
         ]
         row_half = named[0] if named else None
@@ -261,7 +348,8 @@ def _read_by_date(
         halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
         for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
             if kind in ("trainee", "person"):
-                half = column.half_day or row_half
+                # A trainee's column (headed by the name) takes the row's half-day.
+                half = row_half if kind == "person" else column.half_day or row_half
                 at = Column(day, half, column.hours, column.label)
                 who = _person_label(column.label) if kind == "person" else trainee
                 read = judge_cell(page, grid.cell(row, col), at, who)

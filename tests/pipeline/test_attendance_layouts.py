@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import date
 from typing import Any
@@ -24,6 +25,7 @@ from pipeline.reading import (
     tables,
     unruled,
 )
+from samples.gen import layouts as random_layouts
 from samples.gen import render
 from samples.gen.pen import Pen
 from tests.pipeline import sheet_layouts as layouts
@@ -565,3 +567,81 @@ def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -
     column = attendance.Column(TUESDAY, attendance.MATIN, None, "Matin")
     read = cells.judge_cell(page, box, column, "Odile Vasseur")
     assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
+
+
+def _columns_sheet(names: str, date_at: str, trainer: str, seed: int) -> Any:
+    """A generated sheet with the trainees as columns (``samples.gen.layouts``), fully
+    ruled, the half-day named in a "Période" column."""
+    drawn = random_layouts.draw_choices(random.Random(seed))
+    choices = dataclasses.replace(
+        drawn,
+        axis="cols",
+        names=names,
+        number=False,
+        company="",
+        date_at=date_at,
+        halves="hrows",
+        trainer=trainer,
+        ruling="full",
+        long=False,
+        hand_names=False,
+        half_head="Période",
+    )
+    return random_layouts.draw_sheet(random.Random(seed), choices)
+
+
+def _misread(sessions: list[dict[str, Any]], sheets: list[attendance.SheetRead]) -> list[Any]:
+    """The truth's cells not read right and surely (each found once, by date, half-day
+    and a name that is the trainee's), and cells read that the truth has not."""
+    read = [c for s in sheets for c in s.cells]
+    missed = []
+    for want in sessions:
+        found = [
+            c
+            for c in read
+            if str(c.date) == want["date"]
+            and c.half_day == want["half_day"]
+            and same_person(c.person, want["trainee"]) >= 0.8
+        ]
+        ok = len(found) == 1 and found[0].mark == want["mark"]
+        if not ok or found[0].confidence < attendance.REVIEW_BELOW:
+            missed.append((want["trainee"], want["date"], want["half_day"], found))
+    return missed + [None] * (len(read) - len(sessions))
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_trainees_as_columns_with_the_day_in_the_title_read_every_cell_by_the_row_s_half_day(
+    engine: TesserocrEngine, seed: int
+) -> None:
+    doc = _columns_sheet("joined", "title", "tnone", seed)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert _misread(doc.sessions, sheets) == []
+
+
+def test_trainees_named_over_two_header_rows_nom_over_prenom_are_the_columns_people(
+    engine: TesserocrEngine,
+) -> None:
+    doc = _columns_sheet("split", "title", "tcol", 5)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert _misread(doc.sessions, sheets) == []
+    assert all(not s.problems for s in sheets)
+    # The trainer's column stays the trainer's: a mark a half-day, never a trainee's.
+    assert sum(len(s.trainer) for s in sheets) == len(doc.trainer)
+
+
+def test_trainees_as_columns_with_a_date_column_read_each_row_s_date_and_half_day(
+    engine: TesserocrEngine,
+) -> None:
+    doc = _columns_sheet("split", "rows", "tcol", 8)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert _misread(doc.sessions, sheets) == []
+
+
+@pytest.mark.ocr
+def test_a_scanned_sheet_of_trainees_as_columns_named_over_two_rows_reads_every_cell(
+    engine: TesserocrEngine,
+) -> None:
+    doc = _columns_sheet("split", "title", "tcol", 5)
+    scan = render.scan(random_layouts.page_pdf(doc.pdf, 0), seed=3)
+    sheets = attendance.read_pages(scan, engine, OcrSettings())
+    assert _misread([s for s in doc.sessions if s["page"] == 1], sheets) == []
