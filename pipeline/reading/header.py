@@ -14,6 +14,7 @@ template's wording; OCR slips are forgiven by a fuzzy match on the longer words.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -233,7 +234,9 @@ class Plan:
         return tuple(sorted(self.slots + self.trainee))
 
 
-def plan(labels: list[str], year: int | None = None) -> Plan | None:
+def plan(
+    labels: list[str], year: int | None = None, content: Mapping[int, str] | None = None
+) -> Plan | None:
     """The table's axes from its column headers, or None when the headers say too little
     (then the caller reads by position, as before: the first column names the row).
 
@@ -259,17 +262,26 @@ def plan(labels: list[str], year: int | None = None) -> Plan | None:
         return Plan("dates", (), number, dates[0], half, slots, trainee, trainer, roles)
     # Trainees as columns: a column per trainee headed by the name, rows of half-days
     # (and dates, or one date in the title). The rows must say their half-day: a
-    # "Demi-journée" / "Période" column, or their hours.
+    # "Demi-journée" / "Période" column, or their hours. The columns before the names
+    # label the rows: what their cells hold (``content``: dates, half-days) says which
+    # is which better than a header like "Séance".
     named = [kinds[i] == UNKNOWN and reads_as_name(label) for i, label in enumerate(labels)]
     people = tuple(i for i, is_name in enumerate(named) if is_name)
-    if people and not (names or slots or trainee) and (half is not None or HOURS in kinds):
-        day = dates[0] if dates else None
+    if not people or names or slots or trainee:
+        return None
+    lead = range(min(people))
+    held = {i: kind for i, kind in (content or {}).items() if i in lead}
+    day = next((i for i in lead if held.get(i) == DATE), dates[0] if dates else None)
+    halves = [i for i in lead if held.get(i) == HALF] + [i for i in where(HALF) if i in lead]
+    half = next((i for i in halves if i != day), None)
+    if half is not None or HOURS in kinds:
         return Plan("dates", (), number, day, half, (), (), trainer, roles, people)
     return None
 
 
 def reads_as_name(label: str) -> bool:
     """Whether a header reads as a person's name: two to five words of letters ("NOM |
-    Prénom" on two header rows, "DE LA FONTAINE Mehdi")."""
-    words = label.replace("|", " ").split()
+    Prénom" on two header rows, "DE LA FONTAINE Mehdi"); a speck read as a sign (":")
+    is no word."""
+    words = [w for w in label.replace("|", " ").split() if re.search(r"[^\W\d_]", w)]
     return 2 <= len(words) <= 5 and all(re.fullmatch(r"[^\W\d_][\w'’.-]*", w) for w in words)

@@ -77,16 +77,19 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         header = header_rows(page, grid)
         columns = read_columns(page, grid, header, year)
         first = _first_label(page, grid, header)
-    axes = header_roles.plan([first] + [c.label for c in columns], year)
-    if axes is None and header < len(grid.ys) - 2 and _names_below(page, grid, header):
+    held = _row_labels(page, grid, header, year)
+    axes = header_roles.plan([first] + [c.label for c in columns], year, held)
+    deeper = 0 < header < len(grid.ys) - 2 and (axes is None or bool(axes.people))
+    if deeper and _names_below(page, grid, header):
         # Trainees' names over two header rows (NOM over Prénom): read as one header.
         below = read_columns(page, grid, header + 1, year)
         first_below = _first_label(page, grid, header + 1)
-        wider = header_roles.plan([first_below] + [c.label for c in below], year)
+        held_below = _row_labels(page, grid, header + 1, year)
+        wider = header_roles.plan([first_below] + [c.label for c in below], year, held_below)
         if wider is not None and wider.people:
-            header, columns, first, axes = header + 1, below, first_below, wider
+            header, columns, first, axes, held = header + 1, below, first_below, wider, held_below
     if axes is not None and axes.people:
-        axes = _people_read_again(page, grid, header, columns, axes)
+        axes = _people_read_again(page, grid, header, columns, axes, held)
     if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
         return (*_read_trainee_rows(page, grid, header, columns, axes), first)
     if axes is not None and axes.rows == "dates" or DATE_HEADER.match(fold(first)):
@@ -129,6 +132,26 @@ def _runs_on(page: SheetPage, grid: Table, after: Carry | None) -> bool:
     return header_count(page, grid) == 0 and title_count(first, slots=False) < 2
 
 
+def _row_labels(page: SheetPage, grid: Table, header: int, year: int | None) -> dict[int, str]:
+    """Columns whose body cells label the rows: dates (``header.DATE``) or half-days and
+    time ranges (``header.HALF``), most of their printed cells saying so (the page's
+    words only: no cell is read again)."""
+    held = {}
+    for col in range(len(grid.xs) - 1):
+        texts = [
+            text_of(words_in(page.words, grid.cell(row, col)))
+            for row in range(header, len(grid.ys) - 1)
+        ]
+        printed = [t for t in texts if t.strip()]
+        if not printed:
+            continue
+        if sum(bool(find_dates(t, year) or loose_dates([t])) for t in printed) * 2 > len(printed):
+            held[col] = header_roles.DATE
+        elif sum(bool(half_day_of(t)) for t in printed) * 2 > len(printed):
+            held[col] = header_roles.HALF
+    return held
+
+
 def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
     """Whether ``row`` still belongs to the header: the second line of trainees' names
     over the columns (NOM above, Prénom below), the row labels' cell merged over both
@@ -156,13 +179,20 @@ def _ruled_between(page: SheetPage, grid: Table, row: int, col: int) -> bool:
 
 
 def _people_read_again(
-    page: SheetPage, grid: Table, header: int, columns: list[Column], axes: header_roles.Plan
+    page: SheetPage,
+    grid: Table,
+    header: int,
+    columns: list[Column],
+    axes: header_roles.Plan,
+    held: dict[int, str],
 ) -> header_roles.Plan:
-    """Trainees as columns: a column among the trainees' whose header reads as no name
-    (a photo's print half read) is read again on its own, as a name."""
-    lead = min(axes.people)
+    """Trainees as columns: a column after the rows' labels (date, half-day, hours: by
+    header or content) whose header reads as no name (a scan's print half read) is read
+    again on its own, as a name."""
+    labelling = (header_roles.DATE, header_roles.HALF, header_roles.HOURS)
+    lead = [i for i in range(min(axes.people)) if axes.roles[i].kind in labelling or i in held]
     people = set(axes.people)
-    for col in range(lead + 1, len(columns) + 1):
+    for col in range(max(lead, default=0) + 1, len(columns) + 1):
         if col in people or col in axes.trainer or axes.roles[col].kind != header_roles.UNKNOWN:
             continue
         box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
@@ -307,6 +337,7 @@ def _read_by_date(
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     above: tuple[date | None, str | None] = (None, None)  # the row above's date, half-day
+    labelled: list[_RowLabel] = []
     for row in range(header, len(grid.ys) - 1):
         text = (
             ""
@@ -345,7 +376,9 @@ def _read_by_date(
         if day is None:
             problems.append(f"row {row}: no date read")
         above = (day, row_half)
-        halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
+        labelled.append((row, day, row_half, torn))
+    halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
+    for row, day, row_half, torn in _halves_paired(labelled):
         for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
             if kind in ("trainee", "person"):
                 # A trainee's column (headed by the name) takes the row's half-day.
@@ -364,9 +397,31 @@ def _read_by_date(
     return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), one
 
 
+_RowLabel = tuple[int, date | None, str | None, bool]  # row, date, half-day, torn
+
+
+def _halves_paired(rows: list[_RowLabel]) -> list[_RowLabel]:
+    """Half-days left unread, from the day's other row: a day has a morning and an
+    afternoon, in that order, so of a date's two rows the unread one is the half-day the
+    other is not (a blurred "9h-12h30" over a read "13h30-17h")."""
+    done = list(rows)
+    for i in range(len(rows) - 1):
+        (_, day, half, _), (_, after, half_after, _) = rows[i], rows[i + 1]
+        same = day is not None and day == after
+        alone = (i == 0 or rows[i - 1][1] != day) and (i + 2 == len(rows) or rows[i + 2][1] != day)
+        if not same or not alone or (half is None) == (half_after is None):
+            continue
+        if half is None and half_after == APRES_MIDI:
+            done[i] = (rows[i][0], day, MATIN, rows[i][3])
+        elif half_after is None and half == MATIN:
+            done[i + 1] = (rows[i + 1][0], after, APRES_MIDI, rows[i + 1][3])
+    return done
+
+
 def _person_label(label: str) -> str:
-    """A trainee's name as a column header (header rows joined by " | ")."""
-    return " ".join(part.strip() for part in label.split("|") if part.strip())
+    """A trainee's name as a column header (header rows joined by " | "), without the
+    specks a scan reads as signs (":", "=")."""
+    return " ".join(w for w in label.replace("|", " ").split() if re.search(r"[^\W\d_]", w))
 
 
 def _out_of_order(cells: list[CellRead]) -> list[CellRead]:

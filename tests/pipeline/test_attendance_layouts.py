@@ -20,6 +20,7 @@ from pipeline.reading import (
     cells,
     header,
     sheet_columns,
+    sheet_grid,
     sheet_page,
     sheet_text,
     tables,
@@ -569,9 +570,9 @@ def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -
     assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
 
 
-def _columns_sheet(names: str, date_at: str, trainer: str, seed: int) -> Any:
+def _columns_sheet(names: str, date_at: str, trainer: str, seed: int, **more: Any) -> Any:
     """A generated sheet with the trainees as columns (``samples.gen.layouts``), fully
-    ruled, the half-day named in a "Période" column."""
+    ruled, the half-day named in a "Période" column (``more``: other choices)."""
     drawn = random_layouts.draw_choices(random.Random(seed))
     choices = dataclasses.replace(
         drawn,
@@ -586,6 +587,7 @@ def _columns_sheet(names: str, date_at: str, trainer: str, seed: int) -> Any:
         long=False,
         hand_names=False,
         half_head="Période",
+        **more,
     )
     return random_layouts.draw_sheet(random.Random(seed), choices)
 
@@ -645,3 +647,40 @@ def test_a_scanned_sheet_of_trainees_as_columns_named_over_two_rows_reads_every_
     scan = render.scan(random_layouts.page_pdf(doc.pdf, 0), seed=3)
     sheets = attendance.read_pages(scan, engine, OcrSettings())
     assert _misread([s for s in doc.sessions if s["page"] == 1], sheets) == []
+
+
+def test_the_columns_before_the_names_are_told_apart_by_what_their_cells_hold() -> None:
+    labels = ["Séance", "Période", "Léa Martin", "Hugo Bernard", "Formateur"]
+    content = {0: header.DATE, 1: header.HALF}
+    axes = header.plan(labels, 2026, content)
+    assert axes is not None and axes.people == (2, 3)
+    assert (axes.date, axes.half, axes.trainer) == (0, 1, (4,))
+    # Without the cells' word, "Séance" (a half-day's word too) dates nothing.
+    assert header.plan(labels, 2026) is not None and header.plan(labels, 2026).date is None
+
+
+def test_a_date_column_headed_seance_and_time_range_rows_date_and_halve_each_cell(
+    engine: TesserocrEngine,
+) -> None:
+    doc = _columns_sheet(
+        "joined", "rows", "tnone", 21, date_head="Séance", half_words=("9h-12h30", "13h30-17h")
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert _misread(doc.sessions, sheets) == []
+
+
+def test_of_a_day_s_two_rows_the_one_whose_half_day_went_unread_is_the_other_half() -> None:
+    monday, tuesday = date(2026, 3, 9), date(2026, 3, 10)
+    rows = [
+        (2, monday, None, False),
+        (3, monday, attendance.APRES_MIDI, False),
+        (4, tuesday, attendance.MATIN, False),
+        (5, tuesday, None, False),
+    ]
+    halves = [half for _, _, half, _ in sheet_grid._halves_paired(rows)]
+    assert halves == [attendance.MATIN, attendance.APRES_MIDI] * 2
+    # A day of one row, or of two rows both unread, is nobody's guess.
+    alone = [(2, monday, None, False), (3, tuesday, attendance.MATIN, False)]
+    assert sheet_grid._halves_paired(alone) == alone
+    both = [(2, monday, None, False), (3, monday, None, False)]
+    assert sheet_grid._halves_paired(both) == both
