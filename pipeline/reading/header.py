@@ -265,12 +265,12 @@ def plan(
     # "Demi-journée" / "Période" column, or their hours. The columns before the names
     # label the rows: what their cells hold (``content``: dates, half-days) says which
     # is which better than a header like "Séance".
+    held = dict(content or {})
     named = [kinds[i] == UNKNOWN and reads_as_name(label) for i, label in enumerate(labels)]
-    people = tuple(i for i, is_name in enumerate(named) if is_name)
+    people = tuple(i for i, is_name in enumerate(named) if is_name and i not in held)
     if not people or names or slots or trainee:
         return None
     lead = range(min(people))
-    held = {i: kind for i, kind in (content or {}).items() if i in lead}
     day = next((i for i in lead if held.get(i) == DATE), dates[0] if dates else None)
     halves = [i for i in lead if held.get(i) == HALF] + [i for i in where(HALF) if i in lead]
     half = next((i for i in halves if i != day), None)

@@ -48,6 +48,7 @@ from pipeline.reading.sheet_text import (
     half_day_of,
     is_absent,
     is_column_title,
+    is_signed_mention,
     is_trainer_label,
     text_lines,
     tight_lines,
@@ -134,8 +135,8 @@ def _runs_on(page: SheetPage, grid: Table, after: Carry | None) -> bool:
 
 def _row_labels(page: SheetPage, grid: Table, header: int, year: int | None) -> dict[int, str]:
     """Columns whose body cells label the rows: dates (``header.DATE``) or half-days and
-    time ranges (``header.HALF``), most of their printed cells saying so (the page's
-    words only: no cell is read again)."""
+    time ranges (``header.HALF``), most of their printed cells saying so, none of them a
+    trainee's mark (the page's words only: no cell is read again)."""
     held = {}
     for col in range(len(grid.xs) - 1):
         texts = [
@@ -143,8 +144,8 @@ def _row_labels(page: SheetPage, grid: Table, header: int, year: int | None) -> 
             for row in range(header, len(grid.ys) - 1)
         ]
         printed = [t for t in texts if t.strip()]
-        if not printed:
-            continue
+        if not printed or any(is_signed_mention(t) or is_absent(t) for t in printed):
+            continue  # trainees' marks ("Signé le 12/03/2026 à 09:04", "Absent")
         if sum(bool(find_dates(t, year) or loose_dates([t])) for t in printed) * 2 > len(printed):
             held[col] = header_roles.DATE
         elif sum(bool(half_day_of(t)) for t in printed) * 2 > len(printed):

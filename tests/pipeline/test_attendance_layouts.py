@@ -657,6 +657,9 @@ def test_the_columns_before_the_names_are_told_apart_by_what_their_cells_hold() 
     assert (axes.date, axes.half, axes.trainer) == (0, 1, (4,))
     # Without the cells' word, "Séance" (a half-day's word too) dates nothing.
     assert header.plan(labels, 2026) is not None and header.plan(labels, 2026).date is None
+    # A header in two words whose cells say "Matin" / "Après-midi" is nobody's name.
+    axes = header.plan(["Demi - journée", "Léa Martin", "Hugo Bernard"], 2026, {0: header.HALF})
+    assert axes is not None and (axes.people, axes.half) == ((1, 2), 0)
 
 
 def test_a_date_column_headed_seance_and_time_range_rows_date_and_halve_each_cell(
