@@ -17,6 +17,7 @@ from pipeline.parse import find_dates, fold
 from pipeline.reading import header as header_roles
 from pipeline.reading.cells import (
     SheetPage,
+    cell_ink,
     cell_text,
     clean_crop,
     header_cell_text,
@@ -89,12 +90,19 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         wider = header_roles.plan([first_below] + [c.label for c in below], year, held_below)
         if wider is not None and wider.people:
             header, columns, first, axes, held = header + 1, below, first_below, wider, held_below
+    doubt = False
     if axes is not None and axes.people:
-        axes = _people_read_again(page, grid, header, columns, axes, held)
+        axes, doubt = _people_read_again(page, grid, header, columns, axes, held)
     if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
         return (*_read_trainee_rows(page, grid, header, columns, axes), first)
     if axes is not None and axes.rows == "dates" or DATE_HEADER.match(fold(first)):
-        return (*_read_by_date(page, grid, header, columns, year, axes), first)
+        dated = _read_by_date(page, grid, header, columns, year, axes)
+        if doubt:
+            # Trainees' columns not all found: a person tells whose cell is whose.
+            capped = [replace(c, confidence=min(c.confidence, UNPLACED)) for c in dated[0]]
+            doubted = (*dated[3], "a trainee's column headed by no name")
+            dated = (capped, dated[1], dated[2], doubted, dated[4])
+        return (*dated, first)
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     problems: list[str] = []
@@ -186,13 +194,16 @@ def _people_read_again(
     columns: list[Column],
     axes: header_roles.Plan,
     held: dict[int, str],
-) -> header_roles.Plan:
+) -> tuple[header_roles.Plan, bool]:
     """Trainees as columns: a column after the rows' labels (date, half-day, hours: by
     header or content) whose header reads as no name (a scan's print half read) is read
-    again on its own, as a name."""
+    again on its own, as a name. Whether the columns are in doubt: one of them is still
+    headed by no name nor role, and is no blank spare column (a column boundary found in
+    the wrong place cuts a name, and shares a trainee's cells with the next column)."""
     labelling = (header_roles.DATE, header_roles.HALF, header_roles.HOURS)
     lead = [i for i in range(min(axes.people)) if axes.roles[i].kind in labelling or i in held]
     people = set(axes.people)
+    doubt = False
     for col in range(max(lead, default=0) + 1, len(columns) + 1):
         if col in people or col in axes.trainer or axes.roles[col].kind != header_roles.UNKNOWN:
             continue
@@ -201,7 +212,13 @@ def _people_read_again(
         if header_roles.reads_as_name(text):
             columns[col - 1] = replace(columns[col - 1], label=text)
             people.add(col)
-    return replace(axes, people=tuple(sorted(people)))
+            continue
+        body = range(header, len(grid.ys) - 1)
+        inked = any(
+            cell_ink(page.ink, page.lines, grid.cell(r, col), page.dpi)[0] > EMPTY_INK for r in body
+        )
+        doubt = doubt or inked or bool(re.search(r"\w", text))
+    return replace(axes, people=tuple(sorted(people))), doubt
 
 
 def _same_label(text: str, label: str) -> bool:
