@@ -93,6 +93,7 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
     doubt = False
     if axes is not None and axes.people:
         axes, doubt = _people_read_again(page, grid, header, columns, axes, held)
+        doubt = doubt or _header_cut(page, grid, header)
     if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
         return (*_read_trainee_rows(page, grid, header, columns, axes), first)
     if axes is not None and axes.rows == "dates" or DATE_HEADER.match(fold(first)):
@@ -219,6 +220,23 @@ def _people_read_again(
         )
         doubt = doubt or inked or bool(re.search(r"\w", text))
     return replace(axes, people=tuple(sorted(people))), doubt
+
+
+def _header_cut(page: SheetPage, grid: Table, header: int) -> bool:
+    """Whether a column boundary runs through a header word (a boundary found in the
+    wrong place: the column's cells hold a neighbour's print or rule); a title over
+    several columns (no rule between them in its row) is no cut."""
+    margin = max(2, page.dpi // 25)
+    for row in range(header):
+        band = (grid.xs[0], grid.ys[row], grid.xs[-1], grid.ys[row + 1])
+        for word in words_in(page.words, band):
+            if sum(c.isalpha() for c in word.text) < 3:
+                continue
+            left, right = word.box[0] + margin, word.box[2] - margin
+            walls = zip(grid.xs[1:-1], grid.walls[row], strict=True)
+            if any(left < x < right and drawn for x, drawn in walls):
+                return True
+    return False
 
 
 def _same_label(text: str, label: str) -> bool:

@@ -687,3 +687,41 @@ def test_of_a_day_s_two_rows_the_one_whose_half_day_went_unread_is_the_other_hal
     assert sheet_grid._halves_paired(alone) == alone
     both = [(2, monday, None, False), (3, monday, None, False)]
     assert sheet_grid._halves_paired(both) == both
+
+
+def _columns_page(xs: tuple[int, ...]) -> tuple[Any, tables.Table]:
+    """A blank born-digital page, 200 dpi, the day in the title, under a table of
+    trainees as columns: Période | Léa Martin | Hugo Bernard, rows Matin and Après-midi;
+    the column boundaries at ``xs``."""
+    gray = np.full((900, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    words = (
+        _word("Date", 100, 40),
+        _word(":", 160, 40),
+        _word("14/04/2026", 180, 40),
+        _word("Période", 120, 120),
+        _word("Léa", 420, 120),
+        _word("Martin", 470, 120),
+        _word("Hugo", 760, 120),
+        _word("Bernard", 820, 120),
+        _word("Matin", 120, 200),
+        _word("Après-midi", 120, 280),
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, words, None, exact=True)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in xs[1:-1]) for _ in range(3))
+    return page, tables.Table(xs, (100, 170, 250, 330), walls)
+
+
+def test_trainees_columns_whose_boundary_cuts_a_header_word_are_left_for_a_person() -> None:
+    page, grid = _columns_page((100, 400, 700, 1000))
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert len(read) == 4 and all(c.confidence >= attendance.REVIEW_BELOW for c in read)
+    assert {c.person for c in read} == {"Léa Martin", "Hugo Bernard"}
+    # A blank spare column is no doubt; a boundary found through "Bernard" (the names
+    # still read whole) is: whose cells are whose is for a person.
+    page, grid = _columns_page((100, 400, 700, 1000, 1100))
+    assert all(c.confidence >= attendance.REVIEW_BELOW for c in sheet_grid.read_grid(page, grid)[0])
+    page, grid = _columns_page((100, 400, 700, 895, 1000))
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert {c.person for c in read} == {"Léa Martin", "Hugo Bernard"}
+    assert all(c.confidence < attendance.REVIEW_BELOW for c in read)
