@@ -99,9 +99,10 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
     if axes is not None and axes.rows == "dates" or DATE_HEADER.match(fold(first)):
         dated = _read_by_date(page, grid, header, columns, year, axes)
         if doubt:
-            # Trainees' columns not all found: a person tells whose cell is whose.
+            # Trainees' columns not all found, or not whole: a person tells whose cell is
+            # whose.
             capped = [replace(c, confidence=min(c.confidence, UNPLACED)) for c in dated[0]]
-            doubted = (*dated[3], "a trainee's column headed by no name")
+            doubted = (*dated[3], "trainees' columns not found whole")
             dated = (capped, dated[1], dated[2], doubted, dated[4])
         return (*dated, first)
     cells: list[CellRead] = []
@@ -223,13 +224,19 @@ def _people_read_again(
 
 
 def _header_cut(page: SheetPage, grid: Table, header: int) -> bool:
-    """Whether a column boundary runs through a header word (a boundary found in the
-    wrong place: the column's cells hold a neighbour's print or rule); a title over
+    """Whether a column boundary runs through a header word, or a rule the OCR read as a
+    word ("|", the cell's height) stands away from every boundary (a boundary found in
+    the wrong place: the column's cells hold a neighbour's print or rule); a title over
     several columns (no rule between them in its row) is no cut."""
     margin = max(2, page.dpi // 25)
     for row in range(header):
         band = (grid.xs[0], grid.ys[row], grid.xs[-1], grid.ys[row + 1])
         for word in words_in(page.words, band):
+            tall = word.box[3] - word.box[1] >= 0.7 * (grid.ys[row + 1] - grid.ys[row])
+            if tall and re.fullmatch(r"[|\[\]!]+", word.text):
+                middle = (word.box[0] + word.box[2]) / 2
+                if min(abs(middle - x) for x in grid.xs) > 2 * margin:
+                    return True
             if sum(c.isalpha() for c in word.text) < 3:
                 continue
             left, right = word.box[0] + margin, word.box[2] - margin

@@ -689,10 +689,10 @@ def test_of_a_day_s_two_rows_the_one_whose_half_day_went_unread_is_the_other_hal
     assert sheet_grid._halves_paired(both) == both
 
 
-def _columns_page(xs: tuple[int, ...]) -> tuple[Any, tables.Table]:
+def _columns_page(xs: tuple[int, ...], *more: Word) -> tuple[Any, tables.Table]:
     """A blank born-digital page, 200 dpi, the day in the title, under a table of
     trainees as columns: Période | Léa Martin | Hugo Bernard, rows Matin and Après-midi;
-    the column boundaries at ``xs``."""
+    the column boundaries at ``xs`` (``more``: other words)."""
     gray = np.full((900, 1400), 255, np.uint8)
     blank = np.zeros_like(gray)
     words = (
@@ -706,6 +706,7 @@ def _columns_page(xs: tuple[int, ...]) -> tuple[Any, tables.Table]:
         _word("Bernard", 820, 120),
         _word("Matin", 120, 200),
         _word("Après-midi", 120, 280),
+        *more,
     )
     page = cells.SheetPage(gray, 200, blank, blank, words, None, exact=True)  # type: ignore[arg-type]
     walls = tuple(tuple(True for _ in xs[1:-1]) for _ in range(3))
@@ -725,3 +726,7 @@ def test_trainees_columns_whose_boundary_cuts_a_header_word_are_left_for_a_perso
     read = sheet_grid.read_grid(page, grid)[0]
     assert {c.person for c in read} == {"Léa Martin", "Hugo Bernard"}
     assert all(c.confidence < attendance.REVIEW_BELOW for c in read)
+    # A rule the OCR read as "|" inside a column: a boundary the table lacks.
+    page, grid = _columns_page((100, 400, 700, 1000), Word("|", 0.5, (600, 104, 610, 166)))
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert read and all(c.confidence < attendance.REVIEW_BELOW for c in read)
