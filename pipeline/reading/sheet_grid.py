@@ -80,14 +80,16 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         columns = read_columns(page, grid, header, year)
         first = _first_label(page, grid, header)
     held = _row_labels(page, grid, header, year)
-    axes = header_roles.plan([first] + [c.label for c in columns], year, held)
+    axes = header_roles.plan([first] + [c.label for c in columns], year, content=held)
     deeper = 0 < header < len(grid.ys) - 2 and (axes is None or bool(axes.people))
     if deeper and _names_below(page, grid, header):
         # Trainees' names over two header rows (NOM over Prénom): read as one header.
         below = read_columns(page, grid, header + 1, year)
         first_below = _first_label(page, grid, header + 1)
         held_below = _row_labels(page, grid, header + 1, year)
-        wider = header_roles.plan([first_below] + [c.label for c in below], year, held_below)
+        wider = header_roles.plan(
+            [first_below] + [c.label for c in below], year, content=held_below
+        )
         if wider is not None and wider.people:
             header, columns, first, axes, held = header + 1, below, first_below, wider, held_below
     doubt = False
@@ -97,14 +99,14 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
     if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
         return (*_read_trainee_rows(page, grid, header, columns, axes), first)
     if axes is not None and axes.rows == "dates" or DATE_HEADER.match(fold(first)):
-        dated = _read_by_date(page, grid, header, columns, year, axes)
+        by_date = _read_by_date(page, grid, header, columns, year, axes)
         if doubt:
             # Trainees' columns not all found, or not whole: a person tells whose cell is
             # whose.
-            capped = [replace(c, confidence=min(c.confidence, UNPLACED)) for c in dated[0]]
-            doubted = (*dated[3], "trainees' columns not found whole")
-            dated = (capped, dated[1], dated[2], doubted, dated[4])
-        return (*dated, first)
+            capped = [replace(c, confidence=min(c.confidence, UNPLACED)) for c in by_date[0]]
+            doubted = (*by_date[3], "trainees' columns not found whole")
+            by_date = (capped, by_date[1], by_date[2], doubted, by_date[4])
+        return (*by_date, first)
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     problems: list[str] = []

@@ -652,13 +652,15 @@ def test_a_scanned_sheet_of_trainees_as_columns_named_over_two_rows_reads_every_
 def test_the_columns_before_the_names_are_told_apart_by_what_their_cells_hold() -> None:
     labels = ["Séance", "Période", "Léa Martin", "Hugo Bernard", "Formateur"]
     content = {0: header.DATE, 1: header.HALF}
-    axes = header.plan(labels, 2026, content)
+    axes = header.plan(labels, 2026, content=content)
     assert axes is not None and axes.people == (2, 3)
     assert (axes.date, axes.half, axes.trainer) == (0, 1, (4,))
     # Without the cells' word, "Séance" (a half-day's word too) dates nothing.
     assert header.plan(labels, 2026) is not None and header.plan(labels, 2026).date is None
     # A header in two words whose cells say "Matin" / "Après-midi" is nobody's name.
-    axes = header.plan(["Demi - journée", "Léa Martin", "Hugo Bernard"], 2026, {0: header.HALF})
+    axes = header.plan(
+        ["Demi - journée", "Léa Martin", "Hugo Bernard"], 2026, content={0: header.HALF}
+    )
     assert axes is not None and (axes.people, axes.half) == ((1, 2), 0)
 
 
