@@ -14,7 +14,7 @@ template's wording; OCR slips are forgiven by a fuzzy match on the longer words.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -244,7 +244,12 @@ class Plan:
         return tuple(sorted(self.slots + self.trainee))
 
 
-def plan(labels: list[str], year: int | None = None, dated: Sequence[int] = ()) -> Plan | None:
+def plan(
+    labels: list[str],
+    year: int | None = None,
+    dated: Sequence[int] = (),
+    content: Mapping[int, str] | None = None,
+) -> Plan | None:
     """The table's axes from its column headers, or None when the headers say too little
     (then the caller reads by position, as before: the first column names the row).
 
@@ -266,16 +271,25 @@ def plan(labels: list[str], year: int | None = None, dated: Sequence[int] = ()) 
     dates = where(DATE)
     if names and (slots or trainee):
         return Plan("trainees", names, number, None, None, slots, trainee, trainer, roles)
-    if not dates:
-        return None
     half = next(iter(where(HALF)), None)
-    if slots or trainee:
+    if dates and (slots or trainee):
         return Plan("dates", (), number, dates[0], half, slots, trainee, trainer, roles)
-    # Trainees as columns: rows of dates (and half-days), a column per trainee headed by
-    # the name; the row must say its half-day (a "Demi-journée" or "Horaires" column).
-    people = tuple(i for i, label in enumerate(labels) if kinds[i] == UNKNOWN and _a_name(label))
-    if people and (half is not None or HOURS in kinds):
-        return Plan("dates", (), number, dates[0], half, (), (), trainer, roles, people)
+    # Trainees as columns: a column per trainee headed by the name, rows of half-days
+    # (and dates, or one date in the title). The rows must say their half-day: a
+    # "Demi-journée" / "Période" column, or their hours. The columns before the names
+    # label the rows: what their cells hold (``content``: dates, half-days) says which
+    # is which better than a header like "Séance".
+    held = dict(content or {})
+    named = [kinds[i] == UNKNOWN and reads_as_name(label) for i, label in enumerate(labels)]
+    people = tuple(i for i, is_name in enumerate(named) if is_name and i not in held)
+    if not people or names or slots or trainee:
+        return None
+    lead = range(min(people))
+    day = next((i for i in lead if held.get(i) == DATE), dates[0] if dates else None)
+    halves = [i for i in lead if held.get(i) == HALF] + [i for i in where(HALF) if i in lead]
+    half = next((i for i in halves if i != day), None)
+    if half is not None or HOURS in kinds:
+        return Plan("dates", (), number, day, half, (), (), trainer, roles, people)
     return None
 
 
@@ -285,7 +299,9 @@ def _by_content(role: Role, dated: bool) -> Role:
     return Role(DATE, 0.85) if dated and role.kind in (UNKNOWN, HALF, OTHER) else role
 
 
-def _a_name(label: str) -> bool:
-    """Whether a header reads as a person's name: two to four words of letters."""
-    words = label.replace("|", " ").split()
-    return 2 <= len(words) <= 4 and all(re.fullmatch(r"[^\W\d_][\w'’.-]*", w) for w in words)
+def reads_as_name(label: str) -> bool:
+    """Whether a header reads as a person's name: two to five words of letters ("NOM |
+    Prénom" on two header rows, "DE LA FONTAINE Mehdi"); a speck read as a sign (":")
+    is no word."""
+    words = [w for w in label.replace("|", " ").split() if re.search(r"[^\W\d_]", w)]
+    return 2 <= len(words) <= 5 and all(re.fullmatch(r"[^\W\d_][\w'’.-]*", w) for w in words)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from difflib import SequenceMatcher
 
 from pipeline.ocr import (
     Word,
@@ -16,6 +17,7 @@ from pipeline.parse import find_dates, fold
 from pipeline.reading import header as header_roles
 from pipeline.reading.cells import (
     SheetPage,
+    cell_ink,
     cell_text,
     clean_crop,
     handwritten_text,
@@ -34,7 +36,9 @@ from pipeline.reading.sheet_columns import (
     year_hint,
 )
 from pipeline.reading.sheet_results import (
+    APRES_MIDI,
     EMPTY_INK,
+    MATIN,
     NAME_DOUBT,
     UNPLACED,
     Carry,
@@ -48,9 +52,12 @@ from pipeline.reading.sheet_text import (
     dated_cells,
     half_day_of,
     halves_named,
+    is_absent,
     is_column_title,
+    is_signed_mention,
     is_trainer_label,
     text_lines,
+    title_date,
     trainee_name,
 )
 from pipeline.reading.tables import Table
@@ -82,11 +89,34 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         for col in range(len(grid.xs) - 1)
         if dated_cells([text_of(words_in(page.words, grid.cell(r, col))) for r in body], year)
     ]
-    axes = header_roles.plan([first] + [c.label for c in columns], year, dated)
+    held = _row_labels(page, grid, header, year)
+    axes = header_roles.plan([first] + [c.label for c in columns], year, dated, content=held)
+    deeper = 0 < header < len(grid.ys) - 2 and (axes is None or bool(axes.people))
+    if deeper and _names_below(page, grid, header):
+        # Trainees' names over two header rows (NOM over Prénom): read as one header.
+        below = read_columns(page, grid, header + 1, year)
+        first_below = _first_label(page, grid, header + 1)
+        held_below = _row_labels(page, grid, header + 1, year)
+        wider = header_roles.plan(
+            [first_below] + [c.label for c in below], year, dated, content=held_below
+        )
+        if wider is not None and wider.people:
+            header, columns, first, axes, held = header + 1, below, first_below, wider, held_below
+    doubt = False
+    if axes is not None and axes.people:
+        axes, doubt = _people_read_again(page, grid, header, columns, axes, held)
+        doubt = doubt or _header_cut(page, grid, header)
     if axes is not None and axes.rows == "trainees" and (axes.names != (0,) or not axes.slots):
         return (*_read_trainee_rows(page, grid, header, columns, axes), first)
     if axes is not None and axes.rows == "dates" or DATE_HEADER.match(fold(first)):
-        return (*_read_by_date(page, grid, header, columns, year, axes), first)
+        by_date = _read_by_date(page, grid, header, columns, year, axes)
+        if doubt:
+            # Trainees' columns not all found, or not whole: a person tells whose cell is
+            # whose.
+            capped = [replace(c, confidence=min(c.confidence, UNPLACED)) for c in by_date[0]]
+            doubted = (*by_date[3], "trainees' columns not found whole")
+            by_date = (capped, by_date[1], by_date[2], doubted, by_date[4])
+        return (*by_date, first)
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     problems: list[str] = []
@@ -126,7 +156,122 @@ def _runs_on(page: SheetPage, grid: Table, after: Carry | None) -> bool:
     first = [text_of(words_in(page.words, grid.cell(0, c))) for c in range(len(grid.xs) - 1)]
     if any(header_roles.is_header_word(text) for text in first):
         return False  # a header of its own ("Bénéficiaire", "Date")
+    labels = [after.first, *(c.label for c in after.columns)]
+    if sum(bool(t) and _same_label(t, label) for t, label in zip(first, labels, strict=True)) >= 2:
+        return False  # the previous page's header printed again (trainees' names over columns)
     return header_count(page, grid) == 0 and title_count(first, slots=False) < 2
+
+
+def _row_labels(page: SheetPage, grid: Table, header: int, year: int | None) -> dict[int, str]:
+    """Columns whose body cells label the rows: dates (``header.DATE``) or half-days and
+    time ranges (``header.HALF``), most of their printed cells saying so, none of them a
+    trainee's mark (the page's words only: no cell is read again)."""
+    held = {}
+    for col in range(len(grid.xs) - 1):
+        texts = [
+            text_of(words_in(page.words, grid.cell(row, col)))
+            for row in range(header, len(grid.ys) - 1)
+        ]
+        printed = [t for t in texts if t.strip()]
+        if not printed or any(is_signed_mention(t) or is_absent(t) for t in printed):
+            continue  # trainees' marks ("Signé le 12/03/2026 à 09:04", "Absent")
+        if sum(bool(find_dates(t, year) or loose_dates([t])) for t in printed) * 2 > len(printed):
+            held[col] = header_roles.DATE
+        elif sum(bool(half_day_of(t)) for t in printed) * 2 > len(printed):
+            held[col] = header_roles.HALF
+    return held
+
+
+def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
+    """Whether ``row`` still belongs to the header: the second line of trainees' names
+    over the columns (NOM above, Prénom below), the row labels' cell merged over both
+    rows (or blank), and no cell naming a day, a half-day or an absence."""
+    if _ruled_between(page, grid, row, 0) and text_of(words_in(page.words, grid.cell(row, 0))):
+        return False
+    texts = [text_of(words_in(page.words, grid.cell(row, c))) for c in range(len(grid.xs) - 1)]
+    if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in texts):
+        return False
+    return any(_name_part(t) for t in texts[1:])
+
+
+def _name_part(text: str) -> bool:
+    """One to three words of letters that name no column ("Prénom", "Léa", "DA SILVA")."""
+    words = text.split()
+    letters = all(re.fullmatch(r"[^\W\d_][\w'’.-]*", w) for w in words)
+    return 1 <= len(words) <= 3 and letters and header_roles.role_of(text).kind == "unknown"
+
+
+def _ruled_between(page: SheetPage, grid: Table, row: int, col: int) -> bool:
+    """Whether a rule separates row ``row`` from the one above across column ``col``."""
+    y, pad = grid.ys[row], max(3, page.dpi // 40)
+    band = page.lines[max(0, y - pad) : y + pad + 1, grid.xs[col] : grid.xs[col + 1]] > 0
+    return bool(band.size) and float(band.any(axis=0).mean()) > 0.5
+
+
+def _people_read_again(
+    page: SheetPage,
+    grid: Table,
+    header: int,
+    columns: list[Column],
+    axes: header_roles.Plan,
+    held: dict[int, str],
+) -> tuple[header_roles.Plan, bool]:
+    """Trainees as columns: a column after the rows' labels (date, half-day, hours: by
+    header or content) whose header reads as no name (a scan's print half read) is read
+    again on its own, as a name. Whether the columns are in doubt: one of them is still
+    headed by no name nor role, and is no blank spare column (a column boundary found in
+    the wrong place cuts a name, and shares a trainee's cells with the next column)."""
+    labelling = (header_roles.DATE, header_roles.HALF, header_roles.HOURS)
+    lead = [i for i in range(min(axes.people)) if axes.roles[i].kind in labelling or i in held]
+    people = set(axes.people)
+    doubt = False
+    for col in range(max(lead, default=0) + 1, len(columns) + 1):
+        if col in people or col in axes.trainer or axes.roles[col].kind != header_roles.UNKNOWN:
+            continue
+        box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
+        text = header_cell_text(page, box, header_roles.reads_as_name)
+        if header_roles.reads_as_name(text):
+            columns[col - 1] = replace(columns[col - 1], label=text)
+            people.add(col)
+            continue
+        body = range(header, len(grid.ys) - 1)
+        inked = any(
+            cell_ink(page.ink, page.lines, grid.cell(r, col), page.dpi)[0] > EMPTY_INK for r in body
+        )
+        doubt = doubt or inked or bool(re.search(r"\w", text))
+    return replace(axes, people=tuple(sorted(people))), doubt
+
+
+def _header_cut(page: SheetPage, grid: Table, header: int) -> bool:
+    """Whether a column boundary runs through a header word, or a rule the OCR read as a
+    word ("|", the cell's height) stands away from every boundary (a boundary found in
+    the wrong place: the column's cells hold a neighbour's print or rule); a title over
+    several columns (no rule between them in its row) is no cut."""
+    margin = max(2, page.dpi // 25)
+    for row in range(header):
+        band = (grid.xs[0], grid.ys[row], grid.xs[-1], grid.ys[row + 1])
+        for word in words_in(page.words, band):
+            tall = word.box[3] - word.box[1] >= 0.7 * (grid.ys[row + 1] - grid.ys[row])
+            if tall and re.fullmatch(r"[|\[\]!]+", word.text):
+                middle = (word.box[0] + word.box[2]) / 2
+                if min(abs(middle - x) for x in grid.xs) > 2 * margin:
+                    return True
+            if sum(c.isalpha() for c in word.text) < 3:
+                continue
+            left, right = word.box[0] + margin, word.box[2] - margin
+            walls = zip(grid.xs[1:-1], grid.walls[row], strict=True)
+            if any(left < x < right and drawn for x, drawn in walls):
+                return True
+    return False
+
+
+def _same_label(text: str, label: str) -> bool:
+    """Whether a cell's text reads as a header's (its first line at least: "NOM" of
+    "NOM | Prénom")."""
+    first = label.split("|")[0]
+    return SequenceMatcher(None, fold(text), fold(first)).ratio() >= 0.8 or fold(text) == fold(
+        label.replace("|", " ")
+    )
 
 
 def _title_half(page: SheetPage, above: int) -> str | None:
@@ -144,7 +289,14 @@ def _first_label(page: SheetPage, grid: Table, header: int) -> str:
         first, last = grid.span(row, 0)
         box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
         parts.append(header_cell_text(page, box, is_column_title))
-    return " | ".join(p for p in parts if p)
+    label = " | ".join(p for p in parts if p)
+    if header > 1 and not is_column_title(label):
+        # A title centred over the header's rows ("Période" beside NOM over Prénom): read
+        # whole, not cut at the rows' middle.
+        box = (grid.xs[0], grid.ys[0], grid.xs[1], grid.ys[header])
+        whole = header_cell_text(page, box, is_column_title)
+        label = whole if is_column_title(whole) else label
+    return label
 
 
 def _read_trainee_rows(
@@ -233,11 +385,24 @@ def _read_by_date(
     problems = [] if trainee or people else ["no trainee name above the table"]
     kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
     at_date = axes.date if axes is not None and axes.date is not None else 0
+    # Trainees as columns with no date column: the day is the title's ("Date : 30/07").
+    titled = axes is not None and bool(axes.people) and axes.date is None
+    the_day = title_date(page.words, grid.ys[0], year) if titled else None
+    # The first column (the rows' label) may name the half-day or print its hours.
+    at_half = axes.half if axes is not None else None
+    at_hours = axes is not None and axes.roles[0].kind == header_roles.HOURS
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     above: tuple[date | None, str | None] = (None, None)  # the row above's date, half-day
+    labelled: list[_RowLabel] = []
     for row in range(header, len(grid.ys) - 1):
-        text = header_cell_text(page, grid.cell(row, at_date), lambda t: bool(cell_dates(t, year)))
+        text = (
+            ""
+            if titled
+            else header_cell_text(
+                page, grid.cell(row, at_date), lambda t: bool(cell_dates(t, year))
+            )
+        )
         dates = cell_dates(text, year)
         snapped = snapped_date(text, dates[0] if dates else None, known)
         if snapped and year and snapped.year != year and abs(snapped.year - year) > 1:
@@ -245,17 +410,17 @@ def _read_by_date(
             with contextlib.suppress(ValueError):
                 snapped = snapped.replace(year=year)
         dates = [snapped] if snapped else dates
-        day = dates[0] if dates else None
+        day = the_day if titled else dates[0] if dates else None
         named = [
             half_day_of(header_cell_text(page, grid.cell(row, col), half_day_of))
-            for col, kind in enumerate(kinds, start=1)
+            for col, kind in enumerate(["half-day" if at_half == 0 else "other", *kinds])
             if kind == "half-day"
         ]
         # The row's hours ("9h00 - 12h30") tell its half-day too: they stand in for an
         # unread half-day name, and a disagreement is for a person.
         timed = [
             half_day_of(header_cell_text(page, grid.cell(row, col), half_day_of))
-            for col, kind in enumerate(kinds, start=1)
+            for col, kind in enumerate(["hours" if at_hours else "other", *kinds])
             if kind == "hours"
         ]
         row_half = named[0] if named else None
@@ -269,10 +434,13 @@ def _read_by_date(
         if day is None:
             problems.append(f"row {row}: no date read")
         above = (day, row_half)
-        halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
+        labelled.append((row, day, row_half, torn))
+    halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
+    for row, day, row_half, torn in _halves_paired(labelled):
         for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
             if kind in ("trainee", "person"):
-                half = column.half_day or row_half
+                # A trainee's column (headed by the name) takes the row's half-day.
+                half = row_half if kind == "person" else column.half_day or row_half
                 at = Column(day, half, column.hours, column.label)
                 who = _person_label(column.label) if kind == "person" else trainee
                 read = judge_cell(page, grid.cell(row, col), at, who)
@@ -289,9 +457,31 @@ def _read_by_date(
     return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), one
 
 
+_RowLabel = tuple[int, date | None, str | None, bool]  # row, date, half-day, torn
+
+
+def _halves_paired(rows: list[_RowLabel]) -> list[_RowLabel]:
+    """Half-days left unread, from the day's other row: a day has a morning and an
+    afternoon, in that order, so of a date's two rows the unread one is the half-day the
+    other is not (a blurred "9h-12h30" over a read "13h30-17h")."""
+    done = list(rows)
+    for i in range(len(rows) - 1):
+        (_, day, half, _), (_, after, half_after, _) = rows[i], rows[i + 1]
+        same = day is not None and day == after
+        alone = (i == 0 or rows[i - 1][1] != day) and (i + 2 == len(rows) or rows[i + 2][1] != day)
+        if not same or not alone or (half is None) == (half_after is None):
+            continue
+        if half is None and half_after == APRES_MIDI:
+            done[i] = (rows[i][0], day, MATIN, rows[i][3])
+        elif half_after is None and half == MATIN:
+            done[i + 1] = (rows[i + 1][0], after, APRES_MIDI, rows[i + 1][3])
+    return done
+
+
 def _person_label(label: str) -> str:
-    """A trainee's name as a column header (header rows joined by " | ")."""
-    return " ".join(part.strip() for part in label.split("|") if part.strip())
+    """A trainee's name as a column header (header rows joined by " | "), without the
+    specks a scan reads as signs (":", "=")."""
+    return " ".join(w for w in label.replace("|", " ").split() if re.search(r"[^\W\d_]", w))
 
 
 def _out_of_order(cells: list[CellRead]) -> list[CellRead]:

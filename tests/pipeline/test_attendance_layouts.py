@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import date
 from typing import Any
@@ -19,11 +20,13 @@ from pipeline.reading import (
     cells,
     header,
     sheet_columns,
+    sheet_grid,
     sheet_page,
     sheet_text,
     tables,
     unruled,
 )
+from samples.gen import layouts as random_layouts
 from samples.gen import render
 from samples.gen.pen import Pen
 from tests.pipeline import sheet_layouts as layouts
@@ -565,3 +568,167 @@ def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -
     column = attendance.Column(TUESDAY, attendance.MATIN, None, "Matin")
     read = cells.judge_cell(page, box, column, "Odile Vasseur")
     assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
+
+
+def _columns_sheet(names: str, date_at: str, trainer: str, seed: int, **more: Any) -> Any:
+    """A generated sheet with the trainees as columns (``samples.gen.layouts``), fully
+    ruled, the half-day named in a "Période" column (``more``: other choices)."""
+    drawn = random_layouts.draw_choices(random.Random(seed))
+    choices = dataclasses.replace(
+        drawn,
+        axis="cols",
+        names=names,
+        number=False,
+        company="",
+        date_at=date_at,
+        halves="hrows",
+        trainer=trainer,
+        ruling="full",
+        long=False,
+        hand_names=False,
+        half_head="Période",
+        **more,
+    )
+    return random_layouts.draw_sheet(random.Random(seed), choices)
+
+
+def _misread(sessions: list[dict[str, Any]], sheets: list[attendance.SheetRead]) -> list[Any]:
+    """The truth's cells not read right and surely (each found once, by date, half-day
+    and a name that is the trainee's), and cells read that the truth has not."""
+    read = [c for s in sheets for c in s.cells]
+    missed = []
+    for want in sessions:
+        found = [
+            c
+            for c in read
+            if str(c.date) == want["date"]
+            and c.half_day == want["half_day"]
+            and same_person(c.person, want["trainee"]) >= 0.8
+        ]
+        ok = len(found) == 1 and found[0].mark == want["mark"]
+        if not ok or found[0].confidence < attendance.REVIEW_BELOW:
+            missed.append((want["trainee"], want["date"], want["half_day"], found))
+    return missed + [None] * (len(read) - len(sessions))
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_trainees_as_columns_with_the_day_in_the_title_read_every_cell_by_the_row_s_half_day(
+    engine: TesserocrEngine, seed: int
+) -> None:
+    doc = _columns_sheet("joined", "title", "tnone", seed)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert _misread(doc.sessions, sheets) == []
+
+
+def test_trainees_named_over_two_header_rows_nom_over_prenom_are_the_columns_people(
+    engine: TesserocrEngine,
+) -> None:
+    doc = _columns_sheet("split", "title", "tcol", 5)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert _misread(doc.sessions, sheets) == []
+    assert all(not s.problems for s in sheets)
+    # The trainer's column stays the trainer's: a mark a half-day, never a trainee's.
+    assert sum(len(s.trainer) for s in sheets) == len(doc.trainer)
+
+
+def test_trainees_as_columns_with_a_date_column_read_each_row_s_date_and_half_day(
+    engine: TesserocrEngine,
+) -> None:
+    doc = _columns_sheet("split", "rows", "tcol", 8)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert _misread(doc.sessions, sheets) == []
+
+
+@pytest.mark.ocr
+def test_a_scanned_sheet_of_trainees_as_columns_named_over_two_rows_reads_every_cell(
+    engine: TesserocrEngine,
+) -> None:
+    doc = _columns_sheet("split", "title", "tcol", 5)
+    scan = render.scan(random_layouts.page_pdf(doc.pdf, 0), seed=3)
+    sheets = attendance.read_pages(scan, engine, OcrSettings())
+    assert _misread([s for s in doc.sessions if s["page"] == 1], sheets) == []
+
+
+def test_the_columns_before_the_names_are_told_apart_by_what_their_cells_hold() -> None:
+    labels = ["Séance", "Période", "Léa Martin", "Hugo Bernard", "Formateur"]
+    content = {0: header.DATE, 1: header.HALF}
+    axes = header.plan(labels, 2026, content=content)
+    assert axes is not None and axes.people == (2, 3)
+    assert (axes.date, axes.half, axes.trainer) == (0, 1, (4,))
+    # Without the cells' word, "Séance" (a half-day's word too) dates nothing.
+    assert header.plan(labels, 2026) is not None and header.plan(labels, 2026).date is None
+    # A header in two words whose cells say "Matin" / "Après-midi" is nobody's name.
+    axes = header.plan(
+        ["Demi - journée", "Léa Martin", "Hugo Bernard"], 2026, content={0: header.HALF}
+    )
+    assert axes is not None and (axes.people, axes.half) == ((1, 2), 0)
+
+
+def test_a_date_column_headed_seance_and_time_range_rows_date_and_halve_each_cell(
+    engine: TesserocrEngine,
+) -> None:
+    doc = _columns_sheet(
+        "joined", "rows", "tnone", 21, date_head="Séance", half_words=("9h-12h30", "13h30-17h")
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert _misread(doc.sessions, sheets) == []
+
+
+def test_of_a_day_s_two_rows_the_one_whose_half_day_went_unread_is_the_other_half() -> None:
+    monday, tuesday = date(2026, 3, 9), date(2026, 3, 10)
+    rows = [
+        (2, monday, None, False),
+        (3, monday, attendance.APRES_MIDI, False),
+        (4, tuesday, attendance.MATIN, False),
+        (5, tuesday, None, False),
+    ]
+    halves = [half for _, _, half, _ in sheet_grid._halves_paired(rows)]
+    assert halves == [attendance.MATIN, attendance.APRES_MIDI] * 2
+    # A day of one row, or of two rows both unread, is nobody's guess.
+    alone = [(2, monday, None, False), (3, tuesday, attendance.MATIN, False)]
+    assert sheet_grid._halves_paired(alone) == alone
+    both = [(2, monday, None, False), (3, monday, None, False)]
+    assert sheet_grid._halves_paired(both) == both
+
+
+def _columns_page(xs: tuple[int, ...], *more: Word) -> tuple[Any, tables.Table]:
+    """A blank born-digital page, 200 dpi, the day in the title, under a table of
+    trainees as columns: Période | Léa Martin | Hugo Bernard, rows Matin and Après-midi;
+    the column boundaries at ``xs`` (``more``: other words)."""
+    gray = np.full((900, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    words = (
+        _word("Date", 100, 40),
+        _word(":", 160, 40),
+        _word("14/04/2026", 180, 40),
+        _word("Période", 120, 120),
+        _word("Léa", 420, 120),
+        _word("Martin", 470, 120),
+        _word("Hugo", 760, 120),
+        _word("Bernard", 820, 120),
+        _word("Matin", 120, 200),
+        _word("Après-midi", 120, 280),
+        *more,
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, words, None, exact=True)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in xs[1:-1]) for _ in range(3))
+    return page, tables.Table(xs, (100, 170, 250, 330), walls)
+
+
+def test_trainees_columns_whose_boundary_cuts_a_header_word_are_left_for_a_person() -> None:
+    page, grid = _columns_page((100, 400, 700, 1000))
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert len(read) == 4 and all(c.confidence >= attendance.REVIEW_BELOW for c in read)
+    assert {c.person for c in read} == {"Léa Martin", "Hugo Bernard"}
+    # A blank spare column is no doubt; a boundary found through "Bernard" (the names
+    # still read whole) is: whose cells are whose is for a person.
+    page, grid = _columns_page((100, 400, 700, 1000, 1100))
+    assert all(c.confidence >= attendance.REVIEW_BELOW for c in sheet_grid.read_grid(page, grid)[0])
+    page, grid = _columns_page((100, 400, 700, 895, 1000))
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert {c.person for c in read} == {"Léa Martin", "Hugo Bernard"}
+    assert all(c.confidence < attendance.REVIEW_BELOW for c in read)
+    # A rule the OCR read as "|" inside a column: a boundary the table lacks.
+    page, grid = _columns_page((100, 400, 700, 1000), Word("|", 0.5, (600, 104, 610, 166)))
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert read and all(c.confidence < attendance.REVIEW_BELOW for c in read)
