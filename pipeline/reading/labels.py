@@ -53,10 +53,12 @@ _DIGIT_SLIPS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", 
 
 def number_of(text: str) -> int | None:
     """A printed option number ("3", "(3)", "3."), with OCR's usual letter-for-digit slips
-    (not in a lone letter: a circle is read "O")."""
+    (not in a lone letter: a circle is read "O"; but a lone "l" is a 1, a lone "s" a 5)."""
     text = text.strip()
     if text in ("l", "I", "i", "|"):
         return 1
+    if text in ("s", "S"):
+        return 5
     text = text.strip("'\"‘’“”_—-., ")
     m = _NUMBER.match(text if len(text) < 2 else text.translate(_DIGIT_SLIPS))
     return int(m.group(1)) if m else None
