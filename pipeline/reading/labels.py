@@ -330,9 +330,11 @@ def label_boxes(
             boxes.append(None)
             continue
         at = min(range(len(runs)), key=lambda i: abs(float(runs[i].mean()) - level))
-        line, first = runs[at], int(runs[at][0])
+        line, first, last = runs[at], int(runs[at][0]), int(runs[at][-1])
         if wrapped and at and first - int(runs[at - 1][-1]) <= 0.8 * len(line):
             first = int(runs[at - 1][0])  # the label's first line, set just above
+        elif wrapped and at + 1 < len(runs) and int(runs[at + 1][0]) - last <= 0.8 * len(line):
+            last = int(runs[at + 1][-1])  # or its second line, set just below
         left = max(0, int(x) - half)
-        boxes.append((left, top + first - pad, int(x) + half, top + int(line[-1]) + pad))
+        boxes.append((left, top + first - pad, int(x) + half, top + last + pad))
     return boxes

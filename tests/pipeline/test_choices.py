@@ -11,7 +11,13 @@ import pytest
 from pipeline.intake import IntakeLimits, as_pdf
 from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine, Word
 from pipeline.reading import questionnaire
-from pipeline.reading.choices import RowRead, column_print, common_scale, faint_in_doubt
+from pipeline.reading.choices import (
+    RowRead,
+    column_print,
+    common_scale,
+    faint_in_doubt,
+    found_box,
+)
 from pipeline.reading.faces import aligned
 from pipeline.reading.labels import label_boxes
 from pipeline.reading.numberline import number_lines
@@ -188,6 +194,36 @@ def test_a_line_whose_last_numbers_were_not_read_is_not_taken_whole() -> None:
     assert alone.whole and alone.numbers == tuple(range(8))
 
 
+def test_a_long_line_with_two_numbers_side_by_side_unread_still_ends_at_ten() -> None:
+    # 0..7 and 10 read, 8 and 9 blurred past reading: their places say what they are.
+    words = [w for k, w in enumerate(_number_words(range(11))) if k not in (8, 9)]
+    (line,) = number_lines(words, [], _figures_ink(range(11)))
+    assert line.numbers == tuple(range(11)) and line.whole
+    # In a short line, two missing side by side say too little: no line.
+    short = [w for k, w in enumerate(_number_words(range(6))) if k not in (2, 3)]
+    assert number_lines(short, [], _figures_ink(range(6))) == []
+
+
+def test_figures_ocr_did_not_read_past_a_line_s_end_are_read_one_by_one() -> None:
+    # The page's OCR stopped at 7; 8 9 10 stand further on, read again alone.
+    seen: list[tuple[int, int, int, int]] = []
+
+    def reread(box: tuple[int, int, int, int]) -> str:
+        seen.append(box)
+        return str(round((box[0] + box[2]) / 2 - 108) // 80)
+
+    (line,) = number_lines(_number_words(range(8)), [], _figures_ink(range(11)), reread)
+    assert line.numbers == tuple(range(11)) and line.whole
+    assert len(seen) == 11
+
+
+def test_an_option_found_whole_off_its_lattice_is_measured_where_it_is() -> None:
+    shape = Shape((306, 490, 326, 510), 1.0)  # six pixels right of its column
+    block = Block([[shape]], [300.0, 400.0, 500.0], [500.0], 20, 20, False)
+    assert found_box(block, 0, 0) == (306, 490, 326, 510)
+    assert found_box(block, 0, 1) == (390, 490, 410, 510)  # not found: at its column
+
+
 def test_numbers_over_a_block_of_options_are_no_line_of_their_own() -> None:
     words = _number_words([1, 2, 3, 4, 5])
     assert number_lines(words, [(0, 400, 1400, 700)], _figures_ink(range(5))) == []
@@ -221,6 +257,22 @@ def test_a_column_label_wrapped_on_two_lines_is_read_whole() -> None:
     assert one_line[2] is not None and wrapped[2] is not None
     assert one_line[2][1] > 425 and wrapped[2][1] < 414  # the first line joins
     assert wrapped[:2] == one_line[:2]  # not the title over the others
+
+
+def test_a_label_whose_first_line_stands_level_with_the_others_gets_its_second_line() -> None:
+    # "Très / satisfait" over the first column: its first line level with the one-line
+    # labels of the others, its second line below them.
+    shapes = [[Shape((x - 15, 500, x + 15, 530), 1.0) for x in (300, 500, 700)]]
+    block = Block(shapes, [300.0, 500.0, 700.0], [515.0], 30, 30, False)
+    bare = np.zeros((800, 1000), np.uint8)
+    for x in (300, 500, 700):
+        bare[430:448, x - 40 : x + 40] = 255  # each label's (first) line
+    bare[456:474, 260:340] = 255  # the second line of the first one
+    one_line = label_boxes(block, bare, 200)
+    wrapped = label_boxes(block, bare, 200, wrapped=True)
+    assert one_line[0] is not None and wrapped[0] is not None
+    assert one_line[0][3] < 456 and wrapped[0][3] > 474  # the second line joins
+    assert wrapped[1:] == one_line[1:]
 
 
 def test_print_a_column_carries_in_every_row_is_no_mark() -> None:
