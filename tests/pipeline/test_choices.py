@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+import cv2
 import numpy as np
 import pytest
 
@@ -17,6 +18,7 @@ from pipeline.reading.choices import (
     common_scale,
     faint_in_doubt,
     found_box,
+    read_page,
 )
 from pipeline.reading.faces import aligned
 from pipeline.reading.labels import label_boxes
@@ -355,3 +357,34 @@ def test_phone_photo_of_a_grid(engine: TesserocrEngine) -> None:
     assert pdf is not None
     fields = _read(pdf, engine)
     assert fields["satisfaction"]["answers"] == [3, 4, 4, 2, 1, 3]
+
+
+class _TinyLabels:
+    """A reader of crops for a page whose labels only a crop of one label reads: each
+    radio button's number, 4 down to 1 left to right, printed just right of it."""
+
+    def __init__(self, columns: Sequence[int]) -> None:
+        self.columns = columns
+
+    def line(self, box: tuple[int, int, int, int]) -> str:
+        for k, x in enumerate(self.columns):
+            if x < box[0] < x + 60:
+                return str(4 - k)
+        return ""
+
+    def words(self, box: tuple[int, int, int, int]) -> list[Word]:
+        return []
+
+
+def test_labels_too_small_for_a_row_s_band_are_read_beside_each_option() -> None:
+    columns, chosen = [300, 600, 900, 1200], [3, 0, 1]
+    gray = np.full((1200, 1600), 255, np.uint8)
+    for row, pick in enumerate(chosen):
+        y = 400 + 110 * row
+        for k, x in enumerate(columns):
+            cv2.circle(gray, (x, y), 12, 0, 2)
+            if k == pick:
+                cv2.circle(gray, (x, y), 6, 0, -1)
+    page = read_page(gray, 200, [], _TinyLabels(columns))
+    assert [row.value for row in page.rows] == [1.0, 4.0, 3.0]
+    assert read_page(gray, 200, [], None).rows == ()  # unread labels: no guess
