@@ -144,28 +144,6 @@ def _zones(block: Block) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     return inside > 0, ring > 0, (reach, reach)
 
 
-def found_box(block: Block, row: int, col: int) -> Box:
-    """Where an option is: where its outline was found whole, else where its row and column
-    cross (a lens's leftover slant moves an option off the lattice by a few pixels, and
-    its own outline's ink would count as a mark's)."""
-    x, y = block.columns[col], block.ys[row]
-    near = [
-        s
-        for s in block.rows[row]
-        if abs(s.cx - x) <= 0.25 * block.pitch and abs(s.cy - y) <= 0.5 * block.height
-    ]
-    if len(near) != 1:
-        return block.box(row, col)
-    cx, cy = near[0].cx, near[0].cy
-    half_w, half_h = block.width / 2, block.height / 2
-    return (
-        int(round(cx - half_w)),
-        int(round(cy - half_h)),
-        int(round(cx + half_w)),
-        int(round(cy + half_h)),
-    )
-
-
 def option_ink(bare: np.ndarray, block: Block, row: int) -> list[float]:
     """Ink inside and around each option of a row, in shares of the option's inside."""
     inside, ring, (dx, dy) = _zones(block)
@@ -175,7 +153,7 @@ def option_ink(bare: np.ndarray, block: Block, row: int) -> list[float]:
     area = max(1.0, float(inside.sum()) * min(span) / max(span))
     out = []
     for col in range(len(block.columns)):
-        left, top, _, _ = found_box(block, row, col)
+        left, top, _, _ = block.box(row, col)
         x0, y0 = left - dx, top - dy
         part = crop(bare, x0, y0, inside.shape)
         out.append((float((part[inside] > 0).sum()) + float((part[ring] > 0).sum())) / area)

@@ -17,7 +17,6 @@ from pipeline.reading.choices import (
     column_print,
     common_scale,
     faint_in_doubt,
-    found_box,
     read_page,
 )
 from pipeline.reading.faces import aligned
@@ -217,13 +216,6 @@ def test_figures_ocr_did_not_read_past_a_line_s_end_are_read_one_by_one() -> Non
     (line,) = number_lines(_number_words(range(8)), [], _figures_ink(range(11)), reread)
     assert line.numbers == tuple(range(11)) and line.whole
     assert len(seen) == 11
-
-
-def test_an_option_found_whole_off_its_lattice_is_measured_where_it_is() -> None:
-    shape = Shape((306, 490, 326, 510), 1.0)  # six pixels right of its column
-    block = Block([[shape]], [300.0, 400.0, 500.0], [500.0], 20, 20, False)
-    assert found_box(block, 0, 0) == (306, 490, 326, 510)
-    assert found_box(block, 0, 1) == (390, 490, 410, 510)  # not found: at its column
 
 
 def test_numbers_over_a_block_of_options_are_no_line_of_their_own() -> None:
