@@ -230,12 +230,13 @@ def _worded(
     scale = scale_from_levels([level_of(t) for t in texts])
     if scale is not None:
         return scale
-    # Labels wrapped on two lines ("Pas du tout / satisfait"): each read whole (lines set
-    # close together make one box, which a one-line read cuts short: read as lines too).
+    # Labels wrapped on two lines ("Pas du tout / satisfait"): each read whole.
     wrapped = label_boxes(block, bare, above, wrapped=True)
+    if wrapped == boxes:
+        return None
     texts = [
-        text if again is None or level_of(text) is not None else _lines_text(reread.words(again))
-        for text, again in zip(texts, wrapped, strict=True)
+        text if again is None or again == box else _lines_text(reread.words(again))
+        for text, box, again in zip(texts, boxes, wrapped, strict=True)
     ]
     return scale_from_levels([level_of(t) for t in texts])
 
