@@ -388,6 +388,17 @@ def _block_rows(
                     block, [*words, *reread.words(_row_band(block, row))], row, legend
                 )
         common = common_scale([s for s in own.values() if s is not None])
+    if (
+        common is None
+        and shared is None
+        and reread is not None
+        and 0 in own
+        and not any(own.values())
+    ):
+        # Print so small a band of the row reads nothing ("◯4  ◯3"): each label beside
+        # its option read alone, on the first row; the others share what it says.
+        own[0] = _row_scale(block, [*words, *_beside(block, 0, reread)], 0, legend)
+        common = common_scale([s for s in own.values() if s is not None])
     reads: list[tuple[int, Scale, list[float]]] = []
     for row, scale in own.items():
         scale = common or scale or shared
@@ -453,6 +464,19 @@ def _row_scale(block: Block, words: Sequence[Word], row: int, legend: str) -> Sc
     above = block.ys[row] - 0.6 * row_step(block)
     numbers = column_numbers(block, words, row, above)
     return scale_from_numbers(numbers, legend, end_words(block, words, row))
+
+
+def _beside(block: Block, row: int, reread: HeaderReader) -> list[Word]:
+    """What is printed just right of each option of a row, each read alone."""
+    y, half = block.ys[row], block.width / 2
+    out = []
+    for col, x in enumerate(block.columns):
+        end = block.columns[col + 1] - half if col + 1 < len(block.columns) else x + block.pitch
+        box = (int(x + half), int(y - block.height / 2), int(end), int(y + block.height / 2))
+        text = reread.line(box)
+        if text:
+            out.append(Word(text, 1.0, box))
+    return out
 
 
 def _row_band(block: Block, row: int) -> Box:

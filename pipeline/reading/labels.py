@@ -56,10 +56,12 @@ _DIGIT_SLIPS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", 
 
 def number_of(text: str) -> int | None:
     """A printed option number ("3", "(3)", "3."), with OCR's usual letter-for-digit slips
-    (not in a lone letter: a circle is read "O")."""
+    (not in a lone letter: a circle is read "O"; but a lone "l" is a 1, a lone "s" a 5)."""
     text = text.strip()
     if text in ("l", "I", "i", "|"):
         return 1
+    if text in ("s", "S"):
+        return 5
     text = text.strip("'\"‘’“”_—-., ")
     m = _NUMBER.match(text if len(text) < 2 else text.translate(_DIGIT_SLIPS))
     return int(m.group(1)) if m else None
@@ -327,9 +329,11 @@ def label_boxes(
             boxes.append(None)
             continue
         at = min(range(len(runs)), key=lambda i: abs(float(runs[i].mean()) - level))
-        line, first = runs[at], int(runs[at][0])
+        line, first, last = runs[at], int(runs[at][0]), int(runs[at][-1])
         if wrapped and at and first - int(runs[at - 1][-1]) <= 0.8 * len(line):
             first = int(runs[at - 1][0])  # the label's first line, set just above
+        elif wrapped and at + 1 < len(runs) and int(runs[at + 1][0]) - last <= 0.8 * len(line):
+            last = int(runs[at + 1][-1])  # or its second line, set just below
         left = max(0, int(x) - half)
-        boxes.append((left, top + first - pad, int(x) + half, top + int(line[-1]) + pad))
+        boxes.append((left, top + first - pad, int(x) + half, top + last + pad))
     return boxes

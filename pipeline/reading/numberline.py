@@ -62,8 +62,10 @@ def number_lines(
         whole = found is not None and not _continues(found, line, ink)
         if not whole and reread is not None and (found is not None or _garbled(line)):
             # Numbers set far apart, one on a filled disc: the page's OCR garbles some. Each
-            # figure read alone.
-            again = [Word(reread(_grown(box)), 1.0, box) for box in _figures(ink, _band(line))]
+            # figure read alone, those standing on past the words OCR read among them.
+            reach = found.pitch * (MOST - len(found.numbers)) if found is not None else 0.0
+            band = _band(line, reach)
+            again = [Word(reread(_grown(box)), 1.0, box) for box in _figures(ink, band)]
             better = _line_of(again) if again else None
             if better is not None:
                 found, line = _to_ten(better, again, ink), again
@@ -135,14 +137,15 @@ def _grown(box: Box) -> Box:
     return (max(0, box[0] - pad), max(0, box[1] - pad), box[2] + pad, box[3] + pad)
 
 
-def _band(line: Sequence[Word]) -> Box:
-    """The strip a line of words stands on, its typical height high (not a taller word's)."""
+def _band(line: Sequence[Word], reach: float = 0.0) -> Box:
+    """The strip a line of words stands on, its typical height high (not a taller word's),
+    ``reach`` further either way (figures OCR did not read past its ends)."""
     tall = median(w.box[3] - w.box[1] for w in line)
     y = median((w.box[1] + w.box[3]) / 2 for w in line)
     return (
-        max(0, int(min(w.box[0] for w in line) - tall)),
+        max(0, int(min(w.box[0] for w in line) - tall - reach)),
         max(0, int(y - tall / 2)),
-        int(max(w.box[2] for w in line) + tall),
+        int(max(w.box[2] for w in line) + tall + reach),
         int(y + tall / 2),
     )
 
@@ -179,8 +182,10 @@ def _line_of(line: Sequence[Word]) -> NumberLine | None:
     if pitch < 1.5 * height or pitch > 12 * height:
         return None
     steps = gaps / pitch
-    # (a number boxed with the hand's circle round it stands a little off its place)
-    if np.any(np.abs(steps - np.round(steps)) > 0.25) or np.any(np.round(steps) > 2):
+    # (a number boxed with the hand's circle round it stands a little off its place; two
+    # numbers side by side unread only in a line long enough to say where they stand)
+    widest = 3 if len(run) >= 2 * FEWEST else 2
+    if np.any(np.abs(steps - np.round(steps)) > 0.25) or np.any(np.round(steps) > widest):
         return None
     if np.any(np.round(steps) < 1):
         return None

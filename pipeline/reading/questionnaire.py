@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import cv2
@@ -30,14 +31,20 @@ from PIL import Image
 from pipeline.ocr import OcrEngine, Word
 from pipeline.reading.choices import REVIEW_BELOW, PageChoices, RowRead, read_page
 from pipeline.reading.ink import binarise, rulings
-from pipeline.reading.page import PageView
+from pipeline.reading.lattice import lattice_matrix
+from pipeline.reading.page import PageView, warp_words
 from pipeline.reading.scales import score
+from pipeline.reading.tables import Rulings, squared, table_corners
 from pipeline.reading.words import Box
 
 log = logging.getLogger(__name__)
 
 #: More than one answer in this many (and more than one) in doubt: no satisfaction.
 UNSURE_SHARE = 4
+
+#: A grid whose opposite sides close in by more than this share of an inch over its
+#: width (height) was seen at an angle: it is made square-on before it is read.
+FORESHORTENED = 0.04
 
 
 class _Reread:
@@ -99,11 +106,54 @@ def _moved(box: Box, dx: int, dy: int) -> Box:
     return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
 
 
+def square_on(view: PageView) -> PageView:
+    """A photographed page whose ruled grid was seen at an angle, made square-on.
+
+    The lens leaves the grid a trapezoid: its columns drift across the rows, and a row's
+    options no longer sit under the labels heading them. The grid's four outer sides are
+    its ruling's (:mod:`pipeline.reading.tables`): the page is levelled and warped so that
+    they form a rectangle, and the OCR'd words move with it (no second OCR). A page with no
+    ruled grid, or whose grid's opposite sides run parallel (a scan, a born-digital page,
+    a photo taken square-on), is left as it is.
+    """
+    if not view.scanned:
+        return view
+    ruled = Rulings.of(view.gray, view.dpi)
+    corners = table_corners(ruled.horiz, ruled.vert, view.dpi)
+    if corners is not None:
+        if _closing_in(corners) < FORESHORTENED * view.dpi:
+            return view
+        flat, matrix = squared(ruled, view.dpi)
+        if matrix is None:
+            return view
+        return replace(view, gray=flat.gray, words=warp_words(view.words, matrix))
+    # No ruled grid: the options' own rows and columns (:mod:`pipeline.reading.lattice`).
+    lattice = lattice_matrix(view.gray, view.dpi)
+    if lattice is None:
+        return view
+    height, width = view.gray.shape
+    gray = cv2.warpPerspective(
+        view.gray, lattice, (width, height), flags=cv2.INTER_LINEAR, borderValue=255
+    )
+    return replace(view, gray=gray, words=warp_words(view.words, lattice))
+
+
+def _closing_in(corners: np.ndarray) -> float:
+    """How far, in pixels, a quadrilateral's opposite sides are from parallel: its top
+    and bottom sides' widths differ by this much, or its left and right sides' heights."""
+    tl, tr, br, bl = corners
+    widths = abs(float(np.linalg.norm(tr - tl)) - float(np.linalg.norm(br - bl)))
+    heights = abs(float(np.linalg.norm(bl - tl)) - float(np.linalg.norm(br - tr)))
+    return max(widths, heights)
+
+
 def read_choices(pages: Sequence[PageView], engine: OcrEngine | None) -> list[PageChoices]:
-    """The choice rows of every page (:mod:`pipeline.reading.page` views)."""
+    """The choice rows of every page (:mod:`pipeline.reading.page` views), a grid seen
+    at an angle made square-on first (:func:`square_on`)."""
     out = []
-    for view in pages:
+    for seen in pages:
         started = time.perf_counter()
+        view = square_on(seen)
         reread = _Reread(view, engine) if engine is not None and view.scanned else None
         out.append(read_page(view.gray, view.dpi, view.words, reread))
         log.debug("choices page %d: %.2f s", view.number, time.perf_counter() - started)

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+import cv2
 import numpy as np
 import pytest
 
 from pipeline.intake import IntakeLimits, as_pdf
 from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine, Word
 from pipeline.reading import questionnaire
-from pipeline.reading.choices import RowRead, column_print, common_scale, faint_in_doubt
+from pipeline.reading.choices import (
+    RowRead,
+    column_print,
+    common_scale,
+    faint_in_doubt,
+    read_page,
+)
 from pipeline.reading.faces import aligned
 from pipeline.reading.labels import label_boxes
 from pipeline.reading.numberline import number_lines
@@ -188,6 +195,29 @@ def test_a_line_whose_last_numbers_were_not_read_is_not_taken_whole() -> None:
     assert alone.whole and alone.numbers == tuple(range(8))
 
 
+def test_a_long_line_with_two_numbers_side_by_side_unread_still_ends_at_ten() -> None:
+    # 0..7 and 10 read, 8 and 9 blurred past reading: their places say what they are.
+    words = [w for k, w in enumerate(_number_words(range(11))) if k not in (8, 9)]
+    (line,) = number_lines(words, [], _figures_ink(range(11)))
+    assert line.numbers == tuple(range(11)) and line.whole
+    # In a short line, two missing side by side say too little: no line.
+    short = [w for k, w in enumerate(_number_words(range(6))) if k not in (2, 3)]
+    assert number_lines(short, [], _figures_ink(range(6))) == []
+
+
+def test_figures_ocr_did_not_read_past_a_line_s_end_are_read_one_by_one() -> None:
+    # The page's OCR stopped at 7; 8 9 10 stand further on, read again alone.
+    seen: list[tuple[int, int, int, int]] = []
+
+    def reread(box: tuple[int, int, int, int]) -> str:
+        seen.append(box)
+        return str(round((box[0] + box[2]) / 2 - 108) // 80)
+
+    (line,) = number_lines(_number_words(range(8)), [], _figures_ink(range(11)), reread)
+    assert line.numbers == tuple(range(11)) and line.whole
+    assert len(seen) == 11
+
+
 def test_numbers_over_a_block_of_options_are_no_line_of_their_own() -> None:
     words = _number_words([1, 2, 3, 4, 5])
     assert number_lines(words, [(0, 400, 1400, 700)], _figures_ink(range(5))) == []
@@ -221,6 +251,22 @@ def test_a_column_label_wrapped_on_two_lines_is_read_whole() -> None:
     assert one_line[2] is not None and wrapped[2] is not None
     assert one_line[2][1] > 425 and wrapped[2][1] < 414  # the first line joins
     assert wrapped[:2] == one_line[:2]  # not the title over the others
+
+
+def test_a_label_whose_first_line_stands_level_with_the_others_gets_its_second_line() -> None:
+    # "Très / satisfait" over the first column: its first line level with the one-line
+    # labels of the others, its second line below them.
+    shapes = [[Shape((x - 15, 500, x + 15, 530), 1.0) for x in (300, 500, 700)]]
+    block = Block(shapes, [300.0, 500.0, 700.0], [515.0], 30, 30, False)
+    bare = np.zeros((800, 1000), np.uint8)
+    for x in (300, 500, 700):
+        bare[430:448, x - 40 : x + 40] = 255  # each label's (first) line
+    bare[456:474, 260:340] = 255  # the second line of the first one
+    one_line = label_boxes(block, bare, 200)
+    wrapped = label_boxes(block, bare, 200, wrapped=True)
+    assert one_line[0] is not None and wrapped[0] is not None
+    assert one_line[0][3] < 456 and wrapped[0][3] > 474  # the second line joins
+    assert wrapped[1:] == one_line[1:]
 
 
 def test_print_a_column_carries_in_every_row_is_no_mark() -> None:
@@ -303,3 +349,34 @@ def test_phone_photo_of_a_grid(engine: TesserocrEngine) -> None:
     assert pdf is not None
     fields = _read(pdf, engine)
     assert fields["satisfaction"]["answers"] == [3, 4, 4, 2, 1, 3]
+
+
+class _TinyLabels:
+    """A reader of crops for a page whose labels only a crop of one label reads: each
+    radio button's number, 4 down to 1 left to right, printed just right of it."""
+
+    def __init__(self, columns: Sequence[int]) -> None:
+        self.columns = columns
+
+    def line(self, box: tuple[int, int, int, int]) -> str:
+        for k, x in enumerate(self.columns):
+            if x < box[0] < x + 60:
+                return str(4 - k)
+        return ""
+
+    def words(self, box: tuple[int, int, int, int]) -> list[Word]:
+        return []
+
+
+def test_labels_too_small_for_a_row_s_band_are_read_beside_each_option() -> None:
+    columns, chosen = [300, 600, 900, 1200], [3, 0, 1]
+    gray = np.full((1200, 1600), 255, np.uint8)
+    for row, pick in enumerate(chosen):
+        y = 400 + 110 * row
+        for k, x in enumerate(columns):
+            cv2.circle(gray, (x, y), 12, 0, 2)
+            if k == pick:
+                cv2.circle(gray, (x, y), 6, 0, -1)
+    page = read_page(gray, 200, [], _TinyLabels(columns))
+    assert [row.value for row in page.rows] == [1.0, 4.0, 3.0]
+    assert read_page(gray, 200, [], None).rows == ()  # unread labels: no guess
