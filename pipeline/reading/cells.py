@@ -337,9 +337,10 @@ def judge_cell(
                 mark, confidence = "absent", 0.9
             elif is_signed_mention(words):
                 mark, confidence = "signed", 0.95  # with or without a signature image
-            elif looks_absent(words) or looks_absent(printed):
-                # A handwritten "absent" half read ("h Sent,"), by the page's OCR or the
-                # cell's own ("*aBsenr" for a small typed "ABSENT"): not a signature to trust.
+            elif looks_absent(words) or looks_absent(printed, near=0.8):
+                # A handwritten "absent" half read ("h Sent,"), or a small typed "ABSENT"
+                # the page's OCR half read ("*aBsenr"; a signature's scrawl may read
+                # "CAUSE", less alike): not a signature to trust.
                 confidence = min(confidence, UNPLACED)
             elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
                 # Its ink is print (a neighbour's mention run on, a remark): no signature.

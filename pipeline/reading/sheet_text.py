@@ -36,13 +36,14 @@ def is_signed_mention(text: str) -> bool:
     return bool(_SIGNED_MENTION.search(fold(text)))
 
 
-def looks_absent(text: str) -> bool:
+def looks_absent(text: str, near: float = 0.7) -> bool:
     """Whether a cell's OCR'd handwriting is nearly an absence word ("h Sent," for
-    "absent", "Exuse"): too unsure to say absent, too telling to trust a signature."""
+    "absent", "Exuse"): too unsure to say absent, too telling to trust a signature.
+    ``near``: how alike (0..1) the word must be."""
     compact = re.sub(r"[^a-z]", "", fold(text))
     if len(compact) < 4:
         return False
-    return any(SequenceMatcher(None, compact, word).ratio() >= 0.7 for word in _ABSENCE_WORDS)
+    return any(SequenceMatcher(None, compact, word).ratio() >= near for word in _ABSENCE_WORDS)
 
 
 def tight_lines(words: Sequence[Word], above: int) -> list[str]:

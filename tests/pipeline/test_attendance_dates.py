@@ -380,3 +380,13 @@ def test_dates_spanning_their_half_day_columns_with_no_rule_between_date_both(
     pdf, truth = _drawn(4, **choices)
     assert len({t["date"] for t in truth}) > 1
     assert _misread(pdf, truth, engine) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "near", "absent"),
+    [("h Sent,", 0.7, True), ("*aBsenr", 0.8, True), ("CAUSE", 0.8, False), ("Dupont", 0.7, False)],
+)
+def test_a_half_read_absence_word_is_told_from_a_scrawl_by_how_alike_it_is(
+    text: str, near: float, absent: bool
+) -> None:
+    assert sheet_text.looks_absent(text, near) is absent
