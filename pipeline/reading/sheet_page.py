@@ -185,6 +185,15 @@ def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
         # A photo's shaded header is often missed by the page OCR: its band read again.
         band = _band_words(page, frame)
         found = unruled_table(page.words + band, page.dpi, _titled_header, frame, _unlined(page))
+    elif found is not None and frame is not None and not page.exact:
+        # A title the page OCR missed leaves its column inside its neighbour's (a
+        # morning's marks read as part of the names): the band read again may add it.
+        more = _new_words(page.words, _band_words(page, frame))
+        again = more and unruled_table(
+            [*page.words, *more], page.dpi, _titled_header, frame, _unlined(page)
+        )
+        if again and len(again.xs) > len(found.xs) and len(again.ys) == len(found.ys):
+            found = again
     return found
 
 

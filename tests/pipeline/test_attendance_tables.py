@@ -210,6 +210,34 @@ def test_a_title_the_page_ocr_missed_in_a_shaded_header_ruled_by_rows_is_read_ag
     assert len(table.xs) == 5  # Date, Créneau, Signature, Formateur
 
 
+def test_a_framed_table_s_title_the_page_ocr_missed_is_read_again_for_its_column() -> None:
+    # The page OCR read "Nom", "Prénom" and "Après-midi" of the framed header, not
+    # "Matinée": without its title the morning's marks would pass for part of the names.
+    titles = [("Nom", 150), ("Prénom", 400), ("Matinée", 750), ("Après-midi", 1150)]
+    gray = np.full((800, 1600), 255, np.uint8)
+    ink, horiz, vert = np.zeros_like(gray), np.zeros_like(gray), np.zeros_like(gray)
+    horiz[300:303, 100:1500] = horiz[700:703, 100:1500] = 255
+    vert[300:703, 100:103] = vert[300:703, 1497:1500] = 255
+    for _, x in titles:
+        ink[320:344, x : x + 80] = 255
+    words = [_word(text, x, 320) for text, x in titles if text != "Matinée"]
+    for top, (last, first) in zip(
+        (400, 480, 560), [("DURAND", "Léa"), ("MOREL", "Yves"), ("ROY", "Inès")], strict=True
+    ):
+        words += [_word(last, 150, top), _word(first, 400, top), _word("Signé", 720, top)]
+        words += [_word("Signé", 1150, top)]
+        ink[top : top + 24, 150:230] = ink[top : top + 24, 720:800] = 255
+    ink |= horiz | vert
+    pad = 200 // 10  # the white border round a crop
+    engine = _HeaderLineEngine(titles, (100 - pad, 300 - pad))
+    ruled = Rulings(gray, ink, horiz, vert)
+    page = sheet_page.page_of(ruled, 200, engine, words, exact=False)  # type: ignore[arg-type]
+    frame = Table((100, 1500), (300, 703), ((),))
+    table = sheet_page._unruled(page, [frame])
+    assert table is not None
+    assert len(table.xs) == 5  # Nom, Prénom, Matinée, Après-midi
+
+
 class _Blind:
     """An engine that reads nothing in a crop."""
 
