@@ -438,12 +438,24 @@ def column_print(inks: Sequence[Sequence[float]]) -> list[float]:
 #: A mark far fainter than the hand's other marks in a block (this share of their median)
 #: is a speck or a slip, not an answer: left to a person.
 FAINT = 0.35
+#: The only mark of a block whose other rows are blank must be this many times ``MARKED``.
+LONE = 2.0
 
 
 def faint_in_doubt(rows: list[RowRead]) -> list[RowRead]:
     """The rows of one block, a mark much fainter than its others' put in doubt (one hand
     marks one way: a scan's speck on a radio button is no answer beside filled ones)."""
     tops = [max(row.strengths) for row in rows if row.state == "answered"]
+    blank = sum(row.state == "unanswered" for row in rows)
+    if len(tops) == 1 and blank >= 2 and tops[0] < LONE * MARKED:
+        # One weak mark on a form otherwise handed back blank: a scan's speck on a box's
+        # edge as likely as an answer.
+        return [
+            replace(row, chosen=None, state="unsure", confidence=0.4)
+            if row.state == "answered"
+            else row
+            for row in rows
+        ]
     if len(tops) < 3:
         return rows
     typical = float(np.median(tops))

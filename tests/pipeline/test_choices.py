@@ -236,6 +236,21 @@ def test_a_mark_far_fainter_than_the_others_of_its_block_is_left_in_doubt() -> N
     assert faint_in_doubt([row(0.3), row(0.25), row(0.2)]) == [row(0.3), row(0.25), row(0.2)]
 
 
+def test_one_weak_mark_on_a_block_otherwise_blank_is_left_in_doubt() -> None:
+    # A scanner's speck on one box's edge of a form handed back blank is no answer.
+    scale = Scale((1.0, 2.0, 3.0, 4.0), 1.0, 4.0)
+    blank = RowRead(0, scale, (0.0, 0.0, 0.01, 0.0), None, "unanswered", 0.9)
+    speck = RowRead(0, scale, (0.0, 0.0, 0.14, 0.005), 2, "answered", 0.9)
+    tick = RowRead(0, scale, (0.0, 0.0, 0.6, 0.0), 2, "answered", 0.95)
+    assert [r.state for r in faint_in_doubt([blank, speck, blank, blank])] == [
+        "unanswered",
+        "unsure",
+        "unanswered",
+        "unanswered",
+    ]
+    assert faint_in_doubt([blank, tick, blank, blank])[1].state == "answered"
+
+
 def test_a_column_label_wrapped_on_two_lines_is_read_whole() -> None:
     # Three columns of boxes; over each a label, the last on two lines set close together
     # ("Pas du tout / satisfait"), a title far above.
