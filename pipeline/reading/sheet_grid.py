@@ -542,7 +542,7 @@ def _column_kind(column: Column) -> str:
         return "trainee"
     if is_trainer_label(label):
         return "trainer"
-    if re.search(r"demi[ -]?journee|creneau|seance", label):
+    if re.search(r"demi\s*-?\s*journee|creneau|seance", label):
         return "half-day"
     return "other"
 
