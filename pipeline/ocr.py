@@ -13,7 +13,8 @@ Clean-up before OCR, in order (each step measured in ``bench/bench_ocr.py``):
    downscaled, binarised copy (text lines give the sharpest profile when horizontal);
 5. which way round: a sideways page is turned by Tesseract's OSD before OCR; an upright
    guess read with poor confidence is checked by OSD and the better reading kept, unless
-   it holds many surely read words (handwriting, not the page's way round, lowered it).
+   it holds many surely read words (handwriting, not the page's way round, lowered it);
+   where OSD cannot tell, the page turned over is read too and kept if it reads more surely.
 
 Errors: :class:`~pipeline.errors.OcrUnavailable` when the engine or the language data is
 missing (an environment fault: nothing is quarantined).
@@ -684,20 +685,32 @@ SURE_WORDS, SURE_SHARE = 10, 0.1
 def surely_upright(words: Sequence[Word]) -> bool:
     """Whether a reading holds enough surely read words to be the right way up: asking
     OSD (~0.3 s a page) could not turn it to a better one."""
-    sure = sum(w.confidence >= 0.9 and sum(c.isalpha() for c in w.text) >= 4 for w in words)
+    sure = _sure_words(words)
     return sure >= SURE_WORDS and sure >= SURE_SHARE * len(words)
+
+
+def _sure_words(words: Sequence[Word]) -> int:
+    """How many words are surely read: confidence at least 0.9, four letters or more."""
+    return sum(w.confidence >= 0.9 and sum(c.isalpha() for c in w.text) >= 4 for w in words)
 
 
 def _recheck(
     first: OcrResult, gray: np.ndarray, dpi: int, engine: OcrEngine
 ) -> tuple[OcrResult, np.ndarray, int]:
-    """Ask OSD whether a poorly read page is upside down; keep the more confident reading."""
-    turned, turn = _apply_osd(gray, 0, dpi, engine)
-    if not turn:
+    """Ask OSD whether a poorly read page is upside down; keep the more confident reading.
+
+    OSD cannot tell on a page of few printed words among signatures; the page read upside
+    down is then tried too, and kept only if it reads more surely (more confidently, with
+    more surely read words): text read the wrong way round yields almost none of those."""
+    found = engine.osd(Image.fromarray(gray), dpi)
+    if found == 0:
         return first, gray, 0
+    turn = 180 if found is None else found
+    turned = rotate_quarter(gray, turn)
     second = engine.recognise(Image.fromarray(turned), dpi)
-    log.debug("OSD turn %d: confidence %.2f -> %.2f", turn, first.confidence, second.confidence)
-    if second.confidence > first.confidence:
+    log.debug("turn %d: confidence %.2f -> %.2f", turn, first.confidence, second.confidence)
+    surer = found is not None or _sure_words(second.words) > _sure_words(first.words)
+    if second.confidence > first.confidence and surer:
         return second, turned, turn
     return first, gray, 0
 

@@ -90,7 +90,19 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         if dated_cells([text_of(words_in(page.words, grid.cell(r, col))) for r in body], year)
     ]
     held = _row_labels(page, grid, header, year)
-    axes = header_roles.plan([first] + [c.label for c in columns], year, dated, content=held)
+    labels = [first] + [c.label for c in columns]
+    axes = header_roles.plan(labels, year, dated, content=held)
+    if axes is None and not page.exact and not dated:
+        # The headers say too little and no column reads as dates: on a scan or photo the
+        # page OCR may have dropped the print of the rows' dates ("Séance" over
+        # "mardi 17 février 2026"); the first column's cells are read on their own.
+        def is_dated(text: str) -> bool:
+            return bool(cell_dates(text, year))
+
+        again = [header_cell_text(page, grid.cell(r, 0), is_dated) for r in body]
+        if dated_cells(again, year):
+            dated = [0]
+            axes = header_roles.plan(labels, year, dated, content=held)
     deeper = 0 < header < len(grid.ys) - 2 and (axes is None or bool(axes.people))
     if deeper and _names_below(page, grid, header):
         # Trainees' names over two header rows (NOM over Prénom): read as one header.
@@ -530,7 +542,7 @@ def _column_kind(column: Column) -> str:
         return "trainee"
     if is_trainer_label(label):
         return "trainer"
-    if re.search(r"demi[ -]?journee|creneau|seance", label):
+    if re.search(r"demi\s*-?\s*journee|creneau|seance", label):
         return "half-day"
     return "other"
 

@@ -51,6 +51,7 @@ def engine() -> TesserocrEngine:
         ("Entreprise", header.OTHER),
         ("Date", header.DATE),
         ("Demi-journée", header.HALF),
+        ("Demi - journée", header.HALF),  # the OCR spaced out the hyphen
         ("Horaires", header.HOURS),
         ("Durée", header.DURATION),
         ("Matin (9h-12h30)", header.SLOT),

@@ -17,6 +17,7 @@ from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
 from pipeline.reading import attendance, cells, sheet_page, unruled
 from pipeline.reading.page import views
+from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Column
 from pipeline.reading.tables import Rulings, Table
 from pipeline.reading.unruled import header_titles
@@ -347,3 +348,47 @@ def test_a_column_boundary_runs_left_of_print_that_starts_its_cell_under_a_centr
     # 360 and "AM" runs 425-455 from the left edge of its cell: two gaps about as wide.
     body = [_word("24/02/2026", 240, 500), Word("AM", 0.95, (425, 500, 455, 524))]
     assert 360 <= unruled.column_gap(309, 530, body) <= 425
+
+
+class _DateCellEngine:
+    """Reads a date cell's crop as the date its ink's width stands for (row k: a block
+    60 + 40k pixels wide, the k-th day of March 2026 from the 2nd); nothing elsewhere."""
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        dark = np.asarray(image.convert("L")) < 128
+        width = int(dark.any(axis=0).sum())
+        if width < 40:
+            return OcrResult("", 0.0)
+        day = 2 + round((width - 60) / 40)
+        text = f"lundi {day} mars 2026"
+        return OcrResult(text, 0.9, (Word(text, 0.9, (0, 0, width, 24)),))
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self.recognise_line(image, dpi)
+
+
+def test_rows_dates_the_page_ocr_dropped_under_a_seance_header_are_read_again() -> None:
+    # A one-trainee sheet photographed: "Séance" over the rows' dates, which the page OCR
+    # did not read. Read alone, the first column's cells are dates: the rows are days,
+    # not trainees named "lundi mars".
+    xs, ys = (100, 500, 850, 1200), (300, 360, 460, 560, 660)
+    gray = np.full((800, 1300), 255, np.uint8)
+    horiz, vert = np.zeros_like(gray), np.zeros_like(gray)
+    for y in ys:
+        horiz[y : y + 3, xs[0] : xs[-1] + 3] = 255
+    for x in xs:
+        vert[ys[0] : ys[-1] + 3, x : x + 3] = 255
+    for k in range(3):
+        top = ys[k + 1] + 40
+        gray[top : top + 24, 130 : 130 + 60 + 40 * k] = 0  # the date's print
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8) | horiz | vert
+    gray = np.where(horiz | vert, 0, gray).astype(np.uint8)
+    words = [_word("Stagiaire", 100, 200), _word(":", 220, 200), _word("DURAND", 240, 200)]
+    words += [_word("Léa", 340, 200), _word("Séance", 130, 320), _word("Matin", 530, 320)]
+    words += [_word("Après-midi", 880, 320)]
+    ruled = Rulings(gray, ink, horiz, vert)
+    page = sheet_page.page_of(ruled, 200, _DateCellEngine(), words, exact=False)  # type: ignore[arg-type]
+    grid = Table(xs, ys, tuple((True, True) for _ in ys[1:]))
+    read = read_grid(page, grid)[0]
+    assert {c.date for c in read} == {date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)}
+    assert {c.person for c in read} == {"DURAND Léa"}

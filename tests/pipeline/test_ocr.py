@@ -253,3 +253,36 @@ def test_osd_is_asked_about_a_poorly_read_page_unless_its_print_was_read_surely(
     read = ocr.read_image(Image.fromarray(page_gray()), 150, engine, OcrSettings())
     assert read.result.confidence < OcrSettings().recheck_below
     assert engine.asked == asked
+
+
+class _ReadingOneWayUp(_Reading):
+    """Reads the page's print surely only when its ink is in the upper half (the way the
+    page was printed); upside down it reads junk. OSD cannot tell, as on a page of few
+    printed words among signatures."""
+
+    def __init__(self, upright: list[ocr.Word], upside_down: list[ocr.Word]) -> None:
+        super().__init__(upright)
+        self.upright, self.upside_down = tuple(upright), tuple(upside_down)
+
+    def recognise(self, image: Image.Image, dpi: int) -> ocr.OcrResult:
+        ink = 255 - np.asarray(image.convert("L"), dtype=np.float64)
+        half = ink.shape[0] // 2
+        words = self.upright if ink[:half].sum() > ink[half:].sum() else self.upside_down
+        mean = sum(w.confidence for w in words) / len(words)
+        return ocr.OcrResult(" ".join(w.text for w in words), mean, words)
+
+
+def test_an_upside_down_page_osd_cannot_judge_is_read_the_way_round_that_reads_surely() -> None:
+    engine = _ReadingOneWayUp(_words(12, 60), _words(0, 60))
+    turned = np.ascontiguousarray(page_gray()[::-1, ::-1])
+    read = ocr.read_image(Image.fromarray(turned), 150, engine, OcrSettings())
+    assert read.rotation == 180
+    assert "Formation" in read.result.text
+
+
+def test_a_page_read_no_more_surely_upside_down_is_kept_as_scanned() -> None:
+    # Upright, a sparse page of signatures reads poorly; turned it reads as poorly, with a
+    # higher mean but no surely read word more: the page is not turned on the mean alone.
+    engine = _ReadingOneWayUp(_words(1, 60), [ocr.Word("~~", 0.5, (0, 0, 9, 9))])
+    read = ocr.read_image(Image.fromarray(page_gray()), 150, engine, OcrSettings())
+    assert read.rotation == 0
