@@ -30,6 +30,7 @@ from pipeline.reading.sheet_text import (
     hours_of,
     is_column_title,
     is_day_label,
+    is_signed_mention,
     is_whole_title,
     text_lines,
     title_date,
@@ -167,6 +168,10 @@ def header_count(page: SheetPage, grid: Table) -> int:
             )
             merged = not _ruled_across(page, grid, row)
             header = (strong or labelled and merged) and (named or merged)
+            # A name written by hand leaves the first cell with no print, and the
+            # e-attendance mentions beside it ("Signé le 19/12 à 09:43") date the row:
+            # a trainee's row, not a header's.
+            header = header and not (not first and is_signed_mention(rest))
         if header and count == row:
             count = row + 1
         else:

@@ -63,8 +63,12 @@ def read_page(
     if not grids:
         # Rules between some rows only (a frame, a header's band): the rows of print
         # tell more rows apart than the rules, and are taken instead.
-        found = [t for t in (_rows_only_table(page, ruled), _unruled(page, tables)) if t]
+        ruled_rows = _rows_only_table(page, ruled)
+        found = [t for t in (ruled_rows, _unruled(page, tables)) if t]
         unruled = max(found, key=lambda t: len(t.ys)) if found else None
+        if ruled_rows is not None and _evenly_ruled(ruled_rows):
+            # A rule under every row: a cell's print wrapped on two lines is no two rows.
+            unruled = ruled_rows
         if unruled is None:
             return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
         grids = [unruled]
@@ -97,6 +101,13 @@ def read_page(
         trainee,
         Carry(first, tuple(columns), column_widths(grid)),
     )
+
+
+def _evenly_ruled(table: Table) -> bool:
+    """Whether a table ruled between rows has three body rows or more, all of one height
+    (within a tenth): every row is ruled, none left to the lines of print."""
+    heights = [b - a for a, b in zip(table.ys[1:], table.ys[2:], strict=False)]
+    return len(heights) >= 3 and max(heights) <= 1.1 * min(heights)
 
 
 def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:

@@ -59,8 +59,9 @@ def unruled_table(
     handwriting with no words runs, no column boundary does)."""
     inside = [w for w in words if _alnum(w) and (frame is None or _within(w, frame))]
     lines = _lines(inside)
+    dashes = [w for w in words if w.text.strip() in _DASHES]
     for index in range(len(lines)):
-        band = _header_band(lines, index)
+        band = _with_dashes(_header_band(lines, index), dashes, dpi)
         groups, spans = header_titles(band, dpi)
         texts = header_labels(groups, spans)
         if len(groups) < 2 or (len(groups) == 2 and frame is None) or not titled(texts):
@@ -194,6 +195,34 @@ def _several(title: str) -> bool:
 
 
 _TIMES = re.compile(r"\d{1,2}\s*h\s*\d{0,2}\s*-\s*\d{1,2}\s*h")
+
+
+_DASHES = ("-", "–", "—")
+
+
+def _with_dashes(band: list[Word], dashes: Sequence[Word], dpi: int) -> list[Word]:
+    """A header line with the dashes printed close between two of its words ("9h00 -
+    12h30"): without them an hours range's two ends stand a title's gap apart and read as
+    two titles."""
+    space = dpi // 8
+    between = [
+        d
+        for d in dashes
+        if any(
+            d.box[0] - space <= a.box[2] <= d.box[0]
+            and d.box[2] <= b.box[0] <= d.box[2] + space
+            and _level(a, d)
+            and _level(b, d)
+            for a in band
+            for b in band
+        )
+    ]
+    return band + between
+
+
+def _level(word: Word, dash: Word) -> bool:
+    """Whether a dash's middle lies within a word's height (on its line)."""
+    return word.box[1] <= (dash.box[1] + dash.box[3]) / 2 <= word.box[3]
 
 
 def _alnum(word: Word) -> bool:

@@ -733,3 +733,81 @@ def test_trainees_columns_whose_boundary_cuts_a_header_word_are_left_for_a_perso
     page, grid = _columns_page((100, 400, 700, 1000), Word("|", 0.5, (600, 104, 610, 166)))
     read = sheet_grid.read_grid(page, grid)[0]
     assert read and all(c.confidence < attendance.REVIEW_BELOW for c in read)
+
+
+def _rows_sheet(seed: int, **chosen: Any) -> Any:
+    """A generated born-digital sheet (``samples.gen.layouts``) of the structure
+    ``chosen``, its other choices drawn from ``seed``."""
+    drawn = random_layouts.draw_choices(random.Random(seed))
+    choices = dataclasses.replace(drawn, long=False, company="", **chosen)
+    return random_layouts.draw_sheet(random.Random(seed), choices)
+
+
+def test_hours_range_titles_in_a_frame_only_table_head_one_column_each(
+    engine: TesserocrEngine,
+) -> None:
+    # "9h00 - 12h30": the dash, no letter nor digit, still joins the range's two ends.
+    doc = _rows_sheet(
+        9,
+        axis="rows",
+        names="split",
+        hand_names=False,
+        number=True,
+        date_at="title",
+        halves="hcols",
+        trainer="tbox",
+        ruling="frame",
+        half_words=("9h00 - 12h30", "13h30 - 17h00"),
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []
+
+
+def test_rows_of_handwritten_names_beside_e_attendance_mentions_are_no_header_rows(
+    engine: TesserocrEngine,
+) -> None:
+    # Each row's first cell has no text layer, and its "Signé le 19/12/2025 à 09:43"
+    # mentions hold a date: a trainee's row still.
+    doc = _rows_sheet(
+        12,
+        axis="rows",
+        names="joined",
+        hand_names=True,
+        number=False,
+        date_at="title",
+        halves="hcols",
+        trainer="trow",
+        ruling="full",
+        habit="online",
+        half_words=("Matinée", "Après-midi"),
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []
+
+
+def test_a_date_wrapped_on_two_lines_in_a_table_ruled_under_every_row_is_one_row(
+    engine: TesserocrEngine,
+) -> None:
+    doc = _rows_sheet(
+        48,
+        axis="single",
+        names="joined",
+        hand_names=False,
+        number=False,
+        date_at="rows",
+        halves="hcols",
+        trainer="tcol",
+        ruling="horizontal",
+        head_date="long",
+        date_head="Séance",
+        landscape=False,
+        fill=False,
+        font="Courier",
+        bold="Courier-Bold",
+        half_words=("Matin 9h-12h", "Après-midi 14h-17h30"),
+        trainer_head="Signature du formateur",
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    # Every row read with its date (cells the truth leaves out are not counted here).
+    assert sheets and [m for m in _misread(doc.sessions, sheets) if m] == []
+    assert all(not s.problems for s in sheets)
