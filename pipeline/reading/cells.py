@@ -368,8 +368,17 @@ def _cell_words(page: SheetPage, inner: tuple[int, int, int, int]) -> str:
         return printed
     if page.exact:
         return page.engine.recognise(crop, page.dpi).text
+    line = page.engine.recognise_line(crop, page.dpi).text
+    if is_absent(line) or is_signed_mention(line):
+        return line
+    # Print on two lines ("Absent(e)" over "excusé(e)", "Signé le" over its date) reads
+    # as garbage as one line: the cell is read again as a block, as it is.
+    soft = clean_crop(page, inner, crisp=False)
+    block = page.engine.recognise(soft, page.dpi).text if soft is not None else ""
+    if is_absent(block) or is_signed_mention(block):
+        return block
     # A read that finds nothing leaves the page OCR's word ("*aBsenr" for "ABSENT").
-    return page.engine.recognise_line(crop, page.dpi).text or printed
+    return line or printed
 
 
 def trainer_boxes(

@@ -262,6 +262,29 @@ def test_a_typed_absence_the_cell_re_read_misses_is_never_called_signed() -> Non
     assert read.mark != "signed" or read.confidence < attendance.REVIEW_BELOW
 
 
+class _TwoLines:
+    """An engine that reads a cell's two printed lines as garbage in one, right as a block."""
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult("one", 0.4)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult("Absent(e)\nexcusé(e)", 0.9)
+
+
+def test_a_typed_absence_printed_on_two_lines_is_absent_not_a_signature() -> None:
+    # "Absent(e)" over "excusé(e)" leaves a signature's ink; read as one line it says
+    # nothing, read as a block it says the trainee was away.
+    gray = np.full((300, 600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    ink[115:140, 220:380] = ink[150:175, 220:380] = 255
+    blank = np.zeros_like(gray)
+    page = cells.SheetPage(gray, 200, ink, blank, (), _TwoLines())  # type: ignore[arg-type]
+    column = Column(date(2026, 3, 3), attendance.MATIN, None, "Matin")
+    read = cells.judge_cell(page, (100, 100, 500, 200), column, "Ana Roux")
+    assert read.mark == "absent"
+
+
 @pytest.mark.parametrize(
     ("texts", "header"),
     [
