@@ -436,6 +436,7 @@ def _read_by_date(
         above = (day, row_half)
         labelled.append((row, day, row_half, torn))
     halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
+    merged = _merged_people(grid, header, kinds)
     for row, day, row_half, torn in _halves_paired(labelled):
         for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
             if kind in ("trainee", "person"):
@@ -444,7 +445,7 @@ def _read_by_date(
                 at = Column(day, half, column.hours, column.label)
                 who = _person_label(column.label) if kind == "person" else trainee
                 read = judge_cell(page, grid.cell(row, col), at, who)
-                if torn and not column.half_day:
+                if torn and not column.half_day or col in merged:
                     read = replace(read, confidence=min(read.confidence, UNPLACED))
                 cells.append(read)
             elif kind == "trainer":
@@ -458,6 +459,24 @@ def _read_by_date(
 
 
 _RowLabel = tuple[int, date | None, str | None, bool]  # row, date, half-day, torn
+
+#: A trainee's column this much wider than the narrowest holds a second trainee whose
+#: boundary and title went unread: its marks may be the neighbour's.
+MERGED_WIDTH = 1.7
+
+
+def _merged_people(grid: Table, header: int, kinds: Sequence[str]) -> set[int]:
+    """The trainees' columns (numbered as the grid's, the row labels' first) too wide
+    for one trainee beside the others: a sheet draws its trainees' columns alike."""
+    widths: dict[int, int] = {}
+    for col, kind in enumerate(kinds, start=1):
+        if kind == "person" and header < len(grid.ys) - 1:
+            left, _, right, _ = grid.cell(header, col)
+            widths[col] = right - left
+    if len(widths) < 2:
+        return set()
+    narrowest = min(widths.values())
+    return {col for col, width in widths.items() if width > MERGED_WIDTH * narrowest}
 
 
 def _halves_paired(rows: list[_RowLabel]) -> list[_RowLabel]:

@@ -732,3 +732,20 @@ def test_trainees_columns_whose_boundary_cuts_a_header_word_are_left_for_a_perso
     page, grid = _columns_page((100, 400, 700, 1000), Word("|", 0.5, (600, 104, 610, 166)))
     read = sheet_grid.read_grid(page, grid)[0]
     assert read and all(c.confidence < attendance.REVIEW_BELOW for c in read)
+
+
+@pytest.mark.parametrize(
+    ("xs", "merged"),
+    [
+        ((100, 300, 500, 800, 1100, 1700), {4}),  # the last trainee's column holds two
+        ((100, 300, 500, 800, 1100, 1400), set()),  # trainees' columns drawn alike
+    ],
+)
+def test_a_trainee_column_twice_as_wide_as_its_neighbours_is_doubted(
+    xs: tuple[int, ...], merged: set[int]
+) -> None:
+    # A trainee's title and column boundary unread on a photo: the neighbour's marks
+    # would be read as this trainee's. Its cells go to a person instead.
+    grid = tables.Table(xs, (100, 200, 300), ((True,) * 4,) * 2)
+    kinds = ["hours", "person", "person", "person"]
+    assert sheet_grid._merged_people(grid, 1, kinds) == merged
