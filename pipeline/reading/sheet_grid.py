@@ -323,6 +323,8 @@ def _read_trainee_rows(
         if col >= 1
     ]
     sure = min((axes.roles[col].confidence for col in (*axes.names, *axes.marks)), default=1.0)
+    rows = range(header, len(grid.ys) - 1)
+    shortest = min((grid.ys[r + 1] - grid.ys[r] for r in rows), default=0)
     for row in range(header, len(grid.ys) - 1):
         left = grid.span(row, axes.names[0])[0]
         right = grid.span(row, axes.names[-1])[1]
@@ -346,9 +348,23 @@ def _read_trainee_rows(
                 continue  # a spare row left blank
             problems.append(f"row {row}: no name read")
             read = [replace(r, confidence=min(r.confidence, UNPLACED)) for r in read]
+        if _holds_another(label_box, shortest):
+            unsure = True
         cap = min(sure, UNPLACED) if unsure else sure
         cells.extend(replace(r, confidence=min(r.confidence, cap)) for r in read)
     return cells, trainer, columns, tuple(problems), None
+
+
+#: A trainee's row this much taller than the shortest may hold a second trainee whose
+#: name and boundary went unread (a table ruled by its frame only, a name the OCR
+#: garbled): its marks may be that trainee's.
+TALL_ROW = 1.5
+
+
+def _holds_another(label_box: tuple[int, int, int, int], shortest: int) -> bool:
+    """Whether a trainee's row is tall enough for two beside the table's shortest row."""
+    _, top, _, bottom = label_box
+    return shortest > 0 and bottom - top > TALL_ROW * shortest
 
 
 def _name_of(parts: Sequence[str]) -> str:

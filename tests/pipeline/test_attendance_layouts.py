@@ -749,3 +749,10 @@ def test_a_trainee_column_twice_as_wide_as_its_neighbours_is_doubted(
     grid = tables.Table(xs, (100, 200, 300), ((True,) * 4,) * 2)
     kinds = ["hours", "person", "person", "person"]
     assert sheet_grid._merged_people(grid, 1, kinds) == merged
+
+
+@pytest.mark.parametrize(("bottom", "doubted"), [(260, True), (210, False)])
+def test_a_trainee_row_tall_enough_for_two_is_doubted(bottom: int, doubted: bool) -> None:
+    # A frame-only table whose middle trainee's name went unread: the row below took in
+    # that trainee's signature. The shortest row is 100 high.
+    assert sheet_grid._holds_another((100, 100, 400, bottom), 100) is doubted

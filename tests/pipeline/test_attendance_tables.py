@@ -370,3 +370,25 @@ def test_a_column_boundary_runs_left_of_print_that_starts_its_cell_under_a_centr
     # 360 and "AM" runs 425-455 from the left edge of its cell: two gaps about as wide.
     body = [_word("24/02/2026", 240, 500), Word("AM", 0.95, (425, 500, 455, 524))]
     assert 360 <= unruled.column_gap(309, 530, body) <= 425
+
+
+@pytest.mark.parametrize(
+    ("ruled", "crossing", "cut"),
+    [
+        (False, True, True),  # a guessed row boundary through a signature
+        (True, True, False),  # a signature running over a drawn rule
+        (False, False, False),  # the mark inside, white space at the boundary
+    ],
+)
+def test_a_cell_whose_unruled_edge_runs_through_ink_is_doubted(
+    ruled: bool, crossing: bool, cut: bool
+) -> None:
+    gray = np.full((300, 600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    lines = np.zeros_like(gray)
+    ink[150 : 230 if crossing else 190, 220:380] = 255  # the mark, over the edge or not
+    if ruled:
+        lines[199:202, 100:500] = ink[199:202, 100:500] = 255
+    page = cells.SheetPage(gray, 200, ink, lines, (), _Blind())  # type: ignore[arg-type]
+    box = (100, 100, 500, 200)
+    assert cells.cut_by_edge(page, box) is cut
