@@ -350,9 +350,9 @@ def judge_cell(
                 # A stroke across the cell once its flat end along the edge is kept: a
                 # cross-out, or a signature over a rule's stub; a person tells.
                 confidence = min(confidence, UNPLACED)
-    if column.date is None or column.half_day is None or cut_by_edge(page, box):
-        # Whatever the mark, nobody knows which half-day it is for (or whose row it is:
-        # an unruled edge runs through it): a person must say.
+    if column.date is None or column.half_day is None or person and cut_by_edge(page, box):
+        # Whatever the mark, nobody knows which half-day it is for (or, a trainee's,
+        # whose row it is: an unruled edge runs through it): a person must say.
         confidence = min(confidence, UNPLACED)
     return CellRead(column.date, column.half_day, person, mark, round(confidence, 3), ratio, box)
 
