@@ -337,10 +337,11 @@ def judge_cell(
                 mark, confidence = "absent", 0.9
             elif is_signed_mention(words):
                 mark, confidence = "signed", 0.95  # with or without a signature image
-            elif looks_absent(words) or looks_absent(printed, near=0.8):
+            elif looks_absent(words, near=0.65) or looks_absent(printed, near=0.8):
                 # A handwritten "absent" half read ("h Sent,"), or a small typed "ABSENT"
                 # the page's OCR half read ("*aBsenr"; a signature's scrawl may read
-                # "CAUSE", less alike): not a signature to trust.
+                # "CAUSE", less alike; a photo's "Absent" read "Atrent"): not a signature
+                # to trust.
                 confidence = min(confidence, UNPLACED)
             elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
                 # Its ink is print (a neighbour's mention run on, a remark): no signature.
@@ -349,10 +350,31 @@ def judge_cell(
                 # A stroke across the cell once its flat end along the edge is kept: a
                 # cross-out, or a signature over a rule's stub; a person tells.
                 confidence = min(confidence, UNPLACED)
-    if column.date is None or column.half_day is None:
-        # Whatever the mark, nobody knows which half-day it is for: a person must say.
+    if column.date is None or column.half_day is None or person and cut_by_edge(page, box):
+        # Whatever the mark, nobody knows which half-day it is for (or, a trainee's,
+        # whose row it is: an unruled edge runs through it): a person must say.
         confidence = min(confidence, UNPLACED)
     return CellRead(column.date, column.half_day, person, mark, round(confidence, 3), ratio, box)
+
+
+def cut_by_edge(page: SheetPage, box: tuple[int, int, int, int]) -> bool:
+    """Whether the cell's top or bottom edge, where no rule is drawn, runs through ink:
+    a boundary guessed between rows (print on two lines taken for two rows) cuts a mark
+    in two, and the cell holds part of it only."""
+    left, top, right, bottom = box
+    pad = max(1, (right - left) // 10)
+    least = max(3, page.dpi // 50)
+    for y in (top, bottom):
+        if not 2 <= y < page.ink.shape[0] - 2:
+            continue
+        band = slice(y - 1, y + 2)
+        ruled = page.lines[band, left + pad : right - pad].any(axis=0)
+        if ruled.mean() >= 0.5:
+            continue
+        crossing = page.ink[band, left + pad : right - pad].all(axis=0) & ~ruled
+        if int(crossing.sum()) >= least:
+            return True
+    return False
 
 
 def _cell_words(page: SheetPage, inner: tuple[int, int, int, int]) -> str:
@@ -368,8 +390,17 @@ def _cell_words(page: SheetPage, inner: tuple[int, int, int, int]) -> str:
         return printed
     if page.exact:
         return page.engine.recognise(crop, page.dpi).text
+    line = page.engine.recognise_line(crop, page.dpi).text
+    if is_absent(line) or is_signed_mention(line):
+        return line
+    # Print on two lines ("Absent(e)" over "excusé(e)", "Signé le" over its date) reads
+    # as garbage as one line: the cell is read again as a block, as it is.
+    soft = clean_crop(page, inner, crisp=False)
+    block = page.engine.recognise(soft, page.dpi).text if soft is not None else ""
+    if is_absent(block) or is_signed_mention(block):
+        return block
     # A read that finds nothing leaves the page OCR's word ("*aBsenr" for "ABSENT").
-    return page.engine.recognise_line(crop, page.dpi).text or printed
+    return line or printed
 
 
 def trainer_boxes(

@@ -335,6 +335,8 @@ def _read_trainee_rows(
         if col >= 1
     ]
     sure = min((axes.roles[col].confidence for col in (*axes.names, *axes.marks)), default=1.0)
+    rows = range(header, len(grid.ys) - 1)
+    shortest = min((grid.ys[r + 1] - grid.ys[r] for r in rows), default=0)
     for row in range(header, len(grid.ys) - 1):
         left = grid.span(row, axes.names[0])[0]
         right = grid.span(row, axes.names[-1])[1]
@@ -358,9 +360,23 @@ def _read_trainee_rows(
                 continue  # a spare row left blank
             problems.append(f"row {row}: no name read")
             read = [replace(r, confidence=min(r.confidence, UNPLACED)) for r in read]
+        if _holds_another(label_box, shortest):
+            unsure = True
         cap = min(sure, UNPLACED) if unsure else sure
         cells.extend(replace(r, confidence=min(r.confidence, cap)) for r in read)
     return cells, trainer, columns, tuple(problems), None
+
+
+#: A trainee's row this much taller than the shortest may hold a second trainee whose
+#: name and boundary went unread (a table ruled by its frame only, a name the OCR
+#: garbled): its marks may be that trainee's.
+TALL_ROW = 1.5
+
+
+def _holds_another(label_box: tuple[int, int, int, int], shortest: int) -> bool:
+    """Whether a trainee's row is tall enough for two beside the table's shortest row."""
+    _, top, _, bottom = label_box
+    return shortest > 0 and bottom - top > TALL_ROW * shortest
 
 
 def _name_of(parts: Sequence[str]) -> str:
@@ -448,6 +464,7 @@ def _read_by_date(
         above = (day, row_half)
         labelled.append((row, day, row_half, torn))
     halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
+    merged = _merged_people(grid, header, kinds)
     for row, day, row_half, torn in _halves_paired(labelled):
         for col, (column, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
             if kind in ("trainee", "person"):
@@ -456,7 +473,7 @@ def _read_by_date(
                 at = Column(day, half, column.hours, column.label)
                 who = _person_label(column.label) if kind == "person" else trainee
                 read = judge_cell(page, grid.cell(row, col), at, who)
-                if torn and not column.half_day:
+                if torn and not column.half_day or col in merged:
                     read = replace(read, confidence=min(read.confidence, UNPLACED))
                 cells.append(read)
             elif kind == "trainer":
@@ -470,6 +487,24 @@ def _read_by_date(
 
 
 _RowLabel = tuple[int, date | None, str | None, bool]  # row, date, half-day, torn
+
+#: A trainee's column this much wider than the narrowest holds a second trainee whose
+#: boundary and title went unread: its marks may be the neighbour's.
+MERGED_WIDTH = 1.7
+
+
+def _merged_people(grid: Table, header: int, kinds: Sequence[str]) -> set[int]:
+    """The trainees' columns (numbered as the grid's, the row labels' first) too wide
+    for one trainee beside the others: a sheet draws its trainees' columns alike."""
+    widths: dict[int, int] = {}
+    for col, kind in enumerate(kinds, start=1):
+        if kind == "person" and header < len(grid.ys) - 1:
+            left, _, right, _ = grid.cell(header, col)
+            widths[col] = right - left
+    if len(widths) < 2:
+        return set()
+    narrowest = min(widths.values())
+    return {col for col, width in widths.items() if width > MERGED_WIDTH * narrowest}
 
 
 def _halves_paired(rows: list[_RowLabel]) -> list[_RowLabel]:

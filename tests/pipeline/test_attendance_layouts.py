@@ -811,3 +811,27 @@ def test_a_date_wrapped_on_two_lines_in_a_table_ruled_under_every_row_is_one_row
     # Every row read with its date (cells the truth leaves out are not counted here).
     assert sheets and [m for m in _misread(doc.sessions, sheets) if m] == []
     assert all(not s.problems for s in sheets)
+
+
+@pytest.mark.parametrize(
+    ("xs", "merged"),
+    [
+        ((100, 300, 500, 800, 1100, 1700), {4}),  # the last trainee's column holds two
+        ((100, 300, 500, 800, 1100, 1400), set()),  # trainees' columns drawn alike
+    ],
+)
+def test_a_trainee_column_twice_as_wide_as_its_neighbours_is_doubted(
+    xs: tuple[int, ...], merged: set[int]
+) -> None:
+    # A trainee's title and column boundary unread on a photo: the neighbour's marks
+    # would be read as this trainee's. Its cells go to a person instead.
+    grid = tables.Table(xs, (100, 200, 300), ((True,) * 4,) * 2)
+    kinds = ["hours", "person", "person", "person"]
+    assert sheet_grid._merged_people(grid, 1, kinds) == merged
+
+
+@pytest.mark.parametrize(("bottom", "doubted"), [(260, True), (210, False)])
+def test_a_trainee_row_tall_enough_for_two_is_doubted(bottom: int, doubted: bool) -> None:
+    # A frame-only table whose middle trainee's name went unread: the row below took in
+    # that trainee's signature. The shortest row is 100 high.
+    assert sheet_grid._holds_another((100, 100, 400, bottom), 100) is doubted

@@ -263,6 +263,29 @@ def test_a_typed_absence_the_cell_re_read_misses_is_never_called_signed() -> Non
     assert read.mark != "signed" or read.confidence < attendance.REVIEW_BELOW
 
 
+class _TwoLines:
+    """An engine that reads a cell's two printed lines as garbage in one, right as a block."""
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult("one", 0.4)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult("Absent(e)\nexcusé(e)", 0.9)
+
+
+def test_a_typed_absence_printed_on_two_lines_is_absent_not_a_signature() -> None:
+    # "Absent(e)" over "excusé(e)" leaves a signature's ink; read as one line it says
+    # nothing, read as a block it says the trainee was away.
+    gray = np.full((300, 600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    ink[115:140, 220:380] = ink[150:175, 220:380] = 255
+    blank = np.zeros_like(gray)
+    page = cells.SheetPage(gray, 200, ink, blank, (), _TwoLines())  # type: ignore[arg-type]
+    column = Column(date(2026, 3, 3), attendance.MATIN, None, "Matin")
+    read = cells.judge_cell(page, (100, 100, 500, 200), column, "Ana Roux")
+    assert read.mark == "absent"
+
+
 @pytest.mark.parametrize(
     ("texts", "header"),
     [
@@ -392,3 +415,25 @@ def test_rows_dates_the_page_ocr_dropped_under_a_seance_header_are_read_again() 
     read = read_grid(page, grid)[0]
     assert {c.date for c in read} == {date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)}
     assert {c.person for c in read} == {"DURAND Léa"}
+
+
+@pytest.mark.parametrize(
+    ("ruled", "crossing", "cut"),
+    [
+        (False, True, True),  # a guessed row boundary through a signature
+        (True, True, False),  # a signature running over a drawn rule
+        (False, False, False),  # the mark inside, white space at the boundary
+    ],
+)
+def test_a_cell_whose_unruled_edge_runs_through_ink_is_doubted(
+    ruled: bool, crossing: bool, cut: bool
+) -> None:
+    gray = np.full((300, 600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    lines = np.zeros_like(gray)
+    ink[150 : 230 if crossing else 190, 220:380] = 255  # the mark, over the edge or not
+    if ruled:
+        lines[199:202, 100:500] = ink[199:202, 100:500] = 255
+    page = cells.SheetPage(gray, 200, ink, lines, (), _Blind())  # type: ignore[arg-type]
+    box = (100, 100, 500, 200)
+    assert cells.cut_by_edge(page, box) is cut
