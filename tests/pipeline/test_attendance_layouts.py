@@ -500,24 +500,6 @@ def test_an_unruled_row_whose_print_the_ocr_missed_is_not_merged_into_the_next()
     assert lucas[1] - lucas[0] <= 110  # half a pitch either side of his line, no more
 
 
-class _HeaderLineEngine:
-    """Reads the titles of a header line from a crop of it (in the crop's pixels)."""
-
-    def __init__(self, titles: list[tuple[str, int]], shift: tuple[int, int]) -> None:
-        self.titles, self.shift = titles, shift
-
-    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
-        dx, dy = self.shift
-        words = tuple(
-            Word(text, 0.9, (x - dx, 320 - dy, x - dx + 12 * len(text), 344 - dy))
-            for text, x in self.titles
-        )
-        return OcrResult(" ".join(t for t, _ in self.titles), 0.9, words)
-
-    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
-        return self.recognise_line(image, dpi)
-
-
 def test_a_framed_table_whose_header_the_page_ocr_missed_reads_it_again() -> None:
     # A photo's shaded header band: the page OCR read the names, not the titles. The
     # frame's first line of ink is read again on its own.
@@ -532,7 +514,7 @@ def test_a_framed_table_whose_header_the_page_ocr_missed_reads_it_again() -> Non
         ink[top : top + 24, 200:280] = 255
         words += [_word(str(i + 1), 120, top), _word(name, 200, top)]
     pad = 200 // 10  # the white border round a crop
-    engine = _HeaderLineEngine(titles, (100 - pad, 300 - pad))
+    engine = layouts.HeaderLineEngine(titles, (100 - pad, 300 - pad))
     blank = np.zeros_like(gray)
     page = cells.SheetPage(gray, 200, ink, blank, tuple(words), engine)  # type: ignore[arg-type]
     frame = tables.Table((100, 1500), (300, 760), ((),))

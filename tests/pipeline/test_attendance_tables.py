@@ -22,6 +22,7 @@ from pipeline.reading.sheet_results import Column
 from pipeline.reading.tables import Rulings, Table
 from pipeline.reading.unruled import header_titles
 from samples.gen.layouts import Choices, draw_choices, draw_sheet
+from tests.pipeline import sheet_layouts as layouts
 
 
 @pytest.fixture(scope="module")
@@ -170,24 +171,6 @@ def test_a_company_column_beside_the_names_gives_no_cells_of_marks(
     assert _outcomes(doc, sheets)["right"] == len(doc.sessions)
 
 
-class _HeaderLineEngine:
-    """Reads every title of a header line from a crop of it (in the crop's pixels)."""
-
-    def __init__(self, titles: list[tuple[str, int]], shift: tuple[int, int]) -> None:
-        self.titles, self.shift = titles, shift
-
-    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
-        dx, dy = self.shift
-        words = tuple(
-            Word(text, 0.9, (x - dx, 320 - dy, x - dx + 12 * len(text), 344 - dy))
-            for text, x in self.titles
-        )
-        return OcrResult(" ".join(t for t, _ in self.titles), 0.9, words)
-
-    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
-        return self.recognise_line(image, dpi)
-
-
 def test_a_title_the_page_ocr_missed_in_a_shaded_header_ruled_by_rows_is_read_again() -> None:
     # Rules between rows only; the page OCR read three titles of the grey header band,
     # not "Formateur": the band is read again, and the trainer's column is found.
@@ -203,7 +186,7 @@ def test_a_title_the_page_ocr_missed_in_a_shaded_header_ruled_by_rows_is_read_ag
     words += [_word("03/03/2026", 150, 400), _word("Matin", 450, 400)]
     words += [_word("Après-midi", 450, 500)]
     pad = 200 // 10  # the white border round a crop
-    engine = _HeaderLineEngine(titles, (100 - pad, 300 - pad))
+    engine = layouts.HeaderLineEngine(titles, (100 - pad, 300 - pad))
     ruled = Rulings(gray, ink, horiz, np.zeros_like(gray))
     page = sheet_page.page_of(ruled, 200, engine, words, exact=False)  # type: ignore[arg-type]
     table = sheet_page._rows_only_table(page, ruled)
@@ -230,7 +213,7 @@ def test_a_framed_table_s_title_the_page_ocr_missed_is_read_again_for_its_column
         ink[top : top + 24, 150:230] = ink[top : top + 24, 720:800] = 255
     ink |= horiz | vert
     pad = 200 // 10  # the white border round a crop
-    engine = _HeaderLineEngine(titles, (100 - pad, 300 - pad))
+    engine = layouts.HeaderLineEngine(titles, (100 - pad, 300 - pad))
     ruled = Rulings(gray, ink, horiz, vert)
     page = sheet_page.page_of(ruled, 200, engine, words, exact=False)  # type: ignore[arg-type]
     frame = Table((100, 1500), (300, 703), ((),))
