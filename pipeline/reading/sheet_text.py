@@ -266,9 +266,14 @@ _SPECK = re.compile(r"(?<!\S)[^\d\s](?!\S)")
 
 def cell_dates(text: str, year: int | None) -> list[date]:
     """The dates of a cell's text ("lundi 16 - février 2026": specks left out; the year,
-    when not printed, ``year``)."""
+    when not printed, ``year``); none when its weekday says another day."""
     text = _SPECK.sub(" ", text)
     found = find_dates(text, year)
+    named = {WEEKDAYS.index(day) for day in WEEKDAY.findall(fold(text))}
+    if len(found) == 1 and len(named) == 1 and found[0].weekday() not in named:
+        # "jeudi 24/09/2025", a Wednesday: a digit misread (or the sheet's own slip). No
+        # date rather than the wrong day: the cell is read again, else a person checks.
+        return []
     if found:
         return found
     # A date whose slashes a photo lost ("24022026", "2402/2026").

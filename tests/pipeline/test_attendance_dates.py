@@ -226,6 +226,13 @@ def test_a_date_whose_slashes_a_photo_lost_is_still_a_date() -> None:
     assert sheet_text.cell_dates("31312026", None) == []
 
 
+def test_a_row_date_whose_weekday_says_another_day_is_no_date() -> None:
+    # The 25th read as 24: "jeudi" says which; the wrong day is never given to the cells.
+    assert sheet_text.cell_dates("jeudi 24 septembre 2025", None) == []
+    assert sheet_text.cell_dates("Jeudi 25/09/2025", None) == [date(2025, 9, 25)]
+    assert sheet_text.cell_dates("25/09/2025", None) == [date(2025, 9, 25)]
+
+
 PERIOD = "Période : du 07/12/2026 au 16/12/2026"
 
 

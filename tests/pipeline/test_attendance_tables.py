@@ -366,7 +366,7 @@ class _DateCellEngine:
         if width < 40:
             return OcrResult("", 0.0)
         day = 2 + round((width - 60) / 40)
-        text = f"lundi {day} mars 2026"
+        text = f"{('lundi', 'mardi', 'mercredi')[day - 2]} {day} mars 2026"
         return OcrResult(text, 0.9, (Word(text, 0.9, (0, 0, width, 24)),))
 
     def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
