@@ -32,6 +32,7 @@ from pipeline.reading.sheet_text import (
     is_day_label,
     is_signed_mention,
     is_whole_title,
+    loose_dates,
     text_lines,
     title_date,
 )
@@ -270,21 +271,6 @@ def _dates_completed(columns: list[Column], known: set[date]) -> list[Column]:
         if len(fits) == 1:
             done[i] = Column(fits[0], column.half_day, column.hours, column.label)
     return done
-
-
-_LOOSE_DATE = re.compile(r"(?<!\d)(\d{2})[/.-]?(\d{2})[/.-]?(20\d{2})(?!\d)")
-
-
-def loose_dates(lines: Sequence[str]) -> set[date]:
-    """Dates of the title printed dd/mm/yyyy whose OCR lost a slash ("0303/2026")."""
-    found = set()
-    for line in lines:
-        for day, month, year in _LOOSE_DATE.findall(digits_fixed(line)):
-            try:
-                found.add(date(int(year), int(month), int(day)))
-            except ValueError:
-                continue
-    return found
 
 
 _WEEKDAYS = WEEKDAYS

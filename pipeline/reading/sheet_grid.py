@@ -29,7 +29,6 @@ from pipeline.reading.cells import (
 from pipeline.reading.sheet_columns import (
     header_count,
     header_rows,
-    loose_dates,
     read_columns,
     snapped_date,
     title_count,
@@ -56,6 +55,7 @@ from pipeline.reading.sheet_text import (
     is_column_title,
     is_signed_mention,
     is_trainer_label,
+    loose_dates,
     text_lines,
     title_date,
     trainee_name,

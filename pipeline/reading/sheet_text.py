@@ -277,14 +277,20 @@ def cell_dates(text: str, year: int | None) -> list[date]:
     if found:
         return found
     # A date whose slashes a photo lost ("24022026", "2402/2026").
-    loose = []
-    for day, month, full in _LOOSE_DATE.findall(digits_fixed(text)):
-        with contextlib.suppress(ValueError):
-            loose.append(date(int(full), int(month), int(day)))
-    return loose
+    return sorted(loose_dates([text]))
 
 
-_LOOSE_DATE = re.compile(r"(?<![\d/.-])(\d{2})[/.-]?(\d{2})[/.-]?(20\d{2})(?!\d)")
+def loose_dates(lines: Sequence[str]) -> set[date]:
+    """Dates printed dd/mm/yyyy whose OCR lost a slash ("0303/2026", "24022026")."""
+    found = set()
+    for line in lines:
+        for day, month, year in _LOOSE_DATE.findall(digits_fixed(line)):
+            with contextlib.suppress(ValueError):
+                found.add(date(int(year), int(month), int(day)))
+    return found
+
+
+_LOOSE_DATE = re.compile(r"(?<!\d)(\d{2})[/.-]?(\d{2})[/.-]?(20\d{2})(?!\d)")
 
 
 _TIME = re.compile(r"\d{1,2}\s*h\s*\d{0,2}")
