@@ -222,14 +222,23 @@ def test_a_framed_table_s_title_the_page_ocr_missed_is_read_again_for_its_column
     assert len(table.xs) == 5  # Nom, Prénom, Matinée, Après-midi
 
 
-class _Blind:
-    """An engine that reads nothing in a crop."""
+class _CropEngine:
+    """An engine that reads any crop as one text when asked for a line, another when asked
+    for a block."""
+
+    def __init__(self, line: OcrResult, block: OcrResult) -> None:
+        self.line, self.block = line, block
 
     def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
-        return OcrResult("", 0.0)
+        return self.line
 
     def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
-        return OcrResult("", 0.0)
+        return self.block
+
+
+_BLIND = _CropEngine(OcrResult("", 0.0), OcrResult("", 0.0))  # reads nothing
+# A cell's two printed lines: garbage read as one line, right read as a block.
+_TWO_LINES = _CropEngine(OcrResult("one", 0.4), OcrResult("Absent(e)\nexcusé(e)", 0.9))
 
 
 def test_a_typed_absence_the_cell_re_read_misses_is_never_called_signed() -> None:
@@ -240,20 +249,10 @@ def test_a_typed_absence_the_cell_re_read_misses_is_never_called_signed() -> Non
     ink[130:160, 220:380] = 255  # the word's ink, as much as a signature's
     blank = np.zeros_like(gray)
     words = (Word("*aBsenr", 0.4, (220, 130, 380, 160)),)
-    page = cells.SheetPage(gray, 200, ink, blank, words, _Blind())  # type: ignore[arg-type]
+    page = cells.SheetPage(gray, 200, ink, blank, words, _BLIND)  # type: ignore[arg-type]
     column = Column(date(2026, 3, 3), attendance.APRES_MIDI, None, "Après-midi")
     read = cells.judge_cell(page, (100, 100, 500, 200), column, "Ana Roux")
     assert read.mark != "signed" or read.confidence < attendance.REVIEW_BELOW
-
-
-class _TwoLines:
-    """An engine that reads a cell's two printed lines as garbage in one, right as a block."""
-
-    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
-        return OcrResult("one", 0.4)
-
-    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
-        return OcrResult("Absent(e)\nexcusé(e)", 0.9)
 
 
 def test_a_typed_absence_printed_on_two_lines_is_absent_not_a_signature() -> None:
@@ -263,7 +262,7 @@ def test_a_typed_absence_printed_on_two_lines_is_absent_not_a_signature() -> Non
     ink = np.zeros_like(gray)
     ink[115:140, 220:380] = ink[150:175, 220:380] = 255
     blank = np.zeros_like(gray)
-    page = cells.SheetPage(gray, 200, ink, blank, (), _TwoLines())  # type: ignore[arg-type]
+    page = cells.SheetPage(gray, 200, ink, blank, (), _TWO_LINES)  # type: ignore[arg-type]
     column = Column(date(2026, 3, 3), attendance.MATIN, None, "Matin")
     read = cells.judge_cell(page, (100, 100, 500, 200), column, "Ana Roux")
     assert read.mark == "absent"
@@ -286,7 +285,7 @@ def test_titles_that_date_their_columns_make_a_header_a_page_s_date_line_does_no
 def test_a_photographed_sheet_s_edge_is_no_frame_round_a_table() -> None:
     gray = np.full((2300, 1650), 255, np.uint8)
     blank = np.zeros_like(gray)
-    page = cells.SheetPage(gray, 200, blank, blank, (), _Blind())  # type: ignore[arg-type]
+    page = cells.SheetPage(gray, 200, blank, blank, (), _BLIND)  # type: ignore[arg-type]
     edge = Table((3, 1645), (2, 2297), ((),))
     frame = Table((115, 1534), (377, 1112), ((),))
     assert sheet_page._frames(page, [edge, frame]) == [frame]
@@ -308,7 +307,7 @@ def test_a_framed_table_s_handwritten_names_are_not_cut_by_a_column_boundary(
 def test_a_signature_box_ruled_in_two_by_a_stroke_under_a_framed_table_is_no_table() -> None:
     gray = np.full((2300, 1650), 255, np.uint8)
     blank = np.zeros_like(gray)
-    page = cells.SheetPage(gray, 200, blank, blank, (), _Blind())  # type: ignore[arg-type]
+    page = cells.SheetPage(gray, 200, blank, blank, (), _BLIND)  # type: ignore[arg-type]
     frame = Table((117, 1506), (365, 1169), ((),))
     box = Table((118, 242, 507), (1292, 1389, 1415), ((True,), (True,)))
     assert sheet_page._beside_frames(page, [box], [frame, box]) == []
@@ -417,6 +416,6 @@ def test_a_cell_whose_unruled_edge_runs_through_ink_is_doubted(
     ink[150 : 230 if crossing else 190, 220:380] = 255  # the mark, over the edge or not
     if ruled:
         lines[199:202, 100:500] = ink[199:202, 100:500] = 255
-    page = cells.SheetPage(gray, 200, ink, lines, (), _Blind())  # type: ignore[arg-type]
+    page = cells.SheetPage(gray, 200, ink, lines, (), _BLIND)  # type: ignore[arg-type]
     box = (100, 100, 500, 200)
     assert cells.cut_by_edge(page, box) is cut

@@ -251,12 +251,17 @@ def test_one_weak_mark_on_a_block_otherwise_blank_is_left_in_doubt() -> None:
     assert faint_in_doubt([blank, tick, blank, blank])[1].state == "answered"
 
 
+def _three_labelled_columns() -> tuple[Block, np.ndarray]:
+    """A row of three boxes 200 px apart, and a blank page for the labels over them."""
+    shapes = [[Shape((x - 15, 500, x + 15, 530), 1.0) for x in (300, 500, 700)]]
+    block = Block(shapes, [300.0, 500.0, 700.0], [515.0], 30, 30, False)
+    return block, np.zeros((800, 1000), np.uint8)
+
+
 def test_a_column_label_wrapped_on_two_lines_is_read_whole() -> None:
     # Three columns of boxes; over each a label, the last on two lines set close together
     # ("Pas du tout / satisfait"), a title far above.
-    shapes = [[Shape((x - 15, 500, x + 15, 530), 1.0) for x in (300, 500, 700)]]
-    block = Block(shapes, [300.0, 500.0, 700.0], [515.0], 30, 30, False)
-    bare = np.zeros((800, 1000), np.uint8)
+    block, bare = _three_labelled_columns()
     bare[300:320, 250:750] = 255  # the title
     for x in (300, 500, 700):
         bare[440:458, x - 40 : x + 40] = 255  # each label's (last) line
@@ -271,9 +276,7 @@ def test_a_column_label_wrapped_on_two_lines_is_read_whole() -> None:
 def test_a_label_whose_first_line_stands_level_with_the_others_gets_its_second_line() -> None:
     # "Très / satisfait" over the first column: its first line level with the one-line
     # labels of the others, its second line below them.
-    shapes = [[Shape((x - 15, 500, x + 15, 530), 1.0) for x in (300, 500, 700)]]
-    block = Block(shapes, [300.0, 500.0, 700.0], [515.0], 30, 30, False)
-    bare = np.zeros((800, 1000), np.uint8)
+    block, bare = _three_labelled_columns()
     for x in (300, 500, 700):
         bare[430:448, x - 40 : x + 40] = 255  # each label's (first) line
     bare[456:474, 260:340] = 255  # the second line of the first one
