@@ -84,12 +84,9 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         columns = read_columns(page, grid, header, year)
         first = _first_label(page, grid, header)
     body = range(header, len(grid.ys) - 1)
-    dated = [
-        col
-        for col in range(len(grid.xs) - 1)
-        if dated_cells([text_of(words_in(page.words, grid.cell(r, col))) for r in body], year)
-    ]
-    held = _row_labels(page, grid, header, year)
+    texts = _body_texts(page, grid, header)
+    dated = [col for col, column in enumerate(texts) if dated_cells(column, year)]
+    held = _row_labels(texts, year)
     labels = [first] + [c.label for c in columns]
     axes = header_roles.plan(labels, year, dated, content=held)
     if axes is None and not page.exact and not dated:
@@ -108,7 +105,7 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         # Trainees' names over two header rows (NOM over Prénom): read as one header.
         below = read_columns(page, grid, header + 1, year)
         first_below = _first_label(page, grid, header + 1)
-        held_below = _row_labels(page, grid, header + 1, year)
+        held_below = _row_labels(_body_texts(page, grid, header + 1), year)
         wider = header_roles.plan(
             [first_below] + [c.label for c in below], year, dated, content=held_below
         )
@@ -174,17 +171,22 @@ def _runs_on(page: SheetPage, grid: Table, after: Carry | None) -> bool:
     return header_count(page, grid) == 0 and title_count(first, slots=False) < 2
 
 
-def _row_labels(page: SheetPage, grid: Table, header: int, year: int | None) -> dict[int, str]:
-    """Columns whose body cells label the rows: dates (``header.DATE``) or half-days and
-    time ranges (``header.HALF``), most of their printed cells saying so, none of them a
-    trainee's mark (the page's words only: no cell is read again)."""
+def _body_texts(page: SheetPage, grid: Table, header: int) -> list[list[str]]:
+    """Each column's body cells as the page's words read them (no cell is read again)."""
+    body = range(header, len(grid.ys) - 1)
+    return [
+        [text_of(words_in(page.words, grid.cell(row, col))) for row in body]
+        for col in range(len(grid.xs) - 1)
+    ]
+
+
+def _row_labels(texts: list[list[str]], year: int | None) -> dict[int, str]:
+    """Columns whose body cells (``texts``, column by column) label the rows: dates
+    (``header.DATE``) or half-days and time ranges (``header.HALF``), most of their printed
+    cells saying so, none of them a trainee's mark."""
     held = {}
-    for col in range(len(grid.xs) - 1):
-        texts = [
-            text_of(words_in(page.words, grid.cell(row, col)))
-            for row in range(header, len(grid.ys) - 1)
-        ]
-        printed = [t for t in texts if t.strip()]
+    for col, column in enumerate(texts):
+        printed = [t for t in column if t.strip()]
         if not printed or any(is_signed_mention(t) or is_absent(t) for t in printed):
             continue  # trainees' marks ("Signé le 12/03/2026 à 09:04", "Absent")
         if sum(bool(find_dates(t, year) or loose_dates([t])) for t in printed) * 2 > len(printed):
