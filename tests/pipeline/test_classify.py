@@ -296,13 +296,13 @@ def test_segment_page_markers() -> None:
 def test_segment_keeps_a_day_sheet_with_the_first_whose_title_ocr_garbled() -> None:
     # A scanned logo ran into the first page's title line; the content still says what it is.
     day = (
-        "{title}\nFormation : Gérer son temps\nSession : du 06/11/2025 au 07/11/2025\n"
+        "{title}\nFormation : Accueil du public\nSession : du 12/03/2026 au 13/03/2026\n"
         "N° NOM Prénom Fonction Matin (9h-12h30) Après-midi (13h30-17h)\n"
-        "1 BAPTISTE Nicolas\n2 AUBRY Fatou\nSignature de l'intervenante : Élodie Marchand\n"
+        "1 VASSEUR Odile\n2 LEBRETON Yannick\nSignature de l'intervenante : Inès Carrel\n"
     )
     pages = [
-        day.format(title="S@- Voix & Parcours FEUILLE DE PRÉSENCE Journée du jeudi 6 novembre"),
-        day.format(title="FEUILLE DE PRÉSENCE\nJournée du vendredi 7 novembre 2025"),
+        day.format(title="Q#) Atelier Sud FEUILLE DE PRÉSENCE Journée du jeudi 12 mars"),
+        day.format(title="FEUILLE DE PRÉSENCE\nJournée du vendredi 13 mars 2026"),
     ]
     assert [(a, b, t) for a, b, t, _ in segment(pages)] == [(1, 2, DocType.EMARGEMENT)]
 
