@@ -308,6 +308,19 @@ CUES: dict[DocType, tuple[Cue, ...]] = {
         ("bien cordialement", 0, 1.5),
         ("objet", 0, 1),
         ("lettre recommandee", 0, 3),
+        # A convocation tells a trainee when and where to come: it is sent before the
+        # training and proves nothing the dossier needs.
+        ("convocation", 10, 2),
+        ("convocation a la formation", 13, 3),
+        ("votre inscription", 0, 1.5),
+        # The internal rules given to trainees.
+        ("reglement interieur", 12, 1),
+        # The official BPF form itself (Cerfa 10443), blank or filled: the cooperative's
+        # yearly return, not an entrepreneur's pedagogical report.
+        ("bilan pedagogique et financier", 15, 3),
+        ("cerfa", 0, 4),
+        ("10443", 0, 3),
+        ("dispensateur de formation", 0, 2),
     ),
 }
 

@@ -181,7 +181,40 @@ Nom : Paul Lenoir
 Bonnes réponses : 14 / 20     Note obtenue : 14/20
 """
 
+CONVOCATION_LETTER = """\
+Atelier Parole Claire - Noémie Berthier, formatrice
+CONVOCATION
+Formation « Animer une réunion » : votre inscription est confirmée.
+Stagiaire : Jules Carrel
+Dates : 2 et 3 mars 2026, de 9 h à 12 h 30 et de 13 h 30 à 17 h
+Lieu : salle Garance, 4 place Bellecour, 69002 Lyon
+Le programme de la formation vous sera remis le premier jour.
+Accessibilité : pour tout besoin d'adaptation, contactez la formatrice.
+"""
+
+BPF_CERFA_FORM = """\
+Direction régionale de l'économie, de l'emploi, du travail et des solidarités
+BILAN PÉDAGOGIQUE ET FINANCIER
+RETRAÇANT L'ACTIVITÉ DE DISPENSATEUR DE FORMATION PROFESSIONNELLE
+Articles L. 6352-11 et R. 6352-22 du Code du travail      cerfa N° 10443*17
+A. IDENTIFICATION DE L'ORGANISME DE FORMATION
+Numéro de déclaration : |__|__| |__|__| |__|__|__|__|__|
+C. BILAN FINANCIER HORS TAXES : ORIGINE DES PRODUITS DE L'ORGANISME
+F. BILAN PÉDAGOGIQUE : STAGIAIRES ET HEURES-STAGIAIRES
+"""
+
+PEDAGOGICAL_REPORT = """\
+BILAN PÉDAGOGIQUE 2025
+Formatrice : Noémie Berthier
+Actions de formation réalisées : 7 sessions, 38 stagiaires, 512 heures-stagiaires.
+Taux de satisfaction à chaud : 94 %.
+Axes d'amélioration pour 2026 : plus d'exercices filmés.
+"""
+
 HAND_WRITTEN: dict[str, tuple[str, DocType]] = {
+    "convocation-letter-before-training": (CONVOCATION_LETTER, DocType.AUTRE),
+    "bpf-cerfa-form-itself": (BPF_CERFA_FORM, DocType.AUTRE),
+    "pedagogical-report-of-the-year": (PEDAGOGICAL_REPORT, DocType.BILAN_PEDAGOGIQUE),
     "evaluation-online-form-export": (ONLINE_FORM_EXPORT, DocType.EVALUATION_CHAUD),
     "evaluation-votre-avis-smileys": (SMILEY_QUESTIONNAIRE, DocType.EVALUATION_CHAUD),
     "positioning-questionnaire-before-training": (POSITIONING_TEST, DocType.AUTRE),
