@@ -151,7 +151,7 @@ def print_dossier(data: dict[str, Any], dossier: Dossier, history: Sequence[str]
     print_requirements(dossier)
     if dossier.attendance is not None:
         print_attendance(dossier.attendance, inv)
-    for m in data["missing"]:
+    for m in [*data["missing"], *data.get("advised", [])]:
         label = "[yellow]manque[/]" if m.get("level", "requis") == "requis" else "conseillé"
         late = f" [red](en retard de {m['overdue_days']} j)[/]" if m.get("overdue_days") else ""
         out.print(f"  {label} {PIECES.get(m['piece'], m['piece'])} : {_t(m['detail'])}{late}")

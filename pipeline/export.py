@@ -63,7 +63,11 @@ def _dossiers(report: dict[str, Any]) -> pd.DataFrame:
 
 
 def _missing(report: dict[str, Any]) -> pd.DataFrame:
-    owed = [(d["invoice"], d["entrepreneur"], m) for d in report["dossiers"] for m in d["missing"]]
+    owed = [
+        (d["invoice"], d["entrepreneur"], m)
+        for d in report["dossiers"]
+        for m in [*d["missing"], *d.get("advised", [])]
+    ]
     owed += [("", p["name"], m) for p in report["entrepreneurs"] for m in p["missing"]]
     rows = [
         {"Facture": number, "Entrepreneur": who, "Pièce": m["piece"], "Nombre": m["count"],

@@ -497,7 +497,7 @@ def _training(d: dict[str, Any], files: _Files, today: date) -> Training:
         state=d["state"],
         state_label=STATES.get(d["state"], d["state"]),
         received=_received(d["documents"], files),
-        missing=tuple(missing_text(m) for m in d["missing"]),
+        missing=tuple(missing_text(m) for m in [*d["missing"], *d.get("advised", [])]),
         problems=tuple(c["message"] for c in d["checks"]),
     )
 

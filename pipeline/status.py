@@ -152,7 +152,9 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "end": d.invoice.end.isoformat() if d.invoice.end else None,
         "state": d.state,
         "documents": [document_json(doc) for doc in d.documents],
-        "missing": [m.as_json() for m in d.missing],
+        "missing": [m.as_json() for m in d.missing if m.level != "recommande"],
+        # Recommended pieces (a cold evaluation) are advice: the dossier is complete without them.
+        "advised": [m.as_json() for m in d.missing if m.level == "recommande"],
         "checks": [c.as_json() for c in d.checks],
         "notes": list(d.notes),
         "waived": [

@@ -95,10 +95,15 @@ def test_share_is_left_as_dropped(workspace: Path) -> None:
         assert (workspace / "partage" / entry["file"]).read_bytes() == original.read_bytes()
 
 
-def test_show_prints_one_dossier(workspace: Path, status: dict[str, Any]) -> None:
-    number = status["dossiers"][0]["invoice"]
+def test_show_prints_one_dossier_with_the_advice_status_keeps_out_of_missing(
+    workspace: Path, status: dict[str, Any]
+) -> None:
+    advised = [d for d in status["dossiers"] if d["advised"]]
+    assert advised and all(m["level"] == "requis" for d in advised for m in d["missing"])
+    number = advised[0]["invoice"]
     run = run_cli("--config", str(workspace / "config.toml"), "show", number)
     assert run.returncode == 0 and number in run.stdout
+    assert "conseillé" in run.stdout and "aucune évaluation à froid reçue" in run.stdout
 
 
 def test_demo_compiles_the_bpf_of_the_sample_year(workspace: Path) -> None:

@@ -204,12 +204,13 @@ def test_every_document_found_its_dossier_but_the_strangers_attestation(
         assert found == sorted(f for f in case.files if f != stray), name
 
 
-def test_a_complete_dossier_lacks_only_the_recommended_cold_evaluation(
+def test_a_complete_dossier_lacks_nothing_and_is_advised_a_cold_evaluation(
     report: dict[str, Any],
 ) -> None:
     d = dossier(report, "complete")
     assert (d["state"], required(d), codes(d)) == ("complete", {}, [])
-    assert [(m["piece"], m["level"]) for m in d["missing"]] == [("evaluation_froid", "recommande")]
+    assert d["missing"] == []
+    assert [(m["piece"], m["level"]) for m in d["advised"]] == [("evaluation_froid", "recommande")]
 
 
 def test_complete_except_one_half_day_of_one_trainee(report: dict[str, Any]) -> None:
