@@ -47,11 +47,19 @@ AGREEMENT_WORDS: dict[str, tuple[str, str]] = {
 WAIVABLE = frozenset({
     "convention", "contrat", "bon_commande", "emargement", "attestation", "evaluation_chaud",
     "evaluation_froid", "mentions", "trainee_hours_mismatch", "trainee_count_mismatch",
-    "trainee_unknown", "dates_mismatch", "convention_signed_late",
+    "trainee_unknown", "dates_mismatch", "convention_signed_late", "signature_missing",
+    "trainer_signature_missing",
     "attestation_without_attendance", "invoice_mentions_missing",
 })  # fmt: skip
 #: Checks that say something is missing rather than that two documents disagree.
-LACKING_CODES = frozenset({"invoice_mentions_missing"})
+LACKING_CODES = frozenset(
+    {"invoice_mentions_missing", "signature_missing", "trainer_signature_missing"}
+)
+AGREEMENT_NAMES = {
+    "convention": "Convention",
+    "contrat": "Contrat",
+    "bon_commande": "Devis signé / bon de commande",
+}
 PARTY_LABELS = {
     "organisme": "l'organisme",
     "client": "le client",
@@ -169,7 +177,9 @@ def _evaluate(
     if not found:
         missing.append(Missing(agreements[0].value, 1, _agreement_detail(agreements)))
     else:
-        missing += _unsigned_agreement(found)
+        unsigned, doubtful = _unsigned_agreement(found)
+        checks += unsigned
+        missing += doubtful
         checks += _agreement_checks(inv, found)
     sheets = by_type.get(DocType.EMARGEMENT, [])
     schedule = next(
@@ -193,6 +203,9 @@ def _evaluate(
         # With a sheet unread, what the others lack (names, half-days, hours) may be on it.
         whole = not attendance.unread
         missing += _attendance_missing(inv, attendance, whole)
+        checks += _trainer_unsigned(attendance)
+        if attendance.unsigned():
+            notes.append(f"Non signé, compté comme absence : {_empty_cells(attendance)}.")
         if whole:
             checks += _attendance_checks(inv, attendance, settings)
             checks += _attestations_without_attendance(attendance, by_type)
@@ -226,11 +239,16 @@ def _invoice_mentions(inv: Invoice) -> list[Check]:
     return [Check("invoice_mentions_missing", f"La facture n'indique pas {', '.join(lacking)}.")]
 
 
-def _unsigned_agreement(found: Sequence[DocumentRow]) -> list[Missing]:
-    """The best-signed agreement must carry every required party's signature."""
+def _unsigned_agreement(found: Sequence[DocumentRow]) -> tuple[list[Check], list[Missing]]:
+    """The best-signed agreement must carry every required party's signature.
+
+    A party that surely did not sign is a ``signature_missing`` check (the CONTRACT's code):
+    the agreement is there but not valid as it stands. A signature not surely read waits
+    for a person, as a piece still to settle.
+    """
     read = [d for d in found if isinstance(d.fields.get("signatures"), dict)]
     if not read:
-        return []  # signatures not read (no OCR engine): nothing to say either way
+        return [], []  # signatures not read (no OCR engine): nothing to say either way
 
     def lacking(d: DocumentRow) -> tuple[list[str], list[str]]:
         blocks = d.fields.get("signature_blocks") or {}
@@ -248,16 +266,19 @@ def _unsigned_agreement(found: Sequence[DocumentRow]) -> list[Missing]:
     unsigned, doubtful, best = min(
         ((*lacking(d), d) for d in read), key=lambda found: (len(found[0]), len(found[1]))
     )
-    out = []
+    checks, missing = [], []
     if unsigned:
         who = ", ".join(PARTY_LABELS[p] for p in unsigned)
-        out.append(Missing(best.type, len(unsigned), f"non signée par {who} (document #{best.id})"))
+        what = AGREEMENT_NAMES.get(best.type, best.type)
+        checks.append(
+            Check("signature_missing", f"{what} #{best.id} non signée par {who}.", (best.id,))
+        )
     if doubtful:
         who = ", ".join(PARTY_LABELS[p] for p in doubtful)
-        out.append(
+        missing.append(
             Missing(best.type, len(doubtful), f"signature à vérifier : {who} (document #{best.id})")
         )
-    return out
+    return checks, missing
 
 
 def _agreement_checks(inv: Invoice, found: Sequence[DocumentRow]) -> list[Check]:
@@ -354,16 +375,6 @@ def _attendance_missing(inv: Invoice, att: Attendance, whole: bool) -> list[Miss
     unseen = att.not_seen(inv) if whole else []
     if unseen:
         out.append(Missing("emargement", len(unseen), "sur aucune feuille : " + ", ".join(unseen)))
-    unsigned = att.unsigned()
-    if unsigned:
-        cells = "; ".join(f"{name} le {slot_label(slot)}" for name, slot in unsigned)
-        out.append(Missing("emargement", len(unsigned), "signature manquante : " + cells))
-    trainer = att.trainer_missing()
-    if trainer:
-        cells = "; ".join(slot_label(s) for s in trainer)
-        out.append(
-            Missing("emargement", len(trainer), "signature du formateur manquante : " + cells)
-        )
     doubtful = att.doubtful()
     if doubtful:
         cells = "; ".join(f"{name} le {slot_label(slot)}" for name, slot, _ in doubtful)
@@ -371,6 +382,16 @@ def _attendance_missing(inv: Invoice, att: Attendance, whole: bool) -> list[Miss
             Missing("emargement", len(doubtful), "case(s) à vérifier (dossiers review) : " + cells)
         )
     return out
+
+
+def _trainer_unsigned(att: Attendance) -> list[Check]:
+    """Half-days the trainer's box was surely left empty: the sheet does not prove them."""
+    slots = att.trainer_missing()
+    if not slots:
+        return []
+    cells = "; ".join(slot_label(s) for s in slots)
+    message = f"Signature du formateur manquante : {cells}."
+    return [Check("trainer_signature_missing", message, att.documents)]
 
 
 def _attendance_checks(inv: Invoice, att: Attendance, settings: AttendanceSettings) -> list[Check]:
@@ -403,20 +424,27 @@ def _attendance_checks(inv: Invoice, att: Attendance, settings: AttendanceSettin
             )
         )
     invoiced = _invoiced_trainee_hours(inv)
-    # Hours are compared once every half-day is known: no gap, no doubt, no unsigned cell.
-    settled = not (att.uncovered or att.doubtful() or unknown or att.unsigned())
+    # Hours are compared once every half-day is known: no gap, no doubt, no stranger. A
+    # cell left empty is a half-day the sheet does not prove: not attended, by the sheets.
+    settled = not (att.uncovered or att.doubtful() or unknown)
     if settled and invoiced is not None:
         gap = att.trainee_hours - invoiced
         if abs(gap) > settings.hours_tolerance:
+            empty = _empty_cells(att)
             checks.append(
                 Check(
                     "trainee_hours_mismatch",
                     f"Heures-stagiaires : {hours_text(invoiced)} h sur la facture, "
-                    f"{hours_text(att.trainee_hours)} h d'après les feuilles d'émargement.",
+                    f"{hours_text(att.trainee_hours)} h d'après les feuilles d'émargement"
+                    + (f" (non signé : {empty})." if empty else "."),
                     docs,
                 )
             )
     return checks
+
+
+def _empty_cells(att: Attendance) -> str:
+    return "; ".join(f"{name} le {slot_label(slot)}" for name, slot in att.unsigned())
 
 
 def _assiduity_notes(inv: Invoice, att: Attendance, settings: AttendanceSettings) -> list[str]:

@@ -48,12 +48,15 @@ def test_show_prints_the_grid_and_a_correction_wins_and_stays(workspace: Path) -
     assert "Émargement" in shown.stdout and "Sarah Benoît" in shown.stdout
     assert "Exigences :" in shown.stdout
     assert "attestations" in shown.stdout and "attendu le 28/05/2026" in shown.stdout
-    assert "signature manquante : Sarah Benoît le 28/04 après-midi" in shown.stdout
-    assert "signature du formateur manquante : 28/04 après-midi" in shown.stdout
+    assert "Non signé, compté comme absence : Sarah Benoît le 28/04" in shown.stdout
+    assert "Signature du formateur manquante : 28/04 après-midi." in shown.stdout
     filtered = run_cli("--config", str(config), "status", "--json", "--state", "incomplete",
                        "--period", "2026-04")  # fmt: skip
     numbers = [d["invoice"] for d in json.loads(filtered.stdout)["dossiers"]]
-    assert "FA-2026-0158" in numbers  # 28/04, incomplete
+    assert "FA-2026-0158" not in numbers  # 28/04: the sheet and the invoice disagree
+    filtered = run_cli("--config", str(config), "status", "--json", "--state", "inconsistent",
+                       "--period", "2026-04")  # fmt: skip
+    assert "FA-2026-0158" in [d["invoice"] for d in json.loads(filtered.stdout)["dossiers"]]
     assert "FA-2026-0121" not in numbers and "FA-2026-0150" not in numbers  # February, May
     before = dossier(config, "FA-2026-0158")
     assert before["attendance"]["trainee_hours"] == 7  # two trainees, mornings only
@@ -72,9 +75,9 @@ def test_show_prints_the_grid_and_a_correction_wins_and_stays(workspace: Path) -
     assert run_cli("--config", str(config), "ingest", str(drop)).returncode == 0
     after = dossier(config, "FA-2026-0158")
     assert after["attendance"]["trainee_hours"] == 10.5
-    details = " ".join(m["detail"] for m in after["missing"])
-    assert "Sarah Benoît le 28/04" not in details and "formateur manquante" not in details
-    assert "Tristan Leroy le 28/04 après-midi" in details
+    checks = " ".join(c["message"] for c in after["checks"])
+    assert "Sarah Benoît le 28/04" not in checks and "formateur" not in checks
+    assert "Tristan Leroy le 28/04 après-midi" in checks
     shown = run_cli("--config", str(config), "show", "FA-2026-0158")
     assert "✓*" in shown.stdout and "Nadia (appui)" in shown.stdout
     assert "signatures sur l'original papier" in shown.stdout
@@ -91,14 +94,15 @@ def test_a_convention_without_the_client_signature_until_a_person_says_otherwise
     before = dossier(config, "FA-2026-0150")
     convention = next(d for d in before["documents"] if d["type"] == "convention")
     assert any(
-        m["piece"] == "convention" and "non signée par le client" in m["detail"]
-        for m in before["missing"]
+        c["code"] == "signature_missing" and "non signée par le client" in c["message"]
+        for c in before["checks"]
     )
     run = run_cli("--config", str(config), "correct", str(convention["id"]), "--signature",
                   "client", "oui", "--reason", "original signé reçu par courrier")  # fmt: skip
     assert run.returncode == 0, run.stderr
     after = dossier(config, "FA-2026-0150")
     assert not [m for m in after["missing"] if m["piece"] == "convention"]
+    assert not [c for c in after["checks"] if c["code"] == "signature_missing"]
 
 
 def test_correct_refuses_what_it_cannot_understand(workspace: Path) -> None:

@@ -213,17 +213,19 @@ def test_a_complete_dossier_lacks_nothing_and_is_advised_a_cold_evaluation(
     assert [(m["piece"], m["level"]) for m in d["advised"]] == [("evaluation_froid", "recommande")]
 
 
-def test_complete_except_one_half_day_of_one_trainee(report: dict[str, Any]) -> None:
+def test_one_empty_half_day_the_invoice_bills_is_an_hours_mismatch(
+    report: dict[str, Any],
+) -> None:
     d = dossier(report, "half_day")
-    assert d["state"] == "incomplete" and codes(d) == []
-    assert required(d) == {"emargement": "signature manquante : Hugo Lambert le 10/03 après-midi"}
+    assert d["state"] == "inconsistent" and codes(d) == ["trainee_hours_mismatch"]
+    assert "non signé : Hugo Lambert le 10/03 après-midi" in d["checks"][0]["message"]
+    assert required(d) == {}
 
 
 def test_a_convention_missing_the_clients_signature(report: dict[str, Any]) -> None:
     d = dossier(report, "no_client_signature")
-    assert d["state"] == "incomplete"
-    assert list(required(d)) == ["convention"]
-    assert required(d)["convention"].startswith("non signée par le client")
+    assert d["state"] == "incomplete" and required(d) == {} and codes(d) == ["signature_missing"]
+    assert "non signée par le client" in d["checks"][0]["message"]
 
 
 def test_a_subcontracted_training_with_a_signed_quote_is_complete(report: dict[str, Any]) -> None:

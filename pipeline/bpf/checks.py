@@ -159,7 +159,7 @@ def _hours_mismatch(counted: Sequence[Facts]) -> Check:
         not found,
         f"{what} : {len(found) or 'aucune'}.",
         _numbers(found),
-        tuple(doc for f in found for doc in f.sheets),
+        tuple(doc for f in found for doc, kind, _ in f.documents if kind == "emargement"),
         tuple(f"{f.number} : {f.hours_message}" for f in found),
     )
 

@@ -6,12 +6,14 @@ documents, the combined attendance grid, the state); sets nothing; raises nothin
 - **Income** (cadre C) belongs to the year of the invoice date, on the line its BPF code
   names.
 - **Trainees and trainee-hours** belong to the year the hours were delivered. They come
-  from the attendance sheets when the sheets *settle* the training (every half-day
-  covered, every cell read, signed or marked absent, every name known: the same condition
-  under which :mod:`pipeline.rules` compares hours), each signed half-day counted in the
-  year of its date; otherwise from the invoice (``Heures stagiaires``, else duration ×
-  trainees), shared between years in proportion to the training's working days when it
-  spans the year's boundary. :attr:`Facts.source` says which.
+  from the attendance sheets when the sheets *settle* the training: every half-day
+  covered, every cell read, signed or marked absent (a box left empty may be a forgotten
+  signature), every name known, and the sheets not disputed by the invoice (no
+  ``trainee_hours_mismatch`` check waiting for a person). Each signed half-day then counts
+  in the year of its date. Otherwise the hours come from the invoice (``Heures
+  stagiaires``, else duration × trainees), shared between years in proportion to the
+  training's working days when it spans the year's boundary. :attr:`Facts.source` says
+  which.
 - A trainee counts once in each year in which their training had half-days; absences
   reduce hours, never the count (DOMAIN).
 - ``Sous-traitance = reçue`` or code C10: the cooperative worked for another training
@@ -134,6 +136,10 @@ def invoice_facts(dossier: Dossier, period: Period) -> Facts:
     """The invoice of ``dossier`` seen from ``period``."""
     inv, att = dossier.invoice, dossier.attendance
     settled, note = settles(inv, att)
+    if settled and any(c.code == "trainee_hours_mismatch" for c in dossier.checks):
+        # The sheets and the invoice disagree: the invoice's figure stands until a person
+        # settles the dossier (corrects the invoice, or waives the check for the sheets).
+        settled, note = False, DISPUTED
     year = _sheet_year(inv, att, period) if settled and att else _invoice_year(inv, att, period)
     count = trainee_count(inv, att)
     in_year = year.in_year and bool(count or year.hours)
@@ -167,6 +173,9 @@ def invoice_facts(dossier: Dossier, period: Period) -> Facts:
         assiduity=tuple(_assiduity(att)) if settled and att is not None else (),
         crosses_year=period.overlaps(start, end) and not (start in period and end in period),
     )
+
+
+DISPUTED = "feuilles et facture en désaccord sur les heures-stagiaires, à trancher"
 
 
 def settles(inv: Invoice, att: Attendance | None) -> tuple[bool, str]:

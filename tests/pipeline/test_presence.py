@@ -139,15 +139,20 @@ def _three(client: bool) -> dict[str, bool]:
     return {"organisme": True, "client": client, "formateur": True}
 
 
-def test_complete_except_one_half_day_of_one_trainee() -> None:
+def test_an_empty_box_the_invoice_bills_is_an_hours_mismatch_not_a_missing_piece() -> None:
     row = ["signed", "signed", "signed", "empty"]
     dossier = evaluate(invoice(), [sheet(1, {"Léa Martin": ALL_SIGNED, "Hugo Blanc": row})])
-    emargement = [m for m in dossier.missing if m.piece == "emargement"]
-    assert len(emargement) == 1
-    assert emargement[0].count == 1
-    assert "Hugo Blanc le 10/03 après-midi" in emargement[0].detail
-    # an unsigned cell is a missing piece, not hours to compare: the trainee-hours wait
-    assert "trainee_hours_mismatch" not in codes(dossier)
+    assert not [m for m in dossier.missing if m.piece == "emargement"]
+    # The sheet proves 24.5 h; the invoice bills 28 h: two documents disagree.
+    check = next(c for c in dossier.checks if c.code == "trainee_hours_mismatch")
+    assert "28 h sur la facture, 24,5 h" in check.message
+    assert "non signé : Hugo Blanc le 10/03 après-midi" in check.message
+    assert dossier.state == "inconsistent"
+    # Billed without that half-day (the absence deducted), nothing disagrees.
+    deducted = evaluate(invoice(trainee_hours=24.5),
+                        [sheet(1, {"Léa Martin": ALL_SIGNED, "Hugo Blanc": row})])  # fmt: skip
+    assert "trainee_hours_mismatch" not in codes(deducted)
+    assert any("compté comme absence : Hugo Blanc le 10/03" in n for n in deducted.notes)
 
 
 def test_invoice_trainee_hours_against_the_sheets() -> None:
@@ -199,9 +204,9 @@ def test_half_days_not_covered_by_any_sheet() -> None:
 def test_days_without_the_trainer_signature() -> None:
     both = {"Léa Martin": ALL_SIGNED, "Hugo Blanc": ALL_SIGNED}
     dossier = evaluate(invoice(), [sheet(1, both, trainer=[True, True, False, True])])
-    assert any(
-        "signature du formateur manquante : 10/03 matin" in m.detail for m in dossier.missing
-    )
+    check = next(c for c in dossier.checks if c.code == "trainer_signature_missing")
+    assert check.message == "Signature du formateur manquante : 10/03 matin."
+    assert dossier.state == "incomplete"  # a signature lacking, not documents disagreeing
 
 
 def test_sheet_dated_outside_the_invoiced_period() -> None:
@@ -233,13 +238,15 @@ def test_a_corrected_cell_is_trusted_whatever_its_confidence() -> None:
     assert all("à vérifier" not in m.detail for m in dossier.missing)
 
 
-def test_convention_missing_the_client_signature_is_an_incomplete_piece() -> None:
+def test_convention_missing_the_client_signature_is_a_signature_check() -> None:
     sheets = [sheet(1, {"Léa Martin": ALL_SIGNED, "Hugo Blanc": ALL_SIGNED})]
     dossier = evaluate(invoice(), [*sheets, agreement(_three(False))])
-    convention = [m for m in dossier.missing if m.piece == "convention"]
-    assert len(convention) == 1 and "non signée par le client" in convention[0].detail
+    assert not [m for m in dossier.missing if m.piece == "convention"]
+    unsigned = [c for c in dossier.checks if c.code == "signature_missing"]
+    assert len(unsigned) == 1 and "non signée par le client" in unsigned[0].message
+    assert dossier.state == "incomplete"
     signed = evaluate(invoice(), [*sheets, agreement(_three(True))])
-    assert not [m for m in signed.missing if m.piece == "convention"]
+    assert not [c for c in signed.checks if c.code == "signature_missing"]
 
 
 def test_an_unsure_signature_block_waits_for_a_person() -> None:

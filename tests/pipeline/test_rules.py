@@ -142,8 +142,11 @@ def test_subcontracted_training_needs_only_a_quote_signed_by_the_client() -> Non
     unsigned = DocumentRow(**{**quote.__dict__, "fields": {
         "signatures": {"organisme": True, "client": False},
         "signature_blocks": {"client": {"signed": False, "confidence": 0.95}}}})  # fmt: skip
-    lacking = pieces(evaluate(received, [unsigned]))
-    assert "non signée par le client" in lacking["bon_commande"].detail  # type: ignore[attr-defined]
+    dossier = evaluate(received, [unsigned])
+    assert "bon_commande" not in pieces(dossier)  # there, but not valid as it stands
+    check = next(c for c in dossier.checks if c.code == "signature_missing")
+    assert check.message == "Devis signé / bon de commande #90 non signée par le client."
+    assert check.documents == (90,) and dossier.state == "incomplete"
     # A direct (not subcontracted) training still wants its convention.
     assert "convention" in pieces(evaluate(invoice(), [quote]))
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from pipeline.bpf.checks import checks
 from pipeline.bpf.run import Bpf, compile_bpf
+from pipeline.checklist import Waiver
 from pipeline.config import Config
 from pipeline.store import Store
 from tests.pipeline.bpf.conftest import NOW, add_document, invoice, sheet
@@ -76,6 +77,13 @@ def test_trainee_hours_disagreeing_with_the_sheets(store: Store, config: Config)
     bpf = compile_bpf(store, config, 2026, NOW)
     check = result(bpf, "trainee_hours_mismatch")
     assert not check["ok"] and check["invoices"] == ["FA-1"] and check["documents"] == [sheet_id]
+    # Until a person settles it, the invoice's figure stands, and the trace says why.
+    assert bpf.as_json()["F1"]["a"] == {"trainees": 2, "hours": 14}
+    assert bpf.facts[0].source == "facture" and "désaccord" in bpf.facts[0].source_note
+    # Waived (the person accepts the sheets), the sheets' 10.5 h count.
+    waiver = Waiver("trainee_hours_mismatch", "appui", NOW.isoformat(), "Paul absent l'après-midi")
+    store.waive(waiver, "FA-1")
+    bpf = compile_bpf(store, config, 2026, NOW)
     assert bpf.as_json()["F1"]["a"] == {"trainees": 2, "hours": 11}  # 10.5 h, from the sheet
     assert bpf.facts[0].source == "feuilles"
 

@@ -59,9 +59,12 @@ def test_json_holds_the_contract_keys(bpf: Bpf, tmp_path: Path) -> None:
     assert list(data["F3"]) == ["a", "a6", "a5", "a4", "a3", "a2", "aCQP", "b", "c", "d", "e",
                                 "f", "total"]  # fmt: skip
     assert set(data["F4"][0]) == {"nsf", "label", "trainees", "hours"}
-    failing = [c for c in data["checks"] if not c["ok"]]
-    assert [c["code"] for c in failing] == ["dossiers_incomplete"]
-    assert "FA-2026-0184" in failing[0]["invoices"]
+    failing = {c["code"]: c["invoices"] for c in data["checks"] if not c["ok"]}
+    assert list(failing) == ["trainee_hours_mismatch", "dossiers_incomplete"]
+    # Two afternoon boxes left empty on 0158's sheet, the invoice billing them: the sheets
+    # and the invoice disagree (the invoice's figure stands until a person settles it).
+    assert failing["trainee_hours_mismatch"] == ["FA-2026-0158"]
+    assert "FA-2026-0184" in failing["dossiers_incomplete"]
 
 
 def test_workbook_opens_in_pandas_and_traces_each_figure_to_its_invoices(
