@@ -18,12 +18,14 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
                   "deroulement", "contenu de la formation", "programme de la formation"),
     "methodes": ("methodes pedagogiques", "methodes", "moyens pedagogiques", "methode",
                  "moyens et methodes pedagogiques", "modalites pedagogiques",
-                 "methodes et moyens pedagogiques", "moyens techniques"),
+                 "methodes et moyens pedagogiques", "moyens techniques", "moyens et methodes",
+                 "methodes et moyens", "demarche pedagogique", "approche pedagogique",
+                 "methodes mobilisees", "moyens"),
     "evaluation": ("modalites d'evaluation", "evaluation", "evaluation des acquis",
                    "modalites d'evaluation des acquis", "suivi et evaluation",
                    "modalites de suivi et d'evaluation", "evaluations"),
 }  # fmt: skip
-_TITLE_LINE = re.compile(r"programme de (?:la )?formation|presentation de la formation|fiche")
+_TITLE_LINE = re.compile(r"programme de (?:la )?formation|presentation de la formation|\bfiche\b")
 
 
 def _heading_key(line: str) -> str:
@@ -40,11 +42,30 @@ def _is_heading(key: str, words: tuple[str, ...]) -> bool:
 
 
 def sections(text: str) -> dict[str, bool]:
-    """Which of objectives / content / methods / evaluation have their own heading."""
-    keys = [_heading_key(line) for line in text.splitlines()
-            if line.strip() and not _TITLE_LINE.search(fold(line))]  # fmt: skip
+    """Which of objectives / content / methods / evaluation have their own heading.
+
+    A heading may wrap over two lines in a narrow column ("Moyens et méthodes" /
+    "pédagogiques"): each line is also tried joined to the next.
+    """
+    lines = [line for line in text.splitlines()
+             if line.strip() and not _TITLE_LINE.search(fold(line))]  # fmt: skip
+    keys = [_heading_key(line) for line in lines]
+    keys += [f"{a} {b}" for a, b in zip(keys, keys[1:], strict=False) if a and b]
+    labels = [label for line in lines for label in _labels(line)]
     return {name: any(_is_heading(key, words) for key in keys)
+            or any(label in words for label in labels)
             for name, words in SECTION_HEADINGS.items()}  # fmt: skip
+
+
+def _labels(line: str) -> list[str]:
+    """A label cell joined to its value by the text layer ("Contenu Retouches de base"):
+    the first one to four words, when the next word opens a value (a capital, a bullet)."""
+    words = line.split()
+    return [
+        common.norm_label(" ".join(words[:n]))
+        for n in range(1, min(5, len(words)))
+        if words[n][:1].isupper() or words[n][:1] in "-–•"
+    ]
 
 
 def _title(text: str) -> str | None:

@@ -275,3 +275,26 @@ def test_convention_schedule_gives_half_day_lengths() -> None:
         "apres-midi": 3.5,
     }
     assert half_day_hours("Durée : 14 heures (2 jours)") is None
+
+
+PROGRAMME_NARROW_HEADINGS = """\
+Atelier Pixel - Margaux Teyssier
+Fiche programme
+Retouche photo pour les commerçants
+Objectifs - Corriger et recadrer ses photos de produits
+Contenu Retouches de base ; affiches, vitrines et fiches produits
+Moyens et méthodes
+pédagogiques
+- Exercices sur les photos des participants
+Suivi et évaluation des
+acquis
+- Exercice final corrigé par la formatrice
+"""
+
+
+def test_programme_sections_under_headings_wrapped_in_a_narrow_column() -> None:
+    # "Moyens et méthodes / pédagogiques" wraps; "affiches" and "fiches" in the content
+    # are words, not the programme's title.
+    got = extract(DocType.PROGRAMME, PROGRAMME_NARROW_HEADINGS, default_year=2026)
+    assert got["sections"] == {"objectifs": True, "programme": True, "methodes": True,
+                               "evaluation": True}  # fmt: skip
