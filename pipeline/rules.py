@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from pipeline.checklist import Rules, Waiver
 from pipeline.invoices import Invoice
-from pipeline.parse import fold, same_person
+from pipeline.parse import fold, normalise_name, same_person
 from pipeline.presence import HALF_LABELS, Attendance, AttendanceSettings, Slot, combine
 from pipeline.record import DocType
 from pipeline.store import DocumentRow
@@ -318,7 +318,15 @@ def _agreement_checks(inv: Invoice, found: Sequence[DocumentRow]) -> list[Check]
 
 
 def _named(name: str, names: Sequence[str]) -> bool:
-    return any(same_person(name, other) >= SAME_PERSON for other in names)
+    """On the invoice: the same person, or a name cut short at a line's end ("Lina El" for
+    "Lina El Amrani": its two or more words all among one invoice name's)."""
+    words = set(normalise_name(name).split())
+    return any(
+        same_person(name, other) >= SAME_PERSON
+        or len(words) >= 2
+        and words <= set(normalise_name(other).split())
+        for other in names
+    )
 
 
 def _signed_on(doc: DocumentRow) -> date | None:
