@@ -586,11 +586,16 @@ def _column_kind(column: Column) -> str:
 
 def _page_name(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:
     """``_name_read``, taking the page OCR's words when it read them all surely (a
-    printed name in a clean cell), which spares reading the cell again."""
+    printed name in a clean cell), which spares reading the cell again, or when the cell
+    read on its own is no surer than they are (a photo's small crop read "b" for the
+    "Ibrahim" the page gave)."""
     words = [w for w in words_in(page.words, inset(box, 2)) if any(c.isalpha() for c in w.text)]
     if words and min(w.confidence for w in words) >= 0.9:
         return text_of(words), mean_confidence(words)
-    return _name_read(page, box)
+    again, sure = _name_read(page, box)
+    if words and mean_confidence(words) > sure:
+        return text_of(words), mean_confidence(words)
+    return again, sure
 
 
 def _name_read(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:

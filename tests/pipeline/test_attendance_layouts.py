@@ -817,3 +817,63 @@ def test_a_trainee_row_tall_enough_for_two_is_doubted(bottom: int, doubted: bool
     # A frame-only table whose middle trainee's name went unread: the row below took in
     # that trainee's signature. The shortest row is 100 high.
     assert sheet_grid._holds_another((100, 100, 400, bottom), 100) is doubted
+
+
+@pytest.mark.parametrize("seed", [2, 3, 8])
+def test_a_seance_s_heading_is_not_mixed_with_the_half_day_over_the_trainer_s_box_above(
+    engine: TesserocrEngine, seed: int
+) -> None:
+    # Séance tables stacked down the page, each followed by the trainer's box captioned
+    # with its half-day ("Matin (9h00-12h30)"): the next séance's heading is the print
+    # under that box, which names the other half-day.
+    doc = _rows_sheet(
+        seed,
+        axis="rows",
+        names="split",
+        hand_names=False,
+        number=False,
+        date_at="block",
+        block_date="caption",
+        halves="hcap",
+        trainer="tbox",
+        ruling="full",
+        half_words=("Matin (9h00-12h30)", "Après-midi (13h30-17h00)"),
+    )
+    assert len({(s["date"], s["half_day"]) for s in doc.sessions}) >= 2
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []
+
+
+class _SpeckEngine:
+    """An OCR engine that reads any crop as one unsure letter (a photo's small crop)."""
+
+    def _read(self, image: Image.Image) -> OcrResult:
+        return OcrResult("b", 0.79, (Word("b", 0.79, (10, 10, 20, 30)),))
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+
+def test_a_first_name_the_page_read_fairly_surely_is_kept_over_a_worse_read_of_its_cell() -> None:
+    # NOM | Prénom | Matin | Après-midi; the photo's page OCR read "Ibrahim" at 0.89
+    # (not sure enough to skip reading the cell again), the cell alone read "b" at 0.79.
+    gray = np.full((700, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    words = (
+        _word("NOM", 110, 120),
+        _word("Prénom", 410, 120),
+        _word("Matin", 710, 120),
+        _word("Après-midi", 1010, 120),
+        _word("PAGÈS", 110, 200),
+        _word("Ibrahim", 410, 200, 0.89),
+        _word("VIDALENC", 110, 280),
+        _word("Chloé", 410, 280),
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, words, _SpeckEngine(), exact=False)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in range(3)) for _ in range(3))
+    grid = tables.Table((100, 400, 700, 1000, 1300), (100, 170, 250, 330), walls)
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert {c.person for c in read} == {"PAGÈS Ibrahim", "VIDALENC Chloé"}
