@@ -339,13 +339,24 @@ def _read_trainee_rows(
     sure = min((axes.roles[col].confidence for col in (*axes.names, *axes.marks)), default=1.0)
     rows = range(header, len(grid.ys) - 1)
     shortest = min((grid.ys[r + 1] - grid.ys[r] for r in rows), default=0)
+    # The row number's column, when it is the only one before the names.
+    numbered = axes.number is not None and axes.number + 1 == axes.names[0] == 1
+    numbered_from = axes.number if numbered else None
     for row in range(header, len(grid.ys) - 1):
         left = grid.span(row, axes.names[0])[0]
         right = grid.span(row, axes.names[-1])[1]
         label_box = (grid.xs[left], grid.ys[row], grid.xs[right + 1], grid.ys[row + 1])
         label = text_of(words_in(page.words, label_box))
         spans = left < axes.names[0] or right > axes.names[-1]
-        if is_trainer_label(label) or spans and is_trainer_label(cell_text(page, label_box)):
+        trainer_row = numbered_from is not None and _unnumbered_trainer(
+            page, grid, row, numbered_from, (left, right)
+        )
+        if (
+            trainer_row
+            or is_trainer_label(label)
+            or spans
+            and is_trainer_label(cell_text(page, label_box))
+        ):
             # "Signature de l'intervenant·e : …", often over the name columns and more.
             for col, column in marks:
                 trainer.append(judge_cell(page, grid.cell(row, col), column, ""))
@@ -367,6 +378,22 @@ def _read_trainee_rows(
         cap = min(sure, UNPLACED) if unsure else sure
         cells.extend(replace(r, confidence=min(r.confidence, cap)) for r in read)
     return cells, trainer, columns, tuple(problems), None
+
+
+def _unnumbered_trainer(
+    page: SheetPage, grid: Table, row: int, number: int, names: tuple[int, int]
+) -> bool:
+    """Whether a row with no number in the row number's column is the trainer's: its label,
+    read from the number's column on, names the trainer ("Intervenant·e" in bold, which a
+    photo's page OCR missed, or cut to "venant-e" in the name columns alone)."""
+    left, right = names
+    top, bottom = grid.ys[row], grid.ys[row + 1]
+    label = text_of(words_in(page.words, (grid.xs[left], top, grid.xs[right + 1], bottom)))
+    numbered = text_of(words_in(page.words, (grid.xs[number], top, grid.xs[left], bottom)))
+    if is_trainer_label(label) or re.search(r"\d", numbered):
+        return False
+    wide = (grid.xs[number], top, grid.xs[right + 1], bottom)
+    return is_trainer_label(header_cell_text(page, wide, is_trainer_label, False))
 
 
 #: A trainee's row this much taller than the shortest may hold a second trainee whose

@@ -877,3 +877,45 @@ def test_a_first_name_the_page_read_fairly_surely_is_kept_over_a_worse_read_of_i
     grid = tables.Table((100, 400, 700, 1000, 1300), (100, 170, 250, 330), walls)
     read = sheet_grid.read_grid(page, grid)[0]
     assert {c.person for c in read} == {"PAGÈS Ibrahim", "VIDALENC Chloé"}
+
+
+class _CutLabelEngine:
+    """An OCR engine that reads the bold "Intervenant·e" whole only from a crop starting
+    in the row number's column; the name columns alone hold its tail."""
+
+    def __init__(self, wide: int) -> None:
+        self.wide = wide
+
+    def _read(self, image: Image.Image) -> OcrResult:
+        text = "Intervenant·e" if image.width >= self.wide else "venant-e"
+        return OcrResult(text, 0.8, (Word(text, 0.8, (10, 10, 90, 30)),))
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+
+def test_an_unnumbered_row_whose_label_starts_in_the_number_column_is_the_trainer_s() -> None:
+    # N° | NOM | Prénom | Signature; the last row's "Intervenant·e" runs from the number's
+    # column into the names, and the photo's page OCR read none of it.
+    gray = np.full((700, 1400), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    ink[262:300, 820:1100] = 255  # the trainer's signature
+    words = (
+        _word("N°", 60, 120),
+        _word("NOM", 210, 120),
+        _word("Prénom", 510, 120),
+        _word("Signature", 810, 120),
+        _word("1", 60, 200),
+        _word("MARTIN", 210, 200),
+        _word("Léa", 510, 200),
+    )
+    engine = _CutLabelEngine(wide=700)
+    page = cells.SheetPage(gray, 200, ink, np.zeros_like(gray), words, engine, exact=False)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in range(3)) for _ in range(3))
+    grid = tables.Table((50, 200, 500, 800, 1300), (100, 170, 250, 330), walls)
+    trainees, trainer = sheet_grid.read_grid(page, grid)[:2]
+    assert {c.person for c in trainees} == {"MARTIN Léa"}
+    assert len(trainer) == 1 and trainer[0].person == ""
