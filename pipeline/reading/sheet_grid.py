@@ -648,9 +648,18 @@ def _name_read(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, fl
             return "", 0.0
         read = page.engine.recognise_line if line else page.engine.recognise
         words = [w for w in read(crop, page.dpi).words if any(c.isalpha() for c in w.text)]
+        if not _name_like(words):
+            continue  # a lone letter ("b" of "Ibrahim"): what a small crop's read keeps
         if mean_confidence(words) > mean_confidence(best):
             best = words
         if mean_confidence(best) >= 0.85:
             break  # a clean read: the second one would only cost time
     # Low-confidence words are kept: a name half read still matches the invoice's fuzzily.
     return text_of(reading_order(best)), mean_confidence(best)
+
+
+def _name_like(words: Sequence[Word]) -> bool:
+    """Whether a cell's read can be (part of) a name: two letters or more, or an initial
+    with its dot ("J.")."""
+    text = text_of(words)
+    return sum(c.isalpha() for c in text) >= 2 or bool(re.fullmatch(r"\W*[^\W\d_]\.\W*", text))

@@ -879,6 +879,28 @@ def test_a_first_name_the_page_read_fairly_surely_is_kept_over_a_worse_read_of_i
     assert {c.person for c in read} == {"PAGÈS Ibrahim", "VIDALENC Chloé"}
 
 
+def test_a_lone_letter_read_surely_in_a_name_cell_is_no_name_part() -> None:
+    # The page OCR read "Ibrahim" unsurely (0.6); the cell alone read "b" at 0.79, surer,
+    # but a lone letter is what a small crop's read keeps of a name, never a name.
+    assert not sheet_grid._name_like([Word("b", 0.79, (10, 10, 20, 30))])
+    assert sheet_grid._name_like([Word("J.", 0.79, (10, 10, 30, 30))])
+    gray = np.full((700, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    words = (
+        _word("NOM", 110, 120),
+        _word("Prénom", 410, 120),
+        _word("Matin", 710, 120),
+        _word("Après-midi", 1010, 120),
+        _word("PAGÈS", 110, 200),
+        _word("Ibrahim", 410, 200, 0.6),
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, words, _SpeckEngine(), exact=False)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in range(3)) for _ in range(2))
+    grid = tables.Table((100, 400, 700, 1000, 1300), (100, 170, 250), walls)
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert {c.person for c in read} == {"PAGÈS Ibrahim"}
+
+
 class _CutLabelEngine:
     """An OCR engine that reads the bold "Intervenant·e" whole only from a crop starting
     in the row number's column; the name columns alone hold its tail."""
