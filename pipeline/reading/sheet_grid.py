@@ -485,8 +485,10 @@ def _read_by_date(
         torn = bool(row_half and hours_half and row_half != hours_half)
         # A date cell may name the half-day too ("Mar. 03/03 - matin", "Lundi 9h-12h30").
         row_half = row_half or hours_half or half_day_of(text)
-        if day is None and not text.strip() and above[0] and above[1] not in (None, row_half):
-            # The date printed once a day: a blank date cell under the day's other half.
+        other = above[1] not in (None, row_half) or above[1] is None and row_half == APRES_MIDI
+        if day is None and not text.strip() and above[0] and other:
+            # The date printed once a day: a blank date cell under the day's other half
+            # (an afternoon's under a dated row whose half-day went unread: its morning).
             day = above[0]
         if day is None:
             problems.append(f"row {row}: no date read")

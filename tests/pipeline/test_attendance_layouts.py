@@ -941,3 +941,37 @@ def test_an_unnumbered_row_whose_label_starts_in_the_number_column_is_the_traine
     trainees, trainer = sheet_grid.read_grid(page, grid)[:2]
     assert {c.person for c in trainees} == {"MARTIN Léa"}
     assert len(trainer) == 1 and trainer[0].person == ""
+
+
+def test_a_blank_date_cell_under_a_day_whose_half_day_went_unread_is_its_afternoon() -> None:
+    # One trainee's sheet, the date printed once a day: the first row's "AM" read "nu",
+    # the blank date cell under it says "PM": the same day's afternoon, then its morning.
+    gray = np.full((800, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    words = (
+        _word("Stagiaire", 100, 40),
+        _word(":", 220, 40),
+        _word("Léa", 240, 40),
+        _word("MARTIN", 290, 40),
+        _word("Date", 110, 120),
+        _word("Demi-journée", 510, 120),
+        _word("Signature", 810, 120),
+        *(_word(t, 110 + 130 * i, 200) for i, t in enumerate(("Mercredi", "4", "février"))),
+        _word("nu", 510, 200),
+        _word("PM", 510, 280),
+        *(_word(t, 110 + 130 * i, 360) for i, t in enumerate(("Jeudi", "5", "février"))),
+        _word("AM", 510, 360),
+        _word("PM", 510, 440),
+        _word("2026", 600, 40),
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, words, None, exact=True)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in range(2)) for _ in range(5))
+    grid = tables.Table((100, 500, 800, 1300), (100, 170, 250, 330, 410, 490), walls)
+    read = sheet_grid.read_grid(page, grid)[0]
+    wednesday, thursday = date(2026, 2, 4), date(2026, 2, 5)
+    assert [(c.date, c.half_day) for c in read] == [
+        (wednesday, attendance.MATIN),
+        (wednesday, attendance.APRES_MIDI),
+        (thursday, attendance.MATIN),
+        (thursday, attendance.APRES_MIDI),
+    ]
