@@ -339,13 +339,24 @@ def _read_trainee_rows(
     sure = min((axes.roles[col].confidence for col in (*axes.names, *axes.marks)), default=1.0)
     rows = range(header, len(grid.ys) - 1)
     shortest = min((grid.ys[r + 1] - grid.ys[r] for r in rows), default=0)
+    # The row number's column, when it is the only one before the names.
+    numbered = axes.number is not None and axes.number + 1 == axes.names[0] == 1
+    numbered_from = axes.number if numbered else None
     for row in range(header, len(grid.ys) - 1):
         left = grid.span(row, axes.names[0])[0]
         right = grid.span(row, axes.names[-1])[1]
         label_box = (grid.xs[left], grid.ys[row], grid.xs[right + 1], grid.ys[row + 1])
         label = text_of(words_in(page.words, label_box))
         spans = left < axes.names[0] or right > axes.names[-1]
-        if is_trainer_label(label) or spans and is_trainer_label(cell_text(page, label_box)):
+        trainer_row = numbered_from is not None and _unnumbered_trainer(
+            page, grid, row, numbered_from, (left, right)
+        )
+        if (
+            trainer_row
+            or is_trainer_label(label)
+            or spans
+            and is_trainer_label(cell_text(page, label_box))
+        ):
             # "Signature de l'intervenant·e : …", often over the name columns and more.
             for col, column in marks:
                 trainer.append(judge_cell(page, grid.cell(row, col), column, ""))
@@ -367,6 +378,22 @@ def _read_trainee_rows(
         cap = min(sure, UNPLACED) if unsure else sure
         cells.extend(replace(r, confidence=min(r.confidence, cap)) for r in read)
     return cells, trainer, columns, tuple(problems), None
+
+
+def _unnumbered_trainer(
+    page: SheetPage, grid: Table, row: int, number: int, names: tuple[int, int]
+) -> bool:
+    """Whether a row with no number in the row number's column is the trainer's: its label,
+    read from the number's column on, names the trainer ("Intervenant·e" in bold, which a
+    photo's page OCR missed, or cut to "venant-e" in the name columns alone)."""
+    left, right = names
+    top, bottom = grid.ys[row], grid.ys[row + 1]
+    label = text_of(words_in(page.words, (grid.xs[left], top, grid.xs[right + 1], bottom)))
+    numbered = text_of(words_in(page.words, (grid.xs[number], top, grid.xs[left], bottom)))
+    if is_trainer_label(label) or re.search(r"\d", numbered):
+        return False
+    wide = (grid.xs[number], top, grid.xs[right + 1], bottom)
+    return is_trainer_label(header_cell_text(page, wide, is_trainer_label, False))
 
 
 #: A trainee's row this much taller than the shortest may hold a second trainee whose
@@ -458,8 +485,10 @@ def _read_by_date(
         torn = bool(row_half and hours_half and row_half != hours_half)
         # A date cell may name the half-day too ("Mar. 03/03 - matin", "Lundi 9h-12h30").
         row_half = row_half or hours_half or half_day_of(text)
-        if day is None and not text.strip() and above[0] and above[1] not in (None, row_half):
-            # The date printed once a day: a blank date cell under the day's other half.
+        other = above[1] not in (None, row_half) or above[1] is None and row_half == APRES_MIDI
+        if day is None and not text.strip() and above[0] and other:
+            # The date printed once a day: a blank date cell under the day's other half
+            # (an afternoon's under a dated row whose half-day went unread: its morning).
             day = above[0]
         if day is None:
             problems.append(f"row {row}: no date read")
@@ -586,11 +615,16 @@ def _column_kind(column: Column) -> str:
 
 def _page_name(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:
     """``_name_read``, taking the page OCR's words when it read them all surely (a
-    printed name in a clean cell), which spares reading the cell again."""
+    printed name in a clean cell), which spares reading the cell again, or when the cell
+    read on its own is no surer than they are (a photo's small crop read "b" for the
+    "Ibrahim" the page gave)."""
     words = [w for w in words_in(page.words, inset(box, 2)) if any(c.isalpha() for c in w.text)]
     if words and min(w.confidence for w in words) >= 0.9:
         return text_of(words), mean_confidence(words)
-    return _name_read(page, box)
+    again, sure = _name_read(page, box)
+    if words and mean_confidence(words) > sure:
+        return text_of(words), mean_confidence(words)
+    return again, sure
 
 
 def _name_read(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, float]:
@@ -616,9 +650,18 @@ def _name_read(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, fl
             return "", 0.0
         read = page.engine.recognise_line if line else page.engine.recognise
         words = [w for w in read(crop, page.dpi).words if any(c.isalpha() for c in w.text)]
+        if not _name_like(words):
+            continue  # a lone letter ("b" of "Ibrahim"): what a small crop's read keeps
         if mean_confidence(words) > mean_confidence(best):
             best = words
         if mean_confidence(best) >= 0.85:
             break  # a clean read: the second one would only cost time
     # Low-confidence words are kept: a name half read still matches the invoice's fuzzily.
     return text_of(reading_order(best)), mean_confidence(best)
+
+
+def _name_like(words: Sequence[Word]) -> bool:
+    """Whether a cell's read can be (part of) a name: two letters or more, or an initial
+    with its dot ("J.")."""
+    text = text_of(words)
+    return sum(c.isalpha() for c in text) >= 2 or bool(re.fullmatch(r"\W*[^\W\d_]\.\W*", text))

@@ -59,7 +59,7 @@ def read_page(
     grids = _beside_frames(page, [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2], tables)
     framed = _framed_stack(page, tables) if not grids else []
     if len(framed) > 1:
-        return _read_stack(page, framed, started)
+        return _read_stack(page, framed, started, tables)
     if not grids:
         # Rules between some rows only (a frame, a header's band): the rows of print
         # tell more rows apart than the rules, and are taken instead.
@@ -75,7 +75,7 @@ def read_page(
     largest = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
     stack = _stacked(grids, largest)
     if len(stack) > 1:
-        return _read_stack(page, stack, started)
+        return _read_stack(page, stack, started, tables)
     grid = with_header_above(page, largest)
     cells, trainer, columns, problems, trainee, first = read_grid(page, grid, after)
     # Signature boxes under the table; a straight stroke of the signature inside one may
@@ -318,9 +318,15 @@ def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:
     return alike if apart else [largest]
 
 
-def _read_stack(page: SheetPage, stack: Sequence[Table], started: float) -> SheetRead:
+def _read_stack(
+    page: SheetPage, stack: Sequence[Table], started: float, shapes: Sequence[Table] = ()
+) -> SheetRead:
     """Séance tables read one by one, each dated by the print between it and the table
-    above ("Séance du lundi 18 mai 2026 - matin"), the page's title for the first."""
+    above ("Séance du lundi 18 mai 2026 - matin"), the page's title for the first.
+
+    A séance's heading stands right above its table: the print down to the last ruled
+    shape under the table above (the trainer's box, captioned "Matin (9h-12h30)") is that
+    séance's, not the next one's heading."""
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     columns: list[Column] = []
@@ -338,10 +344,23 @@ def _read_stack(page: SheetPage, stack: Sequence[Table], started: float) -> Shee
         trainer += read[1]
         columns += read[2]
         problems += read[3]
-        floor = table.ys[-1]
+        floor = _block_bottom(table, stack, shapes)
     layout = "day" if len({c.date for c in columns}) == 1 else "grid"
     spent = time.perf_counter() - started
     return SheetRead(tuple(cells), tuple(trainer), tuple(columns), spent, tuple(problems), layout)
+
+
+def _block_bottom(table: Table, stack: Sequence[Table], shapes: Sequence[Table]) -> int:
+    """The bottom of a séance's block: its table, and the ruled shapes (trainer's boxes)
+    between it and the next séance's table."""
+    later = [t.ys[0] for t in stack if t.ys[0] >= table.ys[-1]]
+    below = min(later, default=None)
+    boxes = [
+        t.ys[-1]
+        for t in shapes
+        if t not in stack and t.ys[0] >= table.ys[-1] and below is not None and t.ys[-1] < below
+    ]
+    return max([table.ys[-1], *boxes])
 
 
 def _day_lines(page: SheetPage, top: int) -> tuple[Word, ...]:

@@ -112,7 +112,24 @@ def half_day_of(label: str) -> str | None:
         # Both: a day's header over its two halves read as one cell; neither is sure.
         return None if afternoon and morning else APRES_MIDI if afternoon else MATIN
     found = TIME_RANGE.search(digits_fixed(label))
-    return range_half(found) if found else None
+    return range_half(found) if found else cut_range_half(label)
+
+
+#: A time range whose start a photo turned into a letter ("Sh-12h30" for "9h-12h30").
+_CUT_RANGE = re.compile(r"(?<![\w])[a-z]\s*h\s*(?:\d{2})?\s*[-–]+\s*(\d{1,2})\s*h\s*(\d{2})?")
+#: A range ending by this hour is a morning's whatever its start.
+MORNING_CLOSE = 13
+
+
+def cut_range_half(label: str) -> str | None:
+    """The half-day of a time range whose start was misread as a letter: the morning when
+    it ends by :data:`MORNING_CLOSE` (a range ending later may be an afternoon's or a whole
+    day's: neither is said)."""
+    found = _CUT_RANGE.search(digits_fixed(label))
+    if not found:
+        return None
+    end = int(found.group(1)) + int(found.group(2) or 0) / 60
+    return MATIN if 8 < end <= MORNING_CLOSE else None
 
 
 #: A morning's hours end by this hour; a range starting before noon and ending later is
@@ -145,7 +162,8 @@ def halves_named(line: str) -> set[str]:
     for found in TIME_RANGE.finditer(digits_fixed(line)):
         half = range_half(found)
         halves |= {half} if half else {MATIN, APRES_MIDI}  # a whole day: both
-    return halves
+    cut = cut_range_half(line)
+    return halves | {cut} if cut else halves
 
 
 def hours_of(label: str) -> float | None:
@@ -277,7 +295,26 @@ def cell_dates(text: str, year: int | None) -> list[date]:
     if found:
         return found
     # A date whose slashes a photo lost ("24022026", "2402/2026").
-    return sorted(loose_dates([text]))
+    return sorted(loose_dates([text])) or scattered_date(text, year)
+
+
+def scattered_date(text: str, year: int | None) -> list[date]:
+    """A date whose words a cell's two lines shuffled ("Mercredi 2026 30 Matinée septembre"
+    for "Mercredi 30 septembre | 2026 Matinée"): one weekday, one month in words, one day
+    number and a year (printed, else ``year``), kept only when the weekday agrees with the
+    date they make (shuffled words are no date otherwise)."""
+    folded = fold(_SPECK.sub(" ", text))
+    weekdays = set(WEEKDAY.findall(folded))
+    months = {MONTHS[m] for m in _MONTH.findall(folded)}
+    numbers = [int(n) for n in re.findall(r"(?<![\d/.:h-])\d{1,2}(?![\d/.:h-])", folded)]
+    years = {int(y) for y in _YEAR.findall(folded)} or ({year} if year else set())
+    if len(weekdays) != 1 or len(months) != 1 or len(numbers) != 1 or len(years) != 1:
+        return []
+    with contextlib.suppress(ValueError):
+        day = date(years.pop(), months.pop(), numbers[0])
+        if WEEKDAYS[day.weekday()] == weekdays.pop():
+            return [day]
+    return []
 
 
 def loose_dates(lines: Sequence[str]) -> set[date]:

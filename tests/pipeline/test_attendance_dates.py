@@ -226,6 +226,44 @@ def test_a_date_whose_slashes_a_photo_lost_is_still_a_date() -> None:
     assert sheet_text.cell_dates("31312026", None) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "year", "day"),
+    [
+        # A header of two lines ("Mercredi 30 septembre" over "2026 Matinée") whose words
+        # the OCR gave back in another order: weekday, day, month and year still agree.
+        ("| Mercredi 2026 30 Matinée septembre", None, date(2026, 9, 30)),
+        ("Vendredi 2026 Après-midi 2 octobre", None, date(2026, 10, 2)),
+        ("jeudi décembre 3 | 9h-12h30", 2026, date(2026, 12, 3)),
+        # The weekday says another day, or a part is missing or doubled: no date.
+        ("| Jeudi 2026 30 Matinée septembre", None, None),
+        ("2026 30 Matinée septembre", None, None),
+        ("Mercredi 2026 30 septembre 12", None, None),
+        ("Mercredi 30 septembre", None, None),
+    ],
+)
+def test_a_date_whose_words_came_out_of_order_counts_only_when_its_weekday_agrees(
+    text: str, year: int | None, day: date | None
+) -> None:
+    assert sheet_text.cell_dates(text, year) == ([day] if day else [])
+
+
+@pytest.mark.parametrize(
+    ("label", "half"),
+    [
+        ("Sh-12h30", attendance.MATIN),  # "9h-12h30", its 9 read as a letter
+        ("gh00 - 12h30", attendance.MATIN),
+        ("Sh-17h", None),  # an afternoon's, or a whole day's: not said
+        ("Rh-13h30", None),
+        ("Nathalie-12h", None),
+    ],
+)
+def test_a_time_range_whose_start_was_misread_is_the_morning_only_when_it_ends_by_one(
+    label: str, half: str | None
+) -> None:
+    assert sheet_text.half_day_of(label) == half
+    assert sheet_text.halves_named(label) == ({half} if half else set())
+
+
 def test_a_row_date_whose_weekday_says_another_day_is_no_date() -> None:
     # The 25th read as 24: "jeudi" says which; the wrong day is never given to the cells.
     assert sheet_text.cell_dates("jeudi 24 septembre 2025", None) == []

@@ -817,3 +817,161 @@ def test_a_trainee_row_tall_enough_for_two_is_doubted(bottom: int, doubted: bool
     # A frame-only table whose middle trainee's name went unread: the row below took in
     # that trainee's signature. The shortest row is 100 high.
     assert sheet_grid._holds_another((100, 100, 400, bottom), 100) is doubted
+
+
+@pytest.mark.parametrize("seed", [2, 3, 8])
+def test_a_seance_s_heading_is_not_mixed_with_the_half_day_over_the_trainer_s_box_above(
+    engine: TesserocrEngine, seed: int
+) -> None:
+    # Séance tables stacked down the page, each followed by the trainer's box captioned
+    # with its half-day ("Matin (9h00-12h30)"): the next séance's heading is the print
+    # under that box, which names the other half-day.
+    doc = _rows_sheet(
+        seed,
+        axis="rows",
+        names="split",
+        hand_names=False,
+        number=False,
+        date_at="block",
+        block_date="caption",
+        halves="hcap",
+        trainer="tbox",
+        ruling="full",
+        half_words=("Matin (9h00-12h30)", "Après-midi (13h30-17h00)"),
+    )
+    assert len({(s["date"], s["half_day"]) for s in doc.sessions}) >= 2
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []
+
+
+class _SpeckEngine:
+    """An OCR engine that reads any crop as one unsure letter (a photo's small crop)."""
+
+    def _read(self, image: Image.Image) -> OcrResult:
+        return OcrResult("b", 0.79, (Word("b", 0.79, (10, 10, 20, 30)),))
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+
+def test_a_first_name_the_page_read_fairly_surely_is_kept_over_a_worse_read_of_its_cell() -> None:
+    # NOM | Prénom | Matin | Après-midi; the photo's page OCR read "Ibrahim" at 0.89
+    # (not sure enough to skip reading the cell again), the cell alone read "b" at 0.79.
+    gray = np.full((700, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    words = (
+        _word("NOM", 110, 120),
+        _word("Prénom", 410, 120),
+        _word("Matin", 710, 120),
+        _word("Après-midi", 1010, 120),
+        _word("PAGÈS", 110, 200),
+        _word("Ibrahim", 410, 200, 0.89),
+        _word("VIDALENC", 110, 280),
+        _word("Chloé", 410, 280),
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, words, _SpeckEngine(), exact=False)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in range(3)) for _ in range(3))
+    grid = tables.Table((100, 400, 700, 1000, 1300), (100, 170, 250, 330), walls)
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert {c.person for c in read} == {"PAGÈS Ibrahim", "VIDALENC Chloé"}
+
+
+def test_a_lone_letter_read_surely_in_a_name_cell_is_no_name_part() -> None:
+    # The page OCR read "Ibrahim" unsurely (0.6); the cell alone read "b" at 0.79, surer,
+    # but a lone letter is what a small crop's read keeps of a name, never a name.
+    assert not sheet_grid._name_like([Word("b", 0.79, (10, 10, 20, 30))])
+    assert sheet_grid._name_like([Word("J.", 0.79, (10, 10, 30, 30))])
+    gray = np.full((700, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    words = (
+        _word("NOM", 110, 120),
+        _word("Prénom", 410, 120),
+        _word("Matin", 710, 120),
+        _word("Après-midi", 1010, 120),
+        _word("PAGÈS", 110, 200),
+        _word("Ibrahim", 410, 200, 0.6),
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, words, _SpeckEngine(), exact=False)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in range(3)) for _ in range(2))
+    grid = tables.Table((100, 400, 700, 1000, 1300), (100, 170, 250), walls)
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert {c.person for c in read} == {"PAGÈS Ibrahim"}
+
+
+class _CutLabelEngine:
+    """An OCR engine that reads the bold "Intervenant·e" whole only from a crop starting
+    in the row number's column; the name columns alone hold its tail."""
+
+    def __init__(self, wide: int) -> None:
+        self.wide = wide
+
+    def _read(self, image: Image.Image) -> OcrResult:
+        text = "Intervenant·e" if image.width >= self.wide else "venant-e"
+        return OcrResult(text, 0.8, (Word(text, 0.8, (10, 10, 90, 30)),))
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(image)
+
+
+def test_an_unnumbered_row_whose_label_starts_in_the_number_column_is_the_trainer_s() -> None:
+    # N° | NOM | Prénom | Signature; the last row's "Intervenant·e" runs from the number's
+    # column into the names, and the photo's page OCR read none of it.
+    gray = np.full((700, 1400), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    ink[262:300, 820:1100] = 255  # the trainer's signature
+    words = (
+        _word("N°", 60, 120),
+        _word("NOM", 210, 120),
+        _word("Prénom", 510, 120),
+        _word("Signature", 810, 120),
+        _word("1", 60, 200),
+        _word("MARTIN", 210, 200),
+        _word("Léa", 510, 200),
+    )
+    engine = _CutLabelEngine(wide=700)
+    page = cells.SheetPage(gray, 200, ink, np.zeros_like(gray), words, engine, exact=False)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in range(3)) for _ in range(3))
+    grid = tables.Table((50, 200, 500, 800, 1300), (100, 170, 250, 330), walls)
+    trainees, trainer = sheet_grid.read_grid(page, grid)[:2]
+    assert {c.person for c in trainees} == {"MARTIN Léa"}
+    assert len(trainer) == 1 and trainer[0].person == ""
+
+
+def test_a_blank_date_cell_under_a_day_whose_half_day_went_unread_is_its_afternoon() -> None:
+    # One trainee's sheet, the date printed once a day: the first row's "AM" read "nu",
+    # the blank date cell under it says "PM": the same day's afternoon, then its morning.
+    gray = np.full((800, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    words = (
+        _word("Stagiaire", 100, 40),
+        _word(":", 220, 40),
+        _word("Léa", 240, 40),
+        _word("MARTIN", 290, 40),
+        _word("Date", 110, 120),
+        _word("Demi-journée", 510, 120),
+        _word("Signature", 810, 120),
+        *(_word(t, 110 + 130 * i, 200) for i, t in enumerate(("Mercredi", "4", "février"))),
+        _word("nu", 510, 200),
+        _word("PM", 510, 280),
+        *(_word(t, 110 + 130 * i, 360) for i, t in enumerate(("Jeudi", "5", "février"))),
+        _word("AM", 510, 360),
+        _word("PM", 510, 440),
+        _word("2026", 600, 40),
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, words, None, exact=True)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in range(2)) for _ in range(5))
+    grid = tables.Table((100, 500, 800, 1300), (100, 170, 250, 330, 410, 490), walls)
+    read = sheet_grid.read_grid(page, grid)[0]
+    wednesday, thursday = date(2026, 2, 4), date(2026, 2, 5)
+    assert [(c.date, c.half_day) for c in read] == [
+        (wednesday, attendance.MATIN),
+        (wednesday, attendance.APRES_MIDI),
+        (thursday, attendance.MATIN),
+        (thursday, attendance.APRES_MIDI),
+    ]
