@@ -99,15 +99,43 @@ def _may_be_label(line: str) -> bool:
     return 0 < len(stripped) <= 45 and stripped[0].isupper() and not stripped.endswith(".")
 
 
+_BARE_LABEL = re.compile(r"\s*[^:]{1,40}:\s*$")
+
+
 def _next_value_line(lines: Sequence[str], index: int) -> str:
     """The line after a label left empty, unless it is itself a label."""
+    if _BARE_LABEL.match(lines[index]):
+        stacked = _stacked_value(lines, index)
+        if stacked is not None:
+            return stacked
     for line in lines[index + 1 : index + 3]:
         if not line.strip():
             continue
-        if re.match(r"\s*[^:]{1,40}:\s*\S", line):
+        if re.match(r"\s*[^:]{1,40}:\s*(?:\S|$)", line):
             return ""
         return line.strip()
     return ""
+
+
+def _stacked_value(lines: Sequence[str], index: int) -> str | None:
+    """A column of labels read before its column of values ("Formation :", "Formateur :",
+    "Dates :", then the three values): the value in the same rank of the first paragraph
+    after the labels that has as many lines, none of them a label."""
+    first = index
+    while first > 0 and _BARE_LABEL.match(lines[first - 1]):
+        first -= 1
+    last = index
+    while last + 1 < len(lines) and _BARE_LABEL.match(lines[last + 1]):
+        last += 1
+    count = last - first + 1
+    if count < 2:
+        return None
+    paragraphs = "\n".join(lines[last + 1 :]).split("\n\n")
+    for paragraph in [p for p in paragraphs if p.strip()][:3]:
+        rows = [row.strip() for row in paragraph.splitlines() if row.strip()]
+        if len(rows) == count and not any(":" in row for row in rows):
+            return rows[index - first]
+    return None
 
 
 def labelled(
