@@ -42,6 +42,14 @@ CLIENT_IN_TEXT_MIN = 8  # shorter client names are not searched for in the text
 # Documents about a single trainee: naming one of the invoice's trainees is full evidence.
 PER_PERSON = frozenset({DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.EVALUATION_FROID})
 WRITTEN_AT_END = frozenset({DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.FACTURE})
+# When no score wins, a document still attaches to the one invoice of its entrepreneur that
+# anything it says fits, if what fits names one training by itself: a period inside the
+# session, its trainees, its title, its amount. A client buys many trainings: it only helps.
+NAMES_ONE_TRAINING = frozenset({"periode", "stagiaires", "titre", "montant"})
+TITLE_NAMES = 0.8  # title similarity that names the training (OCR slips and the ES's wording)
+TITLE_FITS = 0.5  # ...that makes another invoice a rival
+TITLE_DIFFERS = 0.2  # ...below which the document speaks of another training
+CLIENT_FITS = 0.8
 
 
 def run(doc: Doc, invoices: Sequence[Invoice], settings: Matching) -> Doc:
@@ -117,6 +125,9 @@ def _by_score(
         # Close is not enough: printed dates outside the session's belong to another session,
         # perhaps one whose invoice is not imported yet. It waits (re-imports retry it).
         winner = None
+    if winner is None:
+        winner = _singled_out(part, invoices, text)
+        ranked = [winner, *(c for c in ranked if c.invoice != winner.invoice)] if winner else ranked
     if winner is not None:
         return Match(
             invoice=winner.invoice,
@@ -167,6 +178,51 @@ def _dated_winner(
         if any((theirs[k] or 0.0) > (mine[k] or 0.0) for k in ("titre", "client", "stagiaires")):
             return None
     return winner
+
+
+def _singled_out(part: Part, invoices: Sequence[Invoice], text: str) -> Candidate | None:
+    """The one invoice that what the document says fits, none of it against, when what fits
+    names one training (see ``NAMES_ONE_TRAINING``); ``None`` when two fit or none does.
+
+    Attached on this evidence, the document is matched again at each import of the
+    export: a new session of the same training that fits as well sends it back to wait."""
+    fitting = [(inv, kinds) for inv in invoices if (kinds := _fits(part, inv, text))]
+    if len(fitting) != 1:
+        return None
+    inv, kinds = fitting[0]
+    if not set(kinds) & NAMES_ONE_TRAINING or _against(part, inv, text):
+        return None
+    found = score(part, inv, text)
+    return replace(found, why=(*found.why, "seule facture qui convient : " + ", ".join(kinds)))
+
+
+def _fits(part: Part, inv: Invoice, text: str) -> list[str]:
+    """What the document says that fits this invoice (nothing when its dates cannot be
+    the session's)."""
+    if not _dates_agree(part, inv):
+        return []
+    found = evidence(part, inv, text)
+    days = _period_dates(part)
+    kinds = {
+        "periode": bool(days) and _holds(inv, days, every=True),
+        "stagiaires": (found["stagiaires"] or 0.0) > 0.0,
+        "titre": (found["titre"] or 0.0) >= TITLE_NAMES,
+        "titre proche": TITLE_FITS <= (found["titre"] or 0.0) < TITLE_NAMES,
+        "client": (found["client"] or 0.0) >= CLIENT_FITS,
+        "montant": _same_amount(part.fields.get("amount_ht"), inv.amount_ht),
+    }
+    return [k for k, fits in kinds.items() if fits]
+
+
+def _against(part: Part, inv: Invoice, text: str) -> bool:
+    """Whether the document names another training, another client or other trainees."""
+    found = evidence(part, inv, text)
+    bounds = {"titre": TITLE_DIFFERS, "client": 0.3, "stagiaires": 1e-9}
+    return any((v := found[k]) is not None and v < bound for k, bound in bounds.items())
+
+
+def _same_amount(found: object, expected: float | None) -> bool:
+    return isinstance(found, int | float) and expected is not None and abs(found - expected) < 0.01
 
 
 def _invoice(number: str, invoices: Sequence[Invoice]) -> Invoice:

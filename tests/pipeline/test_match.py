@@ -81,15 +81,62 @@ def test_undated_evaluation_of_a_training_sold_twice_waits_with_both_candidates(
     assert {c.invoice for c in m.candidates} == {"FA-2026-0142", "FA-2026-0188"}
 
 
-def test_title_alone_is_never_enough() -> None:
-    m = match_part(
-        part(DocType.ATTESTATION, training_title="Excel : tableaux croisés dynamiques"),
-        doc(),
-        INVOICES,
-        SETTINGS,
-    )
-    assert m.invoice is None and m.reason == Reason.NO_MATCH
-    assert m.candidates and m.candidates[0].invoice == "FA-2026-0150"
+def test_a_title_no_other_invoice_shares_attaches_and_says_why() -> None:
+    attestation = part(DocType.ATTESTATION, training_title="Excel : tableaux croisés dynamiques")
+    m = match_part(attestation, doc(), INVOICES, SETTINGS)
+    assert (m.invoice, m.method) == ("FA-2026-0150", "score")
+    assert "seule facture qui convient : titre" in m.candidates[0].why
+
+
+def test_a_title_alone_waits_when_a_second_session_of_it_is_invoiced() -> None:
+    attestation = part(DocType.ATTESTATION, training_title="Excel : tableaux croisés dynamiques")
+    again = replace(EXCEL, number="FA-2026-0201", start=date(2026, 9, 7), end=date(2026, 9, 7))
+    m = match_part(attestation, doc(), [*INVOICES, again], SETTINGS)
+    assert m.invoice is None and m.reason == Reason.AMBIGUOUS
+
+
+def test_a_period_inside_one_session_is_enough_when_nothing_else_is_read() -> None:
+    evaluation = part(DocType.EVALUATION_CHAUD, start_date="2026-03-30", end_date="2026-03-30")
+    m = match_part(evaluation, doc(), INVOICES, SETTINGS)
+    assert m.invoice == "FA-2026-0150"
+    assert "seule facture qui convient : periode" in m.candidates[0].why
+
+
+def test_one_trainee_of_two_invoices_dated_inside_one_session_goes_there() -> None:
+    # Paul Durand came to the March stress session; an evaluation of the Excel day names
+    # him and prints that day: the date rules out March, the name does not rule out Excel.
+    excel = replace(EXCEL, trainees=())  # the export left the Excel day's trainees out
+    evaluation = part(DocType.EVALUATION_CHAUD, trainee="Paul Durand",
+                      start_date="2026-03-30", end_date="2026-03-30")  # fmt: skip
+    m = match_part(evaluation, doc(), [STRESS_MARCH, excel], SETTINGS)
+    assert m.invoice == "FA-2026-0150"
+
+
+def test_a_period_inside_one_session_waits_when_the_title_names_another_training() -> None:
+    # A second training given the same day, not yet invoiced: its title says so.
+    evaluation = part(DocType.EVALUATION_CHAUD, training_title="Gestion du stress au travail",
+                      start_date="2026-03-30", end_date="2026-03-30")  # fmt: skip
+    m = match_part(evaluation, doc(), INVOICES, SETTINGS)
+    assert m.invoice is None
+
+
+def test_a_client_alone_attaches_nowhere_it_buys_many_trainings() -> None:
+    # Another entrepreneur's attestation for a client this one trained too, in the wrong
+    # folder: the client is all that fits, and that is not enough.
+    attestation = part(DocType.ATTESTATION, client="Garage Moreau", trainee="Ines Castel")
+    m = match_part(attestation, doc(), INVOICES, SETTINGS)
+    assert m.invoice is None
+    client_only = part(DocType.BON_COMMANDE, client="Garage Moreau")
+    assert match_part(client_only, doc(), INVOICES, SETTINGS).invoice is None
+
+
+def test_a_purchase_order_for_the_invoiced_amount_of_its_client_attaches() -> None:
+    excel = replace(EXCEL, amount_ht=650.0)
+    order = part(DocType.BON_COMMANDE, client="Garage Moreau", amount_ht=650.0)
+    m = match_part(order, doc(), [STRESS_MARCH, STRESS_JUNE, excel], SETTINGS)
+    assert m.invoice == "FA-2026-0150"
+    other_amount = part(DocType.BON_COMMANDE, client="Garage Moreau", amount_ht=1300.0)
+    assert match_part(other_amount, doc(), [excel], SETTINGS).invoice is None
 
 
 def test_dates_far_from_every_invoice_attach_nowhere() -> None:
