@@ -51,7 +51,9 @@ WAIVABLE = frozenset({
     "attestation_without_attendance", "invoice_mentions_missing",
 })  # fmt: skip
 #: Checks that say something is missing rather than that two documents disagree.
-LACKING_CODES = frozenset({"invoice_mentions_missing"})
+LACKING_CODES = frozenset(
+    {"invoice_mentions_missing", "signature_missing", "trainer_signature_missing"}
+)
 PARTY_LABELS = {
     "organisme": "l'organisme",
     "client": "le client",
@@ -169,7 +171,9 @@ def _evaluate(
     if not found:
         missing.append(Missing(agreements[0].value, 1, _agreement_detail(agreements)))
     else:
-        missing += _unsigned_agreement(found)
+        lacking, unsigned = _unsigned_agreement(found)
+        missing += lacking
+        checks += unsigned
         checks += _agreement_checks(inv, found)
     sheets = by_type.get(DocType.EMARGEMENT, [])
     schedule = next(
@@ -193,6 +197,7 @@ def _evaluate(
         # With a sheet unread, what the others lack (names, half-days, hours) may be on it.
         whole = not attendance.unread
         missing += _attendance_missing(inv, attendance, whole)
+        checks += _trainer_unsigned(attendance)
         if whole:
             checks += _attendance_checks(inv, attendance, settings)
             checks += _attestations_without_attendance(attendance, by_type)
@@ -226,11 +231,12 @@ def _invoice_mentions(inv: Invoice) -> list[Check]:
     return [Check("invoice_mentions_missing", f"La facture n'indique pas {', '.join(lacking)}.")]
 
 
-def _unsigned_agreement(found: Sequence[DocumentRow]) -> list[Missing]:
-    """The best-signed agreement must carry every required party's signature."""
+def _unsigned_agreement(found: Sequence[DocumentRow]) -> tuple[list[Missing], list[Check]]:
+    """The best-signed agreement must carry every required party's signature: a party's
+    block read empty is ``signature_missing``; a block read with doubt waits for a person."""
     read = [d for d in found if isinstance(d.fields.get("signatures"), dict)]
     if not read:
-        return []  # signatures not read (no OCR engine): nothing to say either way
+        return [], []  # signatures not read (no OCR engine): nothing to say either way
 
     def lacking(d: DocumentRow) -> tuple[list[str], list[str]]:
         blocks = d.fields.get("signature_blocks") or {}
@@ -248,16 +254,18 @@ def _unsigned_agreement(found: Sequence[DocumentRow]) -> list[Missing]:
     unsigned, doubtful, best = min(
         ((*lacking(d), d) for d in read), key=lambda found: (len(found[0]), len(found[1]))
     )
-    out = []
+    out, checks = [], []
     if unsigned:
         who = ", ".join(PARTY_LABELS[p] for p in unsigned)
-        out.append(Missing(best.type, len(unsigned), f"non signée par {who} (document #{best.id})"))
+        kind, signed_word = AGREEMENT_WORDS.get(best.type, ("la convention", "signée"))
+        message = f"{kind[0].upper()}{kind[1:]} n'est pas {signed_word} par {who}."
+        checks.append(Check("signature_missing", message, (best.id,)))
     if doubtful:
         who = ", ".join(PARTY_LABELS[p] for p in doubtful)
         out.append(
             Missing(best.type, len(doubtful), f"signature à vérifier : {who} (document #{best.id})")
         )
-    return out
+    return out, checks
 
 
 def _agreement_checks(inv: Invoice, found: Sequence[DocumentRow]) -> list[Check]:
@@ -358,12 +366,6 @@ def _attendance_missing(inv: Invoice, att: Attendance, whole: bool) -> list[Miss
     if unsigned:
         cells = "; ".join(f"{name} le {slot_label(slot)}" for name, slot in unsigned)
         out.append(Missing("emargement", len(unsigned), "signature manquante : " + cells))
-    trainer = att.trainer_missing()
-    if trainer:
-        cells = "; ".join(slot_label(s) for s in trainer)
-        out.append(
-            Missing("emargement", len(trainer), "signature du formateur manquante : " + cells)
-        )
     doubtful = att.doubtful()
     if doubtful:
         cells = "; ".join(f"{name} le {slot_label(slot)}" for name, slot, _ in doubtful)
@@ -371,6 +373,16 @@ def _attendance_missing(inv: Invoice, att: Attendance, whole: bool) -> list[Miss
             Missing("emargement", len(doubtful), "case(s) à vérifier (dossiers review) : " + cells)
         )
     return out
+
+
+def _trainer_unsigned(att: Attendance) -> list[Check]:
+    """Half-days the sheets show without the trainer's signature (``trainer_signature_missing``)."""
+    trainer = att.trainer_missing()
+    if not trainer:
+        return []
+    cells = "; ".join(slot_label(s) for s in trainer)
+    message = "Signature du formateur manquante : " + cells + "."
+    return [Check("trainer_signature_missing", message, att.documents)]
 
 
 def _attendance_checks(inv: Invoice, att: Attendance, settings: AttendanceSettings) -> list[Check]:

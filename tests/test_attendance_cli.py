@@ -49,7 +49,7 @@ def test_show_prints_the_grid_and_a_correction_wins_and_stays(workspace: Path) -
     assert "Exigences :" in shown.stdout
     assert "attestations" in shown.stdout and "attendu le 28/05/2026" in shown.stdout
     assert "signature manquante : Sarah Benoît le 28/04 après-midi" in shown.stdout
-    assert "signature du formateur manquante : 28/04 après-midi" in shown.stdout
+    assert "Signature du formateur manquante : 28/04 après-midi" in shown.stdout
     filtered = run_cli("--config", str(config), "status", "--json", "--state", "incomplete",
                        "--period", "2026-04")  # fmt: skip
     numbers = [d["invoice"] for d in json.loads(filtered.stdout)["dossiers"]]
@@ -90,15 +90,14 @@ def test_a_convention_without_the_client_signature_until_a_person_says_otherwise
     assert run_cli("--config", str(config), "ingest", str(drop)).returncode == 0
     before = dossier(config, "FA-2026-0150")
     convention = next(d for d in before["documents"] if d["type"] == "convention")
-    assert any(
-        m["piece"] == "convention" and "non signée par le client" in m["detail"]
-        for m in before["missing"]
-    )
+    assert [c["message"] for c in before["checks"] if c["code"] == "signature_missing"] == [
+        "La convention n'est pas signée par le client."
+    ]
     run = run_cli("--config", str(config), "correct", str(convention["id"]), "--signature",
                   "client", "oui", "--reason", "original signé reçu par courrier")  # fmt: skip
     assert run.returncode == 0, run.stderr
     after = dossier(config, "FA-2026-0150")
-    assert not [m for m in after["missing"] if m["piece"] == "convention"]
+    assert not [c for c in after["checks"] if c["code"] == "signature_missing"]
 
 
 def test_correct_refuses_what_it_cannot_understand(workspace: Path) -> None:

@@ -221,8 +221,7 @@ def test_complete_except_one_half_day_of_one_trainee(report: dict[str, Any]) -> 
 def test_a_convention_missing_the_clients_signature(report: dict[str, Any]) -> None:
     d = dossier(report, "no_client_signature")
     assert d["state"] == "incomplete"
-    assert list(required(d)) == ["convention"]
-    assert required(d)["convention"].startswith("non signée par le client")
+    assert required(d) == {} and codes(d) == ["signature_missing"]
 
 
 def test_a_subcontracted_training_with_a_signed_quote_is_complete(report: dict[str, Any]) -> None:

@@ -199,9 +199,9 @@ def test_half_days_not_covered_by_any_sheet() -> None:
 def test_days_without_the_trainer_signature() -> None:
     both = {"Léa Martin": ALL_SIGNED, "Hugo Blanc": ALL_SIGNED}
     dossier = evaluate(invoice(), [sheet(1, both, trainer=[True, True, False, True])])
-    assert any(
-        "signature du formateur manquante : 10/03 matin" in m.detail for m in dossier.missing
-    )
+    check = next(c for c in dossier.checks if c.code == "trainer_signature_missing")
+    assert check.message == "Signature du formateur manquante : 10/03 matin."
+    assert dossier.state == "incomplete", "a signature to collect, not two documents at odds"
 
 
 def test_sheet_dated_outside_the_invoiced_period() -> None:
@@ -233,13 +233,14 @@ def test_a_corrected_cell_is_trusted_whatever_its_confidence() -> None:
     assert all("à vérifier" not in m.detail for m in dossier.missing)
 
 
-def test_convention_missing_the_client_signature_is_an_incomplete_piece() -> None:
+def test_convention_missing_the_client_signature_is_signature_missing() -> None:
     sheets = [sheet(1, {"Léa Martin": ALL_SIGNED, "Hugo Blanc": ALL_SIGNED})]
     dossier = evaluate(invoice(), [*sheets, agreement(_three(False))])
-    convention = [m for m in dossier.missing if m.piece == "convention"]
-    assert len(convention) == 1 and "non signée par le client" in convention[0].detail
+    unsigned = [c for c in dossier.checks if c.code == "signature_missing"]
+    assert [c.message for c in unsigned] == ["La convention n'est pas signée par le client."]
+    assert not [m for m in dossier.missing if m.piece == "convention"]
     signed = evaluate(invoice(), [*sheets, agreement(_three(True))])
-    assert not [m for m in signed.missing if m.piece == "convention"]
+    assert not [c for c in signed.checks if c.code == "signature_missing"]
 
 
 def test_an_unsure_signature_block_waits_for_a_person() -> None:

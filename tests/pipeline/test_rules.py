@@ -142,8 +142,11 @@ def test_subcontracted_training_needs_only_a_quote_signed_by_the_client() -> Non
     unsigned = DocumentRow(**{**quote.__dict__, "fields": {
         "signatures": {"organisme": True, "client": False},
         "signature_blocks": {"client": {"signed": False, "confidence": 0.95}}}})  # fmt: skip
-    lacking = pieces(evaluate(received, [unsigned]))
-    assert "non signée par le client" in lacking["bon_commande"].detail  # type: ignore[attr-defined]
+    lacking = evaluate(received, [unsigned])
+    assert [(c.code, c.message) for c in lacking.checks] == [
+        ("signature_missing", "Le devis n'est pas signé par le client.")
+    ]
+    assert lacking.state == "incomplete" and "bon_commande" not in pieces(lacking)
     # A direct (not subcontracted) training still wants its convention.
     assert "convention" in pieces(evaluate(invoice(), [quote]))
 
