@@ -38,6 +38,9 @@ DATE_TOLERANCE_DAYS = 30
 # from its first day to this many days after its last; never before it started.
 WRITTEN_AFTER_DAYS = 60
 NAME_IN_TEXT = 90  # rapidfuzz partial ratio for a trainee's name found in the document's text
+TITLE_IN_TEXT = 90  # ...for an invoice's title found in the text of a document whose title
+TITLE_IN_TEXT_MIN = 12  # was not read (shorter titles are not searched for)
+NAME_NEAR = 75  # a name read this close to one of an invoice's trainees may be an OCR slip
 CLIENT_IN_TEXT_MIN = 8  # shorter client names are not searched for in the text
 # Documents about a single trainee: naming one of the invoice's trainees is full evidence.
 PER_PERSON = frozenset({DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.EVALUATION_FROID})
@@ -218,7 +221,19 @@ def _against(part: Part, inv: Invoice, text: str) -> bool:
     """Whether the document names another training, another client or other trainees."""
     found = evidence(part, inv, text)
     bounds = {"titre": TITLE_DIFFERS, "client": 0.3, "stagiaires": 1e-9}
+    if _near_miss(part, inv):
+        del bounds["stagiaires"]  # a name OCR garbled is no other person
     return any((v := found[k]) is not None and v < bound for k, bound in bounds.items())
+
+
+def _near_miss(part: Part, inv: Invoice) -> bool:
+    """Whether a name the document gives is close to one of the invoice's trainees without
+    being theirs for sure ("Grépe Roche" for Grégory Roche): it is then neither for nor
+    against that invoice."""
+    people = [fold(p) for p in _document_people(part)]
+    return any(
+        fuzz.partial_ratio(fold(t), p, score_cutoff=NAME_NEAR) for t in inv.trainees for p in people
+    )
 
 
 def _same_amount(found: object, expected: float | None) -> bool:
@@ -256,7 +271,7 @@ def _holds(inv: Invoice, days: list[date], *, every: bool) -> bool:
 def evidence(part: Part, inv: Invoice, text: str = "") -> dict[str, float | None]:
     """Each kind of evidence, 0..1, or None when the document says nothing about it."""
     return {
-        "titre": _text_similarity(part.fields.get("training_title"), inv.title),
+        "titre": _title_fit(part, inv, text),
         "client": _client_fit(part, inv, text),
         "dates": _date_fit(_document_dates(part), inv),
         "stagiaires": _trainee_fit(part, inv.trainees, text),
@@ -289,6 +304,19 @@ def _text_similarity(found: object, expected: str) -> float | None:
         fuzz.token_sort_ratio(a, b), fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 12 else 0
     )
     return max(0.0, (ratio - 50) / 50)  # 50 % similar or less is no evidence at all
+
+
+def _title_fit(part: Part, inv: Invoice, text: str) -> float | None:
+    """The title the document states, or else the invoice's title found in its text (a
+    form's header line "Prospection téléphonique - animée par ..." no reader labelled)."""
+    found = part.fields.get("training_title")
+    if found:
+        return _text_similarity(found, inv.title)
+    title = fold(inv.title)
+    if not text or len(title) < TITLE_IN_TEXT_MIN:
+        return None
+    # Only a positive sign: a title the text does not hold is no evidence either way.
+    return 1.0 if fuzz.partial_ratio(title, text, score_cutoff=TITLE_IN_TEXT) else None
 
 
 def _client_fit(part: Part, inv: Invoice, text: str) -> float | None:

@@ -61,8 +61,9 @@ def with_grid(fields: dict[str, Any]) -> dict[str, Any]:
 
     The grid's rows name every trainee (the text's lines hold stray ink letters and miss
     names written by hand); its columns' dates are the days the sheet covers. A period
-    read from the text that holds every day of the grid is kept (it may print a day the
-    grid could not read); one that does not is a misread year or another date.
+    read from the text that holds every day of the grid, in the grid's years, is kept (it
+    may print a day the grid could not read); one that does not is a misread year
+    ("2075") or another date.
     """
     sessions = [s for s in fields.get("sessions") or () if isinstance(s, dict)]
     people = list(dict.fromkeys(str(s["trainee"]) for s in sessions if s.get("trainee")))
@@ -71,9 +72,16 @@ def with_grid(fields: dict[str, Any]) -> dict[str, Any]:
     if people:
         out["trainees"] = people
     start, end = _iso(fields.get("start_date")), _iso(fields.get("end_date"))
-    if days and not (start and end and start <= days[0] and days[-1] <= end):
+    if days and not _holds(start, end, days):
         out["start_date"], out["end_date"] = days[0].isoformat(), days[-1].isoformat()
     return out
+
+
+def _holds(start: date | None, end: date | None, days: list[date]) -> bool:
+    if start is None or end is None:
+        return False
+    years = {d.year for d in days}
+    return start <= days[0] and days[-1] <= end and {start.year, end.year} <= years
 
 
 def _iso(value: object) -> date | None:

@@ -93,3 +93,11 @@ def test_labels_read_as_a_column_before_their_values_get_the_value_of_their_rank
 def test_an_empty_label_is_not_the_value_of_the_label_above_it() -> None:
     text = "Formation :\nFormateur-rice :\n\nFEUILLE D'ÉMARGEMENT\n"
     assert "training_title" not in extract(DocType.EMARGEMENT, text, default_year=2026)
+
+
+def test_a_printed_period_with_a_year_the_grid_does_not_show_gives_way_to_the_grid() -> None:
+    # "2075" for "2025": OCR slipped on the period's last year; it still "holds" the grid.
+    grid = [_cell("Nora Vasseur", d, "matin") for d in ("2025-02-10", "2025-04-22")]
+    fields = {"start_date": "2025-02-10", "end_date": "2075-04-11", "sessions": grid}
+    settled = settle(DocType.EMARGEMENT, fields)
+    assert (settled["start_date"], settled["end_date"]) == ("2025-02-10", "2025-04-22")

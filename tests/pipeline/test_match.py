@@ -10,6 +10,7 @@ from pipeline.config import Matching
 from pipeline.errors import Reason
 from pipeline.invoices import Invoice
 from pipeline.match import match_part
+from pipeline.parse import fold as fold_text
 from pipeline.record import Doc, DocType, Part, Source
 
 STRESS_MARCH = Invoice(
@@ -312,3 +313,30 @@ def test_an_evaluation_dated_before_a_session_began_is_not_that_sessions() -> No
     written_after = replace(evaluation, fields={**evaluation.fields, "date": "2026-06-17"})
     m = match_part(written_after, doc(), [STRESS_JUNE, EXCEL], SETTINGS)
     assert m.invoice == "FA-2026-0188"
+
+
+def test_an_unlabelled_form_header_naming_one_invoices_title_attaches_there() -> None:
+    # An online form's export: "<title> - animée par <trainer> - <date>", no "Formation :".
+    text = fold_text(
+        "Évaluation de fin de formation\n"
+        "Excel : tableaux croisés dynamiques - animée par Camille Rousseau\n"
+        "Clarté des objectifs annoncés 1 2 3 4 5"
+    )
+    m = match_part(part(DocType.EVALUATION_CHAUD), doc(), INVOICES, SETTINGS, text)
+    assert m.invoice == "FA-2026-0150"
+    assert "seule facture qui convient : titre" in m.candidates[0].why
+
+
+def test_a_title_in_the_text_that_two_invoices_share_decides_nothing() -> None:
+    text = fold_text("Évaluation de fin de formation\nGestion du stress au travail\n")
+    m = match_part(part(DocType.EVALUATION_CHAUD), doc(), INVOICES, SETTINGS, text)
+    assert m.invoice is None
+
+
+def test_a_trainee_name_garbled_by_ocr_is_not_held_against_the_invoice() -> None:
+    excel = replace(EXCEL, trainees=("Grégory Roche", "Hugo Petit"))
+    garbled = part(DocType.EVALUATION_CHAUD, training_title="Excel : tableaux croisés dynamiques",
+                   trainee="Grépe Roche")  # fmt: skip
+    assert match_part(garbled, doc(), [STRESS_MARCH, excel], SETTINGS).invoice == "FA-2026-0150"
+    stranger = replace(garbled, fields={**garbled.fields, "trainee": "Sylvain Lebrun"})
+    assert match_part(stranger, doc(), [STRESS_MARCH, excel], SETTINGS).invoice is None
