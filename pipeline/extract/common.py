@@ -565,7 +565,7 @@ def trainees(text: str) -> list[str]:
         if not _label_matches(cell.key, labels):
             continue
         if cell.value:
-            names = split_names(cell.value) or _listed_below(lines, cell.line)
+            names = split_names(_wrapped(cell, lines)) or _listed_below(lines, cell.line)
         else:
             # Below the label: one line "A, B, C" or a bulleted list, whichever holds more.
             inline = split_names(_next_value_line(lines, cell.line))
@@ -574,6 +574,18 @@ def trainees(text: str) -> list[str]:
         if names:
             return _unique(names)
     return []
+
+
+def _wrapped(cell: Cell, lines: Sequence[str]) -> str:
+    """A list of names and the line it wraps onto, in a table cell too narrow for it: the
+    value ends with a comma, or names fewer people than the label counts ("Participants 6 :")."""
+    value = cell.value
+    after = lines[cell.line + 1].strip() if cell.line + 1 < len(lines) else ""
+    if not after or ":" in after:
+        return value
+    stated = re.search(r"\b(\d{1,3})\b", cell.key)
+    short = stated is not None and len(split_names(value)) < int(stated.group(1))
+    return f"{value} {after}" if value.rstrip().endswith(",") or short else value
 
 
 def _unique(names: Sequence[str]) -> list[str]:

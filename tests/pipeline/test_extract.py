@@ -275,3 +275,20 @@ def test_convention_schedule_gives_half_day_lengths() -> None:
         "apres-midi": 3.5,
     }
     assert half_day_hours("Durée : 14 heures (2 jours)") is None
+
+
+def test_a_list_of_trainees_wrapped_in_a_narrow_table_cell_is_read_whole() -> None:
+    table = (
+        "CONVENTION DE FORMATION\n"
+        "Intitulé de la formation Réparer ses meubles anciens\n"
+        "Participants 4 : Yann Quéré, Odile Marchetti, Benoît Laferrière, Inès\n"
+        "Saint-Clair\n"
+        "Modalités pédagogiques Présentiel ; ateliers pratiques\n"
+    )
+    assert extract(DocType.CONVENTION, table)["trainees"] == [
+        "Yann Quéré", "Odile Marchetti", "Benoît Laferrière", "Inès Saint-Clair",
+    ]  # fmt: skip
+    by_comma = table.replace("Participants 4 :", "Participants :").replace(
+        "Laferrière, Inès\nSaint-Clair", "Laferrière,\nInès Saint-Clair"
+    )
+    assert extract(DocType.CONVENTION, by_comma)["trainees"][-1] == "Inès Saint-Clair"
