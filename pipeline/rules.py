@@ -128,14 +128,31 @@ def evaluate(
     rules: Rules | None = None,
     today: date | None = None,
     waivers: Sequence[Waiver] = (),
+    programmes: Sequence[DocumentRow] | None = None,
 ) -> Dossier:
     """The dossier of one training invoice: what is there, what is missing, what disagrees.
 
     ``rules``: the cooperative's checklist (levels, due dates); ``today`` dates the overdue
-    pieces; ``waivers``: requirements a person set aside for this dossier.
+    pieces; ``waivers``: requirements a person set aside for this dossier; ``programmes``:
+    the entrepreneur's programmes, one of which must be this training's (unchecked if None).
     """
     dossier = _evaluate(inv, documents, settings or AttendanceSettings())
+    if programmes is not None:
+        lacking = _programme_missing(inv, [*programmes, *documents])
+        dossier = replace(dossier, missing=(*dossier.missing, *lacking))
     return apply_rules(dossier, rules or Rules(), today, waivers)
+
+
+def _programme_missing(inv: Invoice, documents: Sequence[DocumentRow]) -> list[Missing]:
+    """No programme of the entrepreneur bears this training's title (DOMAIN checklist 2)."""
+    titles = [
+        fold(str(d.fields.get("training_title", "")))
+        for d in documents
+        if d.type == DocType.PROGRAMME
+    ]
+    if not inv.title or any(_same_title(inv.title, t) for t in titles):
+        return []
+    return [Missing("programme", 1, f"aucun programme « {inv.title} » reçu")]
 
 
 def apply_rules(

@@ -168,6 +168,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     history = (["2019-2026 : formatrice indépendante"], ["Gestion du stress au travail"])
     docs.cv(pen, CAMILLE, date(2025, 1, 15), history)
     cv.write_bytes(pen.finish()[0])
+    # The programme of the training every case sells: without it, no dossier is complete.
+    pen = Pen(random.Random("programme"), title="Programme", author=CAMILLE.name)
+    docs.programme(pen, CASES["complete"].invoice, with_eval=True)
+    (cv.parent / "Programme stress.pdf").write_bytes(pen.finish()[0])
     (root / "factures.csv").write_bytes(export_csv([], rows))
     with Store(config.paths.database) as store, TesserocrEngine(config.ocr) as engine:
         store.sync_entrepreneurs(config.people)

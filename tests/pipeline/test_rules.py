@@ -192,3 +192,23 @@ def test_a_summary_dropped_in_spring_covers_the_year_before_only() -> None:
     leaving = [summary("2026-11-30")]  # a contract ending in November
     assert summary_received(leaving, 2026)
     assert summary_received([summary("")], 2026)  # undated: taken for any year
+
+
+def _programme(title: str) -> DocumentRow:
+    return DocumentRow(
+        id=80, file_id=80, rel="programme.pdf", first=1, last=1, type="programme",
+        confidence=0.9, fields={"training_title": title}, invoice=None,
+        entrepreneur="Élodie Faure", score=0.9, method="entrepreneur", candidates=[],
+        reason=None, archive_path=None,
+    )  # fmt: skip
+
+
+def test_a_training_whose_title_no_programme_of_its_entrepreneur_bears_lacks_its_programme() -> (
+    None
+):
+    inv = invoice()
+    own_words = _programme(inv.title.upper() + " :")  # however the entrepreneur typed it
+    assert "programme" not in pieces(evaluate(inv, [], programmes=[own_words]))
+    lacking = pieces(evaluate(inv, [], programmes=[_programme("Excel : les bases")]))
+    assert lacking["programme"].detail == f"aucun programme « {inv.title} » reçu"  # type: ignore[attr-defined]
+    assert "programme" not in pieces(evaluate(inv, [])), "not asked: not checked"
