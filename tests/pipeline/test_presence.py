@@ -323,3 +323,14 @@ def test_attestation_for_a_trainee_who_attended_no_half_day() -> None:
     check = next(c for c in dossier.checks if c.code == "attestation_without_attendance")
     assert check.message == "Attestation de Hugo Blanc, qui n'a signé aucune demi-journée."
     assert check.documents == (50, 1)
+
+
+def test_the_trainers_row_read_as_a_trainees_is_no_unknown_trainee() -> None:
+    # A photographed grid whose last row, "FAURE Élodie" (the trainer), was read as a trainee.
+    marks = {"Léa Martin": ALL_SIGNED, "Hugo Blanc": ALL_SIGNED, "FAURE Élodie": ALL_SIGNED}
+    dossier = evaluate(invoice(), [sheet(1, marks)])
+    assert dossier.attendance is not None
+    assert [t.name for t in dossier.attendance.trainees] == ["Léa Martin", "Hugo Blanc"]
+    assert not codes(dossier) & {"trainee_unknown", "trainee_count_mismatch"}
+    stranger = {**marks, "Chloé Ferrand": ALL_SIGNED}
+    assert "trainee_unknown" in codes(evaluate(invoice(), [sheet(1, stranger)]))
