@@ -38,10 +38,21 @@ DATE_TOLERANCE_DAYS = 30
 # from its first day to this many days after its last; never before it started.
 WRITTEN_AFTER_DAYS = 60
 NAME_IN_TEXT = 90  # rapidfuzz partial ratio for a trainee's name found in the document's text
+TITLE_IN_TEXT = 90  # ...for an invoice's title found in the text of a document whose title
+TITLE_IN_TEXT_MIN = 12  # was not read (shorter titles are not searched for)
+NAME_NEAR = 75  # a name read this close to one of an invoice's trainees may be an OCR slip
 CLIENT_IN_TEXT_MIN = 8  # shorter client names are not searched for in the text
 # Documents about a single trainee: naming one of the invoice's trainees is full evidence.
 PER_PERSON = frozenset({DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.EVALUATION_FROID})
 WRITTEN_AT_END = frozenset({DocType.ATTESTATION, DocType.EVALUATION_CHAUD, DocType.FACTURE})
+# When no score wins, a document still attaches to the one invoice of its entrepreneur that
+# anything it says fits, if what fits names one training by itself: a period inside the
+# session, its trainees, its title, its amount. A client buys many trainings: it only helps.
+NAMES_ONE_TRAINING = frozenset({"periode", "stagiaires", "titre", "montant"})
+TITLE_NAMES = 0.8  # title similarity that names the training (OCR slips and the ES's wording)
+TITLE_FITS = 0.5  # ...that makes another invoice a rival
+TITLE_DIFFERS = 0.2  # ...below which the document speaks of another training
+CLIENT_FITS = 0.8
 
 
 def run(doc: Doc, invoices: Sequence[Invoice], settings: Matching) -> Doc:
@@ -117,6 +128,9 @@ def _by_score(
         # Close is not enough: printed dates outside the session's belong to another session,
         # perhaps one whose invoice is not imported yet. It waits (re-imports retry it).
         winner = None
+    if winner is None:
+        winner = _singled_out(part, invoices, text)
+        ranked = [winner, *(c for c in ranked if c.invoice != winner.invoice)] if winner else ranked
     if winner is not None:
         return Match(
             invoice=winner.invoice,
@@ -169,6 +183,63 @@ def _dated_winner(
     return winner
 
 
+def _singled_out(part: Part, invoices: Sequence[Invoice], text: str) -> Candidate | None:
+    """The one invoice that what the document says fits, none of it against, when what fits
+    names one training (see ``NAMES_ONE_TRAINING``); ``None`` when two fit or none does.
+
+    Attached on this evidence, the document is matched again at each import of the
+    export: a new session of the same training that fits as well sends it back to wait."""
+    fitting = [(inv, kinds) for inv in invoices if (kinds := _fits(part, inv, text))]
+    if len(fitting) != 1:
+        return None
+    inv, kinds = fitting[0]
+    if not set(kinds) & NAMES_ONE_TRAINING or _against(part, inv, text):
+        return None
+    found = score(part, inv, text)
+    return replace(found, why=(*found.why, "seule facture qui convient : " + ", ".join(kinds)))
+
+
+def _fits(part: Part, inv: Invoice, text: str) -> list[str]:
+    """What the document says that fits this invoice (nothing when its dates cannot be
+    the session's)."""
+    if not _dates_agree(part, inv):
+        return []
+    found = evidence(part, inv, text)
+    days = _period_dates(part)
+    kinds = {
+        "periode": bool(days) and _holds(inv, days, every=True),
+        "stagiaires": (found["stagiaires"] or 0.0) > 0.0,
+        "titre": (found["titre"] or 0.0) >= TITLE_NAMES,
+        "titre proche": TITLE_FITS <= (found["titre"] or 0.0) < TITLE_NAMES,
+        "client": (found["client"] or 0.0) >= CLIENT_FITS,
+        "montant": _same_amount(part.fields.get("amount_ht"), inv.amount_ht),
+    }
+    return [k for k, fits in kinds.items() if fits]
+
+
+def _against(part: Part, inv: Invoice, text: str) -> bool:
+    """Whether the document names another training, another client or other trainees."""
+    found = evidence(part, inv, text)
+    bounds = {"titre": TITLE_DIFFERS, "client": 0.3, "stagiaires": 1e-9}
+    if _near_miss(part, inv):
+        del bounds["stagiaires"]  # a name OCR garbled is no other person
+    return any((v := found[k]) is not None and v < bound for k, bound in bounds.items())
+
+
+def _near_miss(part: Part, inv: Invoice) -> bool:
+    """Whether a name the document gives is close to one of the invoice's trainees without
+    being theirs for sure ("Grépe Roche" for Grégory Roche): it is then neither for nor
+    against that invoice."""
+    people = [fold(p) for p in _document_people(part)]
+    return any(
+        fuzz.partial_ratio(fold(t), p, score_cutoff=NAME_NEAR) for t in inv.trainees for p in people
+    )
+
+
+def _same_amount(found: object, expected: float | None) -> bool:
+    return isinstance(found, int | float) and expected is not None and abs(found - expected) < 0.01
+
+
 def _invoice(number: str, invoices: Sequence[Invoice]) -> Invoice:
     return next(inv for inv in invoices if inv.number == number)
 
@@ -200,7 +271,7 @@ def _holds(inv: Invoice, days: list[date], *, every: bool) -> bool:
 def evidence(part: Part, inv: Invoice, text: str = "") -> dict[str, float | None]:
     """Each kind of evidence, 0..1, or None when the document says nothing about it."""
     return {
-        "titre": _text_similarity(part.fields.get("training_title"), inv.title),
+        "titre": _title_fit(part, inv, text),
         "client": _client_fit(part, inv, text),
         "dates": _date_fit(_document_dates(part), inv),
         "stagiaires": _trainee_fit(part, inv.trainees, text),
@@ -233,6 +304,19 @@ def _text_similarity(found: object, expected: str) -> float | None:
         fuzz.token_sort_ratio(a, b), fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 12 else 0
     )
     return max(0.0, (ratio - 50) / 50)  # 50 % similar or less is no evidence at all
+
+
+def _title_fit(part: Part, inv: Invoice, text: str) -> float | None:
+    """The title the document states, or else the invoice's title found in its text (a
+    form's header line "Prospection téléphonique - animée par ..." no reader labelled)."""
+    found = part.fields.get("training_title")
+    if found:
+        return _text_similarity(found, inv.title)
+    title = fold(inv.title)
+    if not text or len(title) < TITLE_IN_TEXT_MIN:
+        return None
+    # Only a positive sign: a title the text does not hold is no evidence either way.
+    return 1.0 if fuzz.partial_ratio(title, text, score_cutoff=TITLE_IN_TEXT) else None
 
 
 def _client_fit(part: Part, inv: Invoice, text: str) -> float | None:

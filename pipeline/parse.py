@@ -191,6 +191,27 @@ def find_dates(text: str, default_year: int | None = None) -> list[date]:
     return [when for _, when in sorted(found, key=lambda item: item[0])]
 
 
+def find_dates_anchored(text: str, default_year: int | None = None) -> list[date]:
+    """Every date written in ``text``; one printed without its year ("Mardi 11/03") takes
+    the year that sets it nearest the dates the document prints whole, ``default_year``
+    only when it prints none (a sheet of 2025 read in 2026 keeps its dates in 2025)."""
+    whole = find_dates(text)
+    if not whole:
+        return find_dates(text, default_year)
+    left = list(whole)
+    found = []
+    for when in find_dates(text, default_year):
+        if when in left:
+            left.remove(when)
+            found.append(when)
+            continue
+        years = {d.year + step for d in whole for step in (-1, 0, 1)}
+        tries = [d for y in years if (d := _safe_date(y, when.month, when.day)) is not None]
+        if tries:
+            found.append(min(tries, key=lambda d: min(abs((d - w).days) for w in whole)))
+    return found
+
+
 def parse_date(text: str, default_year: int | None = None) -> date | None:
     """The first date written in ``text``, or ``None``."""
     dates = find_dates(text, default_year)

@@ -162,6 +162,8 @@ def combine(
             assert slot is not None
             slots.add(slot)
             read = str(cell.get("trainee") or "")
+            if read not in names and same_person(read, invoice.entrepreneur) >= SAME_TRAINEE:
+                continue  # the trainer's row read as a trainee's: the trainer trains no one
             name = names.get(read, read)
             line = lines.setdefault(name, TraineeLine(name, False))
             line.read_as.add(read)

@@ -55,11 +55,6 @@ WAIVABLE = frozenset({
 LACKING_CODES = frozenset(
     {"invoice_mentions_missing", "signature_missing", "trainer_signature_missing"}
 )
-AGREEMENT_NAMES = {
-    "convention": "Convention",
-    "contrat": "Contrat",
-    "bon_commande": "Devis signé / bon de commande",
-}
 PARTY_LABELS = {
     "organisme": "l'organisme",
     "client": "le client",
@@ -134,14 +129,31 @@ def evaluate(
     rules: Rules | None = None,
     today: date | None = None,
     waivers: Sequence[Waiver] = (),
+    programmes: Sequence[DocumentRow] | None = None,
 ) -> Dossier:
     """The dossier of one training invoice: what is there, what is missing, what disagrees.
 
     ``rules``: the cooperative's checklist (levels, due dates); ``today`` dates the overdue
-    pieces; ``waivers``: requirements a person set aside for this dossier.
+    pieces; ``waivers``: requirements a person set aside for this dossier; ``programmes``:
+    the entrepreneur's programmes, one of which must be this training's (unchecked if None).
     """
     dossier = _evaluate(inv, documents, settings or AttendanceSettings())
+    if programmes is not None:
+        lacking = _programme_missing(inv, [*programmes, *documents])
+        dossier = replace(dossier, missing=(*dossier.missing, *lacking))
     return apply_rules(dossier, rules or Rules(), today, waivers)
+
+
+def _programme_missing(inv: Invoice, documents: Sequence[DocumentRow]) -> list[Missing]:
+    """No programme of the entrepreneur bears this training's title (DOMAIN checklist 2)."""
+    titles = [
+        fold(str(d.fields.get("training_title", "")))
+        for d in documents
+        if d.type == DocType.PROGRAMME
+    ]
+    if not inv.title or any(_same_title(inv.title, t) for t in titles):
+        return []
+    return [Missing("programme", 1, f"aucun programme « {inv.title} » reçu")]
 
 
 def apply_rules(
@@ -269,10 +281,9 @@ def _unsigned_agreement(found: Sequence[DocumentRow]) -> tuple[list[Check], list
     checks, missing = [], []
     if unsigned:
         who = ", ".join(PARTY_LABELS[p] for p in unsigned)
-        what = AGREEMENT_NAMES.get(best.type, best.type)
-        checks.append(
-            Check("signature_missing", f"{what} #{best.id} non signée par {who}.", (best.id,))
-        )
+        kind, signed_word = AGREEMENT_WORDS.get(best.type, ("la convention", "signée"))
+        message = f"{kind[0].upper()}{kind[1:]} n'est pas {signed_word} par {who}."
+        checks.append(Check("signature_missing", message, (best.id,)))
     if doubtful:
         who = ", ".join(PARTY_LABELS[p] for p in doubtful)
         missing.append(

@@ -136,7 +136,7 @@ def _extract(doc: Doc, ctx: Context) -> Doc:
     parts = []
     for p in doc.parts:
         fields = extract.extract(p.type, doc.text(p.first, p.last), default_year=year)
-        parts.append(replace(p, fields=fields | _marks(doc, p, ctx)))
+        parts.append(replace(p, fields=extract.settle(p.type, fields | _marks(doc, p, ctx))))
     # The images OCR read were kept for the readers of marks only: not for filing.
     pages = tuple(text.without_pixels(page) for page in doc.pages)
     return replace(doc, parts=tuple(parts), pages=pages)

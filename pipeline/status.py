@@ -15,6 +15,7 @@ from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.invoices import Invoice
 from pipeline.presence import Attendance
+from pipeline.record import DocType
 from pipeline.rules import Dossier, entrepreneur_checks, entrepreneur_missing, evaluate
 from pipeline.store import DocumentRow, Store
 
@@ -34,9 +35,12 @@ def dossiers(
     invoices, documents = read or _read(store, entrepreneur)
     # One read of the documents (and their corrections), not one per invoice.
     attached: dict[str, list[DocumentRow]] = {}
+    programmes: dict[str, list[DocumentRow]] = {}
     for doc in documents:
         if doc.invoice:
             attached.setdefault(doc.invoice, []).append(doc)
+        if doc.type == DocType.PROGRAMME and doc.entrepreneur:
+            programmes.setdefault(doc.entrepreneur, []).append(doc)
     return [
         evaluate(
             inv,
@@ -45,6 +49,7 @@ def dossiers(
             config.rules,
             today,
             waivers.get(inv.number, ()),
+            programmes.get(inv.entrepreneur, []),
         )
         for inv in invoices
     ]
@@ -59,9 +64,10 @@ def dossier(store: Store, config: Config, number: str, today: date | None = None
     inv = store.invoice(number)
     if inv is None:
         return None
+    own = store.documents(entrepreneur=inv.entrepreneur)
     return evaluate(
         inv, store.documents(invoice=number), config.attendance, config.rules, today,
-        store.waivers(number).get(number, ()),
+        store.waivers(number).get(number, ()), [d for d in own if d.type == DocType.PROGRAMME],
     )  # fmt: skip
 
 

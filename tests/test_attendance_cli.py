@@ -93,10 +93,9 @@ def test_a_convention_without_the_client_signature_until_a_person_says_otherwise
     assert run_cli("--config", str(config), "ingest", str(drop)).returncode == 0
     before = dossier(config, "FA-2026-0150")
     convention = next(d for d in before["documents"] if d["type"] == "convention")
-    assert any(
-        c["code"] == "signature_missing" and "non signée par le client" in c["message"]
-        for c in before["checks"]
-    )
+    assert [c["message"] for c in before["checks"] if c["code"] == "signature_missing"] == [
+        "La convention n'est pas signée par le client."
+    ]
     run = run_cli("--config", str(config), "correct", str(convention["id"]), "--signature",
                   "client", "oui", "--reason", "original signé reçu par courrier")  # fmt: skip
     assert run.returncode == 0, run.stderr

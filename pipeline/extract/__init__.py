@@ -20,13 +20,13 @@ from pipeline.extract.attestation import attestation
 from pipeline.extract.bilan import bilan_pedagogique
 from pipeline.extract.contracts import bon_commande, contrat, convention
 from pipeline.extract.cv import cv
-from pipeline.extract.emargement import emargement
+from pipeline.extract.emargement import emargement, with_grid
 from pipeline.extract.evaluation import evaluation
 from pipeline.extract.facture import facture
 from pipeline.extract.programme import programme
 from pipeline.record import DocType
 
-__all__ = ["extract", "EXTRACTORS"]
+__all__ = ["extract", "EXTRACTORS", "settle"]
 
 Extractor = Callable[[str, "int | None"], dict[str, Any]]
 
@@ -60,3 +60,9 @@ def extract(doc_type: DocType, text: str, default_year: int | None = None) -> di
     """The fields a document of ``doc_type`` states; ``default_year`` completes "Mardi 14/03"."""
     fields = EXTRACTORS[doc_type](text, default_year)
     return {key: value for key, value in fields.items() if _found(value)}
+
+
+def settle(doc_type: DocType, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields once the marks are read: an attendance sheet's trainees and period are
+    those of its grid (:func:`pipeline.extract.emargement.with_grid`)."""
+    return with_grid(fields) if doc_type == DocType.EMARGEMENT else fields

@@ -99,15 +99,43 @@ def _may_be_label(line: str) -> bool:
     return 0 < len(stripped) <= 45 and stripped[0].isupper() and not stripped.endswith(".")
 
 
+_BARE_LABEL = re.compile(r"\s*[^:]{1,40}:\s*$")
+
+
 def _next_value_line(lines: Sequence[str], index: int) -> str:
     """The line after a label left empty, unless it is itself a label."""
+    if _BARE_LABEL.match(lines[index]):
+        stacked = _stacked_value(lines, index)
+        if stacked is not None:
+            return stacked
     for line in lines[index + 1 : index + 3]:
         if not line.strip():
             continue
-        if re.match(r"\s*[^:]{1,40}:\s*\S", line):
+        if re.match(r"\s*[^:]{1,40}:\s*(?:\S|$)", line):
             return ""
         return line.strip()
     return ""
+
+
+def _stacked_value(lines: Sequence[str], index: int) -> str | None:
+    """A column of labels read before its column of values ("Formation :", "Formateur :",
+    "Dates :", then the three values): the value in the same rank of the first paragraph
+    after the labels that has as many lines, none of them a label."""
+    first = index
+    while first > 0 and _BARE_LABEL.match(lines[first - 1]):
+        first -= 1
+    last = index
+    while last + 1 < len(lines) and _BARE_LABEL.match(lines[last + 1]):
+        last += 1
+    count = last - first + 1
+    if count < 2:
+        return None
+    paragraphs = "\n".join(lines[last + 1 :]).split("\n\n")
+    for paragraph in [p for p in paragraphs if p.strip()][:3]:
+        rows = [row.strip() for row in paragraph.splitlines() if row.strip()]
+        if len(rows) == count and not any(":" in row for row in rows):
+            return rows[index - first]
+    return None
 
 
 def labelled(
@@ -537,7 +565,7 @@ def trainees(text: str) -> list[str]:
         if not _label_matches(cell.key, labels):
             continue
         if cell.value:
-            names = split_names(cell.value) or _listed_below(lines, cell.line)
+            names = split_names(_wrapped(cell, lines)) or _listed_below(lines, cell.line)
         else:
             # Below the label: one line "A, B, C" or a bulleted list, whichever holds more.
             inline = split_names(_next_value_line(lines, cell.line))
@@ -546,6 +574,18 @@ def trainees(text: str) -> list[str]:
         if names:
             return _unique(names)
     return []
+
+
+def _wrapped(cell: Cell, lines: Sequence[str]) -> str:
+    """A list of names and the line it wraps onto, in a table cell too narrow for it: the
+    value ends with a comma, or names fewer people than the label counts ("Participants 6 :")."""
+    value = cell.value
+    after = lines[cell.line + 1].strip() if cell.line + 1 < len(lines) else ""
+    if not after or ":" in after:
+        return value
+    stated = re.search(r"\b(\d{1,3})\b", cell.key)
+    short = stated is not None and len(split_names(value)) < int(stated.group(1))
+    return f"{value} {after}" if value.rstrip().endswith(",") or short else value
 
 
 def _unique(names: Sequence[str]) -> list[str]:

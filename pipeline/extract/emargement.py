@@ -52,8 +52,43 @@ def grid_names(text: str, trainer: str | None) -> list[str]:
 
 
 def _grid_period(text: str, default_year: int | None) -> tuple[date, date] | None:
-    dates = parse.find_dates(text, default_year)
+    dates = parse.find_dates_anchored(text, default_year)
     return (min(dates), max(dates)) if dates else None
+
+
+def with_grid(fields: dict[str, Any]) -> dict[str, Any]:
+    """The sheet's trainees and period as its grid was read (``sessions``), when it was.
+
+    The grid's rows name every trainee (the text's lines hold stray ink letters and miss
+    names written by hand); its columns' dates are the days the sheet covers. A period
+    read from the text that holds every day of the grid, in the grid's years, is kept (it
+    may print a day the grid could not read); one that does not is a misread year
+    ("2075") or another date.
+    """
+    sessions = [s for s in fields.get("sessions") or () if isinstance(s, dict)]
+    people = list(dict.fromkeys(str(s["trainee"]) for s in sessions if s.get("trainee")))
+    days = sorted({d for s in sessions if (d := _iso(s.get("date"))) is not None})
+    out = dict(fields)
+    if people:
+        out["trainees"] = people
+    start, end = _iso(fields.get("start_date")), _iso(fields.get("end_date"))
+    if days and not _holds(start, end, days):
+        out["start_date"], out["end_date"] = days[0].isoformat(), days[-1].isoformat()
+    return out
+
+
+def _holds(start: date | None, end: date | None, days: list[date]) -> bool:
+    if start is None or end is None:
+        return False
+    years = {d.year for d in days}
+    return start <= days[0] and days[-1] <= end and {start.year, end.year} <= years
+
+
+def _iso(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def emargement(text: str, default_year: int | None = None) -> dict[str, Any]:

@@ -107,6 +107,21 @@ def add_documents(
     return ids
 
 
+def add_programme(store: Store, entrepreneur: str, title: str, received: datetime) -> int:
+    """File the entrepreneur's programme of ``title`` (a piece of theirs, on no invoice)."""
+    rel = f"{entrepreneur}/Programme {title}.pdf"
+    with store.transaction() as db:
+        file_id = store.add_file(
+            db, rel=rel, entrepreneur=entrepreneur, sha256=hashlib.sha256(rel.encode()).hexdigest(),
+            size=1000, kind="pdf", pages=1, received_at=received.isoformat(), state="traite",
+        )  # fmt: skip
+        return store.add_document(
+            db, file_id=file_id, first_page=1, last_page=1, type="programme", confidence=0.95,
+            fields={"training_title": title}, invoice=None, entrepreneur=entrepreneur,
+            score=0.95, method="entrepreneur",
+        )  # fmt: skip
+
+
 def seed_store(
     store: Store, n: int, today: date, seed: int = 7, complete_share: float = 0.35
 ) -> list[Invoice]:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pipeline import digest, digest_mail
 from pipeline.config import Config, load_config
 from pipeline.store import Store
-from samples.gen.records import PIECES, add_documents, training_invoice
+from samples.gen.records import PIECES, add_documents, add_programme, training_invoice
 from tests.conftest import run_cli, write_config
 
 DAY = date(2026, 11, 23)  # a Monday
@@ -32,8 +32,11 @@ def setup(tmp_path: Path, extra: str = "") -> tuple[Config, Store]:
 
 
 def invoice(store: Store, number: str, who: str, start: date, imported: datetime) -> None:
-    store.upsert_invoices([training_invoice(number, who, start, ["Léa Martin", "Paul Durand"])],
-                          imported)  # fmt: skip
+    training = training_invoice(number, who, start, ["Léa Martin", "Paul Durand"])
+    store.upsert_invoices([training], imported)
+    # The entrepreneur's programme of the training, on file from the start (checklist 2).
+    if not any(d.type == "programme" for d in store.documents(entrepreneur=who)):
+        add_programme(store, who, training.title, imported)
 
 
 def record_sent(store: Store, built: digest.Digest) -> None:

@@ -298,3 +298,20 @@ def test_programme_sections_under_headings_wrapped_in_a_narrow_column() -> None:
     got = extract(DocType.PROGRAMME, PROGRAMME_NARROW_HEADINGS, default_year=2026)
     assert got["sections"] == {"objectifs": True, "programme": True, "methodes": True,
                                "evaluation": True}  # fmt: skip
+
+
+def test_a_list_of_trainees_wrapped_in_a_narrow_table_cell_is_read_whole() -> None:
+    table = (
+        "CONVENTION DE FORMATION\n"
+        "Intitulé de la formation Réparer ses meubles anciens\n"
+        "Participants 4 : Yann Quéré, Odile Marchetti, Benoît Laferrière, Inès\n"
+        "Saint-Clair\n"
+        "Modalités pédagogiques Présentiel ; ateliers pratiques\n"
+    )
+    assert extract(DocType.CONVENTION, table)["trainees"] == [
+        "Yann Quéré", "Odile Marchetti", "Benoît Laferrière", "Inès Saint-Clair",
+    ]  # fmt: skip
+    by_comma = table.replace("Participants 4 :", "Participants :").replace(
+        "Laferrière, Inès\nSaint-Clair", "Laferrière,\nInès Saint-Clair"
+    )
+    assert extract(DocType.CONVENTION, by_comma)["trainees"][-1] == "Inès Saint-Clair"

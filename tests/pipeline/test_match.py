@@ -10,6 +10,7 @@ from pipeline.config import Matching
 from pipeline.errors import Reason
 from pipeline.invoices import Invoice
 from pipeline.match import match_part
+from pipeline.parse import fold as fold_text
 from pipeline.record import Doc, DocType, Part, Source
 
 STRESS_MARCH = Invoice(
@@ -81,15 +82,62 @@ def test_undated_evaluation_of_a_training_sold_twice_waits_with_both_candidates(
     assert {c.invoice for c in m.candidates} == {"FA-2026-0142", "FA-2026-0188"}
 
 
-def test_title_alone_is_never_enough() -> None:
-    m = match_part(
-        part(DocType.ATTESTATION, training_title="Excel : tableaux croisés dynamiques"),
-        doc(),
-        INVOICES,
-        SETTINGS,
-    )
-    assert m.invoice is None and m.reason == Reason.NO_MATCH
-    assert m.candidates and m.candidates[0].invoice == "FA-2026-0150"
+def test_a_title_no_other_invoice_shares_attaches_and_says_why() -> None:
+    attestation = part(DocType.ATTESTATION, training_title="Excel : tableaux croisés dynamiques")
+    m = match_part(attestation, doc(), INVOICES, SETTINGS)
+    assert (m.invoice, m.method) == ("FA-2026-0150", "score")
+    assert "seule facture qui convient : titre" in m.candidates[0].why
+
+
+def test_a_title_alone_waits_when_a_second_session_of_it_is_invoiced() -> None:
+    attestation = part(DocType.ATTESTATION, training_title="Excel : tableaux croisés dynamiques")
+    again = replace(EXCEL, number="FA-2026-0201", start=date(2026, 9, 7), end=date(2026, 9, 7))
+    m = match_part(attestation, doc(), [*INVOICES, again], SETTINGS)
+    assert m.invoice is None and m.reason == Reason.AMBIGUOUS
+
+
+def test_a_period_inside_one_session_is_enough_when_nothing_else_is_read() -> None:
+    evaluation = part(DocType.EVALUATION_CHAUD, start_date="2026-03-30", end_date="2026-03-30")
+    m = match_part(evaluation, doc(), INVOICES, SETTINGS)
+    assert m.invoice == "FA-2026-0150"
+    assert "seule facture qui convient : periode" in m.candidates[0].why
+
+
+def test_one_trainee_of_two_invoices_dated_inside_one_session_goes_there() -> None:
+    # Paul Durand came to the March stress session; an evaluation of the Excel day names
+    # him and prints that day: the date rules out March, the name does not rule out Excel.
+    excel = replace(EXCEL, trainees=())  # the export left the Excel day's trainees out
+    evaluation = part(DocType.EVALUATION_CHAUD, trainee="Paul Durand",
+                      start_date="2026-03-30", end_date="2026-03-30")  # fmt: skip
+    m = match_part(evaluation, doc(), [STRESS_MARCH, excel], SETTINGS)
+    assert m.invoice == "FA-2026-0150"
+
+
+def test_a_period_inside_one_session_waits_when_the_title_names_another_training() -> None:
+    # A second training given the same day, not yet invoiced: its title says so.
+    evaluation = part(DocType.EVALUATION_CHAUD, training_title="Gestion du stress au travail",
+                      start_date="2026-03-30", end_date="2026-03-30")  # fmt: skip
+    m = match_part(evaluation, doc(), INVOICES, SETTINGS)
+    assert m.invoice is None
+
+
+def test_a_client_alone_attaches_nowhere_it_buys_many_trainings() -> None:
+    # Another entrepreneur's attestation for a client this one trained too, in the wrong
+    # folder: the client is all that fits, and that is not enough.
+    attestation = part(DocType.ATTESTATION, client="Garage Moreau", trainee="Ines Castel")
+    m = match_part(attestation, doc(), INVOICES, SETTINGS)
+    assert m.invoice is None
+    client_only = part(DocType.BON_COMMANDE, client="Garage Moreau")
+    assert match_part(client_only, doc(), INVOICES, SETTINGS).invoice is None
+
+
+def test_a_purchase_order_for_the_invoiced_amount_of_its_client_attaches() -> None:
+    excel = replace(EXCEL, amount_ht=650.0)
+    order = part(DocType.BON_COMMANDE, client="Garage Moreau", amount_ht=650.0)
+    m = match_part(order, doc(), [STRESS_MARCH, STRESS_JUNE, excel], SETTINGS)
+    assert m.invoice == "FA-2026-0150"
+    other_amount = part(DocType.BON_COMMANDE, client="Garage Moreau", amount_ht=1300.0)
+    assert match_part(other_amount, doc(), [excel], SETTINGS).invoice is None
 
 
 def test_dates_far_from_every_invoice_attach_nowhere() -> None:
@@ -265,3 +313,30 @@ def test_an_evaluation_dated_before_a_session_began_is_not_that_sessions() -> No
     written_after = replace(evaluation, fields={**evaluation.fields, "date": "2026-06-17"})
     m = match_part(written_after, doc(), [STRESS_JUNE, EXCEL], SETTINGS)
     assert m.invoice == "FA-2026-0188"
+
+
+def test_an_unlabelled_form_header_naming_one_invoices_title_attaches_there() -> None:
+    # An online form's export: "<title> - animée par <trainer> - <date>", no "Formation :".
+    text = fold_text(
+        "Évaluation de fin de formation\n"
+        "Excel : tableaux croisés dynamiques - animée par Camille Rousseau\n"
+        "Clarté des objectifs annoncés 1 2 3 4 5"
+    )
+    m = match_part(part(DocType.EVALUATION_CHAUD), doc(), INVOICES, SETTINGS, text)
+    assert m.invoice == "FA-2026-0150"
+    assert "seule facture qui convient : titre" in m.candidates[0].why
+
+
+def test_a_title_in_the_text_that_two_invoices_share_decides_nothing() -> None:
+    text = fold_text("Évaluation de fin de formation\nGestion du stress au travail\n")
+    m = match_part(part(DocType.EVALUATION_CHAUD), doc(), INVOICES, SETTINGS, text)
+    assert m.invoice is None
+
+
+def test_a_trainee_name_garbled_by_ocr_is_not_held_against_the_invoice() -> None:
+    excel = replace(EXCEL, trainees=("Grégory Roche", "Hugo Petit"))
+    garbled = part(DocType.EVALUATION_CHAUD, training_title="Excel : tableaux croisés dynamiques",
+                   trainee="Grépe Roche")  # fmt: skip
+    assert match_part(garbled, doc(), [STRESS_MARCH, excel], SETTINGS).invoice == "FA-2026-0150"
+    stranger = replace(garbled, fields={**garbled.fields, "trainee": "Sylvain Lebrun"})
+    assert match_part(stranger, doc(), [STRESS_MARCH, excel], SETTINGS).invoice is None

@@ -238,13 +238,12 @@ def test_a_corrected_cell_is_trusted_whatever_its_confidence() -> None:
     assert all("à vérifier" not in m.detail for m in dossier.missing)
 
 
-def test_convention_missing_the_client_signature_is_a_signature_check() -> None:
+def test_convention_missing_the_client_signature_is_signature_missing() -> None:
     sheets = [sheet(1, {"Léa Martin": ALL_SIGNED, "Hugo Blanc": ALL_SIGNED})]
     dossier = evaluate(invoice(), [*sheets, agreement(_three(False))])
-    assert not [m for m in dossier.missing if m.piece == "convention"]
     unsigned = [c for c in dossier.checks if c.code == "signature_missing"]
-    assert len(unsigned) == 1 and "non signée par le client" in unsigned[0].message
-    assert dossier.state == "incomplete"
+    assert [c.message for c in unsigned] == ["La convention n'est pas signée par le client."]
+    assert not [m for m in dossier.missing if m.piece == "convention"]
     signed = evaluate(invoice(), [*sheets, agreement(_three(True))])
     assert not [c for c in signed.checks if c.code == "signature_missing"]
 
@@ -333,3 +332,14 @@ def test_attestation_for_a_trainee_who_attended_no_half_day() -> None:
     check = next(c for c in dossier.checks if c.code == "attestation_without_attendance")
     assert check.message == "Attestation de Hugo Blanc, qui n'a signé aucune demi-journée."
     assert check.documents == (50, 1)
+
+
+def test_the_trainers_row_read_as_a_trainees_is_no_unknown_trainee() -> None:
+    # A photographed grid whose last row, "FAURE Élodie" (the trainer), was read as a trainee.
+    marks = {"Léa Martin": ALL_SIGNED, "Hugo Blanc": ALL_SIGNED, "FAURE Élodie": ALL_SIGNED}
+    dossier = evaluate(invoice(), [sheet(1, marks)])
+    assert dossier.attendance is not None
+    assert [t.name for t in dossier.attendance.trainees] == ["Léa Martin", "Hugo Blanc"]
+    assert not codes(dossier) & {"trainee_unknown", "trainee_count_mismatch"}
+    stranger = {**marks, "Chloé Ferrand": ALL_SIGNED}
+    assert "trainee_unknown" in codes(evaluate(invoice(), [sheet(1, stranger)]))

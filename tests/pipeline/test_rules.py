@@ -142,11 +142,11 @@ def test_subcontracted_training_needs_only_a_quote_signed_by_the_client() -> Non
     unsigned = DocumentRow(**{**quote.__dict__, "fields": {
         "signatures": {"organisme": True, "client": False},
         "signature_blocks": {"client": {"signed": False, "confidence": 0.95}}}})  # fmt: skip
-    dossier = evaluate(received, [unsigned])
-    assert "bon_commande" not in pieces(dossier)  # there, but not valid as it stands
-    check = next(c for c in dossier.checks if c.code == "signature_missing")
-    assert check.message == "Devis signé / bon de commande #90 non signée par le client."
-    assert check.documents == (90,) and dossier.state == "incomplete"
+    lacking = evaluate(received, [unsigned])
+    assert [(c.code, c.message) for c in lacking.checks] == [
+        ("signature_missing", "Le devis n'est pas signé par le client.")
+    ]
+    assert lacking.state == "incomplete" and "bon_commande" not in pieces(lacking)
     # A direct (not subcontracted) training still wants its convention.
     assert "convention" in pieces(evaluate(invoice(), [quote]))
 
@@ -192,3 +192,23 @@ def test_a_summary_dropped_in_spring_covers_the_year_before_only() -> None:
     leaving = [summary("2026-11-30")]  # a contract ending in November
     assert summary_received(leaving, 2026)
     assert summary_received([summary("")], 2026)  # undated: taken for any year
+
+
+def _programme(title: str) -> DocumentRow:
+    return DocumentRow(
+        id=80, file_id=80, rel="programme.pdf", first=1, last=1, type="programme",
+        confidence=0.9, fields={"training_title": title}, invoice=None,
+        entrepreneur="Élodie Faure", score=0.9, method="entrepreneur", candidates=[],
+        reason=None, archive_path=None,
+    )  # fmt: skip
+
+
+def test_a_training_whose_title_no_programme_of_its_entrepreneur_bears_lacks_its_programme() -> (
+    None
+):
+    inv = invoice()
+    own_words = _programme(inv.title.upper() + " :")  # however the entrepreneur typed it
+    assert "programme" not in pieces(evaluate(inv, [], programmes=[own_words]))
+    lacking = pieces(evaluate(inv, [], programmes=[_programme("Excel : les bases")]))
+    assert lacking["programme"].detail == f"aucun programme « {inv.title} » reçu"  # type: ignore[attr-defined]
+    assert "programme" not in pieces(evaluate(inv, [])), "not asked: not checked"
