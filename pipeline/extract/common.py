@@ -49,6 +49,10 @@ def _label_matches(key: str, labels: Sequence[str]) -> bool:
 def _fuzzy_label(key: str, label: str) -> bool:
     if len(label) < 7 or fuzz.ratio(key, label) < (82 if len(label) >= 8 else 86):
         return False
+    # A word more or less is another label: "facture" is no "facture a", nor is
+    # "nombre de stagiaires 6" a label followed by nothing.
+    if len(key.split()) != len(label.split()):
+        return False
     # "date de l'evaluation" is close to "date de la formation" as a string, not as words.
     long_key = [w for w in key.split() if len(w) >= 4]
     long_label = [w for w in label.split() if len(w) >= 4]
@@ -95,7 +99,7 @@ def cells(text: str) -> list[Cell]:
 
 def _may_be_label(line: str) -> bool:
     """Short and capitalised: "Intitulé de la formation", not "« le client »."."""
-    stripped = line.strip()
+    stripped = re.sub(r"^[\W_]+", "", line).strip()  # a table's bar, a bullet, OCR's specks
     return 0 < len(stripped) <= 45 and stripped[0].isupper() and not stripped.endswith(".")
 
 
@@ -127,16 +131,60 @@ def labelled(
     wanted = [norm_label(label) for label in labels]
     all_cells = cells(text)
     lines = text.splitlines()
-    for alone in (False, True):
-        for label in wanted:
-            for cell in all_cells:
-                if cell.alone != alone or not _label_matches(cell.key, [label]):
-                    continue
-                value = cell.value or (_next_value_line(lines, cell.line) if next_line else "")
-                value = clean_value(value)
-                if value and (accept is None or accept(value)):
-                    return value
+    for label in wanted:
+        for value in _pair_values(all_cells, label, lines, next_line):
+            if value and (accept is None or accept(value)):
+                return value
+    for label in wanted:
+        for value in _glued_values(lines, label):
+            if accept is None or accept(value):
+                return value
+    if not next_line:
+        return None
+    for label in wanted:
+        for cell in all_cells:
+            if not cell.alone or not _label_matches(cell.key, [label]):
+                continue
+            value = clean_value(_next_value_line(lines, cell.line))
+            if value and (accept is None or accept(value)):
+                return value
     return None
+
+
+def _pair_values(
+    all_cells: Sequence[Cell], label: str, lines: Sequence[str], next_line: bool
+) -> Iterator[str]:
+    """Values of "Label : value", or of "Label :" with its value on the next line."""
+    for cell in all_cells:
+        if not cell.alone and _label_matches(cell.key, [label]):
+            value = cell.value or (_next_value_line(lines, cell.line) if next_line else "")
+            yield clean_value(value)
+
+
+#: How many words a label printed before its value may have ("Durée par stagiaire").
+_GLUED_LABEL_WORDS = 6
+
+
+def _glued_values(lines: Sequence[str], label: str) -> Iterator[str]:
+    """Values printed right after their label with nothing between them.
+
+    A two-column table (label cell, value cell) comes out of a PDF's text layer or
+    OCR as one line, "Intitulé de la formation Gérer son temps": the line's first
+    words are the label, the rest is the value. A value starts like one (a capital,
+    a digit, a quote), so running text ("Formation professionnelle continue") is not
+    taken for a label and its value.
+    """
+    for line in lines:
+        if _BULLET.match(line):
+            continue  # a list's item, not a table's row
+        words = list(re.finditer(r"\S+", line))
+        for k in range(1, min(_GLUED_LABEL_WORDS, len(words) - 1) + 1):
+            key = norm_label(line[: words[k - 1].end()])
+            if not _label_matches(key, [label]):
+                continue
+            value = clean_value(line[words[k].start() :])
+            if value and (value[0].isupper() or value[0].isdigit()):
+                yield value
 
 
 def clean_value(value: str) -> str:
@@ -226,9 +274,13 @@ def training_title(text: str) -> str | None:
     """Intitulé de la formation: by label, else a «quoted» title announced as one."""
     value = labelled(text, TITLE_LABELS, accept=lambda v: not _looks_like_date_or_number(v))
     if value:
-        quoted = _QUOTED.search(value)
+        quoted = _QUOTED.search(value) or _CLOSED.match(value)
         return clean_value(quoted.group(1)) if quoted else value
     return _quoted_title(text)
+
+
+# A value whose opening quote went with the label: "Excel : les bases », action de …".
+_CLOSED = re.compile(r"([^«»“”\"\n]{4,120}?)\s*[»”\"]")
 
 
 def _looks_like_date_or_number(value: str) -> bool:
@@ -280,7 +332,7 @@ _LETTERHEAD = re.compile(
 )
 
 
-def _is_name_value(value: str) -> bool:
+def is_name_value(value: str) -> bool:
     name = person_value(value)
     return name is not None and looks_like_person(titlecase_upper(name))
 
@@ -323,14 +375,20 @@ def _trainer_in_letterhead(text: str) -> str | None:
     return None
 
 
+def _trainer_value(value: str | None) -> str | None:
+    """The name, with a bracket that is part of it ("Paul Durand (né Martin)"), not one
+    that describes the person ("Paul Durand (titulaire d'un master)")."""
+    name = person_value(value, keep_brackets=True)
+    bracket = re.search(r"\(([^)]*)\)?", name or "")
+    if bracket and re.search(r"\b[a-zà-ÿ]{4,}\b(?!\s*\))", bracket.group(1)):
+        return person_value(value)
+    return name
+
+
 def trainer(text: str) -> str | None:
     """The trainer: by label, else "animée par …", else the entrepreneur's letterhead."""
-    value = labelled(text, TRAINER_LABELS, accept=_is_name_value)
-    return (
-        person_value(value, keep_brackets=True)
-        or _trainer_by_phrase(text)
-        or _trainer_in_letterhead(text)
-    )
+    value = labelled(text, TRAINER_LABELS, accept=is_name_value)
+    return _trainer_value(value) or _trainer_by_phrase(text) or _trainer_in_letterhead(text)
 
 
 CLIENT_LABELS = (
@@ -361,8 +419,17 @@ def client(text: str, labels: Sequence[str] = CLIENT_LABELS) -> str | None:
 
 def company_value(value: str) -> str | None:
     """An organisation's name: what comes before its address or representative."""
-    value = re.split(r",|\s[-–—]\s|\s\(|\s+represente", value, maxsplit=1)[0]
-    return clean_value(value) or None
+    # "France Travail - Agence de Sète" is one name; "Garage Martin - 8 rue …" is a name
+    # and its address.
+    value = re.split(r",|\s[-–—]\s(?=\d)|\s\(|\s+repr[eé]sent", value, maxsplit=1)[0]
+    value = clean_value(value)
+    return value if value and not _REFERENCE.match(fold(value)) else None
+
+
+#: A document's reference, never a client: "N° FA-2025-0061", "Réf. 2025/14".
+_REFERENCE = re.compile(
+    r"(?:n\s*°|n[o°]?\.|no\b|num(?:ero)?\b\.?|ref(?:erence)?\b\.?)\s*:?\s*\S*\d"
+)
 
 
 PERIOD_LABELS = (
@@ -437,7 +504,7 @@ _DURATION_PHRASE = re.compile(
 
 def duration_hours(text: str) -> float | None:
     """Planned hours per trainee: by label, else "d'une durée de 14 heures"."""
-    value = labelled(text, DURATION_LABELS)
+    value = labelled(text, DURATION_LABELS, accept=lambda v: parse.parse_hours(v) is not None)
     hours = parse.parse_hours(value) if value else None
     if hours is None:
         m = _DURATION_PHRASE.search(re.sub(r"\s+", " ", fold(text)))
@@ -488,7 +555,7 @@ TRAINEE_LABELS = (
 )
 
 _NOT_NAMES = re.compile(
-    r"\b(?:signature|formateur|formatrice|total|matin|apres|date|stagiaire|participant|nom|"
+    r"\b(?:signatures?|formateurs?|formatrices?|total|matin|apres|dates?|stagiaires?|participants?|nom|"
     r"prenom|page|session|heures?|absent|excuse|cachet|intervenant|entreprise|formation|"
     r"convention|client|lieu|duree|horaires?|organisme|coop\w*|lundi|mardi|mercredi|jeudi|"
     r"vendredi|samedi|dimanche|pour|article|objet|montant|tva|le|la|les|curriculum|vitae|cv|"
@@ -513,39 +580,92 @@ def split_names(value: str) -> list[str]:
 
 
 def _listed_below(lines: Sequence[str], index: int) -> list[str]:
-    """Names listed one per line (bulleted or numbered) right after a label."""
+    """Names listed one per line (bulleted or numbered) right after a label.
+
+    One sentence that introduces the list may come between ("Le client inscrit les
+    personnes suivantes :").
+    """
     names: list[str] = []
-    for line in lines[index + 1 :]:
-        stripped = re.sub(r"^\s*(?:[-•*·–]|\d+[.)])\s*", "", line).strip()
+    following = [line for line in lines[index + 1 : index + 3] if line.strip()]
+    if following and following[0].rstrip().endswith(":") and not split_names(following[0]):
+        index = lines.index(following[0], index + 1)
+    previous = ""
+    for position in range(index + 1, len(lines)):
+        line = lines[position]
+        stripped = _BULLET.sub("", line).strip()
         stripped = _COLUMNS.split(stripped)[0].strip()
         if not stripped:
-            if names:
+            if names and not _item_follows(lines, position, previous):
                 break
             continue
         name = person_value(stripped)
         if not name or not looks_like_person(name):
             break
         names.append(name)
+        previous = line
     return names
 
 
 def trainees(text: str) -> list[str]:
-    """Trainee names stated after a "Stagiaires :" style label (inline or listed below)."""
+    """Trainee names stated after a "Stagiaires" label: "Label : A, B", "Label A, B" (a
+    two-column table read as text), or listed below the label."""
     labels = [norm_label(label) for label in TRAINEE_LABELS]
     lines = text.splitlines()
-    for cell in cells(text):
-        if not _label_matches(cell.key, labels):
-            continue
-        if cell.value:
-            names = split_names(cell.value) or _listed_below(lines, cell.line)
-        else:
+    all_cells = cells(text)
+    for cell in all_cells:
+        if not cell.alone and cell.value and _trainee_label(cell.key, labels):
+            names = split_names(_wrapped(cell.value, lines, cell.line))
+            names = names or _listed_below(lines, cell.line)
+            if names:
+                return _unique(names)
+    for label in labels:
+        for index, line in enumerate(lines):
+            for value in _glued_values([line], label):
+                names = split_names(_wrapped(value, lines, index))
+                if names:
+                    return _unique(names)
+    for cell in all_cells:
+        if (cell.alone or not cell.value) and _trainee_label(cell.key, labels):
             # Below the label: one line "A, B, C" or a bulleted list, whichever holds more.
             inline = split_names(_next_value_line(lines, cell.line))
-            listed = _listed_below(lines, cell.line)
-            names = max(inline, listed, key=len)
-        if names:
-            return _unique(names)
+            names = max(inline, _listed_below(lines, cell.line), key=len)
+            if names:
+                return _unique(names)
     return []
+
+
+def _trainee_label(key: str, labels: Sequence[str]) -> bool:
+    # "Participants 6 : …", "Stagiaires (3)": the count printed with the label.
+    return _label_matches(re.sub(r"(?:\s\d+)+$", "", key), labels)
+
+
+_BULLET = re.compile(r"^\s*(?:[-•*·–]|\d+[.)])\s*")
+
+
+def _item_follows(lines: Sequence[str], index: int, previous: str) -> bool:
+    """A blank line inside a list (OCR leaves some): the next printed line is another
+    item, bulleted like the ``previous`` one and a person's name."""
+    after = [line for line in lines[index + 1 : index + 3] if line.strip()]
+    if not after or (_BULLET.match(after[0]) is None) != (_BULLET.match(previous) is None):
+        return False
+    name = person_value(_BULLET.sub("", after[0]))
+    return name is not None and looks_like_person(name)
+
+
+def _wrapped(value: str, lines: Sequence[str], index: int) -> str:
+    """A list of names with its wrapped end: "A, B, Lina El" + next line "Amrani, C"."""
+    if index + 1 >= len(lines):
+        return value
+    parts = [p.strip() for p in lines[index + 1].split(",")]
+    if lines[index].rstrip().endswith(","):
+        return f"{value}, {lines[index + 1]}" if looks_like_person(parts[0]) else value
+    # A name cut in two ("…, Anne" / "Sophie Lenoir, Rémi Tessier"): its end starts the
+    # next line, and more names follow it.
+    joined = f"{value.rsplit(',', 1)[-1].strip()} {parts[0]}"
+    rest = [p for p in parts[1:] if p]
+    if rest and looks_like_person(joined) and all(looks_like_person(p) for p in rest):
+        return f"{value} {lines[index + 1]}"
+    return value
 
 
 def _unique(names: Sequence[str]) -> list[str]:

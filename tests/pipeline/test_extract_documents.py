@@ -1,0 +1,129 @@
+"""Fields of contractual pieces and invoices laid out as two-column tables, lists and
+parties, whatever their wording: the text a PDF layer or OCR gives of them."""
+
+from __future__ import annotations
+
+from pipeline.extract import extract
+from pipeline.record import DocType
+
+# A one-page convention as a two-column table: the text layer joins each label cell to
+# its value cell with a single space, no colon.
+TABLE_CONVENTION = """\
+Atelier Horizon
+CONVENTION DE FORMATION
+Réf. CV-2026-118
+Organisme de formation Coopérative Exemple - 3 place du Marché, 30000 Nîmes
+Client Syndicat Mixte - Vallée du Gardon, 4 route d'Alès, 30140 Anduze
+Représenté par Odile Ferrand, Présidente
+Intitulé de la formation Conduire une réunion efficace
+Dates du 12/05/2026 au 13/05/2026
+Durée 10,5 heures par participant
+Formateur·rice Gaspard Lemaire
+Participants 3 : Yvette Morin, Basile Chauvet, Anne
+Sophie Lenoir, Rémi Tessier
+Prix 1 890,00 € HT
+Le client
+Odile Ferrand
+Présidente
+"""
+
+
+def test_two_column_table_read_as_text_gives_each_label_its_value() -> None:
+    fields = extract(DocType.CONVENTION, TABLE_CONVENTION, default_year=2026)
+    assert fields["client"] == "Syndicat Mixte - Vallée du Gardon"
+    assert fields["training_title"] == "Conduire une réunion efficace"
+    assert fields["duration_hours"] == 10.5
+    assert fields["trainer"] == "Gaspard Lemaire"
+    assert fields["trainees"] == [
+        "Yvette Morin",
+        "Basile Chauvet",
+        "Anne Sophie Lenoir",
+        "Rémi Tessier",
+    ]
+
+
+def test_running_text_is_not_taken_for_a_label_and_its_value() -> None:
+    text = "CONVENTION DE FORMATION\nFormation professionnelle continue des salariés\n"
+    assert "training_title" not in extract(DocType.CONVENTION, text)
+
+
+INVOICE = """\
+Coopérative Exemple
+FACTURE
+N° FA-2026-0311
+Date : 02/06/2026
+Intitulé Prendre soin de sa voix
+Durée par stagiaire 7 h
+Nombre de stagiaires 2
+Stagiaires Maëlle Dorval, Quentin Abadie
+Formateur·rice Irène Castagné
+Total HT 700,00 €
+"""
+
+
+def test_invoice_heading_and_number_are_never_the_client() -> None:
+    fields = extract(DocType.FACTURE, INVOICE, default_year=2026)
+    assert "client" not in fields
+    assert fields["trainees"] == ["Maëlle Dorval", "Quentin Abadie"]
+    assert fields["trainer"] == "Irène Castagné"
+    assert fields["duration_hours"] == 7
+
+
+def test_invoice_date_printed_with_its_number() -> None:
+    text = (
+        "FACTURE\nN° FA-2026-0077 — du 18/02/2026\nClient : Menuiserie Rivière\nTotal HT 300,00 €"
+    )
+    assert extract(DocType.FACTURE, text, default_year=2026)["date"] == "2026-02-18"
+
+
+CONTRACT_PARTIES = """\
+CONTRAT DE FORMATION PROFESSIONNELLE
+Entre les soussignés :
+1) Coopérative Exemple, organisme de formation, représentée par Joëlle Marin,
+ci-après « l'organisme » ;
+2) Madame Clémence Baudry, demeurant 4 rue des Tilleuls, 34000 Montpellier,
+ci-après « le stagiaire ».
+Article 1 - Objet
+L'organisme s'engage à organiser l'action de formation intitulée « Italien pour voyager ».
+Le stagiaire Pour l'organisme de formation La formatrice
+Clémence Baudry Joëlle Marin Paola Rinaldi
+"""
+
+
+def test_contract_reads_the_party_designated_as_trainee_not_a_signature_heading() -> None:
+    fields = extract(DocType.CONTRAT, CONTRACT_PARTIES, default_year=2026)
+    assert fields["client"] == "Clémence Baudry"
+    assert fields["trainees"] == ["Clémence Baudry"]
+
+
+CONVENTION_PARTIES_AND_LIST = """\
+CONVENTION DE FORMATION PROFESSIONNELLE CONTINUE
+Entre les soussignés :
+Coopérative Exemple, SCOP, représentée par Joëlle Marin,
+ci-après dénommée « l'organisme de formation »,
+Et
+Office de Tourisme - Pays de Sommières, 2 quai Gaussorgues, 30250 Sommières, représenté(e) par
+Henri Vidalenc, Directeur, ci-après dénommé(e) « le client ».
+Article 5 - Stagiaires
+Le client inscrit à cette action les personnes suivantes :
+
+- Lucie Arnal
+- Bastien Roque
+
+- Margot Delpech
+
+Article 6 - Moyens pédagogiques
+Pour le client
+Henri Vidalenc
+"""
+
+
+def test_convention_client_is_the_designated_party_and_trainees_its_listed_people() -> None:
+    fields = extract(DocType.CONVENTION, CONVENTION_PARTIES_AND_LIST, default_year=2026)
+    assert fields["client"] == "Office de Tourisme - Pays de Sommières"
+    assert fields["trainees"] == ["Lucie Arnal", "Bastien Roque", "Margot Delpech"]
+
+
+def test_trainer_keeps_a_name_but_not_a_description_in_brackets() -> None:
+    text = "CONTRAT DE FORMATION\nIntervenant-e Agathe Peyre (titulaire d'un master de droit)\n"
+    assert extract(DocType.CONTRAT, text)["trainer"] == "Agathe Peyre"
