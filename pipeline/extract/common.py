@@ -197,11 +197,12 @@ def clean_value(value: str) -> str:
 # --------------------------------------------------------------------------- common fields
 
 _NUMBER_LABEL = (
-    r"(?:facture|fact\.?|convention|contrat)"
-    r"\s*(?:n\s*[o°]?\.?|no\.?|num(?:ero)?\.?|#)\s*[:.]?\s*"
+    r"(?:(?:facture|fact\.?|convention|contrat)"
+    r"\s*(?:n\s*[o°]?\.?|no\.?|num(?:ero)?\.?|#)|\bref(?:erence)?\b\.?)\s*[:.]?\s*"
 )
+# A number's letters and digits, apart by a dash (or a colon OCR read for it: "CF:2025-081").
 _NUMBER_TOKEN = re.compile(
-    r"[a-z]{0,6}(?:\s?[-_/.]\s?|\s)?[0-9oil|]{2,}(?:\s?[-_/.]\s?(?=[a-z]*[0-9])[0-9a-z|]{1,8}){0,3}",
+    r"[a-z]{0,6}(?:\s?[-_/.:]\s?|\s)?[0-9oil|]{2,}(?:\s?[-_/.]\s?(?=[a-z]*[0-9])[0-9a-z|]{1,8}){0,3}",
     re.I,
 )
 _INVOICE_LABEL = re.compile(
@@ -218,7 +219,7 @@ def _number_after(folded: str, original: str, label: re.Pattern[str]) -> str | N
         if token is None:
             continue
         raw = original[token.start() : token.end()]
-        number = parse.normalise_invoice_number(raw)
+        number = parse.normalise_invoice_number(raw.replace(":", "-"))
         if number and sum(c.isdigit() for c in raw) >= 3:
             return number
     return None
@@ -255,6 +256,7 @@ TITLE_LABELS = (
     "formation",
     "module",
     "stage",
+    "action",
 )
 _QUOTED = re.compile(r"[«“\"]\s*([^«»“”\"\n]{4,120}?)\s*[»”\"]")
 # Words that announce a title in running text: "l'action de formation intitulée « … »".
@@ -432,6 +434,43 @@ _REFERENCE = re.compile(
 )
 
 
+# An address's last line: a postcode and its town ("34070 Montpellier", "F-31400 Toulouse").
+_POSTCODE_LINE = re.compile(r"^\s*(?:[A-Z]{1,2}-?)?\d{5}\s+[A-ZÀ-Ý][\w'’ -]{1,40}$")
+_STREET = re.compile(
+    r"^\s*\d|\b(?:rue|avenue|av|boulevard|bd|chemin|place|allee|impasse|route|quai|cours|"
+    r"square|passage|zone|za|zi|zac|parc|lieu-dit|batiment|bat|bp|cs|cedex|residence)\b"
+)
+_FOR_ATTENTION = re.compile(r"^\s*(?:a l'attention|attn|a l'att|c/o|chez)\b")
+
+
+def addressee(text: str, title: re.Pattern[str]) -> str | None:
+    """The organisation a letter-like document is sent to: the first address block after
+    its title line (the issuer's letterhead comes before it).
+
+    The block is read upwards from its "postcode town" line, past street lines and an
+    "À l'attention de …" line, to the name.
+    """
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if title.match(fold(line))), None)
+    if start is None:
+        return None
+    for index in range(start + 1, len(lines)):
+        if not _POSTCODE_LINE.match(lines[index]):
+            continue
+        above = index - 1
+        while above > start and (
+            _STREET.search(fold(lines[above])) or _FOR_ATTENTION.match(fold(lines[above]))
+        ):
+            above -= 1
+        if above <= start or above == index - 1:
+            continue  # no street above the town: a stamp's, not an address block
+        name = lines[above].strip()
+        if ":" in name or not re.search(r"[A-Za-zÀ-ÿ]{3}", name):
+            return None
+        return company_value(name)
+    return None
+
+
 PERIOD_LABELS = (
     "dates",
     "date s",
@@ -440,6 +479,7 @@ PERIOD_LABELS = (
     "periode",
     "periode de formation",
     "dates de realisation",
+    "date s de realisation",
     "date de realisation",
     "dates de session",
     "session",

@@ -120,6 +120,27 @@ def bon_commande(text: str, default_year: int | None = None) -> dict[str, Any]:
     fields = _shared(text, default_year)
     fields.pop("duration_hours", None)  # not a CONTRACT key for this type
     fields.pop("half_day_hours", None)
-    fields["client"] = common.client(text) or _designated_client(text) or _second_party(text)
+    fields["client"] = (
+        common.client(text)
+        or common.addressee(text, _ORDER_TITLE)
+        or _orderer(text)
+        or _designated_client(text)
+        or _second_party(text)
+    )
     fields["signatures"] = _signatures(text, fields)
     return fields
+
+
+_ORDER_TITLE = re.compile(r"\s*(?:devis|bon de commande|commande|proposition)\b")
+_SUPPLIER_LABELS = ("fournisseur", "prestataire", "sous traitant", "titulaire", "vendeur")
+
+
+def _orderer(text: str) -> str | None:
+    """A purchase order names its supplier ("Fournisseur : …"): the client is the one
+    who issued it, named at the head of the page."""
+    supplier = common.labelled(text, _SUPPLIER_LABELS, next_line=False)
+    head = next((line for line in text.splitlines() if line.strip()), "")
+    issuer = common.company_value(head) if supplier else None
+    if not issuer or fold(issuer)[:12] in fold(supplier or ""):
+        return None
+    return issuer

@@ -18,6 +18,10 @@ _CLIENT_LABELS = ("client", "facture a", "facturer a", "adresse de facturation",
 _OBJECT_FORMATION = re.compile(r"\bformation\s*[:\-–]?\s*[«\"“]?\s*([^\n«»\"“”]{4,100})")
 
 
+#: The invoice's own title line, after the issuer's letterhead.
+_TITLE = re.compile(r"\s*(?:facture|avoir)\b")
+
+
 def _title(text: str) -> str | None:
     """Intitulé by label, else from an "Objet : Formation « … »" or designation line."""
     title = common.training_title(text)
@@ -47,7 +51,7 @@ def facture(text: str, default_year: int | None = None) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "invoice_number": common.invoice_number(text, prefer_invoice=True),
         "date": _date(text, default_year),
-        "client": common.client(text, _CLIENT_LABELS),
+        "client": common.client(text, _CLIENT_LABELS) or common.addressee(text, _TITLE),
         "training_title": _title(text),
         "trainer": common.trainer(text),
         "trainees": common.trainees(text) or None,

@@ -127,3 +127,67 @@ def test_convention_client_is_the_designated_party_and_trainees_its_listed_peopl
 def test_trainer_keeps_a_name_but_not_a_description_in_brackets() -> None:
     text = "CONTRAT DE FORMATION\nIntervenant-e Agathe Peyre (titulaire d'un master de droit)\n"
     assert extract(DocType.CONTRAT, text)["trainer"] == "Agathe Peyre"
+
+
+LETTER_INVOICE = """\
+Coopérative Exemple
+5 rue des Tanneurs - 30000 Nîmes
+FACTURE
+N° FA-2026-0412
+Date : 11/09/2026
+Échéance : 11/10/2026
+Cave Coopérative des Costières
+À l'attention de Loïc Sabran
+Chemin du Moulin
+30800 Saint-Gilles
+Objet : action de formation « Vendre au caveau »
+Total HT 980,00 €
+"""
+
+
+def test_invoice_client_is_the_address_block_after_its_title_not_the_issuer() -> None:
+    fields = extract(DocType.FACTURE, LETTER_INVOICE, default_year=2026)
+    assert fields["client"] == "Cave Coopérative des Costières"
+
+
+def test_a_stamp_under_the_signature_is_no_address_block() -> None:
+    text = "FACTURE\nN° FA-2026-0413\nTotal HT 980 €\nCachet\nCAVE DES COSTIÈRES\n30800 Gilles\n"
+    assert "client" not in extract(DocType.FACTURE, text, default_year=2026)
+
+
+PURCHASE_ORDER = """\
+INSTITUT PYRÉNÉES COMPÉTENCES
+7 cours Foch - 66000 Perpignan
+BON DE COMMANDE N° BC-2026-118
+Date de commande 02/03/2026
+Fournisseur Coopérative Exemple - 5 rue des Tanneurs, 30000 Nîmes
+Intervenant Romane Balaguer
+Action Tableaux de bord : piloter son activité
+Date(s) de réalisation 24/03/2026
+Montant HT 720,00 €
+"""
+
+
+def test_purchase_order_client_is_its_issuer_when_it_names_the_supplier() -> None:
+    fields = extract(DocType.BON_COMMANDE, PURCHASE_ORDER, default_year=2026)
+    assert fields["client"] == "INSTITUT PYRÉNÉES COMPÉTENCES"
+    assert fields["training_title"] == "Tableaux de bord : piloter son activité"
+    assert fields["trainer"] == "Romane Balaguer"
+    assert (fields["start_date"], fields["end_date"]) == ("2026-03-24", "2026-03-24")
+    assert fields["amount_ht"] == 720
+
+
+def test_convention_number_after_ref_even_with_a_colon_for_its_dash() -> None:
+    assert extract(DocType.CONVENTION, "CONVENTION\nRéf. CV-2026-031\n")["invoice_number"] == (
+        "CV-2026-031"
+    )
+    scanned = "CONVENTION DE FORMATION\nConvention n° CV:2026-032\n"
+    assert extract(DocType.CONVENTION, scanned)["invoice_number"] == "CV-2026-032"
+
+
+def test_amount_label_at_a_line_end_does_not_read_the_next_paragraphs_number() -> None:
+    text = (
+        "Le coût de l'action s'élève à 1 540,00 € HT.\n"
+        "Le client règle le coût de la formation.\n\nArticle 8 - Dédit\n"
+    )
+    assert extract(DocType.CONVENTION, text)["amount_ht"] == 1540
