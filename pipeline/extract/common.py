@@ -21,7 +21,10 @@ from pipeline.parse import fold
 
 # Column breaks in text from tables: tabs, runs of 3+ spaces, vertical bars; and a
 # dash that introduces another "Label :" ("Durée : 14 h — Formateur : Paul Durand").
-_COLUMNS = re.compile(r"\t+| {3,}|\s\|\s?|\||\s[—–-]\s(?=[^:\n]{1,40}:)")
+# A sentence's end followed by another "Label :" ("Dates : 3/02. Durée : 14 h. Lieu : …").
+_COLUMNS = re.compile(
+    r"\t+| {3,}|\s\|\s?|\||\s[—–-]\s(?=[^:\n]{1,40}:)|(?<=\.)\s+(?=[A-ZÀ-Ý][^:.\n]{0,40}:)"
+)
 # Words a label may start with before its core ("Nom du formateur", "1. Intitulé").
 _LABEL_FILLER = re.compile(
     r"^(?:\d+|[ivx]+|article \d+|nom|noms|prenom|et|du|de|des|la|le|les|l|d)\s+"
@@ -312,6 +315,10 @@ TRAINER_LABELS = (
 )
 
 
+#: OCR's specks after a name: "Élodie Marchand s ." (never a capital: "Paul D." stays).
+_TRAILING_SPECKS = re.compile(r"(?:\s+(?:[a-z]{1,2}|[^\w\s]+))+\s*$")
+
+
 def person_value(value: str | None, keep_brackets: bool = False) -> str | None:
     """A person's name at the start of a labelled value ("Paul Durand, consultant")."""
     if not value:
@@ -319,6 +326,7 @@ def person_value(value: str | None, keep_brackets: bool = False) -> str | None:
     cut = r"\s[-–—,/]\s?|,|;" if keep_brackets else r"\s[-–—(,/]\s?|\s\(|,|;"
     value = re.split(cut, value, maxsplit=1)[0]
     value = re.sub(r"^(?:m\.|mr\.?|mme\.?|mlle|monsieur|madame)\s+", "", value.strip(), flags=re.I)
+    value = _TRAILING_SPECKS.sub("", value)
     value = clean_value(value)
     return value if re.search(r"[A-Za-zÀ-ÿ]{2}", value) else None
 
@@ -483,6 +491,7 @@ PERIOD_LABELS = (
     "date de realisation",
     "dates de session",
     "session",
+    "dates et duree",
 )
 _FROM_TO = re.compile(r"\bdu\s+\d.{0,60}")
 _DATE_LIST = re.compile(r"\b(?:les?\s+)?\d{1,2}(?:er)?[/. ][^\n]{0,80}?\bet\b[^\n]{0,40}")
@@ -535,6 +544,7 @@ DURATION_LABELS = (
     "duree du stage",
     "duree par stagiaire",
     "duree par participant",
+    "dates et duree",
 )
 _DURATION_PHRASE = re.compile(
     r"(?:d'une|pour une|soit une|sur une)\s+duree\s+(?:totale\s+)?de\s+"

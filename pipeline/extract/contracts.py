@@ -33,9 +33,10 @@ def _shared(text: str, default_year: int | None) -> dict[str, Any]:
 
 def _second_party(text: str) -> str | None:
     """The client named as the second party of "Entre les soussignés … et …"."""
-    start = fold(text).find("soussigne")
-    if start < 0:
+    opening = re.search(r"soussigne|(?:^|\n)\s*entre\b", fold(text))
+    if opening is None:
         return None
+    start = opening.start()
     m = _SECOND_PARTY.search(fold(text), start)
     if m is None:
         return None

@@ -191,3 +191,32 @@ def test_amount_label_at_a_line_end_does_not_read_the_next_paragraphs_number() -
         "Le client règle le coût de la formation.\n\nArticle 8 - Dédit\n"
     )
     assert extract(DocType.CONVENTION, text)["amount_ht"] == 1540
+
+
+WORD_CONVENTION = """\
+CONVENTION DE FORMATION PROFESSIONNELLE
+Entre Coopérative Exemple, 5 rue des Tanneurs, 30000 Nîmes, représentée par Joëlle Marin,
+et Librairie des Arènes, 2 boulevard Victor Hugo, 30000 Nîmes, représentée par Jules Bonnafoux,
+il est convenu ce qui suit.
+Article 3 - Organisation
+Dates : 09/03/2026, 10/03/2026. Durée : 14 heures par stagiaire. Formateur : Rémy Causse.
+"""
+
+
+def test_labels_one_after_another_in_sentences_and_parties_without_soussignes() -> None:
+    fields = extract(DocType.CONVENTION, WORD_CONVENTION, default_year=2026)
+    assert fields["duration_hours"] == 14
+    assert fields["trainer"] == "Rémy Causse"
+    assert fields["client"] == "Librairie des Arènes"
+
+
+def test_ocr_specks_after_a_name_are_dropped() -> None:
+    text = "CONVENTION\nFormateur-rice Paulette Icard s .\n"
+    assert extract(DocType.CONVENTION, text)["trainer"] == "Paulette Icard"
+
+
+def test_dates_and_duration_given_on_one_labelled_line() -> None:
+    text = "Contrat de formation individuel\nDates et durée 07/09/2026, 08/09/2026 - 14 heures\n"
+    fields = extract(DocType.CONTRAT, text, default_year=2026)
+    assert (fields["start_date"], fields["end_date"]) == ("2026-09-07", "2026-09-08")
+    assert fields["duration_hours"] == 14
