@@ -168,6 +168,10 @@ def _pair_values(
 _GLUED_LABEL_WORDS = 6
 
 
+#: "Module 1 : Se présenter", "Jour 2 - …": a numbered heading, not a label and its value.
+_NUMBERED = re.compile(r"\d+\s*[:.)\-–—]")
+
+
 def _glued_values(lines: Sequence[str], label: str) -> Iterator[str]:
     """Values printed right after their label with nothing between them.
 
@@ -186,7 +190,7 @@ def _glued_values(lines: Sequence[str], label: str) -> Iterator[str]:
             if not _label_matches(key, [label]):
                 continue
             value = clean_value(line[words[k].start() :])
-            if value and (value[0].isupper() or value[0].isdigit()):
+            if value and (value[0].isupper() or value[0].isdigit()) and not _NUMBERED.match(value):
                 yield value
 
 
@@ -261,7 +265,8 @@ TITLE_LABELS = (
     "stage",
     "action",
 )
-_QUOTED = re.compile(r"[«“\"]\s*([^«»“”\"\n]{4,120}?)\s*[»”\"]")
+# A title in quotes, maybe wrapped once at the line's end.
+_QUOTED = re.compile(r"[«“\"]\s*([^«»“”\"\n]{4,120}?(?:\n[^«»“”\"\n]{1,80}?)?)\s*[»”\"]")
 # Words that announce a title in running text: "l'action de formation intitulée « … »".
 _TITLE_CONTEXT = re.compile(r"(?:intitulee?|formation|action|stage|module|session)\W{0,3}$")
 
@@ -316,7 +321,8 @@ TRAINER_LABELS = (
 
 
 #: OCR's specks after a name: "Élodie Marchand s ." (never a capital: "Paul D." stays).
-_TRAILING_SPECKS = re.compile(r"(?:\s+(?:[a-z]{1,2}|[^\w\s]+))+\s*$")
+_TRAILING_SPECKS = re.compile(r"(?:\s+(?:[a-zà-ÿ]{1,2}|[^\w\s]+))+\s*$")
+_LEADING_SPECKS = re.compile(r"^[^\w(]+\s+")
 
 
 def person_value(value: str | None, keep_brackets: bool = False) -> str | None:
@@ -326,7 +332,7 @@ def person_value(value: str | None, keep_brackets: bool = False) -> str | None:
     cut = r"\s[-–—,/]\s?|,|;" if keep_brackets else r"\s[-–—(,/]\s?|\s\(|,|;"
     value = re.split(cut, value, maxsplit=1)[0]
     value = re.sub(r"^(?:m\.|mr\.?|mme\.?|mlle|monsieur|madame)\s+", "", value.strip(), flags=re.I)
-    value = _TRAILING_SPECKS.sub("", value)
+    value = _LEADING_SPECKS.sub("", _TRAILING_SPECKS.sub("", value))
     value = clean_value(value)
     return value if re.search(r"[A-Za-zÀ-ÿ]{2}", value) else None
 

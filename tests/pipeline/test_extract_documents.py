@@ -220,3 +220,21 @@ def test_dates_and_duration_given_on_one_labelled_line() -> None:
     fields = extract(DocType.CONTRAT, text, default_year=2026)
     assert (fields["start_date"], fields["end_date"]) == ("2026-09-07", "2026-09-08")
     assert fields["duration_hours"] == 14
+
+
+def test_quoted_title_wrapped_at_the_line_end() -> None:
+    text = (
+        "CONTRAT DE FORMATION\nL'organisme s'engage à organiser l'action intitulée « Italien : "
+        "converser\nau quotidien ».\n"
+    )
+    assert extract(DocType.CONTRAT, text)["training_title"] == "Italien : converser au quotidien"
+
+
+def test_signature_block_name_between_scanner_specks() -> None:
+    text = "ATTESTATION DE FIN DE FORMATION\nLa formatrice\n$ Odette Rames à ï\n"
+    assert extract(DocType.ATTESTATION, text)["trainer"] == "Odette Rames"
+
+
+def test_a_numbered_heading_is_not_a_label_and_its_value() -> None:
+    text = "PROGRAMME DE FORMATION\nVendre au caveau\nObjectifs\nModule 1 : Accueillir le client\n"
+    assert extract(DocType.PROGRAMME, text)["training_title"] == "Vendre au caveau"
