@@ -121,19 +121,22 @@ def bon_commande(text: str, default_year: int | None = None) -> dict[str, Any]:
     fields = _shared(text, default_year)
     fields.pop("duration_hours", None)  # not a CONTRACT key for this type
     fields.pop("half_day_hours", None)
+    # A quote goes to its client; a purchase order comes from its client, to the supplier.
+    sent_to = _orderer if _PURCHASE_ORDER.search(fold(text[:600])) else _quote_addressee
     fields["client"] = (
-        common.client(text)
-        or common.addressee(text, _ORDER_TITLE)
-        or _orderer(text)
-        or _designated_client(text)
-        or _second_party(text)
+        common.client(text) or sent_to(text) or _designated_client(text) or _second_party(text)
     )
     fields["signatures"] = _signatures(text, fields)
     return fields
 
 
 _ORDER_TITLE = re.compile(r"\s*(?:devis|bon de commande|commande|proposition)\b")
+_PURCHASE_ORDER = re.compile(r"\bbon de commande\b|\bordre de (?:service|mission)\b")
 _SUPPLIER_LABELS = ("fournisseur", "prestataire", "sous traitant", "titulaire", "vendeur")
+
+
+def _quote_addressee(text: str) -> str | None:
+    return common.addressee(text, _ORDER_TITLE)
 
 
 def _orderer(text: str) -> str | None:

@@ -238,3 +238,19 @@ def test_signature_block_name_between_scanner_specks() -> None:
 def test_a_numbered_heading_is_not_a_label_and_its_value() -> None:
     text = "PROGRAMME DE FORMATION\nVendre au caveau\nObjectifs\nModule 1 : Accueillir le client\n"
     assert extract(DocType.PROGRAMME, text)["training_title"] == "Vendre au caveau"
+
+
+def test_a_quote_under_the_entrepreneurs_brand_never_takes_the_brand_for_the_client() -> None:
+    text = (
+        "Atelier Horizon\nDEVIS N° D-2026-014\nPrestataire Coopérative Exemple - 30000 Nîmes\n"
+        "Intitulé Tableaux de bord\nTotal HT 720,00 €\n"
+    )
+    assert "client" not in extract(DocType.BON_COMMANDE, text, default_year=2026)
+
+
+def test_a_purchase_order_addressed_to_the_supplier_is_not_its_client() -> None:
+    text = (
+        "INSTITUT PYRÉNÉES COMPÉTENCES\nBON DE COMMANDE N° BC-2026-119\nCoopérative Exemple\n"
+        "5 rue des Tanneurs\n30000 Nîmes\nFournisseur Coopérative Exemple\nMontant HT 720,00 €\n"
+    )
+    assert extract(DocType.BON_COMMANDE, text)["client"] == "INSTITUT PYRÉNÉES COMPÉTENCES"
