@@ -670,14 +670,14 @@ def trainees(text: str) -> list[str]:
     all_cells = cells(text)
     for cell in all_cells:
         if not cell.alone and cell.value and _trainee_label(cell.key, labels):
-            names = split_names(_wrapped(cell.value, lines, cell.line))
+            names = split_names(_wrapped_names(cell.value, lines, cell.line))
             names = names or _listed_below(lines, cell.line)
             if names:
                 return _unique(names)
     for label in labels:
         for index, line in enumerate(lines):
             for value in _glued_values([line], label):
-                names = split_names(_wrapped(value, lines, index))
+                names = split_names(_wrapped_names(value, lines, index))
                 if names:
                     return _unique(names)
     for cell in all_cells:
@@ -708,7 +708,7 @@ def _item_follows(lines: Sequence[str], index: int, previous: str) -> bool:
     return name is not None and looks_like_person(name)
 
 
-def _wrapped(value: str, lines: Sequence[str], index: int) -> str:
+def _wrapped_names(value: str, lines: Sequence[str], index: int) -> str:
     """A list of names with its wrapped end: "A, B, Lina El" + next line "Amrani, C"."""
     if index + 1 >= len(lines):
         return value
