@@ -35,8 +35,14 @@ def _amount_near(original: str, folded: str, end: int) -> float | None:
     amount = parse.parse_amount(rest)
     if amount is None:
         following = original[line_end + 1 :].lstrip("\n").split("\n", 1)[0]
-        amount = parse.parse_amount(following)
+        # The label's value cell below it starts with the amount; "Article 8 - …" is
+        # the next paragraph, not a price of 8 €.
+        if _STARTS_WITH_AMOUNT.match(following):
+            amount = parse.parse_amount(following)
     return amount
+
+
+_STARTS_WITH_AMOUNT = re.compile(r"\s*[:=]?\s*(?:€\s*)?\d")
 
 
 # "… est fixé à 690,00 € HT", "2 940,00 € HT": the amount carries its own HT mark.

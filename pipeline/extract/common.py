@@ -21,7 +21,10 @@ from pipeline.parse import fold
 
 # Column breaks in text from tables: tabs, runs of 3+ spaces, vertical bars; and a
 # dash that introduces another "Label :" ("Durée : 14 h — Formateur : Paul Durand").
-_COLUMNS = re.compile(r"\t+| {3,}|\s\|\s?|\||\s[—–-]\s(?=[^:\n]{1,40}:)")
+# A sentence's end followed by another "Label :" ("Dates : 3/02. Durée : 14 h. Lieu : …").
+_COLUMNS = re.compile(
+    r"\t+| {3,}|\s\|\s?|\||\s[—–-]\s(?=[^:\n]{1,40}:)|(?<=\.)\s+(?=[A-ZÀ-Ý][^:.\n]{0,40}:)"
+)
 # Words a label may start with before its core ("Nom du formateur", "1. Intitulé").
 _LABEL_FILLER = re.compile(
     r"^(?:\d+|[ivx]+|article \d+|nom|noms|prenom|et|du|de|des|la|le|les|l|d)\s+"
@@ -48,6 +51,10 @@ def _label_matches(key: str, labels: Sequence[str]) -> bool:
 
 def _fuzzy_label(key: str, label: str) -> bool:
     if len(label) < 7 or fuzz.ratio(key, label) < (82 if len(label) >= 8 else 86):
+        return False
+    # A word more or less is another label: "facture" is no "facture a", nor is
+    # "nombre de stagiaires 6" a label followed by nothing.
+    if len(key.split()) != len(label.split()):
         return False
     # "date de l'evaluation" is close to "date de la formation" as a string, not as words.
     long_key = [w for w in key.split() if len(w) >= 4]
@@ -95,7 +102,7 @@ def cells(text: str) -> list[Cell]:
 
 def _may_be_label(line: str) -> bool:
     """Short and capitalised: "Intitulé de la formation", not "« le client »."."""
-    stripped = line.strip()
+    stripped = re.sub(r"^[\W_]+", "", line).strip()  # a table's bar, a bullet, OCR's specks
     return 0 < len(stripped) <= 45 and stripped[0].isupper() and not stripped.endswith(".")
 
 
@@ -155,16 +162,64 @@ def labelled(
     wanted = [norm_label(label) for label in labels]
     all_cells = cells(text)
     lines = text.splitlines()
-    for alone in (False, True):
-        for label in wanted:
-            for cell in all_cells:
-                if cell.alone != alone or not _label_matches(cell.key, [label]):
-                    continue
-                value = cell.value or (_next_value_line(lines, cell.line) if next_line else "")
-                value = clean_value(value)
-                if value and (accept is None or accept(value)):
-                    return value
+    for label in wanted:
+        for value in _pair_values(all_cells, label, lines, next_line):
+            if value and (accept is None or accept(value)):
+                return value
+    for label in wanted:
+        for value in _glued_values(lines, label):
+            if accept is None or accept(value):
+                return value
+    if not next_line:
+        return None
+    for label in wanted:
+        for cell in all_cells:
+            if not cell.alone or not _label_matches(cell.key, [label]):
+                continue
+            value = clean_value(_next_value_line(lines, cell.line))
+            if value and (accept is None or accept(value)):
+                return value
     return None
+
+
+def _pair_values(
+    all_cells: Sequence[Cell], label: str, lines: Sequence[str], next_line: bool
+) -> Iterator[str]:
+    """Values of "Label : value", or of "Label :" with its value on the next line."""
+    for cell in all_cells:
+        if not cell.alone and _label_matches(cell.key, [label]):
+            value = cell.value or (_next_value_line(lines, cell.line) if next_line else "")
+            yield clean_value(value)
+
+
+#: How many words a label printed before its value may have ("Durée par stagiaire").
+_GLUED_LABEL_WORDS = 6
+
+
+#: "Module 1 : Se présenter", "Jour 2 - …": a numbered heading, not a label and its value.
+_NUMBERED = re.compile(r"\d+\s*[:.)\-–—]")
+
+
+def _glued_values(lines: Sequence[str], label: str) -> Iterator[str]:
+    """Values printed right after their label with nothing between them.
+
+    A two-column table (label cell, value cell) comes out of a PDF's text layer or
+    OCR as one line, "Intitulé de la formation Gérer son temps": the line's first
+    words are the label, the rest is the value. A value starts like one (a capital,
+    a digit, a quote), so running text ("Formation professionnelle continue") is not
+    taken for a label and its value.
+    """
+    for line in lines:
+        if _BULLET.match(line):
+            continue  # a list's item, not a table's row
+        words = list(re.finditer(r"\S+", line))
+        for k in range(1, min(_GLUED_LABEL_WORDS, len(words) - 1) + 1):
+            key = norm_label(line[: words[k - 1].end()])
+            if not _label_matches(key, [label]):
+                continue
+            value = clean_value(line[words[k].start() :])
+            if value and (value[0].isupper() or value[0].isdigit()) and not _NUMBERED.match(value):
+                yield value
 
 
 def clean_value(value: str) -> str:
@@ -177,11 +232,12 @@ def clean_value(value: str) -> str:
 # --------------------------------------------------------------------------- common fields
 
 _NUMBER_LABEL = (
-    r"(?:facture|fact\.?|convention|contrat)"
-    r"\s*(?:n\s*[o°]?\.?|no\.?|num(?:ero)?\.?|#)\s*[:.]?\s*"
+    r"(?:(?:facture|fact\.?|convention|contrat)"
+    r"\s*(?:n\s*[o°]?\.?|no\.?|num(?:ero)?\.?|#)|\bref(?:erence)?\b\.?)\s*[:.]?\s*"
 )
+# A number's letters and digits, apart by a dash (or a colon OCR read for it: "CF:2025-081").
 _NUMBER_TOKEN = re.compile(
-    r"[a-z]{0,6}(?:\s?[-_/.]\s?|\s)?[0-9oil|]{2,}(?:\s?[-_/.]\s?(?=[a-z]*[0-9])[0-9a-z|]{1,8}){0,3}",
+    r"[a-z]{0,6}(?:\s?[-_/.:]\s?|\s)?[0-9oil|]{2,}(?:\s?[-_/.]\s?(?=[a-z]*[0-9])[0-9a-z|]{1,8}){0,3}",
     re.I,
 )
 _INVOICE_LABEL = re.compile(
@@ -198,7 +254,7 @@ def _number_after(folded: str, original: str, label: re.Pattern[str]) -> str | N
         if token is None:
             continue
         raw = original[token.start() : token.end()]
-        number = parse.normalise_invoice_number(raw)
+        number = parse.normalise_invoice_number(raw.replace(":", "-"))
         if number and sum(c.isdigit() for c in raw) >= 3:
             return number
     return None
@@ -235,8 +291,10 @@ TITLE_LABELS = (
     "formation",
     "module",
     "stage",
+    "action",
 )
-_QUOTED = re.compile(r"[«“\"]\s*([^«»“”\"\n]{4,120}?)\s*[»”\"]")
+# A title in quotes, maybe wrapped once at the line's end.
+_QUOTED = re.compile(r"[«“\"]\s*([^«»“”\"\n]{4,120}?(?:\n[^«»“”\"\n]{1,80}?)?)\s*[»”\"]")
 # Words that announce a title in running text: "l'action de formation intitulée « … »".
 _TITLE_CONTEXT = re.compile(r"(?:intitulee?|formation|action|stage|module|session)\W{0,3}$")
 
@@ -254,9 +312,13 @@ def training_title(text: str) -> str | None:
     """Intitulé de la formation: by label, else a «quoted» title announced as one."""
     value = labelled(text, TITLE_LABELS, accept=lambda v: not _looks_like_date_or_number(v))
     if value:
-        quoted = _QUOTED.search(value)
+        quoted = _QUOTED.search(value) or _CLOSED.match(value)
         return clean_value(quoted.group(1)) if quoted else value
     return _quoted_title(text)
+
+
+# A value whose opening quote went with the label: "Excel : les bases », action de …".
+_CLOSED = re.compile(r"([^«»“”\"\n]{4,120}?)\s*[»”\"]")
 
 
 def _looks_like_date_or_number(value: str) -> bool:
@@ -286,6 +348,11 @@ TRAINER_LABELS = (
 )
 
 
+#: OCR's specks after a name: "Élodie Marchand s ." (never a capital: "Paul D." stays).
+_TRAILING_SPECKS = re.compile(r"(?:\s+(?:[a-zà-ÿ]{1,2}|[^\w\s]+))+\s*$")
+_LEADING_SPECKS = re.compile(r"^[^\w(]+\s+")
+
+
 def person_value(value: str | None, keep_brackets: bool = False) -> str | None:
     """A person's name at the start of a labelled value ("Paul Durand, consultant")."""
     if not value:
@@ -293,6 +360,7 @@ def person_value(value: str | None, keep_brackets: bool = False) -> str | None:
     cut = r"\s[-–—,/]\s?|,|;" if keep_brackets else r"\s[-–—(,/]\s?|\s\(|,|;"
     value = re.split(cut, value, maxsplit=1)[0]
     value = re.sub(r"^(?:m\.|mr\.?|mme\.?|mlle|monsieur|madame)\s+", "", value.strip(), flags=re.I)
+    value = _LEADING_SPECKS.sub("", _TRAILING_SPECKS.sub("", value))
     value = clean_value(value)
     return value if re.search(r"[A-Za-zÀ-ÿ]{2}", value) else None
 
@@ -308,7 +376,7 @@ _LETTERHEAD = re.compile(
 )
 
 
-def _is_name_value(value: str) -> bool:
+def is_name_value(value: str) -> bool:
     name = person_value(value)
     return name is not None and looks_like_person(titlecase_upper(name))
 
@@ -351,14 +419,20 @@ def _trainer_in_letterhead(text: str) -> str | None:
     return None
 
 
+def _trainer_value(value: str | None) -> str | None:
+    """The name, with a bracket that is part of it ("Paul Durand (né Martin)"), not one
+    that describes the person ("Paul Durand (titulaire d'un master)")."""
+    name = person_value(value, keep_brackets=True)
+    bracket = re.search(r"\(([^)]*)\)?", name or "")
+    if bracket and re.search(r"\b[a-zà-ÿ]{4,}\b(?!\s*\))", bracket.group(1)):
+        return person_value(value)
+    return name
+
+
 def trainer(text: str) -> str | None:
     """The trainer: by label, else "animée par …", else the entrepreneur's letterhead."""
-    value = labelled(text, TRAINER_LABELS, accept=_is_name_value)
-    return (
-        person_value(value, keep_brackets=True)
-        or _trainer_by_phrase(text)
-        or _trainer_in_letterhead(text)
-    )
+    value = labelled(text, TRAINER_LABELS, accept=is_name_value)
+    return _trainer_value(value) or _trainer_by_phrase(text) or _trainer_in_letterhead(text)
 
 
 CLIENT_LABELS = (
@@ -389,8 +463,54 @@ def client(text: str, labels: Sequence[str] = CLIENT_LABELS) -> str | None:
 
 def company_value(value: str) -> str | None:
     """An organisation's name: what comes before its address or representative."""
-    value = re.split(r",|\s[-–—]\s|\s\(|\s+represente", value, maxsplit=1)[0]
-    return clean_value(value) or None
+    # "France Travail - Agence de Sète" is one name; "Garage Martin - 8 rue …" is a name
+    # and its address.
+    value = re.split(r",|\s[-–—]\s(?=\d)|\s\(|\s+repr[eé]sent", value, maxsplit=1)[0]
+    value = clean_value(value)
+    return value if value and not _REFERENCE.match(fold(value)) else None
+
+
+#: A document's reference, never a client: "N° FA-2025-0061", "Réf. 2025/14".
+_REFERENCE = re.compile(
+    r"(?:n\s*°|n[o°]?\.|no\b|num(?:ero)?\b\.?|ref(?:erence)?\b\.?)\s*:?\s*\S*\d"
+)
+
+
+# An address's last line: a postcode and its town ("34070 Montpellier", "F-31400 Toulouse").
+_POSTCODE_LINE = re.compile(r"^\s*(?:[A-Z]{1,2}-?)?\d{5}\s+[A-ZÀ-Ý][\w'’ -]{1,40}$")
+_STREET = re.compile(
+    r"^\s*\d|\b(?:rue|avenue|av|boulevard|bd|chemin|place|allee|impasse|route|quai|cours|"
+    r"square|passage|zone|za|zi|zac|parc|lieu-dit|batiment|bat|bp|cs|cedex|residence)\b"
+)
+_FOR_ATTENTION = re.compile(r"^\s*(?:a l'attention|attn|a l'att|c/o|chez)\b")
+
+
+def addressee(text: str, title: re.Pattern[str]) -> str | None:
+    """The organisation a letter-like document is sent to: the first address block after
+    its title line (the issuer's letterhead comes before it).
+
+    The block is read upwards from its "postcode town" line, past street lines and an
+    "À l'attention de …" line, to the name.
+    """
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if title.match(fold(line))), None)
+    if start is None:
+        return None
+    for index in range(start + 1, len(lines)):
+        if not _POSTCODE_LINE.match(lines[index]):
+            continue
+        above = index - 1
+        while above > start and (
+            _STREET.search(fold(lines[above])) or _FOR_ATTENTION.match(fold(lines[above]))
+        ):
+            above -= 1
+        if above <= start or above == index - 1:
+            continue  # no street above the town: a stamp's, not an address block
+        name = lines[above].strip()
+        if ":" in name or not re.search(r"[A-Za-zÀ-ÿ]{3}", name):
+            return None
+        return company_value(name)
+    return None
 
 
 PERIOD_LABELS = (
@@ -401,9 +521,11 @@ PERIOD_LABELS = (
     "periode",
     "periode de formation",
     "dates de realisation",
+    "date s de realisation",
     "date de realisation",
     "dates de session",
     "session",
+    "dates et duree",
 )
 _FROM_TO = re.compile(r"\bdu\s+\d.{0,60}")
 _DATE_LIST = re.compile(r"\b(?:les?\s+)?\d{1,2}(?:er)?[/. ][^\n]{0,80}?\bet\b[^\n]{0,40}")
@@ -456,6 +578,7 @@ DURATION_LABELS = (
     "duree du stage",
     "duree par stagiaire",
     "duree par participant",
+    "dates et duree",
 )
 _DURATION_PHRASE = re.compile(
     r"(?:d'une|pour une|soit une|sur une)\s+duree\s+(?:totale\s+)?de\s+"
@@ -465,7 +588,7 @@ _DURATION_PHRASE = re.compile(
 
 def duration_hours(text: str) -> float | None:
     """Planned hours per trainee: by label, else "d'une durée de 14 heures"."""
-    value = labelled(text, DURATION_LABELS)
+    value = labelled(text, DURATION_LABELS, accept=lambda v: parse.parse_hours(v) is not None)
     hours = parse.parse_hours(value) if value else None
     if hours is None:
         m = _DURATION_PHRASE.search(re.sub(r"\s+", " ", fold(text)))
@@ -516,7 +639,7 @@ TRAINEE_LABELS = (
 )
 
 _NOT_NAMES = re.compile(
-    r"\b(?:signature|formateur|formatrice|total|matin|apres|date|stagiaire|participant|nom|"
+    r"\b(?:signatures?|formateurs?|formatrices?|total|matin|apres|dates?|stagiaires?|participants?|nom|"
     r"prenom|page|session|heures?|absent|excuse|cachet|intervenant|entreprise|formation|"
     r"convention|client|lieu|duree|horaires?|organisme|coop\w*|lundi|mardi|mercredi|jeudi|"
     r"vendredi|samedi|dimanche|pour|article|objet|montant|tva|le|la|les|curriculum|vitae|cv|"
@@ -541,51 +664,98 @@ def split_names(value: str) -> list[str]:
 
 
 def _listed_below(lines: Sequence[str], index: int) -> list[str]:
-    """Names listed one per line (bulleted or numbered) right after a label."""
+    """Names listed one per line (bulleted or numbered) right after a label.
+
+    One sentence that introduces the list may come between ("Le client inscrit les
+    personnes suivantes :").
+    """
     names: list[str] = []
-    for line in lines[index + 1 :]:
-        stripped = re.sub(r"^\s*(?:[-•*·–]|\d+[.)])\s*", "", line).strip()
+    following = [line for line in lines[index + 1 : index + 3] if line.strip()]
+    if following and following[0].rstrip().endswith(":") and not split_names(following[0]):
+        index = lines.index(following[0], index + 1)
+    previous = ""
+    for position in range(index + 1, len(lines)):
+        line = lines[position]
+        stripped = _BULLET.sub("", line).strip()
         stripped = _COLUMNS.split(stripped)[0].strip()
         if not stripped:
-            if names:
+            if names and not _item_follows(lines, position, previous):
                 break
             continue
         name = person_value(stripped)
         if not name or not looks_like_person(name):
             break
         names.append(name)
+        previous = line
     return names
 
 
 def trainees(text: str) -> list[str]:
-    """Trainee names stated after a "Stagiaires :" style label (inline or listed below)."""
+    """Trainee names stated after a "Stagiaires" label: "Label : A, B", "Label A, B" (a
+    two-column table read as text), or listed below the label."""
     labels = [norm_label(label) for label in TRAINEE_LABELS]
     lines = text.splitlines()
-    for cell in cells(text):
-        if not _label_matches(cell.key, labels):
-            continue
-        if cell.value:
-            names = split_names(_wrapped(cell, lines)) or _listed_below(lines, cell.line)
-        else:
+    all_cells = cells(text)
+    for cell in all_cells:
+        if not cell.alone and cell.value and _trainee_label(cell.key, labels):
+            stated = re.search(r"\b(\d{1,3})\b", cell.key)
+            count = int(stated.group(1)) if stated else None
+            names = split_names(_wrapped_names(cell.value, lines, cell.line, count))
+            names = names or _listed_below(lines, cell.line)
+            if names:
+                return _unique(names)
+    for label in labels:
+        for index, line in enumerate(lines):
+            for value in _glued_values([line], label):
+                names = split_names(_wrapped_names(value, lines, index))
+                if names:
+                    return _unique(names)
+    for cell in all_cells:
+        if (cell.alone or not cell.value) and _trainee_label(cell.key, labels):
             # Below the label: one line "A, B, C" or a bulleted list, whichever holds more.
             inline = split_names(_next_value_line(lines, cell.line))
-            listed = _listed_below(lines, cell.line)
-            names = max(inline, listed, key=len)
-        if names:
-            return _unique(names)
+            names = max(inline, _listed_below(lines, cell.line), key=len)
+            if names:
+                return _unique(names)
     return []
 
 
-def _wrapped(cell: Cell, lines: Sequence[str]) -> str:
-    """A list of names and the line it wraps onto, in a table cell too narrow for it: the
-    value ends with a comma, or names fewer people than the label counts ("Participants 6 :")."""
-    value = cell.value
-    after = lines[cell.line + 1].strip() if cell.line + 1 < len(lines) else ""
-    if not after or ":" in after:
+def _trainee_label(key: str, labels: Sequence[str]) -> bool:
+    # "Participants 6 : …", "Stagiaires (3)": the count printed with the label.
+    return _label_matches(re.sub(r"(?:\s\d+)+$", "", key), labels)
+
+
+_BULLET = re.compile(r"^\s*(?:[-•*·–]|\d+[.)])\s*")
+
+
+def _item_follows(lines: Sequence[str], index: int, previous: str) -> bool:
+    """A blank line inside a list (OCR leaves some): the next printed line is another
+    item, bulleted like the ``previous`` one and a person's name."""
+    after = [line for line in lines[index + 1 : index + 3] if line.strip()]
+    if not after or (_BULLET.match(after[0]) is None) != (_BULLET.match(previous) is None):
+        return False
+    name = person_value(_BULLET.sub("", after[0]))
+    return name is not None and looks_like_person(name)
+
+
+def _wrapped_names(value: str, lines: Sequence[str], index: int, count: int | None = None) -> str:
+    """A list of names with its wrapped end: "A, B, Lina El" + next line "Amrani, C"; or
+    fewer names than the label counts ("Participants 4 :") and the rest on the next line."""
+    if index + 1 >= len(lines):
         return value
-    stated = re.search(r"\b(\d{1,3})\b", cell.key)
-    short = stated is not None and len(split_names(value)) < int(stated.group(1))
-    return f"{value} {after}" if value.rstrip().endswith(",") or short else value
+    parts = [p.strip() for p in lines[index + 1].split(",")]
+    if lines[index].rstrip().endswith(","):
+        return f"{value}, {lines[index + 1]}" if looks_like_person(parts[0]) else value
+    after = lines[index + 1].strip()
+    if count and len(split_names(value)) < count and after and ":" not in after:
+        return f"{value} {after}"
+    # A name cut in two ("…, Anne" / "Sophie Lenoir, Rémi Tessier"): its end starts the
+    # next line, and more names follow it.
+    joined = f"{value.rsplit(',', 1)[-1].strip()} {parts[0]}"
+    rest = [p for p in parts[1:] if p]
+    if rest and looks_like_person(joined) and all(looks_like_person(p) for p in rest):
+        return f"{value} {lines[index + 1]}"
+    return value
 
 
 def _unique(names: Sequence[str]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pipeline import parse
 from pipeline.extract import common
 from pipeline.extract.amounts import amount_ht
 from pipeline.parse import fold
@@ -15,6 +16,10 @@ _CLIENT_LABELS = ("client", "facture a", "facturer a", "adresse de facturation",
                   "destinataire", "entreprise", "raison sociale", "societe", "beneficiaire",
                   "donneur d'ordre")  # fmt: skip
 _OBJECT_FORMATION = re.compile(r"\bformation\s*[:\-–]?\s*[«\"“]?\s*([^\n«»\"“”]{4,100})")
+
+
+#: The invoice's own title line, after the issuer's letterhead.
+_TITLE = re.compile(r"\s*(?:facture|avoir)\b")
 
 
 def _title(text: str) -> str | None:
@@ -29,12 +34,24 @@ def _title(text: str) -> str | None:
     return None
 
 
+# "Facture N° FA-2026-0142 du 13/03/2026": the invoice's date printed with its number.
+_NUMBER_THEN_DATE = re.compile(
+    r"\bn\s*[o°]\.?\s*:?\s*\S+\s*[-–—,]?\s*(?:du|le|en date du)\s+([^\n]{6,30})"
+)
+
+
+def _date(text: str, default_year: int | None) -> str | None:
+    m = _NUMBER_THEN_DATE.search(fold(text))
+    when = parse.parse_date(text[m.start(1) : m.end(1)], default_year) if m else None
+    return when.isoformat() if when else common.document_date(text, _DATE_LABELS, default_year)
+
+
 def facture(text: str, default_year: int | None = None) -> dict[str, Any]:
     """Invoice: the number printed after "Facture n°" wins over any other reference."""
     fields: dict[str, Any] = {
         "invoice_number": common.invoice_number(text, prefer_invoice=True),
-        "date": common.document_date(text, _DATE_LABELS, default_year),
-        "client": common.client(text, _CLIENT_LABELS),
+        "date": _date(text, default_year),
+        "client": common.client(text, _CLIENT_LABELS) or common.addressee(text, _TITLE),
         "training_title": _title(text),
         "trainer": common.trainer(text),
         "trainees": common.trainees(text) or None,
