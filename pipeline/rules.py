@@ -48,12 +48,17 @@ WAIVABLE = frozenset({
     "convention", "contrat", "bon_commande", "emargement", "attestation", "evaluation_chaud",
     "evaluation_froid", "mentions", "trainee_hours_mismatch", "trainee_count_mismatch",
     "trainee_unknown", "dates_mismatch", "convention_signed_late", "signature_missing",
-    "trainer_signature_missing",
+    "trainer_signature_missing", "programme", "programme_incomplete",
     "attestation_without_attendance", "invoice_mentions_missing",
 })  # fmt: skip
 #: Checks that say something is missing rather than that two documents disagree.
 LACKING_CODES = frozenset(
-    {"invoice_mentions_missing", "signature_missing", "trainer_signature_missing"}
+    {
+        "invoice_mentions_missing",
+        "signature_missing",
+        "trainer_signature_missing",
+        "programme_incomplete",
+    }
 )
 PARTY_LABELS = {
     "organisme": "l'organisme",
@@ -139,21 +144,42 @@ def evaluate(
     """
     dossier = _evaluate(inv, documents, settings or AttendanceSettings())
     if programmes is not None:
-        lacking = _programme_missing(inv, [*programmes, *documents])
-        dossier = replace(dossier, missing=(*dossier.missing, *lacking))
+        lacking, incomplete = _programme_of(inv, [*programmes, *documents])
+        dossier = replace(
+            dossier, missing=(*dossier.missing, *lacking), checks=(*dossier.checks, *incomplete)
+        )
     return apply_rules(dossier, rules or Rules(), today, waivers)
 
 
-def _programme_missing(inv: Invoice, documents: Sequence[DocumentRow]) -> list[Missing]:
-    """No programme of the entrepreneur bears this training's title (DOMAIN checklist 2)."""
-    titles = [
-        fold(str(d.fields.get("training_title", "")))
+def _programme_of(
+    inv: Invoice, documents: Sequence[DocumentRow]
+) -> tuple[list[Missing], list[Check]]:
+    """The programme bearing this training's title (DOMAIN checklist 2): none is a missing
+    piece; one without a required section is ``programme_incomplete``."""
+    if not inv.title:
+        return [], []
+    title = inv.title
+    fitting = [
+        d
         for d in documents
         if d.type == DocType.PROGRAMME
+        and _same_title(title, fold(str(d.fields.get("training_title") or "")))
     ]
-    if not inv.title or any(_same_title(inv.title, t) for t in titles):
+    if not fitting:
+        return [Missing("programme", 1, f"aucun programme « {title} » reçu")], []
+    best = min(fitting, key=lambda d: len(_absent_sections(d)))
+    absent = _absent_sections(best)
+    if not absent:
+        return [], []
+    message = f"Programme « {title} » (document #{best.id}) sans {', '.join(absent)}."
+    return [], [Check("programme_incomplete", message, (best.id,))]
+
+
+def _absent_sections(doc: DocumentRow) -> list[str]:
+    found = doc.fields.get("sections")
+    if not isinstance(found, dict):
         return []
-    return [Missing("programme", 1, f"aucun programme « {inv.title} » reçu")]
+    return [label for key, label in SECTIONS.items() if found.get(key) is False]
 
 
 def apply_rules(
@@ -532,24 +558,15 @@ def entrepreneur_missing(
     rules: Rules | None = None,
     today: date | None = None,
 ) -> list[Missing]:
-    """Pieces owed by the entrepreneur for ``year``: a CV of the year, a programme per title,
-    and the yearly summary of ``year - 1`` once it is due (30 March by default)."""
+    """Pieces owed by the entrepreneur for ``year``: a CV of the year and the yearly summary
+    of ``year - 1`` once it is due (30 March by default). Each training's programme is
+    judged on its dossier (:func:`evaluate`)."""
     rules = rules or Rules()
     missing = []
     cvs = [d for d in documents if d.type == DocType.CV]
     if not any(_cv_year(d) == year for d in cvs):
         detail = "aucun CV reçu" if not cvs else f"aucun CV mis à jour en {year}"
         missing.append(Missing("cv", 1, detail))
-    titles = sorted({i.title for i in invoices if i.title and i.start and i.start.year == year})
-    programmes = [
-        fold(str(d.fields.get("training_title", "")))
-        for d in documents
-        if d.type == DocType.PROGRAMME
-    ]
-    lacking = [t for t in titles if not any(_same_title(t, p) for p in programmes)]
-    if lacking:
-        missing.append(Missing("programme", len(lacking), ", ".join(lacking)))
-    missing += _incomplete_programmes(documents)
     missing += _yearly_summary(invoices, documents, year - 1, rules)
     out = []
     for m in missing:
@@ -568,23 +585,6 @@ SECTIONS = {
     "methodes": "méthodes pédagogiques",
     "evaluation": "modalités d'évaluation",
 }
-
-
-def _incomplete_programmes(documents: Sequence[DocumentRow]) -> list[Missing]:
-    """Programmes lacking a required section (``programme_incomplete``)."""
-    out = []
-    for doc in documents:
-        found = doc.fields.get("sections") if doc.type == DocType.PROGRAMME else None
-        if not isinstance(found, dict):
-            continue
-        absent = [label for key, label in SECTIONS.items() if found.get(key) is False]
-        if absent:
-            title = doc.fields.get("training_title") or doc.rel
-            detail = (
-                f"programme « {title} » incomplet (document #{doc.id}) : sans {', '.join(absent)}"
-            )
-            out.append(Missing("programme", 1, detail))
-    return out
 
 
 def _yearly_summary(
@@ -664,4 +664,13 @@ def _cv_year(doc: DocumentRow) -> int | None:
 
 
 def _same_title(title: str, folded: str) -> bool:
-    return bool(folded) and fuzz.token_sort_ratio(fold(title), folded) >= SAME_TITLE
+    """The same training's title, give or take a few letters, or one title holding the
+    other whole ("Excel : TCD" in "Excel : TCD, niveau 2")."""
+    if not folded:
+        return False
+    mine = fold(title)
+    return (
+        fuzz.token_sort_ratio(mine, folded) >= SAME_TITLE
+        or min(len(mine), len(folded)) >= 12
+        and fuzz.token_set_ratio(mine, folded) >= 95
+    )

@@ -15,6 +15,7 @@ from pipeline.bpf.facts import Facts, concerns, invoice_facts
 from pipeline.bpf.period import Period
 from pipeline.config import Config
 from pipeline.invoices import Invoice
+from pipeline.record import DocType
 from pipeline.rules import evaluate
 from pipeline.store import DocumentRow, Store
 
@@ -24,10 +25,15 @@ def collect(store: Store, config: Config, period: Period, today: date) -> list[F
     wanted = {inv.number: inv for inv in store.invoices() if concerns(inv, period)}
     waivers = store.waivers()
     facts = []
+    programmes: dict[str, list[DocumentRow]] = {}
 
     def reduce(inv: Invoice, docs: list[DocumentRow]) -> Facts:
+        who = inv.entrepreneur
+        if who not in programmes:  # the dossier's state as status gives it: programme judged
+            own = store.documents(entrepreneur=who)
+            programmes[who] = [d for d in own if d.type == DocType.PROGRAMME]
         dossier = evaluate(inv, docs, config.attendance, config.rules, today,
-                           waivers.get(inv.number, ()))  # fmt: skip
+                           waivers.get(inv.number, ()), programmes[who])  # fmt: skip
         return invoice_facts(dossier, period)
 
     seen = set()

@@ -112,19 +112,23 @@ def test_rules_are_read_from_the_configuration(tmp_path: Path) -> None:
         load_config(write_config(tmp_path, '[rules]\nemargement = { level = "parfois" }\n'))
 
 
-def test_a_programme_without_its_evaluation_section_is_incomplete() -> None:
+def test_a_programme_without_its_evaluation_section_is_incomplete_on_its_dossier() -> None:
+    inv = invoice()
     programme = DocumentRow(
-        id=81, file_id=81, rel="Programme TCD.pdf", first=1, last=2, type="programme",
-        confidence=0.9, invoice=None, entrepreneur="Karim Benali", score=0.0,
+        id=81, file_id=81, rel="Programme stress.pdf", first=1, last=2, type="programme",
+        confidence=0.9, invoice=None, entrepreneur="Élodie Faure", score=0.0,
         method="entrepreneur", candidates=[], reason=None, archive_path=None,
-        fields={"training_title": "Excel perfectionnement", "sections": {
+        fields={"training_title": inv.title, "sections": {
             "objectifs": True, "programme": True, "methodes": True, "evaluation": False}},
     )  # fmt: skip
-    missing = entrepreneur_missing([], [programme], 2026)
-    assert [m.detail for m in missing if m.piece == "programme"] == [
-        "programme « Excel perfectionnement » incomplet (document #81) : sans modalités "
-        "d'évaluation"
-    ]
+    dossier = evaluate(inv, [], programmes=[programme])
+    check = next(c for c in dossier.checks if c.code == "programme_incomplete")
+    assert check.message == (
+        f"Programme « {inv.title} » (document #81) sans modalités d'évaluation."
+    )
+    assert check.documents == (81,) and "programme" not in pieces(dossier)
+    # Said once, on the dossier, not again among the entrepreneur's pieces.
+    assert not [m for m in entrepreneur_missing([inv], [programme], 2026) if m.piece == "programme"]
 
 
 def test_subcontracted_training_needs_only_a_quote_signed_by_the_client() -> None:
