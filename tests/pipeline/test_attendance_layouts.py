@@ -553,9 +553,12 @@ def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -
     assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
 
 
-def _columns_sheet(names: str, date_at: str, trainer: str, seed: int, **more: Any) -> Any:
+def _columns_sheet(
+    names: str, date_at: str, trainer: str, seed: int, ruling: str = "full", **more: Any
+) -> Any:
     """A generated sheet with the trainees as columns (``samples.gen.layouts``), fully
-    ruled, the half-day named in a "Période" column (``more``: other choices)."""
+    ruled unless said, the half-day named in a "Période" column (``more``: other
+    choices)."""
     drawn = random_layouts.draw_choices(random.Random(seed))
     choices = dataclasses.replace(
         drawn,
@@ -566,11 +569,10 @@ def _columns_sheet(names: str, date_at: str, trainer: str, seed: int, **more: An
         date_at=date_at,
         halves="hrows",
         trainer=trainer,
-        ruling="full",
+        ruling=ruling,
         long=False,
         hand_names=False,
-        half_head="Période",
-        **more,
+        **{"half_head": "Période", **more},
     )
     return random_layouts.draw_sheet(random.Random(seed), choices)
 
@@ -620,6 +622,27 @@ def test_trainees_as_columns_with_a_date_column_read_each_row_s_date_and_half_da
     doc = _columns_sheet("split", "rows", "tcol", 8)
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
     assert _misread(doc.sessions, sheets) == []
+
+
+@pytest.mark.parametrize("date_at", ["rows", "title"])
+def test_names_over_two_header_rows_beside_row_titles_centred_between_them_head_the_columns(
+    engine: TesserocrEngine, date_at: str
+) -> None:
+    # A frame-only table: its columns come from the header's titles, and "Jour" /
+    # "Horaires" printed between the NOM row and the Prénom row must not hide them.
+    doc = _columns_sheet(
+        "split",
+        date_at,
+        "tcol",
+        1,
+        ruling="frame",
+        name_order="last-first",
+        half_head="Horaires",
+        half_words=("9h00 - 12h30", "13h30 - 17h00"),
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []
+    assert sum(len(s.trainer) for s in sheets) == len(doc.trainer)
 
 
 @pytest.mark.ocr
