@@ -59,9 +59,9 @@ def unruled_table(
     handwriting with no words runs, no column boundary does)."""
     inside = [w for w in words if _alnum(w) and (frame is None or _within(w, frame))]
     lines = _lines(inside)
-    dashes = [w for w in words if w.text.strip() in _DASHES]
+    dashes = [w for w in words if w.text.strip() in DASHES]
     for index in range(len(lines)):
-        band = _with_dashes(_header_band(lines, index), dashes, dpi)
+        band = with_dashes(_header_band(lines, index), dashes, dpi)
         groups, spans = header_titles(band, dpi)
         texts = header_labels(groups, spans)
         widened = _with_name_lines(lines, index, band, dpi)
@@ -200,10 +200,10 @@ def _several(title: str) -> bool:
 _TIMES = re.compile(r"\d{1,2}\s*h\s*\d{0,2}\s*-\s*\d{1,2}\s*h")
 
 
-_DASHES = ("-", "–", "—")
+DASHES = ("-", "–", "—")
 
 
-def _with_dashes(band: list[Word], dashes: Sequence[Word], dpi: int) -> list[Word]:
+def with_dashes(band: list[Word], dashes: Sequence[Word], dpi: int) -> list[Word]:
     """A header line with the dashes printed close between two of its words ("9h00 -
     12h30"): without them an hours range's two ends stand a title's gap apart and read as
     two titles."""

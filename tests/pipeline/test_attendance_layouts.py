@@ -523,6 +523,50 @@ def test_a_framed_table_whose_header_the_page_ocr_missed_reads_it_again() -> Non
     assert len(table.xs) == 5 and len(table.ys) == 5  # 4 columns; the header and 3 rows
 
 
+_BAND_TITLES = [
+    ("Séance", 120),
+    ("Demi", 400),
+    ("-", 460),
+    ("journée", 480),
+    ("Agnès", 700),
+    ("Garnier", 775),
+    ("Solène", 1050),
+    ("Oulhaj", 1135),
+]
+
+
+@pytest.mark.parametrize(
+    ("page_read", "labels"),
+    [
+        # Small bold names on a photo read as specks by the page OCR: the band's own
+        # reading, whose titles all mean something, replaces it.
+        (
+            [("Séance", 120), ("Deni-", 400), ("journée", 470), ("Agnès", 700), ("G", 775)]
+            + [("4", 1050), ("4", 1140)],
+            ["Séance", "Demi - journée", "Agnès Garnier", "Solène Oulhaj"],
+        ),
+        # The page OCR read the header well: its words stay.
+        (
+            [("Séance", 120), ("Demi-journée", 400), ("Agnès", 700), ("Garnier", 775)]
+            + [("Solène", 1050), ("Oulhaj", 1135)],
+            ["Séance", "Demi-journée", "Agnès Garnier", "Solène Oulhaj"],
+        ),
+    ],
+)
+def test_a_header_the_page_ocr_garbled_is_taken_from_its_band_read_again_when_that_means_more(
+    page_read: list[tuple[str, int]], labels: list[str]
+) -> None:
+    gray = np.full((1000, 1600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    ink[320:344, 120:1200] = 255  # the header's line of print
+    words = [_word(text, x, 320) for text, x in page_read]
+    pad = 200 // 10  # the white border round a crop
+    engine = layouts.HeaderLineEngine(_BAND_TITLES, (100 - pad, 300 - pad))
+    page = cells.SheetPage(gray, 200, ink, np.zeros_like(gray), tuple(words), engine)  # type: ignore[arg-type]
+    header = sheet_page._header_read_again(page, (100, 300, 1500, 370), words)
+    assert unruled.header_labels(*unruled.header_titles(header, 200)) == labels
+
+
 @pytest.mark.parametrize("one_line", [True, False])
 def test_a_trainee_named_in_nom_and_prenom_fields_above_the_table_is_found(
     one_line: bool,
