@@ -54,6 +54,7 @@ from pipeline.reading.sheet_text import (
     is_absent,
     is_column_title,
     is_signed_mention,
+    is_timestamp,
     is_trainer_label,
     loose_dates,
     text_lines,
@@ -187,7 +188,9 @@ def _row_labels(texts: list[list[str]], year: int | None) -> dict[int, str]:
     held = {}
     for col, column in enumerate(texts):
         printed = [t for t in column if t.strip()]
-        if not printed or any(is_signed_mention(t) or is_absent(t) for t in printed):
+        if not printed or any(
+            is_signed_mention(t) or is_timestamp(t) or is_absent(t) for t in printed
+        ):
             continue  # trainees' marks ("Signé le 12/03/2026 à 09:04", "Absent")
         if sum(bool(find_dates(t, year) or loose_dates([t])) for t in printed) * 2 > len(printed):
             held[col] = header_roles.DATE

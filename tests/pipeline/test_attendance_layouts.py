@@ -699,6 +699,20 @@ def test_a_scanned_sheet_of_trainees_as_columns_named_over_two_rows_reads_every_
     assert _misread([s for s in doc.sessions if s["page"] == 1], sheets) == []
 
 
+def test_a_trainee_s_column_of_e_attendance_times_whose_verb_ocr_misread_is_no_date_column() -> (
+    None
+):
+    # "Sioné le 13/04/2026 à 11:08": a mark recorded at a time, not the row's date label.
+    marks = ["Sioné le 13/04/2026 à 11:08", "", "EANE Signé le 13/04/2026 à 13:50"]
+    days = ["lundi 13/04/2026", "", "mardi 14/04/2026"]
+    assert not sheet_text.dated_cells(marks, 2026)
+    assert sheet_text.dated_cells(days, 2026)
+    assert sheet_grid._row_labels([["9h-12h30", "", "13h30-17h"], marks, days], 2026) == {
+        0: header.HALF,
+        2: header.DATE,
+    }
+
+
 def test_the_columns_before_the_names_are_told_apart_by_what_their_cells_hold() -> None:
     labels = ["Séance", "Période", "Léa Martin", "Hugo Bernard", "Formateur"]
     content = {0: header.DATE, 1: header.HALF}
