@@ -798,6 +798,48 @@ def test_trainees_columns_whose_boundary_cuts_a_header_word_are_left_for_a_perso
     assert read and all(c.confidence < attendance.REVIEW_BELOW for c in read)
 
 
+class _NamesEngine:
+    """An OCR engine that reads a crop of one column as the first name given when it holds
+    grey print, as the second when blank; nothing when given none."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        if not self.names or image.width >= 400:
+            return OcrResult("", 0.9)
+        return OcrResult(self.names[0 if np.asarray(image).min() < 230 else 1], 0.9)
+
+    recognise_line = recognise
+
+
+@pytest.mark.parametrize("names", [("Chloé Tran", "Zoé Haddou"), ()])
+def test_names_a_photo_s_header_hid_are_read_again_and_a_date_column_never_names_a_trainee(
+    names: tuple[str, ...],
+) -> None:
+    # A photo's shaded header: the page OCR read the rows' titles, not the trainees'.
+    gray = np.full((900, 1400), 255, np.uint8)
+    gray[120:150, 750:950] = 200  # the first trainee's name, in grey
+    blank = np.zeros_like(gray)
+    words = (
+        _word("Séance", 120, 120),
+        _word("Horaires", 420, 120),
+        *(_word("Mar.", 110, top) for top in (200, 280)),
+        *(_word("21/10/2025", 170, top) for top in (200, 280)),
+        _word("Matin", 420, 200),
+        _word("Après-midi", 420, 280),
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, words, _NamesEngine(*names))  # type: ignore[arg-type]
+    xs = (100, 400, 700, 1000, 1300)
+    walls = tuple(tuple(True for _ in xs[1:-1]) for _ in range(3))
+    read, _, _, problems, _, _ = sheet_grid.read_grid(
+        page, tables.Table(xs, (100, 170, 250, 330), walls)
+    )
+    assert {c.person for c in read} == set(names)
+    assert len(read) == 2 * len(names)
+    assert bool(problems) == (not names)
+
+
 def _rows_sheet(seed: int, **chosen: Any) -> Any:
     """A generated born-digital sheet (``samples.gen.layouts``) of the structure
     ``chosen``, its other choices drawn from ``seed``."""
