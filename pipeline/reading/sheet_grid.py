@@ -54,6 +54,7 @@ from pipeline.reading.sheet_text import (
     is_absent,
     is_column_title,
     is_signed_mention,
+    is_timestamp,
     is_trainer_label,
     loose_dates,
     text_lines,
@@ -100,6 +101,10 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         if dated_cells(again, year):
             dated = [0]
             axes = header_roles.plan(labels, year, dated, content=held)
+    if axes is None and 0 in held and header:
+        # Rows labelled by dates or half-days, no column named: a photo's shaded header
+        # may hide the trainees' names, each read again on its own.
+        axes = _names_read_again(page, grid, header, columns, held, (labels, year, dated))
     deeper = 0 < header < len(grid.ys) - 2 and (axes is None or bool(axes.people))
     if deeper and _names_below(page, grid, header):
         # Trainees' names over two header rows (NOM over Prénom): read as one header.
@@ -126,6 +131,9 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
             doubted = (*by_date[3], "trainees' columns not found whole")
             by_date = (capped, by_date[1], by_date[2], doubted, by_date[4])
         return (*by_date, first)
+    if held.get(0) == header_roles.DATE:
+        # The first column holds the rows' dates: it names no trainee, and no column does.
+        return [], [], columns, ("no trainee's name read in the header",), None, first
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     problems: list[str] = []
@@ -187,7 +195,9 @@ def _row_labels(texts: list[list[str]], year: int | None) -> dict[int, str]:
     held = {}
     for col, column in enumerate(texts):
         printed = [t for t in column if t.strip()]
-        if not printed or any(is_signed_mention(t) or is_absent(t) for t in printed):
+        if not printed or any(
+            is_signed_mention(t) or is_timestamp(t) or is_absent(t) for t in printed
+        ):
             continue  # trainees' marks ("Signé le 12/03/2026 à 09:04", "Absent")
         if sum(bool(find_dates(t, year) or loose_dates([t])) for t in printed) * 2 > len(printed):
             held[col] = header_roles.DATE
@@ -254,6 +264,30 @@ def _people_read_again(
         )
         doubt = doubt or inked or bool(re.search(r"\w", text))
     return replace(axes, people=tuple(sorted(people))), doubt
+
+
+def _names_read_again(
+    page: SheetPage,
+    grid: Table,
+    header: int,
+    columns: list[Column],
+    held: dict[int, str],
+    planned: tuple[list[str], int | None, list[int]],
+) -> header_roles.Plan | None:
+    """The plan of a table whose header cells, but for the rows' labels (``held``), the
+    page OCR read as nothing with a role: each read again on its own as a name; the
+    columns whose header then reads as a person's name are the trainees'."""
+    labels, year, dated = planned
+    again = list(labels)
+    for col in range(1, len(labels)):
+        if col in held or header_roles.role_of(labels[col], year).kind != header_roles.UNKNOWN:
+            continue
+        box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
+        text = header_cell_text(page, box, header_roles.reads_as_name)
+        if header_roles.reads_as_name(text):
+            again[col] = text
+            columns[col - 1] = replace(columns[col - 1], label=text)
+    return header_roles.plan(again, year, dated, content=held)
 
 
 def _header_cut(page: SheetPage, grid: Table, header: int) -> bool:

@@ -18,19 +18,21 @@ from pipeline.ocr import (
 )
 from pipeline.parse import find_dates
 from pipeline.reading.cells import SheetPage, clean_crop, trainer_boxes
-from pipeline.reading.header import plan
+from pipeline.reading.header import UNKNOWN, plan, reads_as_name, role_of
 from pipeline.reading.sheet_columns import title_count, with_header_above, year_hint
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, column_widths
 from pipeline.reading.sheet_text import halves_named, title_date
 from pipeline.reading.tables import Rulings, Table, squared, tables_in
 from pipeline.reading.unruled import (
+    DASHES,
     body_ink,
     column_gap,
     header_labels,
     header_titles,
     split_header,
     unruled_table,
+    with_dashes,
 )
 from pipeline.reading.words import lines as line_groups
 from pipeline.reading.words import text_of, words_in
@@ -141,8 +143,8 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
         box = (left, max(0, top), right, bottom)
         words = [w for w in words_in(page.words, box) if sum(c.isalnum() for c in w.text)]
         if not page.exact and top == ys[0]:
-            # A shaded header's titles are often missed by the page OCR: read again.
-            words += _new_words(words, _band_words(page, box))
+            # A shaded header's titles are often missed or garbled by the page OCR.
+            words = _header_read_again(page, box, words)
         groups, spans = header_titles(words, dpi)
         if len(groups) >= 2 and _titled_header(header_labels(groups, spans)):
             # Between two titles, where the body's print crosses least: a name printed
@@ -163,6 +165,29 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
                 ys, walls = split_header(ys, walls, xs, spans, groups)
             return Table(tuple(xs), tuple(ys), tuple(walls))
     return None
+
+
+def _header_read_again(
+    page: SheetPage, box: tuple[int, int, int, int], words: list[Word]
+) -> list[Word]:
+    """A header's words with those of its band read again on its own as one line
+    (:func:`_band_words`) where the page OCR read none; or, when they make more titles
+    that mean something (a role, a trainee's name) than that, the band's words alone: the
+    page OCR may have read a photo's small bold names as specks ("4") where the band's
+    reading finds them whole."""
+    band = _band_words(page, box)
+    merged = words + _new_words(words, band)
+    dashes = [w for w in band if w.text.strip() in DASHES]
+    alone = with_dashes([w for w in band if sum(c.isalnum() for c in w.text)], dashes, page.dpi)
+    return alone if _meaningful(alone, page.dpi) > _meaningful(merged, page.dpi) else merged
+
+
+def _meaningful(words: Sequence[Word], dpi: int) -> int:
+    """How many of the titles the words make have a role or read as a name, less those
+    that do neither."""
+    labels = header_labels(*header_titles(words, dpi))
+    known = [role_of(t).kind != UNKNOWN or reads_as_name(t) for t in labels]
+    return sum(known) - (len(known) - sum(known))
 
 
 def _unlined(page: SheetPage) -> np.ndarray:

@@ -36,6 +36,17 @@ def is_signed_mention(text: str) -> bool:
     return bool(_SIGNED_MENTION.search(fold(text)))
 
 
+#: A date with a time of day ("13/04/2026 à 11:08"): when a mark was recorded, never a
+#: row's date label (whose times, if any, are a range: "9h-12h30").
+_TIMESTAMP = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\s+a\s+\d{1,2}\s*[h:]\s*\d{2}")
+
+
+def is_timestamp(text: str) -> bool:
+    """Whether a cell's text holds a recorded time ("... le 13/04/2026 à 11:08"), the
+    verb before it read or not ("Sioné le")."""
+    return bool(_TIMESTAMP.search(fold(text)))
+
+
 def looks_absent(text: str, near: float = 0.7) -> bool:
     """Whether a cell's OCR'd handwriting is nearly an absence word ("h Sent," for
     "absent", "Exuse"): too unsure to say absent, too telling to trust a signature.
@@ -262,7 +273,9 @@ def dated_cells(texts: Sequence[str], year: int | None) -> bool:
     """Whether a column's body cells are mostly dates ("Mar. 03/11", "lundi 16 février"):
     a date column, whatever its header says. An e-attendance record ("Signé le 12/03 à
     09:04") is a mark, not a date."""
-    printed = [t for t in texts if re.search(r"\w", t) and not is_signed_mention(t)]
+    printed = [
+        t for t in texts if re.search(r"\w", t) and not is_signed_mention(t) and not is_timestamp(t)
+    ]
     dated = [t for t in printed if cell_dates(t, year)]
     # A photo's blurred date keeps its year or month ("marc à lvier 2026"): date-like.
     like = [t for t in printed if t in dated or _date_like(t)]

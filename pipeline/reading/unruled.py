@@ -59,14 +59,17 @@ def unruled_table(
     handwriting with no words runs, no column boundary does)."""
     inside = [w for w in words if _alnum(w) and (frame is None or _within(w, frame))]
     lines = _lines(inside)
-    dashes = [w for w in words if w.text.strip() in _DASHES]
+    dashes = [w for w in words if w.text.strip() in DASHES]
     for index in range(len(lines)):
-        band = _with_dashes(_header_band(lines, index), dashes, dpi)
+        band = with_dashes(_header_band(lines, index), dashes, dpi)
         groups, spans = header_titles(band, dpi)
         texts = header_labels(groups, spans)
+        widened = _with_name_lines(lines, index, band, dpi)
+        if widened is not None:
+            band, groups, spans, texts = widened
         if len(groups) < 2 or (len(groups) == 2 and frame is None) or not titled(texts):
             continue
-        if index and not spans:
+        if index and not spans and widened is None:
             # The line just above may head these titles in twos (a date over "Matin" and
             # "Après-midi"), a little further off than a wrapped line would be.
             band, groups, spans, texts = _with_line_above(lines[index - 1], band, groups, dpi)
@@ -197,10 +200,10 @@ def _several(title: str) -> bool:
 _TIMES = re.compile(r"\d{1,2}\s*h\s*\d{0,2}\s*-\s*\d{1,2}\s*h")
 
 
-_DASHES = ("-", "–", "—")
+DASHES = ("-", "–", "—")
 
 
-def _with_dashes(band: list[Word], dashes: Sequence[Word], dpi: int) -> list[Word]:
+def with_dashes(band: list[Word], dashes: Sequence[Word], dpi: int) -> list[Word]:
     """A header line with the dashes printed close between two of its words ("9h00 -
     12h30"): without them an hours range's two ends stand a title's gap apart and read as
     two titles."""
@@ -426,3 +429,75 @@ def _rows(
         end = frame[3]
     ys.append(end)
     return tuple(ys)
+
+
+def _with_name_lines(
+    lines: Sequence[Sequence[Word]], index: int, band: list[Word], dpi: int
+) -> tuple[list[Word], list[list[Word]], list[list[Word]], list[str]] | None:
+    """The header band with its lines of trainees' names, and the lines of names just
+    above and below it, when they lie over columns the band's titles leave free: a header
+    two rows deep whose row titles ("Date", "Horaires") are centred between its rows,
+    the names split on them (NOM over Prénom). None when there is no such line, or the
+    titles then head no more columns per trainee than the band alone."""
+    height = statistics.median(w.box[3] - w.box[1] for w in band)
+    titles = [w for line in _lines(band) if not _names_line(line, height, dpi) for w in line]
+    names = [list(line) for line in _lines(band) if _names_line(line, height, dpi)]
+    names += _name_lines_beside(lines, index, band, height, dpi)
+    if not titles or not names:
+        return None
+    taken = [_reach(g) for g in title_groups(titles, dpi)]
+    if any(not (w.box[2] < a or w.box[0] > b) for line in names for w in line for a, b in taken):
+        return None
+    groups = sorted(title_groups(titles, dpi) + _name_columns(names, dpi), key=_reach)
+    texts = header_labels(groups, [])
+    before = roles.plan(header_labels(*header_titles(band, dpi)))
+    after = roles.plan(texts)
+    if after is None or len(after.people) <= (len(before.people) if before else 0):
+        return None
+    return [*titles, *(w for line in names for w in line)], groups, [], texts
+
+
+def _name_lines_beside(
+    lines: Sequence[Sequence[Word]], index: int, band: list[Word], height: float, dpi: int
+) -> list[list[Word]]:
+    """The lines of names just above and just below the band (closer than 1.2 line
+    heights)."""
+    top, bottom = min(w.box[1] for w in band), max(w.box[3] for w in band)
+    below = next((i for i in range(index + 1, len(lines)) if lines[i][0] not in band), None)
+    near = []
+    if index and top - max(w.box[3] for w in lines[index - 1]) < 1.2 * height:
+        near.append(list(lines[index - 1]))
+    if below is not None and min(w.box[1] for w in lines[below]) - bottom < 1.2 * height:
+        near.append(list(lines[below]))
+    return [line for line in near if _names_line(line, height, dpi)]
+
+
+def _reach(group: Sequence[Word]) -> tuple[int, int]:
+    return min(w.box[0] for w in group), max(w.box[2] for w in group)
+
+
+def _names_line(line: Sequence[Word], height: float, dpi: int) -> bool:
+    """Whether a line of print holds only names: no digit, no title with a role, no word
+    much taller than the header's print (``height``: a signature's strokes read as
+    letters)."""
+    texts = [text_of(g) for g in title_groups(line, dpi)]
+    digits = any(c.isdigit() for t in texts for c in t)
+    tall = any(w.box[3] - w.box[1] > 1.5 * height for w in line)
+    return not digits and not tall and all(roles.role_of(t).kind == roles.UNKNOWN for t in texts)
+
+
+def _name_columns(lines: Sequence[Sequence[Word]], dpi: int) -> list[list[Word]]:
+    """Names printed over several lines (NOM over Prénom), one group per column: the line
+    whose words fall apart in most groups sets the columns (in narrow columns two first
+    names may run together), every other word joins the column whose middle is
+    nearest."""
+    finest = max(lines, key=lambda line: len(title_groups(line, dpi)))
+    columns = title_groups(finest, dpi)
+    middles = [(min(w.box[0] for w in g) + max(w.box[2] for w in g)) / 2 for g in columns]
+    for line in lines:
+        if line is finest:
+            continue
+        for word in line:
+            at = (word.box[0] + word.box[2]) / 2
+            columns[min(range(len(middles)), key=lambda i: abs(middles[i] - at))].append(word)
+    return columns

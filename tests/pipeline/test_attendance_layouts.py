@@ -523,6 +523,50 @@ def test_a_framed_table_whose_header_the_page_ocr_missed_reads_it_again() -> Non
     assert len(table.xs) == 5 and len(table.ys) == 5  # 4 columns; the header and 3 rows
 
 
+_BAND_TITLES = [
+    ("Séance", 120),
+    ("Demi", 400),
+    ("-", 460),
+    ("journée", 480),
+    ("Agnès", 700),
+    ("Garnier", 775),
+    ("Solène", 1050),
+    ("Oulhaj", 1135),
+]
+
+
+@pytest.mark.parametrize(
+    ("page_read", "labels"),
+    [
+        # Small bold names on a photo read as specks by the page OCR: the band's own
+        # reading, whose titles all mean something, replaces it.
+        (
+            [("Séance", 120), ("Deni-", 400), ("journée", 470), ("Agnès", 700), ("G", 775)]
+            + [("4", 1050), ("4", 1140)],
+            ["Séance", "Demi - journée", "Agnès Garnier", "Solène Oulhaj"],
+        ),
+        # The page OCR read the header well: its words stay.
+        (
+            [("Séance", 120), ("Demi-journée", 400), ("Agnès", 700), ("Garnier", 775)]
+            + [("Solène", 1050), ("Oulhaj", 1135)],
+            ["Séance", "Demi-journée", "Agnès Garnier", "Solène Oulhaj"],
+        ),
+    ],
+)
+def test_a_header_the_page_ocr_garbled_is_taken_from_its_band_read_again_when_that_means_more(
+    page_read: list[tuple[str, int]], labels: list[str]
+) -> None:
+    gray = np.full((1000, 1600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    ink[320:344, 120:1200] = 255  # the header's line of print
+    words = [_word(text, x, 320) for text, x in page_read]
+    pad = 200 // 10  # the white border round a crop
+    engine = layouts.HeaderLineEngine(_BAND_TITLES, (100 - pad, 300 - pad))
+    page = cells.SheetPage(gray, 200, ink, np.zeros_like(gray), tuple(words), engine)  # type: ignore[arg-type]
+    header = sheet_page._header_read_again(page, (100, 300, 1500, 370), words)
+    assert unruled.header_labels(*unruled.header_titles(header, 200)) == labels
+
+
 @pytest.mark.parametrize("one_line", [True, False])
 def test_a_trainee_named_in_nom_and_prenom_fields_above_the_table_is_found(
     one_line: bool,
@@ -553,9 +597,12 @@ def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -
     assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
 
 
-def _columns_sheet(names: str, date_at: str, trainer: str, seed: int, **more: Any) -> Any:
+def _columns_sheet(
+    names: str, date_at: str, trainer: str, seed: int, ruling: str = "full", **more: Any
+) -> Any:
     """A generated sheet with the trainees as columns (``samples.gen.layouts``), fully
-    ruled, the half-day named in a "Période" column (``more``: other choices)."""
+    ruled unless said, the half-day named in a "Période" column (``more``: other
+    choices)."""
     drawn = random_layouts.draw_choices(random.Random(seed))
     choices = dataclasses.replace(
         drawn,
@@ -566,11 +613,10 @@ def _columns_sheet(names: str, date_at: str, trainer: str, seed: int, **more: An
         date_at=date_at,
         halves="hrows",
         trainer=trainer,
-        ruling="full",
+        ruling=ruling,
         long=False,
         hand_names=False,
-        half_head="Période",
-        **more,
+        **{"half_head": "Période", **more},
     )
     return random_layouts.draw_sheet(random.Random(seed), choices)
 
@@ -622,6 +668,27 @@ def test_trainees_as_columns_with_a_date_column_read_each_row_s_date_and_half_da
     assert _misread(doc.sessions, sheets) == []
 
 
+@pytest.mark.parametrize("date_at", ["rows", "title"])
+def test_names_over_two_header_rows_beside_row_titles_centred_between_them_head_the_columns(
+    engine: TesserocrEngine, date_at: str
+) -> None:
+    # A frame-only table: its columns come from the header's titles, and "Jour" /
+    # "Horaires" printed between the NOM row and the Prénom row must not hide them.
+    doc = _columns_sheet(
+        "split",
+        date_at,
+        "tcol",
+        1,
+        ruling="frame",
+        name_order="last-first",
+        half_head="Horaires",
+        half_words=("9h00 - 12h30", "13h30 - 17h00"),
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []
+    assert sum(len(s.trainer) for s in sheets) == len(doc.trainer)
+
+
 @pytest.mark.ocr
 def test_a_scanned_sheet_of_trainees_as_columns_named_over_two_rows_reads_every_cell(
     engine: TesserocrEngine,
@@ -630,6 +697,20 @@ def test_a_scanned_sheet_of_trainees_as_columns_named_over_two_rows_reads_every_
     scan = render.scan(random_layouts.page_pdf(doc.pdf, 0), seed=3)
     sheets = attendance.read_pages(scan, engine, OcrSettings())
     assert _misread([s for s in doc.sessions if s["page"] == 1], sheets) == []
+
+
+def test_a_trainee_s_column_of_e_attendance_times_whose_verb_ocr_misread_is_no_date_column() -> (
+    None
+):
+    # "Sioné le 13/04/2026 à 11:08": a mark recorded at a time, not the row's date label.
+    marks = ["Sioné le 13/04/2026 à 11:08", "", "EANE Signé le 13/04/2026 à 13:50"]
+    days = ["lundi 13/04/2026", "", "mardi 14/04/2026"]
+    assert not sheet_text.dated_cells(marks, 2026)
+    assert sheet_text.dated_cells(days, 2026)
+    assert sheet_grid._row_labels([["9h-12h30", "", "13h30-17h"], marks, days], 2026) == {
+        0: header.HALF,
+        2: header.DATE,
+    }
 
 
 def test_the_columns_before_the_names_are_told_apart_by_what_their_cells_hold() -> None:
@@ -715,6 +796,48 @@ def test_trainees_columns_whose_boundary_cuts_a_header_word_are_left_for_a_perso
     page, grid = _columns_page((100, 400, 700, 1000), Word("|", 0.5, (600, 104, 610, 166)))
     read = sheet_grid.read_grid(page, grid)[0]
     assert read and all(c.confidence < attendance.REVIEW_BELOW for c in read)
+
+
+class _NamesEngine:
+    """An OCR engine that reads a crop of one column as the first name given when it holds
+    grey print, as the second when blank; nothing when given none."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        if not self.names or image.width >= 400:
+            return OcrResult("", 0.9)
+        return OcrResult(self.names[0 if np.asarray(image).min() < 230 else 1], 0.9)
+
+    recognise_line = recognise
+
+
+@pytest.mark.parametrize("names", [("Chloé Tran", "Zoé Haddou"), ()])
+def test_names_a_photo_s_header_hid_are_read_again_and_a_date_column_never_names_a_trainee(
+    names: tuple[str, ...],
+) -> None:
+    # A photo's shaded header: the page OCR read the rows' titles, not the trainees'.
+    gray = np.full((900, 1400), 255, np.uint8)
+    gray[120:150, 750:950] = 200  # the first trainee's name, in grey
+    blank = np.zeros_like(gray)
+    words = (
+        _word("Séance", 120, 120),
+        _word("Horaires", 420, 120),
+        *(_word("Mar.", 110, top) for top in (200, 280)),
+        *(_word("21/10/2025", 170, top) for top in (200, 280)),
+        _word("Matin", 420, 200),
+        _word("Après-midi", 420, 280),
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, words, _NamesEngine(*names))  # type: ignore[arg-type]
+    xs = (100, 400, 700, 1000, 1300)
+    walls = tuple(tuple(True for _ in xs[1:-1]) for _ in range(3))
+    read, _, _, problems, _, _ = sheet_grid.read_grid(
+        page, tables.Table(xs, (100, 170, 250, 330), walls)
+    )
+    assert {c.person for c in read} == set(names)
+    assert len(read) == 2 * len(names)
+    assert bool(problems) == (not names)
 
 
 def _rows_sheet(seed: int, **chosen: Any) -> Any:
