@@ -21,7 +21,7 @@ from pipeline.extract.bilan import bilan_pedagogique
 from pipeline.extract.contracts import bon_commande, contrat, convention
 from pipeline.extract.cv import cv
 from pipeline.extract.emargement import emargement
-from pipeline.extract.evaluation import evaluation
+from pipeline.extract.evaluation import cold_evaluation, evaluation
 from pipeline.extract.facture import facture
 from pipeline.extract.programme import programme
 from pipeline.record import DocType
@@ -43,7 +43,7 @@ EXTRACTORS: dict[DocType, Extractor] = {
     DocType.EMARGEMENT: emargement,
     DocType.ATTESTATION: attestation,
     DocType.EVALUATION_CHAUD: evaluation,
-    DocType.EVALUATION_FROID: evaluation,
+    DocType.EVALUATION_FROID: cold_evaluation,
     DocType.CV: cv,
     DocType.PROGRAMME: programme,
     DocType.FACTURE: facture,

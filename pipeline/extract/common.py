@@ -32,7 +32,8 @@ _PERSON = re.compile(rf"{_NAME_WORD}(?:[ \u00a0]+(?:{_NAME_WORD}|[A-Z]\.)){{1,3}
 
 def norm_label(text: str) -> str:
     """Label comparison form: folded, separators as single spaces, filler words removed."""
-    key = re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+    # An aside in brackets is no part of the label: "Nom, prénom (facultatif)".
+    key = re.sub(r"[^a-z0-9]+", " ", re.sub(r"\([^()]{3,30}\)", " ", fold(text))).strip()
     previous = None
     while previous != key:
         previous, key = key, _LABEL_FILLER.sub("", key)
@@ -67,12 +68,28 @@ class Cell:
     alone: bool = False  # the label stood alone on its line (value on the next line)
 
 
+# A second label on the same line after a value, with a single space before it
+# ("Formateur : Paul Durand Date : 12/03/2026"): only the labels of a session's form,
+# so that a title with a colon ("Excel : les fondamentaux") is never cut.
+_INNER_LABEL = re.compile(
+    r"\s(?=(?:dates?|session(?:\s+du)?|le|lieu|dur[ée]e|horaires?|format(?:eur|rice)|"
+    r"intervenante?|nom|pr[ée]nom|signature)\s?[:;](?:\s|$))",
+    re.IGNORECASE,
+)
+
+
 def _pairs_in_segment(segment: str) -> Iterator[tuple[str, str]]:
     """Split "A : 1  B : 2" style segments; a colon is ``:`` (OCR sometimes gives ``;``)."""
     m = re.match(r"\s*([^:;]{1,60}?)\s*[:;]\s*(.*)$", segment)
     if m is None:
         return
-    yield m.group(1), m.group(2).strip()
+    value = m.group(2).strip()
+    inner = _INNER_LABEL.search(value)
+    if inner is None or inner.start() == 0:
+        yield m.group(1), value
+        return
+    yield m.group(1), value[: inner.start()].strip()
+    yield from _pairs_in_segment(value[inner.start() :])
 
 
 def cells(text: str) -> list[Cell]:
@@ -142,7 +159,7 @@ def labelled(
 def clean_value(value: str) -> str:
     """Trim quotes, bullets, leaders and trailing punctuation around a value."""
     value = re.sub(r"[_.…]{3,}", " ", value)
-    value = value.strip(" \t-–—•*·«»\"“”'’.,;:")
+    value = value.strip(" \t-–—•*·«»\"“”'’.,;:_")
     return re.sub(r"\s+", " ", value)
 
 
@@ -222,10 +239,24 @@ def _quoted_title(text: str) -> str | None:
     return None
 
 
+# The session's dates in brackets after a title: "Anglais (17/02/2025 - 05/03/2025)".
+_BRACKETED_DATES = re.compile(r"\s*\([^()]*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}[^()]*\)\s*$")
+
+
+def without_bracketed_dates(value: str) -> str:
+    """A labelled value less the dates bracketed after it."""
+    return _BRACKETED_DATES.sub("", value)
+
+
 def training_title(text: str) -> str | None:
     """Intitulé de la formation: by label, else a «quoted» title announced as one."""
-    value = labelled(text, TITLE_LABELS, accept=lambda v: not _looks_like_date_or_number(v))
+    value = labelled(
+        text,
+        TITLE_LABELS,
+        accept=lambda v: not _looks_like_date_or_number(without_bracketed_dates(v)),
+    )
     if value:
+        value = without_bracketed_dates(value)
         quoted = _QUOTED.search(value)
         return clean_value(quoted.group(1)) if quoted else value
     return _quoted_title(text)

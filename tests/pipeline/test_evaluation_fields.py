@@ -1,0 +1,155 @@
+"""The fields of evaluations (who, which training, when, by whom) in the forms people print:
+labels sharing a line, titles printed unlabelled under the form's heading, an online form's
+export, a cold evaluation's own date, and handwriting OCR could not read.
+
+Documents are drawn with reportlab (invented people and trainings) and read through the
+text stage, as the pipeline reads a born-digital PDF; OCR-like texts stand for scans.
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from pipeline import text as text_stage
+from pipeline.extract import extract
+from pipeline.ocr import OcrSettings
+from pipeline.record import DocType
+
+
+def _pdf_text(lines: list[str]) -> str:
+    """A one-page PDF with these lines, read back through the text stage."""
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4)
+    y = A4[1] - 60
+    for line in lines:
+        c.setFont("Helvetica", 10)
+        c.drawString(50, y, line)
+        y -= 18
+    c.save()
+    pages = text_stage.read_pages(buffer.getvalue(), None, OcrSettings())
+    return "\n".join(p.text for p in pages)
+
+
+def _hot(lines: list[str]) -> dict[str, object]:
+    return extract(DocType.EVALUATION_CHAUD, _pdf_text(lines), default_year=2026)
+
+
+def test_trainer_and_date_on_one_line_are_read_apart() -> None:
+    got = _hot([
+        "QUESTIONNAIRE D'ÉVALUATION À CHAUD",
+        "Formation : Excel : les tableaux croisés",
+        "Formatrice : Noémie Castagné Date : 17/03/2026",
+        "Nom, prénom (facultatif) : Bastien Lhermet",
+        "Les objectifs ont été atteints",
+    ])  # fmt: skip
+    assert got["training_title"] == "Excel : les tableaux croisés"
+    assert got["trainer"] == "Noémie Castagné"
+    assert got["trainee"] == "Bastien Lhermet"
+    assert (got["start_date"], got["end_date"]) == ("2026-03-17", "2026-03-17")
+
+
+def test_unlabelled_title_under_the_heading_is_told_from_the_brand() -> None:
+    got = _hot([
+        "Votre avis compte !",
+        "Conduire une réunion efficace - Atelier Garance",
+        "Prénom / Nom : Yanis Ferrando Session du : 09/02/2026",
+        "Très satisfait Satisfait Peu satisfait Pas du tout satisfait",
+    ])  # fmt: skip
+    assert got["training_title"] == "Conduire une réunion efficace"
+    assert got["trainee"] == "Yanis Ferrando"
+    # "Session du": the first day; the last is not stated.
+    assert got["start_date"] == "2026-02-09"
+    assert "end_date" not in got
+
+
+def test_letterhead_above_the_heading_is_no_title() -> None:
+    got = _hot([
+        "Noémie Castagné - Conseil et formation en gestion",
+        "QUESTIONNAIRE DE SATISFACTION",
+        "Merci de remplir ce questionnaire",
+        "Les objectifs ont été atteints",
+    ])  # fmt: skip
+    assert "training_title" not in got
+
+
+def test_title_in_two_phrases_before_the_brand_is_read_whole() -> None:
+    got = _hot([
+        "Évaluation à chaud",
+        "Accueil du public - gestion des conflits au guichet - Atelier Garance",
+    ])  # fmt: skip
+    # The first line's two phrases run together: one title; the brand is dropped.
+    assert got["training_title"] == "Accueil du public - gestion des conflits au guichet"
+
+
+def test_online_export_gives_title_trainer_and_the_day_answered_as_end() -> None:
+    got = _hot([
+        "Formulaire : Évaluation de fin de formation - Paie et DSN 2/5",
+        "Évaluation de fin de formation",
+        "Paie et DSN - animée par Régis Authier - 05/11/2026",
+        "Réponse n° 2 - horodatage 05/11/2026 17:40:00",
+        "Nom et prénom",
+        "Mélissa Tournier",
+        "Clarté des objectifs annoncés",
+        "1 2 3 4 5",
+    ])  # fmt: skip
+    assert got["training_title"] == "Paie et DSN"
+    assert got["trainer"] == "Régis Authier"
+    assert got["trainee"] == "Mélissa Tournier"
+    # A form answered on the last day says when the session ended, not when it began.
+    assert got["end_date"] == "2026-11-05"
+    assert "start_date" not in got
+
+
+def test_period_in_brackets_after_the_title() -> None:
+    text = (
+        "Évaluation à froid de la formation\n"
+        "Formation : Espagnol : accueillir un client (12/01/2026 - 30/01/2026)\n"
+        "Formatrice : Inès Barthès\n"
+        "Nom : Hugo Salvan        Date : 20/04/2026\n"
+    )
+    got = extract(DocType.EVALUATION_FROID, text, default_year=2026)
+    assert got["training_title"] == "Espagnol : accueillir un client"
+    assert (got["start_date"], got["end_date"]) == ("2026-01-12", "2026-01-30")
+
+
+def test_cold_evaluation_date_of_filling_is_not_the_session() -> None:
+    text = (
+        "ÉVALUATION À FROID\n"
+        "Formation suivie : Gérer son budget\n"
+        "Vos nom et prénom : Hugo Salvan Date : 20/04/2026\n"
+    )
+    got = extract(DocType.EVALUATION_FROID, text, default_year=2026)
+    assert "start_date" not in got and "end_date" not in got
+
+
+def test_handwriting_read_as_scraps_gives_no_trainee_and_no_date() -> None:
+    text = (
+        "QUESTIONNAIRE D'ÉVALUATION À CHAUD\n"
+        "Formation : Gérer son budget\n"
+        "Formateur : Régis Authier Date : (4/01/1075\n"
+        "Nom, prénom (facultatif) :  _ÆAx415 Gare\n"
+        "Prénom / Nom : MAIS Fassen © Session du : /7/4/2026\n"
+    )
+    got = extract(DocType.EVALUATION_CHAUD, text, default_year=2026)
+    assert got["trainer"] == "Régis Authier"
+    assert "trainee" not in got
+    assert "start_date" not in got and "end_date" not in got
+
+
+def test_date_with_a_year_far_from_today_is_taken_for_an_ocr_slip() -> None:
+    text = "Évaluation à chaud\nFormation : Gérer son budget\nSession du : 14/05/10\n"
+    assert "start_date" not in extract(DocType.EVALUATION_CHAUD, text, default_year=2026)
+
+
+def test_name_written_surname_comma_first_name() -> None:
+    text = "Votre avis\nFormation : Gérer son budget\nPrénom / Nom : Salvan, Hugo\n"
+    assert extract(DocType.EVALUATION_CHAUD, text, default_year=2026)["trainee"] == "Salvan Hugo"
+
+
+def test_heading_of_two_proper_names_gives_no_title() -> None:
+    # "Excel Avancé" or "Atelier Garance": which one is the brand is not for us to guess.
+    got = _hot(["Évaluation à chaud", "Excel Avancé - Atelier Garance", "Les objectifs"])
+    assert "training_title" not in got
