@@ -104,7 +104,7 @@ def marks(text: str) -> Marks | None:
     return Marks(answers, low, high) if high > low else None
 
 
-def _trainee(text: str) -> str | None:
+def respondent(text: str) -> str | None:
     """The respondent named on the form, when the name reads as one (handwriting OCR'd
     into symbols or lower-case scraps is no name: left for a person)."""
     value = common.labelled(text, _TRAINEE_LABELS)
@@ -113,9 +113,19 @@ def _trainee(text: str) -> str | None:
     # "Lacombe, Vincent": a name written surname first, a comma between.
     two = re.fullmatch(r"\s*([^\s,]+)\s*,\s*([^\s,]+)\s*", value)
     name = f"{two.group(1)} {two.group(2)}" if two else common.person_value(value)
-    if name and common.looks_like_person(common.titlecase_upper(name)):
-        return name
-    return None
+    return name if name and _reads_as_name(name) else None
+
+
+# Particles of surnames ("Le Goff", "de La Fontaine", "El Amrani"): no word of their own.
+_PARTICLES = frozenset({"de", "du", "des", "d", "le", "la", "les", "van", "von", "der", "el",
+                        "al", "ben", "ibn", "da", "di", "dos"})  # fmt: skip
+
+
+def _reads_as_name(name: str) -> bool:
+    """A person's name: capitalised words, particles of surnames aside (not the first)."""
+    words = common.titlecase_upper(name).split()
+    core = [words[0]] + [w for w in words[1:] if fold(w).rstrip("'’") not in _PARTICLES]
+    return common.looks_like_person(" ".join(core))
 
 
 # Words of a form's own heading ("Questionnaire de satisfaction", "Votre avis …").
@@ -257,7 +267,7 @@ def _fields(text: str, default_year: int | None, hot: bool) -> dict[str, Any]:
         "invoice_number": common.invoice_number(text),
         "training_title": _title(text),
         "trainer": common.trainer(text),
-        "trainee": _trainee(text),
+        "trainee": respondent(text),
     }
     fields.update(_period_fields(text, default_year, hot))
     read = marks(text)

@@ -9,13 +9,18 @@ text stage, as the pipeline reads a born-digital PDF; OCR-like texts stand for s
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
+import numpy as np
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from pipeline import marks
 from pipeline import text as text_stage
 from pipeline.extract import extract
-from pipeline.ocr import OcrSettings
+from pipeline.ocr import OcrSettings, Word
+from pipeline.reading import respondent
+from pipeline.reading.page import PageView
 from pipeline.record import DocType
 
 
@@ -153,3 +158,48 @@ def test_heading_of_two_proper_names_gives_no_title() -> None:
     # "Excel Avancé" or "Atelier Garance": which one is the brand is not for us to guess.
     got = _hot(["Évaluation à chaud", "Excel Avancé - Atelier Garance", "Les objectifs"])
     assert "training_title" not in got
+
+
+# ----------------------------------------------------------------- names OCR was unsure of
+
+
+def _scanned_page(words: list[tuple[str, float]], text: str) -> PageView:
+    """A scanned page whose OCR read ``words`` (text, confidence) left to right."""
+    boxes = [Word(w, c, (40 + 90 * i, 100, 120 + 90 * i, 130)) for i, (w, c) in enumerate(words)]
+    return PageView(1, np.full((800, 600), 255, np.uint8), 200, tuple(boxes), "ocr", text=text)
+
+
+FORM = "Évaluation à chaud\nFormation : Gérer son budget\nNom : {name}\n"
+
+
+def test_handwritten_name_misread_with_low_confidence_is_withdrawn() -> None:
+    page = _scanned_page(
+        [("Formation", 0.93), ("Nom", 0.95), ("Mradeu", 0.06), ("Becher", 0.54)],
+        FORM.format(name="Mradeu Becher"),
+    )
+    assert marks.respondent_fields([page]) == {"trainee": None}
+
+
+def test_name_read_surely_on_a_scan_is_kept() -> None:
+    page = _scanned_page(
+        [("Formation", 0.93), ("Nom", 0.95), ("Hugo", 0.91), ("Salvan", 0.88)],
+        FORM.format(name="Hugo Salvan"),
+    )
+    assert marks.respondent_fields([page]) == {}
+    assert respondent.surely_read("Hugo Salvan", [page])
+
+
+def test_name_from_a_text_layer_is_always_sure() -> None:
+    page = replace(
+        _scanned_page([("Hugo", 0.0), ("Salvan", 0.0)], FORM.format(name="Hugo Salvan")),
+        source="layer",
+    )
+    assert respondent.surely_read("Hugo Salvan", [page])
+
+
+def test_surnames_with_particles_are_names() -> None:
+    for name in ("Maëlle Le Goff", "Solène de La Fontaine", "Karim El Amrani"):
+        text = f"Évaluation à chaud\nFormation : Gérer son budget\nParticipant·e : {name}\n"
+        assert extract(DocType.EVALUATION_CHAUD, text)["trainee"] == name
+    text = "Évaluation à chaud\nParticipant : Le formateur\n"
+    assert "trainee" not in extract(DocType.EVALUATION_CHAUD, text)
