@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from pipeline.extract import common
 from pipeline.extract.attestation import attestation
 from pipeline.extract.bilan import bilan_pedagogique
@@ -26,7 +28,7 @@ from pipeline.extract.facture import facture
 from pipeline.extract.programme import programme
 from pipeline.record import DocType
 
-__all__ = ["extract", "EXTRACTORS"]
+__all__ = ["extract", "EXTRACTORS", "share_session"]
 
 Extractor = Callable[[str, "int | None"], dict[str, Any]]
 
@@ -60,3 +62,43 @@ def extract(doc_type: DocType, text: str, default_year: int | None = None) -> di
     """The fields a document of ``doc_type`` states; ``default_year`` completes "Mardi 14/03"."""
     fields = EXTRACTORS[doc_type](text, default_year)
     return {key: value for key, value in fields.items() if _found(value)}
+
+
+#: Documents handed out by the dozen at a session's end, scanned as one pile.
+_PILED = frozenset({DocType.EVALUATION_CHAUD})
+_DATES = ("start_date", "end_date")
+#: Two titles this alike (rapidfuzz ratio) are one title, OCR slips aside.
+_SAME_TITLE = 85
+
+
+def share_session(parts: list[tuple[DocType, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The fields of a file's documents, completed from one another when the file is a
+    pile of one session's forms: every document of one type and the titles read all alike.
+    The title most read replaces its garbled variants and fills the unread ones; the
+    session's dates go to the forms whose own (written by hand) were unreadable, when the
+    dates read all agree."""
+    types = {doc_type for doc_type, _ in parts}
+    fields = [f for _, f in parts]
+    if len(parts) < 2 or len(types) != 1 or not types <= _PILED:
+        return fields
+    title = _pile_title([f.get("training_title") for f in fields])
+    if title is None:
+        return fields
+    fields = [f | {"training_title": title} for f in fields]
+    dated = {tuple(f.get(k) for k in _DATES) for f in fields if any(f.get(k) for k in _DATES)}
+    if len(dated) != 1:
+        return fields
+    shared = {k: v for k, v in zip(_DATES, dated.pop(), strict=True) if v}
+    return [f if any(f.get(k) for k in _DATES) else f | shared for f in fields]
+
+
+def _pile_title(titles: list[str | None]) -> str | None:
+    """The title read most often, when it is read at least twice and every other title read
+    is a garbled copy of it."""
+    read = [t for t in titles if t]
+    if not read:
+        return None
+    best = max(set(read), key=read.count)
+    if read.count(best) < 2 or any(fuzz.ratio(best, t) < _SAME_TITLE for t in read):
+        return None
+    return best

@@ -17,7 +17,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline import marks
 from pipeline import text as text_stage
-from pipeline.extract import extract
+from pipeline.extract import extract, share_session
 from pipeline.ocr import OcrSettings, Word
 from pipeline.reading import respondent
 from pipeline.reading.page import PageView
@@ -203,3 +203,36 @@ def test_surnames_with_particles_are_names() -> None:
         assert extract(DocType.EVALUATION_CHAUD, text)["trainee"] == name
     text = "Évaluation à chaud\nParticipant : Le formateur\n"
     assert "trainee" not in extract(DocType.EVALUATION_CHAUD, text)
+
+
+# ----------------------------------------------------------------- a pile of one session's forms
+
+HOT = DocType.EVALUATION_CHAUD
+TITLE = "Conduire une réunion efficace"
+
+
+def test_pile_of_one_session_gives_its_date_to_forms_whose_date_was_unreadable() -> None:
+    got = share_session([
+        (HOT, {"training_title": TITLE, "start_date": "2026-02-09"}),
+        (HOT, {"training_title": TITLE}),
+        (HOT, {"training_title": "Conduire une réunlon effcace"}),  # OCR slips
+        (HOT, {}),  # the title line unread
+    ])  # fmt: skip
+    assert all(f["training_title"] == TITLE for f in got)
+    assert all(f["start_date"] == "2026-02-09" for f in got)
+    assert all("end_date" not in f for f in got)
+
+
+def test_forms_of_two_sessions_in_one_file_share_nothing() -> None:
+    two_titles = [(HOT, {"training_title": TITLE, "start_date": "2026-02-09"}),
+                  (HOT, {"training_title": "Gérer son budget"})]  # fmt: skip
+    assert share_session(two_titles) == [f for _, f in two_titles]
+    two_dates = [(HOT, {"training_title": TITLE, "start_date": "2026-02-09"}),
+                 (HOT, {"training_title": TITLE, "start_date": "2026-03-16"}),
+                 (HOT, {"training_title": TITLE})]  # fmt: skip
+    assert "start_date" not in share_session(two_dates)[2]
+
+
+def test_a_title_read_once_is_not_given_to_the_other_forms() -> None:
+    got = share_session([(HOT, {"training_title": TITLE}), (HOT, {})])
+    assert "training_title" not in got[1]
