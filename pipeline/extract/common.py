@@ -293,7 +293,8 @@ def person_value(value: str | None, keep_brackets: bool = False) -> str | None:
     """A person's name at the start of a labelled value ("Paul Durand, consultant")."""
     if not value:
         return None
-    cut = r"\s[-–—,/]\s?|,|;" if keep_brackets else r"\s[-–—(,/]\s?|\s\(|,|;"
+    # A colon ends a name: what follows is another field whose label OCR lost.
+    cut = r"\s[-–—,/]\s?|,|;|:" if keep_brackets else r"\s[-–—(,/]\s?|\s\(|,|;|:"
     value = re.split(cut, value, maxsplit=1)[0]
     value = re.sub(r"^(?:m\.|mr\.?|mme\.?|mlle|monsieur|madame)\s+", "", value.strip(), flags=re.I)
     value = clean_value(value)

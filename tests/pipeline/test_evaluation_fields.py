@@ -236,3 +236,8 @@ def test_forms_of_two_sessions_in_one_file_share_nothing() -> None:
 def test_a_title_read_once_is_not_given_to_the_other_forms() -> None:
     got = share_session([(HOT, {"training_title": TITLE}), (HOT, {})])
     assert "training_title" not in got[1]
+
+
+def test_a_colon_ends_a_name_whose_next_label_ocr_lost() -> None:
+    text = "Évaluation à chaud\nFormation : Gérer son budget\nFormateur : Régis Authier : Je 72075\n"
+    assert extract(DocType.EVALUATION_CHAUD, text)["trainer"] == "Régis Authier"
