@@ -20,8 +20,11 @@ from pipeline.extract import common
 from pipeline.parse import fold
 
 _TRAINEE_LABELS = ("nom et prenom", "nom prenom", "stagiaire", "participant", "participante",
-                   "nom du stagiaire", "nom du participant", "apprenant", "votre nom", "nom",
-                   "prenom et nom")  # fmt: skip
+                   "nom du stagiaire", "nom du participant", "apprenant", "apprenante",
+                   "votre nom", "vos nom et prenom", "votre nom et prenom", "nom",
+                   "prenom et nom", "repondant", "repondante", "nom du repondant",
+                   "nom du beneficiaire", "identite", "identite du stagiaire",
+                   "identite du participant")  # fmt: skip
 _MARK = re.compile(r"(?<![\d/.,])(\d{1,2}(?:[.,]5)?)\s*/\s*(4|5|6|10|20)(?![\d/])")
 _TICKED = "☒☑✔✓■▣●x"
 _BOX = re.compile(r"(☐|□|○|◯|☒|☑|■|▣|●|\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\))")
@@ -107,13 +110,31 @@ def marks(text: str) -> Marks | None:
 def respondent(text: str) -> str | None:
     """The respondent named on the form, when the name reads as one (handwriting OCR'd
     into symbols or lower-case scraps is no name: left for a person)."""
-    value = common.labelled(text, _TRAINEE_LABELS)
-    if not value or re.search(r"facultatif|optionnel", fold(value)):
+    value = common.labelled(text, _TRAINEE_LABELS, accept=lambda v: _name_in(v) is not None)
+    return _name_in(value) if value else _name_in_two_fields(text)
+
+
+def _name_in(value: str) -> str | None:
+    if re.search(r"facultatif|optionnel", fold(value)):
         return None
     # "Lacombe, Vincent": a name written surname first, a comma between.
     two = re.fullmatch(r"\s*([^\s,]+)\s*,\s*([^\s,]+)\s*", value)
     name = f"{two.group(1)} {two.group(2)}" if two else common.person_value(value)
     return name if name and _reads_as_name(name) else None
+
+
+def _one_word(value: str) -> bool:
+    return re.fullmatch(r"[^\W\d_][\w'’-]+", value.strip()) is not None
+
+
+def _name_in_two_fields(text: str) -> str | None:
+    """ "Nom : DURAND" and "Prénom : Paul" asked apart (an online form's two questions)."""
+    surname = common.labelled(text, ("nom", "nom de famille"), accept=_one_word)
+    first = common.labelled(text, ("prenom",), accept=_one_word)
+    if not surname or not first:
+        return None
+    name = f"{first} {surname}"
+    return name if _reads_as_name(name) else None
 
 
 # Particles of surnames ("Le Goff", "de La Fontaine", "El Amrani"): no word of their own.

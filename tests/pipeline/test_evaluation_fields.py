@@ -241,3 +241,16 @@ def test_a_title_read_once_is_not_given_to_the_other_forms() -> None:
 def test_a_colon_ends_a_name_whose_next_label_ocr_lost() -> None:
     text = "Évaluation à chaud\nFormateur : Régis Authier : Je 72075\n"
     assert extract(DocType.EVALUATION_CHAUD, text)["trainer"] == "Régis Authier"
+
+
+def test_respondent_under_other_labels_and_in_two_fields() -> None:
+    for text in (
+        "Vos nom et prénom : Hugo Salvan Date : 20/04/2026",
+        "Répondant : Hugo Salvan",
+        "Identité du stagiaire : Hugo Salvan",
+        "Nom\nSalvan\nPrénom\nHugo\nAdresse e-mail\nh.salvan@example.org",  # a form's export
+    ):
+        got = extract(DocType.EVALUATION_CHAUD, "Évaluation à chaud\n" + text)
+        assert got["trainee"] == "Hugo Salvan", text
+    text = "Évaluation à chaud\nNom de la formation : Excel\nPrénom : Hugo\n"
+    assert "trainee" not in extract(DocType.EVALUATION_CHAUD, text)
