@@ -248,11 +248,11 @@ def without_bracketed_dates(value: str) -> str:
     return _BRACKETED_DATES.sub("", value)
 
 
-def training_title(text: str) -> str | None:
+def training_title(text: str, labels: Sequence[str] = TITLE_LABELS) -> str | None:
     """Intitulé de la formation: by label, else a «quoted» title announced as one."""
     value = labelled(
         text,
-        TITLE_LABELS,
+        labels,
         accept=lambda v: not _looks_like_date_or_number(without_bracketed_dates(v)),
     )
     if value:

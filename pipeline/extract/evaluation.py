@@ -199,8 +199,13 @@ def _heading_title(text: str) -> str | None:
     return None
 
 
+#: What a questionnaire calls the training it asks about, besides the usual labels.
+_TITLE_LABELS = (*common.TITLE_LABELS, "theme de la formation", "theme", "formation evaluee",
+                 "formation concernee", "intitule de la session", "session")  # fmt: skip
+
+
 def _title(text: str) -> str | None:
-    return common.training_title(text) or _heading_title(text)
+    return common.training_title(text, _TITLE_LABELS) or _heading_title(text)
 
 
 #: A single date labelled as the session's first day.

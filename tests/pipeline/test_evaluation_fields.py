@@ -254,3 +254,11 @@ def test_respondent_under_other_labels_and_in_two_fields() -> None:
         assert got["trainee"] == "Hugo Salvan", text
     text = "Évaluation à chaud\nNom de la formation : Excel\nPrénom : Hugo\n"
     assert "trainee" not in extract(DocType.EVALUATION_CHAUD, text)
+
+
+def test_title_under_a_questionnaire_s_own_labels() -> None:
+    for label in ("Thème de la formation", "Formation évaluée", "Session"):
+        text = f"Questionnaire de satisfaction\n{label} : Gérer son budget\n"
+        assert extract(DocType.EVALUATION_CHAUD, text)["training_title"] == "Gérer son budget"
+    text = "Questionnaire de satisfaction\nSession : 12/03/2026\n"
+    assert "training_title" not in extract(DocType.EVALUATION_CHAUD, text)
