@@ -259,7 +259,26 @@ def training_title(text: str, labels: Sequence[str] = TITLE_LABELS) -> str | Non
         value = without_bracketed_dates(value)
         quoted = _QUOTED.search(value)
         return clean_value(quoted.group(1)) if quoted else value
-    return _quoted_title(text)
+    return _quoted_title(text) or _followed_title(text)
+
+
+# The national certificat de réalisation's wording: "… a suivi l'action Excel avancé".
+_FOLLOWED = re.compile(
+    r"\ba (?:suivi|participe a) (?:l'action|la formation|le stage|le module)"
+    r"(?: de formation)?(?: intitulee?)?\s*:?\s+(?=\S)"
+)
+
+
+def _followed_title(text: str) -> str | None:
+    """The title written after "a suivi l'action" to the end of its line."""
+    for line in text.splitlines():
+        m = _FOLLOWED.search(fold(line))
+        if m is None:
+            continue
+        value = clean_value(without_bracketed_dates(line[m.end() :]))
+        if len(value.split()) >= 2 and not _looks_like_date_or_number(value):
+            return value
+    return None
 
 
 def _looks_like_date_or_number(value: str) -> bool:
