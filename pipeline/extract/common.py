@@ -112,7 +112,7 @@ def cells(text: str) -> list[Cell]:
 
 def _may_be_label(line: str) -> bool:
     """Short and capitalised: "Intitulé de la formation", not "« le client »."."""
-    stripped = line.strip()
+    stripped = line.strip(" \t|")  # a table's border OCR read as "|" is no part of it
     return 0 < len(stripped) <= 45 and stripped[0].isupper() and not stripped.endswith(".")
 
 
