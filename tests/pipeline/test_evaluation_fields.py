@@ -262,28 +262,3 @@ def test_title_under_a_questionnaire_s_own_labels() -> None:
         assert extract(DocType.EVALUATION_CHAUD, text)["training_title"] == "Gérer son budget"
     text = "Questionnaire de satisfaction\nSession : 12/03/2026\n"
     assert "training_title" not in extract(DocType.EVALUATION_CHAUD, text)
-
-
-# ----------------------------------------------------------------- shared readers
-
-
-def test_certificat_de_realisation_states_its_title_after_a_suivi_l_action() -> None:
-    text = _pdf_text([
-        "CERTIFICAT DE RÉALISATION",
-        "atteste que : Hugo Salvan",
-        "salarié(e) de l'entreprise Menuiserie Authier",
-        "a suivi l'action Conduire une réunion efficace",
-        "qui s'est déroulée du 09/02/2026 au 10/02/2026",
-    ])  # fmt: skip
-    got = extract(DocType.ATTESTATION, text, default_year=2026)
-    assert got["training_title"] == "Conduire une réunion efficace"
-    text = "CERTIFICAT DE RÉALISATION\na suivi l'action de formation du 09/02/2026\n"
-    assert "training_title" not in extract(DocType.ATTESTATION, text, default_year=2026)
-
-
-def test_label_alone_behind_a_table_border_read_as_a_bar() -> None:
-    text = (
-        "CONVENTION DE FORMATION\n| Client\n\n"
-        "Menuiserie Authier, 3 rue des Tanneurs, 30000 Nîmes\n\n| Représenté par\n\nRégis Authier\n"
-    )
-    assert extract(DocType.CONVENTION, text)["client"] == "Menuiserie Authier"
