@@ -98,7 +98,7 @@ def score(ev: Evaluation, got: dict[str, Any] | None, tally: Tally, lines: list[
     name_right = name is not None and _name_key(name) == _name_key(ev.fields["trainee"])
     tally.name_ok += name_right
     tally.name_wrong += name is not None and not name_right
-    if name is not None and not name_right:
+    if not name_right:
         lines.append(f"{ev.name}: trainee {name!r} (want {ev.fields['trainee']!r})")
     right = value is None if want is None else value is not None and abs(value - want) <= WITHIN
     if not right:

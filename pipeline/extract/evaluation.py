@@ -145,7 +145,8 @@ _PARTICLES = frozenset({"de", "du", "des", "d", "le", "la", "les", "van", "von",
 def _reads_as_name(name: str) -> bool:
     """A person's name: capitalised words, particles of surnames aside (not the first)."""
     words = common.titlecase_upper(name).split()
-    core = [words[0]] + [w for w in words[1:] if fold(w).rstrip("'’") not in _PARTICLES]
+    core = [words[0]] + [re.sub(r"^[dl]['’](?=[A-ZÀ-Þ])", "", w) for w in words[1:]
+                         if fold(w).rstrip("'’") not in _PARTICLES]  # fmt: skip
     return common.looks_like_person(" ".join(core))
 
 

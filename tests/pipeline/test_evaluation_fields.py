@@ -189,6 +189,17 @@ def test_name_read_surely_on_a_scan_is_kept() -> None:
     assert respondent.surely_read("Hugo Salvan", [page])
 
 
+def test_printed_name_with_a_surname_the_ocr_doubted_is_kept() -> None:
+    # Print reads surely but for a surname missing from the OCR's dictionary.
+    page = _scanned_page([("Nom", 0.95), ("Rémi", 0.96), ("Bouvier", 0.33)],
+                         FORM.format(name="Rémi Bouvier"))  # fmt: skip
+    assert marks.respondent_fields([page]) == {}
+    # Handwriting read fairly well is still not print.
+    page = _scanned_page([("Nom", 0.95), ("Sarah", 0.84), ("Lercine", 0.39)],
+                         FORM.format(name="Sarah Lercine"))  # fmt: skip
+    assert marks.respondent_fields([page]) == {"trainee": None}
+
+
 def test_name_from_a_text_layer_is_always_sure() -> None:
     page = replace(
         _scanned_page([("Hugo", 0.0), ("Salvan", 0.0)], FORM.format(name="Hugo Salvan")),
@@ -198,7 +209,7 @@ def test_name_from_a_text_layer_is_always_sure() -> None:
 
 
 def test_surnames_with_particles_are_names() -> None:
-    for name in ("Maëlle Le Goff", "Solène de La Fontaine", "Karim El Amrani"):
+    for name in ("Maëlle Le Goff", "Solène de La Fontaine", "Karim El Amrani", "Léa d'Arvieu"):
         text = f"Évaluation à chaud\nFormation : Gérer son budget\nParticipant·e : {name}\n"
         assert extract(DocType.EVALUATION_CHAUD, text)["trainee"] == name
     text = "Évaluation à chaud\nParticipant : Le formateur\n"
