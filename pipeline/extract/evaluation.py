@@ -139,7 +139,7 @@ def _name_in_two_fields(text: str) -> str | None:
 
 # Particles of surnames ("Le Goff", "de La Fontaine", "El Amrani"): no word of their own.
 _PARTICLES = frozenset({"de", "du", "des", "d", "le", "la", "les", "van", "von", "der", "el",
-                        "al", "ben", "ibn", "da", "di", "dos"})  # fmt: skip
+                        "al", "ben", "ibn", "da", "di", "dos", "den", "ter", "ten"})  # fmt: skip
 
 
 def _reads_as_name(name: str) -> bool:

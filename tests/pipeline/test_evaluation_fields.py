@@ -209,7 +209,13 @@ def test_name_from_a_text_layer_is_always_sure() -> None:
 
 
 def test_surnames_with_particles_are_names() -> None:
-    for name in ("Maëlle Le Goff", "Solène de La Fontaine", "Karim El Amrani", "Léa d'Arvieu"):
+    for name in (
+        "Maëlle Le Goff",
+        "Solène de La Fontaine",
+        "Karim El Amrani",
+        "Léa d'Arvieu",
+        "Noémie Van den Broek",
+    ):
         text = f"Évaluation à chaud\nFormation : Gérer son budget\nParticipant·e : {name}\n"
         assert extract(DocType.EVALUATION_CHAUD, text)["trainee"] == name
     text = "Évaluation à chaud\nParticipant : Le formateur\n"
