@@ -1,4 +1,13 @@
-"""Fields of hot and cold evaluations: who answered and how satisfied they were.
+"""Fields of hot and cold evaluations: who answered, about which session, and how satisfied
+they were.
+
+The title is labelled ("Formation :", "Thème :") or printed unlabelled under the form's
+heading beside a brand, a trainer ("… - animée par X - date") or a date. The session's dates
+are a stated period, a single labelled day ("Date :", "Session du :"), or the day an online
+form was answered (its end); a cold evaluation's own date (weeks later) is never the
+session's. Dates written by hand are taken only whole (dd/mm/yyyy) and in a plausible year.
+The respondent is a labelled name that reads as one; :mod:`pipeline.marks` withdraws it
+when OCR did not surely read it (handwriting).
 
 Marks are read from text in three forms: "Note : 4 / 5" (or "4/5" at the end
 of a question line), a row of boxes with one ticked ("☐ 1 ☐ 2 ☒ 3 ☐ 4",
