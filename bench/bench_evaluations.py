@@ -1,5 +1,6 @@
 """Benchmark of hot-evaluation reading on forms drawn at random: recognised, satisfaction
-within ±0.05, satisfaction given where nothing is marked, per form and rendering.
+within ±0.05, satisfaction given where nothing is marked, the trainee's name, per form and
+rendering.
 
     python bench/bench_evaluations.py [--count 24] [--seed 15] [--keep DIR]
 
@@ -11,7 +12,8 @@ process for all of them, as a user would run it). Per form x rendering: document
 ``type`` right (``evaluation_chaud``), ``sat`` within ±0.05 of the truth (over those
 that carry marks), ``none`` those with marks but no satisfaction read, ``guess`` a
 satisfaction given to a questionnaire handed back blank (the worst error), seconds per
-document (the run's wall time shared out).
+document (the run's wall time shared out); ``name`` the trainee read right, ``wrong`` a
+name stated wrong (worse than none).
 
 ``OMP_THREAD_LIMIT=1``: one core, as a busy worker runs.
 """
@@ -33,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.parse import fold  # noqa: E402
 from samples.gen.evaluations import DEFAULT_SEED, Evaluation, random_evaluations  # noqa: E402
 
 WITHIN = 0.05
@@ -46,6 +49,8 @@ class Tally:
     sat_ok: int = 0
     sat_none: int = 0
     guessed: int = 0
+    name_ok: int = 0
+    name_wrong: int = 0
 
 
 def classify(folder: Path) -> tuple[dict[str, dict[str, Any]], float]:
@@ -71,6 +76,10 @@ def classify(folder: Path) -> tuple[dict[str, dict[str, Any]], float]:
     return reads, seconds
 
 
+def _name_key(name: str) -> str:
+    return " ".join(sorted(fold(name).split()))
+
+
 def score(ev: Evaluation, got: dict[str, Any] | None, tally: Tally, lines: list[str]) -> None:
     tally.docs += 1
     fields = (got or {}).get("fields") or {}
@@ -85,6 +94,12 @@ def score(ev: Evaluation, got: dict[str, Any] | None, tally: Tally, lines: list[
         tally.marked += 1
         tally.sat_none += value is None
         tally.sat_ok += value is not None and abs(value - want) <= WITHIN
+    name = fields.get("trainee")
+    name_right = name is not None and _name_key(name) == _name_key(ev.fields["trainee"])
+    tally.name_ok += name_right
+    tally.name_wrong += name is not None and not name_right
+    if not name_right:
+        lines.append(f"{ev.name}: trainee {name!r} (want {ev.fields['trainee']!r})")
     right = value is None if want is None else value is not None and abs(value - want) <= WITHIN
     if not right:
         kind = got.get("type") if got else "unread"
@@ -109,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     for ev in evaluations:
         score(ev, reads.get(ev.name), tallies[(ev.form, ev.rendering)], lines)
     head = (
-        f"{'form':<8} {'rendering':<9} {'docs':>4} {'type':>5} {'sat':>7} {'none':>5} {'guess':>5}"
+        f"{'form':<8} {'rendering':<9} {'docs':>4} {'type':>5} {'sat':>7} {'none':>5} "
+        f"{'guess':>5} {'name':>7} {'wrong':>5}"
     )
     print(head)
     print("-" * len(head))
@@ -117,14 +133,16 @@ def main(argv: list[str] | None = None) -> int:
     for (form, rendering), t in sorted(tallies.items()):
         print(
             f"{form:<8} {rendering:<9} {t.docs:>4} {t.typed:>5} {f'{t.sat_ok}/{t.marked}':>7} "
-            f"{t.sat_none:>5} {t.guessed:>5}"
+            f"{t.sat_none:>5} {t.guessed:>5} {f'{t.name_ok}/{t.docs}':>7} {t.name_wrong:>5}"
         )
-        for name in ("docs", "typed", "marked", "sat_ok", "sat_none", "guessed"):
+        for name in ("docs", "typed", "marked", "sat_ok", "sat_none", "guessed", "name_ok",
+                     "name_wrong"):  # fmt: skip
             setattr(every, name, getattr(every, name) + getattr(t, name))
     print(
         f"\nall: {every.docs} documents, {every.typed} recognised, satisfaction within "
         f"±{WITHIN} on {every.sat_ok} of {every.marked} with marks, {every.sat_none} with marks "
-        f"read as none, {every.guessed} blank ones given one; "
+        f"read as none, {every.guessed} blank ones given one; trainee right on "
+        f"{every.name_ok}, wrong on {every.name_wrong}; "
         f"{seconds / max(1, len(evaluations)):.1f} s per document"
     )
     print(f"\nmisses ({len(lines)}):")

@@ -22,9 +22,10 @@ from typing import Any
 
 from pipeline import text as text_stage
 from pipeline.archive import split_pages
+from pipeline.extract.evaluation import respondent as respondent_name
 from pipeline.ocr import OcrEngine, OcrSettings
-from pipeline.reading import attendance, questionnaire, signatures
-from pipeline.reading.page import views
+from pipeline.reading import attendance, questionnaire, respondent, signatures
+from pipeline.reading.page import PageView, views
 from pipeline.reading.signatures import Party
 from pipeline.record import DocType, PageText
 
@@ -71,12 +72,21 @@ def read(
     if doc_type == DocType.EMARGEMENT:
         return attendance_fields(attendance.read_views(seen, engine))
     if doc_type in EVALUATIONS:
-        return questionnaire.satisfaction_fields(questionnaire.read_choices(seen, engine))
+        fields = questionnaire.satisfaction_fields(questionnaire.read_choices(seen, engine))
+        return fields | respondent_fields(seen)
     read = signatures.read_blocks(
         pdf, engine, settings,
         parties=PARTIES[doc_type], organisme_names=organisme_names, pages=seen,
     )  # fmt: skip
     return signature_fields(read)
+
+
+def respondent_fields(pages: Sequence[PageView]) -> dict[str, Any]:
+    """``trainee`` withdrawn (``None``) when the text named one OCR did not surely read."""
+    name = respondent_name("\n".join(page.text for page in pages))
+    if name and not respondent.surely_read(name, pages):
+        return {"trainee": None}
+    return {}
 
 
 def read_word_file(doc_type: DocType, data: bytes) -> dict[str, Any]:

@@ -133,9 +133,9 @@ def _classify(doc: Doc, ctx: Context) -> Doc:
 
 def _extract(doc: Doc, ctx: Context) -> Doc:
     year = ctx.clock().year
+    read = [(p.type, extract.extract(p.type, doc.text(p.first, p.last), year)) for p in doc.parts]
     parts = []
-    for p in doc.parts:
-        fields = extract.extract(p.type, doc.text(p.first, p.last), default_year=year)
+    for p, fields in zip(doc.parts, extract.share_session(read), strict=True):
         parts.append(replace(p, fields=extract.settle(p.type, fields | _marks(doc, p, ctx))))
     # The images OCR read were kept for the readers of marks only: not for filing.
     pages = tuple(text.without_pixels(page) for page in doc.pages)

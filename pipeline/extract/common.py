@@ -33,9 +33,17 @@ _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]+"
 _PERSON = re.compile(rf"{_NAME_WORD}(?:[ \u00a0]+(?:{_NAME_WORD}|[A-Z]\.)){{1,3}}")
 
 
+_INCLUSIVE = re.compile(
+    r"([^\W\d_])(?:[·•‧.\-]|\()(?:e|es|ne|nes|le|les|rice|trice|ice|euse|ive)\)?(?![^\W\d_])"
+)
+
+
 def norm_label(text: str) -> str:
     """Label comparison form: folded, separators as single spaces, filler words removed."""
-    key = re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+    # An aside in brackets is no part of the label: "Nom, prénom (facultatif)"; nor is a
+    # feminine ending in inclusive writing: "Participant·e", "Formateur-rice", "Salarié(e)".
+    text = _INCLUSIVE.sub(r"\1", text)
+    key = re.sub(r"[^a-z0-9]+", " ", re.sub(r"\([^()]{3,30}\)", " ", fold(text))).strip()
     previous = None
     while previous != key:
         previous, key = key, _LABEL_FILLER.sub("", key)
@@ -74,12 +82,28 @@ class Cell:
     alone: bool = False  # the label stood alone on its line (value on the next line)
 
 
+# A second label on the same line after a value, with a single space before it
+# ("Formateur : Paul Durand Date : 12/03/2026"): only the labels of a session's form,
+# so that a title with a colon ("Excel : les fondamentaux") is never cut.
+_INNER_LABEL = re.compile(
+    r"\s(?=(?:dates?|session(?:\s+du)?|le|lieu|dur[ée]e|horaires?|format(?:eur|rice)|"
+    r"intervenante?|nom|pr[ée]nom|signature)\s?[:;](?:\s|$))",
+    re.IGNORECASE,
+)
+
+
 def _pairs_in_segment(segment: str) -> Iterator[tuple[str, str]]:
     """Split "A : 1  B : 2" style segments; a colon is ``:`` (OCR sometimes gives ``;``)."""
     m = re.match(r"\s*([^:;]{1,60}?)\s*[:;]\s*(.*)$", segment)
     if m is None:
         return
-    yield m.group(1), m.group(2).strip()
+    value = m.group(2).strip()
+    inner = _INNER_LABEL.search(value)
+    if inner is None or inner.start() == 0:
+        yield m.group(1), value
+        return
+    yield m.group(1), value[: inner.start()].strip()
+    yield from _pairs_in_segment(value[inner.start() :])
 
 
 def cells(text: str) -> list[Cell]:
@@ -225,7 +249,7 @@ def _glued_values(lines: Sequence[str], label: str) -> Iterator[str]:
 def clean_value(value: str) -> str:
     """Trim quotes, bullets, leaders and trailing punctuation around a value."""
     value = re.sub(r"[_.…]{3,}", " ", value)
-    value = value.strip(" \t-–—•*·«»\"“”'’.,;:")
+    value = value.strip(" \t-–—•*·«»\"“”'’.,;:_")
     return re.sub(r"\s+", " ", value)
 
 
@@ -308,13 +332,46 @@ def _quoted_title(text: str) -> str | None:
     return None
 
 
-def training_title(text: str) -> str | None:
+# The session's dates in brackets after a title: "Anglais (17/02/2025 - 05/03/2025)".
+_BRACKETED_DATES = re.compile(r"\s*\([^()]*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}[^()]*\)\s*$")
+
+
+def without_bracketed_dates(value: str) -> str:
+    """A labelled value less the dates bracketed after it."""
+    return _BRACKETED_DATES.sub("", value)
+
+
+def training_title(text: str, labels: Sequence[str] = TITLE_LABELS) -> str | None:
     """Intitulé de la formation: by label, else a «quoted» title announced as one."""
-    value = labelled(text, TITLE_LABELS, accept=lambda v: not _looks_like_date_or_number(v))
+    value = labelled(
+        text,
+        labels,
+        accept=lambda v: not _looks_like_date_or_number(without_bracketed_dates(v)),
+    )
     if value:
+        value = without_bracketed_dates(value)
         quoted = _QUOTED.search(value) or _CLOSED.match(value)
         return clean_value(quoted.group(1)) if quoted else value
-    return _quoted_title(text)
+    return _quoted_title(text) or _followed_title(text)
+
+
+# The national certificat de réalisation's wording: "… a suivi l'action Excel avancé".
+_FOLLOWED = re.compile(
+    r"\ba (?:suivi|participe a) (?:l'action|la formation|le stage|le module)"
+    r"(?: de formation)?(?: intitulee?)?\s*:?\s+(?=\S)"
+)
+
+
+def _followed_title(text: str) -> str | None:
+    """The title written after "a suivi l'action" to the end of its line."""
+    for line in text.splitlines():
+        m = _FOLLOWED.search(fold(line))
+        if m is None:
+            continue
+        value = clean_value(without_bracketed_dates(line[m.end() :]))
+        if len(value.split()) >= 2 and not _looks_like_date_or_number(value):
+            return value
+    return None
 
 
 # A value whose opening quote went with the label: "Excel : les bases », action de …".
@@ -357,7 +414,8 @@ def person_value(value: str | None, keep_brackets: bool = False) -> str | None:
     """A person's name at the start of a labelled value ("Paul Durand, consultant")."""
     if not value:
         return None
-    cut = r"\s[-–—,/]\s?|,|;" if keep_brackets else r"\s[-–—(,/]\s?|\s\(|,|;"
+    # A colon ends a name: what follows is another field whose label OCR lost.
+    cut = r"\s[-–—,/]\s?|,|;|:" if keep_brackets else r"\s[-–—(,/]\s?|\s\(|,|;|:"
     value = re.split(cut, value, maxsplit=1)[0]
     value = re.sub(r"^(?:m\.|mr\.?|mme\.?|mlle|monsieur|madame)\s+", "", value.strip(), flags=re.I)
     value = _LEADING_SPECKS.sub("", _TRAILING_SPECKS.sub("", value))

@@ -315,3 +315,27 @@ def test_a_list_of_trainees_wrapped_in_a_narrow_table_cell_is_read_whole() -> No
         "Laferrière, Inès\nSaint-Clair", "Laferrière,\nInès Saint-Clair"
     )
     assert extract(DocType.CONVENTION, by_comma)["trainees"][-1] == "Inès Saint-Clair"
+
+
+# ------------------------------------------------------------------ layouts of other makers
+
+
+def test_certificat_de_realisation_states_its_title_after_a_suivi_l_action() -> None:
+    text = (
+        "CERTIFICAT DE RÉALISATION\natteste que : Hugo Salvan\n"
+        "salarié(e) de l'entreprise Menuiserie Authier\n"
+        "a suivi l'action Conduire une réunion efficace\n"
+        "qui s'est déroulée du 09/02/2026 au 10/02/2026\n"
+    )
+    got = extract(DocType.ATTESTATION, text, default_year=2026)
+    assert got["training_title"] == "Conduire une réunion efficace"
+    text = "CERTIFICAT DE RÉALISATION\na suivi l'action de formation du 09/02/2026\n"
+    assert "training_title" not in extract(DocType.ATTESTATION, text, default_year=2026)
+
+
+def test_label_alone_behind_a_table_border_read_as_a_bar() -> None:
+    text = (
+        "CONVENTION DE FORMATION\n| Client\n\n"
+        "Menuiserie Authier, 3 rue des Tanneurs, 30000 Nîmes\n\n| Représenté par\n\nRégis Authier\n"
+    )
+    assert extract(DocType.CONVENTION, text)["client"] == "Menuiserie Authier"
