@@ -196,6 +196,13 @@ def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
         # A photo's shaded header is often missed by the page OCR: its band read again.
         band = _band_words(page, frame)
         found = unruled_table(page.words + band, page.dpi, _titled_header, frame, _unlined(page))
+        # A header of several lines of print close together (NOM over Prénom, a title
+        # centred across both) keeps all but its top line from a one-line reading.
+        dense = None if found else _new_words(page.words, _band_words(page, frame, dense=True))
+        if dense:
+            found = unruled_table(
+                [*page.words, *dense], page.dpi, _titled_header, frame, _unlined(page)
+            )
     elif found is not None and frame is not None and not page.exact:
         # A title the page OCR missed leaves its column inside its neighbour's (a
         # morning's marks read as part of the names): the band read again may add it.
@@ -259,27 +266,23 @@ def _framed_stack(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
     return [t for t in found if t is not None]
 
 
-def _band_words(page: SheetPage, frame: tuple[int, int, int, int]) -> tuple[Word, ...]:
+def _band_words(
+    page: SheetPage, frame: tuple[int, int, int, int], dense: bool = False
+) -> tuple[Word, ...]:
     """The words of a frame's first line of print (its header: lines of ink closer than
     half a line's height run together), read on their own as one line, in the page's
-    pixels."""
+    pixels. ``dense``: its first lines of print, each closer than a line's height to the
+    one above, read as a block (Tesseract's line mode reads only one of them)."""
     left, top, right, bottom = frame
     margin = max(3, page.dpi // 25)
     ink = (page.ink[top + margin : bottom, left + margin : right - margin] > 0) & (
         page.lines[top + margin : bottom, left + margin : right - margin] == 0
     )
     inked = ink.sum(axis=1) > max(2, page.dpi // 50)
-    runs: list[list[int]] = []
-    for y in np.flatnonzero(inked):
-        if runs and y - runs[-1][1] <= max(1, (runs[-1][1] - runs[-1][0]) // 2):
-            runs[-1][1] = int(y)
-        elif runs and runs[-1][1] - runs[-1][0] >= page.dpi // 20:
-            break
-        else:
-            runs.append([int(y), int(y)])
-    if not runs or runs[-1][1] - runs[-1][0] < page.dpi // 20:
+    found = _header_print(inked, page.dpi, dense)
+    if found is None:
         return ()
-    low = top + margin + runs[-1][1] + margin
+    low = top + margin + found[1] + margin
     crop = clean_crop(page, (left, top, right, min(bottom, low)), crisp=True)
     if crop is None:
         return ()
@@ -287,8 +290,33 @@ def _band_words(page: SheetPage, frame: tuple[int, int, int, int]) -> tuple[Word
     shift = (left - pad, top - pad, left - pad, top - pad)
     return tuple(
         replace(w, box=tuple(a + b for a, b in zip(w.box, shift, strict=True)))  # type: ignore[arg-type]
-        for w in page.engine.recognise_line(crop, page.dpi).words
+        for w in (page.engine.recognise if dense else page.engine.recognise_line)(
+            crop, page.dpi
+        ).words
     )
+
+
+def _header_print(inked: np.ndarray, dpi: int, dense: bool) -> tuple[int, int] | None:
+    """The first run of inked rows a twentieth of an inch high or more (rows closer than
+    half the run's height join it), and with ``dense`` the rows after it each closer than
+    the run's height to the one above (the header's next lines of print); None if none."""
+    runs: list[list[int]] = []
+    for y in np.flatnonzero(inked):
+        if runs and y - runs[-1][1] <= max(1, (runs[-1][1] - runs[-1][0]) // 2):
+            runs[-1][1] = int(y)
+        elif runs and runs[-1][1] - runs[-1][0] >= dpi // 20:
+            break
+        else:
+            runs.append([int(y), int(y)])
+    if not runs or runs[-1][1] - runs[-1][0] < dpi // 20:
+        return None
+    start, end = runs[-1]
+    height = end - start
+    for y in np.flatnonzero(inked[end + 1 :]) + end + 1 if dense else ():
+        if y - end > height:
+            break
+        end = int(y)
+    return start, end
 
 
 def _titled_header(texts: list[str]) -> bool:
