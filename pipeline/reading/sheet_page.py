@@ -59,7 +59,7 @@ def read_page(
     grids = _beside_frames(page, [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2], tables)
     framed = _framed_stack(page, tables) if not grids else []
     if len(framed) > 1:
-        return _read_stack(page, framed, started)
+        return _read_stack(page, framed, started, tables)
     if not grids:
         # Rules between some rows only (a frame, a header's band): the rows of print
         # tell more rows apart than the rules, and are taken instead.
@@ -75,7 +75,7 @@ def read_page(
     largest = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
     stack = _stacked(grids, largest)
     if len(stack) > 1:
-        return _read_stack(page, stack, started)
+        return _read_stack(page, stack, started, tables)
     grid = with_header_above(page, largest)
     cells, trainer, columns, problems, trainee, first = read_grid(page, grid, after)
     # Signature boxes under the table; a straight stroke of the signature inside one may
@@ -346,9 +346,13 @@ def _stacked(grids: Sequence[Table], largest: Table) -> list[Table]:
     return alike if apart else [largest]
 
 
-def _read_stack(page: SheetPage, stack: Sequence[Table], started: float) -> SheetRead:
+def _read_stack(
+    page: SheetPage, stack: Sequence[Table], started: float, shapes: Sequence[Table] = ()
+) -> SheetRead:
     """Séance tables read one by one, each dated by the print between it and the table
-    above ("Séance du lundi 18 mai 2026 - matin"), the page's title for the first."""
+    above ("Séance du lundi 18 mai 2026 - matin"), the page's title for the first. A
+    ruled box between two tables (the trainer's box signing the séance above, labelled
+    "Après-midi") belongs to the table above: the print above it is not the next's."""
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     columns: list[Column] = []
@@ -358,6 +362,8 @@ def _read_stack(page: SheetPage, stack: Sequence[Table], started: float) -> Shee
     # title's lines that name it.
     dated = _day_lines(page, stack[0].ys[0])
     for table in stack:
+        if floor:
+            floor = max([floor, *(t.ys[-1] for t in shapes if floor < t.ys[-1] <= table.ys[0])])
         words = tuple(w for w in page.words if w.box[1] >= floor)
         later = floor > 0 and _undated(words, table.ys[0])
         band = replace(page, words=dated + words if later else words)
