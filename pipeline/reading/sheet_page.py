@@ -78,13 +78,7 @@ def read_page(
         return _read_stack(page, stack, started, tables)
     grid = with_header_above(page, largest)
     cells, trainer, columns, problems, trainee, first = read_grid(page, grid, after)
-    # Signature boxes under the table; a straight stroke of the signature inside one may
-    # pass for a ruling, so any small ruled shape there counts by its outline.
-    boxes = [
-        t
-        for t in tables
-        if t is not grid and t.ys[0] > grid.ys[-1] and (len(t.xs) == 2 or t.ys[-1] - t.ys[0] < dpi)
-    ]
+    boxes = _boxes_under(tables, grid, page.gray.shape[0], dpi)
     if not trainer and boxes:
         trainer = trainer_boxes(page, boxes, columns)
     if trainee is None:
@@ -101,6 +95,20 @@ def read_page(
         trainee,
         Carry(first, tuple(columns), column_widths(grid)),
     )
+
+
+def _boxes_under(tables: Sequence[Table], grid: Table, end: int, dpi: int) -> list[Table]:
+    """The signature boxes under a table and above ``end``: small ruled shapes (a straight
+    stroke of the signature inside one may pass for a ruling, so each counts by its
+    outline)."""
+    return [
+        t
+        for t in tables
+        if t is not grid
+        and grid.ys[-1] < t.ys[0]
+        and t.ys[-1] <= end
+        and (len(t.xs) == 2 or t.ys[-1] - t.ys[0] < dpi)
+    ]
 
 
 def _evenly_ruled(table: Table) -> bool:
@@ -370,6 +378,12 @@ def _read_stack(
         read = read_grid(band, with_header_above(band, table), None)
         cells += read[0]
         trainer += read[1]
+        if not read[1]:
+            # The trainer's boxes under this séance's table, above the next table.
+            below = min([t.ys[0] for t in stack if t.ys[0] > table.ys[-1]], default=None)
+            end = below if below is not None else page.gray.shape[0]
+            boxes = _boxes_under(shapes, table, end, page.dpi)
+            trainer += trainer_boxes(band, boxes, read[2]) if boxes else []
         columns += read[2]
         problems += read[3]
         floor = table.ys[-1]

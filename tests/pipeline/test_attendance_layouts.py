@@ -275,6 +275,19 @@ def test_a_trainer_s_box_labelled_with_the_seance_above_does_not_undo_the_next_h
     assert len(sheet.cells) == 9
 
 
+@pytest.mark.ocr
+def test_the_trainer_s_box_under_each_seance_table_signs_that_seance(
+    engine: TesserocrEngine,
+) -> None:
+    scan = render.scan(layouts.seance_tables_sheet(visa=True), seed=14)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    assert [(t.date, t.half_day, t.mark) for t in sheet.trainer] == [
+        (date(2026, 5, 18), attendance.MATIN, "signed"),
+        (date(2026, 5, 18), attendance.APRES_MIDI, "signed"),
+        (date(2026, 5, 19), attendance.MATIN, "signed"),
+    ]
+
+
 def test_a_table_running_on_over_a_page_without_header_is_read_under_the_first_page_s(
     engine: TesserocrEngine,
 ) -> None:
