@@ -120,7 +120,14 @@ def header_titles(band: Sequence[Word], dpi: int) -> tuple[list[list[Word]], lis
     "Après-midi") heads both, and makes no column of its own. The other titles, joined
     where they overlap (a title wrapped over two lines), are the columns.
     """
-    spans = [g for line in _lines(band) for g in title_groups(line, dpi) if _over(g, band, dpi)]
+    # A title over two others names one day (or one half-day); a line naming several is
+    # the titles of neighbouring columns run together, no title over them.
+    spans = [
+        g
+        for line in _lines(band)
+        for g in title_groups(line, dpi)
+        if _over(g, band, dpi) and not _several(text_of(reading_order(g)))
+    ]
     spanning = {id(w) for group in spans for w in group}
     groups = title_groups([w for w in band if id(w) not in spanning], dpi)
     return [part for group in groups for part in _apart(group)], spans
@@ -240,7 +247,10 @@ def _several(title: str) -> bool:
     read as one)."""
     folded = fold(title)
     halves = bool(re.search(r"\bmatin", folded)) and bool(re.search(r"apres", folded))
-    return halves or len(set(find_dates(folded, None))) > 1 or len(_TIMES.findall(folded)) > 1
+    # Days by day and month: a title may print its year or leave it to the page's title
+    # (a leap year stands in for the unknown one, so that no 29 February is lost).
+    days = {(d.month, d.day) for d in find_dates(folded, 2000)}
+    return halves or len(days) > 1 or len(_TIMES.findall(folded)) > 1
 
 
 _TIMES = re.compile(r"\d{1,2}\s*h\s*\d{0,2}\s*-\s*\d{1,2}\s*h")

@@ -240,6 +240,22 @@ def test_close_titles_of_neighbouring_columns_are_cut_at_a_gap_down_both_lines()
     ]
 
 
+def test_days_printed_close_without_their_year_over_half_days_are_no_title_over_both() -> None:
+    # The first lines of two neighbouring titles run together ("Mardi 25 novembre" beside
+    # "Mercredi 26 novembre", the year left to the page's title) and stand over the gap
+    # between the lines below: two days, not one title heading both columns.
+    band = [_word("Nom", 20, 40)]
+    for left, day in ((500, "Mardi 25 novembre"), (720, "Mercredi 26 nov.")):
+        band += [_word(day, left, 10), _word("Matin 9h-12h", left, 40)]
+    columns, spans = header_titles(band, 200)
+    assert spans == []
+    assert [" ".join(w.text for w in reading_order(g)) for g in columns] == [
+        "Nom",
+        "Mardi 25 novembre Matin 9h-12h",
+        "Mercredi 26 nov. Matin 9h-12h",
+    ]
+
+
 def test_a_one_line_title_naming_both_half_days_is_not_cut_at_a_word_space() -> None:
     band = [_word("Nom", 20, 10), _word("Matin", 400, 10), _word("Après-midi", 476, 10)]
     columns, _ = header_titles(band, 200)
