@@ -19,7 +19,7 @@ from pipeline.reading import attendance, cells, sheet_page, unruled
 from pipeline.reading.page import views
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Column
-from pipeline.reading.tables import Rulings, Table
+from pipeline.reading.tables import Rulings, Table, tables_in
 from pipeline.reading.unruled import header_titles
 from pipeline.reading.words import reading_order
 from samples.gen.layouts import Choices, draw_choices, draw_sheet
@@ -385,6 +385,23 @@ def test_a_photographed_sheet_s_edge_is_no_frame_round_a_table() -> None:
     edge = Table((3, 1645), (2, 2297), ((),))
     frame = Table((115, 1534), (377, 1112), ((),))
     assert sheet_page._frames(page, [edge, frame]) == [frame]
+
+
+def test_a_photographed_sheet_s_outline_round_the_picture_is_no_table_round_its_table() -> None:
+    # A photo warped to the sheet's outline: the outline rules the picture round, and the
+    # table's rows run across most of its width; the table inside is the one to read.
+    height, width = 2280, 1650
+    horiz = np.zeros((height, width), np.uint8)
+    vert = np.zeros_like(horiz)
+    horiz[2:5, :] = horiz[height - 5 : height - 2, :] = 255
+    vert[:, 2:5] = vert[:, width - 5 : width - 2] = 255
+    rows, cols = range(370, 1420, 105), (115, 200, 700, 1050, 1300, 1540)
+    for y in rows:
+        horiz[y : y + 3, 115:1543] = 255
+    for x in cols:
+        vert[370:1318, x : x + 3] = 255
+    tables = tables_in(horiz, vert, 200)
+    assert [(len(t.xs), len(t.ys)) for t in tables] == [(len(cols), len(rows))]
 
 
 def test_a_framed_table_s_handwritten_names_are_not_cut_by_a_column_boundary(
