@@ -286,7 +286,10 @@ def _band_words(
     ink = (page.ink[top + margin : bottom, left + margin : right - margin] > 0) & (
         page.lines[top + margin : bottom, left + margin : right - margin] == 0
     )
-    inked = ink.sum(axis=1) > max(2, page.dpi // 50)
+    # A row of print: more ink than a speck, and than the faint ragged edge a photo's grey
+    # header fill leaves once thresholded (a twentieth of the fullest row's).
+    counts = ink.sum(axis=1)
+    inked = counts > max(2, page.dpi // 50, int(0.05 * counts.max(initial=0)))
     found = _header_print(inked, page.dpi, dense)
     if found is None:
         return ()

@@ -262,6 +262,40 @@ def test_a_one_line_title_naming_both_half_days_is_not_cut_at_a_word_space() -> 
     assert [" ".join(w.text for w in g) for g in columns] == ["Nom", "Matin Après-midi"]
 
 
+class _LineOnlyEngine:
+    """Tesseract's line mode: the titles from a crop about a line high, nothing from a
+    taller one (a crop running down into the table's body)."""
+
+    def __init__(self, titles: list[tuple[str, int]], shift: tuple[int, int]) -> None:
+        self.header = layouts.HeaderLineEngine(titles, shift)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        if image.height > 2 * 24 + 2 * (dpi // 10) + 20:
+            return OcrResult("", 0.0)
+        return self.header.recognise_line(image, dpi)
+
+
+def test_a_grey_header_fill_s_faint_edge_does_not_run_the_header_line_into_the_body() -> None:
+    # A photo's grey header fill, thresholded, leaves a few specks per row along its
+    # lower edge and down into the body: the header's line of print ends at its own ink.
+    titles = [("Nom", 150), ("Prénom", 400), ("Matin", 750), ("Après-midi", 1150)]
+    gray = np.full((900, 1600), 255, np.uint8)
+    ink, horiz, vert = np.zeros_like(gray), np.zeros_like(gray), np.zeros_like(gray)
+    horiz[300:303, 100:1500] = horiz[700:703, 100:1500] = 255
+    vert[300:703, 100:103] = vert[300:703, 1497:1500] = 255
+    for _, x in titles:
+        ink[320:344, x : x + 80] = 255
+    ink[348:700, 300:306] = 255  # the fill's ragged edge, then a stray line of specks
+    for top in (400, 480, 560):
+        ink[top : top + 24, 150:400] = ink[top : top + 24, 720:900] = 255
+    ink |= horiz | vert
+    pad = 200 // 10  # the white border round a crop
+    engine = _LineOnlyEngine(titles, (100 - pad, 300 - pad))
+    page = sheet_page.page_of(Rulings(gray, ink, horiz, vert), 200, engine, [], exact=False)  # type: ignore[arg-type]
+    band = sheet_page._band_words(page, (100, 300, 1500, 703))
+    assert [w.text for w in band] == [t for t, _ in titles]
+
+
 class _BandEngine:
     """An OCR engine reading a crop of a header band: in line mode its top line only (as
     Tesseract does with a band of several lines), as a block every word; ``shift``: the
