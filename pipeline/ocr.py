@@ -480,9 +480,18 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     factor = min(1.0, 800 / max(gray.shape))
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     found = _sheet_by_brightness(small)
-    if found is None:
-        found = _sheet_by_edges(small)
+    if found is None or _at_border(found, small.shape):
+        # A corner on the picture's border: the lit desk beyond it passed for paper.
+        edges = _sheet_by_edges(small)
+        found = edges if edges is not None else found
     return None if found is None else _order_corners(found / factor)
+
+
+def _at_border(corners: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether a corner of an outline lies on the picture's border (within two pixels)."""
+    height, width = shape[:2]
+    xs, ys = corners[:, 0], corners[:, 1]
+    return bool(((xs <= 2) | (xs >= width - 3) | (ys <= 2) | (ys >= height - 3)).any())
 
 
 def _sheet_by_brightness(small: np.ndarray) -> np.ndarray | None:

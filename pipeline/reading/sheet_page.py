@@ -80,13 +80,7 @@ def read_page(
         return _read_stack(page, stack, started, tables)
     grid = with_header_above(page, largest)
     cells, trainer, columns, problems, trainee, first = read_grid(page, grid, after)
-    # Signature boxes under the table; a straight stroke of the signature inside one may
-    # pass for a ruling, so any small ruled shape there counts by its outline.
-    boxes = [
-        t
-        for t in tables
-        if t is not grid and t.ys[0] > grid.ys[-1] and (len(t.xs) == 2 or t.ys[-1] - t.ys[0] < dpi)
-    ]
+    boxes = _boxes_under(tables, grid, page.gray.shape[0], dpi)
     if not trainer and boxes:
         trainer = trainer_boxes(page, boxes, columns)
     if trainee is None:
@@ -103,6 +97,20 @@ def read_page(
         trainee,
         Carry(first, tuple(columns), column_widths(grid)),
     )
+
+
+def _boxes_under(tables: Sequence[Table], grid: Table, end: int, dpi: int) -> list[Table]:
+    """The signature boxes under a table and above ``end``: small ruled shapes (a straight
+    stroke of the signature inside one may pass for a ruling, so each counts by its
+    outline)."""
+    return [
+        t
+        for t in tables
+        if t is not grid
+        and grid.ys[-1] < t.ys[0]
+        and t.ys[-1] <= end
+        and (len(t.xs) == 2 or t.ys[-1] - t.ys[0] < dpi)
+    ]
 
 
 def _evenly_ruled(table: Table) -> bool:
@@ -221,6 +229,13 @@ def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
         # A photo's shaded header is often missed by the page OCR: its band read again.
         band = _band_words(page, frame)
         found = unruled_table(page.words + band, page.dpi, _titled_header, frame, _unlined(page))
+        # A header of several lines of print close together (NOM over Prénom, a title
+        # centred across both) keeps all but its top line from a one-line reading.
+        dense = None if found else _new_words(page.words, _band_words(page, frame, dense=True))
+        if dense:
+            found = unruled_table(
+                [*page.words, *dense], page.dpi, _titled_header, frame, _unlined(page)
+            )
     elif found is not None and frame is not None and not page.exact:
         # A title the page OCR missed leaves its column inside its neighbour's (a
         # morning's marks read as part of the names): the band read again may add it.
@@ -284,27 +299,26 @@ def _framed_stack(page: SheetPage, tables: Sequence[Table]) -> list[Table]:
     return [t for t in found if t is not None]
 
 
-def _band_words(page: SheetPage, frame: tuple[int, int, int, int]) -> tuple[Word, ...]:
+def _band_words(
+    page: SheetPage, frame: tuple[int, int, int, int], dense: bool = False
+) -> tuple[Word, ...]:
     """The words of a frame's first line of print (its header: lines of ink closer than
     half a line's height run together), read on their own as one line, in the page's
-    pixels."""
+    pixels. ``dense``: its first lines of print, each closer than a line's height to the
+    one above, read as a block (Tesseract's line mode reads only one of them)."""
     left, top, right, bottom = frame
     margin = max(3, page.dpi // 25)
     ink = (page.ink[top + margin : bottom, left + margin : right - margin] > 0) & (
         page.lines[top + margin : bottom, left + margin : right - margin] == 0
     )
-    inked = ink.sum(axis=1) > max(2, page.dpi // 50)
-    runs: list[list[int]] = []
-    for y in np.flatnonzero(inked):
-        if runs and y - runs[-1][1] <= max(1, (runs[-1][1] - runs[-1][0]) // 2):
-            runs[-1][1] = int(y)
-        elif runs and runs[-1][1] - runs[-1][0] >= page.dpi // 20:
-            break
-        else:
-            runs.append([int(y), int(y)])
-    if not runs or runs[-1][1] - runs[-1][0] < page.dpi // 20:
+    # A row of print: more ink than a speck, and than the faint ragged edge a photo's grey
+    # header fill leaves once thresholded (a twentieth of the fullest row's).
+    counts = ink.sum(axis=1)
+    inked = counts > max(2, page.dpi // 50, int(0.05 * counts.max(initial=0)))
+    found = _header_print(inked, page.dpi, dense)
+    if found is None:
         return ()
-    low = top + margin + runs[-1][1] + margin
+    low = top + margin + found[1] + margin
     crop = clean_crop(page, (left, top, right, min(bottom, low)), crisp=True)
     if crop is None:
         return ()
@@ -312,8 +326,33 @@ def _band_words(page: SheetPage, frame: tuple[int, int, int, int]) -> tuple[Word
     shift = (left - pad, top - pad, left - pad, top - pad)
     return tuple(
         replace(w, box=tuple(a + b for a, b in zip(w.box, shift, strict=True)))  # type: ignore[arg-type]
-        for w in page.engine.recognise_line(crop, page.dpi).words
+        for w in (page.engine.recognise if dense else page.engine.recognise_line)(
+            crop, page.dpi
+        ).words
     )
+
+
+def _header_print(inked: np.ndarray, dpi: int, dense: bool) -> tuple[int, int] | None:
+    """The first run of inked rows a twentieth of an inch high or more (rows closer than
+    half the run's height join it), and with ``dense`` the rows after it each closer than
+    the run's height to the one above (the header's next lines of print); None if none."""
+    runs: list[list[int]] = []
+    for y in np.flatnonzero(inked):
+        if runs and y - runs[-1][1] <= max(1, (runs[-1][1] - runs[-1][0]) // 2):
+            runs[-1][1] = int(y)
+        elif runs and runs[-1][1] - runs[-1][0] >= dpi // 20:
+            break
+        else:
+            runs.append([int(y), int(y)])
+    if not runs or runs[-1][1] - runs[-1][0] < dpi // 20:
+        return None
+    start, end = runs[-1]
+    height = end - start
+    for y in np.flatnonzero(inked[end + 1 :]) + end + 1 if dense else ():
+        if y - end > height:
+            break
+        end = int(y)
+    return start, end
 
 
 def _titled_header(texts: list[str]) -> bool:
@@ -351,7 +390,7 @@ def _read_stack(
 
     A séance's heading stands right above its table: the print down to the last ruled
     shape under the table above (the trainer's box, captioned "Matin (9h-12h30)") is that
-    séance's, not the next one's heading."""
+    séance's, not the next one's heading (:func:`_block_bottom`)."""
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     columns: list[Column] = []
@@ -367,6 +406,12 @@ def _read_stack(
         read = read_grid(band, with_header_above(band, table), None)
         cells += read[0]
         trainer += read[1]
+        if not read[1]:
+            # The trainer's boxes under this séance's table, above the next table.
+            below = min([t.ys[0] for t in stack if t.ys[0] > table.ys[-1]], default=None)
+            end = below if below is not None else page.gray.shape[0]
+            boxes = _boxes_under(shapes, table, end, page.dpi)
+            trainer += trainer_boxes(band, boxes, read[2]) if boxes else []
         columns += read[2]
         problems += read[3]
         floor = _block_bottom(table, stack, shapes)

@@ -272,10 +272,11 @@ def text_lines(words: Sequence[Word], above: int) -> list[str]:
 def dated_cells(texts: Sequence[str], year: int | None) -> bool:
     """Whether a column's body cells are mostly dates ("Mar. 03/11", "lundi 16 février"):
     a date column, whatever its header says. An e-attendance record ("Signé le 12/03 à
-    09:04") is a mark, not a date."""
-    printed = [
-        t for t in texts if re.search(r"\w", t) and not is_signed_mention(t) and not is_timestamp(t)
-    ]
+    09:04") is a mark, not a date, and makes its column a marks column: the OCR may garble
+    the verb of its neighbours ("figné le 12/03 à 14:58") but no date column holds one."""
+    if any(is_signed_mention(t) for t in texts):
+        return False
+    printed = [t for t in texts if re.search(r"\w", t) and not is_timestamp(t)]
     dated = [t for t in printed if cell_dates(t, year)]
     # A photo's blurred date keeps its year or month ("marc à lvier 2026"): date-like.
     like = [t for t in printed if t in dated or _date_like(t)]

@@ -59,7 +59,24 @@ def tables_in(horiz: np.ndarray, vert: np.ndarray, dpi: int) -> list[Table]:
         table = _table_in(horiz, vert, (x, y, x + w, y + h))
         if table is not None:
             tables.append(table)
+    height, width = horiz.shape[:2]
+    edge = [t for t in tables if _at_borders(t, width, height, dpi // 20)]
+    # A photographed sheet's outline, the picture warped to it, rules the whole picture
+    # round, and the table's long rules reach it: no table, when it holds one.
+    tables = [t for t in tables if t not in edge or not any(_inside(o, t) for o in tables)]
     return sorted(tables, key=lambda t: (t.ys[0], t.xs[0]))
+
+
+def _at_borders(table: Table, width: int, height: int, near: int) -> bool:
+    """Whether a table's outline runs along all four borders of the picture."""
+    left, top, right, bottom = table.box
+    return left <= near and top <= near and right >= width - near and bottom >= height - near
+
+
+def _inside(inner: Table, outer: Table) -> bool:
+    """Whether a table lies within another's outline (and is not that table)."""
+    a, b = inner.box, outer.box
+    return inner is not outer and b[0] < a[0] and b[1] < a[1] and a[2] < b[2] and a[3] < b[3]
 
 
 def _table_in(horiz: np.ndarray, vert: np.ndarray, box: tuple[int, int, int, int]) -> Table | None:

@@ -24,7 +24,7 @@ import numpy as np
 from pipeline.ocr import Word
 from pipeline.parse import find_dates, fold
 from pipeline.reading import header as roles
-from pipeline.reading.sheet_text import title_groups
+from pipeline.reading.sheet_text import half_day_of, title_groups
 from pipeline.reading.tables import Unruled
 from pipeline.reading.words import reading_order, text_of
 
@@ -123,10 +123,66 @@ def header_titles(band: Sequence[Word], dpi: int) -> tuple[list[list[Word]], lis
     "Après-midi") heads both, and makes no column of its own. The other titles, joined
     where they overlap (a title wrapped over two lines), are the columns.
     """
-    spans = [g for line in _lines(band) for g in title_groups(line, dpi) if _over(g, band, dpi)]
+    # A title over two others names one day (or one half-day); a line naming several is
+    # the titles of neighbouring columns run together, no title over them.
+    spans = [
+        g
+        for line in _lines(band)
+        for g in title_groups(line, dpi)
+        if _over(g, band, dpi) and not _several(text_of(reading_order(g)))
+    ]
     spanning = {id(w) for group in spans for w in group}
-    columns = title_groups([w for w in band if id(w) not in spanning], dpi)
-    return columns, spans
+    groups = title_groups([w for w in band if id(w) not in spanning], dpi)
+    return [part for group in groups for part in _apart(group)], spans
+
+
+def _apart(group: list[Word]) -> list[list[Word]]:
+    """A title naming several days or both half-days: the titles of neighbouring columns
+    printed close enough to run together ("Lundi 15/12 Après-midi" beside "Mardi 16/12
+    Après-midi"). Cut at the widest gap running down all its lines, when each side names
+    a day, a half-day or hours of its own, and again while a side still names several."""
+    if not _several(text_of(reading_order(group))):
+        return [group]
+    cut = _channel(group)
+    if cut is None:
+        return [group]
+    left = [w for w in group if (w.box[0] + w.box[2]) / 2 < cut]
+    right = [w for w in group if (w.box[0] + w.box[2]) / 2 >= cut]
+    if not (left and right and all(_slot_title(p) for p in (left, right))):
+        return [group]
+    return _apart(left) + _apart(right)
+
+
+def _channel(group: Sequence[Word]) -> float | None:
+    """The middle of the widest stretch that none of a group's words crosses and that
+    parts two of its lines of print or more (two titles side by side, each wrapped: a
+    word space never runs down both lines); None when there is none (a title of one line
+    naming both half-days is one column's)."""
+    lines = _lines(group)
+    start = min(w.box[0] for w in group)
+    covered = np.zeros(max(w.box[2] for w in group) - start, bool)
+    for w in group:
+        covered[w.box[0] - start : w.box[2] - start] = True
+    free = np.flatnonzero(~covered)
+    if len(lines) < 2 or not free.size:
+        return None
+    runs = np.split(free, np.flatnonzero(np.diff(free) > 1) + 1)
+
+    def parts(run: np.ndarray) -> int:
+        middle = start + float(run.mean())
+        return sum(
+            any(w.box[2] <= middle for w in line) and any(w.box[0] >= middle for w in line)
+            for line in lines
+        )
+
+    apart = [run for run in runs if parts(run) >= 2]
+    return start + float(max(apart, key=len).mean()) if apart else None
+
+
+def _slot_title(words: Sequence[Word]) -> bool:
+    """Whether a title names a day, a half-day or hours (a signing column's title)."""
+    text = text_of(reading_order(words))
+    return bool(find_dates(fold(text), None) or half_day_of(text))
 
 
 def header_labels(groups: Sequence[Sequence[Word]], spans: Sequence[Sequence[Word]]) -> list[str]:
@@ -194,7 +250,10 @@ def _several(title: str) -> bool:
     read as one)."""
     folded = fold(title)
     halves = bool(re.search(r"\bmatin", folded)) and bool(re.search(r"apres", folded))
-    return halves or len(set(find_dates(folded, None))) > 1 or len(_TIMES.findall(folded)) > 1
+    # Days by day and month: a title may print its year or leave it to the page's title
+    # (a leap year stands in for the unknown one, so that no 29 February is lost).
+    days = {(d.month, d.day) for d in find_dates(folded, 2000)}
+    return halves or len(days) > 1 or len(_TIMES.findall(folded)) > 1
 
 
 _TIMES = re.compile(r"\d{1,2}\s*h\s*\d{0,2}\s*-\s*\d{1,2}\s*h")

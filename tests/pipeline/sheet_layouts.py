@@ -263,10 +263,14 @@ SEANCES: tuple[tuple[str, tuple[bool, ...]], ...] = (
 )
 
 
-def seance_tables_sheet(seed: int = 13, split: bool = False, framed: bool = False) -> bytes:
+def seance_tables_sheet(
+    seed: int = 13, split: bool = False, framed: bool = False, visa: bool = False
+) -> bytes:
     """One small table per séance, stacked down the page, each under its own heading:
     "Nom et prénom | Signature" (``split``: "NOM | Prénom | Émargement"), a row per
-    trainee and the trainer's row. ``framed``: each table a frame with no rule inside."""
+    trainee and the trainer's row. ``framed``: each table a frame with no rule inside.
+    ``visa``: the trainer signs a box under each table, labelled with its half-day, not a
+    row."""
     pen = Pen(random.Random(seed))
     pen.new_page()
     width, height = A4
@@ -283,7 +287,8 @@ def seance_tables_sheet(seed: int = 13, split: bool = False, framed: bool = Fals
             widths, header = [220, 200], ("Nom et prénom", "Signature")
         lead = len(header) - 1
         rows = [Row(t, (signed,)) for t, signed in zip(texts, marks, strict=True)]
-        rows.append(Row(("Signature du formateur",), (True,)))
+        if not visa:
+            rows.append(Row(("Signature du formateur",), (True,)))
         bottom = _table(
             pen,
             60,
@@ -298,6 +303,13 @@ def seance_tables_sheet(seed: int = 13, split: bool = False, framed: bool = Fals
             ruled_rows=not framed,
             framed=framed,
         )
+        if visa:
+            half = "Matin (9h00-12h30)" if "matin" in heading else "Après-midi (13h30-17h00)"
+            pen.text(60, bottom - 16, "Visa du formateur :", 9, "Helvetica-Bold")
+            pen.text(200, bottom - 16, half, 8)
+            pen.rect(200, bottom - 60, 150, 38)
+            pen.signature(204, bottom - 58, 142, 34, INK)
+            bottom -= 60
         top = bottom - 20
     return pen.finish()[0]
 

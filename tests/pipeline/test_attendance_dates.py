@@ -186,6 +186,13 @@ def test_a_column_is_dated_by_its_cells_specks_aside_but_not_by_e_attendance_rec
     assert not sheet_text.dated_cells(["Léa Martin", "Paul Durand", "Mar. 03/11/2026"], 2026)
 
 
+def test_one_e_attendance_record_makes_a_marks_column_whatever_the_ocr_made_of_others() -> None:
+    # A photo's OCR garbles the verb of one record ("figné") but not the other's: the
+    # column is a trainee's marks, not the rows' dates.
+    garbled = ["Signé le 22/12/2025 à 09:23", "figné le 22/12/2025 à 14:58)"]
+    assert not sheet_text.dated_cells(garbled, 2025)
+
+
 def test_a_date_column_headed_seance_makes_rows_dates_and_keeps_the_half_day_column() -> None:
     labels = ["Séance", "Créneau", "Signature", "Formateur"]
     assert header.plan(labels) is None or header.plan(labels).date != 0  # type: ignore[union-attr]

@@ -257,6 +257,37 @@ def test_scanned_seance_tables_are_each_dated_by_their_heading(engine: Tesserocr
     assert len(sheet.cells) == 9 and len(sheet.trainer) == 3
 
 
+@pytest.mark.ocr
+def test_a_trainer_s_box_labelled_with_the_seance_above_does_not_undo_the_next_heading(
+    engine: TesserocrEngine,
+) -> None:
+    # Under each séance table a box for the trainer, labelled with that séance's half-day
+    # ("Matin (9h00-12h30)"): the next table's heading names the other half; the label
+    # belongs to the box above, not to the heading of the table below.
+    scan = render.scan(layouts.seance_tables_sheet(visa=True), seed=14)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    got = {(d, h) for _, d, h in _cells([sheet])}
+    assert got == {
+        (date(2026, 5, 18), attendance.MATIN),
+        (date(2026, 5, 18), attendance.APRES_MIDI),
+        (date(2026, 5, 19), attendance.MATIN),
+    }
+    assert len(sheet.cells) == 9
+
+
+@pytest.mark.ocr
+def test_the_trainer_s_box_under_each_seance_table_signs_that_seance(
+    engine: TesserocrEngine,
+) -> None:
+    scan = render.scan(layouts.seance_tables_sheet(visa=True), seed=14)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    assert [(t.date, t.half_day, t.mark) for t in sheet.trainer] == [
+        (date(2026, 5, 18), attendance.MATIN, "signed"),
+        (date(2026, 5, 18), attendance.APRES_MIDI, "signed"),
+        (date(2026, 5, 19), attendance.MATIN, "signed"),
+    ]
+
+
 def test_a_table_running_on_over_a_page_without_header_is_read_under_the_first_page_s(
     engine: TesserocrEngine,
 ) -> None:

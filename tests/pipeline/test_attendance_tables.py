@@ -19,8 +19,9 @@ from pipeline.reading import attendance, cells, sheet_page, unruled
 from pipeline.reading.page import views
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Column
-from pipeline.reading.tables import Rulings, Table
+from pipeline.reading.tables import Rulings, Table, tables_in
 from pipeline.reading.unruled import header_titles
+from pipeline.reading.words import reading_order
 from samples.gen.layouts import Choices, draw_choices, draw_sheet
 from tests.pipeline import sheet_layouts as layouts
 
@@ -222,6 +223,135 @@ def test_a_framed_table_s_title_the_page_ocr_missed_is_read_again_for_its_column
     assert len(table.xs) == 5  # Nom, Prénom, Matinée, Après-midi
 
 
+def test_close_titles_of_neighbouring_columns_are_cut_at_a_gap_down_both_lines() -> None:
+    # Each day's title wraps on two lines and stands a word space or so from the next:
+    # grouped by gaps, two titles run together; the gap running down both lines parts them.
+    def at(text: str, left: int, top: int) -> Word:
+        return Word(text, 0.95, (left, top, left + 11 * len(text), top + 24))
+
+    band = [at("Participant", 40, 10)]
+    for left, day in ((500, "Lun. 15/12/2025"), (700, "Mar. 16/12/2025")):
+        band += [at(day, left, 10), at("Après-midi", left, 40), at("14h-17h", left + 121, 40)]
+    columns, _ = header_titles(band, 200)
+    assert [" ".join(w.text for w in reading_order(g)) for g in columns] == [
+        "Participant",
+        "Lun. 15/12/2025 Après-midi 14h-17h",
+        "Mar. 16/12/2025 Après-midi 14h-17h",
+    ]
+
+
+def test_days_printed_close_without_their_year_over_half_days_are_no_title_over_both() -> None:
+    # The first lines of two neighbouring titles run together ("Mardi 25 novembre" beside
+    # "Mercredi 26 novembre", the year left to the page's title) and stand over the gap
+    # between the lines below: two days, not one title heading both columns.
+    band = [_word("Nom", 20, 40)]
+    for left, day in ((500, "Mardi 25 novembre"), (720, "Mercredi 26 nov.")):
+        band += [_word(day, left, 10), _word("Matin 9h-12h", left, 40)]
+    columns, spans = header_titles(band, 200)
+    assert spans == []
+    assert [" ".join(w.text for w in reading_order(g)) for g in columns] == [
+        "Nom",
+        "Mardi 25 novembre Matin 9h-12h",
+        "Mercredi 26 nov. Matin 9h-12h",
+    ]
+
+
+def test_a_one_line_title_naming_both_half_days_is_not_cut_at_a_word_space() -> None:
+    band = [_word("Nom", 20, 10), _word("Matin", 400, 10), _word("Après-midi", 476, 10)]
+    columns, _ = header_titles(band, 200)
+    assert [" ".join(w.text for w in g) for g in columns] == ["Nom", "Matin Après-midi"]
+
+
+class _LineOnlyEngine:
+    """Tesseract's line mode: the titles from a crop about a line high, nothing from a
+    taller one (a crop running down into the table's body)."""
+
+    def __init__(self, titles: list[tuple[str, int]], shift: tuple[int, int]) -> None:
+        self.header = layouts.HeaderLineEngine(titles, shift)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        if image.height > 2 * 24 + 2 * (dpi // 10) + 20:
+            return OcrResult("", 0.0)
+        return self.header.recognise_line(image, dpi)
+
+
+def test_a_grey_header_fill_s_faint_edge_does_not_run_the_header_line_into_the_body() -> None:
+    # A photo's grey header fill, thresholded, leaves a few specks per row along its
+    # lower edge and down into the body: the header's line of print ends at its own ink.
+    titles = [("Nom", 150), ("Prénom", 400), ("Matin", 750), ("Après-midi", 1150)]
+    gray = np.full((900, 1600), 255, np.uint8)
+    ink, horiz, vert = np.zeros_like(gray), np.zeros_like(gray), np.zeros_like(gray)
+    horiz[300:303, 100:1500] = horiz[700:703, 100:1500] = 255
+    vert[300:703, 100:103] = vert[300:703, 1497:1500] = 255
+    for _, x in titles:
+        ink[320:344, x : x + 80] = 255
+    ink[348:700, 300:306] = 255  # the fill's ragged edge, then a stray line of specks
+    for top in (400, 480, 560):
+        ink[top : top + 24, 150:400] = ink[top : top + 24, 720:900] = 255
+    ink |= horiz | vert
+    pad = 200 // 10  # the white border round a crop
+    engine = _LineOnlyEngine(titles, (100 - pad, 300 - pad))
+    page = sheet_page.page_of(Rulings(gray, ink, horiz, vert), 200, engine, [], exact=False)  # type: ignore[arg-type]
+    band = sheet_page._band_words(page, (100, 300, 1500, 703))
+    assert [w.text for w in band] == [t for t, _ in titles]
+
+
+class _BandEngine:
+    """An OCR engine reading a crop of a header band: in line mode its top line only (as
+    Tesseract does with a band of several lines), as a block every word; ``shift``: the
+    crop's origin in the page."""
+
+    def __init__(self, top: list[Word], rest: list[Word], shift: tuple[int, int]) -> None:
+        self.top, self.rest, self.shift = top, rest, shift
+
+    def _read(self, words: list[Word]) -> OcrResult:
+        dx, dy = self.shift
+        moved = tuple(
+            replace(w, box=(w.box[0] - dx, w.box[1] - dy, w.box[2] - dx, w.box[3] - dy))
+            for w in words
+        )
+        return OcrResult(" ".join(w.text for w in words), 0.9, moved)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(self.top)
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._read(self.top + self.rest)
+
+
+def test_a_framed_header_of_two_lines_the_page_ocr_half_missed_is_read_again_as_a_block() -> None:
+    # Trainees as columns, NOM over Prénom, "Période" centred across both lines in the
+    # first column: the page OCR missed "Période" (a grey fill), and a one-line reading of
+    # the band gives the top line only. Read as a block, the header says how to read the
+    # table (half-days down the first column, a trainee per column).
+    names = [("DURAND", "Léa", 500), ("MOREL", "Yves", 850), ("ROY", "Inès", 1200)]
+    gray = np.full((900, 1600), 255, np.uint8)
+    ink, horiz, vert = np.zeros_like(gray), np.zeros_like(gray), np.zeros_like(gray)
+    horiz[300:303, 100:1500] = horiz[700:703, 100:1500] = 255
+    vert[300:703, 100:103] = vert[300:703, 1497:1500] = 255
+    top = [_word(last, x, 320) for last, _, x in names]
+    firsts = [_word(first, x, 392) for _, first, x in names]
+    title = _word("Période", 150, 356)
+    for word in [*top, *firsts, title]:
+        ink[word.box[1] : word.box[3], word.box[0] : word.box[2]] = 255
+    body = []
+    for y, half in ((480, "AM"), (580, "PM")):
+        body += [_word(half, 150, y)] + [_word("Signé", x, y) for _, _, x in names]
+        ink[y : y + 24, 150:180] = 255
+    ink |= horiz | vert
+    pad = 200 // 10  # the white border round a crop
+    engine = _BandEngine(top, [title, *firsts], (100 - pad, 300 - pad))
+    ruled = Rulings(gray, ink, horiz, vert)
+    words = [*top, *firsts, *body]
+    page = sheet_page.page_of(ruled, 200, engine, words, exact=False)  # type: ignore[arg-type]
+    frame = Table((100, 1500), (300, 703), ((),))
+    assert unruled.unruled_table(words, 200, sheet_page._titled_header, frame.box) is None
+    table = sheet_page._unruled(page, [frame])
+    assert table is not None
+    assert len(table.xs) == 5  # Période and a column per trainee
+    assert len(table.ys) - 1 - table.head == 2  # the morning's row and the afternoon's
+
+
 class _CropEngine:
     """An engine that reads any crop as one text when asked for a line, another when asked
     for a block."""
@@ -289,6 +419,23 @@ def test_a_photographed_sheet_s_edge_is_no_frame_round_a_table() -> None:
     edge = Table((3, 1645), (2, 2297), ((),))
     frame = Table((115, 1534), (377, 1112), ((),))
     assert sheet_page._frames(page, [edge, frame]) == [frame]
+
+
+def test_a_photographed_sheet_s_outline_round_the_picture_is_no_table_round_its_table() -> None:
+    # A photo warped to the sheet's outline: the outline rules the picture round, and the
+    # table's rows run across most of its width; the table inside is the one to read.
+    height, width = 2280, 1650
+    horiz = np.zeros((height, width), np.uint8)
+    vert = np.zeros_like(horiz)
+    horiz[2:5, :] = horiz[height - 5 : height - 2, :] = 255
+    vert[:, 2:5] = vert[:, width - 5 : width - 2] = 255
+    rows, cols = range(370, 1420, 105), (115, 200, 700, 1050, 1300, 1540)
+    for y in rows:
+        horiz[y : y + 3, 115:1543] = 255
+    for x in cols:
+        vert[370:1318, x : x + 3] = 255
+    tables = tables_in(horiz, vert, 200)
+    assert [(len(t.xs), len(t.ys)) for t in tables] == [(len(cols), len(rows))]
 
 
 def test_a_framed_table_s_handwritten_names_are_not_cut_by_a_column_boundary(

@@ -166,6 +166,20 @@ def test_sheet_found_under_a_lamp_off_one_corner() -> None:
     assert np.abs(found - truth).max() < 15
 
 
+def test_a_lit_patch_of_desk_joining_the_sheet_at_the_picture_s_corner_is_no_sheet_corner() -> None:
+    """Light falling on the desk beyond one corner of the sheet, as bright as paper, runs
+    to the picture's corner: brightness takes that corner for the sheet's; the sheet's
+    edges do not."""
+    photo, truth = photo_of(page_gray())
+    h, w = photo.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    glow = np.clip(1 - np.hypot(xx, yy) / 600, 0, 1) * 200  # soft light at the top left
+    lit = np.where(photo == 50, np.clip(50 + glow, 0, 255), photo).astype(np.uint8)
+    found = ocr.find_sheet(lit)
+    assert found is not None
+    assert np.abs(found - truth).max() < 15
+
+
 def test_sheet_with_a_corner_lost_in_shadow_is_not_warped() -> None:
     photo, truth = photo_of(page_gray())
     x, y = truth[2].astype(int)  # bottom-right corner
