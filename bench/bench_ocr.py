@@ -9,8 +9,10 @@ page image as extracted (the PNG is written first; only the command is timed), m
 runs, and word recall of both against ``samples/truth``. Then the whole read of the same files
 (``runner.read``: intake, text, classify, extract with the signature and attendance readers)
 per page, against the same command on the same pages: the ratio is what the pipeline adds to
-OCR. Then seconds per born-digital document for ``read_pages``. ``--variants`` adds recall
-and time with one clean-up step off at a time, and with PSM 6 instead of 3.
+OCR; each file's ratio is printed with its documents' types (attendance sheets cost more:
+their cells are read again on their own). Then seconds per born-digital document for
+``read_pages``. ``--variants`` adds recall and time with one clean-up step off at a time,
+and with PSM 6 instead of 3.
 
 ``OMP_THREAD_LIMIT=1`` is set for both: the tesserocr wheel has no OpenMP, and Debian's
 tesseract with OpenMP would otherwise use every core, which is not how a busy worker runs.
@@ -239,6 +241,30 @@ def bench_whole(samples: Path, files: list[dict], runs: int) -> dict[str, Whole]
     return found
 
 
+def print_files(rows: list[PageRun], whole: dict[str, Whole], files: list[dict]) -> None:
+    """Per file, CPU seconds of the whole read against the command on its pages, with its
+    documents' types; then the median ratio per kind of file (the first type it holds)."""
+    cli: dict[str, float] = {}
+    for r in rows:
+        cli[r.file] = cli.get(r.file, 0.0) + statistics.median(r.cli_cpu)
+    kinds: dict[str, list[float]] = {}
+    print(f"\n{'file (CPU s)':56} {'pages':>5} {'whole':>7} {'cli':>7} {'ratio':>6}  types")
+    for entry in files:
+        name, found = entry["file"], whole.get(entry["file"])
+        if found is None or not cli.get(name):
+            continue
+        types = [d.get("type") or "?" for d in entry.get("documents", [])] or ["?"]
+        ratio = found.cpu / cli[name]
+        kinds.setdefault(types[0], []).append(ratio)
+        print(
+            f"{name[-56:]:56} {found.pages:5d} {found.cpu:7.2f} {cli[name]:7.2f} {ratio:6.2f}"
+            f"  {', '.join(dict.fromkeys(types))}"
+        )
+    for kind, ratios in sorted(kinds.items()):
+        print(f"{'  median, files opening with ' + kind:56} {len(ratios):5d} files"
+              f" {statistics.median(ratios):6.2f}x")  # fmt: skip
+
+
 def headline(rows: list[PageRun], whole: dict[str, Whole]) -> list[Figure]:
     """Seconds per page of the text stage and of the whole read, each against the command;
     wall seconds, then the same in CPU seconds."""
@@ -352,6 +378,7 @@ def main() -> None:
     print_pages(rows)
     scanned = [f for f in readable if f["rendering"] in OCR_RENDERINGS]
     whole = bench_whole(args.samples, scanned, args.runs)
+    print_files(rows, whole, scanned)
     write(args.json, headline(rows, whole))
     bench_digital(
         args.samples, [f for f in readable if f["rendering"] == "digital"], args.runs, settings

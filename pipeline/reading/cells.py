@@ -393,6 +393,11 @@ def _cell_words(page: SheetPage, inner: tuple[int, int, int, int]) -> str:
     line = page.engine.recognise_line(crop, page.dpi).text
     if is_absent(line) or is_signed_mention(line):
         return line
+    if not any(c.isdigit() for c in line) and not holds_print(_bare_ink(page, inner), page.dpi):
+        # A scrawl, a tick or a stroke (no figure of a mention's date read either): no
+        # print for a block read to find (it costs as much as the page's OCR over a
+        # sheet's signatures).
+        return line or printed
     # Print on two lines ("Absent(e)" over "excusé(e)", "Signé le" over its date) reads
     # as garbage as one line: the cell is read again as a block, as it is.
     soft = clean_crop(page, inner, crisp=False)
@@ -401,6 +406,43 @@ def _cell_words(page: SheetPage, inner: tuple[int, int, int, int]) -> str:
         return block
     # A read that finds nothing leaves the page OCR's word ("*aBsenr" for "ABSENT").
     return line or printed
+
+
+#: Letter-sized pieces of ink (inches, their longer side) and how many make print: a
+#: mention "Signé le 12/03 à 9h04" or "Absent(e) excusé(e)" typed holds a dozen or more; a
+#: signature, a tick or a handwritten word in joined-up letters, a few pieces, mostly larger.
+LETTER_IN = (0.03, 0.2)
+PRINT_PIECES = 6
+#: A line of print is this high (inches); rows of ink apart by a blank row are two lines.
+PRINT_LINE_IN = (0.04, 0.25)
+
+
+def _bare_ink(page: SheetPage, inner: tuple[int, int, int, int]) -> np.ndarray:
+    """The ink inside a cell's inner box without its ruling lines, specks kept: small
+    print's thin letters ("i", "l", a comma) weigh no more than a speck."""
+    crop = page.ink[inner[1] : inner[3], inner[0] : inner[2]].copy()
+    crop[_rulings_only(page.lines[inner[1] : inner[3], inner[0] : inner[2]], page.dpi)] = 0
+    return crop
+
+
+def holds_print(marks: np.ndarray, dpi: int) -> bool:
+    """Whether a cell's ink (its rulings taken out) may hold print: ``PRINT_PIECES`` or
+    more separate pieces of a letter's size, or two lines or more of a print line's height
+    (bold or blurred print whose letters run together)."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8))
+    side = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    low, high = (limit * dpi for limit in LETTER_IN)
+    if int(((side >= low) & (side <= high)).sum()) >= PRINT_PIECES:
+        return True
+    inked = np.flatnonzero((marks > 0).any(axis=1))
+    if not len(inked):
+        return False
+    breaks = np.flatnonzero(np.diff(inked) > 1)
+    starts = np.concatenate(([inked[0]], inked[breaks + 1]))
+    ends = np.concatenate((inked[breaks], [inked[-1]]))
+    low, high = (limit * dpi for limit in PRINT_LINE_IN)
+    heights = ends - starts + 1
+    return int(((heights >= low) & (heights <= high)).sum()) >= 2
 
 
 def trainer_boxes(

@@ -31,7 +31,7 @@ import numpy as np
 from pipeline.ocr import Word
 from pipeline.parse import fold
 from pipeline.reading.faces import aligned, faces_scale
-from pipeline.reading.ink import binarise, crop, drop_specks, erase_boxes, line_masks
+from pipeline.reading.ink import crop, drop_specks, erase_boxes
 from pipeline.reading.labels import (
     block_scale,
     column_numbers,
@@ -59,6 +59,7 @@ from pipeline.reading.options import (
     shape_rows,
 )
 from pipeline.reading.scales import Scale, level_of, scale_from_levels, scale_from_numbers
+from pipeline.reading.tables import Rulings
 from pipeline.reading.words import Box, inset
 from pipeline.reading.words import lines as lines_of
 
@@ -106,10 +107,16 @@ class PageChoices:
     unread: int = 0  # rows marked by hand whose scale was not understood
 
 
-def marks_ink(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
-    """The page's ink, and that ink without ruling lines and specks (what a hand adds)."""
-    ink = binarise(gray, dpi)
-    horiz, vert = line_masks(ink, dpi)
+def marks_ink(
+    gray: np.ndarray, dpi: int, ruled: Rulings | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The page's ink, and that ink without ruling lines and specks (what a hand adds).
+
+    ``ruled``: the ink and ruling masks of ``gray`` if already made (the same functions,
+    the same arguments)."""
+    if ruled is None:
+        ruled = Rulings.of(gray, dpi)
+    ink, horiz, vert = ruled.ink, ruled.horiz, ruled.vert
     bare = ink.copy()
     bare[cv2.bitwise_or(horiz, vert) > 0] = 0
     return ink, drop_specks(bare, dpi)
@@ -250,10 +257,15 @@ def _lines_text(words: Sequence[Word]) -> str:
 
 
 def read_page(
-    gray: np.ndarray, dpi: int, words: Sequence[Word], reread: HeaderReader | None = None
+    gray: np.ndarray,
+    dpi: int,
+    words: Sequence[Word],
+    reread: HeaderReader | None = None,
+    ruled: Rulings | None = None,
 ) -> PageChoices:
-    """Every choice row on an upright page image, with ``words`` boxed in its pixels."""
-    ink, bare = marks_ink(gray, dpi)
+    """Every choice row on an upright page image, with ``words`` boxed in its pixels;
+    ``ruled``: the page's ink and ruling masks when made already (``Rulings.of(gray)``)."""
+    ink, bare = marks_ink(gray, dpi, ruled)
     hand = without_print(bare, words)
     # The loops of a line of printed numbers ("0", "6", "8", "10") are no options (a lone
     # "0" may be a box OCR misread: only a line of numbers says they are figures).

@@ -23,10 +23,12 @@ LEAN = 0.04
 MIN_ROWS, MIN_COLUMNS = 3, 3
 
 
-def lattice_matrix(gray: np.ndarray, dpi: int) -> np.ndarray | None:
+def lattice_matrix(gray: np.ndarray, dpi: int, ink: np.ndarray | None = None) -> np.ndarray | None:
     """The 3x3 matrix making the page's largest lattice of options square-on, or None
-    (no lattice, or its columns already upright)."""
-    rows = shape_rows(find_shapes(binarise(gray, dpi), dpi), dpi)
+    (no lattice, or its columns already upright); ``ink``: ``binarise(gray, dpi)`` if made
+    already."""
+    ink = binarise(gray, dpi) if ink is None else ink
+    rows = shape_rows(find_shapes(ink, dpi), dpi)
     placed = _largest_lattice(sorted(rows, key=lambda r: median(s.cy for s in r)))
     if placed is None:
         return None

@@ -50,8 +50,9 @@ FORESHORTENED = 0.04
 class _Reread:
     """Column labels too small or faint for the page's OCR, read again from a crop."""
 
-    def __init__(self, view: PageView, engine: OcrEngine) -> None:
-        self.view, self.engine = view, engine
+    def __init__(self, view: PageView, engine: OcrEngine, ink: np.ndarray | None = None) -> None:
+        """``ink``: the page's ink (:func:`~pipeline.reading.ink.binarise`), if made already."""
+        self.view, self.engine, self.ink = view, engine, ink
         self.clean: np.ndarray | None = None
 
     def _crop(self, box: Box) -> tuple[np.ndarray, int, int]:
@@ -59,7 +60,7 @@ class _Reread:
             # The page without its ruling lines: OCR runs a column's label into them.
             # Only strokes straight and unbroken over a third of an inch: not a word's letters
             # (a table's ruling masks bridge letters, which finding a table does not mind).
-            ink = binarise(self.view.gray, self.view.dpi)
+            ink = self.ink if self.ink is not None else binarise(self.view.gray, self.view.dpi)
             lines = rulings(ink, self.view.dpi, grow=5, bridge="none") > 0
             self.clean = self.view.gray.copy()
             self.clean[lines] = 255
@@ -116,26 +117,32 @@ def square_on(view: PageView) -> PageView:
     ruled grid, or whose grid's opposite sides run parallel (a scan, a born-digital page,
     a photo taken square-on), is left as it is.
     """
+    return _squared_on(view)[0]
+
+
+def _squared_on(view: PageView) -> tuple[PageView, Rulings | None]:
+    """:func:`square_on`, and the ink and ruling masks of the page it returns when they
+    were made on the way (the reader of the rows needs the same: made once, not twice)."""
     if not view.scanned:
-        return view
+        return view, None
     ruled = Rulings.of(view.gray, view.dpi)
     corners = table_corners(ruled.horiz, ruled.vert, view.dpi)
     if corners is not None:
         if _closing_in(corners) < FORESHORTENED * view.dpi:
-            return view
+            return view, ruled
         flat, matrix = squared(ruled, view.dpi)
         if matrix is None:
-            return view
-        return replace(view, gray=flat.gray, words=warp_words(view.words, matrix))
+            return view, ruled
+        return replace(view, gray=flat.gray, words=warp_words(view.words, matrix)), flat
     # No ruled grid: the options' own rows and columns (:mod:`pipeline.reading.lattice`).
-    lattice = lattice_matrix(view.gray, view.dpi)
+    lattice = lattice_matrix(view.gray, view.dpi, ruled.ink)
     if lattice is None:
-        return view
+        return view, ruled
     height, width = view.gray.shape
     gray = cv2.warpPerspective(
         view.gray, lattice, (width, height), flags=cv2.INTER_LINEAR, borderValue=255
     )
-    return replace(view, gray=gray, words=warp_words(view.words, lattice))
+    return replace(view, gray=gray, words=warp_words(view.words, lattice)), None
 
 
 def _closing_in(corners: np.ndarray) -> float:
@@ -153,9 +160,10 @@ def read_choices(pages: Sequence[PageView], engine: OcrEngine | None) -> list[Pa
     out = []
     for seen in pages:
         started = time.perf_counter()
-        view = square_on(seen)
-        reread = _Reread(view, engine) if engine is not None and view.scanned else None
-        out.append(read_page(view.gray, view.dpi, view.words, reread))
+        view, ruled = _squared_on(seen)
+        ink = ruled.ink if ruled is not None else None
+        reread = _Reread(view, engine, ink) if engine is not None and view.scanned else None
+        out.append(read_page(view.gray, view.dpi, view.words, reread, ruled))
         log.debug("choices page %d: %.2f s", view.number, time.perf_counter() - started)
     return out
 

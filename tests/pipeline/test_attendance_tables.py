@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -396,6 +397,49 @@ def test_a_typed_absence_printed_on_two_lines_is_absent_not_a_signature() -> Non
     column = Column(date(2026, 3, 3), attendance.MATIN, None, "Matin")
     read = cells.judge_cell(page, (100, 100, 500, 200), column, "Ana Roux")
     assert read.mark == "absent"
+
+
+class _CountingEngine(_CropEngine):
+    """A :class:`_CropEngine` that counts the block reads it was asked for."""
+
+    blocks = 0
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        self.blocks += 1
+        return self.block
+
+
+def _cell_page(ink: np.ndarray, engine: _CropEngine) -> cells.SheetPage:
+    gray = np.where(ink > 0, 0, 255).astype(np.uint8)
+    blank = np.zeros_like(gray)
+    return cells.SheetPage(gray, 200, ink, blank, (), engine)  # type: ignore[arg-type]
+
+
+def test_a_signature_s_cell_is_read_as_one_line_and_not_again_as_a_block() -> None:
+    ink = np.zeros((300, 600), np.uint8)
+    t = np.linspace(0, 1, 200)
+    scrawl = np.stack((200 + 200 * t, 150 + 25 * np.sin(18 * t) - 20 * t), axis=1)
+    cv2.polylines(ink, [scrawl.astype(np.int32)], False, 255, 3)
+    engine = _CountingEngine(OcrResult("ENNNARA", 0.3), OcrResult("Absent", 0.9))
+    column = Column(date(2026, 3, 3), attendance.MATIN, None, "Matin")
+    read = cells.judge_cell(_cell_page(ink, engine), (100, 100, 500, 200), column, "Ana Roux")
+    assert engine.blocks == 0 and read.mark == "signed"
+
+
+@pytest.mark.parametrize("lines", [1, 2])
+def test_print_its_one_line_read_garbles_is_read_again_as_a_block(lines: int) -> None:
+    # Small typed words (letters apart) on one line, or bold ones run together on two:
+    # the block read, not the garbled line, says the trainee was away.
+    ink = np.zeros((300, 600), np.uint8)
+    for row in range(lines):
+        cv2.putText(ink, "Absent excuse", (150, 140 + 35 * row), cv2.FONT_HERSHEY_SIMPLEX,
+                    0.6 if lines == 1 else 0.9, 255, 1 if lines == 1 else 4)  # fmt: skip
+    engine = _CountingEngine(OcrResult("Atsert exase", 0.3), OcrResult("Absent excusé", 0.9))
+    page = _cell_page(ink, engine)
+    assert cells.holds_print(cells._bare_ink(page, (104, 104, 496, 196)), 200)
+    column = Column(date(2026, 3, 3), attendance.MATIN, None, "Matin")
+    read = cells.judge_cell(page, (100, 100, 500, 200), column, "Ana Roux")
+    assert engine.blocks == 1 and read.mark == "absent"
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from pipeline.reading.labels import number_of
 from pipeline.reading.lattice import lattice_matrix
 from pipeline.reading.options import find_shapes
 from pipeline.reading.page import PageView
-from pipeline.reading.questionnaire import square_on
+from pipeline.reading.questionnaire import _squared_on, square_on
 from pipeline.reading.scales import scale_from_numbers
 from pipeline.reading.tables import Rulings, table_corners
 
@@ -101,6 +101,28 @@ def test_a_ruled_grid_seen_at_an_angle_is_warped_back_to_a_rectangle() -> None:
     assert abs(tl[1] - tr[1]) <= 3 and abs(bl[1] - br[1]) <= 3
     square = _ruled(_page())
     assert square_on(_view(square)).gray is square  # square-on already: untouched
+
+
+def test_the_masks_made_while_squaring_are_those_of_the_page_returned() -> None:
+    """The rows' reader takes the ink and ruling masks square_on made instead of making
+    them again: they must be the returned page's, whether it was warped or left alone."""
+    flat = _ruled(_page())
+    corners = np.array([[300, 500], [1500, 500], [1500, 900], [300, 900]], np.float32)
+    seen = np.array([[330, 500], [1470, 505], [1500, 900], [300, 895]], np.float32)
+    photo = cv2.warpPerspective(
+        flat, cv2.getPerspectiveTransform(corners, seen), (1700, 2200), borderValue=255
+    )
+    for gray in (photo, _ruled(_page())):
+        view, ruled = _squared_on(_view(gray))
+        again = Rulings.of(view.gray, DPI)
+        assert ruled is not None and ruled.gray is view.gray
+        for made, remade in ((ruled.ink, again.ink), (ruled.horiz, again.horiz),
+                             (ruled.vert, again.vert)):  # fmt: skip
+            assert np.array_equal(made, remade)
+    # Warped by its options' lattice (no ruling): no masks of the new page to give.
+    leaning = _boxes(-0.13)
+    view, ruled = _squared_on(_view(leaning))
+    assert view.gray is not leaning and ruled is None
 
 
 def test_a_lone_s_over_a_column_is_the_five_ocr_misread() -> None:
