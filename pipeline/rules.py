@@ -169,7 +169,9 @@ def _programme_of(
         return [Missing("programme", 1, f"aucun programme « {title} » reçu")], []
     best = min(fitting, key=lambda d: len(_absent_sections(d)))
     absent = _absent_sections(best)
-    if not absent:
+    if not absent or best.first > 1:
+        # A programme printed after another document's pages (a convention's annex) is a
+        # summary of the training: it stands for the programme, its sections are not judged.
         return [], []
     message = f"Programme « {title} » (document #{best.id}) sans {', '.join(absent)}."
     return [], [Check("programme_incomplete", message, (best.id,))]
@@ -324,7 +326,11 @@ def _agreement_checks(inv: Invoice, found: Sequence[DocumentRow]) -> list[Check]
     doc = max(found, key=lambda d: sum(map(bool, (d.fields.get("signatures") or {}).values())))
     kind, signed_word = AGREEMENT_WORDS.get(doc.type, ("la convention", "signée"))
     names = [str(n) for n in doc.fields.get("trainees") or ()]
-    if names and inv.trainee_count and len(names) != inv.trainee_count:
+    strangers = [n for n in names if inv.trainees and not _named(n, inv.trainees)]
+    # Fewer names than invoiced, every one of them the invoice's: a list read in part (a
+    # scan's wrapped table), not surely a different one.
+    partly = len(names) < (inv.trainee_count or 0) and not strangers
+    if names and inv.trainee_count and len(names) != inv.trainee_count and not partly:
         checks.append(
             Check(
                 "trainee_count_mismatch",
@@ -332,7 +338,6 @@ def _agreement_checks(inv: Invoice, found: Sequence[DocumentRow]) -> list[Check]
                 (doc.id,),
             )
         )
-    strangers = [n for n in names if inv.trainees and not _named(n, inv.trainees)]
     if strangers:
         checks.append(
             Check(

@@ -127,6 +127,10 @@ def test_a_programme_without_its_evaluation_section_is_incomplete_on_its_dossier
         f"Programme « {inv.title} » (document #81) sans modalités d'évaluation."
     )
     assert check.documents == (81,) and "programme" not in pieces(dossier)
+    # A convention's annex (pages after the convention's) stands for the programme: a
+    # summary, its sections not judged.
+    annex = DocumentRow(**{**programme.__dict__, "id": 82, "first": 3, "last": 3})
+    assert not evaluate(inv, [], programmes=[annex]).checks
     # Said once, on the dossier, not again among the entrepreneur's pieces.
     assert not [m for m in entrepreneur_missing([inv], [programme], 2026) if m.piece == "programme"]
 
