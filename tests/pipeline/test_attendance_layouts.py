@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -1011,26 +1012,26 @@ class _SpeckEngine:
         return self._read(image)
 
 
-def test_a_first_name_the_page_read_fairly_surely_is_kept_over_a_worse_read_of_its_cell() -> None:
-    # NOM | Prénom | Matin | Après-midi; the photo's page OCR read "Ibrahim" at 0.89
-    # (not sure enough to skip reading the cell again), the cell alone read "b" at 0.79.
+def _people_read_by_a_speck_engine(rows: Sequence[Word]) -> set[str]:
+    """NOM | Prénom | Matin | Après-midi, one table row per two of ``rows``' words, read
+    with an engine that reads any cell alone as one unsure letter."""
     gray = np.full((700, 1400), 255, np.uint8)
     blank = np.zeros_like(gray)
-    words = (
-        _word("NOM", 110, 120),
-        _word("Prénom", 410, 120),
-        _word("Matin", 710, 120),
-        _word("Après-midi", 1010, 120),
-        _word("PAGÈS", 110, 200),
-        _word("Ibrahim", 410, 200, 0.89),
-        _word("VIDALENC", 110, 280),
-        _word("Chloé", 410, 280),
-    )
-    page = cells.SheetPage(gray, 200, blank, blank, words, _SpeckEngine(), exact=False)  # type: ignore[arg-type]
-    walls = tuple(tuple(True for _ in range(3)) for _ in range(3))
-    grid = tables.Table((100, 400, 700, 1000, 1300), (100, 170, 250, 330), walls)
-    read = sheet_grid.read_grid(page, grid)[0]
-    assert {c.person for c in read} == {"PAGÈS Ibrahim", "VIDALENC Chloé"}
+    head = (_word("NOM", 110, 120), _word("Prénom", 410, 120), _word("Matin", 710, 120),
+            _word("Après-midi", 1010, 120))  # fmt: skip
+    page = cells.SheetPage(gray, 200, blank, blank, (*head, *rows), _SpeckEngine(), exact=False)  # type: ignore[arg-type]
+    count = len(rows) // 2
+    walls = tuple(tuple(True for _ in range(3)) for _ in range(count + 1))
+    grid = tables.Table((100, 400, 700, 1000, 1300), (100, 170, 250, 330)[: count + 2], walls)
+    return {c.person for c in sheet_grid.read_grid(page, grid)[0]}
+
+
+def test_a_first_name_the_page_read_fairly_surely_is_kept_over_a_worse_read_of_its_cell() -> None:
+    # The photo's page OCR read "Ibrahim" at 0.89 (not sure enough to skip reading the
+    # cell again), the cell alone read "b" at 0.79.
+    rows = (_word("PAGÈS", 110, 200), _word("Ibrahim", 410, 200, 0.89),
+            _word("VIDALENC", 110, 280), _word("Chloé", 410, 280))  # fmt: skip
+    assert _people_read_by_a_speck_engine(rows) == {"PAGÈS Ibrahim", "VIDALENC Chloé"}
 
 
 def test_a_lone_letter_read_surely_in_a_name_cell_is_no_name_part() -> None:
@@ -1038,21 +1039,8 @@ def test_a_lone_letter_read_surely_in_a_name_cell_is_no_name_part() -> None:
     # but a lone letter is what a small crop's read keeps of a name, never a name.
     assert not sheet_grid._name_like([Word("b", 0.79, (10, 10, 20, 30))])
     assert sheet_grid._name_like([Word("J.", 0.79, (10, 10, 30, 30))])
-    gray = np.full((700, 1400), 255, np.uint8)
-    blank = np.zeros_like(gray)
-    words = (
-        _word("NOM", 110, 120),
-        _word("Prénom", 410, 120),
-        _word("Matin", 710, 120),
-        _word("Après-midi", 1010, 120),
-        _word("PAGÈS", 110, 200),
-        _word("Ibrahim", 410, 200, 0.6),
-    )
-    page = cells.SheetPage(gray, 200, blank, blank, words, _SpeckEngine(), exact=False)  # type: ignore[arg-type]
-    walls = tuple(tuple(True for _ in range(3)) for _ in range(2))
-    grid = tables.Table((100, 400, 700, 1000, 1300), (100, 170, 250), walls)
-    read = sheet_grid.read_grid(page, grid)[0]
-    assert {c.person for c in read} == {"PAGÈS Ibrahim"}
+    rows = (_word("PAGÈS", 110, 200), _word("Ibrahim", 410, 200, 0.6))
+    assert _people_read_by_a_speck_engine(rows) == {"PAGÈS Ibrahim"}
 
 
 class _CutLabelEngine:
