@@ -196,16 +196,24 @@ def test_a_title_the_page_ocr_missed_in_a_shaded_header_ruled_by_rows_is_read_ag
     assert len(table.xs) == 5  # Date, Créneau, Signature, Formateur
 
 
-def test_a_framed_table_s_title_the_page_ocr_missed_is_read_again_for_its_column() -> None:
-    # The page OCR read "Nom", "Prénom" and "Après-midi" of the framed header, not
-    # "Matinée": without its title the morning's marks would pass for part of the names.
-    titles = [("Nom", 150), ("Prénom", 400), ("Matinée", 750), ("Après-midi", 1150)]
-    gray = np.full((800, 1600), 255, np.uint8)
+def _framed_header(
+    titles: list[tuple[str, int]], height: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A page with a table framed only (300-703 high, 100-1500 wide), its titles inked."""
+    gray = np.full((height, 1600), 255, np.uint8)
     ink, horiz, vert = np.zeros_like(gray), np.zeros_like(gray), np.zeros_like(gray)
     horiz[300:303, 100:1500] = horiz[700:703, 100:1500] = 255
     vert[300:703, 100:103] = vert[300:703, 1497:1500] = 255
     for _, x in titles:
         ink[320:344, x : x + 80] = 255
+    return gray, ink, horiz, vert
+
+
+def test_a_framed_table_s_title_the_page_ocr_missed_is_read_again_for_its_column() -> None:
+    # The page OCR read "Nom", "Prénom" and "Après-midi" of the framed header, not
+    # "Matinée": without its title the morning's marks would pass for part of the names.
+    titles = [("Nom", 150), ("Prénom", 400), ("Matinée", 750), ("Après-midi", 1150)]
+    gray, ink, horiz, vert = _framed_header(titles, 800)
     words = [_word(text, x, 320) for text, x in titles if text != "Matinée"]
     for top, (last, first) in zip(
         (400, 480, 560), [("DURAND", "Léa"), ("MOREL", "Yves"), ("ROY", "Inès")], strict=True
@@ -280,12 +288,7 @@ def test_a_grey_header_fill_s_faint_edge_does_not_run_the_header_line_into_the_b
     # A photo's grey header fill, thresholded, leaves a few specks per row along its
     # lower edge and down into the body: the header's line of print ends at its own ink.
     titles = [("Nom", 150), ("Prénom", 400), ("Matin", 750), ("Après-midi", 1150)]
-    gray = np.full((900, 1600), 255, np.uint8)
-    ink, horiz, vert = np.zeros_like(gray), np.zeros_like(gray), np.zeros_like(gray)
-    horiz[300:303, 100:1500] = horiz[700:703, 100:1500] = 255
-    vert[300:703, 100:103] = vert[300:703, 1497:1500] = 255
-    for _, x in titles:
-        ink[320:344, x : x + 80] = 255
+    gray, ink, horiz, vert = _framed_header(titles, 900)
     ink[348:700, 300:306] = 255  # the fill's ragged edge, then a stray line of specks
     for top in (400, 480, 560):
         ink[top : top + 24, 150:400] = ink[top : top + 24, 720:900] = 255
