@@ -217,11 +217,21 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
             box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
             whole = header_cell_text(page, box, is_column_title)
             label = whole if is_column_title(whole) else label
+        if _days_run_together(label):
+            # Several columns' titles read as one (an unruled header printed tight): its
+            # cells hold several days' marks, none of them this column's to decide.
+            columns.append(Column(None, None, None, label))
+            continue
         dates = cell_dates(label, year)  # "2502/2026": a slash lost
         day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     columns = _dated_by_spans(page, grid, header, columns, year)
     return _halves_completed(_dates_completed(columns, known))
+
+
+def _days_run_together(label: str) -> bool:
+    """A column title naming two different weekdays ("lundi 16 Mardi 17 mercredi 18 …")."""
+    return len(set(WEEKDAY.findall(fold(label)))) >= 2
 
 
 def _dated_by_spans(

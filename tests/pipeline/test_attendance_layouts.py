@@ -1117,3 +1117,20 @@ def test_a_blank_date_cell_under_a_day_whose_half_day_went_unread_is_its_afterno
         (thursday, attendance.MATIN),
         (thursday, attendance.APRES_MIDI),
     ]
+
+
+def test_a_column_title_naming_several_days_run_together_dates_none_of_its_cells() -> None:
+    # An unruled header printed tight: six days' titles read as one column's
+    # ("lundi 16 mars PM Mardi 17 mars AM …"). Its marks belong to six days: none is
+    # given this column's first date, nor any date.
+    days = "lundi 16 mars 2026 PM Mardi 17 mars 2026 AM mercredi 18 mars 2026 AM"
+    gray = np.full((600, 1400), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    ink[215:245, 500:560] = ink[295:325, 800:860] = 255  # two marks, two days apart
+    words = (_word("Stagiaires", 110, 120), _word(days, 410, 120),
+             _word("DELMAS Cécile", 110, 220), _word("TRAN Zoé", 110, 300))  # fmt: skip
+    page = cells.SheetPage(gray, 200, ink, np.zeros_like(gray), words, _SpeckEngine(), exact=True)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in range(1)) for _ in range(3))
+    grid = tables.Table((100, 400, 1300), (100, 180, 260, 340), walls)
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert all(c.date is None for c in read)
