@@ -134,17 +134,18 @@ def evaluate(
     rules: Rules | None = None,
     today: date | None = None,
     waivers: Sequence[Waiver] = (),
-    programmes: Sequence[DocumentRow] | None = None,
+    own: Sequence[DocumentRow] | None = None,
 ) -> Dossier:
     """The dossier of one training invoice: what is there, what is missing, what disagrees.
 
     ``rules``: the cooperative's checklist (levels, due dates); ``today`` dates the overdue
-    pieces; ``waivers``: requirements a person set aside for this dossier; ``programmes``:
-    the entrepreneur's programmes, one of which must be this training's (unchecked if None).
+    pieces; ``waivers``: requirements a person set aside for this dossier; ``own``: the
+    entrepreneur's documents, one of whose programmes must be this training's (unchecked
+    if None).
     """
     dossier = _evaluate(inv, documents, settings or AttendanceSettings())
-    if programmes is not None:
-        lacking, incomplete = _programme_of(inv, [*programmes, *documents])
+    if own is not None:
+        lacking, incomplete = _programme_of(inv, [*own, *documents])
         dossier = replace(
             dossier, missing=(*dossier.missing, *lacking), checks=(*dossier.checks, *incomplete)
         )

@@ -64,10 +64,9 @@ def dossier(store: Store, config: Config, number: str, today: date | None = None
     inv = store.invoice(number)
     if inv is None:
         return None
-    own = store.documents(entrepreneur=inv.entrepreneur)
     return evaluate(
         inv, store.documents(invoice=number), config.attendance, config.rules, today,
-        store.waivers(number).get(number, ()), [d for d in own if d.type == DocType.PROGRAMME],
+        store.waivers(number).get(number, ()), store.documents(entrepreneur=inv.entrepreneur),
     )  # fmt: skip
 
 

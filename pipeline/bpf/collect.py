@@ -29,7 +29,8 @@ def collect(store: Store, config: Config, period: Period, today: date) -> list[F
 
     def reduce(inv: Invoice, docs: list[DocumentRow]) -> Facts:
         who = inv.entrepreneur
-        if who not in programmes:  # the dossier's state as status gives it: programme judged
+        if who not in programmes:  # the state status gives: programmes judged (kept alone:
+            # memory holds the facts, not the share)
             own = store.documents(entrepreneur=who)
             programmes[who] = [d for d in own if d.type == DocType.PROGRAMME]
         dossier = evaluate(inv, docs, config.attendance, config.rules, today,

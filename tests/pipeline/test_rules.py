@@ -121,7 +121,7 @@ def test_a_programme_without_its_evaluation_section_is_incomplete_on_its_dossier
         fields={"training_title": inv.title, "sections": {
             "objectifs": True, "programme": True, "methodes": True, "evaluation": False}},
     )  # fmt: skip
-    dossier = evaluate(inv, [], programmes=[programme])
+    dossier = evaluate(inv, [], own=[programme])
     check = next(c for c in dossier.checks if c.code == "programme_incomplete")
     assert check.message == (
         f"Programme « {inv.title} » (document #81) sans modalités d'évaluation."
@@ -130,7 +130,7 @@ def test_a_programme_without_its_evaluation_section_is_incomplete_on_its_dossier
     # A convention's annex (pages after the convention's) stands for the programme: a
     # summary, its sections not judged.
     annex = DocumentRow(**{**programme.__dict__, "id": 82, "first": 3, "last": 3})
-    assert not evaluate(inv, [], programmes=[annex]).checks
+    assert not evaluate(inv, [], own=[annex]).checks
     # Said once, on the dossier, not again among the entrepreneur's pieces.
     assert not [m for m in entrepreneur_missing([inv], [programme], 2026) if m.piece == "programme"]
 
@@ -216,7 +216,7 @@ def test_a_training_whose_title_no_programme_of_its_entrepreneur_bears_lacks_its
 ):
     inv = invoice()
     own_words = _programme(inv.title.upper() + " :")  # however the entrepreneur typed it
-    assert "programme" not in pieces(evaluate(inv, [], programmes=[own_words]))
-    lacking = pieces(evaluate(inv, [], programmes=[_programme("Excel : les bases")]))
+    assert "programme" not in pieces(evaluate(inv, [], own=[own_words]))
+    lacking = pieces(evaluate(inv, [], own=[_programme("Excel : les bases")]))
     assert lacking["programme"].detail == f"aucun programme « {inv.title} » reçu"  # type: ignore[attr-defined]
     assert "programme" not in pieces(evaluate(inv, [])), "not asked: not checked"
