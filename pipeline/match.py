@@ -228,7 +228,7 @@ def _against(part: Part, inv: Invoice, text: str) -> bool:
 
 def _near_miss(part: Part, inv: Invoice) -> bool:
     """Whether a name the document gives is close to one of the invoice's trainees without
-    being theirs for sure ("Grépe Roche" for Grégory Roche): it is then neither for nor
+    being theirs for sure ("Gaspe Rochet" for Gaspard Rochet): it is then neither for nor
     against that invoice."""
     people = [fold(p) for p in _document_people(part)]
     return any(
@@ -308,7 +308,7 @@ def _text_similarity(found: object, expected: str) -> float | None:
 
 def _title_fit(part: Part, inv: Invoice, text: str) -> float | None:
     """The title the document states, or else the invoice's title found in its text (a
-    form's header line "Prospection téléphonique - animée par ..." no reader labelled)."""
+    form's header line "Vendre au téléphone - animée par ..." no reader labelled)."""
     found = part.fields.get("training_title")
     if found:
         return _text_similarity(found, inv.title)

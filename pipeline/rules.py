@@ -361,8 +361,8 @@ def _agreement_checks(inv: Invoice, found: Sequence[DocumentRow]) -> list[Check]
 
 
 def _named(name: str, names: Sequence[str]) -> bool:
-    """On the invoice: the same person, or a name cut short at a line's end ("Lina El" for
-    "Lina El Amrani": its two or more words all among one invoice name's)."""
+    """On the invoice: the same person, or a name cut short at a line's end ("Nora Ben" for
+    "Nora Ben Saïd": its two or more words all among one invoice name's)."""
     words = set(normalise_name(name).split())
     return any(
         same_person(name, other) >= SAME_PERSON

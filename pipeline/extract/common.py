@@ -405,7 +405,7 @@ TRAINER_LABELS = (
 )
 
 
-#: OCR's specks after a name: "Élodie Marchand s ." (never a capital: "Paul D." stays).
+#: OCR's specks after a name: "Sophie Garnier s ." (never a capital: "Paul D." stays).
 _TRAILING_SPECKS = re.compile(r"(?:\s+(?:[a-zà-ÿ]{1,2}|[^\w\s]+))+\s*$")
 _LEADING_SPECKS = re.compile(r"^[^\w(]+\s+")
 
@@ -521,7 +521,7 @@ def client(text: str, labels: Sequence[str] = CLIENT_LABELS) -> str | None:
 
 def company_value(value: str) -> str | None:
     """An organisation's name: what comes before its address or representative."""
-    # "France Travail - Agence de Sète" is one name; "Garage Martin - 8 rue …" is a name
+    # "France Travail - Agence de Lodève" is one name; "Garage Martin - 8 rue …" is a name
     # and its address.
     value = re.split(r",|\s[-–—]\s(?=\d)|\s\(|\s+repr[eé]sent", value, maxsplit=1)[0]
     value = clean_value(value)
@@ -797,7 +797,7 @@ def _item_follows(lines: Sequence[str], index: int, previous: str) -> bool:
 
 
 def _wrapped_names(value: str, lines: Sequence[str], index: int, count: int | None = None) -> str:
-    """A list of names with its wrapped end: "A, B, Lina El" + next line "Amrani, C"; or
+    """A list of names with its wrapped end: "A, B, Nora Ben" + next line "Saïd, C"; or
     fewer names than the label counts ("Participants 4 :") and the rest on the next line."""
     if index + 1 >= len(lines):
         return value

@@ -126,7 +126,7 @@ def respondent(text: str) -> str | None:
 def _name_in(value: str) -> str | None:
     if re.search(r"facultatif|optionnel", fold(value)):
         return None
-    # Handwriting OCR'd into scraps carries symbols no name has ("MAIS Fassen ©").
+    # Handwriting OCR'd into scraps carries symbols no name has ("NOIR Vallun ©").
     if re.search(r"[©®™§¤@#$%&*+=<>|~^]", re.split(r"[,;:]|\s[-–—(/]", value, maxsplit=1)[0]):
         return None
     # "Lacombe, Vincent": a name written surname first, a comma between.
@@ -149,7 +149,7 @@ def _name_in_two_fields(text: str) -> str | None:
     return name if _reads_as_name(name) else None
 
 
-# Particles of surnames ("Le Goff", "de La Fontaine", "El Amrani"): no word of their own.
+# Particles of surnames ("Le Goff", "de La Fontaine", "Ben Saïd"): no word of their own.
 _PARTICLES = frozenset({"de", "du", "des", "d", "le", "la", "les", "van", "von", "der", "el",
                         "al", "ben", "ibn", "da", "di", "dos", "den", "ter", "ten"})  # fmt: skip
 
@@ -198,7 +198,7 @@ def _title_in_segments(segments: list[str]) -> str | None:
 
 def _heading_title(text: str) -> str | None:
     """A title printed unlabelled under the form's heading, with the brand, the trainer or
-    the date on the same line ("Manager une équipe - Cap Conseil")."""
+    the date on the same line ("Gérer son temps - Atelier Horizon")."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     heading = next((i for i, line in enumerate(lines[:12]) if _FORM_HEADING.search(fold(line))),
                    None)  # fmt: skip

@@ -1,7 +1,7 @@
 """Whether OCR surely read the respondent's name on a questionnaire.
 
 A name written by hand in a form's "Nom :" line is often read by OCR as another name
-("Mradeu Becher" for what the person wrote): text alone cannot tell, the confidence of its
+("Tvorel Bauchat" for what the person wrote): text alone cannot tell, the confidence of its
 words can. A name whose words were not all read surely is not stated (as on an anonymous
 form) rather than stated wrong: it would attach the questionnaire to nobody, or vouch for
 a trainee who never answered.
