@@ -420,8 +420,10 @@ def normalise_name(name: str) -> str:
     ``"DURAND Paul"``, ``"Paul Durand"`` and ``"M. Paul DURAND"`` all give ``"durand paul"``.
     """
     folded = fold(_composed(name)).translate(_LIGATURES)
-    # Civilities are dropped as whole words of the key, so the key of a key is itself.
-    words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in _CIVILITIES]
+    # Civilities are dropped as whole words of the key, so the key of a key is itself; a
+    # name made of civility words only ("Me Me") keeps them: it is no civility then.
+    every = re.findall(r"[a-z0-9]+", folded)
+    words = [w for w in every if w not in _CIVILITIES] or every
     return " ".join(sorted(words))
 
 
