@@ -431,7 +431,8 @@ def _actionable(d: dict[str, Any]) -> bool:
     """Something to chase: documents disagree, a required piece is late or has no due date."""
     if d["checks"]:
         return True
-    required = [m for m in d["missing"] if m.get("level", "requis") == "requis"]
+    lacking = [*d["missing"], *d.get("pending", [])]
+    required = [m for m in lacking if m.get("level", "requis") == "requis"]
     return any(m.get("overdue_days") or not m.get("due") for m in required)
 
 
@@ -441,7 +442,7 @@ def _oldest_first(d: dict[str, Any]) -> tuple[str, str]:
 
 def _items(d: dict[str, Any], today: date) -> tuple[Item, ...]:
     out = [Item(c["message"], check=True) for c in d["checks"]]
-    for m in d["missing"]:
+    for m in [*d["missing"], *d.get("pending", [])]:
         if m.get("level", "requis") != "requis":
             continue  # recommended pieces are in the attachment, not in the morning's words
         out.append(_item(m, today))

@@ -66,7 +66,8 @@ def print_status(data: dict[str, Any]) -> None:
             _t(d["title"]),
             STATES[d["state"]],
             str(len(d["documents"])),
-            _missing_short(d["missing"]),
+            _missing_short(d["missing"])
+            + (f" ; à régler : {_missing_short(d['pending'])}" if d.get("pending") else ""),
         )
     out.print(table)
     for p in data["entrepreneurs"]:
@@ -151,8 +152,10 @@ def print_dossier(data: dict[str, Any], dossier: Dossier, history: Sequence[str]
     print_requirements(dossier)
     if dossier.attendance is not None:
         print_attendance(dossier.attendance, inv)
-    for m in [*data["missing"], *data.get("advised", [])]:
+    for m in [*data["missing"], *data.get("pending", []), *data.get("advised", [])]:
         label = "[yellow]manque[/]" if m.get("level", "requis") == "requis" else "conseillé"
+        if m.get("action"):
+            label = "[yellow]à régler[/]"
         late = f" [red](en retard de {m['overdue_days']} j)[/]" if m.get("overdue_days") else ""
         out.print(f"  {label} {PIECES.get(m['piece'], m['piece'])} : {_t(m['detail'])}{late}")
     for c in data["checks"]:

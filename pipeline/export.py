@@ -53,7 +53,9 @@ def _dossiers(report: dict[str, Any]) -> pd.DataFrame:
             "Pièces manquantes": sum(m["count"] for m in d["missing"]),
             "Contrôles en échec": len(d["checks"]),
             "Heures-stagiaires (feuilles)": (d.get("attendance") or {}).get("trainee_hours"),
-            "Ce qui manque": "; ".join(f"{m['piece']} : {m['detail']}" for m in d["missing"]),
+            "Ce qui manque": "; ".join(
+                f"{m['piece']} : {m['detail']}" for m in [*d["missing"], *d.get("pending", [])]
+            ),
         }
         for d in report["dossiers"]
     ]
@@ -66,7 +68,7 @@ def _missing(report: dict[str, Any]) -> pd.DataFrame:
     owed = [
         (d["invoice"], d["entrepreneur"], m)
         for d in report["dossiers"]
-        for m in [*d["missing"], *d.get("advised", [])]
+        for m in [*d["missing"], *d.get("pending", []), *d.get("advised", [])]
     ]
     owed += [("", p["name"], m) for p in report["entrepreneurs"] for m in p["missing"]]
     rows = [

@@ -21,12 +21,16 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from pipeline.checklist import Rules, Waiver
+from pipeline.errors import Reason
 from pipeline.invoices import Invoice
 from pipeline.parse import fold, normalise_name, same_person
 from pipeline.presence import HALF_LABELS, Attendance, AttendanceSettings, Slot, combine
 from pipeline.record import DocType
 from pipeline.store import DocumentRow
 
+#: ``Missing.action``: what a person of the support team does, the piece being in the share.
+VERIFY = "verifier"
+ATTACH = "rattacher"
 SAME_PERSON = 0.85
 SAME_TITLE = 85
 #: Cells and signature blocks read with less confidence wait for a person (``review``).
@@ -76,9 +80,13 @@ class Missing:
     level: str = "requis"  # requis | recommande
     due: date | None = None  # when the piece was expected, if the rule says
     overdue_days: int | None = None  # days past ``due`` on the day of the evaluation
+    #: Who settles it: "" the entrepreneur (the piece is lacking), VERIFY a person looks at
+    #: what was read, ATTACH a person files a document that waits (the piece was dropped).
+    action: str = ""
+    documents: tuple[int, ...] = ()  # the documents concerned, when a person must act
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "piece": self.piece,
             "count": self.count,
             "detail": self.detail,
@@ -86,6 +94,9 @@ class Missing:
             "due": self.due.isoformat() if self.due else None,
             "overdue_days": self.overdue_days,
         }
+        if self.action:
+            out |= {"action": self.action, "documents": list(self.documents)}
+        return out
 
 
 @dataclass(frozen=True)
@@ -141,7 +152,8 @@ def evaluate(
     ``rules``: the cooperative's checklist (levels, due dates); ``today`` dates the overdue
     pieces; ``waivers``: requirements a person set aside for this dossier; ``own``: the
     entrepreneur's documents, one of whose programmes must be this training's (unchecked
-    if None).
+    if None), and whose documents waiting between this invoice and another may be the
+    pieces it lacks.
     """
     dossier = _evaluate(inv, documents, settings or AttendanceSettings())
     if own is not None:
@@ -149,7 +161,33 @@ def evaluate(
         dossier = replace(
             dossier, missing=(*dossier.missing, *lacking), checks=(*dossier.checks, *incomplete)
         )
+        dossier = replace(dossier, missing=tuple(_dropped(inv, dossier.missing, own)))
     return apply_rules(dossier, rules or Rules(), today, waivers)
+
+
+def _dropped(inv: Invoice, missing: Sequence[Missing], own: Sequence[DocumentRow]) -> list[Missing]:
+    """Pieces the entrepreneur did drop, whose documents wait for a person to choose this
+    invoice among the candidates: to attach, not to ask for again."""
+    waiting: dict[str, list[DocumentRow]] = {}
+    for d in own:
+        ambiguous = d.invoice is None and d.reason == Reason.AMBIGUOUS
+        if ambiguous and any(c.get("invoice") == inv.number for c in d.candidates):
+            waiting.setdefault(d.type, []).append(d)
+    out = []
+    for m in missing:
+        found = waiting.get(m.piece, [])
+        if m.action or len(found) < m.count:
+            out.append(m)
+            continue
+        ids = tuple(d.id for d in found)
+        others = sorted({str(c.get("invoice")) for d in found for c in d.candidates} - {inv.number})
+        where = f" (ou {', '.join(others)})" if others else ""
+        detail = (
+            f"{len(found)} document(s) déposé(s) en attente de rattachement à cette facture"
+            f"{where} : {', '.join(f'#{i}' for i in ids)}"
+        )
+        out.append(replace(m, detail=detail, action=ATTACH, documents=ids))
+    return out
 
 
 def _programme_of(
@@ -238,6 +276,8 @@ def _evaluate(
                 len(attendance.unread),
                 f"feuille(s) {sheets_ids} reçue(s) mais illisible(s) case par case : "
                 "à vérifier à l'œil et à corriger (dossiers review)",
+                action=VERIFY,
+                documents=tuple(attendance.unread),
             )
         )
     if attendance is not None and attendance.slots:
@@ -316,7 +356,13 @@ def _unsigned_agreement(found: Sequence[DocumentRow]) -> tuple[list[Check], list
     if doubtful:
         who = ", ".join(PARTY_LABELS[p] for p in doubtful)
         missing.append(
-            Missing(best.type, len(doubtful), f"signature à vérifier : {who} (document #{best.id})")
+            Missing(
+                best.type,
+                len(doubtful),
+                f"signature à vérifier : {who} (document #{best.id})",
+                action=VERIFY,
+                documents=(best.id,),
+            )
         )
     return checks, missing
 
@@ -430,7 +476,13 @@ def _attendance_missing(inv: Invoice, att: Attendance, whole: bool) -> list[Miss
     if doubtful:
         cells = "; ".join(f"{name} le {slot_label(slot)}" for name, slot, _ in doubtful)
         out.append(
-            Missing("emargement", len(doubtful), "case(s) à vérifier (dossiers review) : " + cells)
+            Missing(
+                "emargement",
+                len(doubtful),
+                "case(s) à vérifier (dossiers review) : " + cells,
+                action=VERIFY,
+                documents=tuple(att.documents),
+            )
         )
     return out
 

@@ -497,7 +497,9 @@ def _training(d: dict[str, Any], files: _Files, today: date) -> Training:
         state=d["state"],
         state_label=STATES.get(d["state"], d["state"]),
         received=_received(d["documents"], files),
-        missing=tuple(missing_text(m) for m in [*d["missing"], *d.get("advised", [])]),
+        missing=tuple(
+            missing_text(m) for m in [*d["missing"], *d.get("pending", []), *d.get("advised", [])]
+        ),
         problems=tuple(c["message"] for c in d["checks"]),
     )
 
@@ -527,6 +529,8 @@ def missing_text(m: dict[str, Any]) -> str:
     """One missing piece in a sentence: « Attestations de formation : 2 manquantes (…) »."""
     piece, count, detail = m["piece"], int(m.get("count") or 1), str(m.get("detail") or "")
     advised = " (conseillé)" if m.get("level", "requis") == "recommande" else ""
+    if m.get("action"):  # in the share; the support team settles it
+        return f"{_piece(piece).one} : {detail}{advised}"
     if detail.casefold().startswith("aucun"):
         return _capital(detail) + advised
     p = _piece(piece)

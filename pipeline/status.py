@@ -35,12 +35,13 @@ def dossiers(
     invoices, documents = read or _read(store, entrepreneur)
     # One read of the documents (and their corrections), not one per invoice.
     attached: dict[str, list[DocumentRow]] = {}
-    programmes: dict[str, list[DocumentRow]] = {}
+    own: dict[str, list[DocumentRow]] = {}  # programmes, and documents waiting for a person
     for doc in documents:
         if doc.invoice:
             attached.setdefault(doc.invoice, []).append(doc)
-        if doc.type == DocType.PROGRAMME and doc.entrepreneur:
-            programmes.setdefault(doc.entrepreneur, []).append(doc)
+        waiting = doc.invoice is None and doc.candidates
+        if doc.entrepreneur and (doc.type == DocType.PROGRAMME or waiting):
+            own.setdefault(doc.entrepreneur, []).append(doc)
     return [
         evaluate(
             inv,
@@ -49,7 +50,7 @@ def dossiers(
             config.rules,
             today,
             waivers.get(inv.number, ()),
-            programmes.get(inv.entrepreneur, []),
+            own.get(inv.entrepreneur, []),
         )
         for inv in invoices
     ]
@@ -157,9 +158,12 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "end": d.invoice.end.isoformat() if d.invoice.end else None,
         "state": d.state,
         "documents": [document_json(doc) for doc in d.documents],
-        "missing": [m.as_json() for m in d.missing if m.level != "recommande"],
+        "missing": [m.as_json() for m in d.missing if m.level != "recommande" and not m.action],
         # Recommended pieces (a cold evaluation) are advice: the dossier is complete without them.
-        "advised": [m.as_json() for m in d.missing if m.level == "recommande"],
+        "advised": [m.as_json() for m in d.missing if m.level == "recommande" and not m.action],
+        # In the share but not settled: read with doubt, or waiting to be attached. The
+        # support team acts; the entrepreneur has nothing to send.
+        "pending": [m.as_json() for m in d.missing if m.action],
         "checks": [c.as_json() for c in d.checks],
         "notes": list(d.notes),
         "waived": [

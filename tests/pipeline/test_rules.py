@@ -220,3 +220,46 @@ def test_a_training_whose_title_no_programme_of_its_entrepreneur_bears_lacks_its
     lacking = pieces(evaluate(inv, [], own=[_programme("Excel : les bases")]))
     assert lacking["programme"].detail == f"aucun programme « {inv.title} » reçu"  # type: ignore[attr-defined]
     assert "programme" not in pieces(evaluate(inv, [])), "not asked: not checked"
+
+
+def _hot_waiting(doc_id: int, candidates: list[str]) -> DocumentRow:
+    """A hot evaluation the matcher could not place between two invoices."""
+    return DocumentRow(
+        id=doc_id, file_id=doc_id, rel="elodie.faure/scan0034.pdf", first=1, last=1,
+        type="evaluation_chaud", confidence=0.9, fields={}, invoice=None,
+        entrepreneur="Élodie Faure", score=0.0, method="", reason="facture-ambigue",
+        candidates=[{"invoice": n, "score": 0.8} for n in candidates], archive_path=None,
+    )  # fmt: skip
+
+
+def test_a_dropped_piece_waiting_between_two_invoices_is_to_attach_not_to_ask_for() -> None:
+    waiting = _hot_waiting(75, ["FA-2026-0142", "FA-2026-0150"])
+    dossier = evaluate(invoice(), complete_but_evaluations(), own=[waiting])
+    hot = pieces(dossier)["evaluation_chaud"]
+    assert hot.action == "rattacher" and hot.documents == (75,)  # type: ignore[attr-defined]
+    assert "en attente de rattachement" in hot.detail and "FA-2026-0150" in hot.detail  # type: ignore[attr-defined]
+    # Still not in the dossier: it is not complete until a person files it.
+    assert dossier.state == "incomplete"
+    # Another invoice's candidates, or a document already filed elsewhere, change nothing.
+    elsewhere = _hot_waiting(76, ["FA-2026-0150", "FA-2026-0163"])
+    asked = pieces(evaluate(invoice(), complete_but_evaluations(), own=[elsewhere]))
+    assert asked["evaluation_chaud"].action == ""  # type: ignore[attr-defined]
+
+
+def test_what_a_person_must_settle_is_pending_in_the_status_not_missing() -> None:
+    from pipeline.status import dossier_json
+
+    doubtful = sheet(
+        1, {"Léa Martin": ALL_SIGNED, "Hugo Blanc": ALL_SIGNED}, confidence={("Hugo Blanc", 3): 0.4}
+    )
+    waiting = _hot_waiting(75, ["FA-2026-0142", "FA-2026-0150"])
+    dossier = evaluate(invoice(), [doubtful, agreement(_three(True))], own=[waiting])
+    data = dossier_json(dossier)
+    pending = {m["piece"]: m for m in data["pending"]}
+    assert pending["emargement"]["action"] == "verifier"
+    assert "case(s) à vérifier" in pending["emargement"]["detail"]
+    assert pending["evaluation_chaud"]["documents"] == [75]
+    lacking = {m["piece"] for m in data["missing"]}
+    assert "emargement" not in lacking and "evaluation_chaud" not in lacking
+    assert "attestation" in lacking  # none was dropped: the entrepreneur owes them
+    assert data["state"] == "incomplete"
