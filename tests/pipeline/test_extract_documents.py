@@ -76,6 +76,19 @@ def test_invoice_date_printed_with_its_number() -> None:
     assert extract(DocType.FACTURE, text, default_year=2026)["date"] == "2026-02-18"
 
 
+def test_invoice_issue_date_by_its_number_is_not_the_training_period() -> None:
+    # The period in a two-column table, its label glued to "du …": the first "du <date>"
+    # of the page is the invoice's own, printed with its number.
+    text = (
+        "FACTURE\nN° FA-2026-0077 — du 18/02/2026\nClient : Menuiserie Rivière\n"
+        "Intitulé de la formation Prendre soin de sa voix\nDates du 09/02/2026 au 10/02/2026\n"
+        "Total HT 300,00 €"
+    )
+    fields = extract(DocType.FACTURE, text, default_year=2026)
+    assert (fields["start_date"], fields["end_date"]) == ("2026-02-09", "2026-02-10")
+    assert fields["date"] == "2026-02-18"
+
+
 CONTRACT_PARTIES = """\
 CONTRAT DE FORMATION PROFESSIONNELLE
 Entre les soussignés :
