@@ -14,7 +14,8 @@ then every failure (what was expected, what was read), and last one ``key=value`
   compared as corpus-2025's ``score.py classify`` does (names without case, accents or
   order, titles and clients nearly equal, dates exact, amounts and hours to the cent);
 - ``precision`` / ``recall`` / ``wrong``: the status's attachments against the invoice
-  each document belongs to;
+  each document belongs to; ``waits``: documents unfiled and files set aside (what a person
+  must see) with the reason the truth gives them, of all waits read or expected;
 - ``missing_found`` / ``missing_false``, ``checks_found`` / ``checks_false``, ``states``:
   the pieces each dossier (and each entrepreneur) reports missing, its checks' codes and
   its state, against the **truth workspace**: the same invoices with every document of
@@ -312,6 +313,38 @@ def score_attachments(files: list[dict[str, Any]], status: dict[str, Any]) -> Ta
     return tally
 
 
+def score_waits(files: list[dict[str, Any]], status: dict[str, Any]) -> Tally:
+    """What waits for a person (documents unfiled, files set aside), each against the reason
+    the truth gives for it; every expected wait not in the status is a failure too."""
+    reasons = {
+        (f["file"], page_range(d.get("pages"))): d["reason"]
+        for f in files
+        for d in f["documents"]
+        if d.get("reason")
+    }
+    seen = set()
+    tally = Tally()
+    waiting = [(u, page_range(u.get("pages"))) for u in status.get("unfiled", [])]
+    waiting += [(s, (1, 10**6)) for s in status.get("set_aside", [])]
+    for doc, pages in waiting:
+        rel = str(doc.get("file", ""))
+        keys = [(overlap(pages, k[1]), k) for k in reasons if k[0] == rel]
+        keys = [k for k in keys if k[0] > 0]
+        want = reasons[max(keys)[1]] if keys else None
+        if keys:
+            seen.add(max(keys)[1])
+        tally.add(
+            "waits",
+            want == doc.get("reason"),
+            f"{rel} p{list(pages) if pages[1] < 10**6 else ''} ({doc.get('type')}) waits as "
+            f"{doc.get('reason')}: expected {want or 'filed'}",
+        )
+    for key in reasons.keys() - seen:
+        pages = f" p{list(key[1])}" if key[1][1] < 10**6 else ""
+        tally.add("waits", False, f"{key[0]}{pages} should wait as {reasons[key]}")
+    return tally
+
+
 def placements(status: dict[str, Any]) -> dict[str, list[str]]:
     """Where each dropped file shows up in the status, in words."""
     found: dict[str, list[str]] = defaultdict(list)
@@ -553,7 +586,7 @@ def load(ws: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- report
-def headline(c: Tally, a: Tally, d: Tally, b: Tally) -> dict[str, str]:
+def headline(c: Tally, a: Tally, d: Tally, b: Tally, w: Tally) -> dict[str, str]:
     types = [k for k in c.counts if k.startswith("type:")]
     fields = [k for k in c.counts if k.startswith("field:")]
     att, mf, cf = a.counts["attached"], d.counts["missing_found"], d.counts["checks_found"]
@@ -569,6 +602,7 @@ def headline(c: Tally, a: Tally, d: Tally, b: Tally) -> dict[str, str]:
         "precision": f"{a.pct('attached'):.1f}",
         "recall": f"{a.pct('recall'):.1f}",
         "wrong": str(att["ko"]),
+        "waits": w.of("waits"),
         "missing_found": f"{mf['ok']}/{mf['ok'] + mf['ko']}",
         "missing_false": str(d.counts["missing_false"]["ko"]),
         "checks_found": f"{cf['ok']}/{cf['ok'] + cf['ko']}",
@@ -579,7 +613,7 @@ def headline(c: Tally, a: Tally, d: Tally, b: Tally) -> dict[str, str]:
     }
 
 
-def report(c: Tally, a: Tally, d: Tally, b: Tally, limit: int) -> dict[str, str]:
+def report(c: Tally, a: Tally, d: Tally, b: Tally, w: Tally, limit: int) -> dict[str, str]:
     print("\ntypes by rendering:")
     for key in sorted(k for k in c.counts if k.startswith("type:")):
         print(f"  {key[5:]:10s} {c.pct(key):6.1f} %  ({c.of(key)})")
@@ -595,6 +629,7 @@ def report(c: Tally, a: Tally, d: Tally, b: Tally, limit: int) -> dict[str, str]
     print(
         f"attachments right {a.of('attached')}, documents of an invoice attached {a.of('recall')}"
     )
+    print(f"waiting for a person with the expected reason: {w.of('waits')}")
     print(
         f"dossiers: missing pieces found {d.of('missing_found')}, "
         f"reported wrongly {d.counts['missing_false']['ko']}; checks found "
@@ -603,13 +638,13 @@ def report(c: Tally, a: Tally, d: Tally, b: Tally, limit: int) -> dict[str, str]
     )
     print(f"bpf figures right {b.of('bpf')}")
     print("\nfailures (expected, read):")
-    for tally in (c, a, d, b):
+    for tally in (c, a, w, d, b):
         for what, lines in sorted(tally.failures.items()):
             for line in lines[:limit]:
                 print(f"  [{what}] {line}")
             if len(lines) > limit:
                 print(f"  [{what}] ... and {len(lines) - limit} more")
-    figures = headline(c, a, d, b)
+    figures = headline(c, a, d, b, w)
     print("\n" + " ".join(f"{k}={v}" for k, v in figures.items()))
     return figures
 
@@ -668,6 +703,7 @@ def main() -> None:
         score_attachments(expected_files(), status),
         score_dossiers(truth_status, status),
         score_bpf(truth_bpf, bpf),
+        score_waits(expected_files(), status),
         args.failures,
     )
     write(args.json, as_figures(figures))

@@ -132,3 +132,22 @@ def test_bpf_figures_compare_every_number_and_f4_by_speciality() -> None:
     read = {"C": {"1": 100, "total": 90}, "F4": [{"nsf": "315", "trainees": 2, "hours": 14}]}
     tally = bench.score_bpf(truth, read)
     assert tally.of("bpf") == "3/4" and tally.failures["bpf"] == ["C.total: 100 expected, 90"]
+
+
+def test_waits_count_the_right_reason_and_flag_waits_missing_or_unexpected() -> None:
+    files = [
+        {"file": "doc.pdf", "documents": [{"pages": [1, 1], "reason": "facture-ambigue"}]},
+        {"file": "vide.pdf", "documents": [{"pages": [1, 1], "reason": "vide"}]},
+        {"file": "att.pdf", "documents": [{"pages": [1, 1], "invoice": "F1", "reason": None}]},
+    ]
+    status = {
+        "unfiled": [
+            {"file": "doc.pdf", "pages": [1, 1], "reason": "facture-ambigue"},
+            {"file": "att.pdf", "pages": [1, 1], "reason": "sans-facture"},
+        ],
+        "set_aside": [],
+    }
+    tally = bench.score_waits(files, status)
+    assert tally.of("waits") == "1/3"
+    assert any("vide.pdf" in f and "should wait as vide" in f for f in tally.failures["waits"])
+    assert any("att.pdf" in f and "expected filed" in f for f in tally.failures["waits"])
