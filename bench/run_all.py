@@ -14,7 +14,7 @@ output is kept in ``bench/out/`` (not committed).
 ``--only bench_ocr bench_throughput`` runs some of them (a run of an older commit, to
 compare). ``--quick`` makes every benchmark smaller (a check that they run, not figures to quote).
 ``--all`` also runs the accuracy benchmarks (pipeline, classify, attendance, signatures,
-matching, digest) into the same ``bench/out/`` file.
+matching, digest, samples) into the same ``bench/out/`` file.
 
 Numbers on shared machines are noisy: compare medians, and ratios taken in the same run.
 """
@@ -51,6 +51,7 @@ ACCURACY = (
     "bench_signatures.py",
     "bench_matching.py",
     "bench_digest.py",
+    "bench_samples.py",
 )
 
 

@@ -30,8 +30,17 @@ _ATTENDED_PHRASE = re.compile(
 )
 
 
+# The person's line right above what they did ("salarié(e) de …", "a suivi l'action …"):
+# where OCR moved "atteste que" away from the name (printed beside it, read after it).
+_NAME_ABOVE_DEED = re.compile(
+    r"(?:^|\n)[ \t]*(?:(?:madame|monsieur|mme|m)\.?[ \t]+)?([^\n]{4,60})\n[ \t]*"
+    r"(?:salarie|a suivi|a participe|a assiste|demeurant)"
+)
+
+
 def trainee(text: str) -> str | None:
-    """The person attested: after "atteste que …", else by label."""
+    """The person attested: after "atteste que …", else on the line above what they did
+    ("… a suivi l'action"), else by label."""
     folded = fold(text)
     m = _ATTESTS.search(folded)
     if m is not None:
@@ -40,6 +49,10 @@ def trainee(text: str) -> str | None:
         name = re.split(r",|\s(?:a|né|née|ne|salarie|salari[ée]e?|demeurant|de la|du)\s|\(",
                         rest, maxsplit=1)[0]  # fmt: skip
         name = common.person_value(name)
+        if name and common.looks_like_person(name):
+            return name
+    for above in _NAME_ABOVE_DEED.finditer(folded):
+        name = common.person_value(_LEADING_JUNK.sub("", text[above.start(1) : above.end(1)]))
         if name and common.looks_like_person(name):
             return name
     return common.person_value(common.labelled(text, _TRAINEE_LABELS))

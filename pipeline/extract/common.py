@@ -468,7 +468,8 @@ def _name_at(text: str, start: int) -> str | None:
 
 
 def _trainer_in_letterhead(text: str) -> str | None:
-    for line in text.splitlines()[:6]:
+    # The letterhead's first lines that hold something: OCR leaves blank lines between them.
+    for line in [line for line in text.splitlines() if line.strip()][:6]:
         m = _LETTERHEAD.match(fold(line))
         if m:
             name = line[m.start(1) : m.end(1)].strip()

@@ -14,7 +14,8 @@ _DOC_DATE_LABELS = ("date de la convention", "date du contrat", "date du devis",
 _PERSON_CLIENT_LABELS = ("stagiaire", "le stagiaire", "nom et prenom", "nom prenom",
                          "beneficiaire", "client", "participant", "apprenant")  # fmt: skip
 # "Entre les soussignés : <cooperative> ... Et : <client>, représentée par ..."
-_SECOND_PARTY = re.compile(r"\n\s*(?:et|d'autre part|et d'une part)\s*[:,]?\s*\n?\s*([^\n]{3,80})")
+# (a speck after "et" comes out of OCR as "et." or "et,")
+_SECOND_PARTY = re.compile(r"\n\s*(?:et|d'autre part|et d'une part)\s*[:,.]?\s*\n?\s*([^\n]{3,80})")
 
 
 def _shared(text: str, default_year: int | None) -> dict[str, Any]:
@@ -51,7 +52,7 @@ _DESIGNATION = re.compile(
     r"(\w+)"
 )
 # Where a party's paragraph starts: "Entre les soussignés :", "Et", "2)", "d'autre part".
-_PARTY_START = re.compile(r"soussigne\w*\s*:?|(?:^|\n)\s*(?:et|d'une part|d'autre part)\b\s*[:,]?|"
+_PARTY_START = re.compile(r"soussigne\w*\s*:?|(?:^|\n)\s*(?:et|d'une part|d'autre part)\b\s*[:,.]?|"
                           r"(?:^|\n)\s*\d\s*[).]\s|\)\s*;|»\s*[;,.]")  # fmt: skip
 _CIVILITY = re.compile(r"^(?:madame|monsieur|mademoiselle|mme|mlle|m\.|mr)\s+", re.I)
 

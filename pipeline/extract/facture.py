@@ -63,6 +63,14 @@ def facture(text: str, default_year: int | None = None) -> dict[str, Any]:
 
 
 def _without_due_date(text: str) -> str:
-    """Drop invoice/due date lines so they are not read as the training period."""
+    """Drop invoice/due date lines so they are not read as the training period, the
+    invoice's number line too when its one date is the issue date ("N° FA-… — du 13/03")."""
     issued = re.compile(r"echeance|date de facture|emise le|date d'emission")
-    return "\n".join(line for line in text.splitlines() if not issued.search(fold(line)))
+
+    def issue_date(line: str) -> bool:
+        folded = fold(line)
+        return bool(issued.search(folded)) or (
+            _NUMBER_THEN_DATE.search(folded) is not None and len(parse.find_dates(line)) == 1
+        )
+
+    return "\n".join(line for line in text.splitlines() if not issue_date(line))

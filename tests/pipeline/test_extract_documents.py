@@ -76,6 +76,19 @@ def test_invoice_date_printed_with_its_number() -> None:
     assert extract(DocType.FACTURE, text, default_year=2026)["date"] == "2026-02-18"
 
 
+def test_invoice_issue_date_by_its_number_is_not_the_training_period() -> None:
+    # The period in a two-column table, its label glued to "du …": the first "du <date>"
+    # of the page is the invoice's own, printed with its number.
+    text = (
+        "FACTURE\nN° FA-2026-0077 — du 18/02/2026\nClient : Menuiserie Rivière\n"
+        "Intitulé de la formation Prendre soin de sa voix\nDates du 09/02/2026 au 10/02/2026\n"
+        "Total HT 300,00 €"
+    )
+    fields = extract(DocType.FACTURE, text, default_year=2026)
+    assert (fields["start_date"], fields["end_date"]) == ("2026-02-09", "2026-02-10")
+    assert fields["date"] == "2026-02-18"
+
+
 CONTRACT_PARTIES = """\
 CONTRAT DE FORMATION PROFESSIONNELLE
 Entre les soussignés :
@@ -254,3 +267,72 @@ def test_a_purchase_order_addressed_to_the_supplier_is_not_its_client() -> None:
         "5 rue des Tanneurs\n30000 Nîmes\nFournisseur Coopérative Exemple\nMontant HT 720,00 €\n"
     )
     assert extract(DocType.BON_COMMANDE, text)["client"] == "INSTITUT PYRÉNÉES COMPÉTENCES"
+
+
+# A scanned convention's parties, a speck after "et" read by OCR as a full stop.
+SCANNED_PARTIES = """\
+CONVENTION DE FORMATION
+Entre les soussignés :
+Coopérative Exemple, SCOP SA à capital variable, 8 rue de l'Aiguillerie, 34000 Montpellier,
+représentée par Claire Bonnet, co-gérante, ci-après « l'organisme de formation »,
+
+et.
+
+Camping Les Oliviers, 4 chemin des Dunes, 34300 Agde, représentée par M. Gilles Roque,
+gérant, ci-après « le client ».
+
+I — Désignation de l'action
+"""
+
+
+def test_convention_client_after_an_and_that_ocr_read_with_a_full_stop() -> None:
+    fields = extract(DocType.CONVENTION, SCANNED_PARTIES, default_year=2026)
+    assert fields["client"] == "Camping Les Oliviers"
+
+
+# A scanned certificate's letterhead as OCR gives it: specks, and blank lines between lines.
+SCANNED_LETTERHEAD = """\
+..
+
+. Coopérative Exemple
+
+SCOP SA à capital variable — 8 rue de l'Aiguillerie, 34000 Montpellier
+SIRET 12345678900012 — Déclaration d'activité n° 76341234534
+
+Gaëlle Rivière, formatrice en communication
+
+Certificat de réalisation
+Je soussignée, Claire Bonnet, représentant légal du dispensateur de l'action concernée,
+atteste que :
+Lucien Vidal
+a suivi l'action : Prendre la parole en réunion
+"""
+
+
+def test_trainer_from_a_scanned_letterhead_whose_lines_ocr_spaced_out() -> None:
+    fields = extract(DocType.ATTESTATION, SCANNED_LETTERHEAD, default_year=2026)
+    assert fields["trainer"] == "Gaëlle Rivière"
+    assert fields["trainee"] == "Lucien Vidal"
+
+
+# OCR read "atteste que", printed at the right of the signer's sentence, after the page.
+CERTIFICATE_WORDS_MOVED = """\
+Certificat de réalisation :
+Je soussignée, Claire Bonnet, représentant légal du dispensateur de l'action concernée,
+Coopérative Exemple,
+
+Maëlys Fournier
+salarié(e) de l'entreprise Imprimerie Fournier,
+a suivi l'action : Anglais au téléphone
+qui s'est déroulée du 26/05/2026 au 26/05/2026, pour une durée de 7 heures.
+Fait à Montpellier, le 26/05/2026
+Signature et cachet
+Claire Bonnet
+
+atteste que
+"""
+
+
+def test_certificate_trainee_is_the_name_above_what_they_did_when_ocr_moved_atteste_que() -> None:
+    fields = extract(DocType.ATTESTATION, CERTIFICATE_WORDS_MOVED, default_year=2026)
+    assert fields["trainee"] == "Maëlys Fournier"
