@@ -53,6 +53,7 @@ TITLE_NAMES = 0.8  # title similarity that names the training (OCR slips and the
 TITLE_FITS = 0.5  # ...that makes another invoice a rival
 TITLE_DIFFERS = 0.2  # ...below which the document speaks of another training
 CLIENT_FITS = 0.8
+MAX_CANDIDATES = 5  # a waiting document lists at most this many candidate invoices
 
 
 def run(doc: Doc, invoices: Sequence[Invoice], settings: Matching) -> Doc:
@@ -141,7 +142,10 @@ def _by_score(
         )
     if len(close) > 1:
         return Match(
-            entrepreneur=who, score=best.score, candidates=close[:5], reason=Reason.AMBIGUOUS
+            entrepreneur=who,
+            score=best.score,
+            candidates=close[:MAX_CANDIDATES],
+            reason=Reason.AMBIGUOUS,
         )
     return Match(
         entrepreneur=who,
@@ -215,6 +219,12 @@ def _fits(part: Part, inv: Invoice, text: str) -> list[str]:
         "montant": _same_amount(part.fields.get("amount_ht"), inv.amount_ht),
     }
     return [k for k, fits in kinds.items() if fits]
+
+
+def contradicts(part: Part, inv: Invoice, text: str) -> bool:
+    """Whether anything the document says rules this invoice out: dates outside its session,
+    another training, another client, other trainees (``text`` folded)."""
+    return not _dates_agree(part, inv) or _against(part, inv, text)
 
 
 def _against(part: Part, inv: Invoice, text: str) -> bool:
