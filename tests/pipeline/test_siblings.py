@@ -233,3 +233,42 @@ def test_a_reimport_settles_a_batch_by_its_size_and_undoes_it_when_the_count_cha
     moves = rematch.after_import(ctx, [ES])
     assert [(m.before, m.after) for m in moves] == [(MAY.number, None)] * 3
     assert [w for _, w, _ in filed(ctx.store)] == [Reason.AMBIGUOUS] * 3
+
+
+# -- a respondent's name OCR was unsure of ------------------------------------------------
+
+
+def unsure(name: str) -> tuple[Part, str]:
+    """A hot evaluation whose handwritten respondent OCR read without being sure of it (the
+    reader then withdraws the name: ``trainee`` is None), and its text."""
+    return Part(1, 1, DocType.EVALUATION_CHAUD, 0.9, {"training_title": TITLE, "trainee": None}), (
+        page_text(name)
+    )
+
+
+def test_a_name_read_unsurely_but_close_to_one_invoices_trainee_attaches_there() -> None:
+    part, text = unsure("Brnno Lemairc")  # Bruno Lemaire, the July session's only trainee
+    m = match_part(part, DOC, [MAY, JULY_ALONE], SETTINGS, text)
+    assert (m.invoice, m.method) == (JULY_ALONE.number, "score")
+    assert m.candidates[0].why[0].startswith("nom du répondant lu « Brnno Lemairc », proche de")
+
+
+def test_a_name_read_unsurely_that_resembles_no_trainee_well_enough_waits() -> None:
+    for read in ("Brmo Lcnaiuc", "Gérard Tessier"):
+        part, text = unsure(read)
+        m = match_part(part, DOC, [MAY, JULY_ALONE], SETTINGS, text)
+        assert m.reason == Reason.AMBIGUOUS, read
+
+
+def test_a_name_read_unsurely_that_roughly_resembles_a_trainee_elsewhere_waits() -> None:
+    namesake = replace(MAY, trainees=(*GROUP[:5], "Bruno Lemoine"))  # May had a Bruno Lemoine
+    part, text = unsure("Brnno Lemairc")
+    m = match_part(part, DOC, [namesake, JULY_ALONE], SETTINGS, text)
+    assert m.reason == Reason.AMBIGUOUS
+
+
+def test_a_name_read_unsurely_decides_nothing_when_a_trainee_list_is_partial() -> None:
+    partial = replace(MAY, trainees=GROUP[:3])  # six trainees, three named in the export
+    part, text = unsure("Brnno Lemairc")
+    m = match_part(part, DOC, [partial, JULY_ALONE], SETTINGS, text)
+    assert m.reason == Reason.AMBIGUOUS
