@@ -129,12 +129,11 @@ def _by_score(
     text: str,
     raw: str = "",
 ) -> Match:
-    ranked = sorted((score(part, inv, text) for inv in invoices), key=lambda c: -c.score)
+    ranked = _ranked(part, invoices, text)
     best = ranked[0] if ranked else Candidate("", 0.0)
     second = ranked[1].score if len(ranked) > 1 else 0.0
     # Several invoices fit about as well as each other: a person must choose...
-    plausible = settings.threshold - settings.margin
-    close = tuple(c for c in ranked if c.score >= max(plausible, best.score - settings.margin))
+    close = _close(ranked, settings)
     winner: Candidate | None = best
     if best.score < settings.threshold or best.score - second < settings.margin:
         # ...unless the training dates the document prints are one session's and no other's.
@@ -169,6 +168,26 @@ def _by_score(
         candidates=tuple(c for c in ranked[:3] if c.score > 0.3),
         reason=Reason.NO_MATCH,
     )
+
+
+def _ranked(part: Part, invoices: Sequence[Invoice], text: str) -> list[Candidate]:
+    return sorted((score(part, inv, text) for inv in invoices), key=lambda c: -c.score)
+
+
+def _close(ranked: Sequence[Candidate], settings: Matching) -> tuple[Candidate, ...]:
+    """The invoices that fit about as well as the best one (``ranked`` best first)."""
+    if not ranked:
+        return ()
+    floor = max(settings.threshold - settings.margin, ranked[0].score - settings.margin)
+    return tuple(c for c in ranked if c.score >= floor)
+
+
+def close_candidates(
+    part: Part, invoices: Sequence[Invoice], settings: Matching, text: str = ""
+) -> tuple[Candidate, ...]:
+    """Every invoice that fits the document about as well as the best one, where a waiting
+    document lists only the first ``MAX_CANDIDATES``."""
+    return _close(_ranked(part, invoices, fold(text)), settings)
 
 
 def _dated_winner(

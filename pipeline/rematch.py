@@ -134,7 +134,9 @@ def _by_batch(
         if len(docs) < 2:
             continue
         parts = [_part(d, found.get(d.id) or _stored(d)) for d in docs]
-        after = siblings.settle(parts, invoices, [texts.get(d.id, "") for d in docs])
+        after = siblings.settle(
+            parts, invoices, ctx.config.matching, [texts.get(d.id, "") for d in docs]
+        )
         for d, part in zip(docs, after, strict=True):
             if d.id in found and part.match is not None:
                 settled[d.id] = part.match

@@ -187,7 +187,7 @@ def _match(doc: Doc, ctx: Context) -> Doc:
         parts.append(replace(part, match=decided) if decided else part)
     # Then a batch's waiting pages follow what their siblings' own evidence decided.
     texts = [doc.text(p.first, p.last) for p in parts]
-    return replace(doc, parts=siblings.settle(parts, invoices, texts))
+    return replace(doc, parts=siblings.settle(parts, invoices, ctx.config.matching, texts))
 
 
 #: The stages, in order. Reading a document means running these; filing is separate.

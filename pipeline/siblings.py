@@ -21,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from pipeline.config import Matching
 from pipeline.errors import Reason
 from pipeline.invoices import Invoice
-from pipeline.match import MAX_CANDIDATES, PER_PERSON, contradicts
+from pipeline.match import MAX_CANDIDATES, PER_PERSON, close_candidates, contradicts
 from pipeline.parse import fold
-from pipeline.record import DocType, Match, Part
+from pipeline.record import Candidate, DocType, Match, Part
 
 #: How a document attached by its batch is marked (matched again at each import).
 METHOD = "lot"
@@ -40,13 +41,16 @@ _PLURAL = {
 
 
 def settle(
-    parts: Sequence[Part], invoices: Sequence[Invoice], texts: Sequence[str] = ()
+    parts: Sequence[Part],
+    invoices: Sequence[Invoice],
+    settings: Matching,
+    texts: Sequence[str] = (),
 ) -> tuple[Part, ...]:
     """The parts of one file, each already matched on its own evidence, with the waiting
     members of a batch attached where their batch decides (see the module's docstring).
 
-    ``texts`` holds each part's text (folded or not), for what a page says against an
-    invoice; missing texts count as empty."""
+    ``texts`` holds each part's text, for what a page says against an invoice; missing
+    texts count as empty."""
     settled = list(parts)
     by_number = {inv.number: inv for inv in invoices}
     for kind in PER_PERSON:
@@ -59,8 +63,11 @@ def settle(
             part = parts[i]
             if part.match is None or part.match.reason != Reason.AMBIGUOUS:
                 continue
-            text = fold(texts[i]) if i < len(texts) else ""
-            found = _decide(part, part.match, anchors, size, by_number, text)
+            text = texts[i] if i < len(texts) else ""
+            listed = part.match.candidates
+            if len(listed) >= MAX_CANDIDATES:  # a long list is cut: all of it counts here
+                listed = close_candidates(part, invoices, settings, text)
+            found = _decide(part, part.match, listed, anchors, size, by_number, fold(text))
             if found is not None:
                 settled[i] = replace(part, match=found)
     return tuple(settled)
@@ -101,6 +108,7 @@ def _too_small(inv: Invoice, size: int | None) -> bool:
 def _decide(
     part: Part,
     m: Match,
+    candidates: Sequence[Candidate],
     anchors: dict[str, list[int]],
     size: int | None,
     by_number: dict[str, Invoice],
@@ -108,7 +116,7 @@ def _decide(
 ) -> Match | None:
     if len(anchors) > 1:
         return None  # siblings went to different invoices: the batch is no one session's
-    listed = [c for c in m.candidates if c.invoice in by_number]
+    listed = [c for c in candidates if c.invoice in by_number]
     left = [c for c in listed if not _too_small(by_number[c.invoice], size)]
     kind = _PLURAL.get(part.type, str(part.type))
     if anchors:
@@ -118,8 +126,7 @@ def _decide(
         why = f"même lot que {'la page' if len(pages) == 1 else 'les pages'} {shown}"
         why += f" du fichier, rattachée{'' if len(pages) == 1 else 's'} à {number}"
     else:
-        truncated = len(m.candidates) >= MAX_CANDIDATES
-        chosen = left[0] if len(left) == 1 and len(listed) > 1 and not truncated else None
+        chosen = left[0] if len(left) == 1 and len(listed) > 1 else None
         dropped = [c.invoice for c in listed if c not in left]
         why = f"lot de {size} {kind} d'une page : " + ", ".join(
             f"{n} n'a que {trainee_count(by_number[n])} stagiaire(s)" for n in dropped
@@ -135,5 +142,7 @@ def _decide(
         entrepreneur=m.entrepreneur,
         score=chosen.score,
         method=METHOD,
-        candidates=(first, *(c for c in m.candidates if c.invoice != chosen.invoice)),
+        candidates=(first, *(c for c in m.candidates if c.invoice != chosen.invoice))[
+            :MAX_CANDIDATES
+        ],
     )

@@ -61,7 +61,7 @@ def batch(
 ) -> tuple[Part, ...]:
     """One file of one-page documents, each matched on its own, then settled as a batch
     (``read``: the respondent the reader extracted, by page)."""
-    return settle(own(texts, invoices, kind, read), invoices, texts)
+    return settle(own(texts, invoices, kind, read), invoices, SETTINGS, texts)
 
 
 def own(
@@ -109,15 +109,15 @@ def waiting(page: int, **fields: object) -> Part:
 def test_a_waiting_page_naming_someone_else_does_not_follow_its_siblings() -> None:
     (named,) = batch([page_text(GROUP[0])], [MAY, JULY_GROUP])
     for says in ({"trainee": "Gérard Tessier"}, {"client": "Garage Vidal et Fils"}):
-        settled = settle([named, waiting(2, **says)], [MAY, JULY_GROUP])
+        settled = settle([named, waiting(2, **says)], [MAY, JULY_GROUP], SETTINGS)
         assert where(settled) == [MAY.number, Reason.AMBIGUOUS], says
-    settled = settle([named, waiting(2)], [MAY, JULY_GROUP])
+    settled = settle([named, waiting(2)], [MAY, JULY_GROUP], SETTINGS)
     assert where(settled) == [MAY.number, MAY.number], "the same page saying nothing follows"
 
 
 def test_a_waiting_page_dated_after_the_siblings_session_does_not_follow_them() -> None:
     (named,) = batch([page_text(GROUP[0])], [MAY, JULY_GROUP])
-    settled = settle([named, waiting(2, date="2026-08-20")], [MAY, JULY_GROUP])
+    settled = settle([named, waiting(2, date="2026-08-20")], [MAY, JULY_GROUP], SETTINGS)
     assert where(settled) == [MAY.number, Reason.AMBIGUOUS]
 
 
@@ -128,6 +128,17 @@ def test_a_batch_of_six_forms_is_not_the_one_trainee_invoices() -> None:
     assert why[0] == (
         f"lot de 6 évaluations à chaud d'une page : {JULY_ALONE.number} n'a que 1 stagiaire(s)"
     )
+
+
+def test_a_batch_settles_by_its_size_among_more_candidates_than_a_waiting_page_lists() -> None:
+    small = [
+        replace(JULY_ALONE, number=f"FA-2026-00{60 + k}", start=date(2026, 9, k + 1),
+                end=date(2026, 9, k + 1), date=date(2026, 9, k + 3))
+        for k in range(5)
+    ]  # fmt: skip
+    parts = batch([page_text()] * 6, [MAY, *small])
+    assert where(parts) == [MAY.number] * 6
+    assert parts[0].match is not None and len(parts[0].match.candidates) == 5
 
 
 def test_a_batch_no_larger_than_either_invoices_trainees_waits() -> None:
@@ -146,7 +157,7 @@ def test_a_file_mixing_kinds_of_documents_is_not_counted_as_a_batch() -> None:
     forms = own([page_text()] * 6, [MAY, JULY_ALONE])
     sheet = Part(7, 8, DocType.EMARGEMENT, 0.9, {"training_title": TITLE})
     sheet = replace(sheet, match=match_part(sheet, DOC, [MAY, JULY_ALONE], SETTINGS, ""))
-    settled = settle([*forms, sheet], [MAY, JULY_ALONE])
+    settled = settle([*forms, sheet], [MAY, JULY_ALONE], SETTINGS)
     assert where(settled)[:6] == [Reason.AMBIGUOUS] * 6
 
 
@@ -165,7 +176,7 @@ def test_a_batch_never_takes_an_invoice_its_page_did_not_list() -> None:
                                                   "start_date": "2026-07-06"})  # fmt: skip
     third = replace(third, match=match_part(third, DOC, invoices, SETTINGS, ""))
     assert third.match is not None and third.match.reason == Reason.AMBIGUOUS
-    settled = settle([*parts, third], invoices)
+    settled = settle([*parts, third], invoices, SETTINGS)
     assert settled[2].match == third.match
 
 
