@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import rematch, runner
+from pipeline import filing, rematch, rerun, runner
 from pipeline.config import Config, Matching
 from pipeline.errors import Reason
 from pipeline.invoices import Invoice
@@ -283,3 +283,18 @@ def test_a_name_read_unsurely_decides_nothing_when_a_trainee_list_is_partial() -
     part, text = unsure("Brnno Lemairc")
     m = match_part(part, DOC, [partial, JULY_ALONE], SETTINGS, text)
     assert m.reason == Reason.AMBIGUOUS
+
+
+def test_a_rerun_files_a_batch_after_the_page_a_person_attached(ctx: runner.Context) -> None:
+    ctx.store.upsert_invoices([MAY, JULY_GROUP], NOW)
+    runner.process(drop(ctx.config, f"{ES}/evaluations.pdf", scanned_batch(MAY, {}, 3)), ctx)
+    first = next(d for d in ctx.store.documents() if d.first == 1)
+    filing.attach(ctx.store, ctx.config.paths.archive, first.id, MAY.number, actor="Nadia",
+                  reason="vu avec la formatrice", now=NOW)  # fmt: skip
+    assert [w for _, w, _ in filed(ctx.store)] == [MAY.number] + [Reason.AMBIGUOUS] * 2
+
+    (file,) = ctx.store.files()
+    rerun.rerun(ctx, file, "Nadia", "nouvelle version du lecteur")
+    assert filed(ctx.store) == [
+        (1, MAY.number, "manuel"), (2, MAY.number, METHOD), (3, MAY.number, METHOD)
+    ]  # fmt: skip
