@@ -126,7 +126,11 @@ def _decide(
         why = f"même lot que {'la page' if len(pages) == 1 else 'les pages'} {shown}"
         why += f" du fichier, rattachée{'' if len(pages) == 1 else 's'} à {number}"
     else:
-        chosen = left[0] if len(left) == 1 and len(listed) > 1 else None
+        # Its size alone singles out the one invoice left only when it is exactly that
+        # session's: an invoice with room to spare may be another session of the same
+        # title, the true one not imported yet.
+        whole = len(left) == 1 and trainee_count(by_number[left[0].invoice]) == size
+        chosen = left[0] if whole and len(listed) > 1 else None
         dropped = [c.invoice for c in listed if c not in left]
         why = f"lot de {size} {kind} d'une page : " + ", ".join(
             f"{n} n'a que {trainee_count(by_number[n])} stagiaire(s)" for n in dropped
