@@ -5,8 +5,9 @@
 
 Two sets, each read through the real read path (intake, text, classify, extract, and the
 signature / attendance-cell readers unless ``--no-marks``) then ``pipeline.match.run`` with
-the invoices of the entrepreneur whose folder holds the file, as the runner's match stage
-does (no database):
+the invoices of the entrepreneur whose folder holds the file, then
+``pipeline.siblings.settle`` for a batch file's parts, as the runner's match stage does (no
+database):
 
 - the generated matching set (``samples/gen/matching_set.py``): 100+ invoices of invented
   entrepreneurs, 500+ born-digital documents labelled with their invoice, ``entrepreneur``
@@ -40,8 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import match, rules, runner  # noqa: E402
-from pipeline.config import read_only_config  # noqa: E402
+from pipeline import match, rules, runner, siblings  # noqa: E402
+from pipeline.config import Matching, read_only_config  # noqa: E402
 from pipeline.errors import DocumentError, Reason  # noqa: E402
 from pipeline.invoices import Invoice, read_export  # noqa: E402
 from pipeline.parse import normalise_invoice_number  # noqa: E402
@@ -132,7 +133,10 @@ def generated_set(drop: Path, seed: int, per_es: int) -> tuple[list[Case], list[
         path = drop / d.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pdf)
-        cases.append(Case(d.path, path, d.entrepreneur, d.type, d.truth, d.cases))
+        if not d.pages:
+            cases.append(Case(d.path, path, d.entrepreneur, d.type, d.truth, d.cases))
+        for k, truth in enumerate(d.pages, start=1):  # a batch: one document a page
+            cases.append(Case(f"{d.path}#{k}", path, d.entrepreneur, d.type, truth, d.cases))
     return cases, [to_invoice(i) for i in mset.invoices]
 
 
@@ -158,6 +162,14 @@ def corpus_set() -> tuple[list[Case], list[Invoice]]:
 
 
 # ---- running ---------------------------------------------------------------------------------
+def matched(doc: Doc, invoices: list[Invoice], settings: Matching) -> Doc:
+    """The runner's match stage without its database: each part on its own evidence, then
+    a batch's waiting parts by their siblings."""
+    doc = match.run(doc, invoices, settings)
+    texts = [doc.text(p.first, p.last) for p in doc.parts]
+    return replace(doc, parts=siblings.settle(doc.parts, invoices, settings, texts))
+
+
 def run_cases(
     cases: list[Case], invoices: list[Invoice], ctx: runner.Context, drop: Path
 ) -> dict[Path, Doc | None]:
@@ -172,7 +184,7 @@ def run_cases(
             rel = c.rel.split("#")[0]
             try:
                 doc = runner.read(Doc(source=source(drop, rel, c.entrepreneur)), ctx)
-                doc = match.run(doc, by_es[c.entrepreneur], settings)
+                doc = matched(doc, by_es[c.entrepreneur], settings)
             except DocumentError:
                 doc = None
             read[c.path] = (doc, time.perf_counter() - start)
@@ -217,7 +229,7 @@ def late_invoices(
         for doc in docs.values():
             if doc is not None and doc.parts:
                 who = doc.source.entrepreneur or ""
-                runner.file_document(match.run(doc, by_es[who], config.matching), live)
+                runner.file_document(matched(doc, by_es[who], config.matching), live)
         first = _late_verdicts(cases, docs, store, held)
         store.upsert_invoices([i for i in invoices if i.number in held], live.clock())
         start = time.perf_counter()

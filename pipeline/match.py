@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 
 from pipeline.config import Matching
 from pipeline.errors import Reason
+from pipeline.extract.evaluation import respondent
 from pipeline.invoices import Invoice
 from pipeline.parse import fold, invoice_key, same_person
 from pipeline.record import ENTREPRENEUR_PIECES, Candidate, Doc, DocType, Match, Part
@@ -53,6 +54,15 @@ TITLE_NAMES = 0.8  # title similarity that names the training (OCR slips and the
 TITLE_FITS = 0.5  # ...that makes another invoice a rival
 TITLE_DIFFERS = 0.2  # ...below which the document speaks of another training
 CLIENT_FITS = 0.8
+# An evaluation's respondent name OCR was unsure of decides between invoices when it is
+# this close to one invoice's trainee (rapidfuzz ratio), and nearer to that trainee than to
+# any trainee of the entrepreneur's other invoices by the gap, which are themselves no
+# closer than a stranger's name may come by chance (~60).
+FORMS = frozenset({DocType.EVALUATION_CHAUD, DocType.EVALUATION_FROID})
+READ_NAME_FITS = 75
+READ_NAME_GAP = 20
+READ_NAME_ELSEWHERE = 60
+MAX_CANDIDATES = 5  # a waiting document lists at most this many candidate invoices
 
 
 def run(doc: Doc, invoices: Sequence[Invoice], settings: Matching) -> Doc:
@@ -79,7 +89,7 @@ def match_part(
     printed = by_number(str(number), invoices) if number else None
     if printed is not None:
         return Match(invoice=printed.number, entrepreneur=who, score=0.99, method="numero")
-    return _by_score(part, invoices, settings, who, fold(text))
+    return _by_score(part, invoices, settings, who, fold(text), text)
 
 
 def _by_folder(hint: str, invoices: Sequence[Invoice], who: str | None) -> Match:
@@ -112,14 +122,18 @@ def by_number(number: str, invoices: Sequence[Invoice]) -> Invoice | None:
 
 
 def _by_score(
-    part: Part, invoices: Sequence[Invoice], settings: Matching, who: str | None, text: str
+    part: Part,
+    invoices: Sequence[Invoice],
+    settings: Matching,
+    who: str | None,
+    text: str,
+    raw: str = "",
 ) -> Match:
-    ranked = sorted((score(part, inv, text) for inv in invoices), key=lambda c: -c.score)
+    ranked = _ranked(part, invoices, text)
     best = ranked[0] if ranked else Candidate("", 0.0)
     second = ranked[1].score if len(ranked) > 1 else 0.0
     # Several invoices fit about as well as each other: a person must choose...
-    plausible = settings.threshold - settings.margin
-    close = tuple(c for c in ranked if c.score >= max(plausible, best.score - settings.margin))
+    close = _close(ranked, settings)
     winner: Candidate | None = best
     if best.score < settings.threshold or best.score - second < settings.margin:
         # ...unless the training dates the document prints are one session's and no other's.
@@ -129,7 +143,9 @@ def _by_score(
         # perhaps one whose invoice is not imported yet. It waits (re-imports retry it).
         winner = None
     if winner is None:
-        winner = _singled_out(part, invoices, text)
+        winner = _singled_out(part, invoices, text) or _respondent_read(
+            part, close, invoices, text, raw
+        )
         ranked = [winner, *(c for c in ranked if c.invoice != winner.invoice)] if winner else ranked
     if winner is not None:
         return Match(
@@ -141,7 +157,10 @@ def _by_score(
         )
     if len(close) > 1:
         return Match(
-            entrepreneur=who, score=best.score, candidates=close[:5], reason=Reason.AMBIGUOUS
+            entrepreneur=who,
+            score=best.score,
+            candidates=close[:MAX_CANDIDATES],
+            reason=Reason.AMBIGUOUS,
         )
     return Match(
         entrepreneur=who,
@@ -149,6 +168,26 @@ def _by_score(
         candidates=tuple(c for c in ranked[:3] if c.score > 0.3),
         reason=Reason.NO_MATCH,
     )
+
+
+def _ranked(part: Part, invoices: Sequence[Invoice], text: str) -> list[Candidate]:
+    return sorted((score(part, inv, text) for inv in invoices), key=lambda c: -c.score)
+
+
+def _close(ranked: Sequence[Candidate], settings: Matching) -> tuple[Candidate, ...]:
+    """The invoices that fit about as well as the best one (``ranked`` best first)."""
+    if not ranked:
+        return ()
+    floor = max(settings.threshold - settings.margin, ranked[0].score - settings.margin)
+    return tuple(c for c in ranked if c.score >= floor)
+
+
+def close_candidates(
+    part: Part, invoices: Sequence[Invoice], settings: Matching, text: str = ""
+) -> tuple[Candidate, ...]:
+    """Every invoice that fits the document about as well as the best one, where a waiting
+    document lists only the first ``MAX_CANDIDATES``."""
+    return _close(_ranked(part, invoices, fold(text)), settings)
 
 
 def _dated_winner(
@@ -199,6 +238,47 @@ def _singled_out(part: Part, invoices: Sequence[Invoice], text: str) -> Candidat
     return replace(found, why=(*found.why, "seule facture qui convient : " + ", ".join(kinds)))
 
 
+def _respondent_read(
+    part: Part, close: Sequence[Candidate], invoices: Sequence[Invoice], text: str, raw: str
+) -> Candidate | None:
+    """Among invoices that fit as well, the one whose trainee an evaluation's respondent
+    name resembles, read though OCR was unsure of the handwriting ("Hugo Bertrand" read
+    "Age Bertrand"): when it resembles that trainee closely, no trainee of any other
+    invoice of the entrepreneur even roughly, and every candidate's trainee list is whole
+    (a name missing from a partial list proves nothing)."""
+    if len(close) < 2 or part.type not in FORMS or part.fields.get("trainee") or not raw:
+        return None
+    name = respondent(raw)
+    if not name or any(not _whole_list(_invoice(c.invoice, invoices)) for c in close):
+        return None
+    likeness = {inv.number: _likeness(name, inv.trainees) for inv in invoices}
+    best = max(close, key=lambda c: likeness[c.invoice][0])
+    fit, person = likeness[best.invoice]
+    others = (v for number, (v, _) in likeness.items() if number != best.invoice)
+    nearest_other = max(others, default=0.0)
+    if fit < READ_NAME_FITS or nearest_other > min(READ_NAME_ELSEWHERE, fit - READ_NAME_GAP):
+        return None
+    if contradicts(part, _invoice(best.invoice, invoices), text):
+        return None
+    why = f"nom du répondant lu « {name} », proche de {person} ({fit:.0f} %)"
+    return replace(best, why=(why, *best.why))
+
+
+def _whole_list(inv: Invoice) -> bool:
+    return bool(inv.trainees) and inv.trainee_count in (None, len(inv.trainees))
+
+
+def _likeness(name: str, trainees: Sequence[str]) -> tuple[float, str]:
+    """How close a name read is to the nearest of ``trainees`` (0..100, either word order)."""
+    read = fold(name)
+    best = (0.0, "")
+    for person in trainees:
+        words = fold(person).split()
+        forms = (" ".join(words), " ".join(words[1:] + words[:1]))
+        best = max(best, (max(fuzz.ratio(read, f) for f in forms), person))
+    return best
+
+
 def _fits(part: Part, inv: Invoice, text: str) -> list[str]:
     """What the document says that fits this invoice (nothing when its dates cannot be
     the session's)."""
@@ -215,6 +295,12 @@ def _fits(part: Part, inv: Invoice, text: str) -> list[str]:
         "montant": _same_amount(part.fields.get("amount_ht"), inv.amount_ht),
     }
     return [k for k, fits in kinds.items() if fits]
+
+
+def contradicts(part: Part, inv: Invoice, text: str) -> bool:
+    """Whether anything the document says rules this invoice out: dates outside its session,
+    another training, another client, other trainees (``text`` folded)."""
+    return not _dates_agree(part, inv) or _against(part, inv, text)
 
 
 def _against(part: Part, inv: Invoice, text: str) -> bool:

@@ -98,7 +98,7 @@ class Match:
     invoice: str | None = None
     entrepreneur: str | None = None
     score: float = 0.0
-    method: str = ""  # "dossier", "numero", "score", "entrepreneur", "manuel"
+    method: str = ""  # "dossier", "numero", "score", "lot", "entrepreneur", "manuel"
     candidates: tuple[Candidate, ...] = ()
     reason: str | None = None  # a Reason value when the part is left unfiled
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pipeline import archive, filing, match
+from pipeline import archive, filing, match, siblings
 from pipeline.errors import Reason
 from pipeline.invoices import Invoice
-from pipeline.record import Doc, DocType, Match, Part, Source
+from pipeline.record import Candidate, Doc, DocType, Match, Part, Source
 from pipeline.runner import Context, invoice_hint
 from pipeline.store import DocumentRow
 
@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 #: Waiting reasons an import may settle (a detached or unclassified document is a person's).
 SETTLED_BY_IMPORT = frozenset({Reason.NO_MATCH, Reason.AMBIGUOUS, Reason.CANCELLED})
+#: Attachments the machine made on what it knew then: a new or changed invoice may undo them.
+BY_MACHINE = frozenset({"score", siblings.METHOD})
 
 
 @dataclass(frozen=True)
@@ -75,20 +77,21 @@ def after_import(ctx: Context, entrepreneurs: Iterable[str]) -> list[Move]:
             d
             for d in ctx.store.documents(entrepreneur=who)
             if (d.invoice is None and d.reason in SETTLED_BY_IMPORT)
-            or (d.invoice is not None and (d.invoice not in in_force or d.method == "score"))
+            or (d.invoice is not None and (d.invoice not in in_force or d.method in BY_MACHINE))
         ]
         texts = ctx.store.texts([d.id for d in rows])
+        found = {row.id: _found(ctx, row, texts.get(row.id, ""), invoices) for row in rows}
+        found = _by_batch(ctx, rows, found, texts, invoices)
         for row in rows:
             cancelled = row.invoice is not None and row.invoice not in in_force
-            move = _rematch(ctx, row, texts.get(row.id, ""), invoices, cancelled)
+            move = _write(ctx, row, found[row.id], invoices, cancelled)
             if move is not None:
                 moves.append(move)
     return moves
 
 
-def _rematch(
-    ctx: Context, row: DocumentRow, text: str, invoices: list[Invoice], cancelled: bool
-) -> Move | None:
+def _found(ctx: Context, row: DocumentRow, text: str, invoices: list[Invoice]) -> Match:
+    """Where the document goes on its own evidence (or a person's decision)."""
     sha = _sha(ctx, row.file_id)
     source = Source(
         path=Path(row.archive_path or ""),
@@ -97,10 +100,52 @@ def _rematch(
         invoice_hint=invoice_hint(row.rel),
     )
     doc = Doc(source=source, sha256=sha)
-    part = Part(row.first, row.last, DocType(row.type), row.confidence, row.fields)
-    found = filing.decided(ctx.store, doc, row.first, invoices) or match.match_part(
-        part, doc, invoices, ctx.config.matching, text
+    return filing.decided(ctx.store, doc, row.first, invoices) or match.match_part(
+        _part(row), doc, invoices, ctx.config.matching, text
     )
+
+
+def _part(row: DocumentRow, found: Match | None = None) -> Part:
+    return Part(row.first, row.last, DocType(row.type), row.confidence, row.fields, found)
+
+
+def _stored(row: DocumentRow) -> Match:
+    """A document's filing as recorded."""
+    return Match(
+        invoice=row.invoice, entrepreneur=row.entrepreneur, score=row.score, method=row.method,
+        candidates=tuple(Candidate(c["invoice"], c["score"], tuple(c.get("why") or ()))
+                         for c in row.candidates),
+        reason=row.reason,
+    )  # fmt: skip
+
+
+def _by_batch(
+    ctx: Context,
+    rows: list[DocumentRow],
+    found: dict[int, Match],
+    texts: dict[int, str],
+    invoices: list[Invoice],
+) -> dict[int, Match]:
+    """The new matches, with a batch's waiting pages following their siblings (the
+    documents of the same file: as matched again, or as recorded)."""
+    settled = dict(found)
+    for file_id in sorted({row.file_id for row in rows}):
+        docs = ctx.store.documents(file_id=file_id)
+        if len(docs) < 2:
+            continue
+        parts = [_part(d, found.get(d.id) or _stored(d)) for d in docs]
+        after = siblings.settle(
+            parts, invoices, ctx.config.matching, [texts.get(d.id, "") for d in docs]
+        )
+        for d, part in zip(docs, after, strict=True):
+            if d.id in found and part.match is not None:
+                settled[d.id] = part.match
+    return settled
+
+
+def _write(
+    ctx: Context, row: DocumentRow, found: Match, invoices: list[Invoice], cancelled: bool
+) -> Move | None:
     if found.invoice is None and (cancelled or row.reason == Reason.CANCELLED):
         # Its invoice was cancelled and nothing replaces it for sure: say so, not "no invoice".
         found = Match(

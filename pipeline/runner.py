@@ -34,7 +34,18 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline import archive, classify, extract, filing, intake, marks, match, safeio, text
+from pipeline import (
+    archive,
+    classify,
+    extract,
+    filing,
+    intake,
+    marks,
+    match,
+    safeio,
+    siblings,
+    text,
+)
 from pipeline.config import Config
 from pipeline.errors import (
     ADVICE,
@@ -174,7 +185,9 @@ def _match(doc: Doc, ctx: Context) -> Doc:
     for part in doc.parts:
         decided = filing.decided(ctx.store, doc, part.first, invoices)
         parts.append(replace(part, match=decided) if decided else part)
-    return replace(doc, parts=tuple(parts))
+    # Then a batch's waiting pages follow what their siblings' own evidence decided.
+    texts = [doc.text(p.first, p.last) for p in parts]
+    return replace(doc, parts=siblings.settle(parts, invoices, ctx.config.matching, texts))
 
 
 #: The stages, in order. Reading a document means running these; filing is separate.

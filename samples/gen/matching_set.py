@@ -11,7 +11,11 @@ The hard cases are built on purpose and tagged on every document they concern:
 - ``opco``: an OPCO pays the invoice, the documents name the employer;
 - ``sous-traitance``: the entrepreneur works for another training organisation (quote);
 - ``numero-imprime``: the document prints the invoice number;
-- ``dossier-facture``: the file lies in a folder named after the invoice number.
+- ``dossier-facture``: the file lies in a folder named after the invoice number;
+- ``lot``: one file holding a session's undated hot evaluations, one a page, most of them
+  anonymous: they belong to the session of the pages that name a trainee of its own, or,
+  when none does, to the one invoice of that title with trainees enough for the batch
+  (every page waits when two have).
 
 Deterministic for a seed: ``build(seed)`` then ``draw(doc)`` gives the same bytes.
 """
@@ -39,6 +43,7 @@ HARD_CASES = (
     "sous-traitance",
     "numero-imprime",
     "dossier-facture",
+    "lot",
 )
 
 Build = Callable[[Pen], dict]
@@ -67,6 +72,9 @@ class MatchDoc:
     seed: int
     cases: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()  # AMBIGUOUS: the invoices it fits
+    # A batch file (one document a page): where each page's document truly belongs; then
+    # ``truth`` is that of its first page.
+    pages: tuple[str, ...] = ()
 
 
 @dataclass
@@ -696,7 +704,69 @@ def build(seed: int = 2026, per_es: int = 14) -> MatchingSet:
             if "vendue-deux-fois" in cases.get(inv.number, set()) and rng.random() < 0.5:
                 mset.documents.append(_undated_anonymous(rng, inv, own, serial))
         mset.documents += _entrepreneur_documents(rng, t, own, serial)
+    # Batches come last, from their own random stream: the documents above stay the same.
+    lots = random.Random(f"{seed}-lot")
+    for t in TRADES:
+        own = [i for i in invoices if i.es is t.es]
+        mset.documents += _batches(lots, own, cases, serial)
     return mset
+
+
+def _batches(
+    rng: random.Random, own: list[Invoice], cases: dict[str, set[str]], serial: Callable
+) -> list[MatchDoc]:
+    """One entrepreneur's batch files: a session sold twice whose batch names a trainee or
+    two of its own; a session whose batch names nobody but is larger than every other
+    session of its title (when there is one); another whose batch names nobody."""
+    out = []
+
+    def rivals(inv: Invoice) -> list[Invoice]:
+        return [o for o in own if o is not inv and o.title == inv.title]
+
+    twice = [i for i in own if "vendue-deux-fois" in cases.get(i.number, set())]
+    for inv in rng.sample(twice, 1):
+        own_people = [p for p in inv.trainees if not any(p in o.trainees for o in rivals(inv))]
+        named = rng.sample(own_people, min(len(own_people), rng.choice((1, 2))))
+        out.append(_batch(rng, inv, own, named, serial))
+    rivalled = [i for i in own if rivals(i)]
+    largest = [i for i in rivalled if all(len(o.trainees) < len(i.trainees) for o in rivals(i))]
+    picked = rng.sample(largest, min(1, len(largest)))
+    picked += rng.sample([i for i in rivalled if i not in picked], 1)
+    out += [_batch(rng, inv, own, [], serial) for inv in picked]
+    return out
+
+
+def _batch(
+    rng: random.Random, inv: Invoice, same_es: list[Invoice], named: list[str], serial: Callable
+) -> MatchDoc:
+    """A file of ``inv``'s undated hot evaluations, one per trainee and page, anonymous but
+    for ``named``."""
+    n = serial()
+    people = list(inv.trainees)
+    rng.shuffle(people)
+    who = [p if p in named else None for p in people]
+    answers = [_answers(rng, 5) for _ in people]
+    fits = tuple(o.number for o in same_es if _fits(inv, o, {}))
+    enough = [o for o in same_es if o.number in fits and len(o.trainees) >= len(people)]
+    anonymous = inv.number if named or len(enough) == 1 else AMBIGUOUS
+    pages = tuple(inv.number if w else anonymous for w in who)
+
+    def build(p: Pen) -> dict:
+        for w, a in zip(who, answers, strict=True):
+            docs.evaluation_chaud(p, inv, w, a, form="online", dated=False)
+        return {}
+
+    return MatchDoc(
+        path=f"{inv.es.folder}/{n:04d} questionnaires {inv.title[:20]}.pdf".replace(":", ""),
+        type="evaluation_chaud",
+        entrepreneur=inv.es.name,
+        truth=pages[0],
+        build=build,
+        seed=rng.randrange(1 << 30),
+        cases=("lot",),
+        candidates=fits if AMBIGUOUS in pages else (),
+        pages=pages,
+    )
 
 
 def draw(doc: MatchDoc) -> tuple[bytes, str]:
@@ -716,4 +786,5 @@ def label(doc: MatchDoc) -> dict:
         "truth": doc.truth,
         "cases": list(doc.cases),
         "candidates": list(doc.candidates),
+        "pages": list(doc.pages),
     }
