@@ -22,13 +22,14 @@ missing (an environment fault: nothing is quarantined).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -296,6 +297,47 @@ class TesserocrEngine:
         if api is None:
             raise OcrUnavailable("Le moteur OCR a été fermé / the OCR engine was closed.")
         return api
+
+
+class RememberingEngine:
+    """An engine that reads each distinct image once: the readers of marks ask for the same
+    crop more than once (a header cell tried for a date, then for a half-day; a column's
+    label under two blocks of options), and get the first answer again for nothing.
+
+    Keyed by the image's pixels, size, mode and dpi, and the mode of reading; meant to live
+    as long as one document's reading, so what it remembers stays small.
+    """
+
+    def __init__(self, engine: OcrEngine) -> None:
+        self.engine = engine
+        self._read: dict[tuple[object, ...], OcrResult] = {}
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._once("page", image, dpi, self.engine.recognise)
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self._once("line", image, dpi, self.engine.recognise_line)
+
+    def osd(self, image: Image.Image, dpi: int) -> int | None:
+        return self.engine.osd(image, dpi)
+
+    def close(self) -> None:
+        """Forget what was read; the wrapped engine is its owner's to close."""
+        self._read.clear()
+
+    def _once(
+        self,
+        how: str,
+        image: Image.Image,
+        dpi: int,
+        read: Callable[[Image.Image, int], OcrResult],
+    ) -> OcrResult:
+        pixels = hashlib.blake2b(image.tobytes(), digest_size=16).digest()
+        key = (how, pixels, image.size, image.mode, int(dpi))
+        found = self._read.get(key)
+        if found is None:
+            found = self._read[key] = read(image, dpi)
+        return found
 
 
 def _osd_rotation(found: dict[str, object] | None) -> int | None:

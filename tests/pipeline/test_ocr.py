@@ -300,3 +300,29 @@ def test_a_page_read_no_more_surely_upside_down_is_kept_as_scanned() -> None:
     engine = _ReadingOneWayUp(_words(1, 60), [ocr.Word("~~", 0.5, (0, 0, 9, 9))])
     read = ocr.read_image(Image.fromarray(page_gray()), 150, engine, OcrSettings())
     assert read.rotation == 0
+
+
+class _CountingLines(_Reading):
+    """Reads a crop's mean grey as its text and counts how often it is asked to."""
+
+    def __init__(self) -> None:
+        super().__init__([ocr.Word("x", 1.0, (0, 0, 1, 1))])
+        self.lines = 0
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> ocr.OcrResult:
+        self.lines += 1
+        return ocr.OcrResult(str(int(np.asarray(image).mean())), 0.9)
+
+
+def test_a_crop_asked_for_twice_is_read_once_and_another_crop_is_read_on_its_own() -> None:
+    inner = _CountingLines()
+    engine = ocr.RememberingEngine(inner)
+    dark = Image.fromarray(np.full((20, 80), 40, np.uint8))
+    light = Image.fromarray(np.full((20, 80), 200, np.uint8))
+    first = engine.recognise_line(dark, 200)
+    again = engine.recognise_line(Image.fromarray(np.asarray(dark).copy()), 200)
+    other = engine.recognise_line(light, 200)
+    assert inner.lines == 2  # the same pixels twice: read once
+    assert first == again and first.text == "40" and other.text == "200"
+    engine.recognise_line(dark, 300)  # told another resolution: read again
+    assert inner.lines == 3
