@@ -326,3 +326,37 @@ def test_a_crop_asked_for_twice_is_read_once_and_another_crop_is_read_on_its_own
     assert first == again and first.text == "40" and other.text == "200"
     engine.recognise_line(dark, 300)  # told another resolution: read again
     assert inner.lines == 3
+
+
+class _TellingOsd(_ReadingOneWayUp):
+    """Reads surely only the way up the page was printed; OSD says how to turn it; counts
+    the readings."""
+
+    def __init__(self, turn: int) -> None:
+        super().__init__(_words(40, 10), _words(0, 60))
+        self.turn, self.readings = turn, 0
+
+    def recognise(self, image: Image.Image, dpi: int) -> ocr.OcrResult:
+        self.readings += 1
+        return super().recognise(image, dpi)
+
+    def osd(self, image: Image.Image, dpi: int) -> int | None:
+        self.asked += 1
+        return self.turn
+
+
+def test_a_page_scanned_upside_down_is_turned_before_it_is_read_and_read_once() -> None:
+    turned = np.ascontiguousarray(page_gray()[::-1, ::-1])
+    assert ocr.prepare(Image.fromarray(turned), 150, OcrSettings()).upside_down
+    engine = _TellingOsd(180)
+    read = ocr.read_image(Image.fromarray(turned), 150, engine, OcrSettings())
+    assert read.rotation == 180 and read.geometry.turn == 180
+    assert "Formation" in read.result.text
+    assert engine.readings == 1 and engine.asked == 1
+
+
+def test_an_upright_page_is_read_without_asking_osd_first() -> None:
+    assert not ocr.prepare(Image.fromarray(page_gray()), 150, OcrSettings()).upside_down
+    engine = _TellingOsd(180)  # would turn it: it must not be asked
+    read = ocr.read_image(Image.fromarray(page_gray()), 150, engine, OcrSettings())
+    assert read.rotation == 0 and engine.asked == 0 and engine.readings == 1
