@@ -23,7 +23,7 @@ from typing import Any
 from pipeline import text as text_stage
 from pipeline.archive import split_pages
 from pipeline.extract.evaluation import respondent as respondent_name
-from pipeline.ocr import OcrEngine, OcrSettings
+from pipeline.ocr import OcrEngine, OcrSettings, RememberingEngine
 from pipeline.reading import attendance, questionnaire, respondent, signatures
 from pipeline.reading.page import PageView, views
 from pipeline.reading.signatures import Party
@@ -68,6 +68,7 @@ def read(
         return {}
     if not pages:
         pages = text_stage.read_pages(pdf, engine, settings)
+    engine = RememberingEngine(engine)  # a crop asked for twice is read once
     seen = list(views(pdf, pages, settings))
     if doc_type == DocType.EMARGEMENT:
         return attendance_fields(attendance.read_views(seen, engine))

@@ -8,6 +8,7 @@ read one kind of field that most document types carry.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -38,8 +39,13 @@ _INCLUSIVE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def norm_label(text: str) -> str:
-    """Label comparison form: folded, separators as single spaces, filler words removed."""
+    """Label comparison form: folded, separators as single spaces, filler words removed.
+
+    Remembered: the search for glued labels asks for every line's first words under every
+    label sought (thousands of times a page, mostly the same strings).
+    """
     # An aside in brackets is no part of the label: "Nom, prénom (facultatif)"; nor is a
     # feminine ending in inclusive writing: "Participant·e", "Formateur-rice", "Salarié(e)".
     text = _INCLUSIVE.sub(r"\1", text)

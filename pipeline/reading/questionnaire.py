@@ -126,7 +126,7 @@ def _squared_on(view: PageView) -> tuple[PageView, Rulings | None]:
     if not view.scanned:
         return view, None
     ruled = Rulings.of(view.gray, view.dpi)
-    corners = table_corners(ruled.horiz, ruled.vert, view.dpi)
+    corners = table_corners(ruled.horiz, ruled.vert, view.dpi, ruled.pieces)
     if corners is not None:
         if _closing_in(corners) < FORESHORTENED * view.dpi:
             return view, ruled

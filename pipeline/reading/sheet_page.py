@@ -57,7 +57,7 @@ def read_page(
     page: SheetPage, ruled: Rulings, started: float, after: Carry | None = None
 ) -> SheetRead:
     dpi = page.dpi
-    tables = tables_in(ruled.horiz, ruled.vert, dpi)
+    tables = tables_in(ruled.horiz, ruled.vert, dpi, ruled.pieces)
     grids = _beside_frames(page, [t for t in tables if len(t.xs) > 2 and len(t.ys) > 2], tables)
     framed = _framed_stack(page, tables) if not grids else []
     if len(framed) > 1:

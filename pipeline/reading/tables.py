@@ -5,6 +5,7 @@ and warped to a rectangle)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -47,10 +48,22 @@ def find_tables(gray: np.ndarray, dpi: int) -> list[Table]:
     return tables_in(*line_masks(binarise(gray, dpi), dpi), dpi)
 
 
-def tables_in(horiz: np.ndarray, vert: np.ndarray, dpi: int) -> list[Table]:
-    """``find_tables`` on line masks already made."""
+Frame = tuple[int, np.ndarray, np.ndarray]  # connected pieces of ruling: count, labels, stats
+
+
+def frame_pieces(horiz: np.ndarray, vert: np.ndarray) -> Frame:
+    """The pieces of ruling (both masks, joined across small gaps), labelled."""
     frame = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(frame)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(frame)
+    return count, labels, stats
+
+
+def tables_in(
+    horiz: np.ndarray, vert: np.ndarray, dpi: int, pieces: Frame | None = None
+) -> list[Table]:
+    """``find_tables`` on line masks already made (``pieces``: their :func:`frame_pieces`,
+    if made already)."""
+    count, _, stats = frame_pieces(horiz, vert) if pieces is None else pieces
     tables = []
     for i in range(1, count):
         x, y, w, h = (int(v) for v in stats[i, :4])
@@ -186,6 +199,12 @@ class Rulings:
         ink = binarise(gray, dpi)
         return cls(gray, ink, *line_masks(ink, dpi))
 
+    @cached_property
+    def pieces(self) -> Frame:
+        """The masks' :func:`frame_pieces`: made once, whether squaring the page or finding
+        its tables asks first."""
+        return frame_pieces(self.horiz, self.vert)
+
 
 def squared(ruled: Rulings, dpi: int) -> tuple[Rulings, np.ndarray | None]:
     """The page levelled then rectified, and the 3x3 matrix that took it there (None: as is)."""
@@ -236,7 +255,7 @@ def rectify(gray: np.ndarray, dpi: int) -> np.ndarray:
 
 def _rectified(ruled: Rulings, dpi: int) -> tuple[Rulings, np.ndarray | None]:
     """The page warped so that its main table is a rectangle, and the 3x3 matrix used."""
-    corners = table_corners(ruled.horiz, ruled.vert, dpi)
+    corners = table_corners(ruled.horiz, ruled.vert, dpi, ruled.pieces)
     if corners is None:
         return ruled, None
     target = _rectangle_for(corners)
@@ -250,10 +269,12 @@ def _rectified(ruled: Rulings, dpi: int) -> tuple[Rulings, np.ndarray | None]:
     return Rulings.of(flat, dpi), matrix
 
 
-def table_corners(horiz: np.ndarray, vert: np.ndarray, dpi: int) -> np.ndarray | None:
-    """Top-left, top-right, bottom-right, bottom-left corners of the largest ruled grid."""
-    frame = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(frame)
+def table_corners(
+    horiz: np.ndarray, vert: np.ndarray, dpi: int, pieces: Frame | None = None
+) -> np.ndarray | None:
+    """Top-left, top-right, bottom-right, bottom-left corners of the largest ruled grid
+    (``pieces``: the masks' :func:`frame_pieces`, if made already)."""
+    count, labels, stats = frame_pieces(horiz, vert) if pieces is None else pieces
     candidates = []
     for i in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[i])

@@ -205,6 +205,18 @@ def test_a_stroke_or_an_x_across_the_cell_is_a_cross_out_and_a_signature_is_not(
     assert not cells.crossed_out(_cell_with([underline]), 200)  # a dash is not a cross
 
 
+def test_a_stroke_s_parabola_is_the_least_squares_one_numpy_fits() -> None:
+    # The cross-out test fits every inked cell: its own solver must give polyfit's curve.
+    rng = np.random.default_rng(7)
+    ys, xs = np.nonzero(_cell_with([np.stack([30 + 360 * t, 140 - 120 * t + 25 * t * t], axis=1)
+                                    for t in [np.linspace(0, 1, 30)]]))  # fmt: skip
+    x, y = xs.astype(float), ys + rng.normal(0, 2, len(ys))
+    error, fit = cells._curve_fit(x, y)
+    wanted = np.polyfit(x, y, 2)
+    assert np.allclose(np.polyval(fit, x), np.polyval(wanted, x), atol=1e-6)
+    assert error == pytest.approx(float(np.sqrt(np.mean((y - np.polyval(wanted, x)) ** 2))))
+
+
 @functools.cache
 def _generated_set() -> dict[str, Any]:
     from samples.gen.sheets import labelled_sheets

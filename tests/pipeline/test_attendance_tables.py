@@ -613,3 +613,25 @@ def test_a_cell_whose_unruled_edge_runs_through_ink_is_doubted(
     page = cells.SheetPage(gray, 200, ink, lines, (), _BLIND)  # type: ignore[arg-type]
     box = (100, 100, 500, 200)
     assert cells.cut_by_edge(page, box) is cut
+
+
+def test_a_square_page_s_ruling_is_pieced_once_for_squaring_it_and_finding_its_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pipeline.reading import tables
+
+    gray = np.full((1400, 1000), 255, np.uint8)
+    for x in (100, 400, 650, 900):
+        cv2.line(gray, (x, 200), (x, 1000), 0, 3)
+    for y in range(200, 1001, 100):
+        cv2.line(gray, (100, y), (900, y), 0, 3)
+    made = []
+    real = tables.frame_pieces
+    monkeypatch.setattr(tables, "frame_pieces", lambda h, v: made.append(1) or real(h, v))
+    ruled = Rulings.of(gray, 200)
+    squared, matrix = tables.squared(ruled, 200)
+    found = tables_in(squared.horiz, squared.vert, 200, squared.pieces)
+    assert matrix is None and squared is ruled  # already square: nothing warped
+    assert len(made) == 1
+    assert found == tables_in(ruled.horiz, ruled.vert, 200)  # the same tables as made anew
+    assert len(found) == 1 and len(found[0].xs) == 4 and len(found[0].ys) == 9

@@ -339,3 +339,14 @@ def test_label_alone_behind_a_table_border_read_as_a_bar() -> None:
         "Menuiserie Authier, 3 rue des Tanneurs, 30000 Nîmes\n\n| Représenté par\n\nRégis Authier\n"
     )
     assert extract(DocType.CONVENTION, text)["client"] == "Menuiserie Authier"
+
+
+def test_a_label_s_comparison_form_is_worked_out_once_per_string() -> None:
+    from pipeline.extract.common import labelled, norm_label
+
+    text = "ATTESTATION DE FORMATION\nIntitulé de la formation Gérer son temps\n" * 20
+    norm_label.cache_clear()
+    assert labelled(text, ["intitule de la formation"]) == "Gérer son temps"
+    asked = norm_label.cache_info()
+    assert asked.hits > 2 * asked.misses  # the same lines' first words, many times over
+    assert norm_label("Formateur·rice (facultatif) :") == "formateur"

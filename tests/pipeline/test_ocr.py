@@ -300,3 +300,63 @@ def test_a_page_read_no_more_surely_upside_down_is_kept_as_scanned() -> None:
     engine = _ReadingOneWayUp(_words(1, 60), [ocr.Word("~~", 0.5, (0, 0, 9, 9))])
     read = ocr.read_image(Image.fromarray(page_gray()), 150, engine, OcrSettings())
     assert read.rotation == 0
+
+
+class _CountingLines(_Reading):
+    """Reads a crop's mean grey as its text and counts how often it is asked to."""
+
+    def __init__(self) -> None:
+        super().__init__([ocr.Word("x", 1.0, (0, 0, 1, 1))])
+        self.lines = 0
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> ocr.OcrResult:
+        self.lines += 1
+        return ocr.OcrResult(str(int(np.asarray(image).mean())), 0.9)
+
+
+def test_a_crop_asked_for_twice_is_read_once_and_another_crop_is_read_on_its_own() -> None:
+    inner = _CountingLines()
+    engine = ocr.RememberingEngine(inner)
+    dark = Image.fromarray(np.full((20, 80), 40, np.uint8))
+    light = Image.fromarray(np.full((20, 80), 200, np.uint8))
+    first = engine.recognise_line(dark, 200)
+    again = engine.recognise_line(Image.fromarray(np.asarray(dark).copy()), 200)
+    other = engine.recognise_line(light, 200)
+    assert inner.lines == 2  # the same pixels twice: read once
+    assert first == again and first.text == "40" and other.text == "200"
+    engine.recognise_line(dark, 300)  # told another resolution: read again
+    assert inner.lines == 3
+
+
+class _TellingOsd(_ReadingOneWayUp):
+    """Reads surely only the way up the page was printed; OSD says how to turn it; counts
+    the readings."""
+
+    def __init__(self, turn: int) -> None:
+        super().__init__(_words(40, 10), _words(0, 60))
+        self.turn, self.readings = turn, 0
+
+    def recognise(self, image: Image.Image, dpi: int) -> ocr.OcrResult:
+        self.readings += 1
+        return super().recognise(image, dpi)
+
+    def osd(self, image: Image.Image, dpi: int) -> int | None:
+        self.asked += 1
+        return self.turn
+
+
+def test_a_page_scanned_upside_down_is_turned_before_it_is_read_and_read_once() -> None:
+    turned = np.ascontiguousarray(page_gray()[::-1, ::-1])
+    assert ocr.prepare(Image.fromarray(turned), 150, OcrSettings()).upside_down
+    engine = _TellingOsd(180)
+    read = ocr.read_image(Image.fromarray(turned), 150, engine, OcrSettings())
+    assert read.rotation == 180 and read.geometry.turn == 180
+    assert "Formation" in read.result.text
+    assert engine.readings == 1 and engine.asked == 1
+
+
+def test_an_upright_page_is_read_without_asking_osd_first() -> None:
+    assert not ocr.prepare(Image.fromarray(page_gray()), 150, OcrSettings()).upside_down
+    engine = _TellingOsd(180)  # would turn it: it must not be asked
+    read = ocr.read_image(Image.fromarray(page_gray()), 150, engine, OcrSettings())
+    assert read.rotation == 0 and engine.asked == 0 and engine.readings == 1
