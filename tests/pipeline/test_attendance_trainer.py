@@ -1,0 +1,99 @@
+"""The trainer's signature boxes: an empty box read empty though a neighbour's stroke runs
+into it, a signed one signed, and the dossier check that follows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from pipeline.ocr import OcrSettings, TesserocrEngine
+from pipeline.reading import attendance
+from pipeline.reading.overflow import without_tails
+from samples.gen import render
+from tests.pipeline import sheet_layouts as layouts
+
+TUESDAY = date(2026, 4, 14)
+
+
+@pytest.fixture(scope="module")
+def engine() -> TesserocrEngine:
+    return TesserocrEngine(OcrSettings())
+
+
+def _trainer(sheet: attendance.SheetRead) -> dict[str, tuple[bool, bool]]:
+    """Each half-day's trainer box: (signed, decided with confidence)."""
+    return {
+        t["half_day"]: (t["signed"], t["confidence"] >= attendance.REVIEW_BELOW)
+        for t in sheet.trainer_signed()
+        if t["date"] == TUESDAY.isoformat()
+    }
+
+
+def _last_trainee(sheet: attendance.SheetRead) -> dict[str | None, str]:
+    return {
+        c.half_day: c.mark
+        for c in sheet.cells
+        if c.person.startswith("LEBRETON") and c.confidence >= attendance.REVIEW_BELOW
+    }
+
+
+def test_a_trainee_s_underline_sagging_into_the_trainer_s_empty_box_leaves_it_empty(
+    engine: TesserocrEngine,
+) -> None:
+    (sheet,) = attendance.read_pages(layouts.per_day_sheet(run_on="down"), engine, OcrSettings())
+    assert _trainer(sheet) == {"matin": (True, True), "apres-midi": (False, True)}
+    assert _last_trainee(sheet) == {"matin": "signed", "apres-midi": "signed"}
+
+
+@pytest.mark.ocr
+def test_on_a_scan_the_trainer_s_box_under_a_sagging_underline_is_read_empty(
+    engine: TesserocrEngine,
+) -> None:
+    scan = render.scan(layouts.per_day_sheet(run_on="down"), seed=11)
+    (sheet,) = attendance.read_pages(scan, engine, OcrSettings())
+    assert _trainer(sheet) == {"matin": (True, True), "apres-midi": (False, True)}
+    assert _last_trainee(sheet) == {"matin": "signed", "apres-midi": "signed"}
+
+
+def test_the_trainer_s_flourish_rising_into_the_cell_above_leaves_that_cell_empty(
+    engine: TesserocrEngine,
+) -> None:
+    (sheet,) = attendance.read_pages(layouts.per_day_sheet(run_on="up"), engine, OcrSettings())
+    assert _trainer(sheet) == {"matin": (True, True), "apres-midi": (True, True)}
+    assert _last_trainee(sheet) == {"matin": "signed", "apres-midi": "empty"}
+
+
+def _page(rule_ink: bool, stroke: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """A 200 x 600 page with a rule at row 100 (the cell under it: rows 100-200), ink along
+    ``stroke`` (points joined), and, with ``rule_ink``, a stroke above the rule."""
+    import cv2
+
+    ink = np.zeros((200, 600), np.uint8)
+    lines = np.zeros_like(ink)
+    cv2.line(ink, (0, 100), (599, 100), 255, 2)
+    cv2.line(lines, (0, 100), (599, 100), 255, 4)
+    cv2.polylines(ink, [np.array(stroke, np.int32)], False, 255, 3)
+    if rule_ink:
+        cv2.line(ink, (60, 86), (140, 92), 255, 3)
+    return ink, lines
+
+
+def _kept(ink: np.ndarray, lines: np.ndarray) -> float:
+    box, inner = (0, 100, 600, 200), (8, 108, 592, 192)
+    marks = ink[inner[1] : inner[3], inner[0] : inner[2]].copy()
+    marks[lines[inner[1] : inner[3], inner[0] : inner[2]] > 0] = 0
+    return float(without_tails(marks, inner, box, ink, lines).mean())
+
+
+def test_a_flat_stroke_coming_in_over_the_rule_is_a_neighbour_s_and_is_left_out() -> None:
+    tail = [(140, 95), (250, 118), (400, 112), (480, 104)]
+    assert _kept(*_page(True, tail)) == 0.0
+
+
+def test_a_mark_that_only_touches_the_rule_or_reaches_deep_into_the_cell_is_kept() -> None:
+    # A flat stroke from the rule down, nothing across it: the cell's own.
+    assert _kept(*_page(False, [(140, 103), (250, 118), (400, 112), (480, 104)])) > 0
+    deep = [(140, 95), (200, 180), (260, 120), (330, 175), (400, 110)]
+    assert _kept(*_page(True, deep)) > 0  # a signature written up over the rule
