@@ -97,3 +97,54 @@ def test_a_mark_that_only_touches_the_rule_or_reaches_deep_into_the_cell_is_kept
     assert _kept(*_page(False, [(140, 103), (250, 118), (400, 112), (480, 104)])) > 0
     deep = [(140, 95), (200, 180), (260, 120), (330, 175), (400, 110)]
     assert _kept(*_page(True, deep)) > 0  # a signature written up over the rule
+
+
+def _day_with_trainer_row(afternoon: bool | str = False) -> bytes:
+    """ "Bénéficiaire | Matin | Après-midi", two trainees, then the trainer's row labelled
+    "Signature formateur : Jeanne Roussel" in the name column, signed in the morning; its
+    afternoon box as ``afternoon`` says (signed, empty, or a typed word)."""
+    import random
+
+    from reportlab.lib.pagesizes import A4
+
+    from samples.gen.pen import Pen
+
+    pen = Pen(random.Random(23))
+    pen.new_page()
+    width, height = A4
+    pen.text(width / 2, height - 60, "Journée du mardi 14 avril 2026", 13, "Helvetica-Bold",
+             align="center")  # fmt: skip
+    header = ("Bénéficiaire", "Matin (9h-12h30)", "Après-midi (13h30-17h)")
+    rows = [
+        layouts.Row(("LACOMBE Irène",), (True, True)),
+        layouts.Row(("MOUSSA Karim",), (True, False)),
+        layouts.Row(("Signature formateur : Jeanne Roussel",), (True, afternoon)),
+    ]
+    layouts._table(pen, 60, height - 100, [190, 150, 150], header, rows, 1, 40)
+    return pen.finish()[0]
+
+
+def test_a_trainer_row_whose_label_read_alone_keeps_only_the_name_is_still_the_trainer_s(
+    engine: TesserocrEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.reading import sheet_grid
+
+    read_alone = sheet_grid._name_read
+
+    def name_only(page: object, box: tuple[int, int, int, int]) -> tuple[str, float]:
+        # A photo's crop read keeps the name and drops the bold words above it.
+        text, sure = read_alone(page, box)  # type: ignore[arg-type]
+        return text.split(":")[-1].strip(), sure
+
+    monkeypatch.setattr(sheet_grid, "_name_read", name_only)
+    (sheet,) = attendance.read_pages(_day_with_trainer_row(), engine, OcrSettings())
+    assert {c.person for c in sheet.cells} == {"LACOMBE Irène", "MOUSSA Karim"}
+    assert _trainer(sheet) == {"matin": (True, True), "apres-midi": (False, True)}
+
+
+def test_a_trainer_box_read_absent_goes_to_review_rather_than_reporting_a_missing_signature(
+    engine: TesserocrEngine,
+) -> None:
+    (sheet,) = attendance.read_pages(_day_with_trainer_row("Absent"), engine, OcrSettings())
+    assert _trainer(sheet) == {"matin": (True, True), "apres-midi": (False, False)}
+    assert [c.mark for c in sheet.doubtful()] == ["absent"]
