@@ -148,3 +148,27 @@ def test_a_trainer_box_read_absent_goes_to_review_rather_than_reporting_a_missin
     (sheet,) = attendance.read_pages(_day_with_trainer_row("Absent"), engine, OcrSettings())
     assert _trainer(sheet) == {"matin": (True, True), "apres-midi": (False, False)}
     assert [c.mark for c in sheet.doubtful()] == ["absent"]
+
+
+def test_the_trainer_s_box_read_empty_under_a_sagging_underline_reports_the_missing_signature(
+    engine: TesserocrEngine,
+) -> None:
+    from pipeline.marks import attendance_fields
+    from pipeline.rules import evaluate
+    from pipeline.store import DocumentRow
+    from tests.pipeline.test_presence import invoice
+
+    sheets = attendance.read_pages(layouts.per_day_sheet(run_on="down"), engine, OcrSettings())
+    trainees = tuple(f"{first} {last.title()}" for last, first, *_ in layouts.DAY_PEOPLE)
+    bill = invoice(start=TUESDAY, end=TUESDAY, hours=7.0, trainees=trainees, trainee_count=4,
+                   trainee_hours=28.0)  # fmt: skip
+    row = DocumentRow(
+        id=1, file_id=1, rel="elodie.faure/feuille 14-04.pdf", first=1, last=1,
+        type="emargement", confidence=0.95, fields=attendance_fields(sheets),
+        invoice="FA-2026-0142", entrepreneur="Élodie Faure", score=1.0, method="auto",
+        candidates=[], reason=None, archive_path=None,
+    )  # fmt: skip
+    checks = {c.code: c.message for c in evaluate(bill, [row]).checks}
+    assert checks.get("trainer_signature_missing") == (
+        "Signature du formateur manquante : 14/04 après-midi."
+    )
