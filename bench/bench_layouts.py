@@ -75,6 +75,8 @@ class Tally:
     extra: int = 0
     trainer: int = 0
     trainer_ok: int = 0
+    # trainer boxes: (signed in truth, outcome) -> count
+    trainer_outcomes: Counter[tuple[bool, str]] = field(default_factory=Counter)
     sheets: int = 0
     seconds: list[float] = field(default_factory=list)
     problems: set[str] = field(default_factory=set)  # what the reader said, numbers blanked
@@ -89,6 +91,7 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.seconds += other.seconds
         self.kinds += other.kinds
+        self.trainer_outcomes += other.trainer_outcomes
 
 
 # ---- reading and scoring -----------------------------------------------------------
@@ -105,6 +108,15 @@ def outcome_of(want: dict[str, Any], got: CellRead | None) -> str:
     if got.confidence < REVIEW_BELOW:
         return "review"
     return "right" if got.mark == want["mark"] else "wrong"
+
+
+def trainer_outcome(want: dict[str, Any], got: CellRead | None) -> str:
+    """right, wrong, review or unread for a trainer's box (signed or not)."""
+    if got is None:
+        return "unread"
+    if got.confidence < REVIEW_BELOW:
+        return "review"
+    return "right" if (got.mark == "signed") == bool(want["signed"]) else "wrong"
 
 
 def score(sheet: LayoutSheet, sheets: list[SheetRead]) -> Tally:
@@ -125,6 +137,8 @@ def score(sheet: LayoutSheet, sheets: list[SheetRead]) -> Tally:
         tally.trainer += 1
         ok = got and got.confidence >= REVIEW_BELOW and (got.mark == "signed") == want["signed"]
         tally.trainer_ok += bool(ok)
+        outcome = trainer_outcome(want, got)
+        tally.trainer_outcomes[(bool(want["signed"]), outcome)] += 1
     return tally
 
 
@@ -226,6 +240,14 @@ def report(results: list[tuple[LayoutSheet, Tally]]) -> None:
     for problem, n in said.most_common():
         print(f"  {n:>4}  {problem}")
     print()
+    boxes: Counter[tuple[bool, str]] = Counter()
+    for _, t in results:
+        boxes += t.trainer_outcomes
+    print(f"{'trainer boxes':<16}" + "".join(f"{o:>8}" for o in OUTCOMES))
+    for signed in (True, False):
+        label = "signed" if signed else "left empty"
+        print(f"{label:<16}" + "".join(f"{boxes[(signed, o)]:>8}" for o in OUTCOMES))
+    print()
     every = Tally()
     for _, t in results:
         every.add(t)
@@ -241,6 +263,10 @@ def as_json(results: list[tuple[LayoutSheet, Tally]]) -> list[dict[str, Any]]:
             "rendering": sheet.rendering,
             "choices": Choices(**sheet.choices).telling(),
             **{name: getattr(t, name) for name in (*OUTCOMES, "extra", "trainer", "trainer_ok")},
+            "trainer_boxes": {
+                f"{'signed' if signed else 'empty'} {outcome}": n
+                for (signed, outcome), n in sorted(t.trainer_outcomes.items())
+            },
             "seconds": t.seconds[0],
         }
         for sheet, t in results

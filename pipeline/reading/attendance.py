@@ -47,6 +47,7 @@ from pipeline.reading.sheet_results import (
     APRES_MIDI,
     MATIN,
     REVIEW_BELOW,
+    UNPLACED,
     Carry,
     CellRead,
     Column,
@@ -75,10 +76,19 @@ def read_view(view: PageView, engine: OcrEngine, after: Carry | None = None) -> 
     sheet marks as not held (shaded, "Férié"): they are nobody's absence."""
     sheet = _read_view(view, engine, after)
     cells = tuple(c for c in sheet.cells if c.mark != NOT_HELD)
-    trainer = tuple(c for c in sheet.trainer if c.mark != NOT_HELD)
-    if len(cells) == len(sheet.cells) and len(trainer) == len(sheet.trainer):
+    trainer = tuple(_trainer_mark(c) for c in sheet.trainer if c.mark != NOT_HELD)
+    if cells == sheet.cells and trainer == sheet.trainer:
         return sheet
     return replace(sheet, cells=cells, trainer=trainer)
+
+
+def _trainer_mark(cell: CellRead) -> CellRead:
+    """A trainer's box read "absent" (a word read in it, a stroke across it) is for a person
+    to see: the trainer is not absent from the training they give, and a scrawl read as
+    "abs" would report their signature missing."""
+    if cell.mark != "absent":
+        return cell
+    return replace(cell, confidence=min(cell.confidence, UNPLACED))
 
 
 def _read_view(view: PageView, engine: OcrEngine, after: Carry | None = None) -> SheetRead:

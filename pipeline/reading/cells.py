@@ -18,6 +18,7 @@ from pipeline.ocr import (
 )
 from pipeline.parse import same_person
 from pipeline.reading.ink import drop_specks
+from pipeline.reading.overflow import without_tails
 from pipeline.reading.sheet_results import EMPTY_INK, SIGNED_INK, UNPLACED, CellRead, Column
 from pipeline.reading.sheet_text import (
     half_day_of,
@@ -337,11 +338,24 @@ def header_cell_text(
     return text
 
 
+#: The confidence of a cell found empty once a neighbour's stroke run on into it is left
+#: out: the stroke's course is inferred, not seen whole.
+TAIL_EMPTY = 0.85
+
+
 def judge_cell(
     page: SheetPage, box: tuple[int, int, int, int], column: Column, person: str
 ) -> CellRead:
     ratio, inner, measured = _measured(page.ink, page.lines, box, page.dpi)
+    tails = False
+    if measured is not None and ratio > EMPTY_INK:
+        # A neighbour's stroke run on over the rule is none of this cell's ink.
+        measured = without_tails(measured, inner, box, page.ink, page.lines)
+        own = float(measured.mean() / 255)
+        tails, ratio = own < ratio, own
     mark, confidence = ink_decision(ratio)
+    if tails and mark == "empty":
+        confidence = min(confidence, TAIL_EMPTY)  # empty once a neighbour's ink is left out
     printed = text_of(words_in(page.words, inner))
     if (ratio < SIGNED_INK and shaded(page.gray, box, inner)) or says_not_held(printed, page.exact):
         # The sheet says this half-day is not held: no decision (callers drop the cell).

@@ -139,11 +139,16 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
     problems: list[str] = []
     for row in range(header, rows):
         name, sure = _name_read(page, grid.cell(row, 0))
+        printed = text_of(words_in(page.words, grid.cell(row, 0)))
         if not name:
-            name, sure = text_of(words_in(page.words, grid.cell(row, 0))), 1.0
+            name, sure = printed, 1.0
         if not re.search(r"[^\W\d_]{2}", name):
             name = ""  # a row number or a stray mark is no name
-        is_trainer = is_trainer_label(name)
+        # The cell read on its own may keep the name alone of "Signature formateur" over
+        # the trainer's name (bold print a photo blurs): the page's words say whose row.
+        is_trainer = is_trainer_label(name) or (
+            not header_roles.is_header_word(printed) and is_trainer_label(printed)
+        )
         if header_roles.is_header_word(name) and not is_trainer:
             continue  # a header row below the first ("Nom Prénom" over the names)
         if not name:

@@ -112,10 +112,15 @@ def per_day_sheet(
     ruled_columns: bool = True,
     ruled_rows: bool = True,
     framed: bool = False,
+    run_on: str = "",
 ) -> bytes:
     """One day's "Feuille de présence", landscape: N° | NOM | Prénom | Fonction / service |
     Matin (9h-12h30) | Après-midi (13h30-17h); the day only in the title; the trainer's
-    row last, its label spanning the first four columns. 14/04/2026 is a Tuesday."""
+    row last, its label spanning the first four columns. 14/04/2026 is a Tuesday.
+
+    ``run_on``: a stroke crossing the rule between the last trainee's afternoon cell and
+    the trainer's under it: "down", the trainee's underline sags into the trainer's box,
+    left empty; "up", the trainer's flourish rises into the trainee's cell, left empty."""
     pen = Pen(random.Random(seed))
     pen.new_page(land=True)
     width, height = landscape(A4)
@@ -129,24 +134,46 @@ def per_day_sheet(
         Row((str(i), last, first, job), (am, pm))
         for i, (last, first, job, am, pm) in enumerate(DAY_PEOPLE, start=1)
     ]
-    rows.append(Row(("Signature de l'intervenant·e : Jeanne Roussel",), (True, True)))
+    if run_on == "up":
+        rows[-1] = Row(rows[-1].texts, (True, False))
+    rows.append(Row(("Signature de l'intervenant·e : Jeanne Roussel",), (True, run_on != "down")))
     header = ("N°", "NOM", "Prénom", "Fonction / service", "Matin (9h-12h30)")
     header += ("Après-midi (13h30-17h)",)
+    top, row_height = height - 135, 34
     _table(
         pen,
         40,
-        height - 135,
+        top,
         [30, 120, 100, 140, 170, 170],
         header,
         rows,
         4,
+        row_height=row_height,
         ruled_header=ruled_header,
         ruled_columns=ruled_columns,
         ruled_rows=ruled_rows,
         framed=framed,
     )
+    if run_on:
+        # The rule between the last trainee's row and the trainer's, afternoon column.
+        rule, left, right = top - 22 - row_height * (len(rows) - 1), 600.0, 770.0
+        _run_on_stroke(pen, left, right, rule, -1 if run_on == "down" else 1)
     pen.text(40, 90, "Document à conserver par l'organisme - une feuille par journée.", 7)
     return pen.finish()[0]
+
+
+def _run_on_stroke(pen: Pen, left: float, right: float, rule: float, way: int) -> None:
+    """A flourish drawn from one cell across the rule at height ``rule``: it starts and ends
+    on the side it belongs to and bows up to 7 pt past the rule (``way``: -1 below, 1
+    above), as a hasty underline does."""
+    c = pen.c
+    c.setStrokeColorRGB(*INK)
+    c.setLineWidth(1.1)
+    path = c.beginPath()
+    path.moveTo(left + 25, rule - 5 * way)
+    low = rule + 10 * way
+    path.curveTo(left + 70, low, right - 50, low, right - 12, rule - 2 * way)
+    c.drawPath(path, stroke=1, fill=0)
 
 
 #: (date, half-day printed, hours, trainee signed, trainer signed)

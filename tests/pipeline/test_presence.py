@@ -346,3 +346,12 @@ def test_the_trainers_row_read_as_a_trainees_is_no_unknown_trainee() -> None:
     assert not codes(dossier) & {"trainee_unknown", "trainee_count_mismatch"}
     stranger = {**marks, "Chloé Ferrand": ALL_SIGNED}
     assert "trainee_unknown" in codes(evaluate(invoice(), [sheet(1, stranger)]))
+
+
+def test_a_trainer_box_read_empty_but_doubtful_waits_for_review_and_raises_no_check() -> None:
+    both = {"Léa Martin": ALL_SIGNED, "Hugo Blanc": ALL_SIGNED}
+    doubtful = sheet(1, both, trainer=[True, True, False, True])
+    doubtful.fields["trainer_signed"][2]["confidence"] = 0.5
+    dossier = evaluate(invoice(), [doubtful])
+    assert "trainer_signature_missing" not in codes(dossier)
+    assert any("formateur le 10/03 matin" in m.detail for m in dossier.missing)
