@@ -178,6 +178,11 @@ def blocks_of(rows: list[list[Shape]]) -> list[Block]:
     return blocks
 
 
+#: A column moves to where its outlines stand when the first row's is off by more than
+#: this share of an option's width.
+SETTLE = 0.08
+
+
 def _settled(block: Block) -> list[float]:
     """The block's columns where its options' outlines stand over all its rows: the first
     row's may sit off by a shape that print or a mark ran into (wider than the others)."""
@@ -189,7 +194,9 @@ def _settled(block: Block) -> list[float]:
             for s in row
             if abs(s.cx - x) <= 0.3 * pitch and abs(s.w - block.width) <= 0.1 * block.width + 1
         ]
-        out.append(float(median(whole)) if len(whole) >= 2 else x)
+        settled = float(median(whole)) if len(whole) >= 2 else x
+        # A pixel's drift is the print's anti-aliasing: only an outline clearly off moves.
+        out.append(settled if abs(settled - x) > SETTLE * block.width else x)
     return out
 
 
