@@ -39,6 +39,12 @@ from pipeline.reading.words import Box
 
 log = logging.getLogger(__name__)
 
+#: More than one answer in this many (and more than one) in doubt: no score. One in doubt
+#: among four or more leaves a score of the others, the row listed for a person (who can
+#: settle it: ``dossiers correct --answer``): withholding it too lost right scores (a
+#: 0-10 recommendation left unread after seven items) on a development corpus.
+UNSURE_SHARE = 4
+
 #: A grid whose opposite sides close in by more than this share of an inch over its
 #: width (height) was seen at an angle: it is made square-on before it is read.
 FORESHORTENED = 0.04
@@ -177,10 +183,9 @@ def satisfaction_fields(pages: Sequence[PageChoices]) -> dict[str, Any]:
         # Marks whose meaning is unknown: a score of the other items would be a guess.
         detail = f"{unread} réponse(s) cochée(s) sur une échelle non comprise"
         review.append({"kind": "lecture", "detail": detail, "confidence": 0.0})
-    elif unsure:
-        # An answer in doubt (two marks, a faint one) may move the mean by a tenth: a score
-        # of the others would be a guess. None until a person has settled each of them
-        # (``dossiers correct --answer``, :mod:`pipeline.corrections`); the answers read stay.
+    elif unsure > max(1, len(rows) // UNSURE_SHARE):
+        # So many marks in doubt that the rest says little: no score until a person has
+        # settled each of them (``dossiers correct --answer``, :mod:`pipeline.corrections`).
         fields["satisfaction"] = {**satisfaction(rows), "score": None}
     elif answered:
         fields["satisfaction"] = satisfaction(rows)

@@ -76,14 +76,6 @@ def test_row_with_two_marks_is_null_and_left_for_review() -> None:
     assert [r["item"] for r in fields["review"]] == [2]
 
 
-def test_one_answer_in_doubt_among_six_gives_no_score_until_a_person_settles_it() -> None:
-    # The mean of the five others is a guess: the answer in doubt may move it by a tenth.
-    fields = _read(option_forms.online([5, 4, "double", 4, 3, 5]))
-    assert fields["satisfaction"] == {"score": None, "scale": [1, 5],
-                                      "answers": [5, 4, None, 4, 3, 5]}  # fmt: skip
-    assert [r["item"] for r in fields["review"] if r["kind"] == "reponse"] == [3]
-
-
 def test_too_many_answers_in_doubt_give_no_score_until_a_person_settles_them() -> None:
     fields = _read(option_forms.online([5, "double", 4, "double", 3, 5]))
     assert fields["satisfaction"] == {"score": None, "scale": [1, 5],
