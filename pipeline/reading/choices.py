@@ -80,6 +80,8 @@ MARKED = 0.12
 EMPTY = 0.035
 #: Rows read with less confidence than this are listed for a person.
 REVIEW_BELOW = 0.7
+#: A second mark under this share of the first is a trace, not a second answer.
+SPILL = 0.2
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,10 @@ def decide(inks: Sequence[float]) -> tuple[int | None, str, float, tuple[float, 
     top, second = strengths[order[0]], strengths[order[1]]
     if top <= EMPTY:
         return None, "unanswered", round(min(0.99, 0.8 + 0.19 * (1 - top / EMPTY)), 3), strengths
+    if top >= MARKED and MARKED <= second < SPILL * top:
+        # A full mark and a trace beside it (a stroke that ran on, a photo's smudge): the
+        # full one is the answer, counted, and the row listed for a person.
+        return order[0], "answered", round(REVIEW_BELOW - 0.1, 3), strengths
     if second >= MARKED or (top >= MARKED and second > 0.5 * top):
         return None, "double", 0.3, strengths
     if top < MARKED:

@@ -13,9 +13,11 @@ from pipeline.intake import IntakeLimits, as_pdf
 from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine, Word
 from pipeline.reading import questionnaire
 from pipeline.reading.choices import (
+    REVIEW_BELOW,
     RowRead,
     column_print,
     common_scale,
+    decide,
     faint_in_doubt,
     read_page,
 )
@@ -446,3 +448,12 @@ def test_a_column_stands_where_its_outlines_do_not_where_print_widened_the_first
     ]  # fmt: skip
     (block,) = blocks_of(rows)
     assert block.columns[0] == pytest.approx(700, abs=1)
+
+
+def test_a_trace_beside_a_full_mark_leaves_the_full_one_counted_but_listed() -> None:
+    chosen, state, confidence, _ = decide([0.0, 0.0, 0.88, 0.134, 0.0])
+    assert (chosen, state) == (2, "answered")
+    assert confidence < REVIEW_BELOW
+    # Two marks of a hand's strength stay two marks.
+    assert decide([0.0, 0.0, 0.45, 0.4, 0.0])[:2] == (None, "double")
+    assert decide([0.0, 0.0, 0.45, 0.2, 0.0])[:2] == (None, "double")
