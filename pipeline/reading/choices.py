@@ -80,6 +80,8 @@ MARKED = 0.12
 EMPTY = 0.035
 #: Rows read with less confidence than this are listed for a person.
 REVIEW_BELOW = 0.7
+#: A second mark under this share of the first is a trace, not a second answer.
+SPILL = 0.2
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,10 @@ def decide(inks: Sequence[float]) -> tuple[int | None, str, float, tuple[float, 
     top, second = strengths[order[0]], strengths[order[1]]
     if top <= EMPTY:
         return None, "unanswered", round(min(0.99, 0.8 + 0.19 * (1 - top / EMPTY)), 3), strengths
+    if top >= MARKED and MARKED <= second < SPILL * top:
+        # A full mark and a trace beside it (a stroke that ran on, a photo's smudge): the
+        # full one is the answer, counted, and the row listed for a person.
+        return order[0], "answered", round(REVIEW_BELOW - 0.1, 3), strengths
     if second >= MARKED or (top >= MARKED and second > 0.5 * top):
         return None, "double", 0.3, strengths
     if top < MARKED:
@@ -425,11 +431,46 @@ def _block_rows(
         reads.append((row, scale, measured))
     floor = column_print([measured for _, _, measured in reads])
     for row, scale, measured in reads:
-        chosen, state, confidence, strengths = decide(
-            [ink - base for ink, base in zip(measured, floor, strict=True)]
-        )
+        marks = [ink - base for ink, base in zip(measured, floor, strict=True)]
+        chosen, state, confidence, strengths = decide(marks)
+        if state == "double" and strengths[0] >= MARKED and print_runs_in(bare, block, row):
+            chosen, state, confidence, strengths = _past_print(marks)
         out.append(RowRead(int(block.ys[row]), scale, strengths, chosen, state, confidence))
     return faint_in_doubt(out)
+
+
+#: Print runs into a row's first option when the band left of it, this many options wide,
+#: carries ink over this share of its columns and up to the option's surroundings.
+RUN_IN_WIDTH = 2.0
+RUN_IN_SHARE = 0.35
+
+
+def print_runs_in(bare: np.ndarray, block: Block, row: int) -> bool:
+    """Whether the row's statement runs on into its first option (a long sentence printed
+    through the box): a line of letters left of the option reaching up to its edge, where a
+    hand's cross ends a little past the box."""
+    left, top, _, bottom = block.box(row, 0)
+    reach = int(round(0.3 * min(block.width, block.height))) + 2
+    end = left - reach
+    start = int(end - RUN_IN_WIDTH * block.width)
+    shrink = max(2, block.height // 6)
+    band = crop(bare, start, top + shrink, (bottom - top - 2 * shrink, end - start))
+    if band.size == 0:
+        return False
+    columns: np.ndarray = np.any(band > 0, axis=0)
+    near = columns[-max(2, columns.size // 4) :]
+    return bool(columns.mean() >= RUN_IN_SHARE and near.any())
+
+
+def _past_print(marks: Sequence[float]) -> tuple[int | None, str, float, tuple[float, ...]]:
+    """A row decided on its options after the first, whose ink print runs into: one clear
+    mark there is the answer (the first option's "mark" is the print's letters); else
+    the row stays in doubt."""
+    chosen, state, confidence, rest = decide(marks[1:])
+    strengths = (round(max(0.0, marks[0]), 3), *rest)
+    if state != "answered" or chosen is None:
+        return None, "double", 0.3, strengths
+    return chosen + 1, state, min(confidence, 0.8), strengths
 
 
 def column_print(inks: Sequence[Sequence[float]]) -> list[float]:

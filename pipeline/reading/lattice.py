@@ -54,6 +54,21 @@ def lattice_matrix(gray: np.ndarray, dpi: int, ink: np.ndarray | None = None) ->
 Placed = list[tuple[int, Shape]]
 
 
+def _pitch(row: list[Shape]) -> float | None:
+    """The distance between neighbouring options of a row: its gaps are whole numbers of
+    it (a marked option not found whole leaves a gap of two), or None when they are not."""
+    if len(row) < 2:
+        return None
+    gaps = [b.cx - a.cx for a, b in zip(row, row[1:], strict=False)]
+    least = min(gaps)
+    if least <= 0:
+        return None
+    steps = [gap / least for gap in gaps]
+    if any(abs(step - round(step)) > 0.15 for step in steps):
+        return None
+    return float(sum(gaps) / sum(round(step) for step in steps))
+
+
 def _largest_lattice(rows: list[list[Shape]]) -> list[Placed] | None:
     """Consecutive rows of options at one pitch, each shifted less than half a pitch from
     the row above, with every option's column (a marked option not found whole leaves a
@@ -63,9 +78,9 @@ def _largest_lattice(rows: list[list[Shape]]) -> list[Placed] | None:
     run: list[Placed] = []
     origin = pitch = 0.0
     for row in rows:
-        if len(row) < 2:
+        step = _pitch(row)
+        if step is None:
             continue
-        step = float(median(b.cx - a.cx for a, b in zip(row, row[1:], strict=False)))
         near = run and abs(step - pitch) <= 0.1 * pitch
         if near:
             ours = [s.cx - round((s.cx - origin) / pitch) * pitch for s in row]

@@ -173,7 +173,31 @@ def blocks_of(rows: list[list[Shape]]) -> list[Block]:
         columns = _lattice(xs, int(median(s.w for s in row))) or _filled(xs)
         width, height = int(median(s.w for s in row)), int(median(s.h for s in row))
         blocks.append(Block([row], columns, [y], width, height, median(s.fill for s in row) < 0.9))
+    for block in blocks:
+        block.columns = _settled(block)
     return blocks
+
+
+#: A column moves to where its outlines stand when the first row's is off by more than
+#: this share of an option's width.
+SETTLE = 0.08
+
+
+def _settled(block: Block) -> list[float]:
+    """The block's columns where its options' outlines stand over all its rows: the first
+    row's may sit off by a shape that print or a mark ran into (wider than the others)."""
+    pitch, out = block.pitch, []
+    for x in block.columns:
+        whole = [
+            s.cx
+            for row in block.rows
+            for s in row
+            if abs(s.cx - x) <= 0.3 * pitch and abs(s.w - block.width) <= 0.1 * block.width + 1
+        ]
+        settled = float(median(whole)) if len(whole) >= 2 else x
+        # A pixel's drift is the print's anti-aliasing: only an outline clearly off moves.
+        out.append(settled if abs(settled - x) > SETTLE * block.width else x)
+    return out
 
 
 def _like_block(row: list[Shape], block: Block) -> bool:

@@ -39,7 +39,10 @@ from pipeline.reading.words import Box
 
 log = logging.getLogger(__name__)
 
-#: More than one answer in this many (and more than one) in doubt: no satisfaction.
+#: More than one answer in this many (and more than one) in doubt: no score. One in doubt
+#: among four or more leaves a score of the others, the row listed for a person (who can
+#: settle it: ``dossiers correct --answer``): withholding it too lost right scores (a
+#: 0-10 recommendation left unread after seven items) on a development corpus.
 UNSURE_SHARE = 4
 
 #: A grid whose opposite sides close in by more than this share of an inch over its

@@ -13,16 +13,18 @@ from pipeline.intake import IntakeLimits, as_pdf
 from pipeline.ocr import OcrEngine, OcrSettings, TesserocrEngine, Word
 from pipeline.reading import questionnaire
 from pipeline.reading.choices import (
+    REVIEW_BELOW,
     RowRead,
     column_print,
     common_scale,
+    decide,
     faint_in_doubt,
     read_page,
 )
 from pipeline.reading.faces import aligned
 from pipeline.reading.labels import label_boxes
 from pipeline.reading.numberline import number_lines
-from pipeline.reading.options import Block, Shape
+from pipeline.reading.options import Block, Shape, blocks_of
 from pipeline.reading.page import views
 from pipeline.reading.scales import (
     Scale,
@@ -398,3 +400,60 @@ def test_labels_too_small_for_a_row_s_band_are_read_beside_each_option() -> None
     page = read_page(gray, 200, [], _TinyLabels(columns))
     assert [row.value for row in page.rows] == [1.0, 4.0, 3.0]
     assert read_page(gray, 200, [], None).rows == ()  # unread labels: no guess
+
+
+def _statements_into_boxes(answers: Sequence[int], running_in: Sequence[int]) -> np.ndarray:
+    """Rows of five numbered tick boxes crossed by hand at ``answers`` (1-5); the statement
+    of each row in ``running_in`` printed so long it runs on through the row's first box."""
+    gray = np.full((1400, 1500), 255, np.uint8)
+    for row, answer in enumerate(answers):
+        y = 500 + 70 * row
+        text = "Les supports etaient clairs et adaptes a mes besoins"
+        end = 760 if row in running_in else 640
+        scale = (end - 150) / cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 1.0, 2)[0][0]
+        cv2.putText(gray, text, (150, y + 12), cv2.FONT_HERSHEY_SIMPLEX, scale, 0, 2)
+        for col in range(5):
+            x = 700 + 150 * col
+            cv2.rectangle(gray, (x, y - 16), (x + 32, y + 16), 0, 2)
+            if col == answer - 1:
+                cv2.line(gray, (x + 4, y - 12), (x + 28, y + 12), 0, 3)
+                cv2.line(gray, (x + 28, y - 12), (x + 4, y + 12), 0, 3)
+    return gray
+
+
+def _column_numbers() -> list[Word]:
+    return [Word(str(c + 1), 0.95, (710 + 150 * c, 420, 722 + 150 * c, 444)) for c in range(5)]
+
+
+def test_a_statement_printed_into_the_first_box_is_no_second_mark() -> None:
+    gray = _statements_into_boxes([4, 4, 5, 3, 5, 4], running_in=(0, 2, 4))
+    rows = read_page(gray, 200, _column_numbers()).rows
+    assert [row.value for row in rows] == [4, 4, 5, 3, 5, 4]
+    assert all(row.state == "answered" for row in rows)
+
+
+def test_a_first_box_crossed_under_print_running_into_it_is_still_the_answer() -> None:
+    gray = _statements_into_boxes([1, 4, 1, 2], running_in=(0, 2))
+    rows = read_page(gray, 200, _column_numbers()).rows
+    assert [row.value for row in rows] == [1, 4, 1, 2]
+
+
+def test_a_column_stands_where_its_outlines_do_not_where_print_widened_the_first_one() -> None:
+    # The first row's first box ran into the statement's last letters: found 10 px wider
+    # on its left. The column is where the other rows' boxes of that column stand.
+    rows = [
+        [Shape((x - 17 - (10 if x == 700 and y == 500 else 0), y - 17, x + 17, y + 17), 0.3)
+         for x in (700, 850, 1000, 1150)]
+        for y in (500, 570, 640, 710)
+    ]  # fmt: skip
+    (block,) = blocks_of(rows)
+    assert block.columns[0] == pytest.approx(700, abs=1)
+
+
+def test_a_trace_beside_a_full_mark_leaves_the_full_one_counted_but_listed() -> None:
+    chosen, state, confidence, _ = decide([0.0, 0.0, 0.88, 0.134, 0.0])
+    assert (chosen, state) == (2, "answered")
+    assert confidence < REVIEW_BELOW
+    # Two marks of a hand's strength stay two marks.
+    assert decide([0.0, 0.0, 0.45, 0.4, 0.0])[:2] == (None, "double")
+    assert decide([0.0, 0.0, 0.45, 0.2, 0.0])[:2] == (None, "double")
