@@ -110,12 +110,7 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
     far from any such curve. Each stroke is fitted as y = a·x² + b·x + c; for an X the
     pixels are first shared between the rising and the falling diagonal, then refitted.
     """
-    # A neighbour's ascender poking in over the edge is no part of the stroke.
-    count, labels, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8))
-    areas = stats[:, cv2.CC_STAT_AREA]
-    main = areas >= 0.08 * areas[1:].sum() if count > 1 else areas > 0
-    main[0] = False
-    ys, xs = np.nonzero(main[labels])
+    ys, xs = _main_pixels(marks)
     if len(xs) < 20:
         return False
     height, width = marks.shape
@@ -136,11 +131,32 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
     slope = span_y / max(span_x, 1.0)
     dx, dy = x - x.min(), y - y.min()
     by_diagonal = np.abs(dy - (span_y - slope * dx)) < np.abs(dy - slope * dx)
-    kept = main[labels]
+    kept = np.zeros(marks.shape, bool)
+    kept[ys, xs] = True
     for rising in (by_diagonal, _rising_pixels(kept, ys, xs)):
         if _two_strokes(x, y, rising, tolerance):
             return True
     return False
+
+
+def _one_stroke(marks: np.ndarray, dpi: int) -> bool:
+    """Whether a cell's ink (its main pieces) lies along one smooth curve."""
+    ys, xs = _main_pixels(marks)
+    if len(xs) < 20:
+        return False
+    error, _ = _curve_fit(xs.astype(float), ys.astype(float))
+    return error <= max(2.5, dpi / 60)
+
+
+def _main_pixels(marks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and columns of the ink's main pieces (a neighbour's ascender poking in
+    over the edge, a speck, left out)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8))
+    areas = stats[:, cv2.CC_STAT_AREA]
+    main = areas >= 0.08 * areas[1:].sum() if count > 1 else areas > 0
+    main[0] = False
+    ys, xs = np.nonzero(main[labels])
+    return ys, xs
 
 
 def _two_strokes(x: np.ndarray, y: np.ndarray, rising: np.ndarray, tolerance: float) -> bool:
@@ -396,8 +412,12 @@ def judge_cell(
                 confidence = min(confidence, UNPLACED)
             elif mark == "signed" and crossed_out(_with_stubs(page, inner), page.dpi):
                 # A stroke across the cell once its flat end along the edge is kept: a
-                # cross-out, or a signature over a rule's stub; a person tells.
-                confidence = min(confidence, UNPLACED)
+                # cross-out when what is left without it is one smooth stroke too, else
+                # maybe a signature over a rule's stub; a person tells.
+                if _one_stroke(marks, page.dpi):
+                    mark, confidence = "absent", 0.85
+                else:
+                    confidence = min(confidence, UNPLACED)
     if column.date is None or column.half_day is None or person and cut_by_edge(page, box):
         # Whatever the mark, nobody knows which half-day it is for (or, a trainee's,
         # whose row it is: an unruled edge runs through it): a person must say.

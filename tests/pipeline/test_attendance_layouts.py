@@ -627,6 +627,9 @@ def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -
     column = attendance.Column(TUESDAY, attendance.MATIN, None, "Matin")
     read = cells.judge_cell(page, box, column, "Odile Vasseur")
     assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
+    # What is left once the flat end is taken for a rule is one smooth stroke still: no
+    # signature's scrawl, the cell is crossed out (nobody need look).
+    assert read.mark == "absent" and read.confidence >= attendance.REVIEW_BELOW
 
 
 def _columns_sheet(
