@@ -407,6 +407,10 @@ def judge_cell(
                 # "CAUSE", less alike; a photo's "Absent" read "Atrent"): not a signature
                 # to trust.
                 confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and again and ratio < WORD_SPARSE_INK:
+                # One short line of sparse ink that no read makes out: a word too
+                # blurred to read (an absence?) as likely as a small signature.
+                confidence = min(confidence, UNPLACED)
             elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
                 # Its ink is print (a neighbour's mention run on, a remark): no signature.
                 confidence = min(confidence, UNPLACED)
@@ -418,6 +422,10 @@ def judge_cell(
                     mark, confidence = "absent", 0.85
                 else:
                     confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and _one_stroke(marks, page.dpi):
+                # One smooth stroke is no signature: a dash, a tick, or a cross-out whose
+                # level arms went with the rule (a V left); a person tells.
+                confidence = min(confidence, UNPLACED)
     if column.date is None or column.half_day is None or person and cut_by_edge(page, box):
         # Whatever the mark, nobody knows which half-day it is for (or, a trainee's,
         # whose row it is: an unruled edge runs through it): a person must say.
@@ -450,6 +458,9 @@ def cut_by_edge(page: SheetPage, box: tuple[int, int, int, int]) -> bool:
 WORD_TALL_IN = 0.3
 #: The most of a cell's area a word or two inks; a signature's scrawl often inks more.
 WORD_INK = 0.1
+#: Below this share of the cell, one line of ink that reads as nothing is as likely a
+#: blurred word as a signature (on generated photos and scans, 1 % of signatures).
+WORD_SPARSE_INK = 0.04
 
 
 def _word_reads(page: SheetPage, inner: tuple[int, int, int, int], marks: np.ndarray) -> list[str]:
