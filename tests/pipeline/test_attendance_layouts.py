@@ -639,7 +639,7 @@ def _judged(draw: Any) -> attendance.CellRead:
     box = (100, 100, 480, 186)
     cv2.rectangle(gray, box[:2], box[2:], 0, 2)
     draw(gray)
-    page = sheet_page.page_of(tables.Rulings.of(gray, 200), 200, _TallTitleEngine("", "", 0), [])
+    page = sheet_page.page_of(tables.Rulings.of(gray, 200), 200, _TallTitleEngine("", "", 0), [])  # type: ignore[arg-type]
     page = dataclasses.replace(page, exact=False)
     column = attendance.Column(TUESDAY, attendance.MATIN, None, "Matin")
     return cells.judge_cell(page, box, column, "Odile Vasseur")
