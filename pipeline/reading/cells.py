@@ -483,8 +483,11 @@ def _word_reads(page: SheetPage, inner: tuple[int, int, int, int], marks: np.nda
         min(inner[2], left + int(cols[-1]) + pad),
         min(inner[3], top + int(rows[-1]) + pad),
     )
+    tries = [(inner, False, 2), (tight, True, 1)]
+    if marks.mean() / 255 < WORD_SPARSE_INK:
+        tries.append((tight, False, 2))  # a short word ("ABS") that the others missed
     reads = []
-    for box, crisp, scale in ((inner, False, 2), (tight, True, 1)):
+    for box, crisp, scale in tries:
         crop = clean_crop(page, box, crisp=crisp)
         if crop is None:
             continue

@@ -366,19 +366,38 @@ def _photographed_word(
 
 @pytest.mark.ocr
 @pytest.mark.parametrize(
-    ("word", "blur"), [("Absente", 2.0), ("Excusée", 1.5), ("Excusée", 2.0), ("ABSENT", 1.5)]
+    ("word", "font", "blur"),
+    [
+        ("Absente", "Times-Roman", 2.0),
+        ("Excusée", "Times-Roman", 1.5),
+        ("Excusée", "Times-Roman", 2.0),
+        ("ABSENT", "Times-Roman", 1.5),
+        ("ABS", "Times-Bold", 1.5),
+    ],
 )
 def test_an_absence_word_typed_small_on_a_photo_is_an_absence_never_a_signature(
-    word: str, blur: float, engine: TesserocrEngine
+    word: str, font: str, blur: float, engine: TesserocrEngine
 ) -> None:
     # Read as one crisp line the blurred word came out "b" or "us": its ink, as much as
     # a small signature's, was called signed.
-    page = _photographed_word(word, "Times-Roman", blur, engine)
+    page = _photographed_word(word, font, blur, engine)
     side = round(20 * 200 / 72)
     box = (side, side, page.gray.shape[1] - side, page.gray.shape[0] - side)
     column = attendance.Column(date(2026, 3, 2), attendance.MATIN, None, "Matin")
     read = cells.judge_cell(page, box, column, "Léa Martin")
     assert read.mark == "absent" and read.confidence >= attendance.REVIEW_BELOW
+
+
+@pytest.mark.ocr
+def test_an_absence_word_too_blurred_to_read_is_never_a_sure_signature(
+    engine: TesserocrEngine,
+) -> None:
+    page = _photographed_word("ABS", "Times-Bold", 2.0, engine)
+    side = round(20 * 200 / 72)
+    box = (side, side, page.gray.shape[1] - side, page.gray.shape[0] - side)
+    column = attendance.Column(date(2026, 3, 2), attendance.MATIN, None, "Matin")
+    read = cells.judge_cell(page, box, column, "Léa Martin")
+    assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
 
 
 def test_a_long_signature_with_a_flourish_back_over_it_is_no_cross_out() -> None:
