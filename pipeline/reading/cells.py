@@ -504,7 +504,9 @@ def _word_reads(page: SheetPage, inner: tuple[int, int, int, int], marks: np.nda
 def _cell_words(page: SheetPage, inner: tuple[int, int, int, int]) -> str:
     """The words written or typed in a cell ("ABS", "absent", "Signé le 12/03 à 9h04")."""
     printed = text_of(words_in(page.words, inner))
-    if is_absent(printed) or page.exact and printed:
+    if is_absent(printed) or is_signed_mention(printed) or page.exact and printed:
+        # The page OCR read an absence word or a whole e-attendance mention in the cell
+        # ("Signé le 30/03/2026 à 13:51"): a read of the cell alone may garble it.
         return printed
     # The page OCR may merge a short word with the ruling, or miss a photo's blurred
     # print: the cell is read on its own, as one line (Tesseract's page mode finds no text
