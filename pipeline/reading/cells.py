@@ -160,16 +160,14 @@ def _main_pixels(marks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _two_strokes(x: np.ndarray, y: np.ndarray, rising: np.ndarray, tolerance: float) -> bool:
-    """Whether the pixels (x, y) of ``kept``, first shared as ``rising`` says, lie along two
-    smooth strokes drawn corner to corner: every pixel near one of them, each inked over
-    nearly all the ink's width, one climbing and the other falling over much of its
-    height (a signature over its underline is two flat strokes that never meet).
+    """Whether the pixels (x, y), first shared as ``rising`` says, lie along two smooth
+    strokes that make an X (:func:`_an_x`): each stroke refitted to the pixels nearer it,
+    round after round until the shares settle, the X looked for after every round.
 
     Where the strokes run close (an X drawn wide and low) a pixel may go to either: each
-    stroke is measured over every pixel near it, not only those it was given.
+    stroke is also measured over every pixel near it, not only those it was given.
     """
-    fits: list[np.ndarray] = []
-    errors = [np.inf, np.inf]
+    span_x, span_y = float(np.ptp(x)), float(np.ptp(y))
     for _ in range(8):
         if rising.sum() < 10 or (~rising).sum() < 10:
             return False
@@ -177,22 +175,37 @@ def _two_strokes(x: np.ndarray, y: np.ndarray, rising: np.ndarray, tolerance: fl
             _curve_fit(x[rising], y[rising]),
             _curve_fit(x[~rising], y[~rising]),
         )
-        fits = [fit_a, fit_b]
+        fits = (fit_a, fit_b)
         gaps = np.abs(y[:, None] - np.stack([np.polyval(f, x) for f in fits], axis=1))
-        errors = [err_a, err_b]
         again = gaps[:, 0] < gaps[:, 1]
+        if max(err_a, err_b) <= tolerance:
+            # Each stroke measured over the pixels it is now given, or over every pixel
+            # near it.
+            given = (again, ~again)
+            near = (gaps[:, 0] <= 2 * tolerance, gaps[:, 1] <= 2 * tolerance)
+            if any(_an_x(x, fits, parts, span_x, span_y) for parts in (given, near)):
+                return True
         if np.array_equal(again, rising):
-            break
-        rising = again
-    if max(errors) > tolerance:
-        return False
-    span_x, span_y = float(np.ptp(x)), float(np.ptp(y))
-    rises = []
-    for stroke in range(2):
-        near = gaps[:, stroke] <= 2 * tolerance
-        if not near.any() or float(np.ptp(x[near])) < 0.5 * span_x:
             return False
-        rises.append(_signed_rise(fits[stroke], x[near]))
+        rising = again
+    return False
+
+
+def _an_x(
+    x: np.ndarray,
+    fits: tuple[np.ndarray, np.ndarray],
+    parts: tuple[np.ndarray, np.ndarray],
+    span_x: float,
+    span_y: float,
+) -> bool:
+    """Whether two fitted strokes, each over its pixels ``parts``, make an X: each runs
+    over half the ink's width or more, one climbs and the other falls, each over 0.4 of
+    the ink's height or more."""
+    rises = []
+    for fit, part in zip(fits, parts, strict=True):
+        if not part.any() or float(np.ptp(x[part])) < 0.5 * span_x:
+            return False
+        rises.append(_signed_rise(fit, x[part]))
     return rises[0] * rises[1] < 0 and min(abs(r) for r in rises) >= 0.4 * span_y
 
 
