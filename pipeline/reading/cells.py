@@ -111,12 +111,7 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
     far from any such curve. Each stroke is fitted as y = a·x² + b·x + c; for an X the
     pixels are first shared between the rising and the falling diagonal, then refitted.
     """
-    # A neighbour's ascender poking in over the edge is no part of the stroke.
-    count, labels, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8))
-    areas = stats[:, cv2.CC_STAT_AREA]
-    main = areas >= 0.08 * areas[1:].sum() if count > 1 else areas > 0
-    main[0] = False
-    ys, xs = np.nonzero(main[labels])
+    ys, xs = _main_pixels(marks)
     if len(xs) < 20:
         return False
     height, width = marks.shape
@@ -126,32 +121,105 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
     tolerance = max(2.5, dpi / 60)
     x, y = xs.astype(float), ys.astype(float)
     error, fit = _curve_fit(x, y)
-    if error <= tolerance:
-        # A stroke across the cell climbs or falls from end to end (a diagonal); a flat
-        # stroke that bows or waves (a long signature) does not.
-        return _rise(fit, x) >= 0.5 * span_y
-    # An X: pixels nearer the rising diagonal of the ink's box go to one stroke, the rest to
-    # the other; then each pixel to the nearer fitted stroke, three times.
+    # A stroke across the cell climbs or falls from end to end (a diagonal); a flat
+    # stroke that bows or waves (a long signature) does not. Two flat strokes that bow
+    # towards each other (an X drawn wide and low) may pass for one: they are tried too.
+    if error <= tolerance and _rise(fit, x) >= 0.5 * span_y:
+        return True
+    # An X: pixels go to the stroke they lie along, first by the diagonal of the ink's box
+    # they are nearer, or else by which way the ink runs where they are; then each pixel
+    # to the nearer fitted stroke until the shares settle.
     slope = span_y / max(span_x, 1.0)
     dx, dy = x - x.min(), y - y.min()
-    rising = np.abs(dy - (span_y - slope * dx)) < np.abs(dy - slope * dx)
-    errors = [np.inf]
-    for _ in range(3):
+    by_diagonal = np.abs(dy - (span_y - slope * dx)) < np.abs(dy - slope * dx)
+    kept = np.zeros(marks.shape, bool)
+    kept[ys, xs] = True
+    for rising in (by_diagonal, _rising_pixels(kept, ys, xs)):
+        if _two_strokes(x, y, rising, tolerance):
+            return True
+    return False
+
+
+def _one_stroke(marks: np.ndarray, dpi: int) -> bool:
+    """Whether a cell's ink (its main pieces) lies along one smooth curve."""
+    ys, xs = _main_pixels(marks)
+    if len(xs) < 20:
+        return False
+    error, _ = _curve_fit(xs.astype(float), ys.astype(float))
+    return error <= max(2.5, dpi / 60)
+
+
+def _main_pixels(marks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and columns of the ink's main pieces (a neighbour's ascender poking in
+    over the edge, a speck, left out)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8))
+    areas = stats[:, cv2.CC_STAT_AREA]
+    main = areas >= 0.08 * areas[1:].sum() if count > 1 else areas > 0
+    main[0] = False
+    ys, xs = np.nonzero(main[labels])
+    return ys, xs
+
+
+def _two_strokes(x: np.ndarray, y: np.ndarray, rising: np.ndarray, tolerance: float) -> bool:
+    """Whether the pixels (x, y), first shared as ``rising`` says, lie along two smooth
+    strokes that make an X (:func:`_an_x`): each stroke refitted to the pixels nearer it,
+    round after round until the shares settle, the X looked for after every round.
+
+    Where the strokes run close (an X drawn wide and low) a pixel may go to either: each
+    stroke is also measured over every pixel near it, not only those it was given.
+    """
+    span_x, span_y = float(np.ptp(x)), float(np.ptp(y))
+    for _ in range(8):
         if rising.sum() < 10 or (~rising).sum() < 10:
             return False
         (err_a, fit_a), (err_b, fit_b) = (
             _curve_fit(x[rising], y[rising]),
             _curve_fit(x[~rising], y[~rising]),
         )
-        errors = [err_a, err_b]
-        rising = np.abs(y - np.polyval(fit_a, x)) < np.abs(y - np.polyval(fit_b, x))
-    spans = [float(np.ptp(x[part])) if part.any() else 0.0 for part in (rising, ~rising)]
-    if max(errors) > tolerance or min(spans) < 0.5 * span_x:
-        return False
-    # The two strokes of an X cross: one climbs, the other falls, each over much of the
-    # ink's height (a signature over its underline is two flat strokes that never meet).
-    rises = [_signed_rise(fit, x[part]) for fit, part in ((fit_a, rising), (fit_b, ~rising))]
+        fits = (fit_a, fit_b)
+        gaps = np.abs(y[:, None] - np.stack([np.polyval(f, x) for f in fits], axis=1))
+        again = gaps[:, 0] < gaps[:, 1]
+        if max(err_a, err_b) <= tolerance:
+            # Each stroke measured over the pixels it is now given, or over every pixel
+            # near it.
+            given = (again, ~again)
+            near = (gaps[:, 0] <= 2 * tolerance, gaps[:, 1] <= 2 * tolerance)
+            if any(_an_x(x, fits, parts, span_x, span_y) for parts in (given, near)):
+                return True
+        if np.array_equal(again, rising):
+            return False
+        rising = again
+    return False
+
+
+def _an_x(
+    x: np.ndarray,
+    fits: tuple[np.ndarray, np.ndarray],
+    parts: tuple[np.ndarray, np.ndarray],
+    span_x: float,
+    span_y: float,
+) -> bool:
+    """Whether two fitted strokes, each over its pixels ``parts``, make an X: each runs
+    over half the ink's width or more, one climbs and the other falls, each over 0.4 of
+    the ink's height or more."""
+    rises = []
+    for fit, part in zip(fits, parts, strict=True):
+        if not part.any() or float(np.ptp(x[part])) < 0.5 * span_x:
+            return False
+        rises.append(_signed_rise(fit, x[part]))
     return rises[0] * rises[1] < 0 and min(abs(r) for r in rises) >= 0.4 * span_y
+
+
+def _rising_pixels(kept: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """For each inked pixel (ys, xs), whether the ink runs up to the right there (the
+    local direction of the stroke from the structure tensor of the blurred ink)."""
+    soft = cv2.GaussianBlur((kept > 0).astype(np.float32), (0, 0), 2.0)
+    gx = cv2.Sobel(soft, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(soft, cv2.CV_32F, 0, 1, ksize=3)
+    # The stroke runs across the gradient: it rises to the right (rows going up) where
+    # the gradient's x and y components have the same sign.
+    gxy = cv2.GaussianBlur(gx * gy, (0, 0), 3.0)
+    return gxy[ys, xs] > 0
 
 
 def _signed_rise(fit: np.ndarray, x: np.ndarray) -> float:
@@ -368,22 +436,43 @@ def judge_cell(
             mark, confidence = "absent", 0.9
         else:
             words = _cell_words(page, inner)
+            known = is_absent(words) or is_signed_mention(words)
+            again = [] if known else _word_reads(page, inner, marks)
             if is_absent(words):
                 mark, confidence = "absent", 0.9
-            elif is_signed_mention(words):
+            elif is_signed_mention(words) or any(is_signed_mention(t) for t in again):
                 mark, confidence = "signed", 0.95  # with or without a signature image
-            elif looks_absent(words, near=0.65) or looks_absent(printed, near=0.8):
+            elif any(is_absent(t) for t in again):
+                # A short word the first read missed ("Absente" typed small on a photo).
+                mark, confidence = "absent", 0.85
+            elif (
+                looks_absent(words, near=0.65)
+                or looks_absent(printed, near=0.8)
+                or any(looks_absent(t, near=0.75) for t in again)
+            ):
                 # A handwritten "absent" half read ("h Sent,"), or a small typed "ABSENT"
                 # the page's OCR half read ("*aBsenr"; a signature's scrawl may read
                 # "CAUSE", less alike; a photo's "Absent" read "Atrent"): not a signature
                 # to trust.
+                confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and again and ratio < WORD_SPARSE_INK:
+                # One short line of sparse ink that no read makes out: a word too
+                # blurred to read (an absence?) as likely as a small signature.
                 confidence = min(confidence, UNPLACED)
             elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
                 # Its ink is print (a neighbour's mention run on, a remark): no signature.
                 confidence = min(confidence, UNPLACED)
             elif mark == "signed" and crossed_out(_with_stubs(page, inner), page.dpi):
                 # A stroke across the cell once its flat end along the edge is kept: a
-                # cross-out, or a signature over a rule's stub; a person tells.
+                # cross-out when what is left without it is one smooth stroke too, else
+                # maybe a signature over a rule's stub; a person tells.
+                if _one_stroke(marks, page.dpi):
+                    mark, confidence = "absent", 0.85
+                else:
+                    confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and _one_stroke(marks, page.dpi):
+                # One smooth stroke is no signature: a dash, a tick, or a cross-out whose
+                # level arms went with the rule (a V left); a person tells.
                 confidence = min(confidence, UNPLACED)
     if column.date is None or column.half_day is None or person and cut_by_edge(page, box):
         # Whatever the mark, nobody knows which half-day it is for (or, a trainee's,
@@ -412,10 +501,60 @@ def cut_by_edge(page: SheetPage, box: tuple[int, int, int, int]) -> bool:
     return False
 
 
+#: The tallest a line of writing stands (inches, ascender to descender): ink no taller in
+#: a cell is a word or two ("Abs.", "Absente"), or a small signature, worth reading again.
+WORD_TALL_IN = 0.3
+#: The most of a cell's area a word or two inks; a signature's scrawl often inks more.
+WORD_INK = 0.1
+#: Below this share of the cell, one line of ink that reads as nothing is as likely a
+#: blurred word as a signature (on generated photos and scans, 1 % of signatures).
+WORD_SPARSE_INK = 0.04
+
+
+def _word_reads(page: SheetPage, inner: tuple[int, int, int, int], marks: np.ndarray) -> list[str]:
+    """More reads of a cell whose ink is one short line of writing: the cell as it is,
+    twice as large (a photo's small print made crisp breaks up), and the ink's own box
+    made crisp (a hand's word lost in a wide cell). None on a born-digital page (its text
+    layer is the print) or for ink taller than a line or denser than a word (a signature)."""
+    if page.exact:
+        return []
+    rows = np.flatnonzero(marks.any(axis=1))
+    cols = np.flatnonzero(marks.any(axis=0))
+    tall = not len(rows) or rows[-1] - rows[0] > WORD_TALL_IN * page.dpi
+    if tall or marks.mean() / 255 > WORD_INK:
+        return []
+    pad = page.dpi // 20
+    left, top = inner[0], inner[1]
+    tight = (
+        max(inner[0], left + int(cols[0]) - pad),
+        max(inner[1], top + int(rows[0]) - pad),
+        min(inner[2], left + int(cols[-1]) + pad),
+        min(inner[3], top + int(rows[-1]) + pad),
+    )
+    tries = [(inner, False, 2), (tight, True, 1)]
+    if marks.mean() / 255 < WORD_SPARSE_INK:
+        tries.append((tight, False, 2))  # a short word ("ABS") that the others missed
+    reads = []
+    for box, crisp, scale in tries:
+        crop = clean_crop(page, box, crisp=crisp)
+        if crop is None:
+            continue
+        if scale > 1:
+            # Small print (a 9 pt word at 200 dpi) is below the letter size Tesseract
+            # reads well; twice as large it reads a blurred word it missed.
+            crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
+        reads.append(page.engine.recognise_line(crop, page.dpi * scale).text)
+        if is_absent(reads[-1]) or is_signed_mention(reads[-1]):
+            break
+    return reads
+
+
 def _cell_words(page: SheetPage, inner: tuple[int, int, int, int]) -> str:
     """The words written or typed in a cell ("ABS", "absent", "Signé le 12/03 à 9h04")."""
     printed = text_of(words_in(page.words, inner))
-    if is_absent(printed) or page.exact and printed:
+    if is_absent(printed) or is_signed_mention(printed) or page.exact and printed:
+        # The page OCR read an absence word or a whole e-attendance mention in the cell
+        # ("Signé le 30/03/2026 à 13:51"): a read of the cell alone may garble it.
         return printed
     # The page OCR may merge a short word with the ruling, or miss a photo's blurred
     # print: the cell is read on its own, as one line (Tesseract's page mode finds no text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import random
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,15 +12,25 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from pipeline.ocr import OcrSettings, TesserocrEngine
 from pipeline.parse import same_person
-from pipeline.reading import attendance, cells, sheet_columns, sheet_grid, sheet_text, tables
+from pipeline.reading import (
+    attendance,
+    cells,
+    sheet_columns,
+    sheet_grid,
+    sheet_page,
+    sheet_text,
+    tables,
+)
 from pipeline.reading.cells import ink_decision
 from pipeline.reading.ink import binarise, line_masks
 from pipeline.reading.sheet_text import half_day_of, hours_of, is_absent
 from pipeline.reading.tables import find_tables
+from samples.gen import render
+from samples.gen.pen import Pen
 
 PARTAGE = Path(__file__).resolve().parents[2] / "samples" / "partage"
 
@@ -315,6 +326,97 @@ def test_a_photographed_grid_reads_names_dates_and_abs_words(engine: TesserocrEn
         for w in want
     ]
     assert sum(right) >= len(want) - 1
+
+
+def _pen_cell(seed: int, mark: str, width: float, height: float) -> np.ndarray:
+    """A ruled cell (points) marked by the generators' pen, printed at 200 dpi: its ink
+    without the rules, as :func:`cells.cell_marks` measures it."""
+    pen = Pen(random.Random(seed))
+    pen.new_page(size=(width + 40, height + 40))
+    pen.c.rect(20, 20, width, height)
+    if mark == "signature":
+        pen.signature(23, 22, width - 6, height - 4, (0.1, 0.1, 0.4))
+    else:
+        pen.cross(20, 20, width, height, (0.1, 0.1, 0.2), style=mark)
+    gray = np.array(render.raster(pen.finish()[0], 200, True)[0].convert("L"))
+    ruled = tables.Rulings.of(gray, 200)
+    lines = cv2.dilate(cv2.bitwise_or(ruled.horiz, ruled.vert), np.ones((3, 3), np.uint8))
+    side = round(20 * 200 / 72) + 8
+    inner = (side, side, gray.shape[1] - side, gray.shape[0] - side)
+    return cells.cell_marks(ruled.ink, lines, inner, 200)
+
+
+@pytest.mark.parametrize(("seed", "width", "height"), [(24, 170, 40), (22, 120, 30), (24, 120, 30)])
+def test_a_hand_s_x_across_a_wide_low_cell_is_a_cross_out(
+    seed: int, width: float, height: float
+) -> None:
+    # Both strokes bowed by the hand run side by side along one edge: the whole passed
+    # for one flat curve, or its pixels were shared out as a V over a dash.
+    assert cells.crossed_out(_pen_cell(seed, "croix", width, height), 200)
+
+
+def test_signatures_in_wide_low_cells_are_no_cross_outs() -> None:
+    for seed in range(12):
+        assert not cells.crossed_out(_pen_cell(seed, "signature", 170, 40), 200), seed
+
+
+def _photographed_word(
+    word: str, font: str, blur: float, engine: TesserocrEngine
+) -> sheet_page.SheetPage:
+    """A ruled cell holding ``word`` typed small (9 pt), printed at 200 dpi and blurred
+    and compressed like a phone's photo; the page OCR saw no word in it."""
+    pen = Pen(random.Random(1))
+    pen.new_page(size=(220, 80))
+    pen.c.rect(20, 20, 180, 40)
+    pen.text(110, 37, word, 9, font, align="center")
+    image = render.raster(pen.finish()[0], 200, True)[0].convert("L")
+    buffer = io.BytesIO()
+    image.filter(ImageFilter.GaussianBlur(blur)).save(buffer, "JPEG", quality=60)
+    gray = np.array(Image.open(buffer).convert("L"))
+    return sheet_page.page_of(tables.Rulings.of(gray, 200), 200, engine, [], exact=False)
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize(
+    ("word", "font", "blur"),
+    [
+        ("Absente", "Times-Roman", 2.0),
+        ("Excusée", "Times-Roman", 1.5),
+        ("Excusée", "Times-Roman", 2.0),
+        ("ABSENT", "Times-Roman", 1.5),
+        ("ABS", "Times-Bold", 1.5),
+    ],
+)
+def test_an_absence_word_typed_small_on_a_photo_is_an_absence_never_a_signature(
+    word: str, font: str, blur: float, engine: TesserocrEngine
+) -> None:
+    # Read as one crisp line the blurred word came out "b" or "us": its ink, as much as
+    # a small signature's, was called signed.
+    page = _photographed_word(word, font, blur, engine)
+    side = round(20 * 200 / 72)
+    box = (side, side, page.gray.shape[1] - side, page.gray.shape[0] - side)
+    column = attendance.Column(date(2026, 3, 2), attendance.MATIN, None, "Matin")
+    read = cells.judge_cell(page, box, column, "Léa Martin")
+    assert read.mark == "absent" and read.confidence >= attendance.REVIEW_BELOW
+
+
+@pytest.mark.ocr
+def test_an_absence_word_too_blurred_to_read_is_never_a_sure_signature(
+    engine: TesserocrEngine,
+) -> None:
+    page = _photographed_word("ABS", "Times-Bold", 2.0, engine)
+    side = round(20 * 200 / 72)
+    box = (side, side, page.gray.shape[1] - side, page.gray.shape[0] - side)
+    column = attendance.Column(date(2026, 3, 2), attendance.MATIN, None, "Matin")
+    read = cells.judge_cell(page, box, column, "Léa Martin")
+    assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
+
+
+def test_a_long_signature_with_a_flourish_back_over_it_is_no_cross_out() -> None:
+    t = np.linspace(0, 1, 120)
+    scrawl = np.stack([30 + 340 * t, 90 + 30 * np.sin(9 * np.pi * t) - 40 * t], axis=1)
+    flourish = np.stack([380 - 330 * t, 60 + 50 * t], axis=1)
+    assert not cells.crossed_out(_cell_with([scrawl, flourish]), 200)
 
 
 def test_a_flat_x_keeps_the_level_stretches_of_its_arms_and_reads_crossed_out(

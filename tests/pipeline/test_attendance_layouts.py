@@ -627,6 +627,68 @@ def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -
     column = attendance.Column(TUESDAY, attendance.MATIN, None, "Matin")
     read = cells.judge_cell(page, box, column, "Odile Vasseur")
     assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
+    # What is left once the flat end is taken for a rule is one smooth stroke still: no
+    # signature's scrawl, the cell is crossed out (nobody need look).
+    assert read.mark == "absent" and read.confidence >= attendance.REVIEW_BELOW
+
+
+def _judged(draw: Any, words: tuple[Word, ...] = (), read: str = "") -> attendance.CellRead:
+    """A ruled cell at 200 dpi with ``draw(gray)`` inked in it, judged with an OCR engine
+    that reads ``read`` in it, nothing by default (a photo's blurred word, a scrawl);
+    ``words``: the page OCR's."""
+    gray = np.full((300, 600), 255, np.uint8)
+    box = (100, 100, 480, 186)
+    cv2.rectangle(gray, box[:2], box[2:], 0, 2)
+    draw(gray)
+    engine = _TallTitleEngine(read, read, 0)
+    page = sheet_page.page_of(tables.Rulings.of(gray, 200), 200, engine, words)  # type: ignore[arg-type]
+    page = dataclasses.replace(page, exact=False)
+    column = attendance.Column(TUESDAY, attendance.MATIN, None, "Matin")
+    return cells.judge_cell(page, box, column, "Odile Vasseur")
+
+
+def test_one_smooth_stroke_across_a_cell_is_left_for_a_person_never_called_signed() -> None:
+    # A cross-out's V once its level arms went with the bottom rule, a dash, a tick: one
+    # smooth curve, which no signature is.
+    t = np.linspace(0, 1, 60)
+    vee = np.stack([130 + 320 * t, 115 + 60 * (2 * t - 1) ** 2 * -1 + 60], axis=1)
+    read = _judged(lambda g: cv2.polylines(g, [vee.astype(np.int32)], False, 20, 3))
+    assert read.confidence < attendance.REVIEW_BELOW
+
+
+def test_a_small_word_of_ink_no_read_makes_out_is_left_for_a_person() -> None:
+    # One short line of sparse ink (a typed "Absente" too blurred to read) is as likely an
+    # absence as a small signature.
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    read = _judged(lambda g: cv2.putText(g, "Abs", (250, 155), font, 1.1, 20, 3))
+    assert read.confidence < attendance.REVIEW_BELOW
+
+
+def test_an_e_attendance_mention_the_page_ocr_read_whole_is_signed_whatever_a_cell_read_says() -> (
+    None
+):
+    # The cell read alone garbled the mention ("10032028 PP 351"): its ink, all print,
+    # was left for a person though the page's words said "Signé le ... à ...".
+    def draw(gray: np.ndarray) -> None:
+        cv2.putText(gray, "Signe le", (120, 135), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 20, 2)
+        cv2.putText(gray, "30/03/2026 a 13:51", (120, 170), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 20, 2)
+
+    words = (
+        Word("Signé", 0.9, (120, 120, 170, 137)),
+        Word("le", 0.9, (175, 120, 190, 137)),
+        Word("30/03/2026", 0.9, (120, 155, 230, 172)),
+        Word("à", 0.9, (235, 155, 245, 172)),
+        Word("13:51", 0.9, (250, 155, 300, 172)),
+    )
+    read = _judged(draw, words, "10032028 PP 351")
+    assert read.mark == "signed" and read.confidence >= attendance.REVIEW_BELOW
+
+
+def test_a_signature_over_the_cell_no_read_makes_out_is_still_signed() -> None:
+    t = np.linspace(0, 1, 200)
+    scrawl = np.stack([130 + 320 * t, 145 + 25 * np.sin(11 * np.pi * t) - 20 * t], axis=1)
+    read = _judged(lambda g: cv2.polylines(g, [scrawl.astype(np.int32)], False, 20, 3))
+    assert read.mark == "signed" and read.confidence >= attendance.REVIEW_BELOW
 
 
 def _columns_sheet(
