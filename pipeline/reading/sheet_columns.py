@@ -212,9 +212,10 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
             parts.append(header_cell_text(page, box, lambda t: is_whole_title(t, year)))
         if _spans_header(page, grid, header, col):
             # One cell down the header's rows ("Nom de famille" beside a date over "AM"
-            # and "PM"), its line of print on their cut: read whole, not as two halves.
+            # and "PM"), its line of print on their cut: the page OCR's words of it read
+            # whole, not two halves of its print read again on their own.
             box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
-            parts = [header_cell_text(page, box, is_column_title)]
+            parts = [text_of(words_in(page.words, box))]
         label = " | ".join(p for p in parts if p)
         if header > 1 and not is_column_title(label):
             # A title over the header's rows, no rule between them ("Nom du stagiaire"

@@ -233,8 +233,10 @@ def _unruled_read(
     page: SheetPage, tables: Sequence[Table]
 ) -> tuple[Table | None, tuple[Word, ...]]:
     """A table with no ruling between its cells, or only an outer frame: from how its
-    words line up (see :mod:`pipeline.reading.unruled`). Also the words of its header read
-    again on their own when they found it (the page OCR's there said too little)."""
+    words line up (see :mod:`pipeline.reading.unruled`). Also the words of its header band
+    read again on their own when the page OCR's alone found no table (they said too
+    little there); none when the page OCR's words found it (a name they read whole may
+    come out of the band's one-line reading garbled)."""
     frames = _frames(page, tables)
     frame = max(frames, key=lambda t: t.ys[-1] - t.ys[0]).box if frames else None
     found = unruled_table(page.words, page.dpi, _titled_header, frame, _unlined(page))
@@ -251,7 +253,7 @@ def _unruled_read(
             found = unruled_table(
                 [*page.words, *dense], page.dpi, _titled_header, frame, _unlined(page)
             )
-            return found, tuple(dense) if found is not None else ()
+            return found, ()
     elif found is not None and frame is not None and not page.exact:
         # A title the page OCR missed leaves its column inside its neighbour's (a
         # morning's marks read as part of the names): the band read again may add it.
@@ -260,7 +262,7 @@ def _unruled_read(
             [*page.words, *more], page.dpi, _titled_header, frame, _unlined(page)
         )
         if again and len(again.xs) > len(found.xs) and len(again.ys) == len(found.ys):
-            return again, tuple(more)
+            return again, ()
     return found, ()
 
 
