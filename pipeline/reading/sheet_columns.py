@@ -180,10 +180,10 @@ def header_count(page: SheetPage, grid: Table) -> int:
     return count
 
 
-def _ruled_across(page: SheetPage, grid: Table, row: int) -> bool:
-    """Whether a rule separates row ``row`` from the one above in the first column."""
+def _ruled_across(page: SheetPage, grid: Table, row: int, col: int = 0) -> bool:
+    """Whether a rule separates row ``row`` from the one above in column ``col``."""
     y, pad = grid.ys[row], max(3, page.dpi // 40)
-    band = page.lines[max(0, y - pad) : y + pad + 1, grid.xs[0] : grid.xs[1]] > 0
+    band = page.lines[max(0, y - pad) : y + pad + 1, grid.xs[col] : grid.xs[col + 1]] > 0
     return bool(band.size) and float(band.any(axis=0).mean()) > 0.5
 
 
@@ -210,6 +210,12 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
             first, last = grid.span(row, col)
             box = (grid.xs[first], grid.ys[row], grid.xs[last + 1], grid.ys[row + 1])
             parts.append(header_cell_text(page, box, lambda t: is_whole_title(t, year)))
+        if _spans_header(page, grid, header, col):
+            # One cell down the header's rows ("Nom de famille" beside a date over "AM"
+            # and "PM"), its line of print on their cut: the page OCR's words of it read
+            # whole, not two halves of its print read again on their own.
+            box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
+            parts = [text_of(words_in(page.words, box))]
         label = " | ".join(p for p in parts if p)
         if header > 1 and not is_column_title(label):
             # A title over the header's rows, no rule between them ("Nom du stagiaire"
@@ -226,7 +232,31 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
         day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     columns = _dated_by_spans(page, grid, header, columns, year)
-    return _halves_completed(_dates_completed(columns, known))
+    return _halves_completed(_dates_completed(_halves_misspelt(columns), known))
+
+
+def _alnum(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def _spans_header(page: SheetPage, grid: Table, header: int, col: int) -> bool:
+    """Whether a ruled table's header column is one cell down all the header's rows, its
+    print across their cut: no rule drawn between them across it, where one is drawn
+    across other columns, and a line of its print with words on both sides of that cut
+    (lines of print each within a row, NOM over Prénom, are read row by row)."""
+    if header < 2 or isinstance(grid, Unruled):
+        return False
+    box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
+    lines = line_groups([w for w in words_in(page.words, box) if _alnum(w.text)])
+    for row in range(1, header):
+        drawn = [_ruled_across(page, grid, row, c) for c in range(len(grid.xs) - 1)]
+        if drawn[col] or not any(drawn):
+            return False
+        cut = grid.ys[row]
+        sides = [{(w.box[1] + w.box[3]) / 2 < cut for w in line} for line in lines]
+        if {True, False} not in sides:
+            return False
+    return True
 
 
 def _days_run_together(label: str) -> bool:
@@ -322,6 +352,34 @@ _PRINTED_DAY = re.compile(
     WEEKDAY.pattern + r"|\b(lun|mar|mer|jeu|ven|sam|dim)\b|\d{1,2}\s*[/.-]\s*\d{1,2}"
     r"|\d{1,2}(er)?\s+(janv|fevr|mars|avr|mai|juin|juil|aout|sept|oct|nov|dec)"
 )
+
+
+#: The title of a day's other half, by the title of one ("AM" beside "PM").
+_OTHER_HALF = {"am": "PM", "pm": "AM", "matin": "Après-midi", "apres-midi": "Matin"}
+
+
+def _halves_misspelt(columns: list[Column]) -> list[Column]:
+    """Half-day titles the OCR misread by one letter ("AN" beside "PM"): a column whose
+    title means nothing, next to one whose title is a half-day's word alone, reads as that
+    word's other half when it is spelt within one letter of it (and as long)."""
+    done = list(columns)
+    for i, column in enumerate(columns):
+        if column.half_day or header_roles.role_of(column.label).kind != header_roles.UNKNOWN:
+            continue
+        spelt = re.sub(r"[^\w-]", "", fold(column.label))
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(columns):
+                continue
+            other = _OTHER_HALF.get(re.sub(r"[^\w-]", "", fold(columns[j].label)))
+            if other and _one_slip(spelt, fold(other)):
+                done[i] = Column(column.date, half_day_of(other), column.hours, other)
+                break
+    return done
+
+
+def _one_slip(spelt: str, word: str) -> bool:
+    """Whether a word is spelt with one letter changed, none added or dropped."""
+    return len(spelt) == len(word) and sum(a != b for a, b in zip(spelt, word, strict=True)) == 1
 
 
 def _halves_completed(columns: list[Column]) -> list[Column]:

@@ -66,13 +66,17 @@ def read_page(
         # Rules between some rows only (a frame, a header's band): the rows of print
         # tell more rows apart than the rules, and are taken instead.
         ruled_rows = _rows_only_table(page, ruled)
-        found = [t for t in (ruled_rows, _unruled(page, tables)) if t]
+        by_words, reread = _unruled_read(page, tables)
+        found = [t for t in (ruled_rows, by_words) if t]
         unruled = max(found, key=lambda t: len(t.ys)) if found else None
         if ruled_rows is not None and _evenly_ruled(ruled_rows):
             # A rule under every row: a cell's print wrapped on two lines is no two rows.
             unruled = ruled_rows
         if unruled is None:
             return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
+        if unruled is by_words:
+            # Its header as read again to find it, not as the page OCR garbled it.
+            page = _with_words(page, reread)
         grids = [unruled]
     largest = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
     stack = _stacked(grids, largest)
@@ -220,8 +224,19 @@ def _new_words(words: Sequence[Word], more: Sequence[Word]) -> list[Word]:
 
 
 def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
+    """A table with no ruling between its cells, or only an outer frame (see
+    :func:`_unruled_read`)."""
+    return _unruled_read(page, tables)[0]
+
+
+def _unruled_read(
+    page: SheetPage, tables: Sequence[Table]
+) -> tuple[Table | None, tuple[Word, ...]]:
     """A table with no ruling between its cells, or only an outer frame: from how its
-    words line up (see :mod:`pipeline.reading.unruled`)."""
+    words line up (see :mod:`pipeline.reading.unruled`). Also the words of its header band
+    read again on their own when the page OCR's alone found no table (they said too
+    little there); none when the page OCR's words found it (a name they read whole may
+    come out of the band's one-line reading garbled)."""
     frames = _frames(page, tables)
     frame = max(frames, key=lambda t: t.ys[-1] - t.ys[0]).box if frames else None
     found = unruled_table(page.words, page.dpi, _titled_header, frame, _unlined(page))
@@ -229,13 +244,16 @@ def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
         # A photo's shaded header is often missed by the page OCR: its band read again.
         band = _band_words(page, frame)
         found = unruled_table(page.words + band, page.dpi, _titled_header, frame, _unlined(page))
+        if found is not None:
+            return found, band
         # A header of several lines of print close together (NOM over Prénom, a title
         # centred across both) keeps all but its top line from a one-line reading.
-        dense = None if found else _new_words(page.words, _band_words(page, frame, dense=True))
+        dense = _new_words(page.words, _band_words(page, frame, dense=True))
         if dense:
             found = unruled_table(
                 [*page.words, *dense], page.dpi, _titled_header, frame, _unlined(page)
             )
+            return found, ()
     elif found is not None and frame is not None and not page.exact:
         # A title the page OCR missed leaves its column inside its neighbour's (a
         # morning's marks read as part of the names): the band read again may add it.
@@ -244,8 +262,23 @@ def _unruled(page: SheetPage, tables: Sequence[Table]) -> Table | None:
             [*page.words, *more], page.dpi, _titled_header, frame, _unlined(page)
         )
         if again and len(again.xs) > len(found.xs) and len(again.ys) == len(found.ys):
-            found = again
-    return found
+            return again, ()
+    return found, ()
+
+
+def _with_words(page: SheetPage, more: Sequence[Word]) -> SheetPage:
+    """The page with words read again on their own in place of the page OCR's words they
+    overlap (a shaded header's garbled print)."""
+    if not more:
+        return page
+    kept = [w for w in page.words if not any(_overlap(w, m) for m in more)]
+    return replace(page, words=(*kept, *more))
+
+
+def _overlap(a: Word, b: Word) -> bool:
+    return not (
+        a.box[2] <= b.box[0] or b.box[2] <= a.box[0] or a.box[3] <= b.box[1] or b.box[3] <= a.box[1]
+    )
 
 
 def _beside_frames(page: SheetPage, grids: list[Table], tables: Sequence[Table]) -> list[Table]:

@@ -133,24 +133,55 @@ def header_titles(band: Sequence[Word], dpi: int) -> tuple[list[list[Word]], lis
     ]
     spanning = {id(w) for group in spans for w in group}
     groups = title_groups([w for w in band if id(w) not in spanning], dpi)
-    return [part for group in groups for part in _apart(group)], spans
+    columns: list[list[Word]] = []
+    for group in groups:
+        parts, over = _apart(group)
+        columns += parts
+        spans += over
+    return columns, spans
 
 
-def _apart(group: list[Word]) -> list[list[Word]]:
+def _apart(group: list[Word]) -> tuple[list[list[Word]], list[list[Word]]]:
     """A title naming several days or both half-days: the titles of neighbouring columns
     printed close enough to run together ("Lundi 15/12 Après-midi" beside "Mardi 16/12
     Après-midi"). Cut at the widest gap running down all its lines, when each side names
-    a day, a half-day or hours of its own, and again while a side still names several."""
+    a day, a half-day or hours of its own, and again while a side still names several.
+
+    Also the titles over the cut: a day printed over its two half-days' titles, these
+    too close together to leave a title's gap (:func:`_day_over`)."""
     if not _several(text_of(reading_order(group))):
-        return [group]
+        return [group], []
+    over: list[Word] = []
     cut = _channel(group)
     if cut is None:
-        return [group]
-    left = [w for w in group if (w.box[0] + w.box[2]) / 2 < cut]
-    right = [w for w in group if (w.box[0] + w.box[2]) / 2 >= cut]
+        cut, over = _day_over(group)
+    if cut is None:
+        return [group], []
+    rest = [w for w in group if w not in over]
+    left = [w for w in rest if (w.box[0] + w.box[2]) / 2 < cut]
+    right = [w for w in rest if (w.box[0] + w.box[2]) / 2 >= cut]
     if not (left and right and all(_slot_title(p) for p in (left, right))):
-        return [group]
-    return _apart(left) + _apart(right)
+        return [group], []
+    parts_left, over_left = _apart(left)
+    parts_right, over_right = _apart(right)
+    return parts_left + parts_right, ([over] if over else []) + over_left + over_right
+
+
+def _day_over(group: Sequence[Word]) -> tuple[float | None, list[Word]]:
+    """Where a title's lines below its first part two columns (:func:`_channel`) that the
+    first line, naming one day and nothing else, runs across: the cut and that line's
+    words; (None, []) when not so."""
+    lines = _lines(group)
+    if len(lines) < 3:
+        return None, []
+    top = lines[0]
+    text = text_of(reading_order(top))
+    if len(find_dates(fold(text), 2000)) != 1 or half_day_of(text) or _several(text):
+        return None, []
+    cut = _channel([w for line in lines[1:] for w in line])
+    if cut is None or not all(w.box[0] < cut < w.box[2] for w in top if _alnum(w)):
+        return None, []
+    return cut, list(top)
 
 
 def _channel(group: Sequence[Word]) -> float | None:
@@ -317,11 +348,16 @@ def _lines(words: Sequence[Word]) -> list[list[Word]]:
 
 
 def _header_band(lines: Sequence[Sequence[Word]], index: int) -> list[Word]:
-    """A header line with the lines wrapped under it (closer than a line's height)."""
+    """A header line with the lines wrapped under it (closer than a line's height).
+
+    A line's top is its print's: a signature read as a word stands much taller than the
+    print beside it, and reaching up to the header it would join the first body row to it.
+    """
     band = list(lines[index])
     for line in lines[index + 1 :]:
         height = statistics.median(w.box[3] - w.box[1] for w in band)
-        gap = min(w.box[1] for w in line) - max(w.box[3] for w in band)
+        printed = [w for w in line if w.box[3] - w.box[1] <= 1.5 * height] or line
+        gap = min(w.box[1] for w in printed) - max(w.box[3] for w in band)
         if gap > 0.6 * height:
             break
         band += line

@@ -16,7 +16,7 @@ from PIL import Image
 from pipeline import text as text_stage
 from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
-from pipeline.reading import attendance, cells, sheet_page, unruled
+from pipeline.reading import attendance, cells, sheet_columns, sheet_page, unruled
 from pipeline.reading.page import views
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Column
@@ -635,3 +635,130 @@ def test_a_square_page_s_ruling_is_pieced_once_for_squaring_it_and_finding_its_t
     assert len(made) == 1
     assert found == tables_in(ruled.horiz, ruled.vert, 200)  # the same tables as made anew
     assert len(found) == 1 and len(found[0].xs) == 4 and len(found[0].ys) == 9
+
+
+def test_a_signature_read_as_a_tall_word_up_to_the_header_does_not_join_a_row_to_it() -> None:
+    # A scan's signature in the first row comes out of the OCR as a word much taller than
+    # the print, its top reaching the header's last line: the row is no line of the header.
+    header = [_word("Nom", 20, 10), _word("Matin", 400, 10), _word("Après-midi", 700, 10)]
+    row = [_word("DURAND", 20, 60), Word("Al}", 0.3, (420, 36, 520, 110))]
+    lines = unruled._lines([*header, *row])
+    assert [w.text for w in unruled._header_band(lines, 0)] == ["Nom", "Matin", "Après-midi"]
+    # A title wrapped on a second line close under the first still belongs to it.
+    wrapped = [*header, _word("(9h-12h)", 400, 38)]
+    row = [_word("DURAND", 20, 92), Word("Al}", 0.3, (420, 66, 520, 140))]
+    lines = unruled._lines([*wrapped, *row])
+    assert [w.text for w in unruled._header_band(lines, 0)][-1] == "(9h-12h)"
+    assert len(unruled._header_band(lines, 0)) == 4
+
+
+def test_a_day_over_its_two_half_days_titles_printed_close_heads_both() -> None:
+    # "19/01/2026" over "9h00 - 12h30" and "13h30 - 17h00", each wrapped on two lines,
+    # the two half-days' titles a word space apart: two columns under the day.
+    def at(text: str, left: int, top: int) -> Word:
+        return Word(text, 0.95, (left, top, left + 12 * len(text), top + 24))
+
+    band = [at("Nom", 20, 40), at("19/01/2026", 420, 10)]
+    band += [at("9h00-", 400, 40), at("13h30", 480, 40), at("12h30", 400, 70)]
+    band += [at("-17h00", 480, 70)]
+    columns, spans = header_titles(band, 200)
+    assert [[w.text for w in g] for g in spans] == [["19/01/2026"]]
+    assert [" ".join(w.text for w in reading_order(g)) for g in columns] == [
+        "Nom",
+        "9h00- 12h30",
+        "13h30 -17h00",
+    ]
+    assert unruled.header_labels(columns, spans)[1:] == [
+        "19/01/2026 9h00- 12h30",
+        "19/01/2026 13h30 -17h00",
+    ]
+
+
+def test_a_framed_header_read_again_replaces_the_page_ocr_s_garbled_words_for_the_grid() -> None:
+    # The page OCR garbled the grey header band of a framed table ("ren", "x"): the band
+    # read again finds the table, and its words, not the garbled ones, head the columns.
+    titles = [("Nom", 150), ("Prénom", 400), ("Matin", 750), ("Après-midi", 1150)]
+    gray, ink, horiz, vert = _framed_header(titles, 800)
+    words = [_word("ren", 160, 318), _word("x", 760, 322)]
+    for top, (last, first) in zip(
+        (400, 480, 560), [("DURAND", "Léa"), ("MOREL", "Yves"), ("ROY", "Inès")], strict=True
+    ):
+        words += [_word(last, 150, top), _word(first, 400, top)]
+        ink[top : top + 24, 150:230] = ink[top : top + 24, 720:800] = 255
+    ink |= horiz | vert
+    pad = 200 // 10  # the white border round a crop
+    engine = layouts.HeaderLineEngine(titles, (100 - pad, 300 - pad))
+    ruled = Rulings(gray, ink, horiz, vert)
+    page = sheet_page.page_of(ruled, 200, engine, words, exact=False)  # type: ignore[arg-type]
+    frame = Table((100, 1500), (300, 703), ((),))
+    table, again = sheet_page._unruled_read(page, [frame])
+    assert table is not None and [w.text for w in again] == [t for t, _ in titles]
+    texts = [w.text for w in sheet_page._with_words(page, again).words]
+    assert "ren" not in texts and "x" not in texts
+    assert {"Nom", "Prénom", "Matin", "Après-midi", "DURAND", "Inès"} <= set(texts)
+
+
+def test_a_half_day_title_misread_by_one_letter_beside_its_other_half_is_that_half() -> None:
+    day = date(2026, 3, 23)
+    columns = [
+        Column(day, None, None, "Prénom"),
+        Column(day, None, None, "AN"),  # "AM" in a shaded header, read by the OCR
+        Column(day, "apres-midi", None, "PM"),
+    ]
+    done = sheet_columns._halves_misspelt(columns)
+    assert [(c.half_day, c.label) for c in done] == [
+        (None, "Prénom"),
+        ("matin", "AM"),
+        ("apres-midi", "PM"),
+    ]
+    # Two letters off, or beside no half-day's title: nothing is guessed.
+    others = [Column(day, None, None, "CP"), Column(day, None, None, "PM")]
+    assert sheet_columns._halves_misspelt(others)[0] == others[0]
+    alone = [Column(day, None, None, "AN"), Column(day, None, None, "Nom")]
+    assert sheet_columns._halves_misspelt(alone) == alone
+
+
+class _GarbleEngine:
+    """Any crop read on its own comes out as letters that mean something ("am us")."""
+
+    def recognise_line(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult("am us", 0.5, (Word("am", 0.5, (0, 0, 20, 10)),))
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return self.recognise_line(image, dpi)
+
+
+def test_a_header_cell_down_two_ruled_rows_is_read_whole_not_cut_through_its_print() -> None:
+    # "Nom de famille" in one cell down the header's two rows, beside a date over "AM"
+    # and "PM": the rule between the rows stops at its column, and its line of print
+    # sits on that cut (words' middles either side). Cut there, a half read on its own
+    # would say "am": the cell is read whole.
+    xs, ys = (100, 200, 500, 800, 1100), (100, 160, 220, 300)
+    gray = np.full((400, 1200), 255, np.uint8)
+    horiz, vert = np.zeros_like(gray), np.zeros_like(gray)
+    for y in ys:
+        horiz[y - 1 : y + 2, 100:1100] = 255
+    horiz[159:162, 100:500] = 0  # no rule between the header's rows over N° and Nom
+    for x in xs:
+        vert[100:300, x - 1 : x + 2] = 255
+    vert[100:160, 799:802] = 0  # the date spans AM and PM
+    words = [
+        Word("N°", 0.9, (130, 148, 160, 172)),
+        Word("Nom", 0.9, (220, 150, 270, 173)),
+        Word("de", 0.9, (280, 148, 305, 170)),
+        Word("famille", 0.9, (315, 148, 400, 170)),
+        Word("lundi", 0.9, (700, 115, 760, 140)),
+        Word("07/12/2026", 0.9, (770, 115, 900, 140)),
+        Word("AM", 0.9, (630, 180, 660, 200)),
+        Word("PM", 0.9, (930, 180, 960, 200)),
+    ]
+    ruled = Rulings(gray, horiz | vert, horiz, vert)
+    page = sheet_page.page_of(ruled, 200, _GarbleEngine(), words, exact=False)  # type: ignore[arg-type]
+    walls = ((True, True, False), (True, True, True), (True, True, True))
+    grid = Table(xs, ys, walls)
+    columns = sheet_columns.read_columns(page, grid, 2, 2026)
+    assert columns[0].label == "Nom de famille" and columns[0].half_day is None
+    assert [(c.date, c.half_day) for c in columns[1:]] == [
+        (date(2026, 12, 7), "matin"),
+        (date(2026, 12, 7), "apres-midi"),
+    ]
