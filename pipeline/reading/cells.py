@@ -287,11 +287,20 @@ def _crossing(lines: np.ndarray) -> np.ndarray:
     """The part of a line mask that crosses the crop from side to side (a ruling).
 
     Short straight runs are left alone: the tops of bold digits line up into one, and
-    whitening them would erase the date they belong to.
+    whitening them would erase the date they belong to. So are runs that reach no side of
+    the crop: a photo's small blurred date ("02/11/2026" in a narrow header cell) may run
+    together into a stroke long enough for a ruling's mask, but a ruling through a cell
+    comes in from its border.
     """
-    rows = lines.mean(axis=1) >= 0.6
-    cols = lines.mean(axis=0) >= 0.6
-    return lines & (rows[:, None] | cols[None, :])
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(lines.astype(np.uint8))
+    height, width = lines.shape
+    left, top, wide, high = (stats[:, i] for i in range(4))
+    bordering = (left == 0) | (top == 0) | (left + wide >= width) | (top + high >= height)
+    bordering[0] = False  # the background
+    ruled = bordering[labels]
+    rows = ruled.mean(axis=1) >= 0.6
+    cols = ruled.mean(axis=0) >= 0.6
+    return ruled & (rows[:, None] | cols[None, :])
 
 
 def header_cell_text(
