@@ -287,6 +287,8 @@ def _dated_by_period(columns: list[Column], title: Sequence[str], year: int | No
     open_ = [i for i, k in enumerate(kinds) if k in (header_roles.SLOT, header_roles.UNKNOWN)]
     if len(open_) < 4 or open_ != list(range(open_[0], open_[-1] + 1)):
         return columns  # no run of untitled columns, or several
+    if not all(_blurred_title(columns[i].label) for i in open_):
+        return columns  # titles that say something else (trainees' names over columns)
     period = _title_period(title, year)
     if period is None:
         return columns
@@ -305,6 +307,12 @@ def _dated_by_period(columns: list[Column], title: Sequence[str], year: int | No
             return columns
         done[i] = Column(day, half, column.hours, column.label, sure=False)
     return done
+
+
+def _blurred_title(label: str) -> bool:
+    """A column title that read as nothing, or as what blur leaves of a day or half-day:
+    no word of four letters or more that is not a day's ("MARTIN | Fanny" is a title)."""
+    return is_day_label(label) or not re.search(r"[^\W\d_]{4,}", label)
 
 
 def _title_period(title: Sequence[str], year: int | None) -> tuple[date, date] | None:

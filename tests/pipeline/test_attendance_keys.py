@@ -6,15 +6,23 @@ small print."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any, cast
 
 import numpy as np
 
 from pipeline.ocr import Word
-from pipeline.reading import cells, sheet_columns, sheet_grid, sheet_text
+from pipeline.reading import attendance, cells, sheet_columns, sheet_grid, sheet_text
 from pipeline.reading.cells import SheetPage
-from pipeline.reading.sheet_results import APRES_MIDI, MATIN, Column
+from pipeline.reading.sheet_results import (
+    APRES_MIDI,
+    MATIN,
+    UNPLACED,
+    CellRead,
+    Column,
+    SheetRead,
+)
 from pipeline.reading.tables import Table
 
 
@@ -138,3 +146,18 @@ def test_a_small_date_s_run_together_tops_are_not_whitened_as_a_ruling() -> None
     crossing = cells._crossing(mask)
     assert crossing[1, 50] and crossing[20, 1]
     assert not crossing[20, 50]
+
+
+def test_a_one_trainee_page_naming_nobody_with_no_page_before_waits_for_a_person() -> None:
+    # A photographed second page of a one-trainee sheet: the name is on the first page.
+    cell = CellRead(date(2026, 1, 13), MATIN, "", "signed", 0.99, 0.05, (0, 0, 10, 10))
+    alone = SheetRead((cell,), (), (), layout="trainee")
+    (waiting,) = attendance._unnamed_waits(alone).cells
+    assert waiting.confidence <= UNPLACED
+    named = SheetRead((replace(cell, person="MARTIN Léa"),), (), (), layout="trainee")
+    assert attendance._unnamed_waits(named) == named
+
+
+def test_trainees_named_over_columns_are_never_laid_out_as_half_days() -> None:
+    names = [Column(None, None, None, t) for t in ("MARTIN | Léa", "DURAND | Paul")] * 3
+    assert sheet_columns._dated_by_period(names, TITLE, 2026) == names
