@@ -302,7 +302,7 @@ def _dated_by_period(columns: list[Column], title: Sequence[str], year: int | No
     done = list(columns)
     for i, (day, half) in zip(open_, slots, strict=True):
         column = columns[i]
-        named = weekdays_named(column.label)
+        named = weekdays_named(column.label, title=True)
         if column.half_day not in (None, half) or named and day.weekday() not in named:
             return columns
         done[i] = Column(day, half, column.hours, column.label, sure=False)

@@ -296,18 +296,25 @@ def _date_like(text: str) -> bool:
 
 _YEAR = re.compile(r"(?<!\d)20\d{2}(?!\d)")
 
-#: A weekday cut short as headers print it ("Ven. 03/04", "Mer 12/03"): three letters, a
-#: dot or a space after ("mars", "merci" are no weekday).
-_SHORT_WEEKDAY = re.compile(r"\b(lun|mar|mer|jeu|ven|sam|dim)(?:\.|\b)(?!\w)")
+#: A weekday cut short as headers print it ("Ven. 03/04", "Mer 12/03"): three letters
+#: right before the day's number ("mars", "Sam Dupont" are no weekday).
+_SHORT_WEEKDAY = re.compile(r"\b(lun|mar|mer|jeu|ven|sam|dim)(?:\.\s*|\s+)(?=\d)")
 
 
-def weekdays_named(text: str) -> set[int]:
-    """The weekdays (0 = Monday) a text names, in full or cut short ("Ven. 03/04/2026")."""
+#: A header cell's title starting with a weekday cut short, whatever follows ("Mer.").
+_SHORT_WEEKDAY_FIRST = re.compile(r"^\W*(lun|mar|mer|jeu|ven|sam|dim)\b(?!\s+[a-z])")
+
+
+def weekdays_named(text: str, title: bool = False) -> set[int]:
+    """The weekdays (0 = Monday) a text names, in full or cut short ("Ven. 03/04/2026");
+    ``title``: a column title, whose first word may be a weekday cut short on its own (a
+    photo's blur left "Mer." of "Mer. 04/11")."""
     folded = fold(text)
+    cuts = _SHORT_WEEKDAY.findall(folded)
+    if title:
+        cuts += _SHORT_WEEKDAY_FIRST.findall(folded)
     full = {WEEKDAYS.index(day) for day in WEEKDAY.findall(folded)}
-    short = {WEEKDAYS.index(next(d for d in WEEKDAYS if d.startswith(cut)))
-             for cut in _SHORT_WEEKDAY.findall(folded)}  # fmt: skip
-    return full | short
+    return full | {WEEKDAYS.index(next(d for d in WEEKDAYS if d.startswith(c))) for c in cuts}
 
 
 def weekday_disagrees(text: str, day: date) -> bool:

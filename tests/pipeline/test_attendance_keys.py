@@ -43,8 +43,10 @@ def test_a_caption_whose_short_weekday_says_another_day_dates_nothing() -> None:
     assert sheet_text.title_date(read, 200, 2026) == date(2026, 4, 3)
     assert sheet_text.cell_dates("Mer. 04/03/2026", None) == [date(2026, 3, 4)]
     assert sheet_text.cell_dates("Mer. 05/03/2026", None) == []
-    # "mars" is no "mar." (Tuesday).
+    # "mars" is no "mar." (Tuesday), nor a trainee called Sam a Saturday.
     assert sheet_text.weekdays_named("5 mars 2026") == set()
+    assert sheet_text.weekdays_named("Stagiaire : Sam Dupont 12/03/2026") == set()
+    assert sheet_text.weekdays_named("Mer 12/03") == {2}
 
 
 def test_a_row_date_outside_the_title_s_period_is_no_date_unless_a_listed_day_fits() -> None:
