@@ -204,6 +204,7 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
     fallback = title_date(page.words, grid.ys[0], year)
     title = text_lines(page.words, grid.ys[0])
     known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
+    period = title_period(title, year)
     columns = []
     for col in range(1, len(grid.xs) - 1):
         parts = []
@@ -224,7 +225,7 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
             columns.append(Column(None, None, None, label))
             continue
         dates = cell_dates(label, year)  # "2502/2026": a slash lost
-        day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known)
+        day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known, period)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     columns = _dated_by_spans(page, grid, header, columns, year)
     columns = _halves_by_hours(_halves_completed(_dates_completed(columns, known)))
@@ -289,7 +290,7 @@ def _dated_by_period(columns: list[Column], title: Sequence[str], year: int | No
         return columns  # no run of untitled columns, or several
     if not all(_blurred_title(columns[i].label) for i in open_):
         return columns  # titles that say something else (trainees' names over columns)
-    period = _title_period(title, year)
+    period = title_period(title, year, PERIOD_DAYS)
     if period is None:
         return columns
     start, end = period
@@ -313,18 +314,6 @@ def _blurred_title(label: str) -> bool:
     """A column title that read as nothing, or as what blur leaves of a day or half-day:
     no word of four letters or more that is not a day's ("MARTIN | Fanny" is a title)."""
     return is_day_label(label) or not re.search(r"[^\W\d_]{4,}", label)
-
-
-def _title_period(title: Sequence[str], year: int | None) -> tuple[date, date] | None:
-    """The one period the title's lines give, by its two dates ("du 02/11/2026 au
-    04/11/2026"), first before last and at most :data:`PERIOD_DAYS` apart."""
-    found = {
-        (dates[0], dates[1])
-        for line in title
-        if len(dates := sorted(set(find_dates(line, year)))) == 2
-        and (dates[1] - dates[0]).days <= PERIOD_DAYS
-    }
-    return found.pop() if len(found) == 1 else None
 
 
 def _days_run_together(label: str) -> bool:
@@ -384,12 +373,15 @@ def _dates_completed(columns: list[Column], known: set[date]) -> list[Column]:
 _WEEKDAYS = WEEKDAYS
 
 
-def snapped_date(text: str, found: date | None, known: set[date]) -> date | None:
+def snapped_date(
+    text: str, found: date | None, known: set[date], period: Period | None = None
+) -> date | None:
     """A header date checked against the dates the title lists ("Dates : les 10/07/2026…").
 
     A photo's small print loses a slash ("1407/2026") or turns a digit ("10/07/2028"): the
     listed date whose digits are nearest the header's (two slips at most, the weekday
-    agreeing when one is printed) is the one meant. Without a list, the header stands.
+    agreeing when one is printed) is the one meant. Without a list, the header stands;
+    outside the title's ``period`` ("du 18/03 au 25/03") it is a misread, and no date.
     """
     if not known or found in known:
         return found
@@ -400,7 +392,7 @@ def snapped_date(text: str, found: date | None, known: set[date]) -> date | None
         return found  # the title may give a range, not every day
     # Outside the period the title gives ("du 18/03 au 25/03"): a misread ("Mercredi 18"
     # read "Dre 2"), unless it snaps to a listed day below.
-    kept = found if plausible or len(known) < 2 else None
+    kept = found if found is None or in_period(found, period) else None
     if len(digits) < 6:
         # The date unreadable, the weekday read: the only listed day of that name.
         same = [d for d in known if weekday and _WEEKDAYS[d.weekday()] == weekday.group(1)]
@@ -418,10 +410,30 @@ def snapped_date(text: str, found: date | None, known: set[date]) -> date | None
     return scored[0][1]
 
 
-def in_period(day: date, known: set[date]) -> bool:
-    """Whether a day lies within the dates the title gives (any day when it gives fewer
-    than two: no period)."""
-    return len(known) < 2 or min(known) <= day <= max(known)
+Period = tuple[date, date]
+
+
+def in_period(day: date, period: Period | None) -> bool:
+    """Whether a day lies within the title's period (any day when it gives none)."""
+    return period is None or period[0] <= day <= period[1]
+
+
+_PERIOD_WORDS = re.compile(r"\bdu\b.*\b(au|jusqu)\b")
+
+
+def title_period(
+    title: Sequence[str], year: int | None, longest: int | None = None
+) -> Period | None:
+    """The one period the title's lines give ("Période : du 02/11/2026 au 04/11/2026"): its
+    first and last day, at most ``longest`` days apart when given."""
+    found = {
+        (dates[0], dates[1])
+        for line in title
+        if _PERIOD_WORDS.search(fold(line))
+        and len(dates := sorted(set(find_dates(line, year)))) == 2
+        and (longest is None or (dates[1] - dates[0]).days <= longest)
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 #: A day as a header prints it: a weekday, or a day and month ("Lun. 09/03", "9 mars").

@@ -33,6 +33,7 @@ from pipeline.reading.sheet_columns import (
     read_columns,
     snapped_date,
     title_count,
+    title_period,
     year_hint,
 )
 from pipeline.reading.sheet_results import (
@@ -525,6 +526,7 @@ def _read_by_date(
     trainee = "" if people else trainee_name(page.words, grid.ys[0])
     title = text_lines(page.words, grid.ys[0])
     known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
+    period = title_period(title, year)
     problems = [] if trainee or people else ["no trainee name above the table"]
     kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
     at_date = axes.date if axes is not None and axes.date is not None else 0
@@ -540,7 +542,7 @@ def _read_by_date(
 
     def dated_within(text: str) -> bool:
         # A date outside the title's period is a misread: the cell is read again.
-        return any(in_period(d, known) for d in cell_dates(text, year))
+        return any(in_period(d, period) for d in cell_dates(text, year))
 
     labelled: list[_RowLabel] = []
     for row in range(header, len(grid.ys) - 1):
@@ -550,7 +552,7 @@ def _read_by_date(
             else header_cell_text(page, grid.cell(row, at_date), lambda t: dated_within(t))
         )
         dates = cell_dates(text, year)
-        snapped = snapped_date(text, dates[0] if dates else None, known)
+        snapped = snapped_date(text, dates[0] if dates else None, known, period)
         if snapped and year and snapped.year != year and abs(snapped.year - year) > 1:
             # One digit of the year misread ("2036"): the page's year.
             with contextlib.suppress(ValueError):

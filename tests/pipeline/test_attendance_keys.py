@@ -50,17 +50,19 @@ def test_a_caption_whose_short_weekday_says_another_day_dates_nothing() -> None:
 
 
 def test_a_row_date_outside_the_title_s_period_is_no_date_unless_a_listed_day_fits() -> None:
-    period = {date(2026, 3, 18), date(2026, 3, 25)}  # "du 18/03/2026 au 25/03/2026"
+    title = ["Période : du 18/03/2026 au 25/03/2026"]
+    period = sheet_columns.title_period(title, 2026)
+    assert period == (date(2026, 3, 18), date(2026, 3, 25))
+    known = set(period)
+    snapped = sheet_columns.snapped_date
     # "Mercredi 18" read "Dre 2": the 2nd of March lies outside the period.
-    assert sheet_columns.snapped_date("Dre 2 mars 2026", date(2026, 3, 2), period) is None
-    assert sheet_columns.snapped_date("24 mars 2026", date(2026, 3, 24), period) == date(
-        2026, 3, 24
-    )
+    assert snapped("Dre 2 mars 2026", date(2026, 3, 2), known, period) is None
+    assert snapped("24 mars 2026", date(2026, 3, 24), known, period) == date(2026, 3, 24)
     # One slipped digit of a listed day still snaps to it.
-    assert sheet_columns.snapped_date("18/08/2026", date(2026, 8, 18), period) == date(2026, 3, 18)
-    # A title naming one day gives no period: the date stands.
-    one = {date(2026, 3, 18)}
-    assert sheet_columns.snapped_date("2 mars 2026", date(2026, 3, 2), one) == date(2026, 3, 2)
+    assert snapped("18/08/2026", date(2026, 8, 18), known, period) == date(2026, 3, 18)
+    # Dates listed, no period ("les 10/07, 13/07"): a day beyond them may be held too.
+    listed = ["Dates : les 10/07/2026, 13/07/2026"]
+    assert sheet_columns.title_period(listed, 2026) is None
 
 
 TITLE = ["Formation : Gestion du temps", "Période : du 02/11/2026 au 04/11/2026"]
