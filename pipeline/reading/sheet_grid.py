@@ -29,7 +29,6 @@ from pipeline.reading.cells import (
 from pipeline.reading.sheet_columns import (
     header_count,
     header_rows,
-    in_period,
     read_columns,
     snapped_date,
     title_count,
@@ -541,8 +540,9 @@ def _read_by_date(
     above: tuple[date | None, str | None] = (None, None)  # the row above's date, half-day
 
     def dated_within(text: str) -> bool:
-        # A date outside the title's period is a misread: the cell is read again.
-        return any(in_period(d, period) for d in cell_dates(text, year))
+        # A date outside the title's period, that no listed day fits, is a misread: the
+        # cell is read again ("23/09/2028" snaps to the listed 23/09/2025 and stands).
+        return any(snapped_date(text, d, known, period) for d in cell_dates(text, year))
 
     labelled: list[_RowLabel] = []
     for row in range(header, len(grid.ys) - 1):

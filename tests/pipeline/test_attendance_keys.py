@@ -147,7 +147,7 @@ def test_a_small_date_s_run_together_tops_are_not_whitened_as_a_ruling() -> None
     mask[0:3, :] = True  # the ruling along the cell's top
     mask[:, 0:3] = True  # the column's rule
     mask[18:22, 15:85] = True  # the digits' tops, 70 % of the width
-    crossing = cells._crossing(mask)
+    crossing = cells._crossing(mask, title=True)
     assert crossing[1, 50] and crossing[20, 1]
     assert not crossing[20, 50]
 
