@@ -127,7 +127,7 @@ def read_picture(
     read = read_image(image, dpi, engine, settings)
     gray = read.gray if read.gray is not None else redo(image, dpi, settings, read.geometry)
     view = PageView(1, gray, read.dpi, read.result.words, "ocr")
-    return read_view(view, engine, after)
+    return _unnamed_waits(read_view(view, engine, after))
 
 
 def read_pages(pdf: bytes, engine: OcrEngine, settings: OcrSettings) -> list[SheetRead]:
@@ -145,7 +145,18 @@ def read_views(pages: Iterable[PageView], engine: OcrEngine) -> list[SheetRead]:
         if sheets and sheet.carry and after and sheet.carry.columns == after.columns:
             sheet = _same_trainee(sheets[-1], sheet)
         sheets.append(sheet)
-    return sheets
+    return [_unnamed_waits(s) for s in sheets]
+
+
+def _unnamed_waits(sheet: SheetRead) -> SheetRead:
+    """A one-trainee sheet's page naming nobody, and no page before it to take the name
+    from (a photographed second page alone): its cells are nobody's yet, for a person."""
+    if sheet.layout != "trainee" or sheet.trainee or all(c.person for c in sheet.cells):
+        return sheet
+    cells = tuple(
+        c if c.person else replace(c, confidence=min(c.confidence, UNPLACED)) for c in sheet.cells
+    )
+    return replace(sheet, cells=cells)
 
 
 def _same_trainee(before: SheetRead, sheet: SheetRead) -> SheetRead:

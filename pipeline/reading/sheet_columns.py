@@ -35,6 +35,7 @@ from pipeline.reading.sheet_text import (
     loose_dates,
     text_lines,
     title_date,
+    weekdays_named,
 )
 from pipeline.reading.tables import Table, Unruled
 from pipeline.reading.words import lines as line_groups
@@ -203,6 +204,7 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
     fallback = title_date(page.words, grid.ys[0], year)
     title = text_lines(page.words, grid.ys[0])
     known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
+    period = title_period(title, year)
     columns = []
     for col in range(1, len(grid.xs) - 1):
         parts = []
@@ -229,10 +231,11 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
             columns.append(Column(None, None, None, label))
             continue
         dates = cell_dates(label, year)  # "2502/2026": a slash lost
-        day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known)
+        day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known, period)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     columns = _dated_by_spans(page, grid, header, columns, year)
-    return _halves_completed(_dates_completed(_halves_misspelt(columns), known))
+    columns = _halves_completed(_dates_completed(_halves_misspelt(columns), known))
+    return _dated_by_period(_halves_by_hours(columns), title, year)
 
 
 def _alnum(text: str) -> bool:
@@ -257,6 +260,90 @@ def _spans_header(page: SheetPage, grid: Table, header: int, col: int) -> bool:
         if {True, False} not in sides:
             return False
     return True
+
+
+#: A time range whose start may have lost a digit ("1h30 - 17h00" for "13h30 - 17h00").
+_LOOSE_RANGE = re.compile(r"(\d{0,2})\s*h\s*(\d{0,2})\s*(?:[-–]+|a\b)\s*(\d{1,2})\s*h\s*(\d{0,2})")
+
+
+def _halves_by_hours(columns: list[Column]) -> list[Column]:
+    """Half-days whose printed hours lost a digit ("1h30 - 17h00"), from the hours the
+    sheet prints over its other columns: a header repeats each half-day's hours, so a
+    range ending at the same time whose start's digits are part of one known start's
+    ("1h30" of "13h30") is that half-day, when only one half-day fits."""
+    known: dict[tuple[str, str], set[tuple[str, float | None]]] = {}
+    for column in columns:
+        found = _LOOSE_RANGE.search(digits_fixed(column.label))
+        if column.half_day and found and hours_of(column.label):
+            start, end = found.group(1) + found.group(2), found.group(3) + found.group(4)
+            known.setdefault((start, end), set()).add((column.half_day, column.hours))
+    done = list(columns)
+    for i, column in enumerate(columns):
+        found = _LOOSE_RANGE.search(digits_fixed(column.label))
+        if column.half_day or column.date is None or not found:
+            continue
+        start, end = found.group(1) + found.group(2), found.group(3) + found.group(4)
+        fits = {
+            meant
+            for (whole, last), meanings in known.items()
+            if last == end and start != whole and _part_of(start, whole)
+            for meant in meanings
+        }
+        if len({half for half, _ in fits}) == 1:
+            half, hours = fits.pop()
+            done[i] = Column(column.date, half, hours, column.label, column.sure)
+    return done
+
+
+def _part_of(short: str, whole: str) -> bool:
+    """Whether ``short``'s characters appear in ``whole`` in order, one at most missing."""
+    rest = iter(whole)
+    return len(whole) - len(short) == 1 and all(c in rest for c in short)
+
+
+#: The longest period (days) whose half-days :func:`_dated_by_period` lays out.
+PERIOD_DAYS = 14
+
+
+def _dated_by_period(columns: list[Column], title: Sequence[str], year: int | None) -> list[Column]:
+    """Half-day columns none of whose titles could be read (a photo's small blurred print),
+    laid out from the period the title gives ("Période : du 02/11 au 04/11"): when they
+    are twice as many as its days (or its weekdays), each day's morning then afternoon,
+    left to right, as sheets print them. What the titles do let through (a half-day, a
+    weekday, a date) must agree, else nothing is laid out. Inferred, not read: the columns
+    are marked unsure and their cells go to a person."""
+    if any(c.date for c in columns):
+        return columns
+    kinds = [header_roles.role_of(c.label, year).kind for c in columns]
+    open_ = [i for i, k in enumerate(kinds) if k in (header_roles.SLOT, header_roles.UNKNOWN)]
+    if len(open_) < 4 or open_ != list(range(open_[0], open_[-1] + 1)):
+        return columns  # no run of untitled columns, or several
+    if not all(_blurred_title(columns[i].label) for i in open_):
+        return columns  # titles that say something else (trainees' names over columns)
+    period = title_period(title, year, PERIOD_DAYS)
+    if period is None:
+        return columns
+    start, end = period
+    days = [date.fromordinal(d) for d in range(start.toordinal(), end.toordinal() + 1)]
+    if 2 * len(days) != len(open_):
+        days = [d for d in days if d.weekday() < 5]
+        if 2 * len(days) != len(open_):
+            return columns
+    slots = [(d, h) for d in days for h in (MATIN, APRES_MIDI)]
+    done = list(columns)
+    for i, (day, half) in zip(open_, slots, strict=True):
+        column = columns[i]
+        named = weekdays_named(column.label, title=True)
+        if column.half_day not in (None, half) or named and day.weekday() not in named:
+            return columns
+        done[i] = Column(day, half, column.hours, column.label, sure=False)
+    return done
+
+
+def _blurred_title(label: str) -> bool:
+    """A column title that read as nothing, or as what blur leaves of a day or half-day:
+    no word of four letters or more that is not a day's ("MARTIN | Fanny" is a title)."""
+    return is_day_label(label) or not re.search(r"[^\W\d_]{4,}", label)
 
 
 def _days_run_together(label: str) -> bool:
@@ -316,12 +403,15 @@ def _dates_completed(columns: list[Column], known: set[date]) -> list[Column]:
 _WEEKDAYS = WEEKDAYS
 
 
-def snapped_date(text: str, found: date | None, known: set[date]) -> date | None:
+def snapped_date(
+    text: str, found: date | None, known: set[date], period: Period | None = None
+) -> date | None:
     """A header date checked against the dates the title lists ("Dates : les 10/07/2026…").
 
     A photo's small print loses a slash ("1407/2026") or turns a digit ("10/07/2028"): the
     listed date whose digits are nearest the header's (two slips at most, the weekday
-    agreeing when one is printed) is the one meant. Without a list, the header stands.
+    agreeing when one is printed) is the one meant. Without a list, the header stands;
+    outside the title's ``period`` ("du 18/03 au 25/03") it is a misread, and no date.
     """
     if not known or found in known:
         return found
@@ -330,10 +420,13 @@ def snapped_date(text: str, found: date | None, known: set[date]) -> date | None
     plausible = found is not None and min(known) <= found <= max(known)
     if plausible and (not weekday or _WEEKDAYS[found.weekday()] == weekday.group(1)):  # type: ignore[union-attr]
         return found  # the title may give a range, not every day
+    # Outside the period the title gives ("du 18/03 au 25/03"): a misread ("Mercredi 18"
+    # read "Dre 2"), unless it snaps to a listed day below.
+    kept = found if found is None or in_period(found, period) else None
     if len(digits) < 6:
         # The date unreadable, the weekday read: the only listed day of that name.
         same = [d for d in known if weekday and _WEEKDAYS[d.weekday()] == weekday.group(1)]
-        return same[0] if len(same) == 1 and found is None else found
+        return same[0] if len(same) == 1 and found is None else kept
     scored = []
     for day in known:
         if weekday and _WEEKDAYS[day.weekday()] != weekday.group(1):
@@ -343,8 +436,34 @@ def snapped_date(text: str, found: date | None, known: set[date]) -> date | None
         scored.append((ratio, day))
     scored.sort(reverse=True)
     if not scored or scored[0][0] < 0.75 or len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return found
+        return kept
     return scored[0][1]
+
+
+Period = tuple[date, date]
+
+
+def in_period(day: date, period: Period | None) -> bool:
+    """Whether a day lies within the title's period (any day when it gives none)."""
+    return period is None or period[0] <= day <= period[1]
+
+
+_PERIOD_WORDS = re.compile(r"\bdu\b.*\b(au|jusqu)\b")
+
+
+def title_period(
+    title: Sequence[str], year: int | None, longest: int | None = None
+) -> Period | None:
+    """The one period the title's lines give ("Période : du 02/11/2026 au 04/11/2026"): its
+    first and last day, at most ``longest`` days apart when given."""
+    found = {
+        (dates[0], dates[1])
+        for line in title
+        if _PERIOD_WORDS.search(fold(line))
+        and len(dates := sorted(set(find_dates(line, year)))) == 2
+        and (longest is None or (dates[1] - dates[0]).days <= longest)
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 #: A day as a header prints it: a weekday, or a day and month ("Lun. 09/03", "9 mars").

@@ -32,6 +32,7 @@ from pipeline.reading.sheet_columns import (
     read_columns,
     snapped_date,
     title_count,
+    title_period,
     year_hint,
 )
 from pipeline.reading.sheet_results import (
@@ -88,7 +89,7 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
     texts = _body_texts(page, grid, header)
     dated = [col for col, column in enumerate(texts) if dated_cells(column, year)]
     held = _row_labels(texts, year)
-    labels = [first] + [c.label for c in columns]
+    labels = [first] + [_planned_label(c) for c in columns]
     axes = header_roles.plan(labels, year, dated, content=held)
     if axes is None and not page.exact and not dated:
         # The headers say too little and no column reads as dates: on a scan or photo the
@@ -156,12 +157,29 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         for col, column in enumerate(columns, start=1):
             if axes is not None and axes.roles[col].kind in _NO_MARKS:
                 continue  # "Entreprise", "N°": print, not a half-day's mark
-            read = judge_cell(page, grid.cell(row, col), column, "" if is_trainer else name)
+            read = _judged(page, grid.cell(row, col), column, "" if is_trainer else name)
             # No name, or one the OCR is unsure of (handwriting): a person checks the row.
             if not name or sure < NAME_DOUBT:
                 read = replace(read, confidence=min(read.confidence, UNPLACED))
             (trainer if is_trainer else cells).append(read)
     return cells, trainer, columns, tuple(problems), None, first
+
+
+def _planned_label(column: Column) -> str:
+    """A column's title as the table's plan reads it: for a column whose date and half-day
+    were inferred (its title unreadable), what they say ("02/11/2026 Matin")."""
+    if column.sure or column.date is None or column.half_day is None:
+        return column.label
+    return f"{column.date:%d/%m/%Y} {'Matin' if column.half_day == MATIN else 'Après-midi'}"
+
+
+def _judged(
+    page: SheetPage, box: tuple[int, int, int, int], column: Column, person: str
+) -> CellRead:
+    """A cell's mark (:func:`judge_cell`); under a column whose date and half-day were
+    inferred, not read, for a person to check."""
+    read = judge_cell(page, box, column, person)
+    return read if column.sure else replace(read, confidence=min(read.confidence, UNPLACED))
 
 
 #: Columns that hold print about the trainee, never a mark.
@@ -386,6 +404,19 @@ def _read_trainee_rows(
         right = grid.span(row, axes.names[-1])[1]
         label_box = (grid.xs[left], grid.ys[row], grid.xs[right + 1], grid.ys[row + 1])
         label = text_of(words_in(page.words, label_box))
+        caption = _caption_row(page, grid, row, (left, right))
+        if caption is not None:
+            # A séance's caption and header inside the table ("Après-midi 14h-17h30" over
+            # "Nom | Prénom | Signature": a second table read as one with the first): the
+            # rows after it are that séance's.
+            day, half_day = caption
+            marks = [
+                (col, replace(column, date=day or column.date, half_day=half_day))
+                if col in axes.trainee and not half_day_of(columns[col - 1].label)
+                else (col, column)
+                for col, column in marks
+            ]
+            continue
         spans = left < axes.names[0] or right > axes.names[-1]
         trainer_row = numbered_from is not None and _unnumbered_trainer(
             page, grid, row, numbered_from, (left, right)
@@ -398,7 +429,7 @@ def _read_trainee_rows(
         ):
             # "Signature de l'intervenant·e : …", often over the name columns and more.
             for col, column in marks:
-                trainer.append(judge_cell(page, grid.cell(row, col), column, ""))
+                trainer.append(_judged(page, grid.cell(row, col), column, ""))
             continue
         reads = [_page_name(page, grid.cell(row, col)) for col in axes.names]
         name = _name_of([text for text, _ in reads])
@@ -406,7 +437,7 @@ def _read_trainee_rows(
         unsure = any(text and confidence < NAME_DOUBT for text, confidence in reads)
         if header_roles.is_header_word(name):
             continue  # a second header row
-        read = [judge_cell(page, grid.cell(row, col), column, name) for col, column in marks]
+        read = [_judged(page, grid.cell(row, col), column, name) for col, column in marks]
         if not name:
             if all(r.ink <= EMPTY_INK for r in read):
                 continue  # a spare row left blank
@@ -417,6 +448,27 @@ def _read_trainee_rows(
         cap = min(sure, UNPLACED) if unsure else sure
         cells.extend(replace(r, confidence=min(r.confidence, cap)) for r in read)
     return cells, trainer, columns, tuple(problems), None
+
+
+def _caption_row(
+    page: SheetPage, grid: Table, row: int, names: tuple[int, int]
+) -> tuple[date | None, str] | None:
+    """The date (if printed) and half-day of a séance caption read as a row of the table
+    ("Après-midi 14h-17h30", "Séance du 12/03 - matin"): a row naming one half-day and at
+    most one date, and no trainee, with a header row right under it (the next séance's
+    table); None for any other row."""
+    if row + 2 >= len(grid.ys):
+        return None
+    text = text_of(words_in(page.words, (grid.xs[0], grid.ys[row], grid.xs[-1], grid.ys[row + 1])))
+    halves = halves_named(text)
+    dates = set(find_dates(text, year_hint(page.words)))
+    if len(halves) != 1 or len(dates) > 1:
+        return None
+    left, right = names
+    below = (grid.xs[left], grid.ys[row + 1], grid.xs[right + 1], grid.ys[row + 2])
+    if not header_roles.is_header_word(text_of(words_in(page.words, below))):
+        return None
+    return (dates.pop() if dates else None), halves.pop()
 
 
 def _unnumbered_trainer(
@@ -478,6 +530,7 @@ def _read_by_date(
     trainee = "" if people else trainee_name(page.words, grid.ys[0])
     title = text_lines(page.words, grid.ys[0])
     known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
+    period = title_period(title, year)
     problems = [] if trainee or people else ["no trainee name above the table"]
     kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
     at_date = axes.date if axes is not None and axes.date is not None else 0
@@ -490,17 +543,21 @@ def _read_by_date(
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
     above: tuple[date | None, str | None] = (None, None)  # the row above's date, half-day
+
+    def dated_within(text: str) -> bool:
+        # A date outside the title's period, that no listed day fits, is a misread: the
+        # cell is read again ("23/09/2028" snaps to the listed 23/09/2025 and stands).
+        return any(snapped_date(text, d, known, period) for d in cell_dates(text, year))
+
     labelled: list[_RowLabel] = []
     for row in range(header, len(grid.ys) - 1):
         text = (
             ""
             if titled
-            else header_cell_text(
-                page, grid.cell(row, at_date), lambda t: bool(cell_dates(t, year))
-            )
+            else header_cell_text(page, grid.cell(row, at_date), lambda t: dated_within(t))
         )
         dates = cell_dates(text, year)
-        snapped = snapped_date(text, dates[0] if dates else None, known)
+        snapped = snapped_date(text, dates[0] if dates else None, known, period)
         if snapped and year and snapped.year != year and abs(snapped.year - year) > 1:
             # One digit of the year misread ("2036"): the page's year.
             with contextlib.suppress(ValueError):
@@ -540,9 +597,9 @@ def _read_by_date(
             if kind in ("trainee", "person"):
                 # A trainee's column (headed by the name) takes the row's half-day.
                 half = row_half if kind == "person" else column.half_day or row_half
-                at = Column(day, half, column.hours, column.label)
+                at = Column(day, half, column.hours, column.label, column.sure)
                 who = _person_label(column.label) if kind == "person" else trainee
-                read = judge_cell(page, grid.cell(row, col), at, who)
+                read = _judged(page, grid.cell(row, col), at, who)
                 if torn and not column.half_day or col in merged:
                     read = replace(read, confidence=min(read.confidence, UNPLACED))
                 cells.append(read)
@@ -550,7 +607,7 @@ def _read_by_date(
                 each = [row_half] if row_half or None in halves else halves
                 # Signed once a day for both halves: placed, not a half-day in doubt.
                 at = Column(day, each[0] if each else row_half, None, "")
-                read = judge_cell(page, grid.cell(row, col), at, "")
+                read = _judged(page, grid.cell(row, col), at, "")
                 trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
     one = None if people else trainee
     return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), one

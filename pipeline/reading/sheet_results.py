@@ -32,6 +32,9 @@ class Column:
     half_day: str | None  # MATIN | APRES_MIDI
     hours: float | None  # length of the half-day when the header gives a time range
     label: str  # the header text the column was read from
+    # False: date and half-day inferred from the sheet's structure (a header too blurred to
+    # read, the title's period), not read: its cells are for a person to check.
+    sure: bool = True
 
 
 @dataclass(frozen=True)

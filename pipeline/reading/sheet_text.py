@@ -216,14 +216,19 @@ def title_date(words: Sequence[Word], above: int, default_year: int | None) -> d
         if _DAY_TITLE.search(fold(text)):
             found = find_dates(text, default_year)
             if len(set(found)) == 1:  # a day, not a period ("Dates : du 10/07 au 20/07")
-                return found[0]
+                # "Séance du Ven. 04/04/2026", a Saturday: a digit misread, no sure day.
+                return None if weekday_disagrees(text, found[0]) else found[0]
     # "du lundi 16 décembre 2024" with "Journée" wrapped away: the one date given with
     # its weekday (a session's "du 16/12/2024 au 14/01/2025" names none).
     named = {d for t in tight_lines(words, above) for d in weekday_dates(t, default_year)}
     if len(named) == 1:
         return named.pop()
     everything = {d for t in texts for d in find_dates(t, default_year)}
-    return everything.pop() if len(everything) == 1 else None
+    if len(everything) != 1:
+        return None
+    day = everything.pop()
+    dated = [t for t in texts if day in find_dates(t, default_year)]
+    return None if any(weekday_disagrees(t, day) for t in dated) else day
 
 
 _TRAINEE_LABEL = re.compile(
@@ -291,6 +296,34 @@ def _date_like(text: str) -> bool:
 
 _YEAR = re.compile(r"(?<!\d)20\d{2}(?!\d)")
 
+#: A weekday cut short as headers print it ("Ven. 03/04", "Mer 12/03"): three letters
+#: right before the day's number ("mars", "Sam Dupont" are no weekday).
+_SHORT_WEEKDAY = re.compile(r"\b(lun|mar|mer|jeu|ven|sam|dim)(?:\.\s*|\s+)(?=\d)")
+
+
+#: A header cell's title starting with a weekday cut short, whatever follows ("Mer.").
+_SHORT_WEEKDAY_FIRST = re.compile(r"^\W*(lun|mar|mer|jeu|ven|sam|dim)\b(?!\s+[a-z])")
+
+
+def weekdays_named(text: str, title: bool = False) -> set[int]:
+    """The weekdays (0 = Monday) a text names, in full or cut short ("Ven. 03/04/2026");
+    ``title``: a column title, whose first word may be a weekday cut short on its own (a
+    photo's blur left "Mer." of "Mer. 04/11")."""
+    folded = fold(text)
+    cuts = _SHORT_WEEKDAY.findall(folded)
+    if title:
+        cuts += _SHORT_WEEKDAY_FIRST.findall(folded)
+    full = {WEEKDAYS.index(day) for day in WEEKDAY.findall(folded)}
+    return full | {WEEKDAYS.index(next(d for d in WEEKDAYS if d.startswith(c))) for c in cuts}
+
+
+def weekday_disagrees(text: str, day: date) -> bool:
+    """Whether a text naming one weekday ("Séance du Ven. 04/04/2026") dates it on another
+    day: a digit misread (04 for 03), or the sheet's own slip. Either way the date is not
+    sure."""
+    named = weekdays_named(text)
+    return len(named) == 1 and day.weekday() not in named
+
 
 #: A lone sign that is no digit: a scan's speck read between a date's words.
 _SPECK = re.compile(r"(?<!\S)[^\d\s](?!\S)")
@@ -301,7 +334,7 @@ def cell_dates(text: str, year: int | None) -> list[date]:
     when not printed, ``year``); none when its weekday says another day."""
     text = _SPECK.sub(" ", text)
     found = find_dates(text, year)
-    named = {WEEKDAYS.index(day) for day in WEEKDAY.findall(fold(text))}
+    named = weekdays_named(text)
     if len(found) == 1 and len(named) == 1 and found[0].weekday() not in named:
         # "jeudi 24/09/2025", a Wednesday: a digit misread (or the sheet's own slip). No
         # date rather than the wrong day: the cell is read again, else a person checks.
