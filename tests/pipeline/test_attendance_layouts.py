@@ -664,6 +664,20 @@ def test_a_small_word_of_ink_no_read_makes_out_is_left_for_a_person() -> None:
     assert read.confidence < attendance.REVIEW_BELOW
 
 
+def test_a_small_underlined_scrawl_no_read_makes_out_is_still_signed() -> None:
+    # Sparse ink too, but no letters side by side: a quick flourish over its underline.
+    t = np.linspace(0, 1, 80)
+    loop = np.stack([240 + 60 * t, 140 + 12 * np.sin(6 * np.pi * t)], axis=1)
+
+    def draw(gray: np.ndarray) -> None:
+        cv2.polylines(gray, [loop.astype(np.int32)], False, 20, 2)
+        cv2.line(gray, (230, 160), (320, 158), 20, 2)
+
+    read = _judged(draw)
+    assert read.ink < cells.WORD_SPARSE_INK
+    assert read.mark == "signed" and read.confidence >= attendance.REVIEW_BELOW
+
+
 def test_an_e_attendance_mention_the_page_ocr_read_whole_is_signed_whatever_a_cell_read_says() -> (
     None
 ):
