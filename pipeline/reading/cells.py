@@ -468,10 +468,10 @@ def judge_cell(
                 # "CAUSE", less alike; a photo's "Absent" read "Atrent"): not a signature
                 # to trust.
                 confidence = min(confidence, UNPLACED)
-            elif mark == "signed" and again and ratio < WORD_SPARSE_INK and _print_like(marks):
-                # One short line of sparse ink, letters side by side on one baseline, that
-                # no read makes out: a word too blurred to read (an absence?) as likely as
-                # a small signature. (A scrawl, a flourish underlined, is a signature.)
+            elif mark == "signed" and again and ratio < WORD_SPARSE_INK and not _underlined(marks):
+                # One short line of sparse ink that no read makes out: a word too blurred
+                # to read (an absence?) as likely as a small signature; initials over a
+                # long flat stroke (a flourish, an underline) are a signature's.
                 confidence = min(confidence, UNPLACED)
             elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
                 # Its ink is print (a neighbour's mention run on, a remark): no signature.
@@ -525,23 +525,21 @@ WORD_INK = 0.1
 WORD_SPARSE_INK = 0.04
 
 
-def _print_like(marks: np.ndarray) -> bool:
-    """Whether a cell's ink is letters set side by side: three or more separate pieces of
-    like height (within a factor of two), none much wider than tall, their bottoms on one
-    line, as a typed or carefully written word's; a signature's scrawl runs on, loops or
-    is underlined."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8), 8)
+def _underlined(marks: np.ndarray) -> bool:
+    """Whether a cell's ink holds a long flat stroke beside taller writing: a flourish or
+    an underline drawn under initials, as signatures have and typed or written words
+    (even blurred into one blob) do not."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(
+        (marks > 0).astype(np.uint8), None, None, None, 8
+    )
     pieces = [stats[i] for i in range(1, count) if stats[i][cv2.CC_STAT_AREA] >= 4]
-    if len(pieces) < 3:
+    if len(pieces) < 2:
         return False
-    heights = np.array([p[cv2.CC_STAT_HEIGHT] for p in pieces], float)
-    widths = np.array([p[cv2.CC_STAT_WIDTH] for p in pieces], float)
-    bottoms = np.array([p[cv2.CC_STAT_TOP] + p[cv2.CC_STAT_HEIGHT] for p in pieces], float)
-    tall = float(np.median(heights))
-    return bool(
-        heights.max() <= 2 * heights.min()
-        and (widths <= 1.5 * heights).all()
-        and np.ptp(bottoms) <= 0.35 * tall
+    tallest = max(int(p[cv2.CC_STAT_HEIGHT]) for p in pieces)
+    return any(
+        p[cv2.CC_STAT_WIDTH] >= max(3 * p[cv2.CC_STAT_HEIGHT], tallest)
+        and 2 * p[cv2.CC_STAT_HEIGHT] <= tallest
+        for p in pieces
     )
 
 

@@ -665,7 +665,7 @@ def test_a_small_word_of_ink_no_read_makes_out_is_left_for_a_person() -> None:
 
 
 def test_a_small_underlined_scrawl_no_read_makes_out_is_still_signed() -> None:
-    # Sparse ink too, but no letters side by side: a quick flourish over its underline.
+    # Sparse ink too, and no read makes it out, but a quick flourish over its underline.
     t = np.linspace(0, 1, 80)
     loop = np.stack([240 + 60 * t, 140 + 12 * np.sin(6 * np.pi * t)], axis=1)
 
