@@ -242,8 +242,8 @@ def _respondent_read(
     part: Part, close: Sequence[Candidate], invoices: Sequence[Invoice], text: str, raw: str
 ) -> Candidate | None:
     """Among invoices that fit as well, the one whose trainee an evaluation's respondent
-    name resembles, read though OCR was unsure of the handwriting ("Hugo Bertrand" read
-    "Age Bertrand"): when it resembles that trainee closely, no trainee of any other
+    name resembles, read though OCR was unsure of the handwriting ("Lucas Perrot" read
+    "Lnas Perrot"): when it resembles that trainee closely, no trainee of any other
     invoice of the entrepreneur even roughly, and every candidate's trainee list is whole
     (a name missing from a partial list proves nothing)."""
     if len(close) < 2 or part.type not in FORMS or part.fields.get("trainee") or not raw:
