@@ -751,8 +751,12 @@ def read_image(image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSet
     asked: int | None | bool = False  # OSD's answer, when asked before reading
     if settings.orientation and rotation == 90:
         # Profiles tell sideways from upright but not which way round: ask OSD (~0.3 s)
-        # rather than OCR a page that is upside down half the time (~0.7 s wasted).
-        gray, rotation = _apply_osd(gray, rotation, page.dpi, engine)
+        # rather than OCR a page that is upside down half the time (~0.7 s wasted). Where
+        # OSD cannot tell (few printed words among signatures), the lines' profile does.
+        asked = engine.osd(Image.fromarray(gray), page.dpi)
+        turn = asked if asked is not None else (180 if page.upside_down else 0)
+        if turn:
+            gray, rotation = rotate_quarter(gray, turn), (rotation + turn) % 360
     elif settings.orientation and page.upside_down:
         # Likely upside down: OSD says which way is up before the page is read, once.
         asked = engine.osd(Image.fromarray(gray), page.dpi)
@@ -763,6 +767,10 @@ def read_image(image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSet
     # whose mean is low only because handwriting drags it down (see surely_upright).
     doubtful = bool(result.words) and result.confidence < settings.recheck_below
     doubtful = doubtful and not surely_upright(result.words)
+    if settings.orientation and page.rotation == 90 and doubtful and asked is None:
+        # Turned by the profile alone and read poorly: the page turned over is tried too.
+        result, gray, turn = _recheck(result, gray, page.dpi, engine, None)
+        rotation = (rotation + turn) % 360
     if settings.orientation and page.rotation == 0 and doubtful:
         if asked is False:
             result, gray, rotation = _recheck(result, gray, page.dpi, engine)
@@ -821,12 +829,3 @@ def _recheck(
     if second.confidence > first.confidence and surer:
         return second, turned, turn
     return first, gray, 0
-
-
-def _apply_osd(
-    gray: np.ndarray, rotation: int, dpi: int, engine: OcrEngine
-) -> tuple[np.ndarray, int]:
-    turn = engine.osd(Image.fromarray(gray), dpi) or 0
-    if not turn:
-        return gray, rotation
-    return rotate_quarter(gray, turn), (rotation + turn) % 360

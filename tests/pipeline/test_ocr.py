@@ -294,6 +294,19 @@ def test_an_upside_down_page_osd_cannot_judge_is_read_the_way_round_that_reads_s
     assert "Formation" in read.result.text
 
 
+@pytest.mark.parametrize(("quarters", "rotation"), [(1, 90), (-1, 270)])
+def test_a_sideways_page_osd_cannot_judge_is_read_the_way_round_its_lines_say(
+    quarters: int, rotation: int
+) -> None:
+    # Fed sideways either way (a landscape sheet through a portrait feeder), a page of
+    # signatures OSD cannot judge is turned upright, not left upside down half the time.
+    engine = _ReadingOneWayUp(_words(12, 60), _words(0, 60))
+    sideways = np.ascontiguousarray(np.rot90(page_gray(), quarters))
+    read = ocr.read_image(Image.fromarray(sideways), 150, engine, OcrSettings())
+    assert read.rotation == rotation
+    assert "Formation" in read.result.text
+
+
 def test_a_page_read_no_more_surely_upside_down_is_kept_as_scanned() -> None:
     # Upright, a sparse page of signatures reads poorly; turned it reads as poorly, with a
     # higher mean but no surely read word more: the page is not turned on the mean alone.
