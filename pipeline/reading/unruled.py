@@ -247,11 +247,25 @@ def split_header(
 
 
 def _over(group: Sequence[Word], band: Sequence[Word], dpi: int) -> bool:
-    """Whether a title stands over two of the titles printed wholly below it."""
-    bottom = max(w.box[3] for w in group)
+    """Whether a title stands over two of the titles printed wholly below it.
+
+    A title wrapped over two lines and centred on its neighbour's one line ("13h30 /
+    - 17h00" beside "9h00 - 12h30") starts level with that line: its lower line is no
+    title below the neighbour, which heads nothing."""
+    top, bottom = min(w.box[1] for w in group), max(w.box[3] for w in group)
     height = statistics.median(w.box[3] - w.box[1] for w in group)
     under = [w for w in band if w.box[1] > bottom - 0.2 * height]
-    return _straddles(group, title_groups(under, dpi))
+    level = [w for w in band if w not in group and w not in under and w.box[3] > top]
+    below = [
+        g for g in title_groups(under, dpi) if not any(_overlaps(g, w) for w in level if _alnum(w))
+    ]
+    return _straddles(group, below)
+
+
+def _overlaps(group: Sequence[Word], word: Word) -> bool:
+    """Whether a word's span across the page overlaps a group's."""
+    left, right = _reach(group)
+    return word.box[0] < right and left < word.box[2]
 
 
 def _straddles(group: Sequence[Word], under: Sequence[Sequence[Word]]) -> bool:

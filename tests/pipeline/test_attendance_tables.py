@@ -22,7 +22,7 @@ from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Column
 from pipeline.reading.tables import Rulings, Table, tables_in
 from pipeline.reading.unruled import header_titles
-from pipeline.reading.words import reading_order
+from pipeline.reading.words import reading_order, text_of
 from samples.gen.layouts import Choices, draw_choices, draw_sheet
 from tests.pipeline import sheet_layouts as layouts
 
@@ -113,6 +113,32 @@ def test_a_date_over_two_half_day_titles_heads_both_and_a_long_name_only_its_own
         "Après-midi",
         "DUBOIS-RÉAUX Loïc",
         "Lucie",
+    ]
+
+
+def test_hours_beside_a_neighbours_wrapped_hours_head_no_column_but_their_own() -> None:
+    # Each day over its morning's hours on one line and its afternoon's wrapped on two
+    # ("13h30" / "- 17h00"), centred on the morning's line: the afternoon's lower line
+    # lies below the next morning's hours, which head nothing (they did, and the days'
+    # columns slid one over).
+    def at(text: str, left: int, top: int) -> Word:
+        return Word(text, 0.95, (left, top, left + 13 * len(text), top + 17))
+
+    band = [at("Nom", 40, 30)]
+    for left, day in ((700, "Mercredi 16 décembre 2026"), (1100, "Lundi 21 décembre 2026")):
+        band += [at(day, left, 0), at("9h00 - 12h30", left - 20, 62)]
+        band += [at("13h30", left + 210, 48), at("- 17h00", left + 195, 76)]
+    columns, spans = header_titles(band, 200)
+    assert [text_of(reading_order(g)) for g in spans] == [
+        "Mercredi 16 décembre 2026",
+        "Lundi 21 décembre 2026",
+    ]
+    assert [text_of(reading_order(g)) for g in columns] == [
+        "Nom",
+        "9h00 - 12h30",
+        "13h30 - 17h00",
+        "9h00 - 12h30",
+        "13h30 - 17h00",
     ]
 
 
