@@ -555,8 +555,9 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     factor = min(1.0, 800 / max(gray.shape))
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     found = _sheet_by_brightness(small)
-    if found is None or _at_border(found, small.shape):
-        # A corner on the picture's border: the lit desk beyond it passed for paper.
+    if found is None or _at_border(found, small.shape) or not _desk_all_round(small, found):
+        # A corner on the picture's border: the lit desk beyond it passed for paper; a
+        # side with paper beyond it: the sheet's far part, in shade, passed for desk.
         edges = _sheet_by_edges(small)
         found = edges if edges is not None else found
     return None if found is None else _order_corners(found / factor)
@@ -618,6 +619,34 @@ def _paper_on_desk(small: np.ndarray, corners: np.ndarray) -> bool:
     if not outer.any() or not inner.any():
         return False
     return float(small[inner > 0].mean()) > 1.15 * float(small[outer > 0].mean())
+
+
+def _desk_all_round(small: np.ndarray, corners: np.ndarray) -> bool:
+    """Whether along each side of an outline the band just inside is clearly lighter than
+    the band just outside (:func:`_paper_on_desk` side by side): the Otsu cut of a sheet
+    lit from one side follows its shaded part's print, with paper on both sides of it."""
+    ring = max(4, min(small.shape) // 40)
+    centre = corners.mean(axis=0)
+    along = np.linspace(0.1, 0.9, 60)[:, None]
+    high, wide = small.shape[:2]
+
+    def mean_at(points: np.ndarray) -> float:
+        xs = np.clip(points[:, 0].round().astype(int), 0, wide - 1)
+        ys = np.clip(points[:, 1].round().astype(int), 0, high - 1)
+        return float(small[ys, xs].mean())
+
+    for k in range(4):
+        start, end = corners[k], corners[(k + 1) % 4]
+        side = end - start
+        normal = np.array([-side[1], side[0]]) / max(float(np.linalg.norm(side)), 1.0)
+        if float(np.dot(centre - (start + end) / 2, normal)) < 0:
+            normal = -normal  # pointing into the sheet
+        points = start + along * side
+        inside = np.mean([mean_at(points + depth * normal) for depth in range(2, ring + 1)])
+        outside = np.mean([mean_at(points - depth * normal) for depth in range(2, ring + 1)])
+        if inside <= 1.15 * outside:
+            return False
+    return True
 
 
 def _sheet_like(corners: np.ndarray) -> bool:

@@ -180,6 +180,23 @@ def test_a_lit_patch_of_desk_joining_the_sheet_at_the_picture_s_corner_is_no_she
     assert np.abs(found - truth).max() < 15
 
 
+def test_a_sheet_in_shade_towards_one_side_is_outlined_whole_not_at_its_print() -> None:
+    """Light falling off across the sheet: its far part is as dark as the lit desk, and
+    brightness cuts the sheet along a ruled table's side, paper on both sides of that cut;
+    the sheet's edges outline it whole."""
+    gray = page_gray().copy()
+    h, w = gray.shape
+    cv2.rectangle(gray, (int(0.08 * w), int(0.3 * h)), (int(0.62 * w), int(0.7 * h)), 0, 3)
+    photo, truth = photo_of(gray)
+    xx = np.mgrid[0 : photo.shape[0], 0 : photo.shape[1]][1].astype(np.float32)
+    desk = np.where(photo == 50, 120, photo).astype(np.float32)  # a grey desk
+    start = 0.2 * photo.shape[1]
+    shade = 1.0 - 0.45 * np.clip((xx - start) / (truth[1, 0] - start), 0, 1)
+    found = ocr.find_sheet(np.clip(desk * shade, 0, 255).astype(np.uint8))
+    assert found is not None
+    assert np.abs(found - truth).max() < 15
+
+
 def test_sheet_with_a_corner_lost_in_shadow_is_not_warped() -> None:
     photo, truth = photo_of(page_gray())
     x, y = truth[2].astype(int)  # bottom-right corner
