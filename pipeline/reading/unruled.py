@@ -365,9 +365,13 @@ def _header_band(lines: Sequence[Sequence[Word]], index: int) -> list[Word]:
     """A header line with the lines wrapped under it (closer than a line's height).
 
     A line's top is its print's: a signature read as a word stands much taller than the
-    print beside it, and reaching up to the header it would join the first body row to it.
+    print beside it, and reaching up to the header it would join the first body row to it;
+    reaching down from the header's line (a signature in the first row, its top level with
+    the titles), it is no title either, and is left out.
     """
-    band = list(lines[index])
+    line = lines[index]
+    height = statistics.median(w.box[3] - w.box[1] for w in line)
+    band = [w for w in line if w.box[3] - w.box[1] <= 1.5 * height] or list(line)
     for line in lines[index + 1 :]:
         height = statistics.median(w.box[3] - w.box[1] for w in band)
         printed = [w for w in line if w.box[3] - w.box[1] <= 1.5 * height] or line

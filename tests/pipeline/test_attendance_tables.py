@@ -142,6 +142,22 @@ def test_hours_beside_a_neighbours_wrapped_hours_head_no_column_but_their_own() 
     ]
 
 
+def test_a_signature_reaching_up_level_with_a_framed_header_is_no_title_of_it() -> None:
+    # One trainee's day in a frame: the trainer's signature in the first row, read as a
+    # word as tall as three lines, starts level with the titles; taken into the header,
+    # it carried the header down over both rows and no row was left to read.
+    words = [_word("Dates", 40, 20), _word("Période", 300, 20)]
+    words += [_word("Signature", 560, 22), _word("stagiaire", 680, 22)]
+    words += [_word("Signature", 860, 22), _word("formateur", 980, 22)]
+    words += [Word("alt", 0.4, (900, 18, 1090, 200))]
+    words += [_word("Lundi", 40, 100), _word("10/08/2026", 110, 100), _word("Matin", 300, 100)]
+    words += [_word("Après-midi", 300, 180)]
+    found = unruled.unruled_table(words, 200, sheet_page._titled_header, (10, 5, 1150, 230))
+    assert found is not None
+    assert found.ys[1] < 100  # the header ends above the first row
+    assert len(found.ys) - found.head == 3  # under it, two rows: morning, afternoon
+
+
 def test_names_the_trainees_wrote_by_hand_on_a_digital_sheet_are_read_from_the_picture(
     engine: TesserocrEngine,
 ) -> None:
