@@ -366,12 +366,19 @@ def _header_band(lines: Sequence[Sequence[Word]], index: int) -> list[Word]:
 
     A line's top is its print's: a signature read as a word stands much taller than the
     print beside it, and reaching up to the header it would join the first body row to it;
-    reaching down from the header's line (a signature in the first row, its top level with
-    the titles), it is no title either, and is left out.
+    reaching down from the header's line past the whole next line (a signature in the
+    first row, its top level with the titles), it is no title either, and is left out (a
+    title centred beside two wrapped lines stands tall too, but ends with them).
     """
-    line = lines[index]
-    height = statistics.median(w.box[3] - w.box[1] for w in line)
-    band = [w for w in line if w.box[3] - w.box[1] <= 1.5 * height] or list(line)
+    band = list(lines[index])
+    if index + 1 < len(lines):
+        height = statistics.median(w.box[3] - w.box[1] for w in band)
+        after = lines[index + 1]
+        tall = 1.5 * statistics.median(w.box[3] - w.box[1] for w in after)
+        below = max(w.box[3] for w in after if w.box[3] - w.box[1] <= tall)
+        band = [
+            w for w in band if w.box[3] - w.box[1] <= 2 * height or w.box[3] <= below + height / 2
+        ]
     for line in lines[index + 1 :]:
         height = statistics.median(w.box[3] - w.box[1] for w in band)
         printed = [w for w in line if w.box[3] - w.box[1] <= 1.5 * height] or line

@@ -158,6 +158,22 @@ def test_a_signature_reaching_up_level_with_a_framed_header_is_no_title_of_it() 
     assert len(found.ys) - found.head == 3  # under it, two rows: morning, afternoon
 
 
+def test_a_title_centred_beside_a_header_wrapped_on_two_lines_stays_a_title() -> None:
+    # The page OCR boxes the names' title as tall as both lines of the days' titles
+    # beside it: two lines of print high, it is a title still, not a signature.
+    def at(text: str, left: int, top: int, high: int = 15) -> Word:
+        return Word(text, 0.95, (left, top, left + 12 * len(text), top + high))
+
+    words = [at("Bénéficiaire", 40, 0, 40), at("lundi 27/10", 500, 4), at("Matin", 500, 24)]
+    words += [at("lundi 27/10", 800, 4), at("Après-midi", 800, 24)]
+    for i, name in enumerate(("MARTIN Zoé", "BOUVIER Hervé", "TRAN Jérôme")):
+        words += [at(name, 40, 90 + 60 * i, 20)]
+    found = unruled.unruled_table(words, 200, sheet_page._titled_header, (10, -5, 1100, 280))
+    assert found is not None
+    assert len(found.xs) == 4  # Bénéficiaire, the morning, the afternoon
+    assert found.ys[1] < 90
+
+
 def test_names_the_trainees_wrote_by_hand_on_a_digital_sheet_are_read_from_the_picture(
     engine: TesserocrEngine,
 ) -> None:
