@@ -1,6 +1,6 @@
 """Benchmark of the text stage on the samples: ours versus the raw ``tesseract`` command.
 
-    python bench/bench_ocr.py [--runs 3] [--samples samples] [--variants]
+    python bench/bench_ocr.py [--runs 3] [--samples samples] [--variants] [--only TEXT]
 
 For every page of every scanned, photographed or PNG sample (``samples/expected.json``):
 seconds per page of our text stage (page image extraction or rendering, perspective,
@@ -362,9 +362,17 @@ def main() -> None:
     )
     parser.add_argument("--variants", action="store_true", help="recall with each step off")
     parser.add_argument("--json", type=Path, help="headline figures for run_all.py")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="TEXT",
+        help="only the files whose path holds TEXT (repeat for more; e.g. emargement)",
+    )
     args = parser.parse_args()
     listing = json.loads((args.samples / "expected.json").read_text(encoding="utf-8"))["files"]
     readable = [f for f in listing if (args.samples / "truth" / f"{f['file']}.txt").is_file()]
+    if args.only:
+        readable = [f for f in readable if any(text in f["file"] for text in args.only)]
     settings = OcrSettings()
     print(f"OMP_THREAD_LIMIT=1; {os.cpu_count()} cores; runs={args.runs}; settings {settings}\n")
     with tempfile.TemporaryDirectory() as workdir:

@@ -11,10 +11,13 @@ Clean-up before OCR, in order (each step measured in ``bench/bench_ocr.py``):
 3. enlargement: pictures coarser than ``min_ocr_dpi`` (150 dpi scans, photos) are scaled up;
 4. orientation modulo 180 and skew: projection profiles of the letter-sized ink blobs on a
    downscaled, binarised copy (text lines give the sharpest profile when horizontal);
-5. which way round: a sideways page is turned by Tesseract's OSD before OCR; an upright
-   guess read with poor confidence is checked by OSD and the better reading kept, unless
-   it holds many surely read words (handwriting, not the page's way round, lowered it);
-   where OSD cannot tell, the page turned over is read too and kept if it reads more surely.
+5. which way round: the lines' profile (more ink above a line's core than below it) turns
+   a page that is upside down, or fed sideways the other way round, before OCR; OSD is
+   asked only where the profile cannot tell which way a sideways page stands. A reading
+   with poor confidence is checked: a page turned on the profile alone is read as it came
+   too, an unturned one is checked by OSD, and the better reading kept, unless it holds
+   many surely read words (handwriting, not the page's way round, lowered it); where OSD
+   cannot tell, the page turned over is read too and kept if it reads more surely.
 
 Errors: :class:`~pipeline.errors.OcrUnavailable` when the engine or the language data is
 missing (an environment fault: nothing is quarantined).
@@ -452,8 +455,7 @@ class Alignment:
 def estimate_alignment(gray: np.ndarray, max_skew: float, sideways: bool = True) -> Alignment:
     """Skew (to 0.05°) and whether the text runs vertically, from projection profiles;
     and, from the profile of the lines so turned, whether they seem upside down."""
-    mask = letters_only(ink_mask(gray)[0])
-    ys, xs = np.nonzero(mask)
+    ys, xs = letter_pixels(ink_mask(gray)[0])
     if len(ys) < 50:  # a blank page: nothing to align
         return Alignment(0, 0.0)
     ys, xs = _subsample(ys, xs)
@@ -474,6 +476,9 @@ def estimate_alignment(gray: np.ndarray, max_skew: float, sideways: bool = True)
 #: Below this share a page is likely upside down, and asked which way is up before it is
 #: read (reading it upside down first cost a whole reading more).
 UPSIDE_DOWN_BELOW = 0.4
+#: From this share a page stands the right way up (upright pages measured 0.55 to 0.90):
+#: a page fed sideways whose lines so turned show it is read without asking OSD.
+UPRIGHT_FROM = 0.55
 
 
 def ascending_share(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
@@ -497,8 +502,9 @@ def ascending_share(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
     return above / (above + below) if above + below else 0.5
 
 
-def letters_only(mask: np.ndarray) -> np.ndarray:
-    """The ink blobs the size of letters: rules, frames, signatures and scanner edges dropped.
+def letter_pixels(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of the ink pixels in blobs the size of letters: rules, frames,
+    signatures and scanner edges dropped.
 
     Without this, the vertical rules of a signature block and the dark strip a scanner lid
     leaves outweighed a few lines of text and turned sparse pages sideways.
@@ -506,14 +512,17 @@ def letters_only(mask: np.ndarray) -> np.ndarray:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
         mask.astype(np.uint8), connectivity=8
     )
+    ys, xs = np.nonzero(mask)
     longest = max(mask.shape)
     width, height = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     # At ~1400 px for a page, body text letters are 4 to 25 px; titles up to ~35.
     letter = (np.maximum(width, height) <= longest * 0.025) & (np.maximum(width, height) >= 3)
     letter[0] = False  # label 0 is the background
     if letter.sum() < 20:  # no text to speak of: keep all ink rather than nothing
-        return mask
-    return letter[labels]
+        return ys, xs
+    # Looked up for the ink pixels only, not for every pixel of the page (~5 ms a page).
+    kept = letter[labels[ys, xs]]
+    return ys[kept], xs[kept]
 
 
 def _subsample(
@@ -706,6 +715,7 @@ class Prepared:
     skew: float  # the page's skew, counter-clockwise positive, undone in ``gray``
     correction: float = 0.0  # the exact turn that undid it (``skew`` is rounded)
     upside_down: bool = False  # its lines' profile says so (:data:`UPSIDE_DOWN_BELOW`)
+    upright: bool = False  # its lines' profile says it is the right way up (UPRIGHT_FROM)
 
 
 def prepare(image: Image.Image, dpi: int, settings: OcrSettings) -> Prepared:
@@ -726,6 +736,7 @@ def prepare(image: Image.Image, dpi: int, settings: OcrSettings) -> Prepared:
         round(-correction, 2) + 0.0,
         correction,
         align.ascending < UPSIDE_DOWN_BELOW,
+        align.ascending >= UPRIGHT_FROM,
     )
 
 
@@ -774,20 +785,22 @@ def _flatten_photo(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
 
 
 def read_image(image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSettings) -> PageRead:
-    """Clean up one page image and OCR it, with the orientation checked where it is in doubt."""
+    """Clean up one page image and OCR it, with the orientation checked where it is in doubt.
+
+    The lines' profile says which way up most pages stand (:func:`ascending_share`): OSD
+    (~0.3 s a page) is asked only where it cannot tell, or where the page then reads poorly.
+    """
     page = prepare(image, dpi, settings)
     gray, rotation = page.gray, page.rotation
+    turned = False  # turned over on the lines' profile alone
     asked: int | None | bool = False  # OSD's answer, when asked before reading
-    if settings.orientation and rotation == 90:
-        # Profiles tell sideways from upright but not which way round: ask OSD (~0.3 s)
-        # rather than OCR a page that is upside down half the time (~0.7 s wasted). Where
-        # OSD cannot tell (few printed words among signatures), the lines' profile does.
-        asked = engine.osd(Image.fromarray(gray), page.dpi)
-        turn = asked if asked is not None else (180 if page.upside_down else 0)
-        if turn:
-            gray, rotation = rotate_quarter(gray, turn), (rotation + turn) % 360
-    elif settings.orientation and page.upside_down:
-        # Likely upside down: OSD says which way is up before the page is read, once.
+    if settings.orientation and page.upside_down:
+        # Upside down (or, fed sideways, the other way round): turned over before it is
+        # read, once; a poor reading then tries the page as it came.
+        gray, rotation, turned = rotate_quarter(gray, 180), (rotation + 180) % 360, True
+    elif settings.orientation and rotation == 90 and not page.upright:
+        # Profiles tell sideways from upright but here not which way round: ask OSD (~0.3 s)
+        # rather than OCR a page that is upside down half the time (~0.7 s wasted).
         asked = engine.osd(Image.fromarray(gray), page.dpi)
         if asked:
             gray, rotation = rotate_quarter(gray, asked), (rotation + asked) % 360
@@ -795,20 +808,19 @@ def read_image(image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSet
     # No word at all (a blank page) has no orientation to get wrong; neither has a page
     # whose mean is low only because handwriting drags it down (see surely_upright).
     doubtful = bool(result.words) and result.confidence < settings.recheck_below
-    doubtful = doubtful and not surely_upright(result.words)
-    if settings.orientation and page.rotation == 90 and doubtful and asked is None:
-        # Turned by the profile alone and read poorly: the page turned over is tried too.
+    doubtful = settings.orientation and doubtful and not surely_upright(result.words)
+    if doubtful and turned:
+        plain = engine.recognise(Image.fromarray(page.gray), page.dpi)
+        if plain.confidence >= result.confidence:
+            result, gray, rotation = plain, page.gray, page.rotation
+    elif doubtful and asked is None:
+        # Sideways, and neither the profile nor OSD can tell which way round (few printed
+        # words among signatures): read poorly, the page turned over is tried too.
         result, gray, turn = _recheck(result, gray, page.dpi, engine, None)
         rotation = (rotation + turn) % 360
-    if settings.orientation and page.rotation == 0 and doubtful:
-        if asked is False:
-            result, gray, rotation = _recheck(result, gray, page.dpi, engine)
-        elif asked is None:  # OSD could not tell: the page turned over is tried
-            result, gray, rotation = _recheck(result, gray, page.dpi, engine, None)
-        elif asked:  # turned as OSD said, yet read poorly: the page as it came is tried
-            plain = engine.recognise(Image.fromarray(page.gray), page.dpi)
-            if plain.confidence >= result.confidence:
-                result, gray, rotation = plain, page.gray, page.rotation
+    elif doubtful and (page.rotation == 0 or page.upright):
+        result, gray, turn = _recheck(result, gray, page.dpi, engine)
+        rotation = (rotation + turn) % 360
     geometry = Geometry(page.rotation, page.correction, (rotation - page.rotation) % 360)
     size = (gray.shape[1], gray.shape[0])
     gray.setflags(write=False)  # kept for the readers of marks, who look but never draw
@@ -845,7 +857,8 @@ def _recheck(
     OSD cannot tell on a page of few printed words among signatures; the page read upside
     down is then tried too, and kept only if it reads more surely (more confidently, with
     more surely read words): text read the wrong way round yields almost none of those.
-    ``found``: OSD's answer, when asked already."""
+    ``found``: OSD's answer, when asked already. Returns the reading kept, its image and
+    the clockwise turn from ``gray`` to it."""
     if found == _ASK:
         found = engine.osd(Image.fromarray(gray), dpi)
     if found == 0:

@@ -375,14 +375,32 @@ class _TellingOsd(_ReadingOneWayUp):
         return self.turn
 
 
-def test_a_page_scanned_upside_down_is_turned_before_it_is_read_and_read_once() -> None:
+def test_a_page_scanned_upside_down_is_turned_before_it_is_read_once_without_asking_osd() -> None:
     turned = np.ascontiguousarray(page_gray()[::-1, ::-1])
     assert ocr.prepare(Image.fromarray(turned), 150, OcrSettings()).upside_down
     engine = _TellingOsd(180)
     read = ocr.read_image(Image.fromarray(turned), 150, engine, OcrSettings())
     assert read.rotation == 180 and read.geometry.turn == 180
     assert "Formation" in read.result.text
-    assert engine.readings == 1 and engine.asked == 1
+    assert engine.readings == 1 and engine.asked == 0
+
+
+def test_a_page_the_profile_wrongly_calls_upside_down_is_kept_as_it_came() -> None:
+    # The lines' profile says upside down, but turned over the page reads junk and as it
+    # came it reads surely: it is kept as it came.
+    turned = np.ascontiguousarray(page_gray()[::-1, ::-1])
+    engine = _ReadingOneWayUp(_words(0, 60), _words(12, 60))
+    read = ocr.read_image(Image.fromarray(turned), 150, engine, OcrSettings())
+    assert read.rotation == 0 and read.geometry.turn == 0
+    assert "Formation" in read.result.text
+
+
+def test_a_page_fed_sideways_whose_lines_show_which_way_up_is_read_without_asking_osd() -> None:
+    sideways = np.ascontiguousarray(np.rot90(page_gray(), k=1))  # turned 90° anticlockwise
+    engine = _TellingOsd(0)
+    read = ocr.read_image(Image.fromarray(sideways), 150, engine, OcrSettings())
+    assert read.rotation == 90 and "Formation" in read.result.text
+    assert engine.readings == 1 and engine.asked == 0
 
 
 def test_an_upright_page_is_read_without_asking_osd_first() -> None:
