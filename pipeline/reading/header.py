@@ -175,7 +175,8 @@ def role_of(label: str, year: int | None = None) -> Role:
         return Role(HALF, 0.9)
     if _like(tokens, ("jour", "jours"), fuzzy=False):
         return Role(DATE, 0.9)
-    named = "nom" in tokens or "noms" in tokens
+    # "Nom de famille" whose "Nom" a photo made "Non": "famille" says it alone.
+    named = "nom" in tokens or "noms" in tokens or "famille" in tokens
     first = "prenom" in tokens or "prenoms" in tokens or _like(tokens, ("prenom",))
     if named and first or trainee or _like(tokens, ("identite", "participant"), fuzzy=False):
         return Role(NAME, 0.9)
@@ -274,6 +275,10 @@ def plan(
     trainer = tuple(where(TRAINER))
     number = next(iter(where(NUMBER)), None)
     names = tuple(where(NAME)[:1]) or tuple(where(LAST)[:1] + where(FIRST)[:1])
+    if names and kinds[names[0]] == FIRST and _last_before(names[0], kinds, lettered):
+        # "Prénom" read, the title of the column of words before it not: its last names.
+        names = (names[0] - 1, names[0])
+        roles = roles[: names[0]] + (Role(LAST, 0.85),) + roles[names[1] :]
     dates = where(DATE)
     if names and (slots or trainee):
         return Plan("trainees", names, number, None, None, slots, trainee, trainer, roles)
@@ -297,6 +302,12 @@ def plan(
     if half is not None or HOURS in kinds:
         return Plan("dates", (), number, day, half, (), (), trainer, roles, people)
     return None
+
+
+def _last_before(first: int, kinds: Sequence[str], lettered: Sequence[int]) -> bool:
+    """Whether the column before a lone "Prénom" column holds the last names: its title
+    unread (no role), its cells words of letters."""
+    return first > 0 and kinds[first - 1] == UNKNOWN and first - 1 in lettered
 
 
 def _by_content(role: Role, dated: bool, lettered: bool = False) -> Role:

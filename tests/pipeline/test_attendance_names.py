@@ -178,3 +178,18 @@ def test_first_names_under_last_names_the_page_ocr_missed_are_read_cell_by_cell(
     assert sheet_grid._names_below(page, _GRID, 1)
     # Ruled apart from the row above, a row the page read nothing of is left alone.
     assert not sheet_grid._names_below(_page([], _ReadsAs([("Kévin", 0.9)])), _GRID, 1)
+
+
+def test_nom_de_famille_whose_nom_the_ocr_misread_still_heads_the_last_names() -> None:
+    assert header.role_of("Non de famille").kind == header.LAST
+
+
+def test_the_column_of_words_before_a_lone_prenom_column_holds_the_last_names() -> None:
+    # "NOM" of a photo's shaded header unread ("[nes"): the column of words before
+    # "Prénom" is its last names; a column of numbers there is not.
+    labels = ["N°", "[nes", "Prénom", "Structure", "10/09/2025 Matin", "10/09/2025 Après-midi"]
+    axes = header.plan(labels, 2025, lettered=[1, 2, 3])
+    assert axes is not None and axes.names == (1, 2) and axes.number == 0
+    assert axes.roles[1].kind == header.LAST
+    unlettered = header.plan(labels, 2025, lettered=[2, 3])
+    assert unlettered is not None and unlettered.names == (2,)
