@@ -250,8 +250,12 @@ def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
         return False
     cells = [words_in(page.words, grid.cell(row, c)) for c in range(len(grid.xs) - 1)]
     texts = [text_of(words) for words in cells]
-    # A signature the OCR made letters of ("NUN" at 0.4) is no printed first name.
-    printed = [text_of([w for w in words if w.confidence >= _PRINTED]) for words in cells]
+    # Under a row labels' cell ruled apart from the header's, a signature the OCR made
+    # letters of ("NUN" at 0.4) is no printed first name; under one merged over both rows,
+    # the row is the header's whatever a photo makes of its print.
+    printed = [
+        text_of([w for w in words if w.confidence >= _PRINTED or not ruled]) for words in cells
+    ]
     if not ruled and not page.exact and not any(texts):
         # The row labels' cell runs on from the header above, and the page OCR read
         # nothing in the row (a photo's shaded header): each cell read on its own.

@@ -193,3 +193,11 @@ def test_the_column_of_words_before_a_lone_prenom_column_holds_the_last_names() 
     assert axes.roles[1].kind == header.LAST
     unlettered = header.plan(labels, 2025, lettered=[2, 3])
     assert unlettered is not None and unlettered.names == (2,)
+
+
+def test_first_names_read_unsurely_under_a_row_label_spanning_both_rows_are_the_header_s() -> None:
+    # "Horaires" spans the NOM row and the Prénom row: the second row is the header's,
+    # its first names read at 0.4 on a photo as they may be.
+    words = [_word("Ibrahim", 420, 175, 0.4), _word("Laëtitia", 700, 175, 0.45)]
+    page = _page(words, _ReadsAs([]), unruled=[(160, 100, 400)])
+    assert sheet_grid._names_below(page, _GRID, 1)
