@@ -334,10 +334,19 @@ def _person_read_again(
     # "ROUSSEL" in small bold print), however sure of it.
     if words and min(w.confidence for w in words) >= 0.9 and not _lone_letter(column.label):
         return column
-    text, sure = _page_name(page, box)
-    if header_roles.reads_as_name(text):
-        column = replace(column, label=text)
-    return column if sure >= NAME_DOUBT else replace(column, sure=False)
+    text, sure = _name_read(page, box)
+    before = _name_confidence(words)
+    # The cell's own read replaces the page's when surer and no shorter (a crop cut at a
+    # frame-only table's guessed border may lose a line: "DA SILVA" of "DA SILVA Thuy").
+    whole = _letters(text) >= _letters(column.label)
+    if header_roles.reads_as_name(text) and sure > before and whole:
+        return replace(column, label=text, sure=column.sure and sure >= NAME_DOUBT)
+    # No word of the page's to doubt: the label was read on its own already.
+    return column if not words or before >= NAME_DOUBT else replace(column, sure=False)
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
 
 
 def _lone_letter(label: str) -> bool:

@@ -201,3 +201,16 @@ def test_first_names_read_unsurely_under_a_row_label_spanning_both_rows_are_the_
     words = [_word("Ibrahim", 420, 175, 0.4), _word("Laëtitia", 700, 175, 0.45)]
     page = _page(words, _ReadsAs([]), unruled=[(160, 100, 400)])
     assert sheet_grid._names_below(page, _GRID, 1)
+
+
+def test_a_trainee_s_column_name_read_again_shorter_than_the_page_s_keeps_the_page_s() -> None:
+    # A crop cut at a guessed border loses the name's second line ("DA SILVA" of "DA
+    # SILVA Thuy"): the page's whole name stays, however sure the cut read.
+    words = [
+        _word("DA", 420, 110, 0.8),
+        _word("SILVA", 470, 110, 0.8),
+        _word("Thuy", 420, 135, 0.7),
+    ]
+    page, column = _people_page(words, _ReadsAs([("DA", 0.95), ("SILVA", 0.95)]))
+    again = sheet_grid._person_read_again(page, _GRID, 1, 1, column)
+    assert again.label == "DA SILVA Thuy" and again.sure
