@@ -175,7 +175,8 @@ def role_of(label: str, year: int | None = None) -> Role:
         return Role(HALF, 0.9)
     if _like(tokens, ("jour", "jours"), fuzzy=False):
         return Role(DATE, 0.9)
-    named = "nom" in tokens or "noms" in tokens
+    # "Nom de famille" whose "Nom" a photo made "Non": "famille" says it alone.
+    named = "nom" in tokens or "noms" in tokens or "famille" in tokens
     first = "prenom" in tokens or "prenoms" in tokens or _like(tokens, ("prenom",))
     if named and first or trainee or _like(tokens, ("identite", "participant"), fuzzy=False):
         return Role(NAME, 0.9)
@@ -249,6 +250,7 @@ def plan(
     year: int | None = None,
     dated: Sequence[int] = (),
     content: Mapping[int, str] | None = None,
+    lettered: Sequence[int] = (),
 ) -> Plan | None:
     """The table's axes from its column headers, or None when the headers say too little
     (then the caller reads by position, as before: the first column names the row).
@@ -256,8 +258,13 @@ def plan(
     Rows are trainees when a column holds names; rows are dates when a column is headed
     "Date" and none holds names (a one-trainee sheet, the name printed above). ``dated``:
     columns whose cells are dates, date columns whatever their header says ("Séance").
+    ``lettered``: columns whose cells are words of letters, never row numbers (a photo's
+    "Nom" read as "N").
     """
-    roles = tuple(_by_content(role_of(label, year), i in dated) for i, label in enumerate(labels))
+    roles = tuple(
+        _by_content(role_of(label, year), i in dated, i in lettered)
+        for i, label in enumerate(labels)
+    )
     kinds = [r.kind for r in roles]
 
     def where(kind: str) -> list[int]:
@@ -268,6 +275,10 @@ def plan(
     trainer = tuple(where(TRAINER))
     number = next(iter(where(NUMBER)), None)
     names = tuple(where(NAME)[:1]) or tuple(where(LAST)[:1] + where(FIRST)[:1])
+    if names and kinds[names[0]] == FIRST and _last_before(names[0], kinds, lettered):
+        # "Prénom" read, the title of the column of words before it not: its last names.
+        names = (names[0] - 1, names[0])
+        roles = roles[: names[0]] + (Role(LAST, 0.85),) + roles[names[1] :]
     dates = where(DATE)
     if names and (slots or trainee):
         return Plan("trainees", names, number, None, None, slots, trainee, trainer, roles)
@@ -293,9 +304,18 @@ def plan(
     return None
 
 
-def _by_content(role: Role, dated: bool) -> Role:
+def _last_before(first: int, kinds: Sequence[str], lettered: Sequence[int]) -> bool:
+    """Whether the column before a lone "Prénom" column holds the last names: its title
+    unread (no role), its cells words of letters."""
+    return first > 0 and kinds[first - 1] == UNKNOWN and first - 1 in lettered
+
+
+def _by_content(role: Role, dated: bool, lettered: bool = False) -> Role:
     """A column of dates is the date column unless its header gives it a clear other
-    role (a name, a signature)."""
+    role (a name, a signature). A column of words headed like a row number ("N", what
+    is left of "Nom") holds last names: rows are not numbered in letters."""
+    if lettered and role.kind == NUMBER:
+        return Role(LAST, 0.85)
     return Role(DATE, 0.85) if dated and role.kind in (UNKNOWN, HALF, OTHER) else role
 
 
@@ -303,5 +323,7 @@ def reads_as_name(label: str) -> bool:
     """Whether a header reads as a person's name: two to five words of letters ("NOM |
     Prénom" on two header rows, "DE LA FONTAINE Mehdi"); a speck read as a sign (":")
     is no word."""
-    words = [w for w in label.replace("|", " ").split() if re.search(r"[^\W\d_]", w)]
+    # A hyphen the OCR spaced from its word ("SAINT -MARTIN") joins it again.
+    joined = re.sub(r"(?<=\w) -(?=\w)|(?<=\w)- (?=\w)", "-", label.replace("|", " "))
+    words = [w for w in joined.split() if re.search(r"[^\W\d_]", w)]
     return 2 <= len(words) <= 5 and all(re.fullmatch(r"[^\W\d_][\w'’.-]*", w) for w in words)

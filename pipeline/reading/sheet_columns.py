@@ -156,6 +156,9 @@ def header_count(page: SheetPage, grid: Table) -> int:
         # A number column's "N°" misread ("Ne", "N'"): two signs are no name.
         named = named or len(re.sub(r"\W", "", first)) <= 2 and not re.search(r"\d", first)
         if row == 0:
+            # The first cell's print garbled by the page OCR ("en den" for a photo's small
+            # bold "Nom de famille"): read on its own, down to its bottom rule.
+            named = named or labelled and not page.exact and _first_titled(page, grid)
             header = labelled and named
         else:
             # Signatures read as "am" or "9h": below the first row, a header names a day
@@ -179,6 +182,16 @@ def header_count(page: SheetPage, grid: Table) -> int:
         else:
             break
     return count
+
+
+def _first_titled(page: SheetPage, grid: Table) -> bool:
+    """Whether the table's first cell, read on its own down to the first rule across it
+    (a title may span the header's rows, three at most), reads as a column title ("Nom
+    de famille")."""
+    rows = min(len(grid.ys) - 1, 3)
+    bottom = next((r for r in range(1, rows) if _ruled_across(page, grid, r)), rows)
+    box = (grid.xs[0], grid.ys[0], grid.xs[1], grid.ys[bottom])
+    return header_roles.is_header_word(header_cell_text(page, box, header_roles.is_header_word))
 
 
 def _ruled_across(page: SheetPage, grid: Table, row: int, col: int = 0) -> bool:

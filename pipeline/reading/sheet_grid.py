@@ -23,7 +23,6 @@ from pipeline.reading.cells import (
     handwritten_text,
     header_cell_text,
     judge_cell,
-    mean_confidence,
     printed_name,
 )
 from pipeline.reading.sheet_columns import (
@@ -89,8 +88,9 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
     texts = _body_texts(page, grid, header)
     dated = [col for col, column in enumerate(texts) if dated_cells(column, year)]
     held = _row_labels(texts, year)
+    lettered = [col for col, column in enumerate(texts) if _words_of_letters(column)]
     labels = [first] + [_planned_label(c) for c in columns]
-    axes = header_roles.plan(labels, year, dated, content=held)
+    axes = header_roles.plan(labels, year, dated, content=held, lettered=lettered)
     if axes is None and not page.exact and not dated:
         # The headers say too little and no column reads as dates: on a scan or photo the
         # page OCR may have dropped the print of the rows' dates ("Séance" over
@@ -101,7 +101,7 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         again = [header_cell_text(page, grid.cell(r, 0), is_dated) for r in body]
         if dated_cells(again, year):
             dated = [0]
-            axes = header_roles.plan(labels, year, dated, content=held)
+            axes = header_roles.plan(labels, year, dated, content=held, lettered=lettered)
     if axes is None and 0 in held and header:
         # Rows labelled by dates or half-days, no column named: a photo's shaded header
         # may hide the trainees' names, each read again on its own.
@@ -112,9 +112,11 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         below = read_columns(page, grid, header + 1, year)
         first_below = _first_label(page, grid, header + 1)
         held_below = _row_labels(_body_texts(page, grid, header + 1), year)
-        wider = header_roles.plan(
-            [first_below] + [c.label for c in below], year, dated, content=held_below
-        )
+        planned = ([first_below] + [c.label for c in below], year, dated)
+        wider = header_roles.plan(*planned, content=held_below)
+        if wider is None and 0 in held_below:
+            # Names over two rows no better read than over one: each read again whole.
+            wider = _names_read_again(page, grid, header + 1, below, held_below, planned)
         if wider is not None and wider.people:
             header, columns, first, axes, held = header + 1, below, first_below, wider, held_below
     doubt = False
@@ -139,7 +141,7 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
     trainer: list[CellRead] = []
     problems: list[str] = []
     for row in range(header, rows):
-        name, sure = _name_read(page, grid.cell(row, 0))
+        name, sure = _page_name(page, grid.cell(row, 0))
         printed = text_of(words_in(page.words, grid.cell(row, 0)))
         if not name:
             name, sure = printed, 1.0
@@ -229,16 +231,43 @@ def _row_labels(texts: list[list[str]], year: int | None) -> dict[int, str]:
     return held
 
 
+def _words_of_letters(texts: Sequence[str]) -> bool:
+    """Whether a column's body cells (as the page read them) are words of letters, no
+    digit among them: most of its cells, two at least, hold a word of two letters or more
+    (a name), none a digit (a row number, a date, an hour)."""
+    printed = [t for t in texts if t.strip()]
+    worded = [t for t in printed if re.search(r"[^\W\d_]{2}", t)]
+    digits = any(re.search(r"\d", t) for t in printed)
+    return not digits and len(worded) >= 2 and len(worded) * 2 > len(texts)
+
+
 def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
     """Whether ``row`` still belongs to the header: the second line of trainees' names
     over the columns (NOM above, Prénom below), the row labels' cell merged over both
     rows (or blank), and no cell naming a day, a half-day or an absence."""
-    if _ruled_between(page, grid, row, 0) and text_of(words_in(page.words, grid.cell(row, 0))):
+    ruled = _ruled_between(page, grid, row, 0)
+    if ruled and text_of(words_in(page.words, grid.cell(row, 0))):
         return False
-    texts = [text_of(words_in(page.words, grid.cell(row, c))) for c in range(len(grid.xs) - 1)]
+    cells = [words_in(page.words, grid.cell(row, c)) for c in range(len(grid.xs) - 1)]
+    texts = [text_of(words) for words in cells]
+    # Under a row labels' cell ruled apart from the header's, a signature the OCR made
+    # letters of ("NUN" at 0.4) is no printed first name; under one merged over both rows,
+    # the row is the header's whatever a photo makes of its print.
+    printed = [
+        text_of([w for w in words if w.confidence >= _PRINTED or not ruled]) for words in cells
+    ]
+    if not ruled and not page.exact and not any(texts):
+        # The row labels' cell runs on from the header above, and the page OCR read
+        # nothing in the row (a photo's shaded header): each cell read on its own.
+        texts = [header_cell_text(page, grid.cell(row, c), _name_part) for c in range(len(texts))]
+        printed = texts
     if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in texts):
         return False
-    return any(_name_part(t) for t in texts[1:])
+    return any(_name_part(t) for t in printed[1:])
+
+
+#: The OCR's confidence in a word from which it is taken as print, not handwriting.
+_PRINTED = 0.6
 
 
 def _name_part(text: str) -> bool:
@@ -272,6 +301,8 @@ def _people_read_again(
     lead = [i for i in range(min(axes.people)) if axes.roles[i].kind in labelling or i in held]
     people = set(axes.people)
     doubt = False
+    for col in people:
+        columns[col - 1] = _person_read_again(page, grid, header, col, columns[col - 1])
     for col in range(max(lead, default=0) + 1, len(columns) + 1):
         if col in people or col in axes.trainer or axes.roles[col].kind != header_roles.UNKNOWN:
             continue
@@ -287,6 +318,41 @@ def _people_read_again(
         )
         doubt = doubt or inked or bool(re.search(r"\w", text))
     return replace(axes, people=tuple(sorted(people))), doubt
+
+
+def _person_read_again(
+    page: SheetPage, grid: Table, header: int, col: int, column: Column
+) -> Column:
+    """A trainee's column whose name the page OCR read unsurely (a name wrapped on two
+    lines read as "sors erre-Louis") or not at all, its header read again on its own as
+    a name; a name still unsure leaves the column's cells to a person."""
+    if page.exact:
+        return column
+    box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
+    words = [w for w in words_in(page.words, inset(box, 2)) if any(c.isalpha() for c in w.text)]
+    # A lone letter is what is left of a word the page OCR did not see whole ("R" of
+    # "ROUSSEL" in small bold print), however sure of it.
+    if words and min(w.confidence for w in words) >= 0.9 and not _lone_letter(column.label):
+        return column
+    text, sure = _name_read(page, box)
+    before = _name_confidence(words)
+    # The cell's own read replaces the page's when surer and no shorter (a crop cut at a
+    # frame-only table's guessed border may lose a line: "DA SILVA" of "DA SILVA Thuy").
+    whole = _letters(text) >= _letters(column.label)
+    if header_roles.reads_as_name(text) and sure > before and whole:
+        return replace(column, label=text, sure=column.sure and sure >= NAME_DOUBT)
+    # No word of the page's to doubt: the label was read on its own already.
+    return column if not words or before >= NAME_DOUBT else replace(column, sure=False)
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
+
+
+def _lone_letter(label: str) -> bool:
+    """Whether a name holds a lone letter with no dot: what is left of a word the OCR did
+    not see whole ("R" of "ROUSSEL" in small bold print), not an initial ("J.")."""
+    return any(re.fullmatch(r"[^\W\d_]", w) for w in label.replace("|", " ").split())
 
 
 def _names_read_again(
@@ -655,7 +721,9 @@ def _halves_paired(rows: list[_RowLabel]) -> list[_RowLabel]:
 def _person_label(label: str) -> str:
     """A trainee's name as a column header (header rows joined by " | "), without the
     specks a scan reads as signs (":", "=")."""
-    return " ".join(w for w in label.replace("|", " ").split() if re.search(r"[^\W\d_]", w))
+    # A hyphen the OCR spaced from its word ("SAINT -MARTIN") joins it again.
+    joined = re.sub(r"(?<=\w) -(?=\w)|(?<=\w)- (?=\w)", "-", label.replace("|", " "))
+    return " ".join(w for w in joined.split() if re.search(r"[^\W\d_]", w))
 
 
 def _out_of_order(cells: list[CellRead]) -> list[CellRead]:
@@ -716,10 +784,10 @@ def _page_name(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, fl
     "Ibrahim" the page gave)."""
     words = [w for w in words_in(page.words, inset(box, 2)) if any(c.isalpha() for c in w.text)]
     if words and min(w.confidence for w in words) >= 0.9:
-        return text_of(words), mean_confidence(words)
+        return text_of(words), _name_confidence(words)
     again, sure = _name_read(page, box)
-    if words and mean_confidence(words) > sure:
-        return text_of(words), mean_confidence(words)
+    if words and _name_confidence(words) > sure:
+        return text_of(words), _name_confidence(words)
     return again, sure
 
 
@@ -748,12 +816,21 @@ def _name_read(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, fl
         words = [w for w in read(crop, page.dpi).words if any(c.isalpha() for c in w.text)]
         if not _name_like(words):
             continue  # a lone letter ("b" of "Ibrahim"): what a small crop's read keeps
-        if mean_confidence(words) > mean_confidence(best):
+        if _name_confidence(words) > _name_confidence(best):
             best = words
-        if mean_confidence(best) >= 0.85:
+        if _name_confidence(best) >= 0.85:
             break  # a clean read: the second one would only cost time
     # Low-confidence words are kept: a name half read still matches the invoice's fuzzily.
-    return text_of(reading_order(best)), mean_confidence(best)
+    return text_of(reading_order(best)), _name_confidence(best)
+
+
+def _name_confidence(words: Sequence[Word]) -> float:
+    """The OCR's mean confidence in a name's words, a word mixing digits and letters
+    counted as unread: no name holds one ("7né" for "Zoé" is a misread, however sure)."""
+    if not words:
+        return 0.0
+    mixed = [bool(re.search(r"\d", w.text) and re.search(r"[^\W\d_]", w.text)) for w in words]
+    return sum(0.0 if m else w.confidence for w, m in zip(words, mixed, strict=True)) / len(words)
 
 
 def _name_like(words: Sequence[Word]) -> bool:
