@@ -442,3 +442,58 @@ def test_a_half_read_absence_word_is_told_from_a_scrawl_by_how_alike_it_is(
     text: str, near: float, absent: bool
 ) -> None:
     assert sheet_text.looks_absent(text, near) is absent
+
+
+def test_a_period_s_bounds_date_one_unread_column_each_not_every_unread_one() -> None:
+    # "Période : du 15/01/2026 au 21/01/2026": two days named, not every column's.
+    known = {date(2026, 1, 15), date(2026, 1, 21)}
+    columns = [
+        Column(None, "matin", None, "4 Age cr 9h-12h"),
+        Column(None, "apres-midi", None, "hudi 15 Apersmidi"),
+        Column(None, "matin", None, "DOS Matin SRI"),
+        Column(date(2026, 1, 21), "apres-midi", None, "Mercredi 21 janvier 2026 Après-midi"),
+    ]
+    dated = [c.date for c in sheet_columns._dates_completed(columns, known)]
+    assert dated == [date(2026, 1, 15), None, None, date(2026, 1, 21)]
+
+
+@pytest.mark.parametrize(
+    ("label", "meant"),
+    [
+        ("Vendredi 16 | 2a26 Matin 9h-12h", date(2026, 1, 16)),
+        ("Ven. 16 Matin", date(2026, 1, 16)),
+        ("Samedi 16 | Matin", None),  # the 16th of the period is a Friday: a misread
+        ("Mardi 2 | Matin", None),  # no Tuesday the 2nd in the period
+    ],
+)
+def test_a_title_whose_month_was_lost_is_dated_by_its_weekday_and_number_in_the_period(
+    label: str, meant: date | None
+) -> None:
+    period = (date(2026, 1, 15), date(2026, 1, 21))
+    assert sheet_columns._weekday_and_day(label, period, set()) == ([meant] if meant else [])
+
+
+def test_a_date_printed_in_its_own_column_s_title_does_not_date_the_next_column() -> None:
+    # One header row, each column titled with its day and half-day; the second's date
+    # unread ("2a26"): the first's "Jeudi 15/01/2026", a column's width off, is not its.
+    def word(text: str, left: int, right: int) -> Word:
+        return Word(text, 0.9, (left, 105, right, 125))
+
+    words = (word("Jeudi", 210, 250), word("15/01/2026", 255, 330), word("Matin", 350, 390))
+    blank = np.zeros((400, 800), np.uint8)
+    page = sheet_columns.SheetPage(blank, 200, blank, blank, words, None)  # type: ignore[arg-type]
+    grid = sheet_columns.Table((10, 200, 400, 600), (100, 150, 200), ((True,) * 2,) * 2)
+    columns = [  # the name column's (10-200) is not one of them
+        Column(date(2026, 1, 15), "matin", None, "Jeudi 15/01/2026 Matin"),
+        Column(None, "matin", None, "Vendredi 16 | 2a26 Matin"),
+    ]
+    dated = sheet_columns._dated_by_spans(page, grid, 1, columns, 2026)
+    assert dated[1].date is None
+    # A date centred over two half-day columns (across the rule between them) dates both.
+    over = (word("Jeudi", 310, 350), word("15/01/2026", 355, 480))
+    page = sheet_columns.SheetPage(blank, 200, blank, blank, over, None)  # type: ignore[arg-type]
+    halves = [Column(None, "matin", None, "Matin"), Column(None, "apres-midi", None, "PM")]
+    assert [c.date for c in sheet_columns._dated_by_spans(page, grid, 1, halves, 2026)] == [
+        date(2026, 1, 15),
+        date(2026, 1, 15),
+    ]
