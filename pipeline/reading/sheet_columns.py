@@ -235,7 +235,8 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
         day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known, period)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     columns = _dated_by_spans(page, grid, header, columns, year)
-    columns = _halves_completed(_dates_completed(_halves_misspelt(columns), known))
+    columns = _dated_by_order(_dates_completed(_halves_misspelt(columns), known))
+    columns = _halves_completed(columns)
     return _dated_by_period(_halves_by_hours(columns), title, year)
 
 
@@ -406,6 +407,39 @@ def _dated_by_spans(
         near = [n for n in near if n[0] <= right - left]
         if near:
             done[i] = Column(min(near)[1], column.half_day, column.hours, column.label)
+    return done
+
+
+def _dated_by_order(columns: list[Column]) -> list[Column]:
+    """Half-day columns whose date went unread, from the order a header prints its
+    half-days in (day by day, the morning first): the one day between the dated columns
+    either side where that half-day falls after the left one's and before the right
+    one's, no other column having it ("25/11 Après-midi", "9h-12h30", "26/11 Après-midi":
+    the 26th's morning)."""
+    done = list(columns)
+    order = {MATIN: 0, APRES_MIDI: 1}
+    for i, column in enumerate(columns):
+        if column.date is not None or column.half_day not in order:
+            continue
+        left = [c for c in done[:i] if c.date and c.half_day in order]
+        right = [c for c in done[i + 1 :] if c.date and c.half_day in order]
+        if not left or not right:
+            continue
+        low, high = left[-1], right[0]
+        if low.date is None or high.date is None or (high.date - low.date).days > 7:
+            continue
+        taken = {(c.date, c.half_day) for c in done if c.date}
+        after = (low.date, order[low.half_day or MATIN])
+        before = (high.date, order[high.half_day or MATIN])
+        days = [date.fromordinal(n) for n in range(low.date.toordinal(), high.date.toordinal() + 1)]
+        fits = [
+            day
+            for day in days
+            if after < (day, order[column.half_day]) < before
+            and (day, column.half_day) not in taken
+        ]
+        if len(fits) == 1:
+            done[i] = Column(fits[0], column.half_day, column.hours, column.label, column.sure)
     return done
 
 

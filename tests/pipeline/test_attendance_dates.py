@@ -5,6 +5,7 @@ table."""
 
 from __future__ import annotations
 
+import io
 import random
 from dataclasses import replace
 from datetime import date
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from PIL import Image
 from reportlab.lib.pagesizes import A4
 
 from pipeline.ocr import OcrSettings, TesserocrEngine, Word
@@ -497,3 +499,46 @@ def test_a_date_printed_in_its_own_column_s_title_does_not_date_the_next_column(
         date(2026, 1, 15),
         date(2026, 1, 15),
     ]
+
+
+def test_a_half_day_column_whose_date_went_unread_is_dated_by_its_place_between_two_days() -> None:
+    columns = [
+        Column(date(2025, 11, 25), "matin", None, "25/11/2025 9h-12h30"),
+        Column(date(2025, 11, 25), "apres-midi", None, "25/11/2025 13h30-17h"),
+        Column(None, "matin", None, "9h-12h30"),  # after the 25th's afternoon: the 26th's
+        Column(date(2025, 11, 26), "apres-midi", None, "26/11/2025 13h30-17h"),
+    ]
+    dated = [c.date for c in sheet_columns._dated_by_order(columns)]
+    assert dated[2] == date(2025, 11, 26)
+    # Three days apart, a morning between fits two days: none is guessed.
+    apart = [columns[1], columns[2], Column(date(2025, 11, 28), "apres-midi", None, "28/11")]
+    assert sheet_columns._dated_by_order(apart)[1].date is None
+
+
+def test_a_seance_table_captioned_am_alone_on_a_photo_takes_the_morning(
+    engine: TesserocrEngine,
+) -> None:
+    # One small table a séance, its half-day only in a short caption over it ("AM"),
+    # which the page OCR of a photo leaves out: the band over the table is read alone.
+    choices = {
+        "axis": "rows",
+        "names": "split",
+        "number": True,
+        "company": "company",
+        "date_at": "block",
+        "block_date": "title",
+        "halves": "hcap",
+        "half_words": ("AM", "PM"),
+        "trainer": "trow",
+        "ruling": "full",
+        "hand_names": False,
+    }
+    rng = random.Random(1)
+    doc = draw_sheet(rng, replace(draw_choices(rng), **choices))
+    image = Image.open(io.BytesIO(render.photo(doc.pdf, 1)))
+    sheet = attendance.read_picture(image, round(min(image.size) / 8.27), engine, OcrSettings())
+    first_page = {(t["date"], t["half_day"]) for t in doc.sessions if t["half_day"] == "matin"}
+    assert first_page
+    assert {(c.date.isoformat() if c.date else None, c.half_day) for c in sheet.cells} == {
+        min(first_page)
+    }
