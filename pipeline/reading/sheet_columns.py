@@ -334,14 +334,23 @@ def _dated_by_period(columns: list[Column], title: Sequence[str], year: int | No
     are twice as many as its days (or its weekdays), each day's morning then afternoon,
     left to right, as sheets print them. What the titles do let through (a half-day, a
     weekday, a date) must agree, else nothing is laid out. Inferred, not read: the columns
-    are marked unsure and their cells go to a person."""
-    if any(c.date for c in columns):
-        return columns
+    are marked unsure and their cells go to a person.
+
+    When some titles were read, their dates and half-days must each fall on their own
+    column's place in that layout, two of them dated at least: the columns left unread
+    between them then take theirs, as surely as the layout is borne out."""
     kinds = [header_roles.role_of(c.label, year).kind for c in columns]
-    open_ = [i for i, k in enumerate(kinds) if k in (header_roles.SLOT, header_roles.UNKNOWN)]
+    dated = [i for i, c in enumerate(columns) if c.date]
+    open_ = [
+        i
+        for i, k in enumerate(kinds)
+        if k in (header_roles.SLOT, header_roles.UNKNOWN) or columns[i].date and columns[i].half_day
+    ]
     if len(open_) < 4 or open_ != list(range(open_[0], open_[-1] + 1)):
         return columns  # no run of untitled columns, or several
-    if not all(_blurred_title(columns[i].label) for i in open_):
+    if dated and (len(dated) < 2 or not set(dated) <= set(open_)):
+        return columns
+    if not all(_blurred_title(columns[i].label) for i in open_ if not columns[i].date):
         return columns  # titles that say something else (trainees' names over columns)
     period = title_period(title, year, PERIOD_DAYS)
     if period is None:
@@ -359,7 +368,10 @@ def _dated_by_period(columns: list[Column], title: Sequence[str], year: int | No
         named = weekdays_named(column.label, title=True)
         if column.half_day not in (None, half) or named and day.weekday() not in named:
             return columns
-        done[i] = Column(day, half, column.hours, column.label, sure=False)
+        if column.date not in (None, day):
+            return columns
+        if column.date is None:
+            done[i] = Column(day, half, column.hours, column.label, sure=bool(dated))
     return done
 
 

@@ -542,3 +542,30 @@ def test_a_seance_table_captioned_am_alone_on_a_photo_takes_the_morning(
     assert {(c.date.isoformat() if c.date else None, c.half_day) for c in sheet.cells} == {
         min(first_page)
     }
+
+
+def test_half_day_columns_left_unread_between_read_ones_take_their_place_in_the_period() -> None:
+    title = ["Période : du 14/09/2026 au 16/09/2026"]
+    columns = [
+        Column(date(2026, 9, 14), "matin", None, "14/09/2026 Matin (9h00-12h30)"),
+        Column(None, "apres-midi", None, "|(13h30-17h00)"),
+        Column(None, None, None, "ON | |"),
+        Column(None, "apres-midi", None, "(13h 30-17n00)"),
+        Column(date(2026, 9, 16), "matin", None, "16/09/2026 Matin (9h00-12h30)"),
+        Column(None, "apres-midi", None, "l (13h30-17h00)"),
+    ]
+    laid = sheet_columns._dated_by_period(columns, title, 2026)
+    assert [(c.date and c.date.day, c.half_day) for c in laid] == [
+        (14, "matin"),
+        (14, "apres-midi"),
+        (15, "matin"),
+        (15, "apres-midi"),
+        (16, "matin"),
+        (16, "apres-midi"),
+    ]
+    assert all(c.sure for c in laid)
+    # A read date off its place in that layout: the columns are not the period's half-days.
+    off = [*columns[:4], replace(columns[4], date=date(2026, 9, 15)), columns[5]]
+    assert [c.date for c in sheet_columns._dated_by_period(off, title, 2026)] == [
+        c.date for c in off
+    ]
