@@ -243,12 +243,35 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
             # cells hold several days' marks, none of them this column's to decide.
             columns.append(Column(None, None, None, label))
             continue
-        dates = cell_dates(label, year)  # "2502/2026": a slash lost
+        # "2502/2026": a slash lost; "Vendredi 16 | 2a26": a weekday and its day's number.
+        dates = cell_dates(label, year) or _weekday_and_day(label, period, known)
         day = snapped_date(parts[0] if parts else "", dates[0] if dates else None, known, period)
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     columns = _dated_by_spans(page, grid, header, columns, year)
-    columns = _halves_completed(_dates_completed(_halves_misspelt(columns), known))
+    columns = _dated_by_order(_dates_completed(_halves_misspelt(columns), known))
+    columns = _halves_completed(columns)
     return _dated_by_period(_halves_by_hours(columns), title, year)
+
+
+#: A weekday and the day's number after it ("Vendredi 16", "Mar. 20").
+_WEEKDAY_DAY = re.compile(r"\b(lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?\s+(\d{1,2})\b")
+
+
+def _weekday_and_day(label: str, period: Period | None, known: set[date]) -> list[date]:
+    """The day a title names by its weekday and number alone, its month and year lost
+    ("Vendredi 16 | 2a26 Matin"): the one day of the title's period (or between the
+    dates it lists) with that number falling on that weekday."""
+    bounds = period or ((min(known), max(known)) if known else None)
+    if bounds is None or (bounds[1] - bounds[0]).days > 62:
+        return []
+    found = set()
+    for short, number in _WEEKDAY_DAY.findall(fold(label)):
+        weekday = next(i for i, d in enumerate(WEEKDAYS) if d.startswith(short))
+        for ordinal in range(bounds[0].toordinal(), bounds[1].toordinal() + 1):
+            day = date.fromordinal(ordinal)
+            if day.day == int(number) and day.weekday() == weekday:
+                found.add(day)
+    return sorted(found) if len(found) == 1 else []
 
 
 def _alnum(text: str) -> bool:
@@ -324,14 +347,23 @@ def _dated_by_period(columns: list[Column], title: Sequence[str], year: int | No
     are twice as many as its days (or its weekdays), each day's morning then afternoon,
     left to right, as sheets print them. What the titles do let through (a half-day, a
     weekday, a date) must agree, else nothing is laid out. Inferred, not read: the columns
-    are marked unsure and their cells go to a person."""
-    if any(c.date for c in columns):
-        return columns
+    are marked unsure and their cells go to a person.
+
+    When some titles were read, their dates and half-days must each fall on their own
+    column's place in that layout, two of them dated at least: the columns left unread
+    between them then take theirs, as surely as the layout is borne out."""
     kinds = [header_roles.role_of(c.label, year).kind for c in columns]
-    open_ = [i for i, k in enumerate(kinds) if k in (header_roles.SLOT, header_roles.UNKNOWN)]
+    dated = [i for i, c in enumerate(columns) if c.date]
+    open_ = [
+        i
+        for i, k in enumerate(kinds)
+        if k in (header_roles.SLOT, header_roles.UNKNOWN) or columns[i].date and columns[i].half_day
+    ]
     if len(open_) < 4 or open_ != list(range(open_[0], open_[-1] + 1)):
         return columns  # no run of untitled columns, or several
-    if not all(_blurred_title(columns[i].label) for i in open_):
+    if dated and (len(dated) < 2 or not set(dated) <= set(open_)):
+        return columns
+    if not all(_blurred_title(columns[i].label) for i in open_ if not columns[i].date):
         return columns  # titles that say something else (trainees' names over columns)
     period = title_period(title, year, PERIOD_DAYS)
     if period is None:
@@ -349,7 +381,10 @@ def _dated_by_period(columns: list[Column], title: Sequence[str], year: int | No
         named = weekdays_named(column.label, title=True)
         if column.half_day not in (None, half) or named and day.weekday() not in named:
             return columns
-        done[i] = Column(day, half, column.hours, column.label, sure=False)
+        if column.date not in (None, day):
+            return columns
+        if column.date is None:
+            done[i] = Column(day, half, column.hours, column.label, sure=bool(dated))
     return done
 
 
@@ -378,38 +413,93 @@ def _dated_by_spans(
     spans = []
     for run in word_runs(band):
         found = set(cell_dates(text_of(run), year))
+        reach = (run[0].box[0], run[-1].box[2])
         if len(found) == 1:
-            spans.append(((run[0].box[0] + run[-1].box[2]) / 2, found.pop()))
+            spans.append(((reach[0] + reach[1]) / 2, found.pop(), _within_column(grid, reach)))
     done = list(columns)
     for i, column in enumerate(columns):
         if column.date is not None or column.half_day is None:
             continue
         left, right = grid.xs[i + 1], grid.xs[i + 2]
-        near = [(abs(x - (left + right) / 2), d) for x, d in spans]
+        named = weekdays_named(column.label, title=True)
+        # A date printed inside another column's cell is that column's own title (a
+        # one-row header dating each column), no date spanning this one.
+        near = [
+            (abs(x - (left + right) / 2), d)
+            for x, d, inside in spans
+            if inside in (None, i + 1) and (not named or d.weekday() in named)
+        ]
         near = [n for n in near if n[0] <= right - left]
         if near:
             done[i] = Column(min(near)[1], column.half_day, column.hours, column.label)
     return done
 
 
+def _dated_by_order(columns: list[Column]) -> list[Column]:
+    """Half-day columns whose date went unread, from the order a header prints its
+    half-days in (day by day, the morning first): the one day between the dated columns
+    either side where that half-day falls after the left one's and before the right
+    one's, no other column having it ("25/11 Après-midi", "9h-12h30", "26/11 Après-midi":
+    the 26th's morning)."""
+    done = list(columns)
+    order = {MATIN: 0, APRES_MIDI: 1}
+    for i, column in enumerate(columns):
+        if column.date is not None or column.half_day not in order:
+            continue
+        left = [c for c in done[:i] if c.date and c.half_day in order]
+        right = [c for c in done[i + 1 :] if c.date and c.half_day in order]
+        if not left or not right:
+            continue
+        low, high = left[-1], right[0]
+        if low.date is None or high.date is None or (high.date - low.date).days > 7:
+            continue
+        taken = {(c.date, c.half_day) for c in done if c.date}
+        after = (low.date, order[low.half_day or MATIN])
+        before = (high.date, order[high.half_day or MATIN])
+        days = [date.fromordinal(n) for n in range(low.date.toordinal(), high.date.toordinal() + 1)]
+        fits = [
+            day
+            for day in days
+            if after < (day, order[column.half_day]) < before
+            and (day, column.half_day) not in taken
+        ]
+        if len(fits) == 1:
+            done[i] = Column(fits[0], column.half_day, column.hours, column.label, column.sure)
+    return done
+
+
+def _within_column(grid: Table, reach: tuple[int, int]) -> int | None:
+    """The column whose rules hold a run of print left to right (a little overrun
+    allowed), if one does."""
+    slack = max(2, (reach[1] - reach[0]) // 10)
+    for col in range(len(grid.xs) - 1):
+        if grid.xs[col] - slack <= reach[0] and reach[1] <= grid.xs[col + 1] + slack:
+            return col
+    return None
+
+
 def _dates_completed(columns: list[Column], known: set[date]) -> list[Column]:
     """Columns whose date went unread, dated from the title's list: the one listed date
-    no column has that falls between the dates of the columns either side."""
+    no column has that falls between the dates of the columns either side. Left to right,
+    each listed date is given once (a period's "du 15/01 au 21/01" lists two days, not
+    every column's), and never to a column whose half-day that date already has."""
     done = list(columns)
     used = {c.date for c in columns if c.date}
     for i, column in enumerate(columns):
         if column.date is not None or not (column.half_day or WEEKDAY.search(fold(column.label))):
             continue  # dated, or no half-day column at all ("Observations")
-        before = [c.date for c in columns[:i] if c.date]
-        after = [c.date for c in columns[i + 1 :] if c.date]
+        before = [c.date for c in done[:i] if c.date]
+        after = [c.date for c in done[i + 1 :] if c.date]
         low, high = (before[-1] if before else None), (after[0] if after else None)
         fits = [
             d
             for d in known - used
             if (low is None or d > low) and (high is None or d < high) and (low or high)
         ]
-        if len(fits) == 1:
+        taken = {(c.date, c.half_day) for c in done if c.date}
+        if len(fits) == 1 and (column.half_day is None or (fits[0], column.half_day) not in taken):
             done[i] = Column(fits[0], column.half_day, column.hours, column.label)
+            used.add(fits[0])
     return done
 
 

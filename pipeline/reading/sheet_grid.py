@@ -10,6 +10,8 @@ from dataclasses import replace
 from datetime import date
 from difflib import SequenceMatcher
 
+import numpy as np
+
 from pipeline.ocr import (
     Word,
 )
@@ -419,6 +421,40 @@ def _title_half(page: SheetPage, above: int) -> str | None:
     return halves.pop() if len(halves) == 1 else None
 
 
+def _caption_half(page: SheetPage, grid: Table) -> str | None:
+    """The half-day a short caption just over the table names ("AM", "Matin"), when the
+    page OCR left it out (a lone short word): the band between the print above and the
+    table's top, across its width, read on its own as one line when it holds ink."""
+    if page.exact:
+        return None
+    left, right = grid.xs[0], grid.xs[-1]
+    reach = grid.ys[0] - page.dpi // 2
+    above = [
+        w.box[3]
+        for w in page.words
+        if reach <= w.box[3] < grid.ys[0] - page.dpi // 40 and w.box[0] < right and left < w.box[2]
+    ]
+    top = max([reach, *above]) + 1
+    bottom = grid.ys[0] - max(2, page.dpi // 60)
+    if bottom - top < page.dpi // 15:
+        return None
+    rows, cols = np.nonzero(page.ink[top:bottom, left:right])
+    if not rows.size:
+        return None
+    pad = page.dpi // 25  # the ink's own box: a lone word in a wide blank band is lost
+    box = (
+        max(left, left + int(cols.min()) - pad),
+        max(top, top + int(rows.min()) - pad),
+        min(right, left + int(cols.max()) + pad),
+        min(bottom, top + int(rows.max()) + pad),
+    )
+    crop = clean_crop(page, box, crisp=True, title=True)
+    if crop is None:
+        return None
+    halves = halves_named(page.engine.recognise_line(crop, page.dpi).text)
+    return halves.pop() if len(halves) == 1 else None
+
+
 def _first_label(page: SheetPage, grid: Table, header: int) -> str:
     """The first column's header text (its header rows joined), read again if unread."""
     parts = []
@@ -449,7 +485,8 @@ def _read_trainee_rows(
     problems: list[str] = []
     # A lone "Signature" column: the half-day from the print above the table ("Séance
     # du 12/03 - matin"), when it names one only.
-    half = _title_half(page, grid.ys[0])
+    unnamed = [c for c in axes.marks if c in axes.trainee and not half_day_of(columns[c - 1].label)]
+    half = _title_half(page, grid.ys[0]) or (_caption_half(page, grid) if unnamed else None)
     # (A half-day the column's own words do not name was guessed from its neighbours,
     # which are names here, not the day's other half.)
     marks = [

@@ -22,7 +22,7 @@ from pipeline.reading.header import UNKNOWN, plan, reads_as_name, role_of
 from pipeline.reading.sheet_columns import title_count, with_header_above, year_hint
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Carry, CellRead, Column, SheetRead, column_widths
-from pipeline.reading.sheet_text import halves_named, title_date
+from pipeline.reading.sheet_text import halves_named, is_column_title, title_date
 from pipeline.reading.tables import Rulings, Table, squared, tables_in
 from pipeline.reading.unruled import (
     DASHES,
@@ -257,13 +257,21 @@ def _unruled_read(
     elif found is not None and frame is not None and not page.exact:
         # A title the page OCR missed leaves its column inside its neighbour's (a
         # morning's marks read as part of the names): the band read again may add it.
-        more = _new_words(page.words, _band_words(page, frame))
+        more = [w for w in _new_words(page.words, _band_words(page, frame)) if _title_word(w)]
         again = more and unruled_table(
             [*page.words, *more], page.dpi, _titled_header, frame, _unlined(page)
         )
         if again and len(again.xs) > len(found.xs) and len(again.ys) == len(found.ys):
             return again, ()
     return found, ()
+
+
+def _title_word(word: Word) -> bool:
+    """Whether a word read again in a header band may be a title the page OCR missed: a
+    column title, or a word of three signs or more read with some confidence (a rule's
+    edge and a speck read "LE" at 0.29 are none)."""
+    sure = word.confidence >= 0.5 and sum(c.isalnum() for c in word.text) >= 3
+    return sure or is_column_title(word.text)
 
 
 def _with_words(page: SheetPage, more: Sequence[Word]) -> SheetPage:

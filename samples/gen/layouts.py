@@ -467,6 +467,10 @@ class Drawer:
                 key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))),
             )
             lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+            if stringWidth(max(lines, key=len), font, 5.0) > room:
+                # Too long for two lines even small: wrapped as a word processor does, so
+                # that no print runs over the cell's rules into its neighbours'.
+                lines = _wrapped(words, font, 5.0, room)
         widest = max(stringWidth(s, font, size) for s in lines)
         size = max(5.0, min(size, size * room / widest, h / (1.25 * len(lines))))
         top = y + h / 2 + (len(lines) - 1) * size * 0.6 - size * 0.35
@@ -618,6 +622,18 @@ class Drawer:
                 self.fit(x, y, w, h * 0.38, stamp, 6.5, center=False)
             else:
                 self.fit(x, y, w, h, stamp, 7.5, center=True)
+
+
+def _wrapped(words: list[str], font: str, size: float, room: float) -> list[str]:
+    """Words filled into lines no wider than ``room`` at ``size`` (a word longer than a
+    line keeps a line of its own)."""
+    lines: list[str] = []
+    for word in words:
+        if lines and stringWidth(f"{lines[-1]} {word}", font, size) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 # ---- the layouts ----------------------------------------------------------------------------

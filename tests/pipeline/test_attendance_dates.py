@@ -5,6 +5,7 @@ table."""
 
 from __future__ import annotations
 
+import io
 import random
 from dataclasses import replace
 from datetime import date
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from PIL import Image
 from reportlab.lib.pagesizes import A4
 
 from pipeline.ocr import OcrSettings, TesserocrEngine, Word
@@ -442,3 +444,128 @@ def test_a_half_read_absence_word_is_told_from_a_scrawl_by_how_alike_it_is(
     text: str, near: float, absent: bool
 ) -> None:
     assert sheet_text.looks_absent(text, near) is absent
+
+
+def test_a_period_s_bounds_date_one_unread_column_each_not_every_unread_one() -> None:
+    # "Période : du 15/01/2026 au 21/01/2026": two days named, not every column's.
+    known = {date(2026, 1, 15), date(2026, 1, 21)}
+    columns = [
+        Column(None, "matin", None, "4 Age cr 9h-12h"),
+        Column(None, "apres-midi", None, "hudi 15 Apersmidi"),
+        Column(None, "matin", None, "DOS Matin SRI"),
+        Column(date(2026, 1, 21), "apres-midi", None, "Mercredi 21 janvier 2026 Après-midi"),
+    ]
+    dated = [c.date for c in sheet_columns._dates_completed(columns, known)]
+    assert dated == [date(2026, 1, 15), None, None, date(2026, 1, 21)]
+
+
+@pytest.mark.parametrize(
+    ("label", "meant"),
+    [
+        ("Vendredi 16 | 2a26 Matin 9h-12h", date(2026, 1, 16)),
+        ("Ven. 16 Matin", date(2026, 1, 16)),
+        ("Samedi 16 | Matin", None),  # the 16th of the period is a Friday: a misread
+        ("Mardi 2 | Matin", None),  # no Tuesday the 2nd in the period
+    ],
+)
+def test_a_title_whose_month_was_lost_is_dated_by_its_weekday_and_number_in_the_period(
+    label: str, meant: date | None
+) -> None:
+    period = (date(2026, 1, 15), date(2026, 1, 21))
+    assert sheet_columns._weekday_and_day(label, period, set()) == ([meant] if meant else [])
+
+
+def test_a_date_printed_in_its_own_column_s_title_does_not_date_the_next_column() -> None:
+    # One header row, each column titled with its day and half-day; the second's date
+    # unread ("2a26"): the first's "Jeudi 15/01/2026", a column's width off, is not its.
+    def word(text: str, left: int, right: int) -> Word:
+        return Word(text, 0.9, (left, 105, right, 125))
+
+    words = (word("Jeudi", 210, 250), word("15/01/2026", 255, 330), word("Matin", 350, 390))
+    blank = np.zeros((400, 800), np.uint8)
+    page = sheet_columns.SheetPage(blank, 200, blank, blank, words, None)  # type: ignore[arg-type]
+    grid = sheet_columns.Table((10, 200, 400, 600), (100, 150, 200), ((True,) * 2,) * 2)
+    columns = [  # the name column's (10-200) is not one of them
+        Column(date(2026, 1, 15), "matin", None, "Jeudi 15/01/2026 Matin"),
+        Column(None, "matin", None, "Vendredi 16 | 2a26 Matin"),
+    ]
+    dated = sheet_columns._dated_by_spans(page, grid, 1, columns, 2026)
+    assert dated[1].date is None
+    # A date centred over two half-day columns (across the rule between them) dates both.
+    over = (word("Jeudi", 310, 350), word("15/01/2026", 355, 480))
+    page = sheet_columns.SheetPage(blank, 200, blank, blank, over, None)  # type: ignore[arg-type]
+    halves = [Column(None, "matin", None, "Matin"), Column(None, "apres-midi", None, "PM")]
+    assert [c.date for c in sheet_columns._dated_by_spans(page, grid, 1, halves, 2026)] == [
+        date(2026, 1, 15),
+        date(2026, 1, 15),
+    ]
+
+
+def test_a_half_day_column_whose_date_went_unread_is_dated_by_its_place_between_two_days() -> None:
+    columns = [
+        Column(date(2025, 11, 25), "matin", None, "25/11/2025 9h-12h30"),
+        Column(date(2025, 11, 25), "apres-midi", None, "25/11/2025 13h30-17h"),
+        Column(None, "matin", None, "9h-12h30"),  # after the 25th's afternoon: the 26th's
+        Column(date(2025, 11, 26), "apres-midi", None, "26/11/2025 13h30-17h"),
+    ]
+    dated = [c.date for c in sheet_columns._dated_by_order(columns)]
+    assert dated[2] == date(2025, 11, 26)
+    # Three days apart, a morning between fits two days: none is guessed.
+    apart = [columns[1], columns[2], Column(date(2025, 11, 28), "apres-midi", None, "28/11")]
+    assert sheet_columns._dated_by_order(apart)[1].date is None
+
+
+def test_a_seance_table_captioned_am_alone_on_a_photo_takes_the_morning(
+    engine: TesserocrEngine,
+) -> None:
+    # One small table a séance, its half-day only in a short caption over it ("AM"),
+    # which the page OCR of a photo leaves out: the band over the table is read alone.
+    choices = {
+        "axis": "rows",
+        "names": "split",
+        "number": True,
+        "company": "company",
+        "date_at": "block",
+        "block_date": "title",
+        "halves": "hcap",
+        "half_words": ("AM", "PM"),
+        "trainer": "trow",
+        "ruling": "full",
+        "hand_names": False,
+    }
+    rng = random.Random(1)
+    doc = draw_sheet(rng, replace(draw_choices(rng), **choices))
+    image = Image.open(io.BytesIO(render.photo(doc.pdf, 1)))
+    sheet = attendance.read_picture(image, round(min(image.size) / 8.27), engine, OcrSettings())
+    first_page = {(t["date"], t["half_day"]) for t in doc.sessions if t["half_day"] == "matin"}
+    assert first_page
+    assert {(c.date.isoformat() if c.date else None, c.half_day) for c in sheet.cells} == {
+        min(first_page)
+    }
+
+
+def test_half_day_columns_left_unread_between_read_ones_take_their_place_in_the_period() -> None:
+    title = ["Période : du 14/09/2026 au 16/09/2026"]
+    columns = [
+        Column(date(2026, 9, 14), "matin", None, "14/09/2026 Matin (9h00-12h30)"),
+        Column(None, "apres-midi", None, "|(13h30-17h00)"),
+        Column(None, None, None, "ON | |"),
+        Column(None, "apres-midi", None, "(13h 30-17n00)"),
+        Column(date(2026, 9, 16), "matin", None, "16/09/2026 Matin (9h00-12h30)"),
+        Column(None, "apres-midi", None, "l (13h30-17h00)"),
+    ]
+    laid = sheet_columns._dated_by_period(columns, title, 2026)
+    assert [(c.date and c.date.day, c.half_day) for c in laid] == [
+        (14, "matin"),
+        (14, "apres-midi"),
+        (15, "matin"),
+        (15, "apres-midi"),
+        (16, "matin"),
+        (16, "apres-midi"),
+    ]
+    assert all(c.sure for c in laid)
+    # A read date off its place in that layout: the columns are not the period's half-days.
+    off = [*columns[:4], replace(columns[4], date=date(2026, 9, 15)), columns[5]]
+    assert [c.date for c in sheet_columns._dated_by_period(off, title, 2026)] == [
+        c.date for c in off
+    ]

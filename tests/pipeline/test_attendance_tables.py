@@ -820,3 +820,19 @@ def test_a_header_cell_down_two_ruled_rows_is_read_whole_not_cut_through_its_pri
         (date(2026, 12, 7), "matin"),
         (date(2026, 12, 7), "apres-midi"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "title"),
+    [
+        ("LE", 0.29, False),  # a frame's left rule and a speck read as a word: no new column
+        ("Matin", 0.3, True),  # a blurred half-day title, however unsure
+        ("N°", 0.4, True),
+        ("Observations", 0.8, True),
+        ("Entreprise", 0.6, True),
+    ],
+)
+def test_a_word_read_again_over_a_framed_table_makes_a_column_only_if_it_may_be_a_title(
+    text: str, confidence: float, title: bool
+) -> None:
+    assert sheet_page._title_word(Word(text, confidence, (0, 0, 40, 20))) is title
