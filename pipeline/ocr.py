@@ -772,6 +772,11 @@ def read_image(image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSet
             plain = engine.recognise(Image.fromarray(page.gray), page.dpi)
             if plain.confidence >= result.confidence:
                 result, gray, rotation = plain, page.gray, page.rotation
+    elif settings.orientation and page.rotation == 90 and doubtful:
+        # Sideways, turned as OSD said or, OSD unsure, one way at random, yet read poorly:
+        # the page turned over is read too and kept if it reads more surely.
+        result, gray, turn = _recheck(result, gray, page.dpi, engine, None)
+        rotation = (rotation + turn) % 360
     geometry = Geometry(page.rotation, page.correction, (rotation - page.rotation) % 360)
     size = (gray.shape[1], gray.shape[0])
     gray.setflags(write=False)  # kept for the readers of marks, who look but never draw

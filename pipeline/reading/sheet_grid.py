@@ -112,9 +112,13 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         below = read_columns(page, grid, header + 1, year)
         first_below = _first_label(page, grid, header + 1)
         held_below = _row_labels(_body_texts(page, grid, header + 1), year)
-        wider = header_roles.plan(
-            [first_below] + [c.label for c in below], year, dated, content=held_below
-        )
+        labels_below = [first_below] + [c.label for c in below]
+        wider = header_roles.plan(labels_below, year, dated, content=held_below)
+        if (wider is None or not wider.people) and 0 in held_below:
+            # Neither line read by the page OCR (a photo's shaded header): each column's
+            # two lines read again together, as a name.
+            planned = (labels_below, year, dated)
+            wider = _names_read_again(page, grid, header + 1, below, held_below, planned)
         if wider is not None and wider.people:
             header, columns, first, axes, held = header + 1, below, first_below, wider, held_below
     doubt = False
@@ -238,7 +242,17 @@ def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
     texts = [text_of(words_in(page.words, grid.cell(row, c))) for c in range(len(grid.xs) - 1)]
     if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in texts):
         return False
-    return any(_name_part(t) for t in texts[1:])
+    if any(_name_part(t) for t in texts[1:]):
+        return True
+    if page.exact or any(texts) or _ruled_between(page, grid, row, 0):
+        return False
+    # No word read in the row, its first cell one with the header's above it: a photo's
+    # shaded header the page OCR dropped (Prénom under NOM); its cells read again. Names
+    # in most of them, nothing else: the header's second line, not a row of marks.
+    again = [header_cell_text(page, grid.cell(row, c), _name_part) for c in range(len(grid.xs) - 1)]
+    if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in again):
+        return False
+    return sum(_name_part(t) for t in again[1:]) * 2 > len(again) - 1
 
 
 def _name_part(text: str) -> bool:
@@ -329,11 +343,23 @@ def _header_cut(page: SheetPage, grid: Table, header: int) -> bool:
                     return True
             if sum(c.isalpha() for c in word.text) < 3:
                 continue
-            left, right = word.box[0] + margin, word.box[2] - margin
+            left, right = _print_span(word)
+            left, right = left + margin, right - margin
             walls = zip(grid.xs[1:-1], grid.walls[row], strict=True)
             if any(left < x < right and drawn for x, drawn in walls):
                 return True
     return False
+
+
+def _print_span(word: Word) -> tuple[int, int]:
+    """A word's left and right ends without the signs at either end, which may be rules
+    the OCR read into it ("|LaFontaine|." read across both walls of its cell): each sign
+    taken off its share of the word's width."""
+    text = word.text
+    lead = len(text) - len(re.sub(r"^\W+", "", text))
+    trail = len(text) - len(re.sub(r"\W+$", "", text))
+    share = (word.box[2] - word.box[0]) / max(1, len(text))
+    return round(word.box[0] + lead * share), round(word.box[2] - trail * share)
 
 
 def _same_label(text: str, label: str) -> bool:
@@ -528,6 +554,11 @@ def _read_by_date(
     """
     people = axes.people if axes is not None else ()
     trainee = "" if people else trainee_name(page.words, grid.ys[0])
+    if not trainee and not people and not page.exact:
+        # A photo's page OCR may drop the small lines above the table ("Stagiaire : …"
+        # under the title): the print above the table read again on its own.
+        page = replace(page, words=(*page.words, *_new_above(page, grid)))
+        trainee = trainee_name(page.words, grid.ys[0])
     title = text_lines(page.words, grid.ys[0])
     known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
     period = title_period(title, year)
@@ -614,6 +645,22 @@ def _read_by_date(
 
 
 _RowLabel = tuple[int, date | None, str | None, bool]  # row, date, half-day, torn
+
+
+def _new_above(page: SheetPage, grid: Table) -> list[Word]:
+    """The words of the print above the table, across the page, read on their own, that
+    the page OCR did not read, in the page's pixels."""
+    box = (0, 0, page.gray.shape[1], grid.ys[0])
+    crop = clean_crop(page, box)
+    if crop is None:
+        return []
+    pad = page.dpi // 10  # the white border clean_crop adds
+    moved = [
+        replace(w, box=(w.box[0] - pad, w.box[1] - pad, w.box[2] - pad, w.box[3] - pad))
+        for w in page.engine.recognise(crop, page.dpi).words
+    ]
+    return [w for w in moved if w.text.strip() and not words_in(page.words, w.box)]
+
 
 #: A trainee's column this much wider than the narrowest holds a second trainee whose
 #: boundary and title went unread: its marks may be the neighbour's.
