@@ -237,14 +237,17 @@ def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
     """Whether ``row`` still belongs to the header: the second line of trainees' names
     over the columns (NOM above, Prénom below), the row labels' cell merged over both
     rows (or blank), and no cell naming a day, a half-day or an absence."""
-    if _ruled_between(page, grid, row, 0) and text_of(words_in(page.words, grid.cell(row, 0))):
+    ruled = _ruled_between(page, grid, row, 0)
+    if ruled and text_of(words_in(page.words, grid.cell(row, 0))):
         return False
+    if ruled and _labels_row(header_cell_text(page, grid.cell(row, 0), _labels_row)):
+        return False  # a row's own label the page OCR missed ("MATIN" in a shaded cell)
     texts = [text_of(words_in(page.words, grid.cell(row, c))) for c in range(len(grid.xs) - 1)]
     if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in texts):
         return False
     if any(_name_part(t) for t in texts[1:]):
         return True
-    if page.exact or any(texts) or _ruled_between(page, grid, row, 0):
+    if page.exact or any(texts) or ruled:
         return False
     # No word read in the row, its first cell one with the header's above it: a photo's
     # shaded header the page OCR dropped (Prénom under NOM); its cells read again. Names
@@ -253,6 +256,11 @@ def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
     if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in again):
         return False
     return sum(_name_part(t) for t in again[1:]) * 2 > len(again) - 1
+
+
+def _labels_row(text: str) -> bool:
+    """Whether a row's first cell names a date or a half-day: a body row's label."""
+    return bool(find_dates(text) or half_day_of(text))
 
 
 def _name_part(text: str) -> bool:
@@ -289,8 +297,7 @@ def _people_read_again(
     for col in range(max(lead, default=0) + 1, len(columns) + 1):
         if col in people or col in axes.trainer or axes.roles[col].kind != header_roles.UNKNOWN:
             continue
-        box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
-        text = header_cell_text(page, box, header_roles.reads_as_name)
+        text = _header_name(page, grid, header, col)
         if header_roles.reads_as_name(text):
             columns[col - 1] = replace(columns[col - 1], label=text)
             people.add(col)
@@ -319,12 +326,24 @@ def _names_read_again(
     for col in range(1, len(labels)):
         if col in held or header_roles.role_of(labels[col], year).kind != header_roles.UNKNOWN:
             continue
-        box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
-        text = header_cell_text(page, box, header_roles.reads_as_name)
+        text = _header_name(page, grid, header, col)
         if header_roles.reads_as_name(text):
             again[col] = text
             columns[col - 1] = replace(columns[col - 1], label=text)
     return header_roles.plan(again, year, dated, content=held)
+
+
+def _header_name(page: SheetPage, grid: Table, header: int, col: int) -> str:
+    """A trainee's column's header read again on its own, as a name; over several header
+    rows (NOM over Prénom) whose block a photo's shading keeps from reading whole, each
+    row's line read on its own, then joined."""
+    box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
+    text = header_cell_text(page, box, header_roles.reads_as_name)
+    if header < 2 or header_roles.reads_as_name(text):
+        return text
+    parts = [header_cell_text(page, grid.cell(row, col), _name_part) for row in range(header)]
+    joined = " | ".join(p for p in parts if _name_part(p))
+    return joined if header_roles.reads_as_name(joined) else text
 
 
 def _header_cut(page: SheetPage, grid: Table, header: int) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from pipeline.ocr import OcrResult, Word
@@ -127,23 +128,27 @@ def test_a_one_trainee_sheet_s_name_line_the_page_ocr_dropped_is_read_again_abov
 
 class _ShadeEngine:
     """An OCR engine that reads in a crop the words whose grey level it holds (each
-    printed word of the test page drawn as a patch of its own grey)."""
+    printed word of the test page drawn as a patch of its own grey); ``lowest``: of
+    several, only the last (a shaded block whose top line Tesseract drops)."""
 
-    def __init__(self, greys: dict[int, str]) -> None:
-        self.greys = greys
+    def __init__(self, greys: dict[int, str], lowest: bool = False) -> None:
+        self.greys, self.lowest = greys, lowest
 
     def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
         pixels = np.asarray(image.convert("L"))
         found = [text for grey, text in sorted(self.greys.items()) if (pixels == grey).any()]
+        found = found[-1:] if self.lowest else found
         return OcrResult(" ".join(found), 0.9 if found else 0.0)
 
     recognise_line = recognise
 
 
-def _shaded_header_page() -> tuple[Any, tables.Table]:
+def _shaded_header_page(first_names: bool = False) -> tuple[Any, tables.Table]:
     """A photographed sheet, 200 dpi, of trainees as columns named over two header rows
     (NOM over Prénom) beside "Date" and "Créneau" cells spanning both rows, two days of
-    AM and PM rows: the page OCR read the rows' labels and none of the header."""
+    AM and PM rows: the page OCR read the rows' labels and none of the header (with
+    ``first_names``, the Prénom row, and the engine reads only the last line of a
+    block)."""
     xs, ys = (100, 400, 600, 900, 1200, 1500), (300, 360, 420, 500, 580, 660, 740)
     gray = np.full((900, 1600), 255, np.uint8)
     lines = np.zeros_like(gray)
@@ -169,14 +174,23 @@ def _shaded_header_page() -> tuple[Any, tables.Table]:
         printed = f"{day} janvier 2026".split()
         words += [_word(t, 110 + 90 * i, top) for i, t in enumerate(printed)]
         words.append(_word(half, 410, top))
-    engine = _ShadeEngine(greys)
+    if first_names:
+        words += [
+            _word(prints[1][1], xs[col] + 40, ys[1] + 20)
+            for col, prints in enumerate(header)
+            if len(prints) == 2
+        ]
+    engine = _ShadeEngine(greys, lowest=first_names)
     page = cells.SheetPage(gray, 200, np.zeros_like(gray), lines, tuple(words), engine)  # type: ignore[arg-type]
     walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
     return page, tables.Table(xs, ys, walls)
 
 
-def test_names_over_two_header_rows_the_page_ocr_dropped_are_read_again_whole() -> None:
-    page, grid = _shaded_header_page()
+@pytest.mark.parametrize("first_names", [False, True])
+def test_names_over_two_header_rows_the_page_ocr_dropped_are_read_again_whole(
+    first_names: bool,
+) -> None:
+    page, grid = _shaded_header_page(first_names)
     read, _, _, problems, _, _ = sheet_grid.read_grid(page, grid)
     assert not problems
     people = {"SANCHEZ Kévin", "BOUVIER Fanny", "BRUNEL Quentin"}
@@ -184,3 +198,39 @@ def test_names_over_two_header_rows_the_page_ocr_dropped_are_read_again_whole() 
     assert {(str(c.date), c.half_day) for c in read} == {
         (day, half) for day in ("2026-01-12", "2026-01-13") for half in ("matin", "apres-midi")
     }
+
+
+class _LabelEngine:
+    """An OCR engine that reads "MATIN" in any crop."""
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult("MATIN", 0.9)
+
+    recognise_line = recognise
+
+
+def test_a_row_whose_half_day_label_the_page_ocr_missed_is_no_header_despite_a_scrawl_read() -> (
+    None
+):
+    # Under the header, a row's first cell ruled apart from the header's, its "MATIN" in
+    # a shaded cell unread by the page OCR, a signature beside it read as "NUN": a row of
+    # marks, not the second line of the trainees' names.
+    xs, ys = (100, 400, 700, 1000), (100, 170, 250, 330)
+    gray = np.full((900, 1400), 255, np.uint8)
+    lines = np.zeros_like(gray)
+    for y in ys:
+        lines[y - 1 : y + 2, xs[0] : xs[-1]] = 255
+    for x in xs:
+        lines[ys[0] : ys[-1], x - 1 : x + 2] = 255
+    words = (
+        _word("Demi-journée", 120, 120),
+        _word("FOURNIER", 420, 120),
+        _word("Hélène", 540, 120),
+        _word("CASTAGNÉ", 720, 120),
+        _word("Maëlle", 840, 120),
+        _word("NUN", 720, 190, confidence=0.4),
+    )
+    engine = _LabelEngine()
+    page = cells.SheetPage(gray, 200, np.zeros_like(gray), lines, words, engine)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
+    assert not sheet_grid._names_below(page, tables.Table(xs, ys, walls), 1)
