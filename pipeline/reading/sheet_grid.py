@@ -238,9 +238,10 @@ def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
     over the columns (NOM above, Prénom below), the row labels' cell merged over both
     rows (or blank), and no cell naming a day, a half-day or an absence."""
     ruled = _ruled_between(page, grid, row, 0)
-    if ruled and text_of(words_in(page.words, grid.cell(row, 0))):
+    first = text_of(words_in(page.words, grid.cell(row, 0)))
+    if ruled and first:
         return False
-    if ruled and _labels_row(header_cell_text(page, grid.cell(row, 0), _labels_row)):
+    if not first and _labels_row(header_cell_text(page, grid.cell(row, 0), _labels_row)):
         return False  # a row's own label the page OCR missed ("MATIN" in a shaded cell)
     texts = [text_of(words_in(page.words, grid.cell(row, c))) for c in range(len(grid.xs) - 1)]
     if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in texts):
@@ -252,7 +253,10 @@ def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
     # No word read in the row, its first cell one with the header's above it: a photo's
     # shaded header the page OCR dropped (Prénom under NOM); its cells read again. Names
     # in most of them, nothing else: the header's second line, not a row of marks.
-    again = [header_cell_text(page, grid.cell(row, c), _name_part) for c in range(len(grid.xs) - 1)]
+    def said(text: str) -> bool:
+        return _name_part(text) or _labels_row(text) or is_absent(text)
+
+    again = [header_cell_text(page, grid.cell(row, c), said) for c in range(len(grid.xs) - 1)]
     if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in again):
         return False
     return sum(_name_part(t) for t in again[1:]) * 2 > len(again) - 1

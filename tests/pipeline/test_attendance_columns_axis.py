@@ -201,36 +201,41 @@ def test_names_over_two_header_rows_the_page_ocr_dropped_are_read_again_whole(
 
 
 class _LabelEngine:
-    """An OCR engine that reads "MATIN" in any crop."""
+    """An OCR engine that reads "MATIN" in a crop holding grey 90 (the row's label), a
+    scrawl's "Ava" in any other."""
 
     def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
-        return OcrResult("MATIN", 0.9)
+        return OcrResult("MATIN" if (np.asarray(image) == 90).any() else "Ava", 0.9)
 
     recognise_line = recognise
 
 
-def test_a_row_whose_half_day_label_the_page_ocr_missed_is_no_header_despite_a_scrawl_read() -> (
-    None
-):
-    # Under the header, a row's first cell ruled apart from the header's, its "MATIN" in
-    # a shaded cell unread by the page OCR, a signature beside it read as "NUN": a row of
-    # marks, not the second line of the trainees' names.
+@pytest.mark.parametrize("ruled", [True, False])
+def test_a_row_whose_half_day_label_the_page_ocr_missed_is_no_header_despite_scrawls_read(
+    ruled: bool,
+) -> None:
+    # Under the header, a row's first cell, its "MATIN" unread by the page OCR (a shaded
+    # cell, a faint scan), signatures beside it read as words ("NUN", "Ava"): a row of
+    # marks, not the second line of the trainees' names, its first cell ruled apart from
+    # the header's or not.
     xs, ys = (100, 400, 700, 1000), (100, 170, 250, 330)
     gray = np.full((900, 1400), 255, np.uint8)
+    gray[190:210, 150:250] = 90  # "MATIN"
     lines = np.zeros_like(gray)
     for y in ys:
-        lines[y - 1 : y + 2, xs[0] : xs[-1]] = 255
+        lines[y - 1 : y + 2, xs[0 if ruled or y != ys[1] else 1] : xs[-1]] = 255
     for x in xs:
         lines[ys[0] : ys[-1], x - 1 : x + 2] = 255
-    words = (
+    words = [
         _word("Demi-journée", 120, 120),
         _word("FOURNIER", 420, 120),
         _word("Hélène", 540, 120),
         _word("CASTAGNÉ", 720, 120),
         _word("Maëlle", 840, 120),
-        _word("NUN", 720, 190, confidence=0.4),
-    )
+    ]
+    if ruled:
+        words.append(_word("NUN", 720, 190, confidence=0.4))
     engine = _LabelEngine()
-    page = cells.SheetPage(gray, 200, np.zeros_like(gray), lines, words, engine)  # type: ignore[arg-type]
+    page = cells.SheetPage(gray, 200, np.zeros_like(gray), lines, tuple(words), engine)  # type: ignore[arg-type]
     walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
     assert not sheet_grid._names_below(page, tables.Table(xs, ys, walls), 1)
