@@ -813,9 +813,10 @@ def read_image(image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSet
         plain = engine.recognise(Image.fromarray(page.gray), page.dpi)
         if plain.confidence >= result.confidence:
             result, gray, rotation = plain, page.gray, page.rotation
-    elif doubtful and asked is None:
-        # Sideways, and neither the profile nor OSD can tell which way round (few printed
-        # words among signatures): read poorly, the page turned over is tried too.
+    elif doubtful and asked is not False and page.rotation == 90:
+        # Sideways, turned as OSD said or, OSD unsure, left as it came (few printed words
+        # among signatures), yet read poorly: the page turned over is read too and kept if
+        # it reads more surely.
         result, gray, turn = _recheck(result, gray, page.dpi, engine, None)
         rotation = (rotation + turn) % 360
     elif doubtful and (page.rotation == 0 or page.upright):

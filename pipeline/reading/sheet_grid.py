@@ -116,8 +116,9 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         held_below = _row_labels(_body_texts(page, grid, header + 1), year)
         planned = ([first_below] + [c.label for c in below], year, dated)
         wider = header_roles.plan(*planned, content=held_below)
-        if wider is None and 0 in held_below:
-            # Names over two rows no better read than over one: each read again whole.
+        if (wider is None or not wider.people) and 0 in held_below:
+            # Names over two rows no better read than over one, or neither line read by
+            # the page OCR (a photo's shaded header): each column's two lines read again.
             wider = _names_read_again(page, grid, header + 1, below, held_below, planned)
         if wider is not None and wider.people:
             header, columns, first, axes, held = header + 1, below, first_below, wider, held_below
@@ -248,28 +249,44 @@ def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
     over the columns (NOM above, Prénom below), the row labels' cell merged over both
     rows (or blank), and no cell naming a day, a half-day or an absence."""
     ruled = _ruled_between(page, grid, row, 0)
-    if ruled and text_of(words_in(page.words, grid.cell(row, 0))):
-        return False
     cells = [words_in(page.words, grid.cell(row, c)) for c in range(len(grid.xs) - 1)]
     texts = [text_of(words) for words in cells]
+    if ruled and texts[0]:
+        return False
+    if not texts[0] and _labels_row(header_cell_text(page, grid.cell(row, 0), _labels_row)):
+        return False  # a row's own label the page OCR missed ("MATIN" in a shaded cell)
     # Under a row labels' cell ruled apart from the header's, a signature the OCR made
     # letters of ("NUN" at 0.4) is no printed first name; under one merged over both rows,
     # the row is the header's whatever a photo makes of its print.
     printed = [
         text_of([w for w in words if w.confidence >= _PRINTED or not ruled]) for words in cells
     ]
-    if not ruled and not page.exact and not any(texts):
-        # The row labels' cell runs on from the header above, and the page OCR read
-        # nothing in the row (a photo's shaded header): each cell read on its own.
-        texts = [header_cell_text(page, grid.cell(row, c), _name_part) for c in range(len(texts))]
-        printed = texts
     if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in texts):
         return False
-    return any(_name_part(t) for t in printed[1:])
+    if any(_name_part(t) for t in printed[1:]):
+        return True
+    if page.exact or any(texts) or ruled:
+        return False
+
+    # No word read in the row, its first cell one with the header's above it: a photo's
+    # shaded header the page OCR dropped (Prénom under NOM); its cells read again. Names
+    # in most of them, nothing else: the header's second line, not a row of marks.
+    def said(text: str) -> bool:
+        return _name_part(text) or _labels_row(text) or is_absent(text)
+
+    again = [header_cell_text(page, grid.cell(row, c), said) for c in range(len(grid.xs) - 1)]
+    if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in again):
+        return False
+    return sum(_name_part(t) for t in again[1:]) * 2 > len(again) - 1
 
 
 #: The OCR's confidence in a word from which it is taken as print, not handwriting.
 _PRINTED = 0.6
+
+
+def _labels_row(text: str) -> bool:
+    """Whether a row's first cell names a date or a half-day: a body row's label."""
+    return bool(find_dates(text) or half_day_of(text))
 
 
 def _name_part(text: str) -> bool:
@@ -308,8 +325,7 @@ def _people_read_again(
     for col in range(max(lead, default=0) + 1, len(columns) + 1):
         if col in people or col in axes.trainer or axes.roles[col].kind != header_roles.UNKNOWN:
             continue
-        box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
-        text = header_cell_text(page, box, header_roles.reads_as_name)
+        text = _header_name(page, grid, header, col)
         if header_roles.reads_as_name(text):
             columns[col - 1] = replace(columns[col - 1], label=text)
             people.add(col)
@@ -373,12 +389,24 @@ def _names_read_again(
     for col in range(1, len(labels)):
         if col in held or header_roles.role_of(labels[col], year).kind != header_roles.UNKNOWN:
             continue
-        box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
-        text = header_cell_text(page, box, header_roles.reads_as_name)
+        text = _header_name(page, grid, header, col)
         if header_roles.reads_as_name(text):
             again[col] = text
             columns[col - 1] = replace(columns[col - 1], label=text)
     return header_roles.plan(again, year, dated, content=held)
+
+
+def _header_name(page: SheetPage, grid: Table, header: int, col: int) -> str:
+    """A trainee's column's header read again on its own, as a name; over several header
+    rows (NOM over Prénom) whose block a photo's shading keeps from reading whole, each
+    row's line read on its own, then joined."""
+    box = (grid.xs[col], grid.ys[0], grid.xs[col + 1], grid.ys[header])
+    text = header_cell_text(page, box, header_roles.reads_as_name)
+    if header < 2 or header_roles.reads_as_name(text):
+        return text
+    parts = [header_cell_text(page, grid.cell(row, col), _name_part) for row in range(header)]
+    joined = " | ".join(p for p in parts if _name_part(p))
+    return joined if header_roles.reads_as_name(joined) else text
 
 
 def _header_cut(page: SheetPage, grid: Table, header: int) -> bool:
@@ -397,11 +425,23 @@ def _header_cut(page: SheetPage, grid: Table, header: int) -> bool:
                     return True
             if sum(c.isalpha() for c in word.text) < 3:
                 continue
-            left, right = word.box[0] + margin, word.box[2] - margin
+            left, right = _print_span(word)
+            left, right = left + margin, right - margin
             walls = zip(grid.xs[1:-1], grid.walls[row], strict=True)
             if any(left < x < right and drawn for x, drawn in walls):
                 return True
     return False
+
+
+def _print_span(word: Word) -> tuple[int, int]:
+    """A word's left and right ends without the signs at either end, which may be rules
+    the OCR read into it ("|LaFontaine|." read across both walls of its cell): each sign
+    taken off its share of the word's width."""
+    text = word.text
+    lead = len(text) - len(re.sub(r"^\W+", "", text))
+    trail = len(text) - len(re.sub(r"\W+$", "", text))
+    share = (word.box[2] - word.box[0]) / max(1, len(text))
+    return round(word.box[0] + lead * share), round(word.box[2] - trail * share)
 
 
 def _same_label(text: str, label: str) -> bool:
@@ -631,6 +671,11 @@ def _read_by_date(
     """
     people = axes.people if axes is not None else ()
     trainee = "" if people else trainee_name(page.words, grid.ys[0])
+    if not trainee and not people and not page.exact:
+        # A photo's page OCR may drop the small lines above the table ("Stagiaire : …"
+        # under the title): the print above the table read again on its own.
+        page = replace(page, words=(*page.words, *_new_above(page, grid)))
+        trainee = trainee_name(page.words, grid.ys[0])
     title = text_lines(page.words, grid.ys[0])
     known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
     period = title_period(title, year)
@@ -717,6 +762,22 @@ def _read_by_date(
 
 
 _RowLabel = tuple[int, date | None, str | None, bool]  # row, date, half-day, torn
+
+
+def _new_above(page: SheetPage, grid: Table) -> list[Word]:
+    """The words of the print above the table, across the page, read on their own, that
+    the page OCR did not read, in the page's pixels."""
+    box = (0, 0, page.gray.shape[1], grid.ys[0])
+    crop = clean_crop(page, box)
+    if crop is None:
+        return []
+    pad = page.dpi // 10  # the white border clean_crop adds
+    moved = [
+        replace(w, box=(w.box[0] - pad, w.box[1] - pad, w.box[2] - pad, w.box[3] - pad))
+        for w in page.engine.recognise(crop, page.dpi).words
+    ]
+    return [w for w in moved if w.text.strip() and not words_in(page.words, w.box)]
+
 
 #: A trainee's column this much wider than the narrowest holds a second trainee whose
 #: boundary and title went unread: its marks may be the neighbour's.

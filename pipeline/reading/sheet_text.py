@@ -23,10 +23,11 @@ from pipeline.reading.words import text_of
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
 # An e-attendance record printed in the cell: "Signé le 12/03/2026 à 09:04", "Émargé
-# électroniquement le 12/03", "Validé à 9h04" (a verb, then a date or a time).
+# électroniquement le 12/03", "Validé à 9h04" (a verb, then a date or a time); a scan
+# may lose the date's first slash ("Signé le 1501/2026").
 _SIGNED_MENTION = re.compile(
     r"\b(sign|emarg|valid|pointe|connecte)\w*\b[^\d]{0,40}?"
-    r"(\d{1,2}\s*[/.-]\s*\d{1,2}|\d{1,2}\s*[h:]\s*\d{2})"
+    r"(\d{1,2}\s*[/.-]\s*\d{1,2}|\d{4}\s*[/.-]\s*\d{2,4}|\d{1,2}\s*[h:]\s*\d{2})"
 )
 _ABSENCE_WORDS = ("absent", "absente", "excuse", "excusee", "absence")
 
@@ -36,9 +37,12 @@ def is_signed_mention(text: str) -> bool:
     return bool(_SIGNED_MENTION.search(fold(text)))
 
 
-#: A date with a time of day ("13/04/2026 à 11:08"): when a mark was recorded, never a
-#: row's date label (whose times, if any, are a range: "9h-12h30").
-_TIMESTAMP = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\s+a\s+\d{1,2}\s*[h:]\s*\d{2}")
+#: A date with a time of day ("13/04/2026 à 11:08", a slash lost: "1501/2026 à 13:06"):
+#: when a mark was recorded, never a row's date label (whose times, if any, are a range:
+#: "9h-12h30").
+_TIMESTAMP = re.compile(
+    r"\d{1,2}\s*[/.-]?\s*\d{1,2}\s*[/.-]?\s*\d{2,4}\s+a\s+\d{1,2}\s*[h:.-]\s*\d{2}"
+)
 
 
 def is_timestamp(text: str) -> bool:
@@ -235,6 +239,7 @@ _TRAINEE_LABEL = re.compile(
     r"(?i)(?:stagiaire|participant|apprenant|b[ée]n[ée]ficiaire|salari[ée]|nom et pr[ée]nom"
     r"|nom\s*/?\s*pr[ée]nom|pr[ée]nom et nom)[\w()·.\-]*"
     r"(?:[:·•]e\b)?"  # "Apprenant·e", its dot read as a colon
+    r"(?:\s*[,.;'’·•-]+)?"  # a speck before the colon ("Bénéficiaire ,: Léa Martin")
     r"\s*:\s*(.+)"
 )
 

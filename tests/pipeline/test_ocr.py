@@ -408,3 +408,16 @@ def test_an_upright_page_is_read_without_asking_osd_first() -> None:
     engine = _TellingOsd(180)  # would turn it: it must not be asked
     read = ocr.read_image(Image.fromarray(page_gray()), 150, engine, OcrSettings())
     assert read.rotation == 0 and engine.asked == 0 and engine.readings == 1
+
+
+@pytest.mark.parametrize("quarter", [1, -1])
+def test_a_sideways_page_osd_cannot_judge_is_read_the_way_round_that_reads_surely(
+    quarter: int,
+) -> None:
+    # The ink profiles say sideways, not which way round: turned the wrong way, the page
+    # reads junk, and is read turned over too.
+    engine = _ReadingOneWayUp(_words(12, 60), _words(0, 60))
+    sideways = np.ascontiguousarray(np.rot90(page_gray(), quarter))
+    read = ocr.read_image(Image.fromarray(sideways), 150, engine, OcrSettings())
+    assert read.rotation in (90, 270)
+    assert "Formation" in read.result.text
