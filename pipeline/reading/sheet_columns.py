@@ -410,11 +410,19 @@ def snapped_date(
 
     A photo's small print loses a slash ("1407/2026") or turns a digit ("10/07/2028"): the
     listed date whose digits are nearest the header's (two slips at most, the weekday
-    agreeing when one is printed) is the one meant. Without a list, the header stands;
+    agreeing when one is printed) is the one meant; one date listed only takes a header
+    that differs from it by its year. Without a list, the header stands;
     outside the title's ``period`` ("du 18/03 au 25/03") it is a misread, and no date.
     """
     if not known or found in known:
         return found
+    if found is not None and len(known) == 1:
+        # One date in the title is no list of the days (a one-day sheet's, or a period's
+        # end whose other end went unread): a date read whole stands, unless only its year
+        # differs ("10/07/2028" under "Journée du 10/07/2026").
+        (only,) = known
+        same_day = (found.day, found.month) == (only.day, only.month)
+        return only if same_day else found if in_period(found, period) else None
     digits = re.sub(r"\D", "", digits_fixed(text))
     weekday = WEEKDAY.search(fold(text))
     plausible = found is not None and min(known) <= found <= max(known)
