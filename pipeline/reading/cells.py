@@ -473,6 +473,10 @@ def judge_cell(
                 # to read (an absence?) as likely as a small signature; initials over a
                 # long flat stroke (a flourish, an underline) are a signature's.
                 confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and not page.exact and _letters_in_a_line(marks, page.dpi):
+                # A line of separate letters that no read makes out (a blurred "excusé"
+                # written in script): a word, not a signature's scrawl; a person tells.
+                confidence = min(confidence, UNPLACED)
             elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
                 # Its ink is print (a neighbour's mention run on, a remark): no signature.
                 confidence = min(confidence, UNPLACED)
@@ -523,6 +527,22 @@ WORD_INK = 0.1
 #: Below this share of the cell, one line of ink that reads as nothing is as likely a
 #: blurred word as a signature (on generated photos and scans, 1 % of signatures).
 WORD_SPARSE_INK = 0.04
+
+
+def _letters_in_a_line(marks: np.ndarray, dpi: int) -> bool:
+    """Whether a cell's ink is one line of writing no taller than a word, in
+    ``PRINT_PIECES`` or more separate pieces of a letter's size: a word written or typed
+    letter by letter. A signature is a scrawl of a few pieces, mostly joined up."""
+    rows = np.flatnonzero(marks.any(axis=1))
+    if not len(rows) or rows[-1] - rows[0] > WORD_TALL_IN * dpi:
+        return False
+    count, _, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8))
+    side = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    low, high = (limit * dpi for limit in LETTER_IN)
+    letters = (side >= low) & (side <= high)
+    # Nearly all the ink in such pieces: no long stroke beside them.
+    inked = stats[1:, cv2.CC_STAT_AREA]
+    return int(letters.sum()) >= PRINT_PIECES and inked[letters].sum() >= 0.8 * inked.sum()
 
 
 def _underlined(marks: np.ndarray) -> bool:

@@ -483,3 +483,27 @@ def test_near_header_words_are_the_ones_sequence_matcher_calls_near(token: str, 
     from pipeline.reading import header
 
     assert header._similar(token, word, 0.8) == (SequenceMatcher(None, token, word).ratio() >= 0.8)
+
+
+def _hand_word_cell(word: str, width: float, height: float) -> np.ndarray:
+    """A ruled cell holding ``word`` written letter by letter (the generators' hand),
+    printed at 200 dpi: its ink without the rules."""
+    pen = Pen(random.Random(3))
+    pen.new_page(size=(width + 40, height + 40))
+    pen.c.rect(20, 20, width, height)
+    pen.hand(30, 20 + height * 0.35, word, 11, (0.1, 0.1, 0.5))
+    gray = np.array(render.raster(pen.finish()[0], 200, True)[0].convert("L"))
+    ruled = tables.Rulings.of(gray, 200)
+    lines = cv2.dilate(cv2.bitwise_or(ruled.horiz, ruled.vert), np.ones((3, 3), np.uint8))
+    side = round(20 * 200 / 72) + 8
+    inner = (side, side, gray.shape[1] - side, gray.shape[0] - side)
+    return cells.cell_marks(ruled.ink, lines, inner, 200)
+
+
+def test_a_word_written_letter_by_letter_is_told_from_a_signature_s_scrawl() -> None:
+    # An "excusé" the OCR cannot make out (a photo's blur) must not pass for a signature.
+    assert cells._letters_in_a_line(_hand_word_cell("excusé", 120, 40), 200)
+    assert cells._letters_in_a_line(_hand_word_cell("absente", 120, 40), 200)
+    for seed in range(12):
+        assert not cells._letters_in_a_line(_pen_cell(seed, "signature", 120, 40), 200), seed
+        assert not cells._letters_in_a_line(_pen_cell(seed, "signature", 170, 40), 200), seed
