@@ -81,7 +81,11 @@ def _fill_within(inside: np.ndarray, margin: int) -> bool:
     height, width = inside.shape
     if width < 8 * margin or height < 4:
         return False
-    profile = np.median(inside, axis=0)
+    middle = float(np.median(inside[:, width // 2 - margin : width // 2 + margin]))
+    edges = (float(np.median(inside[:, :margin])), float(np.median(inside[:, -margin:])))
+    if middle > max(edges) - SHADE_DEPTH / 2:
+        return False  # the middle as light as the edges: no fill narrower than the box
+    profile = np.median(inside[::2], axis=0)  # every other row: the fill is tall
     paper = float(profile.max())  # column medians: a stroke or a speck does not move them
     dark = profile <= paper - SHADE_DEPTH
     runs = np.flatnonzero(np.diff(np.concatenate(([0], dark.astype(np.int8), [0]))))
