@@ -466,8 +466,8 @@ def judge_cell(
                 # A handwritten "absent" half read ("h Sent,"), or a small typed "ABSENT"
                 # the page's OCR half read ("*aBsenr"; a signature's scrawl may read
                 # "CAUSE", less alike; a photo's "Absent" read "Atrent"): not a signature
-                # to trust.
-                confidence = min(confidence, UNPLACED)
+                # to trust, and a person checks an absence more likely than not.
+                mark, confidence = "absent", min(confidence, UNPLACED)
             elif mark == "signed" and again and ratio < WORD_SPARSE_INK and not _underlined(marks):
                 # One short line of sparse ink that no read makes out: a word too blurred
                 # to read (an absence?) as likely as a small signature; initials over a

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from pipeline.ocr import OcrSettings, TesserocrEngine
+from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine
 from pipeline.parse import same_person
 from pipeline.reading import (
     attendance,
@@ -507,3 +507,31 @@ def test_a_word_written_letter_by_letter_is_told_from_a_signature_s_scrawl() -> 
     for seed in range(12):
         assert not cells._letters_in_a_line(_pen_cell(seed, "signature", 120, 40), 200), seed
         assert not cells._letters_in_a_line(_pen_cell(seed, "signature", 170, 40), 200), seed
+
+
+class _ReadsAs:
+    """An OCR engine that reads every crop as the same text (a hand's word half read)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult(self.text, 0.5)
+
+    recognise_line = recognise
+
+
+def test_a_word_read_nearly_absent_is_left_for_a_person_as_an_absence() -> None:
+    # A scanned handwritten "Absent" read "h Sent,": no sure mark, and the lean shown to
+    # the person checking it is an absence, not a signature.
+    pen = Pen(random.Random(5))
+    pen.new_page(size=(220, 80))
+    pen.c.rect(20, 20, 180, 40)
+    pen.hand(40, 33, "Absent", 12, (0.1, 0.1, 0.2))
+    gray = np.array(render.raster(pen.finish()[0], 200, True)[0].convert("L"))
+    page = sheet_page.page_of(tables.Rulings.of(gray, 200), 200, _ReadsAs("h Sent,"), [], False)
+    side = round(20 * 200 / 72)
+    box = (side, side, gray.shape[1] - side, gray.shape[0] - side)
+    column = attendance.Column(date(2026, 3, 2), attendance.MATIN, None, "Matin")
+    read = cells.judge_cell(page, box, column, "Léa Martin")
+    assert read.mark == "absent" and read.confidence < attendance.REVIEW_BELOW
