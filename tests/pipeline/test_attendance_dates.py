@@ -390,6 +390,19 @@ def test_a_fill_narrower_than_a_cell_laid_out_with_no_column_rules_is_shaded() -
     assert not unheld.shaded(page, (300, 100, 600, 200), (306, 106, 594, 194))
 
 
+def test_a_row_date_its_printed_weekday_belies_is_no_date_unless_a_listed_day_fits() -> None:
+    # "lundi 12 octobre 2026" read "lundi 13": the 13th is a Tuesday.
+    period = (date(2026, 10, 6), date(2026, 10, 29))
+    snapped = sheet_columns.snapped_date
+    assert snapped("lundi 13 octobre 2026", date(2026, 10, 13), set(period), period) is None
+    assert snapped("lundi 13 octobre 2026", date(2026, 10, 13), set()) is None
+    listed = {date(2026, 10, 12), date(2026, 10, 14)}
+    assert snapped("lundi 13 octobre 2026", date(2026, 10, 13), listed) == date(2026, 10, 12)
+    assert snapped("mardi 13 octobre 2026", date(2026, 10, 13), set(period), period) == date(
+        2026, 10, 13
+    )
+
+
 def test_one_date_in_the_title_is_no_list_for_a_row_s_date_to_snap_to() -> None:
     # "Période : du 10/11/2025 au 21/11/2028": the first date lost, the second misread.
     known = {date(2028, 11, 21)}
