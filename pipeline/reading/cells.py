@@ -4,6 +4,7 @@ cell (signed, absent, empty, or for review); the trainer's boxes below a one-day
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -451,7 +452,11 @@ def judge_cell(
             words = _cell_words(page, inner)
             known = is_absent(words) or is_signed_mention(words)
             again = [] if known else _word_reads(page, inner, marks)
-            if is_absent(words):
+            if is_absent(words) and ratio > WORD_INK and not is_absent(_whole_words(words)):
+                # Only "abs" read in ink denser than a word or two: a signature's scrawl
+                # read as three letters as likely as an abbreviation; a person tells.
+                mark, confidence = "absent", min(confidence, UNPLACED)
+            elif is_absent(words):
                 mark, confidence = "absent", 0.9
             elif is_signed_mention(words) or any(is_signed_mention(t) for t in again):
                 mark, confidence = "signed", 0.95  # with or without a signature image
@@ -527,6 +532,16 @@ WORD_INK = 0.1
 #: Below this share of the cell, one line of ink that reads as nothing is as likely a
 #: blurred word as a signature (on generated photos and scans, 1 % of signatures).
 WORD_SPARSE_INK = 0.04
+
+
+#: The short forms of an absence ("ABS", "Exc."), three letters a scrawl may read as.
+_SHORT_ABSENCE = re.compile(r"(?i)\b(abs|exc)\b\.?")
+
+
+def _whole_words(text: str) -> str:
+    """A cell's text without the short forms of an absence: what is left says absent in
+    a whole word ("Absent", "excusée"), or not."""
+    return _SHORT_ABSENCE.sub(" ", text)
 
 
 def _letters_in_a_line(marks: np.ndarray, dpi: int) -> bool:

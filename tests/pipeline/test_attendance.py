@@ -535,3 +535,33 @@ def test_a_word_read_nearly_absent_is_left_for_a_person_as_an_absence() -> None:
     column = attendance.Column(date(2026, 3, 2), attendance.MATIN, None, "Matin")
     read = cells.judge_cell(page, box, column, "Léa Martin")
     assert read.mark == "absent" and read.confidence < attendance.REVIEW_BELOW
+
+
+def _stub_read_cell(draw: str, reads_as: str) -> attendance.CellRead:
+    """A cell holding a signature or a written "ABS", judged with an OCR that reads it
+    as ``reads_as``."""
+    pen = Pen(random.Random(7))
+    pen.new_page(size=(140, 70))
+    pen.c.rect(20, 20, 100, 30)
+    if draw == "signature":
+        # A heavy scrawl: a broad pen's zigzag over most of the cell.
+        pen.c.setLineWidth(2.5)
+        zigzag = [(26 + 6 * i, 26 + (18 if i % 2 else 0)) for i in range(15)]
+        for (x0, y0), (x1, y1) in zip(zigzag, zigzag[1:], strict=False):
+            pen.c.line(x0, y0, x1, y1)
+    else:
+        pen.hand(50, 30, draw, 11, (0.1, 0.1, 0.3))
+    gray = np.array(render.raster(pen.finish()[0], 200, True)[0].convert("L"))
+    page = sheet_page.page_of(tables.Rulings.of(gray, 200), 200, _ReadsAs(reads_as), [], False)
+    side = round(20 * 200 / 72)
+    box = (side, side, gray.shape[1] - side, gray.shape[0] - side)
+    column = attendance.Column(date(2026, 3, 2), attendance.MATIN, None, "Matin")
+    return cells.judge_cell(page, box, column, "Léa Martin")
+
+
+def test_a_signature_read_as_abs_is_no_sure_absence_but_a_written_abs_is() -> None:
+    scrawl = _stub_read_cell("signature", "abs")
+    assert scrawl.ink > cells.WORD_INK
+    assert scrawl.confidence < attendance.REVIEW_BELOW
+    written = _stub_read_cell("ABS", "ABS")
+    assert written.mark == "absent" and written.confidence >= attendance.REVIEW_BELOW
