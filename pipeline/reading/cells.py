@@ -141,6 +141,32 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
     return False
 
 
+#: A rule along a cell's side lies within this share of its width (or height) of the edge.
+EDGE_BAND = 0.12
+
+
+def _edge_lines_only(marks: np.ndarray) -> bool:
+    """Whether all of a cell's ink is lines along its sides: rules of the table the
+    ruling mask missed (slanted on a photo, joined at a corner), each spanning half a side
+    or more and lying wholly in the band along the edges, where no hand's mark runs."""
+    height, width = marks.shape
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8))
+    band = np.ones((height, width), bool)
+    inner_x = slice(int(EDGE_BAND * width) + 1, int((1 - EDGE_BAND) * width))
+    inner_y = slice(int(EDGE_BAND * height) + 1, int((1 - EDGE_BAND) * height))
+    band[inner_y, inner_x] = False
+    pieces = [i for i in range(1, count) if stats[i][cv2.CC_STAT_AREA] >= 4]
+    if not pieces:
+        return False
+    for i in pieces:
+        long = (
+            stats[i][cv2.CC_STAT_HEIGHT] >= height / 2 or stats[i][cv2.CC_STAT_WIDTH] >= width / 2
+        )
+        if not long or not band[labels == i].all():
+            return False
+    return True
+
+
 def _one_stroke(marks: np.ndarray, dpi: int) -> bool:
     """Whether a cell's ink (its main pieces) lies along one smooth curve."""
     ys, xs = _main_pixels(marks)
@@ -446,7 +472,11 @@ def judge_cell(
     # trace is looked at (a typed word of the text layer costs nothing to look at).
     if ratio > EMPTY_INK / 2 or page.exact and words_in(page.words, inner):
         marks = cell_marks(page.ink, page.lines, inner, page.dpi) if measured is None else measured
-        if crossed_out(marks, page.dpi):
+        if not printed and _edge_lines_only(marks):
+            # A rule the ruling mask missed (a photo's slanted frame run along the cell's
+            # side): the table's print, no mark.
+            mark, confidence = "empty", min(ink_decision(0.0)[1], TAIL_EMPTY)
+        elif crossed_out(marks, page.dpi):
             mark, confidence = "absent", 0.9
         else:
             words = _cell_words(page, inner)

@@ -565,3 +565,18 @@ def test_a_signature_read_as_abs_is_no_sure_absence_but_a_written_abs_is() -> No
     assert scrawl.confidence < attendance.REVIEW_BELOW
     written = _stub_read_cell("ABS", "ABS")
     assert written.mark == "absent" and written.confidence >= attendance.REVIEW_BELOW
+
+
+def test_a_slanted_rule_along_a_cell_s_side_is_no_mark_but_a_stroke_inside_is() -> None:
+    marks = np.zeros((90, 400), np.uint8)
+    cv2.line(marks, (392, 0), (386, 89), 255, 2)  # a photo's frame, slanted, at the side
+    cv2.line(marks, (0, 2), (399, 3), 255, 2)  # a shaded header's lower edge
+    assert cells._edge_lines_only(marks)
+    stroke = marks.copy()
+    cv2.line(stroke, (40, 80), (360, 10), 255, 2)  # a stroke across: a cross-out
+    assert not cells._edge_lines_only(stroke)
+    scrawl = np.zeros_like(marks)
+    for i in range(12):  # a signature's zigzag near the side
+        cv2.line(scrawl, (300 + 8 * i, 30 + 30 * (i % 2)), (308 + 8 * i, 60 - 30 * (i % 2)), 255, 2)
+    assert not cells._edge_lines_only(scrawl)
+    assert not cells._edge_lines_only(np.zeros_like(marks))
