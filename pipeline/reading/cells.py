@@ -5,6 +5,7 @@ cell (signed, absent, empty, or for review); the trainer's boxes below a one-day
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -139,6 +140,32 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
         if _two_strokes(x, y, rising, tolerance):
             return True
     return False
+
+
+#: A rule along a cell's side lies within this share of its width (or height) of the edge.
+EDGE_BAND = 0.12
+
+
+def _edge_lines_only(marks: np.ndarray) -> bool:
+    """Whether all of a cell's ink is lines along its sides: rules of the table the
+    ruling mask missed (slanted on a photo, joined at a corner), each spanning half a side
+    or more and lying wholly in the band along the edges, where no hand's mark runs."""
+    height, width = marks.shape
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8))
+    band = np.ones((height, width), bool)
+    inner_x = slice(int(EDGE_BAND * width) + 1, int((1 - EDGE_BAND) * width))
+    inner_y = slice(int(EDGE_BAND * height) + 1, int((1 - EDGE_BAND) * height))
+    band[inner_y, inner_x] = False
+    pieces = [i for i in range(1, count) if stats[i][cv2.CC_STAT_AREA] >= 4]
+    if not pieces:
+        return False
+    for i in pieces:
+        long = (
+            stats[i][cv2.CC_STAT_HEIGHT] >= height / 2 or stats[i][cv2.CC_STAT_WIDTH] >= width / 2
+        )
+        if not long or not band[labels == i].all():
+            return False
+    return True
 
 
 def _one_stroke(marks: np.ndarray, dpi: int) -> bool:
@@ -516,13 +543,21 @@ def judge_cell(
     # trace is looked at (a typed word of the text layer costs nothing to look at).
     if ratio > EMPTY_INK / 2 or page.exact and words_in(page.words, inner):
         marks = cell_marks(page.ink, page.lines, inner, page.dpi) if measured is None else measured
-        if crossed_out(marks, page.dpi):
+        if not printed and _edge_lines_only(marks):
+            # A rule the ruling mask missed (a photo's slanted frame run along the cell's
+            # side): the table's print, no mark.
+            mark, confidence = "empty", min(ink_decision(0.0)[1], TAIL_EMPTY)
+        elif crossed_out(marks, page.dpi):
             mark, confidence = "absent", 0.9
         else:
             words = _cell_words(page, inner)
             known = is_absent(words) or is_signed_mention(words)
             again = [] if known else _word_reads(page, inner, marks)
-            if is_absent(words):
+            if is_absent(words) and ratio > WORD_INK and not is_absent(_whole_words(words)):
+                # Only "abs" read in ink denser than a word or two: a signature's scrawl
+                # read as three letters as likely as an abbreviation; a person tells.
+                mark, confidence = "absent", min(confidence, UNPLACED)
+            elif is_absent(words):
                 mark, confidence = "absent", 0.9
             elif is_signed_mention(words) or any(is_signed_mention(t) for t in again):
                 mark, confidence = "signed", 0.95  # with or without a signature image
@@ -537,12 +572,16 @@ def judge_cell(
                 # A handwritten "absent" half read ("h Sent,"), or a small typed "ABSENT"
                 # the page's OCR half read ("*aBsenr"; a signature's scrawl may read
                 # "CAUSE", less alike; a photo's "Absent" read "Atrent"): not a signature
-                # to trust.
-                confidence = min(confidence, UNPLACED)
+                # to trust, and a person checks an absence more likely than not.
+                mark, confidence = "absent", min(confidence, UNPLACED)
             elif mark == "signed" and again and ratio < WORD_SPARSE_INK and not _underlined(marks):
                 # One short line of sparse ink that no read makes out: a word too blurred
                 # to read (an absence?) as likely as a small signature; initials over a
                 # long flat stroke (a flourish, an underline) are a signature's.
+                confidence = min(confidence, UNPLACED)
+            elif mark == "signed" and not page.exact and _letters_in_a_line(marks, page.dpi):
+                # A line of separate letters that no read makes out (a blurred "excusé"
+                # written in script): a word, not a signature's scrawl; a person tells.
                 confidence = min(confidence, UNPLACED)
             elif mark == "signed" and ink_beside_print(marks, inner, page.words) < SIGNED_INK:
                 # Its ink is print (a neighbour's mention run on, a remark): no signature.
@@ -594,6 +633,32 @@ WORD_INK = 0.1
 #: Below this share of the cell, one line of ink that reads as nothing is as likely a
 #: blurred word as a signature (on generated photos and scans, 1 % of signatures).
 WORD_SPARSE_INK = 0.04
+
+
+#: The short forms of an absence ("ABS", "Exc."), three letters a scrawl may read as.
+_SHORT_ABSENCE = re.compile(r"(?i)\b(abs|exc)\b\.?")
+
+
+def _whole_words(text: str) -> str:
+    """A cell's text without the short forms of an absence: what is left says absent in
+    a whole word ("Absent", "excusée"), or not."""
+    return _SHORT_ABSENCE.sub(" ", text)
+
+
+def _letters_in_a_line(marks: np.ndarray, dpi: int) -> bool:
+    """Whether a cell's ink is one line of writing no taller than a word, in
+    ``PRINT_PIECES`` or more separate pieces of a letter's size: a word written or typed
+    letter by letter. A signature is a scrawl of a few pieces, mostly joined up."""
+    rows = np.flatnonzero(marks.any(axis=1))
+    if not len(rows) or rows[-1] - rows[0] > WORD_TALL_IN * dpi:
+        return False
+    count, _, stats, _ = cv2.connectedComponentsWithStats((marks > 0).astype(np.uint8))
+    side = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    low, high = (limit * dpi for limit in LETTER_IN)
+    letters = (side >= low) & (side <= high)
+    # Nearly all the ink in such pieces: no long stroke beside them.
+    inked = stats[1:, cv2.CC_STAT_AREA]
+    return int(letters.sum()) >= PRINT_PIECES and inked[letters].sum() >= 0.8 * inked.sum()
 
 
 def _underlined(marks: np.ndarray) -> bool:

@@ -35,6 +35,7 @@ from pipeline.reading.sheet_text import (
     loose_dates,
     text_lines,
     title_date,
+    weekday_disagrees,
     weekdays_named,
 )
 from pipeline.reading.tables import Table, Unruled
@@ -513,11 +514,24 @@ def snapped_date(
 
     A photo's small print loses a slash ("1407/2026") or turns a digit ("10/07/2028"): the
     listed date whose digits are nearest the header's (two slips at most, the weekday
-    agreeing when one is printed) is the one meant. Without a list, the header stands;
+    agreeing when one is printed) is the one meant; one date listed only takes a header
+    that differs from it by its year. Without a list, the header stands;
     outside the title's ``period`` ("du 18/03 au 25/03") it is a misread, and no date.
     """
-    if not known or found in known:
+    if found in known:
         return found
+    # "lundi 13 octobre 2026" (the 12th, a digit misread): a date its own weekday belies
+    # is a misread, no date, unless a listed day fits it below.
+    torn = found is not None and weekday_disagrees(text, found)
+    if not known:
+        return None if torn else found
+    if found is not None and len(known) == 1:
+        # One date in the title is no list of the days (a one-day sheet's, or a period's
+        # end whose other end went unread): a date read whole stands, unless only its year
+        # differs ("10/07/2028" under "Journée du 10/07/2026").
+        (only,) = known
+        same_day = (found.day, found.month) == (only.day, only.month)
+        return only if same_day else None if torn or not in_period(found, period) else found
     digits = re.sub(r"\D", "", digits_fixed(text))
     weekday = WEEKDAY.search(fold(text))
     plausible = found is not None and min(known) <= found <= max(known)
@@ -525,7 +539,7 @@ def snapped_date(
         return found  # the title may give a range, not every day
     # Outside the period the title gives ("du 18/03 au 25/03"): a misread ("Mercredi 18"
     # read "Dre 2"), unless it snaps to a listed day below.
-    kept = found if found is None or in_period(found, period) else None
+    kept = found if found is None or in_period(found, period) and not torn else None
     if len(digits) < 6:
         # The date unreadable, the weekday read: the only listed day of that name.
         same = [d for d in known if weekday and _WEEKDAYS[d.weekday()] == weekday.group(1)]

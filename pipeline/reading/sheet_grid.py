@@ -62,6 +62,7 @@ from pipeline.reading.sheet_text import (
     text_lines,
     title_date,
     trainee_name,
+    weekday_disagrees,
 )
 from pipeline.reading.tables import Table
 from pipeline.reading.words import inset, reading_order, text_of, words_in
@@ -576,6 +577,11 @@ def _read_trainee_rows(
             continue
         reads = [_page_name(page, grid.cell(row, col)) for col in axes.names]
         name = _name_of([text for text, _ in reads])
+        if is_trainer_label(name):
+            # The name columns, read on their own, name the trainer ("Formateur·rice",
+            # the page's words for the row garbled): the trainer's marks, no trainee's.
+            trainer.extend(_judged(page, grid.cell(row, col), column, "") for col, column in marks)
+            continue
         # A name the OCR is unsure of may be another trainee's: a person checks the row.
         unsure = any(text and confidence < NAME_DOUBT for text, confidence in reads)
         if header_roles.is_header_word(name):
@@ -710,7 +716,8 @@ def _read_by_date(
             # One digit of the year misread ("2036"): the page's year.
             with contextlib.suppress(ValueError):
                 snapped = snapped.replace(year=year)
-        dates = [snapped] if snapped else dates
+        # A date its printed weekday belies ("lundi 13" for the 12th) is a misread.
+        dates = [snapped] if snapped else [d for d in dates if not weekday_disagrees(text, d)]
         day = the_day if titled else dates[0] if dates else None
         named = [
             half_day_of(header_cell_text(page, grid.cell(row, col), half_day_of))

@@ -58,10 +58,54 @@ def shaded(
         if edge.size and past.size
     ]
     if not steps or max(steps) < SHADE_DEPTH:
+        # No step at the cell's rules: where no rule is drawn between columns, the box is
+        # laid out from the header and may run past the fill on both sides.
+        return _fill_within(inside, max(2, left - box[0]))
+    return _even(inside, max(steps))
+
+
+def _even(region: np.ndarray, depth: float) -> bool:
+    """Whether most of a region lies close to its own level (a fill, not a scribble)."""
+    level = float(np.median(region))
+    near = max(8.0, depth / 2)
+    return float((np.abs(region.astype(np.int16) - level) <= near).mean()) >= SHADE_EVEN
+
+
+def _fill_within(inside: np.ndarray, margin: int) -> bool:
+    """Whether a cell holds a grey fill narrower than its box: a band of columns over the
+    box's middle, at least half its width, each darker than the paper beside it down most
+    of its height, with a sharp step to the paper at each end that lies inside the box.
+
+    A photo's uneven light darkens gradually (no step); a row shaded whole fills the box
+    from side to side (no end inside it, as a striped table's row has none)."""
+    height, width = inside.shape
+    if width < 8 * margin or height < 4:
         return False
-    level = float(np.median(inside))
-    near = max(8.0, max(steps) / 2)
-    return float((np.abs(inside.astype(np.int16) - level) <= near).mean()) >= SHADE_EVEN
+    middle = float(np.median(inside[:, width // 2 - margin : width // 2 + margin]))
+    edges = (float(np.median(inside[:, :margin])), float(np.median(inside[:, -margin:])))
+    if middle > max(edges) - SHADE_DEPTH / 2:
+        return False  # the middle as light as the edges: no fill narrower than the box
+    profile = np.median(inside[::2], axis=0)  # every other row: the fill is tall
+    paper = float(profile.max())  # column medians: a stroke or a speck does not move them
+    dark = profile <= paper - SHADE_DEPTH
+    runs = np.flatnonzero(np.diff(np.concatenate(([0], dark.astype(np.int8), [0]))))
+    if not len(runs):
+        return False
+    start, end = max(zip(runs[::2], runs[1::2], strict=True), key=lambda r: r[1] - r[0])
+    if end - start < width / 2 or not start <= width // 2 < end:
+        return False
+    blur = max(1, margin // 2)  # a photo's or a scan's edge spreads over a few pixels
+    ends = [(start, -1)] if start >= margin + blur else []
+    ends += [(end, 1)] if end <= width - margin - blur else []
+    if not ends:
+        return False
+    for at, out in ends:
+        before = profile[max(0, at - 2 * margin) : at - blur]
+        after = profile[at + blur : at + 2 * margin]
+        paper_side, fill_side = (before, after) if out < 0 else (after, before)
+        if float(np.median(paper_side)) - float(np.median(fill_side)) < SHADE_DEPTH:
+            return False
+    return _even(inside[:, start:end], paper - float(np.median(profile[start:end])))
 
 
 def _sides(

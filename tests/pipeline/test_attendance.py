@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from pipeline.ocr import OcrSettings, TesserocrEngine
+from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine
 from pipeline.parse import same_person
 from pipeline.reading import (
     attendance,
@@ -483,3 +483,100 @@ def test_near_header_words_are_the_ones_sequence_matcher_calls_near(token: str, 
     from pipeline.reading import header
 
     assert header._similar(token, word, 0.8) == (SequenceMatcher(None, token, word).ratio() >= 0.8)
+
+
+def _hand_word_cell(word: str, width: float, height: float) -> np.ndarray:
+    """A ruled cell holding ``word`` written letter by letter (the generators' hand),
+    printed at 200 dpi: its ink without the rules."""
+    pen = Pen(random.Random(3))
+    pen.new_page(size=(width + 40, height + 40))
+    pen.c.rect(20, 20, width, height)
+    pen.hand(30, 20 + height * 0.35, word, 11, (0.1, 0.1, 0.5))
+    gray = np.array(render.raster(pen.finish()[0], 200, True)[0].convert("L"))
+    ruled = tables.Rulings.of(gray, 200)
+    lines = cv2.dilate(cv2.bitwise_or(ruled.horiz, ruled.vert), np.ones((3, 3), np.uint8))
+    side = round(20 * 200 / 72) + 8
+    inner = (side, side, gray.shape[1] - side, gray.shape[0] - side)
+    return cells.cell_marks(ruled.ink, lines, inner, 200)
+
+
+def test_a_word_written_letter_by_letter_is_told_from_a_signature_s_scrawl() -> None:
+    # An "excusé" the OCR cannot make out (a photo's blur) must not pass for a signature.
+    assert cells._letters_in_a_line(_hand_word_cell("excusé", 120, 40), 200)
+    assert cells._letters_in_a_line(_hand_word_cell("absente", 120, 40), 200)
+    for seed in range(12):
+        assert not cells._letters_in_a_line(_pen_cell(seed, "signature", 120, 40), 200), seed
+        assert not cells._letters_in_a_line(_pen_cell(seed, "signature", 170, 40), 200), seed
+
+
+class _ReadsAs:
+    """An OCR engine that reads every crop as the same text (a hand's word half read)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
+        return OcrResult(self.text, 0.5)
+
+    recognise_line = recognise
+
+
+def test_a_word_read_nearly_absent_is_left_for_a_person_as_an_absence() -> None:
+    # A scanned handwritten "Absent" read "h Sent,": no sure mark, and the lean shown to
+    # the person checking it is an absence, not a signature.
+    pen = Pen(random.Random(5))
+    pen.new_page(size=(220, 80))
+    pen.c.rect(20, 20, 180, 40)
+    pen.hand(40, 33, "Absent", 12, (0.1, 0.1, 0.2))
+    gray = np.array(render.raster(pen.finish()[0], 200, True)[0].convert("L"))
+    page = sheet_page.page_of(tables.Rulings.of(gray, 200), 200, _ReadsAs("h Sent,"), [], False)
+    side = round(20 * 200 / 72)
+    box = (side, side, gray.shape[1] - side, gray.shape[0] - side)
+    column = attendance.Column(date(2026, 3, 2), attendance.MATIN, None, "Matin")
+    read = cells.judge_cell(page, box, column, "Léa Martin")
+    assert read.mark == "absent" and read.confidence < attendance.REVIEW_BELOW
+
+
+def _stub_read_cell(draw: str, reads_as: str) -> attendance.CellRead:
+    """A cell holding a signature or a written "ABS", judged with an OCR that reads it
+    as ``reads_as``."""
+    pen = Pen(random.Random(7))
+    pen.new_page(size=(140, 70))
+    pen.c.rect(20, 20, 100, 30)
+    if draw == "signature":
+        # A heavy scrawl: a broad pen's zigzag over most of the cell.
+        pen.c.setLineWidth(2.5)
+        zigzag = [(26 + 6 * i, 26 + (18 if i % 2 else 0)) for i in range(15)]
+        for (x0, y0), (x1, y1) in zip(zigzag, zigzag[1:], strict=False):
+            pen.c.line(x0, y0, x1, y1)
+    else:
+        pen.hand(50, 30, draw, 11, (0.1, 0.1, 0.3))
+    gray = np.array(render.raster(pen.finish()[0], 200, True)[0].convert("L"))
+    page = sheet_page.page_of(tables.Rulings.of(gray, 200), 200, _ReadsAs(reads_as), [], False)
+    side = round(20 * 200 / 72)
+    box = (side, side, gray.shape[1] - side, gray.shape[0] - side)
+    column = attendance.Column(date(2026, 3, 2), attendance.MATIN, None, "Matin")
+    return cells.judge_cell(page, box, column, "Léa Martin")
+
+
+def test_a_signature_read_as_abs_is_no_sure_absence_but_a_written_abs_is() -> None:
+    scrawl = _stub_read_cell("signature", "abs")
+    assert scrawl.ink > cells.WORD_INK
+    assert scrawl.confidence < attendance.REVIEW_BELOW
+    written = _stub_read_cell("ABS", "ABS")
+    assert written.mark == "absent" and written.confidence >= attendance.REVIEW_BELOW
+
+
+def test_a_slanted_rule_along_a_cell_s_side_is_no_mark_but_a_stroke_inside_is() -> None:
+    marks = np.zeros((90, 400), np.uint8)
+    cv2.line(marks, (392, 0), (386, 89), 255, 2)  # a photo's frame, slanted, at the side
+    cv2.line(marks, (0, 2), (399, 3), 255, 2)  # a shaded header's lower edge
+    assert cells._edge_lines_only(marks)
+    stroke = marks.copy()
+    cv2.line(stroke, (40, 80), (360, 10), 255, 2)  # a stroke across: a cross-out
+    assert not cells._edge_lines_only(stroke)
+    scrawl = np.zeros_like(marks)
+    for i in range(12):  # a signature's zigzag near the side
+        cv2.line(scrawl, (300 + 8 * i, 30 + 30 * (i % 2)), (308 + 8 * i, 60 - 30 * (i % 2)), 255, 2)
+    assert not cells._edge_lines_only(scrawl)
+    assert not cells._edge_lines_only(np.zeros_like(marks))

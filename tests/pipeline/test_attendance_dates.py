@@ -374,6 +374,48 @@ def test_a_cell_is_shaded_by_its_even_fill_not_by_a_photo_s_uneven_light() -> No
     assert not unheld.shaded(page, (300, 100, 400, 200), (306, 106, 394, 194))
 
 
+def test_a_fill_narrower_than_a_cell_laid_out_with_no_column_rules_is_shaded() -> None:
+    # Rows ruled, columns not: the cell's box, laid out from the header, runs past the
+    # fill on both sides, so no step lies at its edges.
+    page = np.full((300, 900), 250, np.uint8)
+    page[[100, 200], :] = 40
+    page[101:200, 330:570] = 215
+    assert unheld.shaded(page, (300, 100, 600, 200), (306, 106, 594, 194))
+    assert not unheld.shaded(page, (600, 100, 900, 200), (606, 106, 894, 194))
+    page[140:160, 630:860] = 30  # a thick stroke over a whole neighbour
+    assert not unheld.shaded(page, (600, 100, 900, 200), (606, 106, 894, 194))
+    # A photo's light falling off across the row: no step, no fill.
+    dim = np.tile(np.linspace(250, 190, 900).astype(np.uint8), (300, 1))
+    dim[[100, 200], :] = 40
+    assert not unheld.shaded(dim, (300, 100, 600, 200), (306, 106, 594, 194))
+    page[101:200, :] = 215  # the row shaded whole, as a striped table's
+    assert not unheld.shaded(page, (300, 100, 600, 200), (306, 106, 594, 194))
+
+
+def test_a_row_date_its_printed_weekday_belies_is_no_date_unless_a_listed_day_fits() -> None:
+    # "lundi 12 octobre 2026" read "lundi 13": the 13th is a Tuesday.
+    period = (date(2026, 10, 6), date(2026, 10, 29))
+    snapped = sheet_columns.snapped_date
+    assert snapped("lundi 13 octobre 2026", date(2026, 10, 13), set(period), period) is None
+    assert snapped("lundi 13 octobre 2026", date(2026, 10, 13), set()) is None
+    listed = {date(2026, 10, 12), date(2026, 10, 14)}
+    assert snapped("lundi 13 octobre 2026", date(2026, 10, 13), listed) == date(2026, 10, 12)
+    assert snapped("mardi 13 octobre 2026", date(2026, 10, 13), set(period), period) == date(
+        2026, 10, 13
+    )
+
+
+def test_one_date_in_the_title_is_no_list_for_a_row_s_date_to_snap_to() -> None:
+    # "Période : du 10/11/2025 au 21/11/2028": the first date lost, the second misread.
+    known = {date(2028, 11, 21)}
+    snapped = sheet_columns.snapped_date
+    assert snapped("11/11/2025", date(2025, 11, 11), known) == date(2025, 11, 11)
+    assert snapped("19/11/2025", date(2025, 11, 19), known) == date(2025, 11, 19)
+    # Only the year differs: the header's day is the title's.
+    assert snapped("21/11/2025", date(2025, 11, 21), known) == date(2028, 11, 21)
+    assert snapped("Jeudi 16/07/2026", date(2026, 7, 16), {date(2026, 7, 10)}) == date(2026, 7, 16)
+
+
 @pytest.mark.parametrize(
     ("text", "exact", "held"),
     [
