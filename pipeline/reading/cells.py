@@ -282,7 +282,7 @@ def mean_confidence(words: Sequence[Word]) -> float:
 
 
 def clean_crop(
-    page: SheetPage, box: tuple[int, int, int, int], crisp: bool = False, title: bool = False
+    page: SheetPage, box: tuple[int, int, int, int], crisp: bool = False
 ) -> Image.Image | None:
     """The box's pixels with the ruling lines whitened, on a white border (Tesseract likes one).
 
@@ -294,7 +294,7 @@ def clean_crop(
     if right - left < 4 or bottom - top < 4:
         return None
     crop = page.gray[top:bottom, left:right].copy()
-    crop[_crossing(page.lines[top:bottom, left:right] > 0, title)] = 255
+    crop[_crossing(page.lines[top:bottom, left:right] > 0)] = 255
     if crisp:
         darkest, paper = np.percentile(crop, [1, 50])
         if paper - darkest > 40:
@@ -373,19 +373,16 @@ def printed_name(written: str, words: Sequence[Word]) -> str | None:
     return best if not rivals or score - rivals[0] >= 0.05 else None
 
 
-def _crossing(lines: np.ndarray, title: bool = False) -> np.ndarray:
-    """The part of a line mask that crosses the crop from side to side (a ruling).
+def _crossing(lines: np.ndarray) -> np.ndarray:
+    """The part of a line mask that crosses the crop from side to side (a ruling): a run
+    that comes in from the crop's border and spans most of it.
 
     Short straight runs are left alone: the tops of bold digits line up into one, and
-    whitening them would erase the date they belong to. In a column ``title``, so are runs
-    that reach no side of the crop: a photo's small blurred date ("02/11/2026" in a narrow
-    header cell) may run together into a stroke long enough for a ruling's mask, but a
-    ruling through a cell comes in from its border.
+    whitening them would erase the date they belong to. So are runs that reach no side of
+    the crop, however long: a photo's small blurred print (a date in a narrow header cell,
+    a typed or handwritten "Absent" in a cell) may run together into a stroke long enough
+    for a ruling's mask, but a ruling through a cell comes in from its border.
     """
-    if not title:
-        rows = lines.mean(axis=1) >= 0.6
-        cols = lines.mean(axis=0) >= 0.6
-        return lines & (rows[:, None] | cols[None, :])
     count, labels, stats, _ = cv2.connectedComponentsWithStats(lines.astype(np.uint8))
     height, width = lines.shape
     left, top, wide, high = (stats[:, i] for i in range(4))
@@ -409,7 +406,7 @@ def header_cell_text(
         return text
     tries = ((False, False), (True, False)) + (((False, True), (True, True)) if line else ())
     for crisp, one_line in tries:
-        crop = clean_crop(page, inset(box, 2), crisp=crisp, title=True)
+        crop = clean_crop(page, inset(box, 2), crisp=crisp)
         if crop is None:
             break
         read = page.engine.recognise_line if one_line else page.engine.recognise

@@ -356,7 +356,7 @@ def _laid_out_confirmed(
     crops = []
     for i in laid:
         box = inset((grid.xs[i + 1], grid.ys[0], grid.xs[i + 2], grid.ys[header]), 3)
-        crop = clean_crop(page, box, title=True)
+        crop = clean_crop(page, box)
         if crop is None:
             return columns
         crops.append(np.asarray(crop))
