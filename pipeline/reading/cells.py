@@ -495,7 +495,9 @@ def judge_cell(
 def cut_by_edge(page: SheetPage, box: tuple[int, int, int, int]) -> bool:
     """Whether the cell's top or bottom edge, where no rule is drawn, runs through ink:
     a boundary guessed between rows (print on two lines taken for two rows) cuts a mark
-    in two, and the cell holds part of it only."""
+    in two, and the cell holds part of it only. A mark whose strokes across the edge lie
+    almost all within the cell (a signature's loop reaching over a guessed boundary) is
+    the cell's own, whole."""
     left, top, right, bottom = box
     pad = max(1, (right - left) // 10)
     least = max(3, page.dpi // 50)
@@ -507,9 +509,39 @@ def cut_by_edge(page: SheetPage, box: tuple[int, int, int, int]) -> bool:
         if ruled.mean() >= 0.5:
             continue
         crossing = page.ink[band, left + pad : right - pad].all(axis=0) & ~ruled
-        if int(crossing.sum()) >= least:
+        if int(crossing.sum()) >= least and not _held_within(page, box, y):
             return True
     return False
+
+
+#: The least share of a stroke across a cell's unruled edge lying within the cell for the
+#: stroke to be the cell's own mark reaching over, not a mark cut in two.
+OWN_STROKE = 0.9
+#: Ink no larger than this either way (inches) is a speck (a dot of dust), no mark.
+SPECK_IN = 0.04
+
+
+def _held_within(page: SheetPage, box: tuple[int, int, int, int], y: int) -> bool:
+    """Whether every piece of ink across the cell's edge at row ``y`` lies (to
+    :data:`OWN_STROKE`) within the cell's rows, looked at over a cell's height each side,
+    or is a speck."""
+    left, top, right, bottom = box
+    high = bottom - top
+    start, end = max(0, top - high), min(page.ink.shape[0], bottom + high)
+    ink = (page.ink[start:end, left:right] > 0) & ~(page.lines[start:end, left:right] > 0)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    pad = max(1, (right - left) // 10)
+    across = set(np.unique(labels[y - start - 1 : y - start + 2, pad:-pad])) - {0}
+    speck = SPECK_IN * page.dpi
+    for piece in across:
+        wide, tall = stats[piece][cv2.CC_STAT_WIDTH], stats[piece][cv2.CC_STAT_HEIGHT]
+        if max(wide, tall) <= speck:
+            continue
+        weight = (labels == piece).sum(axis=1)
+        rows = np.arange(start, end)
+        if weight[(rows >= top) & (rows < bottom)].sum() < OWN_STROKE * weight.sum():
+            return False
+    return True
 
 
 #: The tallest a line of writing stands (inches, ascender to descender): ink no taller in
