@@ -496,8 +496,8 @@ def cut_by_edge(page: SheetPage, box: tuple[int, int, int, int]) -> bool:
     """Whether the cell's top or bottom edge, where no rule is drawn, runs through ink:
     a boundary guessed between rows (print on two lines taken for two rows) cuts a mark
     in two, and the cell holds part of it only. A mark whose strokes across the edge lie
-    almost all within the cell (a signature's loop reaching over a guessed boundary) is
-    the cell's own, whole."""
+    almost all on one side (a signature's loop reaching over a guessed boundary) is that
+    side's cell's own, whole: no cut."""
     left, top, right, bottom = box
     pad = max(1, (right - left) // 10)
     least = max(3, page.dpi // 50)
@@ -514,8 +514,8 @@ def cut_by_edge(page: SheetPage, box: tuple[int, int, int, int]) -> bool:
     return False
 
 
-#: The least share of a stroke across a cell's unruled edge lying within the cell for the
-#: stroke to be the cell's own mark reaching over, not a mark cut in two.
+#: The least share of a stroke across a cell's unruled edge lying on one side for the
+#: stroke to be that side's cell's mark reaching over, not a mark cut in two.
 OWN_STROKE = 0.9
 #: Ink no larger than this either way (inches) is a speck (a dot of dust), no mark.
 SPECK_IN = 0.04
@@ -523,8 +523,8 @@ SPECK_IN = 0.04
 
 def _held_within(page: SheetPage, box: tuple[int, int, int, int], y: int) -> bool:
     """Whether every piece of ink across the cell's edge at row ``y`` lies (to
-    :data:`OWN_STROKE`) within the cell's rows, looked at over a cell's height each side,
-    or is a speck."""
+    :data:`OWN_STROKE`) within the cell's rows or beyond them, looked at over a cell's
+    height each side, or is a speck."""
     left, top, right, bottom = box
     high = bottom - top
     start, end = max(0, top - high), min(page.ink.shape[0], bottom + high)
@@ -539,7 +539,8 @@ def _held_within(page: SheetPage, box: tuple[int, int, int, int], y: int) -> boo
             continue
         weight = (labels == piece).sum(axis=1)
         rows = np.arange(start, end)
-        if weight[(rows >= top) & (rows < bottom)].sum() < OWN_STROKE * weight.sum():
+        inside = weight[(rows >= top) & (rows < bottom)].sum() / weight.sum()
+        if 1 - OWN_STROKE < inside < OWN_STROKE:
             return False
     return True
 

@@ -620,6 +620,7 @@ def test_a_cell_whose_unruled_edge_runs_through_ink_is_doubted(
     [
         ((110, 205, 220, 380), False),  # a signature whose loop reaches 5 px below the edge
         ((196, 204, 300, 304), False),  # a dot of dust on the guessed boundary
+        ((196, 290, 220, 380), False),  # the next row's signature reaching 4 px up into it
         ((170, 230, 220, 380), True),  # a mark cut through its middle
     ],
 )
