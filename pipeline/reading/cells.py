@@ -380,7 +380,7 @@ def mean_confidence(words: Sequence[Word]) -> float:
 
 
 def clean_crop(
-    page: SheetPage, box: tuple[int, int, int, int], crisp: bool = False, title: bool = False
+    page: SheetPage, box: tuple[int, int, int, int], crisp: bool = False
 ) -> Image.Image | None:
     """The box's pixels with the ruling lines whitened, on a white border (Tesseract likes one).
 
@@ -392,7 +392,7 @@ def clean_crop(
     if right - left < 4 or bottom - top < 4:
         return None
     crop = page.gray[top:bottom, left:right].copy()
-    crop[_crossing(page.lines[top:bottom, left:right] > 0, title)] = 255
+    crop[_crossing(page.lines[top:bottom, left:right] > 0)] = 255
     if crisp:
         darkest, paper = np.percentile(crop, [1, 50])
         if paper - darkest > 40:
@@ -471,19 +471,16 @@ def printed_name(written: str, words: Sequence[Word]) -> str | None:
     return best if not rivals or score - rivals[0] >= 0.05 else None
 
 
-def _crossing(lines: np.ndarray, title: bool = False) -> np.ndarray:
-    """The part of a line mask that crosses the crop from side to side (a ruling).
+def _crossing(lines: np.ndarray) -> np.ndarray:
+    """The part of a line mask that crosses the crop from side to side (a ruling): a run
+    that comes in from the crop's border and spans most of it.
 
     Short straight runs are left alone: the tops of bold digits line up into one, and
-    whitening them would erase the date they belong to. In a column ``title``, so are runs
-    that reach no side of the crop: a photo's small blurred date ("02/11/2026" in a narrow
-    header cell) may run together into a stroke long enough for a ruling's mask, but a
-    ruling through a cell comes in from its border.
+    whitening them would erase the date they belong to. So are runs that reach no side of
+    the crop, however long: a photo's small blurred print (a date in a narrow header cell,
+    a typed or handwritten "Absent" in a cell) may run together into a stroke long enough
+    for a ruling's mask, but a ruling through a cell comes in from its border.
     """
-    if not title:
-        rows = lines.mean(axis=1) >= 0.6
-        cols = lines.mean(axis=0) >= 0.6
-        return lines & (rows[:, None] | cols[None, :])
     count, labels, stats, _ = cv2.connectedComponentsWithStats(lines.astype(np.uint8))
     height, width = lines.shape
     left, top, wide, high = (stats[:, i] for i in range(4))
@@ -507,7 +504,7 @@ def header_cell_text(
         return text
     tries = ((False, False), (True, False)) + (((False, True), (True, True)) if line else ())
     for crisp, one_line in tries:
-        crop = clean_crop(page, inset(box, 2), crisp=crisp, title=True)
+        crop = clean_crop(page, inset(box, 2), crisp=crisp)
         if crop is None:
             break
         read = page.engine.recognise_line if one_line else page.engine.recognise
@@ -608,7 +605,9 @@ def judge_cell(
 def cut_by_edge(page: SheetPage, box: tuple[int, int, int, int]) -> bool:
     """Whether the cell's top or bottom edge, where no rule is drawn, runs through ink:
     a boundary guessed between rows (print on two lines taken for two rows) cuts a mark
-    in two, and the cell holds part of it only."""
+    in two, and the cell holds part of it only. A mark whose strokes across the edge lie
+    almost all on one side (a signature's loop reaching over a guessed boundary) is that
+    side's cell's own, whole: no cut."""
     left, top, right, bottom = box
     pad = max(1, (right - left) // 10)
     least = max(3, page.dpi // 50)
@@ -620,9 +619,40 @@ def cut_by_edge(page: SheetPage, box: tuple[int, int, int, int]) -> bool:
         if ruled.mean() >= 0.5:
             continue
         crossing = page.ink[band, left + pad : right - pad].all(axis=0) & ~ruled
-        if int(crossing.sum()) >= least:
+        if int(crossing.sum()) >= least and not _held_within(page, box, y):
             return True
     return False
+
+
+#: The least share of a stroke across a cell's unruled edge lying on one side for the
+#: stroke to be that side's cell's mark reaching over, not a mark cut in two.
+OWN_STROKE = 0.9
+#: Ink no larger than this either way (inches) is a speck (a dot of dust), no mark.
+SPECK_IN = 0.04
+
+
+def _held_within(page: SheetPage, box: tuple[int, int, int, int], y: int) -> bool:
+    """Whether every piece of ink across the cell's edge at row ``y`` lies (to
+    :data:`OWN_STROKE`) within the cell's rows or beyond them, looked at over a cell's
+    height each side, or is a speck."""
+    left, top, right, bottom = box
+    high = bottom - top
+    start, end = max(0, top - high), min(page.ink.shape[0], bottom + high)
+    ink = (page.ink[start:end, left:right] > 0) & ~(page.lines[start:end, left:right] > 0)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    pad = max(1, (right - left) // 10)
+    across = set(np.unique(labels[y - start - 1 : y - start + 2, pad:-pad])) - {0}
+    speck = SPECK_IN * page.dpi
+    for piece in across:
+        wide, tall = stats[piece][cv2.CC_STAT_WIDTH], stats[piece][cv2.CC_STAT_HEIGHT]
+        if max(wide, tall) <= speck:
+            continue
+        weight = (labels == piece).sum(axis=1)
+        rows = np.arange(start, end)
+        inside = weight[(rows >= top) & (rows < bottom)].sum() / weight.sum()
+        if 1 - OWN_STROKE < inside < OWN_STROKE:
+            return False
+    return True
 
 
 #: The tallest a line of writing stands (inches, ascender to descender): ink no taller in

@@ -16,7 +16,8 @@ from pipeline.ocr import (
 )
 from pipeline.parse import find_dates, fold
 from pipeline.reading import header as header_roles
-from pipeline.reading.cells import SheetPage, header_cell_text
+from pipeline.reading.cells import SheetPage, clean_crop, header_cell_text
+from pipeline.reading.header_print import alternates
 from pipeline.reading.sheet_results import APRES_MIDI, MATIN, Column
 from pipeline.reading.sheet_text import (
     HEADER_NAME,
@@ -39,8 +40,8 @@ from pipeline.reading.sheet_text import (
     weekdays_named,
 )
 from pipeline.reading.tables import Table, Unruled
+from pipeline.reading.words import inset, text_of, word_runs, words_in
 from pipeline.reading.words import lines as line_groups
-from pipeline.reading.words import text_of, word_runs, words_in
 
 
 def with_header_above(page: SheetPage, grid: Table) -> Table:
@@ -251,7 +252,9 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
     columns = _dated_by_spans(page, grid, header, columns, year)
     columns = _dated_by_order(_dates_completed(_halves_misspelt(columns), known))
     columns = _halves_completed(columns)
-    return _dated_by_period(_halves_by_hours(columns), title, year)
+    return _laid_out_confirmed(
+        page, grid, header, _dated_by_period(_halves_by_hours(columns), title, year)
+    )
 
 
 #: A weekday and the day's number after it ("Vendredi 16", "Mar. 20").
@@ -386,6 +389,34 @@ def _dated_by_period(columns: list[Column], title: Sequence[str], year: int | No
             return columns
         if column.date is None:
             done[i] = Column(day, half, column.hours, column.label, sure=bool(dated))
+    return done
+
+
+def _laid_out_confirmed(
+    page: SheetPage, grid: Table, header: int, columns: list[Column]
+) -> list[Column]:
+    """Columns laid out from the title's period (:func:`_dated_by_period`) taken as read
+    when their titles' print, unreadable, alternates as a morning's and an afternoon's do
+    (:func:`header_print.alternates`): half-days in turn, no column of another kind among
+    them, as many as the period's half-days. Each then carries the title it stands for."""
+    laid = [i for i, column in enumerate(columns) if not column.sure]
+    if not laid or page.exact:
+        return columns
+    crops = []
+    for i in laid:
+        box = inset((grid.xs[i + 1], grid.ys[0], grid.xs[i + 2], grid.ys[header]), 3)
+        crop = clean_crop(page, box)
+        if crop is None:
+            return columns
+        crops.append(np.asarray(crop))
+    if not alternates(crops):
+        return columns
+    done = list(columns)
+    for i in laid:
+        day, half = columns[i].date, columns[i].half_day
+        assert day is not None and half is not None
+        said = f"{day:%d/%m/%Y} {'Matin' if half == MATIN else 'Après-midi'}"
+        done[i] = Column(day, half, columns[i].hours, said)
     return done
 
 

@@ -147,9 +147,25 @@ def test_a_small_date_s_run_together_tops_are_not_whitened_as_a_ruling() -> None
     mask[0:3, :] = True  # the ruling along the cell's top
     mask[:, 0:3] = True  # the column's rule
     mask[18:22, 15:85] = True  # the digits' tops, 70 % of the width
-    crossing = cells._crossing(mask, title=True)
+    crossing = cells._crossing(mask)
     assert crossing[1, 50] and crossing[20, 1]
     assert not crossing[20, 50]
+
+
+def test_a_blurred_absent_word_s_run_together_middle_is_kept_when_its_cell_is_read() -> None:
+    # A photo's bold "Absent" in a body cell: its letters run into a stroke long enough for
+    # the ruling mask, floating in the cell; the rule along the cell's top comes in from
+    # its sides. Only the rule is whitened before the cell is read again.
+    gray = np.full((60, 200), 255, np.uint8)
+    lines = np.zeros_like(gray)
+    gray[0:3, :] = lines[0:3, :] = 40  # the ruling along the cell's top
+    gray[20:40, 15:185] = 60  # the word, blurred into a band
+    lines[29:32, 20:180] = 255  # its middle, taken for a ruling
+    page = SheetPage(gray, 200, lines, lines, (), cast(Any, None))
+    crop = np.asarray(cells.clean_crop(page, (0, 0, 200, 60)))
+    pad = 200 // 10
+    assert crop[pad + 1, pad + 100] == 255  # the rule, whitened
+    assert crop[pad + 30, pad + 100] == 60  # the word's middle, kept
 
 
 def test_a_one_trainee_page_naming_nobody_with_no_page_before_waits_for_a_person() -> None:

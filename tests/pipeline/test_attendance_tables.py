@@ -673,6 +673,26 @@ def test_a_cell_whose_unruled_edge_runs_through_ink_is_doubted(
     assert cells.cut_by_edge(page, box) is cut
 
 
+@pytest.mark.parametrize(
+    ("piece", "cut"),
+    [
+        ((110, 205, 220, 380), False),  # a signature whose loop reaches 5 px below the edge
+        ((196, 204, 300, 304), False),  # a dot of dust on the guessed boundary
+        ((196, 290, 220, 380), False),  # the next row's signature reaching 4 px up into it
+        ((170, 230, 220, 380), True),  # a mark cut through its middle
+    ],
+)
+def test_a_mark_reaching_just_over_a_guessed_row_boundary_is_its_cell_s_own(
+    piece: tuple[int, int, int, int], cut: bool
+) -> None:
+    gray = np.full((300, 600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    top, bottom, left, right = piece
+    ink[top:bottom, left:right] = 255
+    page = cells.SheetPage(gray, 200, ink, np.zeros_like(gray), (), _BLIND)  # type: ignore[arg-type]
+    assert cells.cut_by_edge(page, (100, 100, 500, 200)) is cut
+
+
 def test_a_square_page_s_ruling_is_pieced_once_for_squaring_it_and_finding_its_tables(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
