@@ -489,7 +489,7 @@ def _caption_half(page: SheetPage, grid: Table) -> str | None:
         min(right, left + int(cols.max()) + pad),
         min(bottom, top + int(rows.max()) + pad),
     )
-    crop = clean_crop(page, box, crisp=True, title=True)
+    crop = clean_crop(page, box, crisp=True)
     if crop is None:
         return None
     halves = halves_named(page.engine.recognise_line(crop, page.dpi).text)
