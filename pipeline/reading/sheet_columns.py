@@ -146,6 +146,14 @@ def header_count(page: SheetPage, grid: Table) -> int:
             if w.confidence >= 0.6 or sum(c.isalnum() for c in w.text) >= 3
         ]
         first = fold(text_of(printed))
+        named = not first or bool(HEADER_NAME.search(first)) or header_roles.is_header_word(first)
+        # A number column's "N°" misread ("Ne", "N'"): two signs are no name.
+        named = named or len(re.sub(r"\W", "", first)) <= 2 and not re.search(r"\d", first)
+        merged = row > 0 and not _ruled_across(page, grid, row)
+        if row > 0 and not (named or merged):
+            # A trainee's name in the first cell, ruled apart from the row above: no
+            # header whatever the row's other cells say (their read again is spared).
+            break
         span = (grid.xs[1], grid.ys[row], grid.xs[-1], grid.ys[row + 1])
         rest = fold(header_cell_text(page, span, line=False))
         labelled = bool(
@@ -154,9 +162,6 @@ def header_count(page: SheetPage, grid: Table) -> int:
             or MORNING.search(rest)
             or WEEKDAY.search(rest)
         )
-        named = not first or bool(HEADER_NAME.search(first)) or header_roles.is_header_word(first)
-        # A number column's "N°" misread ("Ne", "N'"): two signs are no name.
-        named = named or len(re.sub(r"\W", "", first)) <= 2 and not re.search(r"\d", first)
         if row == 0:
             # The first cell's print garbled by the page OCR ("en den" for a photo's small
             # bold "Nom de famille"): read on its own, down to its bottom rule.
@@ -173,7 +178,6 @@ def header_count(page: SheetPage, grid: Table) -> int:
                 or re.search(r"matin|apres", rest)
                 or TIME_RANGE.search(digits_fixed(rest))
             )
-            merged = not _ruled_across(page, grid, row)
             header = (strong or labelled and merged) and (named or merged)
             # A name written by hand leaves the first cell with no print, and the
             # e-attendance mentions beside it ("Signé le 19/12 à 09:43") date the row:

@@ -89,6 +89,36 @@ def test_a_garbled_first_cell_over_a_row_of_names_is_no_header() -> None:
     assert sheet_columns.header_count(_page(words, engine), _GRID) == 0
 
 
+class _Counting(_ReadsAs):
+    """:class:`_ReadsAs` that counts the crops it is asked to read."""
+
+    def __init__(self, words: Sequence[tuple[str, float]]) -> None:
+        super().__init__(words)
+        self.reads = 0
+
+    def _read(self, image: Image.Image) -> OcrResult:
+        self.reads += 1
+        return super()._read(image)
+
+
+def test_a_trainees_row_ruled_apart_under_the_header_ends_it_without_its_cells_read_again() -> None:
+    # A date over Matin / Après-midi, then DUVAL's row (ruled apart, a name in its first
+    # cell) whose signatures the page OCR read as nothing: whatever a read of its cells
+    # would say ("Matin" here), the row is a trainee's, and no crop of it is read.
+    words = [
+        _word("Nom", 120, 115),
+        _word("Mardi", 700, 115),
+        _word("14/04/2026", 800, 115),
+        _word("Prénom", 120, 175),
+        _word("Matin", 700, 175),
+        _word("Après-midi", 950, 175),
+        _word("DUVAL", 120, 240),
+    ]
+    engine = _Counting([("Matin", 0.9)])
+    assert sheet_columns.header_count(_page(words, engine), _GRID) == 2
+    assert engine.reads == 0
+
+
 def test_a_column_headed_like_a_row_number_whose_cells_are_words_holds_the_last_names() -> None:
     # "Nom" of a photo read as "N": rows are not numbered in letters.
     labels = ["n", "Prénom", "03/08/2026 Matin", "03/08/2026 Après-midi"]
