@@ -13,7 +13,7 @@ import numpy as np
 from pipeline.ocr import (
     rotate_fine,
 )
-from pipeline.reading.ink import binarise, line_masks
+from pipeline.reading.ink import binarise, line_masks, ruling_length
 
 
 @dataclass(frozen=True)
@@ -207,18 +207,41 @@ class Rulings:
 
 
 def squared(ruled: Rulings, dpi: int) -> tuple[Rulings, np.ndarray | None]:
-    """The page levelled then rectified, and the 3x3 matrix that took it there (None: as is)."""
-    levelled, turn = _levelled(ruled, dpi)
-    rectified, warp = _rectified(levelled, dpi)
-    if turn is None and warp is None:
-        return ruled, None
-    turn = np.eye(3) if turn is None else np.vstack([turn, [0.0, 0.0, 1.0]])
+    """The page levelled then rectified, and the 3x3 matrix that took it there (None: as is).
+
+    Levelled by little (the masks' rules still whole), the table's corners are found on
+    the masks turned with the page, and the page is warped once, its masks made once: the
+    page levelled is made, and its masks, only when no corners ask for a warp too."""
+    degrees = _residual_skew(ruled, dpi)
+    if degrees is None:
+        return _rectified(ruled, dpi)
+    height, width = ruled.gray.shape
+    turn = np.vstack([cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0), [0, 0, 1]])
+    if abs(np.tan(np.radians(degrees))) * ruling_length(dpi) <= WHOLE_RULE_RISE:
+        masks = [
+            cv2.warpAffine(mask, turn[:2], (width, height), flags=cv2.INTER_NEAREST)
+            for mask in (ruled.horiz, ruled.vert)
+        ]
+        warp = _warp_to_rectangle(table_corners(masks[0], masks[1], dpi))
+        if warp is not None:
+            matrix = warp @ turn
+            flat = cv2.warpPerspective(
+                ruled.gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255
+            )
+            return Rulings.of(flat, dpi), matrix
+        return Rulings.of(rotate_fine(ruled.gray, degrees), dpi), turn
+    rectified, warp = _rectified(Rulings.of(rotate_fine(ruled.gray, degrees), dpi), dpi)
     return rectified, (np.eye(3) if warp is None else warp) @ turn
 
 
-def _levelled(ruled: Rulings, dpi: int) -> tuple[Rulings, np.ndarray | None]:
-    """Undo what skew the page deskew left: the longest ruling line must lie flat.
-    Also the 2x3 matrix of the turn (None when the rules already lie flat)."""
+#: How far (pixels) a rule's thickness may rise over a ruling's length for the masks of a
+#: page not yet levelled to hold it whole (the masks' strokes are dilated to about this).
+WHOLE_RULE_RISE = 2.0
+
+
+def _residual_skew(ruled: Rulings, dpi: int) -> float | None:
+    """What skew the page deskew left (degrees, counter-clockwise to undo): the longest
+    ruling lines must lie flat. None when they already do."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ruled.horiz)
     # The median over every long rule: a scanner's page edge is long too, but alone.
     slopes = [
@@ -227,14 +250,10 @@ def _levelled(ruled: Rulings, dpi: int) -> tuple[Rulings, np.ndarray | None]:
         if i and w >= dpi and h < dpi // 2
     ]
     if not slopes:
-        return ruled, None
+        return None
     degrees = float(np.degrees(np.arctan(np.median(slopes))))
     # cv2 turns counter-clockwise for positive angles, which lifts a rule falling rightwards.
-    if abs(degrees) < 0.15:
-        return ruled, None
-    height, width = ruled.gray.shape
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
-    return Rulings.of(rotate_fine(ruled.gray, degrees), dpi), matrix
+    return None if abs(degrees) < 0.15 else degrees
 
 
 def _slope(mask: np.ndarray) -> float:
@@ -255,18 +274,25 @@ def rectify(gray: np.ndarray, dpi: int) -> np.ndarray:
 
 def _rectified(ruled: Rulings, dpi: int) -> tuple[Rulings, np.ndarray | None]:
     """The page warped so that its main table is a rectangle, and the 3x3 matrix used."""
-    corners = table_corners(ruled.horiz, ruled.vert, dpi, ruled.pieces)
-    if corners is None:
+    matrix = _warp_to_rectangle(table_corners(ruled.horiz, ruled.vert, dpi, ruled.pieces))
+    if matrix is None:
         return ruled, None
-    target = _rectangle_for(corners)
-    if float(np.abs(corners - target).max()) < 1.5:
-        return ruled, None  # already square (born-digital pages)
-    matrix = cv2.getPerspectiveTransform(corners, target)
     height, width = ruled.gray.shape
     flat = cv2.warpPerspective(
         ruled.gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255
     )
     return Rulings.of(flat, dpi), matrix
+
+
+def _warp_to_rectangle(corners: np.ndarray | None) -> np.ndarray | None:
+    """The 3x3 matrix making a table's corners an upright rectangle (None: no corners, or
+    already square, as born-digital pages are)."""
+    if corners is None:
+        return None
+    target = _rectangle_for(corners)
+    if float(np.abs(corners - target).max()) < 1.5:
+        return None
+    return cv2.getPerspectiveTransform(corners, target)
 
 
 def table_corners(

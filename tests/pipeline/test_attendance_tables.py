@@ -856,3 +856,35 @@ def test_a_word_read_again_over_a_framed_table_makes_a_column_only_if_it_may_be_
     text: str, confidence: float, title: bool
 ) -> None:
     assert sheet_page._title_word(Word(text, confidence, (0, 0, 40, 20))) is title
+
+
+def test_a_page_a_little_askew_and_in_perspective_is_squared_by_one_warp_its_masks_made_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pipeline.reading import tables
+
+    gray = np.full((1400, 1000), 255, np.uint8)
+    for x in (100, 400, 650, 900):
+        cv2.line(gray, (x, 200), (x, 1000), 0, 3)
+    for y in range(200, 1001, 100):
+        cv2.line(gray, (100, y), (900, y), 0, 3)
+    # A photo's page: the table a trapezoid (its top narrower), the whole turned by 0.6°.
+    square = np.float32([[100, 200], [900, 200], [900, 1000], [100, 1000]])
+    seen = np.float32([[130, 210], [870, 205], [905, 1000], [95, 1004]])
+    leaning = cv2.getPerspectiveTransform(square, seen)
+    turn = np.vstack([cv2.getRotationMatrix2D((500, 700), 0.6, 1.0), [0, 0, 1]])
+    photo = cv2.warpPerspective(gray, turn @ leaning, (1000, 1400), borderValue=255)
+    ruled = Rulings.of(photo, 200)
+    made = []
+    real = tables.Rulings.of.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        tables.Rulings, "of", classmethod(lambda cls, g, d: made.append(1) or real(cls, g, d))
+    )
+    flat, matrix = tables.squared(ruled, 200)
+    assert matrix is not None and len(made) == 1  # one warp, its masks made once
+    found = tables_in(flat.horiz, flat.vert, 200, flat.pieces)
+    assert len(found) == 1 and len(found[0].xs) == 4 and len(found[0].ys) == 9
+    # Upright: the table's outer columns as far apart at its top as at its bottom.
+    taken = cv2.perspectiveTransform(square[None], turn @ leaning)
+    tl, tr, br, bl = cv2.perspectiveTransform(taken, matrix)[0]
+    assert abs((tr[0] - tl[0]) - (br[0] - bl[0])) < 3 and abs(tl[0] - bl[0]) < 3
