@@ -90,6 +90,10 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
     body = range(header, len(grid.ys) - 1)
     texts = _body_texts(page, grid, header)
     dated = [col for col, column in enumerate(texts) if dated_cells(column, year)]
+    if not page.exact and not dated and header and _halves_undated(columns):
+        # Half-days with no date over them nor down the rows: the day is the title's
+        # ("Journée du 25/11/2026"), which a photo's page OCR may have dropped.
+        page, columns = _title_read_again(page, grid, header, columns)
     held = _row_labels(texts, year)
     lettered = [col for col, column in enumerate(texts) if _words_of_letters(column)]
     labels = [first] + [_planned_label(c) for c in columns]
@@ -479,7 +483,9 @@ def _caption_half(page: SheetPage, grid: Table) -> str | None:
     bottom = grid.ys[0] - max(2, page.dpi // 60)
     if bottom - top < page.dpi // 15:
         return None
-    rows, cols = np.nonzero(page.ink[top:bottom, left:right])
+    # Print only: a photo's frame, slanted a little, leaves a rule's edge in the band.
+    inked = (page.ink[top:bottom, left:right] > 0) & (page.lines[top:bottom, left:right] == 0)
+    rows, cols = np.nonzero(inked)
     if not rows.size:
         return None
     pad = page.dpi // 25  # the ink's own box: a lone word in a wide blank band is lost
@@ -769,6 +775,26 @@ def _read_by_date(
 
 
 _RowLabel = tuple[int, date | None, str | None, bool]  # row, date, half-day, torn
+
+
+def _halves_undated(columns: Sequence[Column]) -> bool:
+    """Whether columns name half-days (or hours) and none a date."""
+    return all(c.date is None for c in columns) and any(c.half_day for c in columns)
+
+
+def _title_read_again(
+    page: SheetPage, grid: Table, header: int, columns: list[Column]
+) -> tuple[SheetPage, list[Column]]:
+    """The page with the print above the table read again on its own, and the columns
+    read under it, when that gives them a date; else both as they were."""
+    more = _new_above(page, grid)
+    if not more:
+        return page, columns
+    again = replace(page, words=(*page.words, *more))
+    read = read_columns(again, grid, header, year_hint(again.words))
+    if all(c.date is None for c in read):
+        return page, columns
+    return again, read
 
 
 def _new_above(page: SheetPage, grid: Table) -> list[Word]:

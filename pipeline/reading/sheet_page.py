@@ -242,7 +242,7 @@ def _unruled_read(
     found = unruled_table(page.words, page.dpi, _titled_header, frame, _unlined(page))
     if found is None and frame is not None and not page.exact:
         # A photo's shaded header is often missed by the page OCR: its band read again.
-        band = _band_words(page, frame)
+        band = tuple(w for w in _band_words(page, frame) if _read_word(w))
         found = unruled_table(page.words + band, page.dpi, _titled_header, frame, _unlined(page))
         if found is not None:
             return found, band
@@ -264,6 +264,14 @@ def _unruled_read(
         if again and len(again.xs) > len(found.xs) and len(again.ys) == len(found.ys):
             return again, ()
     return found, ()
+
+
+def _read_word(word: Word) -> bool:
+    """Whether a word of a header band read again as one line is print read, not ink the
+    line reading could not place (a date's line and the half-days' line under it read as
+    one: "a" at 0.0 standing over both lines would join "Matin" and "Après-midi" into one
+    title, "n" at 0.0 read as a number's title): a word read with some confidence."""
+    return word.confidence >= 0.3
 
 
 def _title_word(word: Word) -> bool:

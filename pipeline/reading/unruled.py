@@ -368,7 +368,10 @@ def _header_band(lines: Sequence[Sequence[Word]], index: int) -> list[Word]:
     print beside it, and reaching up to the header it would join the first body row to it;
     reaching down from the header's line past the whole next line (a signature in the
     first row, its top level with the titles), it is no title either, and is left out (a
-    title centred beside two wrapped lines stands tall too, but ends with them).
+    title centred beside two wrapped lines stands tall too, but ends with them). A line
+    of words all much taller than the band's print and read unsure is the first row's
+    signatures read as words, no wrapped title: the band ends above it (a title's two
+    lines read as one word stand as tall, but read sure).
     """
     band = list(lines[index])
     if index + 1 < len(lines):
@@ -381,7 +384,10 @@ def _header_band(lines: Sequence[Sequence[Word]], index: int) -> list[Word]:
         ]
     for line in lines[index + 1 :]:
         height = statistics.median(w.box[3] - w.box[1] for w in band)
-        printed = [w for w in line if w.box[3] - w.box[1] <= 1.5 * height] or line
+        printed = [w for w in line if w.box[3] - w.box[1] <= 1.5 * height]
+        if not printed and all(w.confidence < 0.5 for w in line):
+            break  # words all much taller than the titles, read unsure: signatures
+        printed = printed or list(line)  # a title's two lines read as one tall word
         gap = min(w.box[1] for w in printed) - max(w.box[3] for w in band)
         if gap > 0.6 * height:
             break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import random
 from collections.abc import Sequence
 from datetime import date
@@ -1210,3 +1211,61 @@ def test_a_column_title_naming_several_days_run_together_dates_none_of_its_cells
     grid = tables.Table((100, 400, 1300), (100, 180, 260, 340), walls)
     read = sheet_grid.read_grid(page, grid)[0]
     assert all(c.date is None for c in read)
+
+
+def _photographed_page(seed: int, index: int, page: int) -> Any:
+    """Page ``page`` of the generated document ``index`` of set ``seed``
+    (``samples.gen.layouts``), photographed on its own."""
+    rng = random.Random(f"attendance-layouts:{seed}:{index}")
+    doc = random_layouts.draw_sheet(rng, random_layouts.draw_choices(rng))
+    items = random_layouts._items(rng, doc, "photo", f"{index:03d}")
+    return next(s for s in items if s.details["page"] == page)
+
+
+def _read_photo(sheet: Any, engine: TesserocrEngine) -> list[attendance.SheetRead]:
+    image = Image.open(io.BytesIO(sheet.data))
+    return [attendance.read_picture(image, round(min(image.size) / 8.27), engine, OcrSettings())]
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize(
+    ("seed", "index", "page"),
+    [
+        # A frame only, the first row's signatures read as tall words just under the
+        # dates over "Matin 9h-12h" and "Après-midi 14h-17h30": no header band of both.
+        (1107, 26, 3),
+        # A frame only, "AM" and "PM" under each date, the header's band read again as a
+        # line with ink it could not place between them.
+        (1107, 38, 3),
+        # A lone "Signature" column, the half-day a short caption over the frame, whose
+        # rule, slanted a little on the photo, runs into the caption's band.
+        (1107, 2, 3),
+    ],
+)
+def test_a_photographed_continuation_page_reads_every_cell_under_its_own_header(
+    engine: TesserocrEngine, seed: int, index: int, page: int
+) -> None:
+    sheet = _photographed_page(seed, index, page)
+    sheets = _read_photo(sheet, engine)
+    assert _misread(list(sheet.sessions), sheets) == []
+
+
+@pytest.mark.ocr
+def test_a_photographed_page_whose_title_the_page_ocr_dropped_takes_the_title_s_day(
+    engine: TesserocrEngine,
+) -> None:
+    # Half-days' columns, the day only in the title ("Journée du mercredi 25 novembre
+    # 2026" over a "Période : du … au …"), the title's lines dropped by the page OCR.
+    sheet = _photographed_page(1108, 44, 2)
+    (read,) = _read_photo(sheet, engine)
+    assert {str(c.date) for c in read.cells} == {"2026-11-25"}
+    missed = _misread(list(sheet.sessions), [read])
+    # Each cell found where the truth has it; a name misread may leave one for a person.
+    assert all(m is not None and len(m[3]) == 1 for m in missed)
+    assert all(
+        m[3][0].mark
+        == next(
+            s["mark"] for s in sheet.sessions if (s["trainee"], s["date"], s["half_day"]) == m[:3]
+        )
+        for m in missed
+    )

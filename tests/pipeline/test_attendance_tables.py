@@ -20,7 +20,7 @@ from pipeline.reading import attendance, cells, sheet_columns, sheet_page, unrul
 from pipeline.reading.page import views
 from pipeline.reading.sheet_grid import read_grid
 from pipeline.reading.sheet_results import Column
-from pipeline.reading.tables import Rulings, Table, tables_in
+from pipeline.reading.tables import Rulings, Table, Unruled, tables_in
 from pipeline.reading.unruled import header_titles
 from pipeline.reading.words import reading_order, text_of
 from samples.gen.layouts import Choices, draw_choices, draw_sheet
@@ -888,3 +888,42 @@ def test_a_page_a_little_askew_and_in_perspective_is_squared_by_one_warp_its_mas
     taken = cv2.perspectiveTransform(square[None], turn @ leaning)
     tl, tr, br, bl = cv2.perspectiveTransform(taken, matrix)[0]
     assert abs((tr[0] - tl[0]) - (br[0] - bl[0])) < 3 and abs(tl[0] - bl[0]) < 3
+
+
+def test_a_line_of_signatures_read_as_tall_words_under_the_header_ends_the_header_band() -> None:
+    # A photo's first row of signatures, each read as a word twice the print's height,
+    # their tops just under the header's last line and their middles above the names:
+    # neither they nor the names under them are the header's.
+    header = [_word("Nom", 20, 10), _word("Matin", 400, 10), _word("Après-midi", 700, 10)]
+    signatures = [Word("svt", 0.0, (300, 36, 400, 90)), Word("KR", 0.15, (700, 36, 800, 84))]
+    names = [_word("DURAND", 20, 68), _word("Léa", 150, 68)]
+    lines = unruled._lines([*header, *signatures, *names])
+    assert sorted(w.text for w in lines[1]) == ["KR", "svt"]  # a line of its own
+    assert [w.text for w in unruled._header_band(lines, 0)] == ["Nom", "Matin", "Après-midi"]
+    # A title's two lines read as one tall word, read sure, are the header's still.
+    wrapped = [Word("Après-midi 14h-17h30", 0.9, (700, 36, 820, 80))]
+    lines = unruled._lines([*header[:2], *wrapped, _word("DURAND", 20, 130)])
+    assert [w.text for w in unruled._header_band(lines, 0)][-1] == "Après-midi 14h-17h30"
+
+
+def test_a_header_band_s_unplaced_ink_read_again_is_dropped_and_its_half_days_stay_apart() -> None:
+    # A date over "AM" and "PM", read again as one line: Tesseract returns the day's
+    # words and, over both lines, a letter at 0.0 standing between "AM" and "PM" that
+    # would run them into one title.
+    day = [_word("Lundi", 420, 10), _word("21/12/2026", 500, 10)]
+    halves = [_word("AM", 400, 50), _word("PM", 680, 50)]
+    junk = Word("a", 0.0, (450, 8, 640, 76))
+    read = [w for w in [*day, junk] if sheet_page._read_word(w)]
+    assert junk not in read and day[0] in read
+    names = [_word("Nom", 40, 50)]
+    rows = [
+        w
+        for top in (120, 170)
+        for w in (_word("DURAND", 40, top), _word("Signé", 420, top), _word("Signé", 690, top))
+    ]
+    found = unruled.unruled_table(
+        [*names, *read, *halves, *rows], 200, sheet_page._titled_header, (10, 0, 900, 210)
+    )
+    # Nom | AM | PM, under a header of two rows: the day over its two half-days.
+    assert isinstance(found, Unruled) and len(found.xs) == 4 and found.head == 2
+    assert found.xs[1] < 400 and 424 < found.xs[2] < 680
