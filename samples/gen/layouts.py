@@ -340,8 +340,8 @@ def _kinds(rng: random.Random, keys: list[Key], habit: str) -> dict[Key, str]:
         plain = [k for k, v in kinds.items() if v == signed[0]]
         if kind not in kinds.values() and len(plain) > 2:
             kinds[rng.choice(plain)] = kind
-    if habit == "online" and len(keys) > 3:  # images and bare mentions on one sheet
-        plain = [k for k, v in kinds.items() if v == signed[0]]
+    plain = [k for k, v in kinds.items() if v == signed[0]]
+    if habit == "online" and len(keys) > 3 and plain:  # images and bare mentions on one sheet
         kinds[rng.choice(plain)] = "esign" if signed[0] == "esign-image" else "esign-image"
     return kinds
 

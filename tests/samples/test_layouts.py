@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from datetime import date
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -16,6 +17,7 @@ from samples.gen.layouts import (
     TUNED,
     Choices,
     LayoutSheet,
+    _kinds,
     draw_choices,
     draw_sheet,
     random_sheets,
@@ -164,3 +166,14 @@ def test_each_cell_holds_what_its_truth_says(sheets: list[LayoutSheet]) -> None:
                 assert ink > 0.002, (sheet.name, cell)
             seen.add(cell["kind"])
     assert {"empty", "signed"} <= seen
+
+
+def test_an_online_sheet_whose_every_cell_drew_another_mark_is_still_drawn() -> None:
+    class EveryCellOther(random.Random):
+        def random(self) -> float:  # every cell draws a mark other than a signature
+            return 0.0
+
+    keys = [("Léa Durand", date(2026, 3, d), MATIN) for d in (2, 3, 4, 5)]
+    kinds = _kinds(EveryCellOther(1), keys, "online")
+    assert set(kinds) == set(keys)
+    assert not {"esign", "esign-image"} & set(kinds.values())
