@@ -455,7 +455,12 @@ def body_ink(ink: np.ndarray | None, top: int, bottom: int, dpi: int) -> np.ndar
     if rows == 0:
         return None
     strips = band[:rows].reshape(rows // strip, strip, band.shape[1]).sum(axis=1)
-    return (strips >= 3).sum(axis=0)
+    crossed = (strips >= 3).sum(axis=0)
+    # The space between two letters of a word (wide in a typewriter font) parts no
+    # columns: each x counts the most strips crossed within a letter's gap of it.
+    gap = max(1, dpi // 40)
+    padded = np.pad(crossed, gap, mode="edge")
+    return np.lib.stride_tricks.sliding_window_view(padded, 2 * gap + 1).max(axis=1)
 
 
 def _body_ink(

@@ -1210,3 +1210,39 @@ def test_a_column_title_naming_several_days_run_together_dates_none_of_its_cells
     grid = tables.Table((100, 400, 1300), (100, 180, 260, 340), walls)
     read = sheet_grid.read_grid(page, grid)[0]
     assert all(c.date is None for c in read)
+
+
+def _ruled_between_rows(seed: int, **chosen: Any) -> Any:
+    """A born-digital sheet of trainees as rows, "NOM" and "Prénom" apart, ruled between
+    its rows only, each day printed over its two hours ranges ("9h00 - 12h30")."""
+    return _rows_sheet(
+        seed,
+        axis="rows",
+        names="split",
+        hand_names=False,
+        number=True,
+        date_at="head",
+        halves="hcols",
+        trainer="trow",
+        ruling="horizontal",
+        half_words=("9h00 - 12h30", "13h30 - 17h00"),
+        **chosen,
+    )
+
+
+def test_hours_range_titles_under_dates_in_a_table_ruled_between_rows_head_one_column_each(
+    engine: TesserocrEngine,
+) -> None:
+    # No column rules: the range's dash, printed in the text layer, keeps its two ends one
+    # title, not two columns half a cell wide.
+    doc = _ruled_between_rows(45, font="DejaVuSansCondensed", bold="DejaVuSansCondensed-Bold")
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []
+
+
+def test_a_typewriter_font_s_letter_spaces_part_no_columns(engine: TesserocrEngine) -> None:
+    # Courier's wide spaces between a name's letters are no gap between the number's
+    # column and the names' where the trainer's label runs across both.
+    doc = _ruled_between_rows(45, font="Courier", bold="Courier-Bold")
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []
