@@ -379,14 +379,26 @@ def _header_band(lines: Sequence[Sequence[Word]], index: int) -> list[Word]:
         band = [
             w for w in band if w.box[3] - w.box[1] <= 2 * height or w.box[3] <= below + height / 2
         ]
+    last: Sequence[Word] = band
     for line in lines[index + 1 :]:
         height = statistics.median(w.box[3] - w.box[1] for w in band)
         printed = [w for w in line if w.box[3] - w.box[1] <= 1.5 * height] or line
         gap = min(w.box[1] for w in printed) - max(w.box[3] for w in band)
-        if gap > 0.6 * height:
+        if gap > 0.6 * height and not (gap <= 1.2 * height and _beside_titles(line, last)):
             break
         band += line
+        last = line
     return band
+
+
+def _beside_titles(line: Sequence[Word], above: Sequence[Word]) -> bool:
+    """Whether a header's line and the line above it are titles of different columns, one
+    of them centred down two header rows ("Nom" standing between a day's line and its
+    half-days' line): every word of the line reads as part of a column title, and none
+    lies under a word of the line above (each heads a column the other leaves free)."""
+    if any(not (w.box[2] < b.box[0] or w.box[0] > b.box[2]) for w in line for b in above):
+        return False
+    return all(roles.role_of(w.text).kind != roles.UNKNOWN for w in line if _alnum(w))
 
 
 def _columns(

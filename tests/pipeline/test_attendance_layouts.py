@@ -1246,3 +1246,29 @@ def test_a_typewriter_font_s_letter_spaces_part_no_columns(engine: TesserocrEngi
     doc = _ruled_between_rows(45, font="Courier", bold="Courier-Bold")
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
     assert sheets and _misread(doc.sessions, sheets) == []
+
+
+def test_name_titles_centred_down_a_two_row_header_in_a_frame_join_its_days_and_halves(
+    engine: TesserocrEngine,
+) -> None:
+    # A frame only, "Nom" and "Prénom" centred between the days' line and the half-days'
+    # line, each a little over half a line apart: one header, not three lines of print.
+    doc = _rows_sheet(
+        3,
+        axis="rows",
+        names="split",
+        hand_names=True,
+        number=False,
+        date_at="head",
+        halves="hcols",
+        trainer="trow",
+        ruling="frame",
+        head_rows=2,
+        date_once=False,
+        landscape=False,
+        font="Times-Roman",
+        bold="Times-Bold",
+        half_words=("Matin", "Après-midi"),
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []
