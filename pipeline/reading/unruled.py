@@ -61,7 +61,7 @@ def unruled_table(
     lines = _lines(inside)
     dashes = [w for w in words if w.text.strip() in DASHES]
     for index in range(len(lines)):
-        band = with_dashes(_header_band(lines, index), dashes, dpi)
+        band = with_dashes(_without_specks(_header_band(lines, index), dpi), dashes, dpi)
         groups, spans = header_titles(band, dpi)
         texts = header_labels(groups, spans)
         widened = _with_name_lines(lines, index, band, dpi)
@@ -389,6 +389,25 @@ def _header_band(lines: Sequence[Sequence[Word]], index: int) -> list[Word]:
         band += line
         last = line
     return band
+
+
+def _without_specks(band: list[Word], dpi: int) -> list[Word]:
+    """A header band without the lone small letters standing a title's gap from any other
+    word: a speck of dust or a dot the OCR read as "e" heads no column (a title starts
+    with a capital; "N" for "N°" or a lone digit may head one, and is kept)."""
+    reach = dpi // 8
+    return [
+        w
+        for w in band
+        if not (
+            len(w.text.strip()) == 1
+            and w.text.strip().islower()
+            and not any(
+                o is not w and o.box[0] - reach < w.box[2] and w.box[0] < o.box[2] + reach
+                for o in band
+            )
+        )
+    ]
 
 
 def _beside_titles(line: Sequence[Word], above: Sequence[Word]) -> bool:

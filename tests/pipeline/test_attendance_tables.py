@@ -856,3 +856,15 @@ def test_a_word_read_again_over_a_framed_table_makes_a_column_only_if_it_may_be_
     text: str, confidence: float, title: bool
 ) -> None:
     assert sheet_page._title_word(Word(text, confidence, (0, 0, 40, 20))) is title
+
+
+def test_a_speck_read_as_a_small_letter_in_a_framed_header_heads_no_column() -> None:
+    # A dot of dust between "AM" and "PM" that the OCR read as "e": the morning's column
+    # still runs to the afternoon's, with no column of its own between them.
+    words = [_word("N°", 30, 20), _word("Participant", 150, 20)]
+    words += [_word("AM", 700, 20), _word("e", 900, 20), _word("PM", 1150, 20)]
+    for i, name in enumerate(("Lucas Brunel", "Jeanne Tran", "Marius Pagès")):
+        words += [_word(str(i + 1), 30, 100 + 80 * i), _word(name, 150, 100 + 80 * i)]
+    found = unruled.unruled_table(words, 200, sheet_page._titled_header, (10, 5, 1400, 340))
+    assert found is not None
+    assert len(found.xs) == 5  # N°, Participant, AM, PM
