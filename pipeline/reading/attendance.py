@@ -29,10 +29,12 @@ ink, cross-outs and judgement), :mod:`.sheet_text` (what printed words say),
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
 from PIL import Image
+from rapidfuzz.distance import Levenshtein
 
 from pipeline import text as text_stage
 from pipeline.ocr import (
@@ -41,6 +43,7 @@ from pipeline.ocr import (
     read_image,
     redo,
 )
+from pipeline.parse import fold
 from pipeline.reading.page import PageView, views, warp_words
 from pipeline.reading.sheet_page import ocr_page, page_of, read_page
 from pipeline.reading.sheet_results import (
@@ -145,7 +148,61 @@ def read_views(pages: Iterable[PageView], engine: OcrEngine) -> list[SheetRead]:
         if sheets and sheet.carry and after and sheet.carry.columns == after.columns:
             sheet = _same_trainee(sheets[-1], sheet)
         sheets.append(sheet)
-    return [_unnamed_waits(s) for s in sheets]
+    return _names_agreed([_unnamed_waits(s) for s in sheets])
+
+
+def _roster(sheet: SheetRead) -> list[str]:
+    """The trainees a page names, top to bottom."""
+    tops: dict[str, int] = {}
+    for cell in sheet.cells:
+        if cell.person:
+            tops[cell.person] = min(tops.get(cell.person, cell.box[1]), cell.box[1])
+    return sorted(tops, key=lambda name: tops[name])
+
+
+def _names_agreed(sheets: list[SheetRead]) -> list[SheetRead]:
+    """A document's pages listing the same trainees (one page a day, each row's name a
+    letter at most from the other pages'): a name read a letter apart (a handwritten
+    name's "J" read "I" or lost) is one trainee, spelt as most pages read it, with its
+    accents (a tie is left as read)."""
+    rosters = [_roster(s) for s in sheets]
+    if len([r for r in rosters if r]) < 3:
+        return sheets
+    renamed: dict[str, str] = {}
+    for roster in rosters:
+        for row, name in enumerate(roster):
+            same = Counter(
+                other[row]
+                for other in rosters
+                if len(other) == len(roster) and all(map(_near, other, roster))
+            )
+            by_letters: Counter[str] = Counter()
+            for spelt, count in same.items():
+                by_letters[fold(spelt)] += count
+            letters, count = by_letters.most_common(1)[0]
+            if count * 2 <= sum(same.values()):
+                letters = fold(name)
+            # Of spellings alike but for accents, the accented: the OCR drops them.
+            best = max(
+                (n for n in same if fold(n) == letters), key=lambda n: (_accents(n), same[n])
+            )
+            if best != name:
+                renamed[name] = best
+    if not renamed:
+        return sheets
+    return [
+        replace(s, cells=tuple(replace(c, person=renamed.get(c.person, c.person)) for c in s.cells))
+        for s in sheets
+    ]
+
+
+def _accents(name: str) -> int:
+    return sum(not c.isascii() for c in name)
+
+
+def _near(a: str, b: str) -> bool:
+    """Two readings of one name: as many words, one letter apart at most."""
+    return len(a.split()) == len(b.split()) and Levenshtein.distance(fold(a), fold(b)) <= 1
 
 
 def _unnamed_waits(sheet: SheetRead) -> SheetRead:

@@ -153,7 +153,10 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
         return None
     for top, bottom in ((ys[0], ys[1]), (ys[0] - dpi // 2, ys[0])):
         box = (left, max(0, top), right, bottom)
-        words = [w for w in words_in(page.words, box) if sum(c.isalnum() for c in w.text)]
+        inside = words_in(page.words, box)
+        words = [w for w in inside if sum(c.isalnum() for c in w.text)]
+        # An hours range's dash ("9h00 - 12h30") holds its two ends in one title.
+        words = with_dashes(words, [w for w in inside if w.text.strip() in DASHES], dpi)
         if not page.exact and top == ys[0]:
             # A shaded header's titles are often missed or garbled by the page OCR.
             words = _header_read_again(page, box, words)

@@ -61,7 +61,7 @@ def unruled_table(
     lines = _lines(inside)
     dashes = [w for w in words if w.text.strip() in DASHES]
     for index in range(len(lines)):
-        band = with_dashes(_header_band(lines, index), dashes, dpi)
+        band = with_dashes(_without_specks(_header_band(lines, index), dpi), dashes, dpi)
         groups, spans = header_titles(band, dpi)
         texts = header_labels(groups, spans)
         widened = _with_name_lines(lines, index, band, dpi)
@@ -382,6 +382,7 @@ def _header_band(lines: Sequence[Sequence[Word]], index: int) -> list[Word]:
         band = [
             w for w in band if w.box[3] - w.box[1] <= 2 * height or w.box[3] <= below + height / 2
         ]
+    last: Sequence[Word] = band
     for line in lines[index + 1 :]:
         height = statistics.median(w.box[3] - w.box[1] for w in band)
         printed = [w for w in line if w.box[3] - w.box[1] <= 1.5 * height]
@@ -389,10 +390,40 @@ def _header_band(lines: Sequence[Sequence[Word]], index: int) -> list[Word]:
             break  # words all much taller than the titles, read unsure: signatures
         printed = printed or list(line)  # a title's two lines read as one tall word
         gap = min(w.box[1] for w in printed) - max(w.box[3] for w in band)
-        if gap > 0.6 * height:
+        if gap > 0.6 * height and not (gap <= 1.2 * height and _beside_titles(line, last)):
             break
         band += line
+        last = line
     return band
+
+
+def _without_specks(band: list[Word], dpi: int) -> list[Word]:
+    """A header band without the lone small letters standing a title's gap from any other
+    word: a speck of dust or a dot the OCR read as "e" heads no column (a title starts
+    with a capital; "N" for "N°" or a lone digit may head one, and is kept)."""
+    reach = dpi // 8
+    return [
+        w
+        for w in band
+        if not (
+            len(w.text.strip()) == 1
+            and w.text.strip().islower()
+            and not any(
+                o is not w and o.box[0] - reach < w.box[2] and w.box[0] < o.box[2] + reach
+                for o in band
+            )
+        )
+    ]
+
+
+def _beside_titles(line: Sequence[Word], above: Sequence[Word]) -> bool:
+    """Whether a header's line and the line above it are titles of different columns, one
+    of them centred down two header rows ("Nom" standing between a day's line and its
+    half-days' line): every word of the line reads as part of a column title, and none
+    lies under a word of the line above (each heads a column the other leaves free)."""
+    if any(not (w.box[2] < b.box[0] or w.box[0] > b.box[2]) for w in line for b in above):
+        return False
+    return all(roles.role_of(w.text).kind != roles.UNKNOWN for w in line if _alnum(w))
 
 
 def _columns(
@@ -461,7 +492,12 @@ def body_ink(ink: np.ndarray | None, top: int, bottom: int, dpi: int) -> np.ndar
     if rows == 0:
         return None
     strips = band[:rows].reshape(rows // strip, strip, band.shape[1]).sum(axis=1)
-    return (strips >= 3).sum(axis=0)
+    crossed = (strips >= 3).sum(axis=0)
+    # The space between two letters of a word (wide in a typewriter font) parts no
+    # columns: each x counts the most strips crossed within a letter's gap of it.
+    gap = max(1, dpi // 40)
+    padded = np.pad(crossed, gap, mode="edge")
+    return np.lib.stride_tricks.sliding_window_view(padded, 2 * gap + 1).max(axis=1)
 
 
 def _body_ink(

@@ -1269,3 +1269,65 @@ def test_a_photographed_page_whose_title_the_page_ocr_dropped_takes_the_title_s_
         )
         for m in missed
     )
+
+
+def _ruled_between_rows(seed: int, **chosen: Any) -> Any:
+    """A born-digital sheet of trainees as rows, "NOM" and "Prénom" apart, ruled between
+    its rows only, each day printed over its two hours ranges ("9h00 - 12h30")."""
+    return _rows_sheet(
+        seed,
+        axis="rows",
+        names="split",
+        hand_names=False,
+        number=True,
+        date_at="head",
+        halves="hcols",
+        trainer="trow",
+        ruling="horizontal",
+        half_words=("9h00 - 12h30", "13h30 - 17h00"),
+        **chosen,
+    )
+
+
+def test_hours_range_titles_under_dates_in_a_table_ruled_between_rows_head_one_column_each(
+    engine: TesserocrEngine,
+) -> None:
+    # No column rules: the range's dash, printed in the text layer, keeps its two ends one
+    # title, not two columns half a cell wide.
+    doc = _ruled_between_rows(45, font="DejaVuSansCondensed", bold="DejaVuSansCondensed-Bold")
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []
+
+
+def test_a_typewriter_font_s_letter_spaces_part_no_columns(engine: TesserocrEngine) -> None:
+    # Courier's wide spaces between a name's letters are no gap between the number's
+    # column and the names' where the trainer's label runs across both.
+    doc = _ruled_between_rows(45, font="Courier", bold="Courier-Bold")
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []
+
+
+def test_name_titles_centred_down_a_two_row_header_in_a_frame_join_its_days_and_halves(
+    engine: TesserocrEngine,
+) -> None:
+    # A frame only, "Nom" and "Prénom" centred between the days' line and the half-days'
+    # line, each a little over half a line apart: one header, not three lines of print.
+    doc = _rows_sheet(
+        3,
+        axis="rows",
+        names="split",
+        hand_names=True,
+        number=False,
+        date_at="head",
+        halves="hcols",
+        trainer="trow",
+        ruling="frame",
+        head_rows=2,
+        date_once=False,
+        landscape=False,
+        font="Times-Roman",
+        bold="Times-Bold",
+        half_words=("Matin", "Après-midi"),
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert sheets and _misread(doc.sessions, sheets) == []

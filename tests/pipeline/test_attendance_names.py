@@ -4,13 +4,14 @@ joined, and names the page OCR read in part or garbled, read again or left in do
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from pipeline.ocr import OcrResult, Word
-from pipeline.reading import cells, header, sheet_columns, sheet_grid, tables
+from pipeline.reading import attendance, cells, header, sheet_columns, sheet_grid, tables
 from pipeline.reading.sheet_results import Column
 
 
@@ -244,3 +245,49 @@ def test_a_trainee_s_column_name_read_again_shorter_than_the_page_s_keeps_the_pa
     page, column = _people_page(words, _ReadsAs([("DA", 0.95), ("SILVA", 0.95)]))
     again = sheet_grid._person_read_again(page, _GRID, 1, 1, column)
     assert again.label == "DA SILVA Thuy" and again.sure
+
+
+def _day_page(day: int, names: list[str]) -> attendance.SheetRead:
+    """One page a day: each trainee's morning signed, a row each, top to bottom."""
+    cells = tuple(
+        attendance.CellRead(
+            date(2026, 3, day), attendance.MATIN, name, "signed", 0.9, 0.08, (600, y, 900, y + 80)
+        )
+        for name, y in zip(names, range(400, 400 + 80 * len(names), 80), strict=True)
+    )
+    return attendance.SheetRead(cells, (), ())
+
+
+def test_a_handwritten_name_read_a_letter_apart_on_one_day_s_page_is_one_trainee() -> None:
+    # The same roster on four pages; one page lost the "J" of OULHAJ, another the
+    # accent of Anaïs: each is the trainee the other pages name in that row.
+    pages = [
+        _day_page(9, ["OULHAJ Théo", "PAGÈS Anaïs", "TRAN Léa"]),
+        _day_page(10, ["OULHA Théo", "PAGÈS Anaïs", "TRAN Léa"]),
+        _day_page(11, ["OULHAJ Théo", "PAGÈS Anais", "TRAN Léa"]),
+        _day_page(12, ["OULHAJ Théo", "PAGÈS Anaïs", "TRAN Lea"]),
+    ]
+    agreed = attendance._names_agreed(pages)
+    assert {c.person for s in agreed for c in s.cells} == {"OULHAJ Théo", "PAGÈS Anaïs", "TRAN Léa"}
+
+
+def test_names_in_the_same_row_two_letters_apart_are_two_trainees() -> None:
+    # MARTIN Zoé and MARTINEZ Zoé are too far apart to be one reading of one name.
+    pages = [
+        _day_page(9, ["MARTIN Zoé", "BRUNEL Rémi"]),
+        _day_page(10, ["MARTINEZ Zoé", "BRUNEL Rémy"]),
+        _day_page(11, ["MARTIN Zoé", "BRUNEL Rémy"]),
+    ]
+    persons = [c.person for s in attendance._names_agreed(pages) for c in s.cells]
+    assert persons.count("MARTINEZ Zoé") == 1 and persons.count("MARTIN Zoé") == 2
+
+
+def test_pages_of_other_trainees_keep_a_name_a_letter_apart() -> None:
+    # Three days, three groups: MARTIN Léo is not MARTIN Léa, whose group is another.
+    pages = [
+        _day_page(9, ["MARTIN Léa", "BRUNEL Rémy"]),
+        _day_page(10, ["MARTIN Léo", "GARNIER Inès"]),
+        _day_page(11, ["MARTIN Léa", "VIDAL Hugo"]),
+    ]
+    persons = [c.person for s in attendance._names_agreed(pages) for c in s.cells]
+    assert persons.count("MARTIN Léo") == 1

@@ -927,3 +927,15 @@ def test_a_header_band_s_unplaced_ink_read_again_is_dropped_and_its_half_days_st
     # Nom | AM | PM, under a header of two rows: the day over its two half-days.
     assert isinstance(found, Unruled) and len(found.xs) == 4 and found.head == 2
     assert found.xs[1] < 400 and 424 < found.xs[2] < 680
+
+
+def test_a_speck_read_as_a_small_letter_in_a_framed_header_heads_no_column() -> None:
+    # A dot of dust between "AM" and "PM" that the OCR read as "e": the morning's column
+    # still runs to the afternoon's, with no column of its own between them.
+    words = [_word("N°", 30, 20), _word("Participant", 150, 20)]
+    words += [_word("AM", 700, 20), _word("e", 900, 20), _word("PM", 1150, 20)]
+    for i, name in enumerate(("Lucas Brunel", "Jeanne Tran", "Marius Pagès")):
+        words += [_word(str(i + 1), 30, 100 + 80 * i), _word(name, 150, 100 + 80 * i)]
+    found = unruled.unruled_table(words, 200, sheet_page._titled_header, (10, 5, 1400, 340))
+    assert found is not None
+    assert len(found.xs) == 5  # N°, Participant, AM, PM
