@@ -1210,3 +1210,28 @@ def test_a_column_title_naming_several_days_run_together_dates_none_of_its_cells
     grid = tables.Table((100, 400, 1300), (100, 180, 260, 340), walls)
     read = sheet_grid.read_grid(page, grid)[0]
     assert all(c.date is None for c in read)
+
+
+@pytest.mark.ocr
+def test_a_frame_with_a_shaded_header_band_and_shaded_half_days_is_read_by_its_print(
+    engine: TesserocrEngine,
+) -> None:
+    # One trainee a page, ruled as a frame only: the grey header band and a column of
+    # half-days not held (shaded down the table) draw edges that read as a grid of one
+    # row; the table is the one its print lines up in, its columns at the shades' edges.
+    doc = _rows_sheet(
+        7,
+        axis="single",
+        names="joined",
+        hand_names=False,
+        number=False,
+        date_at="rows",
+        halves="hcols",
+        trainer="tcol",
+        ruling="frame",
+        fill=True,
+        habit="online",
+        head_date="num",
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert doc.sessions and _misread(doc.sessions, sheets) == []
