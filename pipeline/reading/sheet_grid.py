@@ -687,12 +687,14 @@ def _read_by_date(
     period = title_period(title, year)
     problems = [] if trainee or people else ["no trainee name above the table"]
     kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
+    at_half = axes.half if axes is not None else None
+    doubted = _second_signatures(columns, kinds, at_half is not None or "half-day" in kinds)
+    kinds = ["trainer" if col in doubted else kind for col, kind in enumerate(kinds)]
     at_date = axes.date if axes is not None and axes.date is not None else 0
     # Trainees as columns with no date column: the day is the title's ("Date : 30/07").
     titled = axes is not None and bool(axes.people) and axes.date is None
     the_day = title_date(page.words, grid.ys[0], year) if titled else None
     # The first column (the rows' label) may name the half-day or print its hours.
-    at_half = axes.half if axes is not None else None
     at_hours = axes is not None and axes.roles[0].kind == header_roles.HOURS
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
@@ -763,12 +765,30 @@ def _read_by_date(
                 # Signed once a day for both halves: placed, not a half-day in doubt.
                 at = Column(day, each[0] if each else row_half, None, "")
                 read = _judged(page, grid.cell(row, col), at, "")
+                if col - 1 in doubted:
+                    read = replace(read, confidence=min(read.confidence, UNPLACED))
                 trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
     one = None if people else trainee
     return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), one
 
 
 _RowLabel = tuple[int, date | None, str | None, bool]  # row, date, half-day, torn
+
+
+def _second_signatures(columns: Sequence[Column], kinds: Sequence[str], halved: bool) -> set[int]:
+    """On one trainee's sheet whose rows each name a half-day, the signature columns
+    after the first that name no half-day of their own (positions in ``columns``): the
+    trainee signs a half-day once, so a second column to sign in is someone else's - the
+    trainer's, whose title the OCR garbled ("Signature de ee Ête)") - and held for a
+    person, never a second reading of the trainee's half-day."""
+    if not halved:
+        return set()
+    signing = [
+        col
+        for col, (column, kind) in enumerate(zip(columns, kinds, strict=True))
+        if kind == "trainee" and not column.half_day
+    ]
+    return set(signing[1:])
 
 
 def _new_above(page: SheetPage, grid: Table) -> list[Word]:

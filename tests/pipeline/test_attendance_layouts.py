@@ -1235,3 +1235,33 @@ def test_a_frame_with_a_shaded_header_band_and_shaded_half_days_is_read_by_its_p
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
     assert doc.sessions and _misread(doc.sessions, sheets) == []
+
+
+@pytest.mark.ocr
+def test_a_one_trainee_sheet_s_second_signature_column_is_no_second_reading_of_the_half_day(
+    engine: TesserocrEngine,
+) -> None:
+    # A row per half-day under the trainee's name, and a second column to sign in titled
+    # with no word saying whose it is ("Signature de Claire Martin", as a garbled
+    # "Signature de l'intervenant(e)" reads): the trainee signs a half-day once, the
+    # second column is held as the trainer's, not read as the trainee's again.
+    doc = _rows_sheet(
+        2,
+        axis="single",
+        names="joined",
+        hand_names=False,
+        number=False,
+        date_at="rows",
+        halves="hrows",
+        trainer="tcol",
+        ruling="full",
+        habit="paper",
+        head_date="num",
+        date_once=False,
+        sign_head="Émargement",
+        trainer_head="Signature de Claire Martin",
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert doc.sessions and _misread(doc.sessions, sheets) == []
+    boxes = [c for s in sheets for c in s.trainer]
+    assert boxes and all(c.confidence < attendance.REVIEW_BELOW for c in boxes)
