@@ -7,7 +7,7 @@ import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -63,6 +63,7 @@ from pipeline.reading.sheet_text import (
     title_date,
     trainee_name,
     weekday_disagrees,
+    weekdays_named,
 )
 from pipeline.reading.tables import Table
 from pipeline.reading.words import inset, reading_order, text_of, words_in
@@ -706,6 +707,7 @@ def _read_by_date(
         return any(snapped_date(text, d, known, period) for d in cell_dates(text, year))
 
     labelled: list[_RowLabel] = []
+    weekdays: list[set[int]] = []  # the weekday an undated row's date cell names
     for row in range(header, len(grid.ys) - 1):
         text = (
             ""
@@ -743,10 +745,11 @@ def _read_by_date(
             # The date printed once a day: a blank date cell under the day's other half
             # (an afternoon's under a dated row whose half-day went unread: its morning).
             day = above[0]
-        if day is None:
-            problems.append(f"row {row}: no date read")
         above = (day, row_half)
         labelled.append((row, day, row_half, torn))
+        weekdays.append(weekdays_named(text) if day is None else set())
+    labelled = _by_weekday(labelled, weekdays)
+    problems += [f"row {row}: no date read" for row, day, _, _ in labelled if day is None]
     halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
     merged = _merged_people(grid, header, kinds)
     for row, day, row_half, torn in _halves_paired(labelled):
@@ -773,6 +776,31 @@ def _read_by_date(
 
 
 _RowLabel = tuple[int, date | None, str | None, bool]  # row, date, half-day, torn
+
+
+def _by_weekday(labelled: Sequence[_RowLabel], weekdays: Sequence[set[int]]) -> list[_RowLabel]:
+    """Rows whose date went unread (a signature run over its day's number, "vendredi ~
+    octobre 2026") dated by the one weekday they name, when one day only, from the dated
+    row above to the one below (both counted: a row may be the same day's other half),
+    falls on it."""
+    out = list(labelled)
+    for k, (row, day, half, torn) in enumerate(labelled):
+        if day is not None or len(weekdays[k]) != 1:
+            continue
+        before = [d for _, d, _, _ in labelled[:k] if d is not None]
+        after = [d for _, d, _, _ in labelled[k + 1 :] if d is not None]
+        if not before or not after or before[-1] >= after[0]:
+            continue
+        start, end = before[-1], after[0]
+        (weekday,) = weekdays[k]
+        fits = [
+            start + timedelta(days=n)
+            for n in range((end - start).days + 1)
+            if (start + timedelta(days=n)).weekday() == weekday
+        ]
+        if len(fits) == 1:
+            out[k] = (row, fits[0], half, torn)
+    return out
 
 
 def _second_signatures(columns: Sequence[Column], kinds: Sequence[str], halved: bool) -> set[int]:

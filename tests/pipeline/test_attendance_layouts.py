@@ -1265,3 +1265,22 @@ def test_a_one_trainee_sheet_s_second_signature_column_is_no_second_reading_of_t
     assert doc.sessions and _misread(doc.sessions, sheets) == []
     boxes = [c for s in sheets for c in s.trainer]
     assert boxes and all(c.confidence < attendance.REVIEW_BELOW for c in boxes)
+
+
+def test_a_row_whose_day_number_went_unread_is_dated_by_its_weekday_between_its_neighbours() -> (
+    None
+):
+    # "vendredi ~ octobre 2026" (a signature run over the 9) between Thursday 8 and
+    # Monday 12: the one Friday in between. A Thursday between two Thursdays a fortnight
+    # apart may be either end's other half or the week between: left undated.
+    thursday, monday = date(2026, 10, 8), date(2026, 10, 12)
+    rows = [(1, thursday, None, False), (2, None, None, False), (3, monday, None, False)]
+    dated = sheet_grid._by_weekday(rows, [set(), {4}, set()])
+    assert dated[1][1] == date(2026, 10, 9)
+    apart = [
+        (1, thursday, None, False),
+        (2, None, None, False),
+        (3, date(2026, 10, 22), None, False),
+    ]
+    assert sheet_grid._by_weekday(apart, [set(), {3}, set()])[1][1] is None
+    assert sheet_grid._by_weekday(rows, [set(), {3, 4}, set()])[1][1] is None
