@@ -174,10 +174,15 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
 
 def _planned_label(column: Column) -> str:
     """A column's title as the table's plan reads it: for a column whose date and half-day
-    were inferred (its title unreadable), what they say ("02/11/2026 Matin")."""
+    were inferred (its title unreadable), what they say ("02/11/2026 Matin"); for a
+    title the plan names nothing by but whose half-day the column's reading found (a time
+    range whose start a scan garbled, "%h-12h30"), that half-day's name after it."""
+    half = "Matin" if column.half_day == MATIN else "Après-midi"
+    if column.half_day and header_roles.role_of(column.label).kind == header_roles.UNKNOWN:
+        return f"{column.label} {half}"
     if column.sure or column.date is None or column.half_day is None:
         return column.label
-    return f"{column.date:%d/%m/%Y} {'Matin' if column.half_day == MATIN else 'Après-midi'}"
+    return f"{column.date:%d/%m/%Y} {half}"
 
 
 def _judged(

@@ -1284,3 +1284,15 @@ def test_a_row_whose_day_number_went_unread_is_dated_by_its_weekday_between_its_
     ]
     assert sheet_grid._by_weekday(apart, [set(), {3}, set()])[1][1] is None
     assert sheet_grid._by_weekday(rows, [set(), {3, 4}, set()])[1][1] is None
+
+
+def test_an_hours_title_whose_start_a_scan_garbled_still_plans_its_half_day_s_column() -> None:
+    # "%h-12h30" for "9h-12h30": the column's reading finds the morning by the range's
+    # end; the plan takes the column as the morning's signatures beside the afternoon's.
+    garbled = attendance.Column(None, "matin", None, "%h-12h30", True)
+    afternoon = attendance.Column(None, "apres-midi", 3.5, "13h30-17h", True)
+    labels = ["Jour", *(sheet_grid._planned_label(c) for c in (garbled, afternoon))]
+    axes = header.plan([*labels, "Signature du formateur"], 2026, [0])
+    assert axes is not None and axes.slots == (1, 2) and axes.trainer == (3,)
+    named = attendance.Column(None, None, None, "Fonction", True)
+    assert sheet_grid._planned_label(named) == "Fonction"
