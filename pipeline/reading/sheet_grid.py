@@ -7,7 +7,7 @@ import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -63,6 +63,7 @@ from pipeline.reading.sheet_text import (
     title_date,
     trainee_name,
     weekday_disagrees,
+    weekdays_named,
 )
 from pipeline.reading.tables import Table
 from pipeline.reading.words import inset, reading_order, text_of, words_in
@@ -177,10 +178,15 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
 
 def _planned_label(column: Column) -> str:
     """A column's title as the table's plan reads it: for a column whose date and half-day
-    were inferred (its title unreadable), what they say ("02/11/2026 Matin")."""
-    if column.sure or column.date is None or column.half_day is None:
-        return column.label
-    return f"{column.date:%d/%m/%Y} {'Matin' if column.half_day == MATIN else 'Après-midi'}"
+    were inferred (its title unreadable), what they say ("02/11/2026 Matin"); for a
+    title the plan names nothing by but whose half-day the column's reading found (a time
+    range whose start a scan garbled, "%h-12h30"), that half-day's name after it."""
+    half = "Matin" if column.half_day == MATIN else "Après-midi"
+    if not column.sure and column.date is not None and column.half_day is not None:
+        return f"{column.date:%d/%m/%Y} {half}"
+    if column.half_day and header_roles.role_of(column.label).kind == header_roles.UNKNOWN:
+        return f"{column.label} {half}".strip()
+    return column.label
 
 
 def _judged(
@@ -693,12 +699,14 @@ def _read_by_date(
     period = title_period(title, year)
     problems = [] if trainee or people else ["no trainee name above the table"]
     kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
+    at_half = axes.half if axes is not None else None
+    doubted = _second_signatures(columns, kinds, at_half is not None or "half-day" in kinds)
+    kinds = ["trainer" if col in doubted else kind for col, kind in enumerate(kinds)]
     at_date = axes.date if axes is not None and axes.date is not None else 0
     # Trainees as columns with no date column: the day is the title's ("Date : 30/07").
     titled = axes is not None and bool(axes.people) and axes.date is None
     the_day = title_date(page.words, grid.ys[0], year) if titled else None
     # The first column (the rows' label) may name the half-day or print its hours.
-    at_half = axes.half if axes is not None else None
     at_hours = axes is not None and axes.roles[0].kind == header_roles.HOURS
     cells: list[CellRead] = []
     trainer: list[CellRead] = []
@@ -710,6 +718,7 @@ def _read_by_date(
         return any(snapped_date(text, d, known, period) for d in cell_dates(text, year))
 
     labelled: list[_RowLabel] = []
+    weekdays: list[set[int]] = []  # the weekday an undated row's date cell names
     for row in range(header, len(grid.ys) - 1):
         text = (
             ""
@@ -747,10 +756,11 @@ def _read_by_date(
             # The date printed once a day: a blank date cell under the day's other half
             # (an afternoon's under a dated row whose half-day went unread: its morning).
             day = above[0]
-        if day is None:
-            problems.append(f"row {row}: no date read")
         above = (day, row_half)
         labelled.append((row, day, row_half, torn))
+        weekdays.append(weekdays_named(text) if day is None else set())
+    labelled = _by_weekday(labelled, weekdays)
+    problems += [f"row {row}: no date read" for row, day, _, _ in labelled if day is None]
     halves = [c.half_day for c, k in zip(columns, kinds, strict=True) if k == "trainee"]
     merged = _merged_people(grid, header, kinds)
     for row, day, row_half, torn in _halves_paired(labelled):
@@ -769,6 +779,8 @@ def _read_by_date(
                 # Signed once a day for both halves: placed, not a half-day in doubt.
                 at = Column(day, each[0] if each else row_half, None, "")
                 read = _judged(page, grid.cell(row, col), at, "")
+                if col - 1 in doubted:
+                    read = replace(read, confidence=min(read.confidence, UNPLACED))
                 trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
     one = None if people else trainee
     return _out_of_order(cells), _out_of_order(trainer), columns, tuple(problems), one
@@ -795,6 +807,47 @@ def _title_read_again(
     if all(c.date is None for c in read):
         return page, columns
     return again, read
+
+
+def _by_weekday(labelled: Sequence[_RowLabel], weekdays: Sequence[set[int]]) -> list[_RowLabel]:
+    """Rows whose date went unread (a signature run over its day's number, "vendredi ~
+    octobre 2026") dated by the one weekday they name, when one day only, from the dated
+    row above to the one below (both counted: a row may be the same day's other half),
+    falls on it."""
+    out = list(labelled)
+    for k, (row, day, half, torn) in enumerate(labelled):
+        if day is not None or len(weekdays[k]) != 1:
+            continue
+        before = [d for _, d, _, _ in labelled[:k] if d is not None]
+        after = [d for _, d, _, _ in labelled[k + 1 :] if d is not None]
+        if not before or not after or before[-1] >= after[0]:
+            continue
+        start, end = before[-1], after[0]
+        (weekday,) = weekdays[k]
+        fits = [
+            start + timedelta(days=n)
+            for n in range((end - start).days + 1)
+            if (start + timedelta(days=n)).weekday() == weekday
+        ]
+        if len(fits) == 1:
+            out[k] = (row, fits[0], half, torn)
+    return out
+
+
+def _second_signatures(columns: Sequence[Column], kinds: Sequence[str], halved: bool) -> set[int]:
+    """On one trainee's sheet whose rows each name a half-day, the signature columns
+    after the first that name no half-day of their own (positions in ``columns``): the
+    trainee signs a half-day once, so a second column to sign in is someone else's - the
+    trainer's, whose title the OCR garbled ("Signature de ee Ête)") - and held for a
+    person, never a second reading of the trainee's half-day."""
+    if not halved:
+        return set()
+    signing = [
+        col
+        for col, (column, kind) in enumerate(zip(columns, kinds, strict=True))
+        if kind == "trainee" and not column.half_day
+    ]
+    return set(signing[1:])
 
 
 def _new_above(page: SheetPage, grid: Table) -> list[Word]:

@@ -79,6 +79,7 @@ def read_page(
             page = _with_words(page, reread)
         grids = [unruled]
     largest = max(grids, key=lambda t: (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0]))
+    largest = _lined_up_within(page, ruled, largest) or largest
     stack = _stacked(grids, largest)
     if len(stack) > 1:
         return _read_stack(page, stack, started, tables)
@@ -101,6 +102,61 @@ def read_page(
         trainee,
         Carry(first, tuple(columns), column_widths(grid)),
     )
+
+
+def _lined_up_within(page: SheetPage, ruled: Rulings, grid: Table) -> Table | None:
+    """A table ruled as a frame and barely more (a shaded header band across it, the
+    edges of shaded cells read as rules) whose print lines up, inside the frame, in more
+    columns and more rows than its rules draw: the table its words make; None otherwise.
+
+    Its rules say so: no more than one rule across it, and none between the titles of
+    its top row (the band is one cell however many columns the shaded cells draw)."""
+    if len(grid.ys) > 3 or any(grid.walls[0]):
+        return None
+    found = unruled_table(page.words, page.dpi, _titled_header, grid.box, _unlined(page))
+    if found is None or len(found.xs) <= len(grid.xs) or len(found.ys) <= len(grid.ys):
+        return None
+    # The boundaries laid out from the words are guesses anywhere in the gap between
+    # the columns' (rows') print; an edge drawn in that gap as long as a row (a shaded
+    # cell's side, the header band's foot) is where the sheet puts it.
+    left, top, right, bottom = grid.box
+    inside = [w for w in page.words if _within(w.box, grid.box)]
+    least = max(page.dpi // 5, int(0.8 * min(np.diff(found.ys[found.head :]), default=0)))
+    upright = _edges((ruled.vert[top:bottom] > 0).sum(axis=0) >= least)
+    across = (ruled.horiz[top:bottom, left:right] > 0).sum(axis=1) >= least
+    level = [top + y for y in _edges(across)]
+    xs = _drawn_in_gaps(found.xs, upright, [(w.box[0], w.box[2]) for w in inside])
+    ys = _drawn_in_gaps(found.ys, level, [(w.box[1], w.box[3]) for w in inside])
+    return replace(found, xs=xs, ys=ys)
+
+
+def _within(box: tuple[int, int, int, int], frame: tuple[int, int, int, int]) -> bool:
+    return box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2] and box[3] <= frame[3]
+
+
+def _edges(along: np.ndarray) -> list[int]:
+    """The middle of each run of True: a drawn edge a few pixels thick, as one position."""
+    runs = np.flatnonzero(np.diff(np.concatenate(([0], along.astype(np.int8), [0]))))
+    return [int(start + end - 1) // 2 for start, end in zip(runs[::2], runs[1::2], strict=True)]
+
+
+def _drawn_in_gaps(
+    guessed: Sequence[int], drawn: Sequence[int], spans: Sequence[tuple[int, int]]
+) -> tuple[int, ...]:
+    """Inner boundaries ``guessed`` moved onto the drawn edge nearest them within the gap
+    of print they lie in (``spans``: the words' extents along the axis)."""
+    out = list(guessed)
+    for k in range(1, len(out) - 1):
+        at = guessed[k]
+        if any(lo < at < hi for lo, hi in spans):
+            continue
+        low = max([hi for lo, hi in spans if hi <= at], default=out[k - 1])
+        high = min([lo for lo, hi in spans if lo >= at], default=guessed[k + 1])
+        low, high = max(low, out[k - 1]), min(high, guessed[k + 1])
+        near = [d for d in drawn if low < d < high]
+        if near:
+            out[k] = min(near, key=lambda d: abs(d - at))
+    return tuple(out)
 
 
 def _boxes_under(tables: Sequence[Table], grid: Table, end: int, dpi: int) -> list[Table]:

@@ -1331,3 +1331,89 @@ def test_name_titles_centred_down_a_two_row_header_in_a_frame_join_its_days_and_
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
     assert sheets and _misread(doc.sessions, sheets) == []
+
+
+@pytest.mark.ocr
+def test_a_frame_with_a_shaded_header_band_and_shaded_half_days_is_read_by_its_print(
+    engine: TesserocrEngine,
+) -> None:
+    # One trainee a page, ruled as a frame only: the grey header band and a column of
+    # half-days not held (shaded down the table) draw edges that read as a grid of one
+    # row; the table is the one its print lines up in, its columns at the shades' edges.
+    doc = _rows_sheet(
+        7,
+        axis="single",
+        names="joined",
+        hand_names=False,
+        number=False,
+        date_at="rows",
+        halves="hcols",
+        trainer="tcol",
+        ruling="frame",
+        fill=True,
+        habit="online",
+        head_date="num",
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert doc.sessions and _misread(doc.sessions, sheets) == []
+
+
+@pytest.mark.ocr
+def test_a_one_trainee_sheet_s_second_signature_column_is_no_second_reading_of_the_half_day(
+    engine: TesserocrEngine,
+) -> None:
+    # A row per half-day under the trainee's name, and a second column to sign in titled
+    # with no word saying whose it is ("Signature de Claire Martin", as a garbled
+    # "Signature de l'intervenant(e)" reads): the trainee signs a half-day once, the
+    # second column is held as the trainer's, not read as the trainee's again.
+    doc = _rows_sheet(
+        2,
+        axis="single",
+        names="joined",
+        hand_names=False,
+        number=False,
+        date_at="rows",
+        halves="hrows",
+        trainer="tcol",
+        ruling="full",
+        habit="paper",
+        head_date="num",
+        date_once=False,
+        sign_head="Émargement",
+        trainer_head="Signature de Claire Martin",
+    )
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert doc.sessions and _misread(doc.sessions, sheets) == []
+    boxes = [c for s in sheets for c in s.trainer]
+    assert boxes and all(c.confidence < attendance.REVIEW_BELOW for c in boxes)
+
+
+def test_a_row_whose_day_number_went_unread_is_dated_by_its_weekday_between_its_neighbours() -> (
+    None
+):
+    # "vendredi ~ octobre 2026" (a signature run over the 9) between Thursday 8 and
+    # Monday 12: the one Friday in between. A Thursday between two Thursdays a fortnight
+    # apart may be either end's other half or the week between: left undated.
+    thursday, monday = date(2026, 10, 8), date(2026, 10, 12)
+    rows = [(1, thursday, None, False), (2, None, None, False), (3, monday, None, False)]
+    dated = sheet_grid._by_weekday(rows, [set(), {4}, set()])
+    assert dated[1][1] == date(2026, 10, 9)
+    apart = [
+        (1, thursday, None, False),
+        (2, None, None, False),
+        (3, date(2026, 10, 22), None, False),
+    ]
+    assert sheet_grid._by_weekday(apart, [set(), {3}, set()])[1][1] is None
+    assert sheet_grid._by_weekday(rows, [set(), {3, 4}, set()])[1][1] is None
+
+
+def test_an_hours_title_whose_start_a_scan_garbled_still_plans_its_half_day_s_column() -> None:
+    # "%h-12h30" for "9h-12h30": the column's reading finds the morning by the range's
+    # end; the plan takes the column as the morning's signatures beside the afternoon's.
+    garbled = attendance.Column(None, "matin", None, "%h-12h30", True)
+    afternoon = attendance.Column(None, "apres-midi", 3.5, "13h30-17h", True)
+    labels = ["Jour", *(sheet_grid._planned_label(c) for c in (garbled, afternoon))]
+    axes = header.plan([*labels, "Signature du formateur"], 2026, [0])
+    assert axes is not None and axes.slots == (1, 2) and axes.trainer == (3,)
+    named = attendance.Column(None, None, None, "Fonction", True)
+    assert sheet_grid._planned_label(named) == "Fonction"
