@@ -1363,7 +1363,7 @@ def test_a_one_trainee_sheet_s_second_signature_column_is_no_second_reading_of_t
     engine: TesserocrEngine,
 ) -> None:
     # A row per half-day under the trainee's name, and a second column to sign in titled
-    # with no word saying whose it is ("Signature de Claire Martin", as a garbled
+    # with no word saying whose it is ("Signature de Gaspard Lebrun", as a garbled
     # "Signature de l'intervenant(e)" reads): the trainee signs a half-day once, the
     # second column is held as the trainer's, not read as the trainee's again.
     doc = _rows_sheet(
@@ -1380,7 +1380,7 @@ def test_a_one_trainee_sheet_s_second_signature_column_is_no_second_reading_of_t
         head_date="num",
         date_once=False,
         sign_head="Émargement",
-        trainer_head="Signature de Claire Martin",
+        trainer_head="Signature de Gaspard Lebrun",
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
     assert doc.sessions and _misread(doc.sessions, sheets) == []
