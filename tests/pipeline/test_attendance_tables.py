@@ -693,16 +693,22 @@ def test_a_mark_reaching_just_over_a_guessed_row_boundary_is_its_cell_s_own(
     assert cells.cut_by_edge(page, (100, 100, 500, 200)) is cut
 
 
-def test_a_square_page_s_ruling_is_pieced_once_for_squaring_it_and_finding_its_tables(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from pipeline.reading import tables
-
+def _three_column_grid() -> np.ndarray:
+    """A white page holding a table of three ruled columns and eight rows."""
     gray = np.full((1400, 1000), 255, np.uint8)
     for x in (100, 400, 650, 900):
         cv2.line(gray, (x, 200), (x, 1000), 0, 3)
     for y in range(200, 1001, 100):
         cv2.line(gray, (100, y), (900, y), 0, 3)
+    return gray
+
+
+def test_a_square_page_s_ruling_is_pieced_once_for_squaring_it_and_finding_its_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pipeline.reading import tables
+
+    gray = _three_column_grid()
     made = []
     real = tables.frame_pieces
     monkeypatch.setattr(tables, "frame_pieces", lambda h, v: made.append(1) or real(h, v))
@@ -863,11 +869,7 @@ def test_a_page_a_little_askew_and_in_perspective_is_squared_by_one_warp_its_mas
 ) -> None:
     from pipeline.reading import tables
 
-    gray = np.full((1400, 1000), 255, np.uint8)
-    for x in (100, 400, 650, 900):
-        cv2.line(gray, (x, 200), (x, 1000), 0, 3)
-    for y in range(200, 1001, 100):
-        cv2.line(gray, (100, y), (900, y), 0, 3)
+    gray = _three_column_grid()
     # A photo's page: the table a trapezoid (its top narrower), the whole turned by 0.6°.
     square = np.float32([[100, 200], [900, 200], [900, 1000], [100, 1000]])
     seen = np.float32([[130, 210], [870, 205], [905, 1000], [95, 1004]])
