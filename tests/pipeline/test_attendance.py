@@ -338,12 +338,7 @@ def _pen_cell(seed: int, mark: str, width: float, height: float) -> np.ndarray:
         pen.signature(23, 22, width - 6, height - 4, (0.1, 0.1, 0.4))
     else:
         pen.cross(20, 20, width, height, (0.1, 0.1, 0.2), style=mark)
-    gray = np.array(render.raster(pen.finish()[0], 200, True)[0].convert("L"))
-    ruled = tables.Rulings.of(gray, 200)
-    lines = cv2.dilate(cv2.bitwise_or(ruled.horiz, ruled.vert), np.ones((3, 3), np.uint8))
-    side = round(20 * 200 / 72) + 8
-    inner = (side, side, gray.shape[1] - side, gray.shape[0] - side)
-    return cells.cell_marks(ruled.ink, lines, inner, 200)
+    return _cell_marks_printed(pen)
 
 
 @pytest.mark.parametrize(("seed", "width", "height"), [(24, 170, 40), (22, 120, 30), (24, 120, 30)])
@@ -492,12 +487,7 @@ def _hand_word_cell(word: str, width: float, height: float) -> np.ndarray:
     pen.new_page(size=(width + 40, height + 40))
     pen.c.rect(20, 20, width, height)
     pen.hand(30, 20 + height * 0.35, word, 11, (0.1, 0.1, 0.5))
-    gray = np.array(render.raster(pen.finish()[0], 200, True)[0].convert("L"))
-    ruled = tables.Rulings.of(gray, 200)
-    lines = cv2.dilate(cv2.bitwise_or(ruled.horiz, ruled.vert), np.ones((3, 3), np.uint8))
-    side = round(20 * 200 / 72) + 8
-    inner = (side, side, gray.shape[1] - side, gray.shape[0] - side)
-    return cells.cell_marks(ruled.ink, lines, inner, 200)
+    return _cell_marks_printed(pen)
 
 
 def test_a_word_written_letter_by_letter_is_told_from_a_signature_s_scrawl() -> None:
@@ -580,3 +570,14 @@ def test_a_slanted_rule_along_a_cell_s_side_is_no_mark_but_a_stroke_inside_is() 
         cv2.line(scrawl, (300 + 8 * i, 30 + 30 * (i % 2)), (308 + 8 * i, 60 - 30 * (i % 2)), 255, 2)
     assert not cells._edge_lines_only(scrawl)
     assert not cells._edge_lines_only(np.zeros_like(marks))
+
+
+def _cell_marks_printed(pen: Pen) -> np.ndarray:
+    """The marks of the one ruled cell ``pen`` drew 20 pt in from its page's edges, the
+    page printed at 200 dpi: its ink without the rules."""
+    gray = np.array(render.raster(pen.finish()[0], 200, True)[0].convert("L"))
+    ruled = tables.Rulings.of(gray, 200)
+    lines = cv2.dilate(cv2.bitwise_or(ruled.horiz, ruled.vert), np.ones((3, 3), np.uint8))
+    side = round(20 * 200 / 72) + 8
+    inner = (side, side, gray.shape[1] - side, gray.shape[0] - side)
+    return cells.cell_marks(ruled.ink, lines, inner, 200)
