@@ -283,17 +283,39 @@ def plan(
     if names and (slots or trainee):
         return Plan("trainees", names, number, None, None, slots, trainee, trainer, roles)
     half = next(iter(where(HALF)), None)
+    across = None if names or slots else _people_across(labels, kinds, roles, content, number)
     if dates and (slots or trainee):
+        if across is not None and len(across.people) >= 2 and min(trainee) > max(across.people):
+            # Two trainees' names over columns, then a signature column after them ("Visa
+            # du formateur" whose last word a shaded header lost): the names say the axes;
+            # whose that column is stays unsaid.
+            return across
         return Plan("dates", (), number, dates[0], half, slots, trainee, trainer, roles)
-    # Trainees as columns: a column per trainee headed by the name, rows of half-days
-    # (and dates, or one date in the title). The rows must say their half-day: a
-    # "Demi-journée" / "Période" column, or their hours. The columns before the names
-    # label the rows: what their cells hold (``content``: dates, half-days) says which
-    # is which better than a header like "Séance".
+    return across if not trainee else None
+
+
+def _people_across(
+    labels: list[str],
+    kinds: list[str],
+    roles: tuple[Role, ...],
+    content: Mapping[int, str] | None,
+    number: int | None,
+) -> Plan | None:
+    """Trainees as columns: a column per trainee headed by the name, rows of half-days
+    (and dates, or one date in the title). The rows must say their half-day: a
+    "Demi-journée" / "Période" column, or their hours. The columns before the names
+    label the rows: what their cells hold (``content``: dates, half-days) says which
+    is which better than a header like "Séance"."""
+
+    def where(kind: str) -> list[int]:
+        return [i for i, k in enumerate(kinds) if k == kind]
+
+    dates = where(DATE)
+    trainer = tuple(where(TRAINER))
     held = dict(content or {})
     named = [kinds[i] == UNKNOWN and reads_as_name(label) for i, label in enumerate(labels)]
     people = tuple(i for i, is_name in enumerate(named) if is_name and i not in held)
-    if not people or names or slots or trainee:
+    if not people:
         return None
     lead = range(min(people))
     day = next((i for i in lead if held.get(i) == DATE), dates[0] if dates else None)

@@ -55,6 +55,7 @@ from pipeline.reading.sheet_text import (
     halves_named,
     is_absent,
     is_column_title,
+    is_day_label,
     is_signed_mention,
     is_timestamp,
     is_trainer_label,
@@ -114,7 +115,10 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         # Rows labelled by dates or half-days, no column named: a photo's shaded header
         # may hide the trainees' names, each read again on its own.
         axes = _names_read_again(page, grid, header, columns, held, (labels, year, dated))
-    deeper = 0 < header < len(grid.ys) - 2 and (axes is None or bool(axes.people))
+    # A plan of rows by date and no name over a column may be the header's first row read
+    # alone (NOM over Prénom; "Visa du" of "Visa du formateur" wrapped over both rows).
+    may_deepen = axes is None or bool(axes.people) or axes.rows == "dates"
+    deeper = 0 < header < len(grid.ys) - 2 and may_deepen
     if deeper and _names_below(page, grid, header):
         # Trainees' names over two header rows (NOM over Prénom): read as one header.
         below = read_columns(page, grid, header + 1, year)
@@ -122,7 +126,7 @@ def read_grid(page: SheetPage, grid: Table, after: Carry | None = None) -> _Full
         held_below = _row_labels(_body_texts(page, grid, header + 1), year)
         planned = ([first_below] + [c.label for c in below], year, dated)
         wider = header_roles.plan(*planned, content=held_below)
-        if (wider is None or not wider.people) and 0 in held_below:
+        if (wider is None or not wider.people) and (0 in held_below or 0 in dated):
             # Names over two rows no better read than over one, or neither line read by
             # the page OCR (a photo's shaded header): each column's two lines read again.
             wider = _names_read_again(page, grid, header + 1, below, held_below, planned)
@@ -262,7 +266,10 @@ def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
     ruled = _ruled_between(page, grid, row, 0)
     cells = [words_in(page.words, grid.cell(row, c)) for c in range(len(grid.xs) - 1)]
     texts = [text_of(words) for words in cells]
-    if ruled and texts[0]:
+    if ruled and texts[0] and not _role_title(texts[0]):
+        # A row label's cell ruled apart: a body row. A column's title in it ("Demi-
+        # journée" merged over both header rows, its rule under the names' cells only, or
+        # a photo's shading edge taken for one) is the header's.
         return False
     if not texts[0] and _labels_row(header_cell_text(page, grid.cell(row, 0), _labels_row)):
         return False  # a row's own label the page OCR missed ("MATIN" in a shaded cell)
@@ -289,6 +296,14 @@ def _names_below(page: SheetPage, grid: Table, row: int) -> bool:
     if any(find_dates(t) or half_day_of(t) or is_absent(t) for t in again):
         return False
     return sum(_name_part(t) for t in again[1:]) * 2 > len(again) - 1
+
+
+def _role_title(text: str) -> bool:
+    """Whether a cell's text is a column's title, no row's label: a role in words, no
+    digit, no day nor half-day named ("Demi-journée", "Date", "Horaires"; not "Matin",
+    "Lundi 12/03", "Séance 2")."""
+    known = header_roles.role_of(text).kind != header_roles.UNKNOWN
+    return known and not re.search(r"\d", text) and not is_day_label(text)
 
 
 #: The OCR's confidence in a word from which it is taken as print, not handwriting.
@@ -404,7 +419,13 @@ def _names_read_again(
         if header_roles.reads_as_name(text):
             again[col] = text
             columns[col - 1] = replace(columns[col - 1], label=text)
-    return header_roles.plan(again, year, dated, content=held)
+    axes = header_roles.plan(again, year, dated, content=held)
+    for col in axes.people if axes is not None else ():
+        if again[col] != labels[col]:
+            # A trainee's column: its rows say the day and half-day, not a date and
+            # half-day guessed for the header the page OCR missed.
+            columns[col - 1] = Column(None, None, None, again[col])
+    return axes
 
 
 def _header_name(page: SheetPage, grid: Table, header: int, col: int) -> str:
@@ -415,9 +436,21 @@ def _header_name(page: SheetPage, grid: Table, header: int, col: int) -> str:
     text = header_cell_text(page, box, header_roles.reads_as_name)
     if header < 2 or header_roles.reads_as_name(text):
         return text
-    parts = [header_cell_text(page, grid.cell(row, col), _name_part) for row in range(header)]
+    parts = [_name_line(page, grid.cell(row, col)) for row in range(header)]
     joined = " | ".join(p for p in parts if _name_part(p))
     return joined if header_roles.reads_as_name(joined) else text
+
+
+def _name_line(page: SheetPage, box: tuple[int, int, int, int]) -> str:
+    """One header row's line of a trainee's name (NOM, or Prénom), read again on its own
+    unless the page OCR read it surely; a line the OCR is unsure of, read the same again
+    (a photo's "AZAÏS" read "LEE" both times), is no part of a name."""
+    words = words_in(page.words, box)
+    printed = text_of(words)
+    if _name_part(printed) and _name_confidence(words) >= NAME_DOUBT:
+        return printed
+    again = header_cell_text(page, box, lambda t: _name_part(t) and t != printed)
+    return "" if again == printed and words else again
 
 
 def _header_cut(page: SheetPage, grid: Table, header: int) -> bool:
@@ -434,7 +467,7 @@ def _header_cut(page: SheetPage, grid: Table, header: int) -> bool:
                 middle = (word.box[0] + word.box[2]) / 2
                 if min(abs(middle - x) for x in grid.xs) > 2 * margin:
                     return True
-            if sum(c.isalpha() for c in word.text) < 3:
+            if sum(c.isalpha() for c in word.text) < 3 or _stretched(word, page.dpi):
                 continue
             left, right = _print_span(word)
             left, right = left + margin, right - margin
@@ -442,6 +475,13 @@ def _header_cut(page: SheetPage, grid: Table, header: int) -> bool:
             if any(left < x < right and drawn for x, drawn in walls):
                 return True
     return False
+
+
+def _stretched(word: Word, dpi: int) -> bool:
+    """Whether a word's box is far wider than its letters could print (a third of an inch
+    each, a large title's): the OCR's guess over a photo's shaded band ("LEE" boxed
+    across four columns), no print a boundary could cut."""
+    return word.box[2] - word.box[0] > len(word.text) * dpi / 3
 
 
 def _print_span(word: Word) -> tuple[int, int]:

@@ -1,0 +1,184 @@
+"""Trainees as columns, each named over two header rows (NOM over Prénom), dates and
+half-days as rows: the header's second line, titles wrapped or merged over both rows, and
+names a photo's OCR is unsure of."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+
+from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
+from pipeline.parse import same_person
+from pipeline.reading import attendance, cells, header, sheet_grid, tables
+from samples.gen import layouts as random_layouts
+
+
+@pytest.fixture(scope="module")
+def engine() -> TesserocrEngine:
+    return TesserocrEngine(OcrSettings())
+
+
+def _split_columns_sheet(seed: int, **more: Any) -> Any:
+    """A generated born-digital sheet: trainees as columns named NOM over Prénom, a row a
+    half-day under a date column, a trainer's column last (``more``: other choices)."""
+    drawn = random_layouts.draw_choices(random.Random(seed))
+    choices = dataclasses.replace(
+        drawn,
+        axis="cols",
+        names="split",
+        number=False,
+        company="",
+        date_at="rows",
+        halves="hrows",
+        trainer="tcol",
+        ruling="full",
+        long=False,
+        hand_names=False,
+        **{"half_head": "Période", **more},
+    )
+    return random_layouts.draw_sheet(random.Random(seed), choices)
+
+
+def _misread(sessions: list[dict[str, Any]], sheets: list[attendance.SheetRead]) -> list[Any]:
+    """The truth's cells not read right and surely, and cells read the truth has not."""
+    read = [c for s in sheets for c in s.cells]
+    missed = []
+    for want in sessions:
+        found = [
+            c
+            for c in read
+            if str(c.date) == want["date"]
+            and c.half_day == want["half_day"]
+            and same_person(c.person, want["trainee"]) >= 0.8
+        ]
+        ok = len(found) == 1 and found[0].mark == want["mark"]
+        if not ok or found[0].confidence < attendance.REVIEW_BELOW:
+            missed.append((want["trainee"], want["date"], want["half_day"], found))
+    return missed + [None] * (len(read) - len(sessions))
+
+
+def test_a_trainer_column_title_wrapped_over_both_header_rows_leaves_the_names_the_columns(
+    engine: TesserocrEngine,
+) -> None:
+    # Five trainees on a portrait page: "Visa du formateur" wraps, "Visa du" in the NOM
+    # row, "formateur" in the Prénom row. Read over one row, "Visa du" is a signature
+    # column and the sheet one trainee's; over both, the trainer's, beside five names.
+    doc = _split_columns_sheet(6, trainer_head="Visa du formateur", landscape=False)
+    assert len({s["trainee"] for s in doc.sessions}) == 5
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert _misread(doc.sessions, sheets) == []
+    assert all(not s.problems for s in sheets)
+
+
+def test_names_over_columns_outweigh_a_signature_column_after_them() -> None:
+    # "Visa du formateur" half read ("Visa du | e"): the two names before it still say
+    # the trainees are the columns, and that last column is nobody's mark to take.
+    labels = ["Date", "Période", "GARNIER | François", "LEFÈVRE | Hélène", "Visa du | e"]
+    axes = header.plan(labels, 2026, [0], content={0: header.DATE, 1: header.HALF})
+    assert axes is not None and axes.rows == "dates"
+    assert axes.people == (2, 3) and axes.trainee == () and (axes.date, axes.half) == (0, 1)
+
+
+def test_a_one_trainee_sheet_s_signature_column_keeps_its_plan() -> None:
+    # Rows by date, one "Signature du stagiaire" column: no name over a column, the
+    # trainee is named above the table.
+    labels = ["Date", "Demi-journée", "Signature du stagiaire", "Visa du formateur"]
+    axes = header.plan(labels, 2026, [0], content={0: header.DATE, 1: header.HALF})
+    assert axes is not None and axes.rows == "dates" and axes.people == ()
+    assert axes.trainee == (2,) and axes.trainer == (3,)
+    # One name before a signature column is not enough to turn the sheet round.
+    labels = ["Date", "Demi-journée", "Léa Martin", "Signature"]
+    axes = header.plan(labels, 2026, [0], content={0: header.DATE, 1: header.HALF})
+    assert axes is not None and axes.people == () and axes.trainee == (3,)
+
+
+def _merged_title_page(rule_across_titles: bool) -> tuple[Any, tables.Table]:
+    """A born-digital page, 200 dpi, the day in the title, under a table of trainees as
+    columns named NOM over Prénom; "Demi-journée" centred over both header rows (its
+    print lies in the second), rows AM and PM. ``rule_across_titles``: the rule between
+    the header rows runs across the title's column too (a photo's shading edge)."""
+    gray = np.full((900, 1400), 255, np.uint8)
+    lines = np.zeros_like(gray)
+    xs, ys = (100, 400, 700, 1000), (100, 160, 220, 300, 380)
+    lines[[*ys], xs[0] : xs[-1]] = 255
+    lines[ys[0] : ys[-1], [*xs]] = 255
+    if not rule_across_titles:
+        lines[ys[1], xs[0] : xs[1]] = 0
+
+    def word(text: str, left: int, top: int) -> Word:
+        return Word(text, 0.95, (left, top, left + 14 * len(text), top + 26))
+
+    words = (
+        word("Date", 100, 40),
+        word(":", 170, 40),
+        word("06/02/2026", 190, 40),
+        word("PÉRIER", 480, 118),
+        word("NGUYEN", 780, 118),
+        word("Demi-journée", 150, 150),
+        word("Solène", 480, 178),
+        word("Hélène", 780, 178),
+        word("AM", 150, 245),
+        word("PM", 150, 325),
+    )
+    page = cells.SheetPage(gray, 200, np.zeros_like(gray), lines, words, None, exact=True)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
+    return page, tables.Table(xs, ys, walls)
+
+
+@pytest.mark.parametrize("rule_across_titles", [False, True])
+def test_a_row_title_merged_over_both_header_rows_keeps_the_prenom_row_in_the_header(
+    rule_across_titles: bool,
+) -> None:
+    page, grid = _merged_title_page(rule_across_titles)
+    read = sheet_grid.read_grid(page, grid)[0]
+    assert {c.person for c in read} == {"PÉRIER Solène", "NGUYEN Hélène"}
+    assert {(str(c.date), c.half_day) for c in read} == {
+        ("2026-02-06", attendance.MATIN),
+        ("2026-02-06", attendance.APRES_MIDI),
+    }
+
+
+class _SameEngine:
+    """An OCR engine that reads every crop as the same text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def recognise(self, image: object, dpi: int) -> OcrResult:
+        return OcrResult(self.text, 0.4)
+
+    def recognise_line(self, image: object, dpi: int) -> OcrResult:
+        return OcrResult(self.text, 0.4)
+
+
+@pytest.mark.parametrize(("confidence", "kept"), [(0.95, "AZAÏS"), (0.39, "")])
+def test_a_name_line_the_ocr_is_unsure_of_and_reads_the_same_again_is_no_name(
+    confidence: float, kept: str
+) -> None:
+    # A photo's shaded header: "AZAÏS" read "LEE" unsurely, and "LEE" again on its own.
+    gray = np.full((400, 600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    ink[120:146, 210:300] = 255
+    text = "AZAÏS" if kept else "LEE"
+    words = (Word(text, confidence, (210, 120, 300, 146)),)
+    page = cells.SheetPage(gray, 200, ink, np.zeros_like(gray), words, _SameEngine(text))  # type: ignore[arg-type]
+    assert sheet_grid._name_line(page, (200, 100, 400, 160)) == kept
+
+
+def test_a_word_boxed_across_several_columns_is_no_boundary_cutting_a_title() -> None:
+    # The OCR's guess over a shaded band: three letters boxed over four columns.
+    gray = np.full((400, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    xs = (100, 400, 700, 1000, 1300)
+    walls = tuple(tuple(True for _ in xs[1:-1]) for _ in range(2))
+    grid = tables.Table(xs, (100, 170, 250), walls)
+    speck = (Word("LEE", 0.39, (150, 104, 1250, 166)),)
+    page = cells.SheetPage(gray, 200, blank, blank, speck, None)  # type: ignore[arg-type]
+    assert not sheet_grid._header_cut(page, grid, 1)
+    cut = (Word("Bernard", 0.9, (650, 110, 760, 140)),)
+    page = cells.SheetPage(gray, 200, blank, blank, cut, None)  # type: ignore[arg-type]
+    assert sheet_grid._header_cut(page, grid, 1)
