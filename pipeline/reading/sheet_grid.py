@@ -349,7 +349,7 @@ def _people_read_again(
     for col in people:
         columns[col - 1] = _person_read_again(page, grid, header, col, columns[col - 1])
     for col in range(max(lead, default=0) + 1, len(columns) + 1):
-        if col in people or col in axes.trainer or axes.roles[col].kind != header_roles.UNKNOWN:
+        if col in people or col in axes.trainer or not _unsaid(page, grid, header, axes, col):
             continue
         text = _header_name(page, grid, header, col)
         if header_roles.reads_as_name(text):
@@ -362,6 +362,20 @@ def _people_read_again(
         )
         doubt = doubt or inked or bool(re.search(r"\w", text))
     return replace(axes, people=tuple(sorted(people))), doubt
+
+
+def _unsaid(page: SheetPage, grid: Table, header: int, axes: header_roles.Plan, col: int) -> bool:
+    """Whether a column beside the trainees' is headed by nothing its cells bear out: no
+    role, or a row number's ("n", what a scan left of "TRAN | Léa") over cells that
+    number nothing (marks, e-attendance mentions)."""
+    kind = axes.roles[col].kind
+    if kind == header_roles.UNKNOWN:
+        return True
+    if kind != header_roles.NUMBER or page.exact:
+        return False
+    body = range(header, len(grid.ys) - 1)
+    texts = [text_of(words_in(page.words, grid.cell(r, col))).strip() for r in body]
+    return not any(re.fullmatch(r"\d{1,3}\W?", t) for t in texts)
 
 
 def _person_read_again(
@@ -792,9 +806,10 @@ def _read_by_date(
         # A date cell may name the half-day too ("Mar. 03/03 - matin", "Lundi 9h-12h30").
         row_half = row_half or hours_half or half_day_of(text)
         other = above[1] not in (None, row_half) or above[1] is None and row_half == APRES_MIDI
-        if day is None and not text.strip() and above[0] and other:
+        if day is None and not re.search(r"\w\w", text) and above[0] and other:
             # The date printed once a day: a blank date cell under the day's other half
-            # (an afternoon's under a dated row whose half-day went unread: its morning).
+            # (an afternoon's under a dated row whose half-day went unread: its morning);
+            # a scan's speck read as a sign or a letter ("j") leaves it blank.
             day = above[0]
         above = (day, row_half)
         labelled.append((row, day, row_half, torn))

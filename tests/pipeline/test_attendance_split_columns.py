@@ -182,3 +182,70 @@ def test_a_word_boxed_across_several_columns_is_no_boundary_cutting_a_title() ->
     cut = (Word("Bernard", 0.9, (650, 110, 760, 140)),)
     page = cells.SheetPage(gray, 200, blank, blank, cut, None)  # type: ignore[arg-type]
     assert sheet_grid._header_cut(page, grid, 1)
+
+
+def _number_headed_page(body: tuple[str, str]) -> tuple[Any, tables.Table, header.Plan]:
+    """A scanned page's table: Jour | Créneau | a column headed "n" | HADDOU Pierre-Louis,
+    two rows, the third column's cells holding ``body``; and its plan."""
+    gray = np.full((700, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    xs, ys = (100, 350, 600, 900, 1200), (100, 220, 320, 420)
+
+    def word(text: str, left: int, top: int) -> Word:
+        return Word(text, 0.9, (left, top, left + 14 * len(text), top + 26))
+
+    words = [word("Jour", 150, 150), word("Créneau", 400, 150), word("n", 700, 150)]
+    words += [word("HADDOU", 950, 120), word("Pierre-Louis", 950, 170)]
+    words += [word("05/05/2026", 150, 250), word("MATIN", 400, 250)]
+    words += [word("05/05/2026", 150, 350), word("APRÈS-MIDI", 400, 350)]
+    words += [word(text, 650, top) for text, top in zip(body, (250, 350), strict=True)]
+    page = cells.SheetPage(gray, 200, blank, blank, tuple(words), None)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
+    labels = ["Jour", "Créneau", "n", "HADDOU | Pierre-Louis"]
+    axes = header.plan(labels, 2026, [0], content={0: header.DATE, 1: header.HALF})
+    assert axes is not None and axes.people == (3,) and axes.number == 2
+    return page, tables.Table(xs, ys, walls), axes
+
+
+def test_a_column_headed_like_a_row_number_over_marks_is_read_again_as_a_trainee_s() -> None:
+    # "TRAN | Léa" left as "n" by a scan: its cells hold e-attendance mentions, which no
+    # row number column holds; its header is read again as a name.
+    page, grid, axes = _number_headed_page(("Signé le 05/05/2026", "Absent"))
+    assert sheet_grid._unsaid(page, grid, 1, axes, 2)
+    page, grid, axes = _number_headed_page(("1", "2"))
+    assert not sheet_grid._unsaid(page, grid, 1, axes, 2)
+    exact = dataclasses.replace(page, exact=True)
+    assert not sheet_grid._unsaid(exact, grid, 1, axes, 2)
+
+
+def test_a_speck_in_the_afternoon_s_date_cell_leaves_it_the_morning_s_day() -> None:
+    # The date printed once a day, on the morning's row: a scan's speck under it read
+    # "j" is no date of its own, and the afternoon is the same day's.
+    gray = np.full((700, 1400), 255, np.uint8)
+    blank = np.zeros_like(gray)
+    xs, ys = (100, 400, 650, 950, 1250), (100, 170, 270, 370)
+
+    def word(text: str, left: int, top: int) -> Word:
+        return Word(text, 0.95, (left, top, left + 14 * len(text), top + 26))
+
+    words = (
+        word("Date", 150, 120),
+        word("Horaires", 420, 120),
+        word("Léa", 700, 120),
+        word("Martin", 760, 120),
+        word("Hugo", 1000, 120),
+        word("Bernard", 1070, 120),
+        word("lundi", 120, 205),
+        word("14/09/2026", 200, 205),
+        word("9h00-12h30", 420, 205),
+        word("j", 200, 305),
+        word("13h30-17h00", 420, 305),
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, words, None, exact=True)  # type: ignore[arg-type]
+    walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
+    read, _, _, problems, _, _ = sheet_grid.read_grid(page, tables.Table(xs, ys, walls))
+    assert not problems
+    assert {(str(c.date), c.half_day) for c in read} == {
+        ("2026-09-14", attendance.MATIN),
+        ("2026-09-14", attendance.APRES_MIDI),
+    }
