@@ -392,7 +392,10 @@ def _header_band(lines: Sequence[Sequence[Word]], index: int) -> list[Word]:
         gap = min(w.box[1] for w in printed) - max(w.box[3] for w in band)
         if gap > 0.6 * height and not (gap <= 1.2 * height and _beside_titles(line, last)):
             break
-        band += line
+        # A word far taller than the print and read unsure is a first row's signature
+        # beside the line (an X read "se"), no title: kept in, it would reach down and
+        # join the first row to the header.
+        band += [w for w in line if w.box[3] - w.box[1] <= 2.5 * height or w.confidence >= 0.5]
         last = line
     return band
 

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
 from pipeline.parse import same_person
-from pipeline.reading import attendance, cells, header, sheet_grid, tables
+from pipeline.reading import attendance, cells, header, sheet_grid, tables, unruled
 from samples.gen import layouts as random_layouts
 
 
@@ -249,3 +249,25 @@ def test_a_speck_in_the_afternoon_s_date_cell_leaves_it_the_morning_s_day() -> N
         ("2026-09-14", attendance.MATIN),
         ("2026-09-14", attendance.APRES_MIDI),
     }
+
+
+def test_a_first_row_signature_read_as_a_tall_word_beside_the_prenom_line_ends_the_header() -> None:
+    # An unruled body under NOM over Prénom: the first row's cross-out, read "se" boxed
+    # from the Prénom line down into the row, must not join that row to the header.
+    def word(text: str, left: int, top: int, bottom: int, confidence: float = 0.9) -> Word:
+        return Word(text, confidence, (left, top, left + 14 * len(text), bottom))
+
+    words = [
+        word("Date", 210, 380, 406),
+        word("VIDALENC", 640, 348, 376),
+        word("MARTIN", 850, 348, 376),
+        word("Ibrahim", 650, 408, 436),
+        word("Kévin", 850, 408, 436),
+        word("se", 630, 410, 526, confidence=0.04),
+        word("Mer.", 120, 482, 501),
+        word("18/11/2026", 200, 482, 501),
+        word("Muu", 850, 482, 521, confidence=0.3),
+    ]
+    lines = unruled._lines(words)
+    band = unruled._header_band(lines, 0)
+    assert {w.text for w in band} == {"Date", "VIDALENC", "MARTIN", "Ibrahim", "Kévin"}
