@@ -390,10 +390,13 @@ def _person_read_again(
     words = [w for w in words_in(page.words, inset(box, 2)) if any(c.isalpha() for c in w.text)]
     # A lone letter is what is left of a word the page OCR did not see whole ("R" of
     # "ROUSSEL" in small bold print), however sure of it.
-    if words and min(w.confidence for w in words) >= 0.9 and not _lone_letter(column.label):
+    odd = _lone_letter(column.label) or _uncapitalised(column.label)
+    if words and min(w.confidence for w in words) >= 0.9 and not odd:
         return column
     text, sure = _name_read(page, box)
-    before = _name_confidence(words)
+    # A name read with a misread letter ("xévin" of "Kévin") is unsure however sure the
+    # OCR says it is.
+    before = 0.0 if odd and words else _name_confidence(words)
     # The cell's own read replaces the page's when surer and no shorter (a crop cut at a
     # frame-only table's guessed border may lose a line: "DA SILVA" of "DA SILVA Thuy").
     whole = _letters(text) >= _letters(column.label)
@@ -405,6 +408,20 @@ def _person_read_again(
 
 def _letters(text: str) -> int:
     return sum(c.isalpha() for c in text)
+
+
+#: Lower-case words a name may hold ("de La Fontaine", "van den Broek", "d'Arvieu").
+_PARTICLES = frozenset(
+    ("de", "du", "des", "da", "di", "del", "della", "dos", "das", "van", "von", "der")
+    + ("den", "ten", "le", "la", "les", "ben", "bin", "el", "al", "y", "e")
+)
+
+
+def _uncapitalised(label: str) -> bool:
+    """Whether a name holds a word of letters starting lower-case that is no particle: a
+    name's words are capitalised (NOM, Prénom), so its first letter was misread."""
+    words = label.replace("|", " ").split()
+    return any(w[0].islower() and len(w) > 1 and w.isalpha() and w not in _PARTICLES for w in words)
 
 
 def _lone_letter(label: str) -> bool:
