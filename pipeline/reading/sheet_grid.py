@@ -390,13 +390,14 @@ def _person_read_again(
     words = [w for w in words_in(page.words, inset(box, 2)) if any(c.isalpha() for c in w.text)]
     # A lone letter is what is left of a word the page OCR did not see whole ("R" of
     # "ROUSSEL" in small bold print), however sure of it.
-    odd = _lone_letter(column.label) or _uncapitalised(column.label)
+    misread = _uncapitalised(column.label)
+    odd = misread or _lone_letter(column.label)
     if words and min(w.confidence for w in words) >= 0.9 and not odd:
         return column
     text, sure = _name_read(page, box)
     # A name read with a misread letter ("xévin" of "Kévin") is unsure however sure the
     # OCR says it is.
-    before = 0.0 if odd and words else _name_confidence(words)
+    before = 0.0 if misread and words else _name_confidence(words)
     # The cell's own read replaces the page's when surer and no shorter (a crop cut at a
     # frame-only table's guessed border may lose a line: "DA SILVA" of "DA SILVA Thuy").
     whole = _letters(text) >= _letters(column.label)

@@ -310,3 +310,19 @@ def test_a_trainee_s_name_read_surely_with_a_lower_case_first_letter_leaves_the_
     page = dataclasses.replace(page, words=words)
     column = attendance.Column(None, None, None, "MERCIER | Kévin")
     assert sheet_grid._person_read_again(page, grid, 2, 1, column).sure
+
+
+def test_a_speck_read_as_a_capital_beside_a_sure_name_leaves_the_column_sure() -> None:
+    # "G NGUYEN | Zoé": a scan's speck read "G" is read again, not a misread name.
+    gray = np.full((400, 800), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    ink[110:140, 420:560] = 255
+    words = (
+        Word("G", 0.95, (405, 110, 415, 140)),
+        Word("NGUYEN", 0.99, (420, 110, 560, 140)),
+        Word("Zoé", 0.99, (420, 170, 490, 200)),
+    )
+    page = cells.SheetPage(gray, 200, ink, np.zeros_like(gray), words, _SameEngine("NGUYEN Zoé"))  # type: ignore[arg-type]
+    grid = tables.Table((100, 400, 700), (100, 160, 220, 300), ((True,),) * 3)
+    column = attendance.Column(None, None, None, "G NGUYEN | Zoé")
+    assert sheet_grid._person_read_again(page, grid, 2, 1, column).sure
