@@ -352,7 +352,8 @@ def _people_read_again(
         if col in people or col in axes.trainer or not _unsaid(page, grid, header, axes, col):
             continue
         text = _header_name(page, grid, header, col)
-        if header_roles.reads_as_name(text):
+        sliver = _sliver(grid, col, people)
+        if header_roles.reads_as_name(text) and not sliver:
             columns[col - 1] = replace(columns[col - 1], label=text)
             people.add(col)
             continue
@@ -360,8 +361,17 @@ def _people_read_again(
         inked = any(
             cell_ink(page.ink, page.lines, grid.cell(r, col), page.dpi)[0] > EMPTY_INK for r in body
         )
-        doubt = doubt or inked or bool(re.search(r"\w", text))
+        # A sliver's print is a piece of its neighbour's title: no doubt unless inked.
+        doubt = doubt or inked or bool(re.search(r"\w", text)) and not sliver
     return replace(axes, people=tuple(sorted(people))), doubt
+
+
+def _sliver(grid: Table, col: int, people: set[int]) -> bool:
+    """Whether a column is under half as wide as the trainees' columns (their median): a
+    boundary found inside a column (a shaded title's edge), no trainee's column, whatever
+    its header's print reads as."""
+    widths = sorted(grid.xs[c + 1] - grid.xs[c] for c in people)
+    return bool(widths) and 2 * (grid.xs[col + 1] - grid.xs[col]) < widths[len(widths) // 2]
 
 
 def _unsaid(page: SheetPage, grid: Table, header: int, axes: header_roles.Plan, col: int) -> bool:

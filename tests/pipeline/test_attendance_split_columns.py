@@ -326,3 +326,12 @@ def test_a_speck_read_as_a_capital_beside_a_sure_name_leaves_the_column_sure() -
     grid = tables.Table((100, 400, 700), (100, 160, 220, 300), ((True,),) * 3)
     column = attendance.Column(None, None, None, "G NGUYEN | Zoé")
     assert sheet_grid._person_read_again(page, grid, 2, 1, column).sure
+
+
+def test_a_column_under_half_as_wide_as_the_trainees_is_no_trainee_s_column() -> None:
+    # A boundary found inside "Visa du formateur" (a shaded title's edge): the sliver's
+    # print, read as "En | Li", names nobody.
+    grid = tables.Table((100, 330, 560, 790, 850, 1020), (100, 200, 300), ((True,) * 4,) * 2)
+    assert sheet_grid._sliver(grid, 3, {1, 2})
+    assert not sheet_grid._sliver(grid, 2, {1})
+    assert not sheet_grid._sliver(grid, 4, {1, 2})
