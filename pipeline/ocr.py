@@ -202,6 +202,17 @@ def native_messages() -> Iterator[None]:
                 log.debug("tesseract : %s", lines)
 
 
+def one_thread_for_opencv() -> None:
+    """Run OpenCV's filters in the calling thread only.
+
+    A worker reads one page at a time on one core, beside others. OpenCV's pool of
+    threads split its resizes and warps over both cores and then kept waiting for more
+    work: on the samples' whole reads (bench/bench_ocr.py) the process spent about 10 %
+    more CPU, Tesseract's reading included, than with one thread; the pixels are the same.
+    """
+    cv2.setNumThreads(1)
+
+
 @contextmanager
 def engine_failures() -> Iterator[None]:
     """Tesseract failing mid-page (tesserocr raises RuntimeError) is the engine's fault, not
@@ -216,10 +227,12 @@ class TesserocrEngine:
     """Tesseract in-process through tesserocr: one API object per engine, reused per page.
 
     Not thread-safe by design (Tesseract's API is not); a lock makes misuse slow, not wrong.
-    Use one engine per worker process, with ``OMP_THREAD_LIMIT=1``.
+    Use one engine per worker process, with ``OMP_THREAD_LIMIT=1``; making one also keeps
+    OpenCV to the worker's own thread (:func:`one_thread_for_opencv`).
     """
 
     def __init__(self, settings: OcrSettings | None = None) -> None:
+        one_thread_for_opencv()
         self.settings = settings or OcrSettings()
         self.tessdata = find_tessdata(self.settings.tessdata, self.settings.language)
         self._lock = threading.Lock()

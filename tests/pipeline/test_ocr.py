@@ -85,6 +85,13 @@ def test_engine_closes_twice_and_refuses_work_after() -> None:
 
 
 @pytest.mark.ocr
+def test_an_engine_keeps_opencv_to_its_own_thread() -> None:
+    cv2.setNumThreads(2)
+    with TesserocrEngine(OcrSettings()):
+        assert cv2.getNumThreads() == 1
+
+
+@pytest.mark.ocr
 def test_recognise_gives_lines_confidence_and_word_boxes(engine: TesserocrEngine) -> None:
     gray = page_gray(dpi=200)
     result = engine.recognise(Image.fromarray(gray), 200)
