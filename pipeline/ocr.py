@@ -515,6 +515,50 @@ def ascending_share(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
     return above / (above + below) if above + below else 0.5
 
 
+#: Masks smaller than this (pixels) are labelled by OpenCV alone: its statistics cost
+#: less there than gathering them over the ink (see :func:`components`).
+SMALL_MASK = 250_000
+
+
+def components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """``cv2.connectedComponentsWithStats(mask, connectivity=8)`` without the centroids:
+    the same count, labels and statistics, in about half the time on a page.
+
+    OpenCV gathers its statistics over every pixel, the background's too: on a page that
+    took four fifths of its time. Here the labels alone come from OpenCV (the same
+    algorithm) and each piece's box and area are gathered over the inked pixels only.
+    """
+    height, width = mask.shape
+    borders = (mask[0], mask[-1], mask[:, 0], mask[:, -1])
+    if mask.size < SMALL_MASK or any(bool(side.all()) for side in borders):
+        # Small, or the background's box is not the whole picture: OpenCV's own.
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        return count, labels, stats
+    count, labels = cv2.connectedComponents(mask, connectivity=8)
+    stats = np.zeros((count, 5), np.int32)
+    stats[0] = (0, 0, width, height, mask.size)
+    if count == 1:
+        return count, labels, stats
+    flat = labels.ravel()
+    where = np.flatnonzero(flat)  # in raster order: a piece's first pixel is its top
+    found = flat[where]
+    # A stable sort keeps each piece's pixels in raster order (radix on 16 bits).
+    order = np.argsort(found.astype(np.uint16) if count <= 1 << 16 else found, kind="stable")
+    found, where = found[order], where[order]
+    ys, xs = np.divmod(where, width)
+    starts = np.flatnonzero(np.r_[True, found[1:] != found[:-1]])
+    ends = np.r_[starts[1:], len(found)]
+    piece = found[starts]
+    left, right = np.minimum.reduceat(xs, starts), np.maximum.reduceat(xs, starts)
+    stats[piece, cv2.CC_STAT_LEFT] = left
+    stats[piece, cv2.CC_STAT_TOP] = ys[starts]
+    stats[piece, cv2.CC_STAT_WIDTH] = right - left + 1
+    stats[piece, cv2.CC_STAT_HEIGHT] = ys[ends - 1] - ys[starts] + 1
+    stats[piece, cv2.CC_STAT_AREA] = ends - starts
+    stats[0, cv2.CC_STAT_AREA] -= len(found)
+    return count, labels, stats
+
+
 def letter_pixels(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows and columns of the ink pixels in blobs the size of letters: rules, frames,
     signatures and scanner edges dropped.
@@ -522,9 +566,7 @@ def letter_pixels(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Without this, the vertical rules of a signature block and the dark strip a scanner lid
     leaves outweighed a few lines of text and turned sparse pages sideways.
     """
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(
-        mask.astype(np.uint8), connectivity=8
-    )
+    count, labels, stats = components(mask.astype(np.uint8))
     ys, xs = np.nonzero(mask)
     longest = max(mask.shape)
     width, height = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]

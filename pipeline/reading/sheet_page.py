@@ -15,6 +15,7 @@ from PIL import Image
 from pipeline.ocr import (
     OcrEngine,
     Word,
+    components,
 )
 from pipeline.parse import find_dates
 from pipeline.reading.cells import SheetPage, clean_crop, trainer_boxes
@@ -190,7 +191,7 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
     "Matin", "Signature"...), else this is no attendance table.
     """
     dpi = page.dpi
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ruled.horiz)
+    count, _, stats = components(ruled.horiz)
     rules = [
         (int(y + h // 2), int(x), int(x + w))
         for i, (x, y, w, h) in enumerate(stats[:, :4])

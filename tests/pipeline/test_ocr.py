@@ -116,6 +116,37 @@ def test_tidy_ocr_text_keeps_lines_and_single_blank_lines() -> None:
 # --- skew and orientation -------------------------------------------------------------------------
 
 
+def _opencv_components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return count, labels, stats
+
+
+@pytest.mark.parametrize("edge", [False, True])
+def test_components_of_a_page_are_opencvs_labels_and_statistics(edge: bool) -> None:
+    ink = (page_gray(dpi=150) < 128).astype(np.uint8)
+    cv2.line(ink, (40, 900), (1100, 960), 1, 3)  # a long stroke across the text
+    cv2.circle(ink, (600, 1400), 80, 1, 2)  # a ring, its inside background
+    if edge:
+        ink[:, 0] = 1  # a dark margin down the whole left side (a scanner's lid)
+    assert ink.size >= ocr.SMALL_MASK
+    count, labels, stats = ocr.components(ink)
+    want = _opencv_components(ink)
+    assert count == want[0] > 100
+    assert np.array_equal(labels, want[1])
+    assert np.array_equal(stats, want[2]) and stats.dtype == want[2].dtype
+
+
+def test_components_of_a_blank_page_and_of_a_small_mask_are_opencvs() -> None:
+    blank = np.zeros((800, 600), np.uint8)
+    small = np.zeros((40, 60), np.uint8)
+    small[10:20, 5:50] = 255
+    for mask in (blank, small):
+        count, labels, stats = ocr.components(mask)
+        want = _opencv_components(mask)
+        assert count == want[0]
+        assert np.array_equal(labels, want[1]) and np.array_equal(stats, want[2])
+
+
 @pytest.mark.parametrize("degrees", [-4.0, -1.5, 0.0, 0.7, 2.0, 3.5])
 def test_skew_estimated_to_a_tenth_of_a_degree(degrees: float) -> None:
     align = ocr.estimate_alignment(skewed(page_gray(), degrees), max_skew=8.0)
