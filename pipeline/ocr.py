@@ -207,8 +207,9 @@ def one_thread_for_opencv() -> None:
 
     A worker reads one page at a time on one core, beside others. OpenCV's pool of
     threads split its resizes and warps over both cores and then kept waiting for more
-    work: on the samples' whole reads (bench/bench_ocr.py) the process spent about 10 %
-    more CPU, Tesseract's reading included, than with one thread; the pixels are the same.
+    work: on whole reads of the samples' attendance sheets and attestations (a loaded
+    2-core machine) the process spent 4 to 10 % more CPU, Tesseract's reading included,
+    than with one thread. The pixels are the same.
     """
     cv2.setNumThreads(1)
 
