@@ -49,6 +49,7 @@ from pipeline.reading.sheet_page import ocr_page, page_of, read_page
 from pipeline.reading.sheet_results import (
     APRES_MIDI,
     MATIN,
+    NAME_UNREAD,
     REVIEW_BELOW,
     UNPLACED,
     Carry,
@@ -216,10 +217,20 @@ def _unnamed_waits(sheet: SheetRead) -> SheetRead:
     return replace(sheet, cells=cells)
 
 
+#: A table runs on to the next page only when it reaches this far down its own (as a share
+#: of the page's height): one ending higher left room for more rows, so the next page's
+#: table starts another sheet.
+RUNS_ON_BELOW = 0.75
+
+
 def _same_trainee(before: SheetRead, sheet: SheetRead) -> SheetRead:
     """A one-trainee sheet's rows running on to a page that names nobody: the trainee of
-    the page before."""
+    the page before. Not a page that prints a name line of its own the OCR left unread,
+    nor one after a table that ended with room for more rows: another trainee's sheet,
+    whose cells wait for a person (:func:`_unnamed_waits`)."""
     if sheet.layout != "trainee" or sheet.trainee or not before.trainee:
+        return sheet
+    if NAME_UNREAD in sheet.problems or not before.carry or before.carry.foot < RUNS_ON_BELOW:
         return sheet
     cells = tuple(replace(c, person=before.trainee) for c in sheet.cells)
     problems = tuple(p for p in sheet.problems if not p.startswith("no trainee name"))

@@ -41,6 +41,7 @@ from pipeline.reading.sheet_results import (
     EMPTY_INK,
     MATIN,
     NAME_DOUBT,
+    NAME_UNREAD,
     UNPLACED,
     Carry,
     CellRead,
@@ -59,6 +60,7 @@ from pipeline.reading.sheet_text import (
     is_timestamp,
     is_trainer_label,
     loose_dates,
+    names_someone,
     text_lines,
     title_date,
     trainee_name,
@@ -673,6 +675,13 @@ def _name_of(parts: Sequence[str]) -> str:
     return " ".join(kept)
 
 
+def _nameless(page: SheetPage, grid: Table) -> str:
+    """Why a one-trainee page has no trainee: no name line, or one left unread."""
+    if names_someone(page.words, grid.ys[0]):
+        return NAME_UNREAD
+    return "no trainee name above the table"
+
+
 def _read_by_date(
     page: SheetPage,
     grid: Table,
@@ -697,7 +706,7 @@ def _read_by_date(
     title = text_lines(page.words, grid.ys[0])
     known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
     period = title_period(title, year)
-    problems = [] if trainee or people else ["no trainee name above the table"]
+    problems = [] if trainee or people else [_nameless(page, grid)]
     kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
     at_half = axes.half if axes is not None else None
     doubted = _second_signatures(columns, kinds, at_half is not None or "half-day" in kinds)

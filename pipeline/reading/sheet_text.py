@@ -244,6 +244,24 @@ _TRAINEE_LABEL = re.compile(
 )
 
 
+#: A word that labels a person's name on a form's line ("Nom : …", "Stagiaire : …").
+_NAME_LABEL = re.compile(
+    r"(?i)(?<![\w'’])(?:nom|pr[ée]nom|stagiaire|participant|apprenant|b[ée]n[ée]ficiaire"
+    r"|salari[ée])(?![\w'’])"
+)
+
+
+def names_someone(words: Sequence[Word], above: int) -> bool:
+    """Whether a line above ``above`` labels a person's name ("Nom : BOUVIER", "Stagiaire :"
+    with its colon further on, or the label opening the line): the page names its own
+    trainee, read or not."""
+    for line in text_lines(words, above):
+        for found in _NAME_LABEL.finditer(line):
+            if found.start() == 0 or ":" in line[found.end() : found.end() + 40]:
+                return True
+    return False
+
+
 def trainee_name(words: Sequence[Word], above: int) -> str:
     """The trainee of a one-trainee sheet: "Stagiaire : Léa Martin" above the table."""
     for line in text_lines(words, above):

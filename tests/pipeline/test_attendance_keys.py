@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, cast
 
 import numpy as np
+import pytest
 
 from pipeline.ocr import Word
 from pipeline.reading import attendance, cells, sheet_columns, sheet_grid, sheet_text
@@ -18,7 +19,9 @@ from pipeline.reading.cells import SheetPage
 from pipeline.reading.sheet_results import (
     APRES_MIDI,
     MATIN,
+    NAME_UNREAD,
     UNPLACED,
+    Carry,
     CellRead,
     Column,
     SheetRead,
@@ -176,6 +179,39 @@ def test_a_one_trainee_page_naming_nobody_with_no_page_before_waits_for_a_person
     assert waiting.confidence <= UNPLACED
     named = SheetRead((replace(cell, person="MARTIN Léa"),), (), (), layout="trainee")
     assert attendance._unnamed_waits(named) == named
+
+
+@pytest.mark.parametrize(
+    ("lines", "named"),
+    [
+        (["Feuille d'émargement", "Nom BOUVIER : Prénom:", ": Thuy"], True),  # a speck's split
+        (["Feuille d'émargement", "Stagiaire (nom, prénom) :"], True),  # the name written in
+        (["Feuille d'émargement (suite)", "Date : 30/09/2026"], False),
+        (["Formation : Gestion de la paie des salariés"], False),
+    ],
+)
+def test_a_page_labelling_a_person_s_name_above_its_table_names_its_own_trainee(
+    lines: list[str], named: bool
+) -> None:
+    words = [
+        Word(text, 0.95, (10 + 80 * col, 20 + 30 * row, 70 + 80 * col, 40 + 30 * row))
+        for row, line in enumerate(lines)
+        for col, text in enumerate(line.split())
+    ]
+    assert sheet_text.names_someone(words, 1000) is named
+
+
+def test_a_one_trainee_page_whose_name_line_went_unread_never_takes_the_page_before_s() -> None:
+    cell = CellRead(date(2026, 9, 30), MATIN, "", "signed", 0.99, 0.05, (0, 0, 10, 10))
+    carry = Carry("Séance", (), (), 0.9)  # a table down to the page's foot
+    before = SheetRead((replace(cell, person="MARTIN Léa"),), (), (), layout="trainee")
+    before = replace(before, trainee="MARTIN Léa", carry=carry)
+    nameless = ("no trainee name above the table",)
+    running_on = SheetRead((cell,), (), (), problems=nameless, layout="trainee")
+    assert attendance._same_trainee(before, running_on).trainee == "MARTIN Léa"
+    unread = replace(running_on, problems=(NAME_UNREAD,))
+    (waiting,) = attendance._unnamed_waits(attendance._same_trainee(before, unread)).cells
+    assert not waiting.person and waiting.confidence <= UNPLACED
 
 
 def test_trainees_named_over_columns_are_never_laid_out_as_half_days() -> None:

@@ -342,6 +342,18 @@ def test_a_one_trainee_sheet_running_on_to_a_nameless_page_keeps_its_trainee(
     assert not second.problems and not second.doubtful()
 
 
+def test_a_one_trainee_page_after_a_table_ending_with_room_to_spare_keeps_nobody_s_name(
+    engine: TesserocrEngine,
+) -> None:
+    # The first page's table stops high on its page: the next page's table is not its
+    # rows running on, and whose sheet it is waits for a person.
+    pdf = layouts.long_trainee_sheet(ends_high=True)
+    first, second = attendance.read_pages(pdf, engine, OcrSettings())
+    assert first.trainee == "Firmin Aubertin" and not second.trainee
+    assert len(second.cells) == 2
+    assert all(not c.person and c.confidence < attendance.REVIEW_BELOW for c in second.cells)
+
+
 def test_a_table_ruled_between_rows_only_takes_its_columns_from_the_header_titles(
     engine: TesserocrEngine,
 ) -> None:
