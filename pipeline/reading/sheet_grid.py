@@ -61,6 +61,7 @@ from pipeline.reading.sheet_text import (
     is_trainer_label,
     loose_dates,
     names_someone,
+    names_two_days,
     text_lines,
     title_date,
     trainee_name,
@@ -728,6 +729,7 @@ def _read_by_date(
 
     labelled: list[_RowLabel] = []
     weekdays: list[set[int]] = []  # the weekday an undated row's date cell names
+    doubled: set[int] = set()  # rows whose date cell holds two days: two rows as one
     for row in range(header, len(grid.ys) - 1):
         text = (
             ""
@@ -767,6 +769,8 @@ def _read_by_date(
             day = above[0]
         above = (day, row_half)
         labelled.append((row, day, row_half, torn))
+        if names_two_days(text, year):
+            doubled.add(row)
         weekdays.append(weekdays_named(text) if day is None else set())
     labelled = _by_weekday(labelled, weekdays)
     problems += [f"row {row}: no date read" for row, day, _, _ in labelled if day is None]
@@ -780,7 +784,7 @@ def _read_by_date(
                 at = Column(day, half, column.hours, column.label, column.sure)
                 who = _person_label(column.label) if kind == "person" else trainee
                 read = _judged(page, grid.cell(row, col), at, who)
-                if torn and not column.half_day or col in merged:
+                if torn and not column.half_day or col in merged or row in doubled:
                     read = replace(read, confidence=min(read.confidence, UNPLACED))
                 cells.append(read)
             elif kind == "trainer":
@@ -788,7 +792,7 @@ def _read_by_date(
                 # Signed once a day for both halves: placed, not a half-day in doubt.
                 at = Column(day, each[0] if each else row_half, None, "")
                 read = _judged(page, grid.cell(row, col), at, "")
-                if col - 1 in doubted:
+                if col - 1 in doubted or row in doubled:
                     read = replace(read, confidence=min(read.confidence, UNPLACED))
                 trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
     one = None if people else trainee

@@ -311,6 +311,13 @@ def dated_cells(texts: Sequence[str], year: int | None) -> bool:
     return bool(dated) and len(like) >= 0.6 * len(printed)
 
 
+def names_two_days(text: str, year: int | None) -> bool:
+    """Whether a row's date cell holds two days ("Jeudi 29 octobre 2026 Vendredi 30
+    octobre 2026", the first garbled or not): two rows whose boundary went unread, so
+    that its cells may hold either row's marks."""
+    return len(_YEAR.findall(text)) > 1 or len(set(cell_dates(text, year))) > 1
+
+
 def _date_like(text: str) -> bool:
     """What a photo's blur leaves of a date: its year, month or weekday."""
     folded = fold(text)

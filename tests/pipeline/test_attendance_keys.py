@@ -214,6 +214,19 @@ def test_a_one_trainee_page_whose_name_line_went_unread_never_takes_the_page_bef
     assert not waiting.person and waiting.confidence <= UNPLACED
 
 
+@pytest.mark.parametrize(
+    ("text", "two"),
+    [
+        ("dus 28 re 2028 Vendredi 30 octobre 2026", True),  # the first day garbled
+        ("Jeu. 29/10 Ven. 30/10", True),
+        ("mercredi 30 septembre 2026", False),  # one day wrapped on two lines
+        ("Lundi 12/03/2026 - 9h00-12h30", False),
+    ],
+)
+def test_a_row_whose_date_cell_holds_two_days_is_two_rows_read_as_one(text: str, two: bool) -> None:
+    assert sheet_text.names_two_days(text, 2026) is two
+
+
 def test_trainees_named_over_columns_are_never_laid_out_as_half_days() -> None:
     names = [Column(None, None, None, t) for t in ("MARTIN | Léa", "DURAND | Paul")] * 3
     assert sheet_columns._dated_by_period(names, TITLE, 2026) == names
