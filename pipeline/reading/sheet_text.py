@@ -284,7 +284,7 @@ def _split_name(lines: Sequence[str]) -> str:
     parts: dict[str, str] = {}
     for line in lines:
         for found in _NAME_PART.finditer(line):
-            value = found.group(2).strip()
+            value = found.group(2).strip(" :;,.")
             key = "last" if found.group(1).lower().startswith("nom") else "first"
             parts.setdefault(key, value)
     if not parts.get("last") or not parts.get("first"):
