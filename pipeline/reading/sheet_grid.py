@@ -710,7 +710,10 @@ def _read_by_date(
     problems = [] if trainee or people else [_nameless(page, grid)]
     kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
     at_half = axes.half if axes is not None else None
-    doubted = _second_signatures(columns, kinds, at_half is not None or "half-day" in kinds)
+    # Rows name their half-day by a half-day column, or by an hours column whose cells
+    # say "Matin" or "9h00 - 12h30".
+    halved = at_half is not None or "half-day" in kinds or "hours" in kinds
+    doubted = _second_signatures(columns, kinds, halved)
     kinds = ["trainer" if col in doubted else kind for col, kind in enumerate(kinds)]
     at_date = axes.date if axes is not None and axes.date is not None else 0
     # Trainees as columns with no date column: the day is the title's ("Date : 30/07").
