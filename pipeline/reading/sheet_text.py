@@ -204,6 +204,10 @@ def is_trainer_label(text: str) -> bool:
         return True
     return any(
         SequenceMatcher(None, token, known).ratio() >= 0.78
+        # The word's end (or start) alone: its other letters across a column's rule
+        # ("Inte | rvenant·e" over the number and name columns).
+        or len(token) >= 7
+        and (known.endswith(token) or known.startswith(token))
         for token in re.findall(r"[a-z]{6,}", folded)
         for known in _TRAINER_WORDS
     )

@@ -175,6 +175,12 @@ def test_a_misread_trainer_label_is_still_the_trainer_row() -> None:
     assert not sheet_text.is_trainer_label("Signoret Lucie")
 
 
+def test_a_trainer_label_cut_by_a_column_rule_is_still_the_trainer_row() -> None:
+    # "Intervenant·e" across the number and name columns: the name column reads its end.
+    assert sheet_text.is_trainer_label("rvenant·e")
+    assert not sheet_text.is_trainer_label("VENANT Paul")  # a surname, not a word's end
+
+
 def test_keystoned_scan_is_rectified_and_every_cell_read(engine: TesserocrEngine) -> None:
     pdf = (PARTAGE / "Thomas Girard" / "emargement 24 mars.pdf").read_bytes()
     (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
