@@ -287,6 +287,9 @@ def _split_name(lines: Sequence[str]) -> str:
     parts are there, each up to the next label."""
     parts: dict[str, str] = {}
     for line in lines:
+        # A word read twice side by side (the print above a photo's table read again,
+        # "Nom de famille famille : : OULHAJ"): once.
+        line = re.sub(r"(?<!\S)(\S+)(?:\s+\1)+(?!\S)", r"\1", line)
         for found in _NAME_PART.finditer(line):
             value = found.group(2).strip(" :;,.")
             key = "last" if found.group(1).lower().startswith("nom") else "first"

@@ -634,6 +634,15 @@ def test_a_name_line_a_scan_tilted_past_a_speck_of_its_colon_is_still_read() -> 
     assert sheet_text.trainee_name(words, 400) == "BOUVIER Thuy"
 
 
+def test_a_name_line_whose_words_a_second_read_doubled_is_still_read() -> None:
+    # A photo's print above the table read again: "famille" and the colon come twice.
+    words = [_word("Nom", 100, 140), _word("de", 150, 140), _word("famille", 180, 140)]
+    words += [_word("famille", 182, 141), _word(":", 270, 140), _word(":", 271, 141)]
+    words += [_word("OULHAJ", 290, 140), _word("Prénom", 500, 140), _word(":", 590, 140)]
+    words += [_word("Pierre-Louis", 610, 140)]
+    assert sheet_text.trainee_name(words, 400) == "OULHAJ Pierre-Louis"
+
+
 def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -> None:
     # A stroke from low left to high right, flat for its first third just above the
     # cell's bottom rule: that flat run passed for a ruling, and what was left was too
