@@ -555,6 +555,7 @@ def _read_trainee_rows(
     sure = min((axes.roles[col].confidence for col in (*axes.names, *axes.marks)), default=1.0)
     rows = range(header, len(grid.ys) - 1)
     shortest = min((grid.ys[r + 1] - grid.ys[r] for r in rows), default=0)
+    merged = _merged_marks(grid, [col for col, _ in marks])
     # The row number's column, when it is the only one before the names.
     numbered = axes.number is not None and axes.number + 1 == axes.names[0] == 1
     numbered_from = axes.number if numbered else None
@@ -588,20 +589,26 @@ def _read_trainee_rows(
         ):
             # "Signature de l'intervenant·e : …", often over the name columns and more.
             for col, column in marks:
-                trainer.append(_judged(page, grid.cell(row, col), column, ""))
+                trainer.append(_capped(_judged(page, grid.cell(row, col), column, ""), col, merged))
             continue
         reads = [_page_name(page, grid.cell(row, col)) for col in axes.names]
         name = _name_of([text for text, _ in reads])
         if is_trainer_label(name):
             # The name columns, read on their own, name the trainer ("Formateur·rice",
             # the page's words for the row garbled): the trainer's marks, no trainee's.
-            trainer.extend(_judged(page, grid.cell(row, col), column, "") for col, column in marks)
+            trainer.extend(
+                _capped(_judged(page, grid.cell(row, col), column, ""), col, merged)
+                for col, column in marks
+            )
             continue
         # A name the OCR is unsure of may be another trainee's: a person checks the row.
         unsure = any(text and confidence < NAME_DOUBT for text, confidence in reads)
         if header_roles.is_header_word(name):
             continue  # a second header row
-        read = [_judged(page, grid.cell(row, col), column, name) for col, column in marks]
+        read = [
+            _capped(_judged(page, grid.cell(row, col), column, name), col, merged)
+            for col, column in marks
+        ]
         if not name:
             if all(r.ink <= EMPTY_INK for r in read):
                 continue  # a spare row left blank
@@ -884,6 +891,25 @@ def _new_above(page: SheetPage, grid: Table) -> list[Word]:
 #: A trainee's column this much wider than the narrowest holds a second trainee whose
 #: boundary and title went unread: its marks may be the neighbour's.
 MERGED_WIDTH = 1.7
+
+
+def _merged_marks(grid: Table, marks: Sequence[int]) -> set[int]:
+    """The half-days' columns (numbered as the grid's) too wide for one beside the others:
+    a sheet draws them alike, so one twice as wide holds a neighbour whose title and
+    boundary went unread (an unruled "9h-12h30" under a day's date), and the marks of
+    both."""
+    widths = {col: grid.xs[col + 1] - grid.xs[col] for col in marks}
+    if len(widths) < 2:
+        return set()
+    narrowest = min(widths.values())
+    return {col for col, width in widths.items() if width > MERGED_WIDTH * narrowest}
+
+
+def _capped(read: CellRead, col: int, merged: set[int]) -> CellRead:
+    """A cell under a column that holds two (:func:`_merged_marks`), for a person."""
+    if col not in merged:
+        return read
+    return replace(read, confidence=min(read.confidence, UNPLACED))
 
 
 def _merged_people(grid: Table, header: int, kinds: Sequence[str]) -> set[int]:

@@ -227,6 +227,18 @@ def test_a_row_whose_date_cell_holds_two_days_is_two_rows_read_as_one(text: str,
     assert sheet_text.names_two_days(text, 2026) is two
 
 
+def test_a_half_day_column_twice_as_wide_as_its_neighbours_holds_two_and_waits() -> None:
+    # NOM | Prénom | 23/12 9h-12h30 | 23/12 13h30-17h | 24/12 (its "9h-12h30" unread, no
+    # rule between the halves): the last column holds two half-days' marks.
+    xs = (100, 380, 650, 960, 1270, 1900)
+    grid = Table(xs, (0, 80, 180), tuple((True,) * 4 for _ in range(2)))
+    assert sheet_grid._merged_marks(grid, [2, 3, 4]) == {4}
+    even = Table((100, 380, 650, 960, 1270, 1580), grid.ys, grid.walls)
+    assert sheet_grid._merged_marks(even, [2, 3, 4]) == set()
+    cell = CellRead(date(2025, 12, 24), APRES_MIDI, "AZAÏS Ibrahim", "signed", 0.99, 0.06, xs[:4])
+    assert sheet_grid._capped(cell, 4, {4}).confidence <= UNPLACED
+
+
 def test_trainees_named_over_columns_are_never_laid_out_as_half_days() -> None:
     names = [Column(None, None, None, t) for t in ("MARTIN | Léa", "DURAND | Paul")] * 3
     assert sheet_columns._dated_by_period(names, TITLE, 2026) == names
