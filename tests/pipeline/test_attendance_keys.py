@@ -239,6 +239,26 @@ def test_a_half_day_column_twice_as_wide_as_its_neighbours_holds_two_and_waits()
     assert sheet_grid._capped(cell, 4, {4}).confidence <= UNPLACED
 
 
+def test_two_reads_of_one_trainee_s_half_day_that_disagree_both_wait_for_a_person() -> None:
+    # A column whose half-day was misread as its neighbour's: every trainee has two
+    # boxes for Monday afternoon. Reads that agree are one; reads that disagree, a person's.
+    monday = date(2026, 3, 2)
+    box = (0, 0, 10, 10)
+    cells = (
+        CellRead(monday, APRES_MIDI, "ROUSSEL Quentin", "absent", 0.9, 0.02, box),
+        CellRead(monday, APRES_MIDI, "ROUSSEL Quentin", "signed", 0.9, 0.08, box),
+        CellRead(monday, APRES_MIDI, "COMBES Kévin", "signed", 0.95, 0.08, box),
+        CellRead(monday, APRES_MIDI, "COMBES Kévin", "signed", 0.9, 0.07, box),
+        CellRead(monday, MATIN, "COMBES Kévin", "empty", 0.99, 0.0, box),
+    )
+    kept = attendance._one_read_a_key(cells)
+    quentin = [c for c in kept if c.person == "ROUSSEL Quentin"]
+    assert len(quentin) == 2 and all(c.confidence <= UNPLACED for c in quentin)
+    kevin = [c for c in kept if c.person == "COMBES Kévin" and c.half_day == APRES_MIDI]
+    assert [(c.mark, c.confidence) for c in kevin] == [("signed", 0.95)]
+    assert kept[-1] == cells[-1]
+
+
 def test_trainees_named_over_columns_are_never_laid_out_as_half_days() -> None:
     names = [Column(None, None, None, t) for t in ("MARTIN | Léa", "DURAND | Paul")] * 3
     assert sheet_columns._dated_by_period(names, TITLE, 2026) == names
