@@ -716,8 +716,9 @@ def _word_reads(page: SheetPage, inner: tuple[int, int, int, int], marks: np.nda
     layer is the print) or for ink taller than a line or denser than a word (a signature)."""
     if page.exact:
         return []
-    rows = np.flatnonzero(marks.any(axis=1))
-    cols = np.flatnonzero(marks.any(axis=0))
+    # The ink's extent without its specks (a scan's dust above and below a typed "ABS").
+    ys, xs = _main_pixels(marks)
+    rows, cols = np.unique(ys), np.unique(xs)
     tall = not len(rows) or rows[-1] - rows[0] > WORD_TALL_IN * page.dpi
     if tall or marks.mean() / 255 > WORD_INK:
         return []

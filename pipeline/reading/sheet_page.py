@@ -101,7 +101,7 @@ def read_page(
         problems,
         layout,
         trainee,
-        Carry(first, tuple(columns), column_widths(grid)),
+        Carry(first, tuple(columns), column_widths(grid), grid.ys[-1] / page.gray.shape[0]),
     )
 
 
