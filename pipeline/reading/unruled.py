@@ -176,12 +176,27 @@ def _day_over(group: Sequence[Word]) -> tuple[float | None, list[Word]]:
         return None, []
     top = lines[0]
     text = text_of(reading_order(top))
-    if len(find_dates(fold(text), 2000)) != 1 or half_day_of(text) or _several(text):
+    if half_day_of(text) or _several(text):
+        return None, []
+    if len(find_dates(fold(text), 2000)) == 1:
+        cut = _channel([w for line in lines[1:] for w in line])
+        if cut is None or not all(w.box[0] < cut < w.box[2] for w in top if _alnum(w)):
+            return None, []
+        return cut, list(top)
+    # A weekday and the day's number ("Vendredi 18"), its month on a line of its own
+    # (taken as a title over the columns already): centred over the cut, its words
+    # either side of it.
+    if not _WEEKDAY_DAY.fullmatch(fold(text).strip()):
         return None, []
     cut = _channel([w for line in lines[1:] for w in line])
-    if cut is None or not all(w.box[0] < cut < w.box[2] for w in top if _alnum(w)):
+    left, right = _reach(top)
+    if cut is None or not left < cut < right or abs((left + right) / 2 - cut) > (right - left) / 4:
         return None, []
     return cut, list(top)
+
+
+#: A weekday and the number of its day, nothing else ("Vendredi 18", "mar. 3").
+_WEEKDAY_DAY = re.compile(r"(lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?\s+\d{1,2}(er)?")
 
 
 def _channel(group: Sequence[Word]) -> float | None:
