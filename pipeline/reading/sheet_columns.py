@@ -255,7 +255,7 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     columns = _dated_by_spans(page, grid, header, columns, year)
     columns = _dated_by_order(_dates_completed(_halves_misspelt(columns), known))
-    columns = _dated_by_sequence(_halves_completed(columns))
+    columns = _dated_by_sequence(_dated_as_neighbour(_halves_completed(columns)))
     return _laid_out_confirmed(
         page, grid, header, _dated_by_period(_halves_by_hours(columns), title, year)
     )
@@ -742,4 +742,38 @@ def _dated_by_sequence(columns: list[Column]) -> list[Column]:
             day, half = order[both.pop()]
             read = column.date is not None or column.half_day is not None
             done[i] = Column(day, half, column.hours, column.label, column.sure and read)
+    return done
+
+
+#: What of a column title names its half-day: the words, a time range.
+_HALF_PRINT = re.compile(r"apres[ -]?midi|\bmatin(ee)?\b|\bam\b|\bpm\b|\d{1,2}\s*h\s*\d{0,2}")
+
+
+def _day_print(label: str) -> str:
+    """A column title's letters and digits once its half-day's words and hours are left
+    out: what it prints of its day, however the OCR garbled it."""
+    return re.sub(r"[\W_]", "", _HALF_PRINT.sub(" ", fold(label)))
+
+
+def _dated_as_neighbour(columns: list[Column]) -> list[Column]:
+    """A half-day column whose date went unread, beside the day's other half-day dated
+    from a print read the same ("LV10/2026 | Matinée" dated, "LV10/2026 | Après-midi"
+    not): the same print is the same day. The morning stands left of the afternoon, and
+    the print must hold a digit (a day's number, a year)."""
+    done = list(columns)
+    for i, column in enumerate(columns):
+        if column.date is not None or column.half_day not in (MATIN, APRES_MIDI):
+            continue
+        j = i - 1 if column.half_day == APRES_MIDI else i + 1
+        if not 0 <= j < len(columns):
+            continue
+        other = columns[j]
+        if other.date is None or other.half_day in (None, column.half_day):
+            continue
+        printed = _day_print(column.label)
+        if len(printed) >= 4 and re.search(r"\d", printed) and printed == _day_print(other.label):
+            taken = {(c.date, c.half_day) for c in done if c.date}
+            if (other.date, column.half_day) not in taken:
+                half, hours, label = column.half_day, column.hours, column.label
+                done[i] = Column(other.date, half, hours, label, other.sure)
     return done

@@ -167,3 +167,17 @@ def test_a_one_trainee_table_ruled_under_each_date_keeps_a_row_a_date_over_two_l
             and c.confidence >= attendance.REVIEW_BELOW
         ]
         assert [c.mark for c in found] == [want["mark"]], want
+
+
+def test_an_afternoon_printing_its_day_as_its_dated_morning_does_takes_that_day() -> None:
+    # The last column: no day after it bounds it, but its date reads as its neighbour's,
+    # garbled the same way ("LV10/2026" for "13/10/2026"): the same print, the same day.
+    morning = Column(date(2026, 10, 13), MATIN, None, "LV10/2026 | Matinée")
+    columns = [morning, Column(None, APRES_MIDI, None, "LV10/2026 | Apres-midi")]
+    dated = sheet_columns._dated_as_neighbour(columns)
+    assert (dated[1].date, dated[1].half_day) == (date(2026, 10, 13), APRES_MIDI)
+    # Another print, or an afternoon left of the morning: no day is given.
+    other = [morning, Column(None, APRES_MIDI, None, "L4/10/2026 | Apres-midi")]
+    assert sheet_columns._dated_as_neighbour(other)[1].date is None
+    before = [Column(None, APRES_MIDI, None, "LV10/2026 | Apres-midi"), morning]
+    assert sheet_columns._dated_as_neighbour(before)[0].date is None
