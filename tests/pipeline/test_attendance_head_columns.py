@@ -181,3 +181,20 @@ def test_an_afternoon_printing_its_day_as_its_dated_morning_does_takes_that_day(
     assert sheet_columns._dated_as_neighbour(other)[1].date is None
     before = [Column(None, APRES_MIDI, None, "LV10/2026 | Apres-midi"), morning]
     assert sheet_columns._dated_as_neighbour(before)[0].date is None
+
+
+def test_a_date_over_its_two_half_days_printed_on_one_line_heads_two_columns() -> None:
+    # A slanted scan runs "Après-midi" and its hours under it into the line of
+    # "Matin 9h-12h": the titles stand on one line, a gap wider than a word space apart.
+    words = [_word("Nom", 100, 100), _word("Prénom", 300, 100)]
+    words += [_word("16/09/2025", 700, 40)]
+    words += [_word("Matin", 600, 95), _word("9h-12h", 665, 95)]
+    words += [_word("Après-midi", 770, 90), _word("14h-17h30", 770, 100)]
+    columns, spans = unruled.header_titles(words, 200)
+    labels = unruled.header_labels(columns, spans)
+    assert [sheet_text.half_day_of(t) for t in labels[2:]] == [MATIN, APRES_MIDI]
+    assert [text_of(reading_order(span)) for span in spans] == ["16/09/2025"]
+    # A word space parts no titles: one title naming both half-days stays one column's.
+    close = [_word("Nom", 100, 100), _word("16/09/2025", 620, 40)]
+    close += [_word("Matin", 600, 95), _word("Après-midi", 665 + 8, 95)]
+    assert len(unruled.header_titles(close, 200)[0]) == 2
