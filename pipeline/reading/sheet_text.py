@@ -426,7 +426,9 @@ def is_whole_title(text: str, year: int | None = None) -> bool:
     partial = bool(_MONTH.search(folded) or WEEKDAY.search(folded))
     # "12h30" alone: a time range ("9h-12h30") whose start was lost; "3h30-17h00": one
     # whose first digit was ("(13h30-17h00)").
-    cut = _TIME.search(digits_fixed(text)) and hours_of(text) is None
+    # A half-day named in words needs no hours ("Après-midi V4b-1 7h30").
+    worded = re.search(r"apres[ -]?midi|\bmatin(ee)?\b", folded)
+    cut = _TIME.search(digits_fixed(text)) and hours_of(text) is None and not worded
     return is_column_title(text) and not (partial and not find_dates(text, year) or cut)
 
 
