@@ -774,13 +774,16 @@ class Prepared:
     upright: bool = False  # its lines' profile says it is the right way up (UPRIGHT_FROM)
 
 
-def prepare(image: Image.Image, dpi: int, settings: OcrSettings) -> Prepared:
-    """Flatten a photo, even out the light, enlarge if coarse, turn (mod 180) and deskew."""
+def prepare(image: Image.Image, dpi: int, settings: OcrSettings, sideways: bool = True) -> Prepared:
+    """Flatten a photo, even out the light, enlarge if coarse, turn (mod 180) and deskew;
+    ``sideways=False``: never turned a quarter."""
     gray, dpi = clean(image, dpi, settings)
     if not (settings.deskew or settings.orientation):
         return Prepared(gray, dpi, 0, 0.0)
     align = estimate_alignment(
-        gray, settings.max_skew if settings.deskew else 0.0, sideways=settings.orientation
+        gray,
+        settings.max_skew if settings.deskew else 0.0,
+        sideways=settings.orientation and sideways,
     )
     gray = rotate_quarter(gray, align.rotation)
     # Alignment.skew is the correction; the record keeps the page's own skew (its opposite).
@@ -847,6 +850,30 @@ def read_image(image: Image.Image, dpi: int, engine: OcrEngine, settings: OcrSet
     (~0.3 s a page) is asked only where it cannot tell, or where the page then reads poorly.
     """
     page = prepare(image, dpi, settings)
+    read = _read_prepared(page, engine, settings)
+    if page.rotation == 90 and read_down(read.result.words):
+        # Turned a quarter on the ink's profiles (a ruled grid of signatures scores high
+        # both ways), yet Tesseract found its lines running down the page: it stood as fed.
+        return _read_prepared(prepare(image, dpi, settings, sideways=False), engine, settings)
+    return read
+
+
+#: Words of four letters or more that Tesseract read down the page (boxes taller than
+#: wide), in number and as a share of such words, for a page turned the wrong quarter.
+DOWN_WORDS, DOWN_SHARE = 5, 0.8
+
+
+def read_down(words: Sequence[Word]) -> bool:
+    """Whether a page's words were read down the page rather than across: Tesseract reads
+    the lines of a page turned a quarter too (their boxes then taller than wide), so a
+    good reading does not say the page stood upright."""
+    worded = [w for w in words if sum(c.isalpha() for c in w.text) >= 4]
+    down = sum(w.box[3] - w.box[1] > w.box[2] - w.box[0] for w in worded)
+    return down >= DOWN_WORDS and down >= DOWN_SHARE * len(worded)
+
+
+def _read_prepared(page: Prepared, engine: OcrEngine, settings: OcrSettings) -> PageRead:
+    """:func:`read_image` once the page is prepared."""
     gray, rotation = page.gray, page.rotation
     turned = False  # turned over on the lines' profile alone
     asked: int | None | bool = False  # OSD's answer, when asked before reading

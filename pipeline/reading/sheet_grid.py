@@ -344,12 +344,29 @@ def _people_read_again(
             columns[col - 1] = replace(columns[col - 1], label=text)
             people.add(col)
             continue
+        if _walled(page, grid, header, col):
+            # Ruled down the body on both sides: a column of its own (a trainer's, its
+            # small title unread), sharing no trainee's cells; its cells are left unread.
+            continue
         body = range(header, len(grid.ys) - 1)
         inked = any(
             cell_ink(page.ink, page.lines, grid.cell(r, col), page.dpi)[0] > EMPTY_INK for r in body
         )
         doubt = doubt or inked or bool(re.search(r"\w", text))
     return replace(axes, people=tuple(sorted(people))), doubt
+
+
+def _walled(page: SheetPage, grid: Table, header: int, col: int) -> bool:
+    """Whether rules are drawn down both sides of a column over its body's rows (its
+    boundaries seen, not found from the print's gaps)."""
+    top, bottom, pad = grid.ys[header], grid.ys[-1], max(3, page.dpi // 40)
+    if bottom - top < 4:
+        return False
+    for x in (grid.xs[col], grid.xs[col + 1]):
+        band = page.lines[top:bottom, max(0, x - pad) : x + pad + 1] > 0
+        if not band.size or float(band.any(axis=1).mean()) < 0.9:
+            return False
+    return True
 
 
 def _person_read_again(

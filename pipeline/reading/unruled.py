@@ -133,12 +133,38 @@ def header_titles(band: Sequence[Word], dpi: int) -> tuple[list[list[Word]], lis
     ]
     spanning = {id(w) for group in spans for w in group}
     groups = title_groups([w for w in band if id(w) not in spanning], dpi)
+    groups = [part for group in groups for part in _cut_down(group, dpi)]
     columns: list[list[Word]] = []
     for group in groups:
         parts, over = _apart(group)
         columns += parts
         spans += over
     return columns, spans
+
+
+def _cut_down(group: list[Word], dpi: int) -> list[list[Word]]:
+    """A title of several lines cut where a stretch no word crosses runs down all its
+    lines and parts two of them, one of which leaves a title's gap there: two titles
+    side by side, each wrapped, one line of them printed close (a long name set smaller
+    under a first name), which grouping by gaps alone ran together. A word space never
+    runs down two lines and leaves a title's gap in one."""
+    lines = _lines(group)
+    if len(lines) < 2:
+        return [group]
+    cut = _channel(group)
+    if cut is None:
+        return [group]
+    left = [w for w in group if (w.box[0] + w.box[2]) / 2 < cut]
+    right = [w for w in group if (w.box[0] + w.box[2]) / 2 >= cut]
+    wide = any(
+        min((w.box[0] for w in line if w.box[0] >= cut), default=cut)
+        - max((w.box[2] for w in line if w.box[2] <= cut), default=cut)
+        > dpi // 8
+        for line in lines
+    )
+    if not (left and right and wide):
+        return [group]
+    return _cut_down(left, dpi) + _cut_down(right, dpi)
 
 
 def _apart(group: list[Word]) -> tuple[list[list[Word]], list[list[Word]]]:

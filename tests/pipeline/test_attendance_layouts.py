@@ -69,6 +69,8 @@ def engine() -> TesserocrEngine:
         ("Émargement AM", header.SLOT),
         ("Présence", header.TRAINEE),
         ("Nom d'usage", header.LAST),
+        ("Demi-journée", header.HALF),
+        ("Deni- journée", header.HALF),  # a photo's OCR slip in "Demi"
     ],
 )
 def test_a_header_cell_s_role_comes_from_its_words(label: str, role: str) -> None:

@@ -459,3 +459,42 @@ def test_a_sideways_page_osd_cannot_judge_is_read_the_way_round_that_reads_surel
     read = ocr.read_image(Image.fromarray(sideways), 150, engine, OcrSettings())
     assert read.rotation in (90, 270)
     assert "Formation" in read.result.text
+
+
+@pytest.mark.ocr
+def test_tesseract_reads_a_page_turned_a_quarter_down_the_page_and_says_so(
+    engine: TesserocrEngine,
+) -> None:
+    # A page turned the wrong quarter still reads well (Tesseract turns its lines), so a
+    # good reading is no proof it stands upright: its word boxes run down the page.
+    upright = engine.recognise(Image.fromarray(page_gray()), 150).words
+    turned = engine.recognise(Image.fromarray(np.ascontiguousarray(np.rot90(page_gray()))), 150)
+    assert not ocr.read_down(upright)
+    assert ocr.read_down(turned.words)
+
+
+class _ReadingAcross(_Reading):
+    """Reads the page's print across when it stands as printed (portrait), down the page
+    (boxes taller than wide) when turned a quarter."""
+
+    def recognise(self, image: Image.Image, dpi: int) -> ocr.OcrResult:
+        tall = image.height > image.width
+        box = (10, 10, 60, 30) if tall else (10, 10, 30, 60)
+        words = tuple(ocr.Word("Formation", 0.95, box) for _ in range(12))
+        return ocr.OcrResult(" ".join(w.text for w in words), 0.95, words)
+
+
+def test_a_page_its_ink_profiles_turned_a_quarter_is_read_as_fed_when_its_words_run_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A ruled grid of signatures scores high on both axes: the profiles may call an upright
+    # page sideways. Its words then read down the page, and the page is read as it came.
+    real = ocr.estimate_alignment
+
+    def sideways_grid(gray: np.ndarray, max_skew: float, sideways: bool = True) -> ocr.Alignment:
+        return ocr.Alignment(90, 0.0, 0.7) if sideways else real(gray, max_skew, sideways)
+
+    monkeypatch.setattr(ocr, "estimate_alignment", sideways_grid)
+    read = ocr.read_image(Image.fromarray(page_gray()), 150, _ReadingAcross([]), OcrSettings())
+    assert read.rotation == 0
+    assert read.image_size[1] > read.image_size[0]
