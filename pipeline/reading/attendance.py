@@ -49,6 +49,7 @@ from pipeline.reading.sheet_page import ocr_page, page_of, read_page
 from pipeline.reading.sheet_results import (
     APRES_MIDI,
     MATIN,
+    NAME_UNREAD,
     REVIEW_BELOW,
     UNPLACED,
     Carry,
@@ -78,11 +79,39 @@ def read_view(view: PageView, engine: OcrEngine, after: Carry | None = None) -> 
     """Read one page as the text stage left it (:func:`_read_view`), without the cells the
     sheet marks as not held (shaded, "Férié"): they are nobody's absence."""
     sheet = _read_view(view, engine, after)
-    cells = tuple(c for c in sheet.cells if c.mark != NOT_HELD)
+    cells = _one_read_a_key(tuple(c for c in sheet.cells if c.mark != NOT_HELD))
     trainer = tuple(_trainer_mark(c) for c in sheet.trainer if c.mark != NOT_HELD)
     if cells == sheet.cells and trainer == sheet.trainer:
         return sheet
     return replace(sheet, cells=cells, trainer=trainer)
+
+
+def _one_read_a_key(cells: tuple[CellRead, ...]) -> tuple[CellRead, ...]:
+    """A page's cells with one read per trainee and half-day. A sheet gives a trainee one
+    box a half-day: two read under the same key come from a column or row whose date or
+    half-day was misread. Reads that agree are one decision (the surest kept); reads that
+    disagree are each for a person, none knows which box is the half-day's."""
+    keyed: dict[tuple[object, ...], list[int]] = {}
+    for i, cell in enumerate(cells):
+        if cell.person and cell.date is not None and cell.half_day is not None:
+            keyed.setdefault((fold(cell.person), cell.date, cell.half_day), []).append(i)
+    dropped: set[int] = set()
+    capped: set[int] = set()
+    for same in keyed.values():
+        if len(same) < 2:
+            continue
+        if len({cells[i].mark for i in same}) == 1:
+            surest = max(same, key=lambda i: cells[i].confidence)
+            dropped.update(i for i in same if i != surest)
+        else:
+            capped.update(same)
+    if not dropped and not capped:
+        return cells
+    return tuple(
+        replace(c, confidence=min(c.confidence, UNPLACED)) if i in capped else c
+        for i, c in enumerate(cells)
+        if i not in dropped
+    )
 
 
 def _trainer_mark(cell: CellRead) -> CellRead:
@@ -216,10 +245,20 @@ def _unnamed_waits(sheet: SheetRead) -> SheetRead:
     return replace(sheet, cells=cells)
 
 
+#: A table runs on to the next page only when it reaches this far down its own (as a share
+#: of the page's height): one ending higher left room for more rows, so the next page's
+#: table starts another sheet.
+RUNS_ON_BELOW = 0.75
+
+
 def _same_trainee(before: SheetRead, sheet: SheetRead) -> SheetRead:
     """A one-trainee sheet's rows running on to a page that names nobody: the trainee of
-    the page before."""
+    the page before. Not a page that prints a name line of its own the OCR left unread,
+    nor one after a table that ended with room for more rows: another trainee's sheet,
+    whose cells wait for a person (:func:`_unnamed_waits`)."""
     if sheet.layout != "trainee" or sheet.trainee or not before.trainee:
+        return sheet
+    if NAME_UNREAD in sheet.problems or not before.carry or before.carry.foot < RUNS_ON_BELOW:
         return sheet
     cells = tuple(replace(c, person=before.trainee) for c in sheet.cells)
     problems = tuple(p for p in sheet.problems if not p.startswith("no trainee name"))

@@ -18,7 +18,7 @@ from pipeline.ocr import (
     OcrEngine,
     Word,
 )
-from pipeline.parse import same_person
+from pipeline.parse import MONTHS, fold, same_person
 from pipeline.reading.ink import drop_specks
 from pipeline.reading.overflow import without_tails
 from pipeline.reading.sheet_results import EMPTY_INK, SIGNED_INK, UNPLACED, CellRead, Column
@@ -511,7 +511,30 @@ def header_cell_text(
         again = read(crop, page.dpi).text
         if wanted(again):
             return again.replace("\n", " ")
+    if line and _day_hinted(text):
+        # A column title printed small (a date and a half-day in a narrow cell, on two
+        # or three lines): too few pixels a letter for Tesseract at the scan's resolution;
+        # the crop read twice as large.
+        crop = clean_crop(page, inset(box, 2))
+        if crop is not None:
+            big = crop.resize((2 * crop.width, 2 * crop.height), Image.Resampling.LANCZOS)
+            again = page.engine.recognise(big, 2 * page.dpi).text
+            if wanted(again):
+                return again.replace("\n", " ")
     return text
+
+
+#: What is left of a day's or a half-day's title the page OCR garbled: a digit, a month,
+#: a weekday, the start of "matin" / "après-midi".
+_DAY_HINT = re.compile(
+    r"\d|\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b"
+    r"|\b(lun|mar|mer|jeu|ven|sam|dim)|\bmat|\bapr"
+)
+
+
+def _day_hinted(text: str) -> bool:
+    """Whether a header cell's text holds a hint of a day or half-day."""
+    return bool(_DAY_HINT.search(fold(text)))
 
 
 #: The confidence of a cell found empty once a neighbour's stroke run on into it is left
@@ -716,8 +739,9 @@ def _word_reads(page: SheetPage, inner: tuple[int, int, int, int], marks: np.nda
     layer is the print) or for ink taller than a line or denser than a word (a signature)."""
     if page.exact:
         return []
-    rows = np.flatnonzero(marks.any(axis=1))
-    cols = np.flatnonzero(marks.any(axis=0))
+    # The ink's extent without its specks (a scan's dust above and below a typed "ABS").
+    ys, xs = _main_pixels(marks)
+    rows, cols = np.unique(ys), np.unique(xs)
     tall = not len(rows) or rows[-1] - rows[0] > WORD_TALL_IN * page.dpi
     if tall or marks.mean() / 255 > WORD_INK:
         return []

@@ -99,7 +99,10 @@ _OTHER_WORDS = (
 _SIGN_WORDS = ("signature", "signatures", "emargement", "visa", "paraphe", "sign", "presence")
 _WEEKDAY = re.compile(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b")
 _HALF_NAMED = re.compile(r"\b(matin|matinee|apres[ -]?midi|am|pm|apm)\b")
-_HALF_ROW = re.compile(r"demi\s*-?\s*journee|creneau|seance|periode|moment|session")
+# "Demi-journée" whose "Demi" a photo garbled ("Deni- journée") still ends "-journée".
+_HALF_ROW = re.compile(
+    r"demi\s*-?\s*journee|\b[a-z]{3,4}\s*-\s*journee|creneau|seance|periode|moment|session"
+)
 _TIME_RANGE = re.compile(r"\d{1,2}\s*h\s*\d{0,2}\s*[-–à/a]+\s*\d{1,2}\s*h")
 _NUMBER = re.compile(r"^(n\s*[°o0º]?|no|num|numero|#|rang|n° ordre|ordre)\.?$")
 

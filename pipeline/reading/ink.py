@@ -18,6 +18,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from pipeline.ocr import components
 from pipeline.reading.words import Box
 
 #: How gaps along a ruling are bridged before it is found: "dilate", a one-pixel bridge
@@ -92,7 +93,7 @@ def drop_specks(ink: np.ndarray, dpi: int, *, reach: float | None = None) -> np.
     cross's thin stroke stays. With ``reach``, a speck is a component that spans less than
     ``reach`` pixels both ways, whatever its area (a pen stroke runs at least that far).
     """
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats = components(ink)
     if reach is None:
         keep = stats[:, cv2.CC_STAT_AREA] >= max(4, (dpi // 40) ** 2)
     else:

@@ -255,7 +255,7 @@ def read_columns(page: SheetPage, grid: Table, header: int, year: int | None) ->
         columns.append(Column(day or fallback, half_day_of(label), hours_of(label), label))
     columns = _dated_by_spans(page, grid, header, columns, year)
     columns = _dated_by_order(_dates_completed(_halves_misspelt(columns), known))
-    columns = _halves_completed(columns)
+    columns = _dated_by_sequence(_dated_as_neighbour(_halves_completed(columns)))
     return _laid_out_confirmed(
         page, grid, header, _dated_by_period(_halves_by_hours(columns), title, year)
     )
@@ -681,4 +681,99 @@ def _halves_completed(columns: list[Column]) -> list[Column]:
             halves = [h or other for h in halves]
         for i, half in zip(indices, halves, strict=True):
             done[i] = Column(columns[i].date, half, columns[i].hours, columns[i].label)
+    return done
+
+
+def _dated_by_sequence(columns: list[Column]) -> list[Column]:
+    """Half-day columns whose date or half-day went unread, from the order a header
+    prints them in: each half-day once, day after day, the morning first. Between the
+    first and the last date read, every column's (date, half-day) must fall after its
+    left neighbour's and agree with what its own title let through; a column takes the
+    one value all such orderings give it ("Matin" between "30/12 Après-midi" and "31/12":
+    the 31st's morning, and the 31st's column its afternoon). A column none of whose
+    title was read (blur, small print) is laid out, not read: its cells go to a person.
+    Nothing is done when the dates read are out of order or too far apart."""
+    slots = (header_roles.SLOT, header_roles.UNKNOWN)
+    # A column whose title names a half-day or a day, or says nothing: a trainee's name
+    # over a column (dated by the page's title) is none.
+    run = [
+        i
+        for i, c in enumerate(columns)
+        if header_roles.role_of(c.label).kind in slots and (c.half_day or _blurred_title(c.label))
+    ]
+    dates = [d for i in run if (d := columns[i].date) is not None]
+    if len(dates) < 2 or dates != sorted(dates) or (dates[-1] - dates[0]).days > PERIOD_DAYS:
+        return columns
+    days = [date.fromordinal(d) for d in range(dates[0].toordinal(), dates[-1].toordinal() + 1)]
+    order = [(d, h) for d in days for h in (MATIN, APRES_MIDI)]
+    rank = {slot: k for k, slot in enumerate(order)}
+    # A column between the first and the last dated one: none beyond (no day to bound it).
+    first = next(k for k, i in enumerate(run) if columns[i].date)
+    last = max(k for k, i in enumerate(run) if columns[i].date)
+    run = run[first : last + 1]
+    fits = [
+        {
+            rank[(d, h)]
+            for d, h in order
+            if columns[i].date in (None, d) and columns[i].half_day in (None, h)
+        }
+        for i in run
+    ]
+    # The values each column can take in some increasing ordering of the whole run.
+    ahead: list[set[int]] = []
+    for k, allowed in enumerate(fits):
+        low = min(ahead[k - 1]) if k else -1
+        ahead.append({r for r in allowed if r > low})
+        if not ahead[k]:
+            return columns  # no ordering fits what was read: the header is no such run
+    behind: list[set[int]] = [set() for _ in fits]
+    for k in range(len(fits) - 1, -1, -1):
+        high = max(behind[k + 1]) if k + 1 < len(fits) else len(order)
+        behind[k] = {r for r in fits[k] if r < high}
+        if not behind[k]:
+            return columns
+    done = list(columns)
+    for k, i in enumerate(run):
+        both = ahead[k] & behind[k]
+        if not both:
+            return columns  # no ordering fits what was read: the header is no such run
+        column = columns[i]
+        if len(both) == 1 and (column.date is None or column.half_day is None):
+            day, half = order[both.pop()]
+            read = column.date is not None or column.half_day is not None
+            done[i] = Column(day, half, column.hours, column.label, column.sure and read)
+    return done
+
+
+#: What of a column title names its half-day: the words, a time range.
+_HALF_PRINT = re.compile(r"apres[ -]?midi|\bmatin(ee)?\b|\bam\b|\bpm\b|\d{1,2}\s*h\s*\d{0,2}")
+
+
+def _day_print(label: str) -> str:
+    """A column title's letters and digits once its half-day's words and hours are left
+    out: what it prints of its day, however the OCR garbled it."""
+    return re.sub(r"[\W_]", "", _HALF_PRINT.sub(" ", fold(label)))
+
+
+def _dated_as_neighbour(columns: list[Column]) -> list[Column]:
+    """A half-day column whose date went unread, beside the day's other half-day dated
+    from a print read the same ("LV10/2026 | Matinée" dated, "LV10/2026 | Après-midi"
+    not): the same print is the same day. The morning stands left of the afternoon, and
+    the print must hold a digit (a day's number, a year)."""
+    done = list(columns)
+    for i, column in enumerate(columns):
+        if column.date is not None or column.half_day not in (MATIN, APRES_MIDI):
+            continue
+        j = i - 1 if column.half_day == APRES_MIDI else i + 1
+        if not 0 <= j < len(columns):
+            continue
+        other = columns[j]
+        if other.date is None or other.half_day in (None, column.half_day):
+            continue
+        printed = _day_print(column.label)
+        if len(printed) >= 4 and re.search(r"\d", printed) and printed == _day_print(other.label):
+            taken = {(c.date, c.half_day) for c in done if c.date}
+            if (other.date, column.half_day) not in taken:
+                half, hours, label = column.half_day, column.hours, column.label
+                done[i] = Column(other.date, half, hours, label, other.sure)
     return done

@@ -41,6 +41,7 @@ from pipeline.reading.sheet_results import (
     EMPTY_INK,
     MATIN,
     NAME_DOUBT,
+    NAME_UNREAD,
     UNPLACED,
     Carry,
     CellRead,
@@ -60,6 +61,8 @@ from pipeline.reading.sheet_text import (
     is_timestamp,
     is_trainer_label,
     loose_dates,
+    names_someone,
+    names_two_days,
     text_lines,
     title_date,
     trainee_name,
@@ -357,6 +360,10 @@ def _people_read_again(
             columns[col - 1] = replace(columns[col - 1], label=text)
             people.add(col)
             continue
+        if _walled(page, grid, header, col):
+            # Ruled down the body on both sides: a column of its own (a trainer's, its
+            # small title unread), sharing no trainee's cells; its cells are left unread.
+            continue
         body = range(header, len(grid.ys) - 1)
         inked = any(
             cell_ink(page.ink, page.lines, grid.cell(r, col), page.dpi)[0] > EMPTY_INK for r in body
@@ -386,6 +393,19 @@ def _unsaid(page: SheetPage, grid: Table, header: int, axes: header_roles.Plan, 
     body = range(header, len(grid.ys) - 1)
     texts = [text_of(words_in(page.words, grid.cell(r, col))).strip() for r in body]
     return not any(re.fullmatch(r"\d{1,3}\W?", t) for t in texts)
+
+
+def _walled(page: SheetPage, grid: Table, header: int, col: int) -> bool:
+    """Whether rules are drawn down both sides of a column over its body's rows (its
+    boundaries seen, not found from the print's gaps)."""
+    top, bottom, pad = grid.ys[header], grid.ys[-1], max(3, page.dpi // 40)
+    if bottom - top < 4:
+        return False
+    for x in (grid.xs[col], grid.xs[col + 1]):
+        band = page.lines[top:bottom, max(0, x - pad) : x + pad + 1] > 0
+        if not band.size or float(band.any(axis=1).mean()) < 0.9:
+            return False
+    return True
 
 
 def _person_read_again(
@@ -634,6 +654,7 @@ def _read_trainee_rows(
     sure = min((axes.roles[col].confidence for col in (*axes.names, *axes.marks)), default=1.0)
     rows = range(header, len(grid.ys) - 1)
     shortest = min((grid.ys[r + 1] - grid.ys[r] for r in rows), default=0)
+    merged = _merged_marks(grid, [col for col, _ in marks])
     # The row number's column, when it is the only one before the names.
     numbered = axes.number is not None and axes.number + 1 == axes.names[0] == 1
     numbered_from = axes.number if numbered else None
@@ -667,20 +688,26 @@ def _read_trainee_rows(
         ):
             # "Signature de l'intervenant·e : …", often over the name columns and more.
             for col, column in marks:
-                trainer.append(_judged(page, grid.cell(row, col), column, ""))
+                trainer.append(_capped(_judged(page, grid.cell(row, col), column, ""), col, merged))
             continue
         reads = [_page_name(page, grid.cell(row, col)) for col in axes.names]
         name = _name_of([text for text, _ in reads])
         if is_trainer_label(name):
             # The name columns, read on their own, name the trainer ("Formateur·rice",
             # the page's words for the row garbled): the trainer's marks, no trainee's.
-            trainer.extend(_judged(page, grid.cell(row, col), column, "") for col, column in marks)
+            trainer.extend(
+                _capped(_judged(page, grid.cell(row, col), column, ""), col, merged)
+                for col, column in marks
+            )
             continue
         # A name the OCR is unsure of may be another trainee's: a person checks the row.
         unsure = any(text and confidence < NAME_DOUBT for text, confidence in reads)
         if header_roles.is_header_word(name):
             continue  # a second header row
-        read = [_judged(page, grid.cell(row, col), column, name) for col, column in marks]
+        read = [
+            _capped(_judged(page, grid.cell(row, col), column, name), col, merged)
+            for col, column in marks
+        ]
         if not name:
             if all(r.ink <= EMPTY_INK for r in read):
                 continue  # a spare row left blank
@@ -755,6 +782,13 @@ def _name_of(parts: Sequence[str]) -> str:
     return " ".join(kept)
 
 
+def _nameless(page: SheetPage, grid: Table) -> str:
+    """Why a one-trainee page has no trainee: no name line, or one left unread."""
+    if names_someone(page.words, grid.ys[0]):
+        return NAME_UNREAD
+    return "no trainee name above the table"
+
+
 def _read_by_date(
     page: SheetPage,
     grid: Table,
@@ -779,10 +813,13 @@ def _read_by_date(
     title = text_lines(page.words, grid.ys[0])
     known = {d for line in title for d in find_dates(line, year)} | loose_dates(title)
     period = title_period(title, year)
-    problems = [] if trainee or people else ["no trainee name above the table"]
+    problems = [] if trainee or people else [_nameless(page, grid)]
     kinds = [_column_kind(c) for c in columns] if axes is None else _kinds_of(axes, len(columns))
     at_half = axes.half if axes is not None else None
-    doubted = _second_signatures(columns, kinds, at_half is not None or "half-day" in kinds)
+    # Rows name their half-day by a half-day column, or by an hours column whose cells
+    # say "Matin" or "9h00 - 12h30".
+    halved = at_half is not None or "half-day" in kinds or "hours" in kinds
+    doubted = _second_signatures(columns, kinds, halved)
     kinds = ["trainer" if col in doubted else kind for col, kind in enumerate(kinds)]
     at_date = axes.date if axes is not None and axes.date is not None else 0
     # Trainees as columns with no date column: the day is the title's ("Date : 30/07").
@@ -801,6 +838,7 @@ def _read_by_date(
 
     labelled: list[_RowLabel] = []
     weekdays: list[set[int]] = []  # the weekday an undated row's date cell names
+    doubled: set[int] = set()  # rows whose date cell holds two days: two rows as one
     for row in range(header, len(grid.ys) - 1):
         text = (
             ""
@@ -841,6 +879,8 @@ def _read_by_date(
             day = above[0]
         above = (day, row_half)
         labelled.append((row, day, row_half, torn))
+        if names_two_days(text, year):
+            doubled.add(row)
         weekdays.append(weekdays_named(text) if day is None else set())
     labelled = _by_weekday(labelled, weekdays)
     problems += [f"row {row}: no date read" for row, day, _, _ in labelled if day is None]
@@ -854,7 +894,7 @@ def _read_by_date(
                 at = Column(day, half, column.hours, column.label, column.sure)
                 who = _person_label(column.label) if kind == "person" else trainee
                 read = _judged(page, grid.cell(row, col), at, who)
-                if torn and not column.half_day or col in merged:
+                if torn and not column.half_day or col in merged or row in doubled:
                     read = replace(read, confidence=min(read.confidence, UNPLACED))
                 cells.append(read)
             elif kind == "trainer":
@@ -862,7 +902,7 @@ def _read_by_date(
                 # Signed once a day for both halves: placed, not a half-day in doubt.
                 at = Column(day, each[0] if each else row_half, None, "")
                 read = _judged(page, grid.cell(row, col), at, "")
-                if col - 1 in doubted:
+                if col - 1 in doubted or row in doubled:
                     read = replace(read, confidence=min(read.confidence, UNPLACED))
                 trainer.extend(CellRead(day, h, *_after_when(read)) for h in each)
     one = None if people else trainee
@@ -951,6 +991,25 @@ def _new_above(page: SheetPage, grid: Table) -> list[Word]:
 #: A trainee's column this much wider than the narrowest holds a second trainee whose
 #: boundary and title went unread: its marks may be the neighbour's.
 MERGED_WIDTH = 1.7
+
+
+def _merged_marks(grid: Table, marks: Sequence[int]) -> set[int]:
+    """The half-days' columns (numbered as the grid's) too wide for one beside the others:
+    a sheet draws them alike, so one twice as wide holds a neighbour whose title and
+    boundary went unread (an unruled "9h-12h30" under a day's date), and the marks of
+    both."""
+    widths = {col: grid.xs[col + 1] - grid.xs[col] for col in marks}
+    if len(widths) < 2:
+        return set()
+    narrowest = min(widths.values())
+    return {col for col, width in widths.items() if width > MERGED_WIDTH * narrowest}
+
+
+def _capped(read: CellRead, col: int, merged: set[int]) -> CellRead:
+    """A cell under a column that holds two (:func:`_merged_marks`), for a person."""
+    if col not in merged:
+        return read
+    return replace(read, confidence=min(read.confidence, UNPLACED))
 
 
 def _merged_people(grid: Table, header: int, kinds: Sequence[str]) -> set[int]:

@@ -15,6 +15,7 @@ from PIL import Image
 from pipeline.ocr import (
     OcrEngine,
     Word,
+    components,
 )
 from pipeline.parse import find_dates
 from pipeline.reading.cells import SheetPage, clean_crop, trainer_boxes
@@ -72,6 +73,15 @@ def read_page(
         if ruled_rows is not None and _evenly_ruled(ruled_rows):
             # A rule under every row: a cell's print wrapped on two lines is no two rows.
             unruled = ruled_rows
+        elif (
+            ruled_rows is not None
+            and _evenly_ruled(ruled_rows, 2)
+            and _within_rows(by_words, ruled_rows)
+        ):
+            # Two rows of one height ruled, the words' table inside them: its rows are
+            # lines of print ("lundi 2" over "février 2026", a mention under a signature),
+            # the rules' the rows.
+            unruled = ruled_rows
         if unruled is None:
             return SheetRead((), (), (), time.perf_counter() - started, ("no ruled table found",))
         if unruled is by_words:
@@ -100,7 +110,7 @@ def read_page(
         problems,
         layout,
         trainee,
-        Carry(first, tuple(columns), column_widths(grid)),
+        Carry(first, tuple(columns), column_widths(grid), grid.ys[-1] / page.gray.shape[0]),
     )
 
 
@@ -173,11 +183,17 @@ def _boxes_under(tables: Sequence[Table], grid: Table, end: int, dpi: int) -> li
     ]
 
 
-def _evenly_ruled(table: Table) -> bool:
-    """Whether a table ruled between rows has three body rows or more, all of one height
-    (within a tenth): every row is ruled, none left to the lines of print."""
+def _evenly_ruled(table: Table, least: int = 3) -> bool:
+    """Whether a table ruled between rows has ``least`` body rows or more, all of one
+    height (within a tenth): every row is ruled, none left to the lines of print."""
     heights = [b - a for a, b in zip(table.ys[1:], table.ys[2:], strict=False)]
-    return len(heights) >= 3 and max(heights) <= 1.1 * min(heights)
+    return len(heights) >= least and max(heights) <= 1.1 * min(heights)
+
+
+def _within_rows(found: Table | None, ruled: Table) -> bool:
+    """Whether a table found from the words lies within the ruled one, top to bottom."""
+    slack = (ruled.ys[-1] - ruled.ys[1]) // (2 * (len(ruled.ys) - 2))
+    return found is None or ruled.ys[0] <= found.ys[0] and found.ys[-1] <= ruled.ys[-1] + slack
 
 
 def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
@@ -190,7 +206,7 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
     "Matin", "Signature"...), else this is no attendance table.
     """
     dpi = page.dpi
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ruled.horiz)
+    count, _, stats = components(ruled.horiz)
     rules = [
         (int(y + h // 2), int(x), int(x + w))
         for i, (x, y, w, h) in enumerate(stats[:, :4])

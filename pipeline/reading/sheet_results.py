@@ -98,6 +98,11 @@ class SheetRead:
         return [c for c in (*self.cells, *self.trainer) if c.confidence < REVIEW_BELOW]
 
 
+#: The problem of a one-trainee page whose name line is there but unread: it names its own
+#: trainee, whom no page before may stand in for.
+NAME_UNREAD = "no trainee name read on the line naming one above the table"
+
+
 @dataclass(frozen=True)
 class Carry:
     """A table's header as read on one page, for its rows running on over the next."""
@@ -105,6 +110,7 @@ class Carry:
     first: str  # the first column's header text
     columns: tuple[Column, ...]
     widths: tuple[float, ...]  # each column's share of the table's width
+    foot: float  # where the table ends, as a share of the page's height from its top
 
 
 def column_widths(grid: Table) -> tuple[float, ...]:

@@ -204,6 +204,10 @@ def is_trainer_label(text: str) -> bool:
         return True
     return any(
         SequenceMatcher(None, token, known).ratio() >= 0.78
+        # The word's end (or start) alone: its other letters across a column's rule
+        # ("Inte | rvenant·e" over the number and name columns).
+        or len(token) >= 7
+        and (known.endswith(token) or known.startswith(token))
         for token in re.findall(r"[a-z]{6,}", folded)
         for known in _TRAINER_WORDS
     )
@@ -244,6 +248,24 @@ _TRAINEE_LABEL = re.compile(
 )
 
 
+#: A word that labels a person's name on a form's line ("Nom : …", "Stagiaire : …").
+_NAME_LABEL = re.compile(
+    r"(?i)(?<![\w'’])(?:nom|pr[ée]nom|stagiaire|participant|apprenant|b[ée]n[ée]ficiaire"
+    r"|salari[ée])(?![\w'’])"
+)
+
+
+def names_someone(words: Sequence[Word], above: int) -> bool:
+    """Whether a line above ``above`` labels a person's name ("Nom : BOUVIER", "Stagiaire :"
+    with its colon further on, or the label opening the line): the page names its own
+    trainee, read or not."""
+    for line in text_lines(words, above):
+        for found in _NAME_LABEL.finditer(line):
+            if found.start() == 0 or ":" in line[found.end() : found.end() + 40]:
+                return True
+    return False
+
+
 def trainee_name(words: Sequence[Word], above: int) -> str:
     """The trainee of a one-trainee sheet: "Stagiaire : Léa Martin" above the table."""
     for line in text_lines(words, above):
@@ -265,8 +287,11 @@ def _split_name(lines: Sequence[str]) -> str:
     parts are there, each up to the next label."""
     parts: dict[str, str] = {}
     for line in lines:
+        # A word read twice side by side (the print above a photo's table read again,
+        # "Nom de famille famille : : OULHAJ"): once.
+        line = re.sub(r"(?<!\S)(\S+)(?:\s+\1)+(?!\S)", r"\1", line)
         for found in _NAME_PART.finditer(line):
-            value = found.group(2).strip()
+            value = found.group(2).strip(" :;,.")
             key = "last" if found.group(1).lower().startswith("nom") else "first"
             parts.setdefault(key, value)
     if not parts.get("last") or not parts.get("first"):
@@ -291,6 +316,13 @@ def dated_cells(texts: Sequence[str], year: int | None) -> bool:
     # A photo's blurred date keeps its year or month ("marc à lvier 2026"): date-like.
     like = [t for t in printed if t in dated or _date_like(t)]
     return bool(dated) and len(like) >= 0.6 * len(printed)
+
+
+def names_two_days(text: str, year: int | None) -> bool:
+    """Whether a row's date cell holds two days ("Jeudi 29 octobre 2026 Vendredi 30
+    octobre 2026", the first garbled or not): two rows whose boundary went unread, so
+    that its cells may hold either row's marks."""
+    return len(_YEAR.findall(text)) > 1 or len(set(cell_dates(text, year))) > 1
 
 
 def _date_like(text: str) -> bool:
@@ -394,7 +426,9 @@ def is_whole_title(text: str, year: int | None = None) -> bool:
     partial = bool(_MONTH.search(folded) or WEEKDAY.search(folded))
     # "12h30" alone: a time range ("9h-12h30") whose start was lost; "3h30-17h00": one
     # whose first digit was ("(13h30-17h00)").
-    cut = _TIME.search(digits_fixed(text)) and hours_of(text) is None
+    # A half-day named in words needs no hours ("Après-midi V4b-1 7h30").
+    worded = re.search(r"apres[ -]?midi|\bmatin(ee)?\b", folded)
+    cut = _TIME.search(digits_fixed(text)) and hours_of(text) is None and not worded
     return is_column_title(text) and not (partial and not find_dates(text, year) or cut)
 
 

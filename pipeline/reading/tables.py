@@ -10,9 +10,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from pipeline.ocr import (
-    rotate_fine,
-)
+from pipeline.ocr import components, rotate_fine
 from pipeline.reading.ink import binarise, line_masks, ruling_length
 
 
@@ -54,7 +52,7 @@ Frame = tuple[int, np.ndarray, np.ndarray]  # connected pieces of ruling: count,
 def frame_pieces(horiz: np.ndarray, vert: np.ndarray) -> Frame:
     """The pieces of ruling (both masks, joined across small gaps), labelled."""
     frame = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(frame)
+    count, labels, stats = components(frame)
     return count, labels, stats
 
 
@@ -242,7 +240,7 @@ WHOLE_RULE_RISE = 2.0
 def _residual_skew(ruled: Rulings, dpi: int) -> float | None:
     """What skew the page deskew left (degrees, counter-clockwise to undo): the longest
     ruling lines must lie flat. None when they already do."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ruled.horiz)
+    count, labels, stats = components(ruled.horiz)
     # The median over every long rule: a scanner's page edge is long too, but alone.
     slopes = [
         _slope(labels[y : y + h, x : x + w] == i)

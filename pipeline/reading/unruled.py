@@ -133,12 +133,38 @@ def header_titles(band: Sequence[Word], dpi: int) -> tuple[list[list[Word]], lis
     ]
     spanning = {id(w) for group in spans for w in group}
     groups = title_groups([w for w in band if id(w) not in spanning], dpi)
+    groups = [part for group in groups for part in _cut_down(group, dpi)]
     columns: list[list[Word]] = []
     for group in groups:
         parts, over = _apart(group)
         columns += parts
         spans += over
     return columns, spans
+
+
+def _cut_down(group: list[Word], dpi: int) -> list[list[Word]]:
+    """A title of several lines cut where a stretch no word crosses runs down all its
+    lines and parts two of them, one of which leaves a title's gap there: two titles
+    side by side, each wrapped, one line of them printed close (a long name set smaller
+    under a first name), which grouping by gaps alone ran together. A word space never
+    runs down two lines and leaves a title's gap in one."""
+    lines = _lines(group)
+    if len(lines) < 2:
+        return [group]
+    cut = _channel(group)
+    if cut is None:
+        return [group]
+    left = [w for w in group if (w.box[0] + w.box[2]) / 2 < cut]
+    right = [w for w in group if (w.box[0] + w.box[2]) / 2 >= cut]
+    wide = any(
+        min((w.box[0] for w in line if w.box[0] >= cut), default=cut)
+        - max((w.box[2] for w in line if w.box[2] <= cut), default=cut)
+        > dpi // 8
+        for line in lines
+    )
+    if not (left and right and wide):
+        return [group]
+    return _cut_down(left, dpi) + _cut_down(right, dpi)
 
 
 def _apart(group: list[Word]) -> tuple[list[list[Word]], list[list[Word]]]:
@@ -172,31 +198,50 @@ def _day_over(group: Sequence[Word]) -> tuple[float | None, list[Word]]:
     first line, naming one day and nothing else, runs across: the cut and that line's
     words; (None, []) when not so."""
     lines = _lines(group)
-    if len(lines) < 3:
+    if len(lines) < 2:
         return None, []
     top = lines[0]
     text = text_of(reading_order(top))
-    if len(find_dates(fold(text), 2000)) != 1 or half_day_of(text) or _several(text):
+    if half_day_of(text) or _several(text):
+        return None, []
+    if len(find_dates(fold(text), 2000)) == 1:
+        # The titles under it on one line of print or more (a slanted scan may run a
+        # title's two lines together).
+        cut = _channel([w for line in lines[1:] for w in line], one_line=True)
+        if cut is None or not all(w.box[0] < cut < w.box[2] for w in top if _alnum(w)):
+            return None, []
+        return cut, list(top)
+    # A weekday and the day's number ("Vendredi 18"), its month on a line of its own
+    # (taken as a title over the columns already): centred over the cut, its words
+    # either side of it.
+    if len(lines) < 3 or not _WEEKDAY_DAY.fullmatch(fold(text).strip()):
         return None, []
     cut = _channel([w for line in lines[1:] for w in line])
-    if cut is None or not all(w.box[0] < cut < w.box[2] for w in top if _alnum(w)):
+    left, right = _reach(top)
+    if cut is None or not left < cut < right or abs((left + right) / 2 - cut) > (right - left) / 4:
         return None, []
     return cut, list(top)
 
 
-def _channel(group: Sequence[Word]) -> float | None:
+#: A weekday and the number of its day, nothing else ("Vendredi 18", "mar. 3").
+_WEEKDAY_DAY = re.compile(r"(lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?\s+\d{1,2}(er)?")
+
+
+def _channel(group: Sequence[Word], one_line: bool = False) -> float | None:
     """The middle of the widest stretch that none of a group's words crosses and that
     parts two of its lines of print or more (two titles side by side, each wrapped: a
     word space never runs down both lines); None when there is none (a title of one line
-    naming both half-days is one column's)."""
+    naming both half-days is one column's). ``one_line``: a stretch parting one line is
+    taken too when wider than a line of print is high (a word space is half that)."""
     lines = _lines(group)
     start = min(w.box[0] for w in group)
     covered = np.zeros(max(w.box[2] for w in group) - start, bool)
     for w in group:
         covered[w.box[0] - start : w.box[2] - start] = True
     free = np.flatnonzero(~covered)
-    if len(lines) < 2 or not free.size:
+    if len(lines) < (1 if one_line else 2) or not free.size:
         return None
+    wide = 1.2 * statistics.median(w.box[3] - w.box[1] for w in group)
     runs = np.split(free, np.flatnonzero(np.diff(free) > 1) + 1)
 
     def parts(run: np.ndarray) -> int:
@@ -206,7 +251,9 @@ def _channel(group: Sequence[Word]) -> float | None:
             for line in lines
         )
 
-    apart = [run for run in runs if parts(run) >= 2]
+    apart = [
+        run for run in runs if parts(run) >= 2 or one_line and parts(run) == 1 and len(run) > wide
+    ]
     return start + float(max(apart, key=len).mean()) if apart else None
 
 

@@ -41,12 +41,20 @@ def lines(
     for word in sorted(words, key=level):
         y = level(word)
         if out:
-            anchor = out[-1][-1] if follow else out[-1][0]
+            anchor = _anchor(out[-1]) if follow else out[-1][0]
             if anchor.box[1] <= y <= anchor.box[3]:
                 out[-1].append(word)
                 continue
         out.append([word])
     return [sorted(line, key=lambda w: w.box[0]) for line in out]
+
+
+def _anchor(line: Sequence[Word]) -> Word:
+    """The word a line being built is followed by: its last, unless that is a speck (a
+    colon, a dot, under half the line's tallest word), whose narrow band would end the
+    line at the next word."""
+    tallest = max(w.box[3] - w.box[1] for w in line)
+    return next((w for w in reversed(line) if 2 * (w.box[3] - w.box[1]) >= tallest), line[-1])
 
 
 def reading_order(words: Sequence[Word]) -> list[Word]:

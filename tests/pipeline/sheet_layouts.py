@@ -374,9 +374,20 @@ def long_table_sheet(seed: int = 15) -> bytes:
     return pen.finish()[0]
 
 
-def long_trainee_sheet(seed: int = 17) -> bytes:
+#: The programme printed between a one-trainee sheet's name line and its table.
+PROGRAMME = (
+    "Objectifs : construire un tableau, trier et filtrer des données,",
+    "écrire des formules simples et présenter des résultats sous forme de graphique.",
+    "Modalités : formation en présentiel, alternance d'apports et d'exercices pratiques.",
+)
+
+
+def long_trainee_sheet(seed: int = 17, ends_high: bool = False) -> bytes:
     """A one-trainee sheet whose rows run on to a second page with neither the name nor
-    the header: "Apprenant(e) : Firmin Aubertin   Action : …" on one line above."""
+    the header: "Apprenant(e) : Firmin Aubertin   Action : …" on one line above, the
+    programme's lines, then the table down to the page's foot. ``ends_high``: the first
+    page's table ends near the top, the programme's lines under it (a page with room for
+    more rows, whose next page is no continuation)."""
     pen = Pen(random.Random(seed))
     width, height = A4
     widths = [75, 75, 80, 45, 115, 115]
@@ -387,7 +398,10 @@ def long_trainee_sheet(seed: int = 17) -> bytes:
     pen.text(width / 2, height - 60, "FEUILLE D'ÉMARGEMENT", 14, "Helvetica-Bold", align="center")
     pen.text(60, height - 100, "Apprenant(e) : Firmin Aubertin", 10)
     pen.text(330, height - 100, "Action : Tableur", 10)
-    _table(pen, 50, height - 130, widths, header, rows[:2], 4, 40)
+    top = height - 130 if ends_high else 80 + 22 + 2 * 40
+    for i, line in enumerate(PROGRAMME):
+        pen.text(60, (height - 300 if ends_high else height - 130) - 16 * i, line, 9)
+    _table(pen, 50, top, widths, header, rows[:2], 4, 40)
     pen.new_page()
     _table(pen, 50, height - 60, widths, (), rows[2:], 4, 40)
     return pen.finish()[0]

@@ -175,6 +175,12 @@ def test_a_misread_trainer_label_is_still_the_trainer_row() -> None:
     assert not sheet_text.is_trainer_label("Signoret Lucie")
 
 
+def test_a_trainer_label_cut_by_a_column_rule_is_still_the_trainer_row() -> None:
+    # "Intervenant·e" across the number and name columns: the name column reads its end.
+    assert sheet_text.is_trainer_label("rvenant·e")
+    assert not sheet_text.is_trainer_label("VENANT Paul")  # a surname, not a word's end
+
+
 def test_keystoned_scan_is_rectified_and_every_cell_read(engine: TesserocrEngine) -> None:
     pdf = (PARTAGE / "Thomas Girard" / "emargement 24 mars.pdf").read_bytes()
     (sheet,) = attendance.read_pages(pdf, engine, OcrSettings())
@@ -356,19 +362,37 @@ def test_signatures_in_wide_low_cells_are_no_cross_outs() -> None:
 
 
 def _photographed_word(
-    word: str, font: str, blur: float, engine: TesserocrEngine
+    word: str, font: str, blur: float, engine: TesserocrEngine, dust: bool = False
 ) -> sheet_page.SheetPage:
     """A ruled cell holding ``word`` typed small (9 pt), printed at 200 dpi and blurred
-    and compressed like a phone's photo; the page OCR saw no word in it."""
+    and compressed like a phone's photo; the page OCR saw no word in it. ``dust``: two
+    specks, above the word and below it."""
     pen = Pen(random.Random(1))
     pen.new_page(size=(220, 80))
     pen.c.rect(20, 20, 180, 40)
     pen.text(110, 37, word, 9, font, align="center")
+    if dust:
+        pen.c.circle(125, 54, 0.9, stroke=0, fill=1)
+        pen.c.circle(100, 25, 0.9, stroke=0, fill=1)
     image = render.raster(pen.finish()[0], 200, True)[0].convert("L")
     buffer = io.BytesIO()
     image.filter(ImageFilter.GaussianBlur(blur)).save(buffer, "JPEG", quality=60)
     gray = np.array(Image.open(buffer).convert("L"))
     return sheet_page.page_of(tables.Rulings.of(gray, 200), 200, engine, [], exact=False)
+
+
+@pytest.mark.ocr
+def test_a_typed_abs_between_two_specks_of_dust_is_read_as_a_word_never_a_signature(
+    engine: TesserocrEngine,
+) -> None:
+    # The specks above and below made the ink look taller than a line of writing: the
+    # word was never read again, and "ABS" passed for a small signature.
+    page = _photographed_word("ABS", "Times-Roman", 1.0, engine, dust=True)
+    side = round(20 * 200 / 72)
+    box = (side, side, page.gray.shape[1] - side, page.gray.shape[0] - side)
+    column = attendance.Column(date(2026, 3, 2), attendance.MATIN, None, "Matin")
+    read = cells.judge_cell(page, box, column, "Léa Martin")
+    assert read.mark == "absent" or read.confidence < attendance.REVIEW_BELOW
 
 
 @pytest.mark.ocr

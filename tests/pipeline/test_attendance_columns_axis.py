@@ -239,3 +239,34 @@ def test_a_row_whose_half_day_label_the_page_ocr_missed_is_no_header_despite_scr
     page = cells.SheetPage(gray, 200, np.zeros_like(gray), lines, tuple(words), engine)  # type: ignore[arg-type]
     walls = tuple(tuple(True for _ in xs[1:-1]) for _ in ys[1:])
     assert not sheet_grid._names_below(page, tables.Table(xs, ys, walls), 1)
+
+
+def _with_unread_column(ruled: bool) -> tuple[Any, tables.Table]:
+    """:func:`_columns_page` with a fourth column, inked, whose small title reads as
+    nothing ("Fo"); its sides ruled down the body or not (boundaries found from gaps)."""
+    page, grid = _columns_page(_word("Léa", 420, 120), _word("Garnier", 470, 120))
+    page.words = (*page.words, _word("Hugo", 720, 120), _word("Bernard", 780, 120))
+    page.words = (*page.words, _word("Fo", 1100, 120))
+    xs = (*grid.xs, 1300)
+    lines, ink = np.zeros_like(page.gray), np.zeros_like(page.gray)
+    if ruled:
+        for x in xs:
+            lines[100:330, x - 1 : x + 2] = 255
+    ink[190:230, 1050:1250] = 255  # a signature in the unread column
+    page.lines, page.ink = lines, ink
+    walls = tuple(tuple(True for _ in xs[1:-1]) for _ in range(3))
+    return page, tables.Table(xs, grid.ys, walls)
+
+
+def test_an_unread_column_ruled_on_both_sides_leaves_the_trainees_columns_sure() -> None:
+    # A trainer's column whose small title no reading finds: ruled down both sides, it
+    # shares no trainee's cells, and the trainees' cells stay decided.
+    page, grid = _with_unread_column(ruled=True)
+    read = sheet_grid.read_grid(page, grid)
+    assert "trainees' columns not found whole" not in read[3]
+    assert len(read[0]) == 4 and all(c.confidence >= attendance.REVIEW_BELOW for c in read[0])
+    # Its boundaries found from the print's gaps, it may hold a trainee's cells: review.
+    page, grid = _with_unread_column(ruled=False)
+    read = sheet_grid.read_grid(page, grid)
+    assert "trainees' columns not found whole" in read[3]
+    assert read[0] and all(c.confidence < attendance.REVIEW_BELOW for c in read[0])

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, cast
 
 import numpy as np
+import pytest
 
 from pipeline.ocr import Word
 from pipeline.reading import attendance, cells, sheet_columns, sheet_grid, sheet_text
@@ -18,7 +19,9 @@ from pipeline.reading.cells import SheetPage
 from pipeline.reading.sheet_results import (
     APRES_MIDI,
     MATIN,
+    NAME_UNREAD,
     UNPLACED,
+    Carry,
     CellRead,
     Column,
     SheetRead,
@@ -176,6 +179,84 @@ def test_a_one_trainee_page_naming_nobody_with_no_page_before_waits_for_a_person
     assert waiting.confidence <= UNPLACED
     named = SheetRead((replace(cell, person="MARTIN Léa"),), (), (), layout="trainee")
     assert attendance._unnamed_waits(named) == named
+
+
+@pytest.mark.parametrize(
+    ("lines", "named"),
+    [
+        (["Feuille d'émargement", "Nom BOUVIER : Prénom:", ": Thuy"], True),  # a speck's split
+        (["Feuille d'émargement", "Stagiaire (nom, prénom) :"], True),  # the name written in
+        (["Feuille d'émargement (suite)", "Date : 30/09/2026"], False),
+        (["Formation : Gestion de la paie des salariés"], False),
+    ],
+)
+def test_a_page_labelling_a_person_s_name_above_its_table_names_its_own_trainee(
+    lines: list[str], named: bool
+) -> None:
+    words = [
+        Word(text, 0.95, (10 + 80 * col, 20 + 30 * row, 70 + 80 * col, 40 + 30 * row))
+        for row, line in enumerate(lines)
+        for col, text in enumerate(line.split())
+    ]
+    assert sheet_text.names_someone(words, 1000) is named
+
+
+def test_a_one_trainee_page_whose_name_line_went_unread_never_takes_the_page_before_s() -> None:
+    cell = CellRead(date(2026, 9, 30), MATIN, "", "signed", 0.99, 0.05, (0, 0, 10, 10))
+    carry = Carry("Séance", (), (), 0.9)  # a table down to the page's foot
+    before = SheetRead((replace(cell, person="MARTIN Léa"),), (), (), layout="trainee")
+    before = replace(before, trainee="MARTIN Léa", carry=carry)
+    nameless = ("no trainee name above the table",)
+    running_on = SheetRead((cell,), (), (), problems=nameless, layout="trainee")
+    assert attendance._same_trainee(before, running_on).trainee == "MARTIN Léa"
+    unread = replace(running_on, problems=(NAME_UNREAD,))
+    (waiting,) = attendance._unnamed_waits(attendance._same_trainee(before, unread)).cells
+    assert not waiting.person and waiting.confidence <= UNPLACED
+
+
+@pytest.mark.parametrize(
+    ("text", "two"),
+    [
+        ("dus 28 re 2028 Vendredi 30 octobre 2026", True),  # the first day garbled
+        ("Jeu. 29/10 Ven. 30/10", True),
+        ("mercredi 30 septembre 2026", False),  # one day wrapped on two lines
+        ("Lundi 12/03/2026 - 9h00-12h30", False),
+    ],
+)
+def test_a_row_whose_date_cell_holds_two_days_is_two_rows_read_as_one(text: str, two: bool) -> None:
+    assert sheet_text.names_two_days(text, 2026) is two
+
+
+def test_a_half_day_column_twice_as_wide_as_its_neighbours_holds_two_and_waits() -> None:
+    # NOM | Prénom | 23/12 9h-12h30 | 23/12 13h30-17h | 24/12 (its "9h-12h30" unread, no
+    # rule between the halves): the last column holds two half-days' marks.
+    xs = (100, 380, 650, 960, 1270, 1900)
+    grid = Table(xs, (0, 80, 180), tuple((True,) * 4 for _ in range(2)))
+    assert sheet_grid._merged_marks(grid, [2, 3, 4]) == {4}
+    even = Table((100, 380, 650, 960, 1270, 1580), grid.ys, grid.walls)
+    assert sheet_grid._merged_marks(even, [2, 3, 4]) == set()
+    cell = CellRead(date(2025, 12, 24), APRES_MIDI, "AZAÏS Ibrahim", "signed", 0.99, 0.06, xs[:4])
+    assert sheet_grid._capped(cell, 4, {4}).confidence <= UNPLACED
+
+
+def test_two_reads_of_one_trainee_s_half_day_that_disagree_both_wait_for_a_person() -> None:
+    # A column whose half-day was misread as its neighbour's: every trainee has two
+    # boxes for Monday afternoon. Reads that agree are one; reads that disagree, a person's.
+    monday = date(2026, 3, 2)
+    box = (0, 0, 10, 10)
+    cells = (
+        CellRead(monday, APRES_MIDI, "ROUSSEL Quentin", "absent", 0.9, 0.02, box),
+        CellRead(monday, APRES_MIDI, "ROUSSEL Quentin", "signed", 0.9, 0.08, box),
+        CellRead(monday, APRES_MIDI, "COMBES Kévin", "signed", 0.95, 0.08, box),
+        CellRead(monday, APRES_MIDI, "COMBES Kévin", "signed", 0.9, 0.07, box),
+        CellRead(monday, MATIN, "COMBES Kévin", "empty", 0.99, 0.0, box),
+    )
+    kept = attendance._one_read_a_key(cells)
+    quentin = [c for c in kept if c.person == "ROUSSEL Quentin"]
+    assert len(quentin) == 2 and all(c.confidence <= UNPLACED for c in quentin)
+    kevin = [c for c in kept if c.person == "COMBES Kévin" and c.half_day == APRES_MIDI]
+    assert [(c.mark, c.confidence) for c in kevin] == [("signed", 0.95)]
+    assert kept[-1] == cells[-1]
 
 
 def test_trainees_named_over_columns_are_never_laid_out_as_half_days() -> None:

@@ -69,6 +69,8 @@ def engine() -> TesserocrEngine:
         ("Émargement AM", header.SLOT),
         ("Présence", header.TRAINEE),
         ("Nom d'usage", header.LAST),
+        ("Demi-journée", header.HALF),
+        ("Deni- journée", header.HALF),  # a photo's OCR slip in "Demi"
     ],
 )
 def test_a_header_cell_s_role_comes_from_its_words(label: str, role: str) -> None:
@@ -342,6 +344,18 @@ def test_a_one_trainee_sheet_running_on_to_a_nameless_page_keeps_its_trainee(
     assert not second.problems and not second.doubtful()
 
 
+def test_a_one_trainee_page_after_a_table_ending_with_room_to_spare_keeps_nobody_s_name(
+    engine: TesserocrEngine,
+) -> None:
+    # The first page's table stops high on its page: the next page's table is not its
+    # rows running on, and whose sheet it is waits for a person.
+    pdf = layouts.long_trainee_sheet(ends_high=True)
+    first, second = attendance.read_pages(pdf, engine, OcrSettings())
+    assert first.trainee == "Firmin Aubertin" and not second.trainee
+    assert len(second.cells) == 2
+    assert all(not c.person and c.confidence < attendance.REVIEW_BELOW for c in second.cells)
+
+
 def test_a_table_ruled_between_rows_only_takes_its_columns_from_the_header_titles(
     engine: TesserocrEngine,
 ) -> None:
@@ -611,6 +625,24 @@ def test_a_trainee_named_in_nom_and_prenom_fields_above_the_table_is_found(
     words += [_word("Prénom", left, top), _word(":", left + 90, top)]
     words += [_word("Firmin", left + 110, top)]
     assert sheet_text.trainee_name(words, 400) == "AUBERTIN Firmin"
+
+
+def test_a_name_line_a_scan_tilted_past_a_speck_of_its_colon_is_still_read() -> None:
+    # "Nom : BOUVIER   Prénom : Thuy", the right half a little higher (a tilted scan),
+    # the second colon read as a speck whose narrow band ended the line before "Thuy".
+    words = [Word("Nom", 0.93, (99, 311, 165, 335)), Word(":", 0.9, (176, 318, 182, 335))]
+    words += [Word("BOUVIER", 0.9, (194, 311, 331, 335)), Word(":", 0.18, (684, 321, 688, 325))]
+    words += [Word("Prénom:", 0.5, (739, 310, 867, 335)), Word("Thuy", 0.92, (879, 311, 951, 341))]
+    assert sheet_text.trainee_name(words, 400) == "BOUVIER Thuy"
+
+
+def test_a_name_line_whose_words_a_second_read_doubled_is_still_read() -> None:
+    # A photo's print above the table read again: "famille" and the colon come twice.
+    words = [_word("Nom", 100, 140), _word("de", 150, 140), _word("famille", 180, 140)]
+    words += [_word("famille", 182, 141), _word(":", 270, 140), _word(":", 271, 141)]
+    words += [_word("OULHAJ", 290, 140), _word("Prénom", 500, 140), _word(":", 590, 140)]
+    words += [_word("Pierre-Louis", 610, 140)]
+    assert sheet_text.trainee_name(words, 400) == "OULHAJ Pierre-Louis"
 
 
 def test_a_cross_out_whose_flat_end_lies_along_the_rule_is_not_called_signed() -> None:
@@ -1359,13 +1391,18 @@ def test_a_frame_with_a_shaded_header_band_and_shaded_half_days_is_read_by_its_p
 
 
 @pytest.mark.ocr
+@pytest.mark.parametrize(
+    ("half_head", "half_words"),
+    [("Demi-journée", ("Matin", "Après-midi")), ("Horaires", ("9h00 - 12h30", "13h30 - 17h00"))],
+)
 def test_a_one_trainee_sheet_s_second_signature_column_is_no_second_reading_of_the_half_day(
-    engine: TesserocrEngine,
+    engine: TesserocrEngine, half_head: str, half_words: tuple[str, str]
 ) -> None:
-    # A row per half-day under the trainee's name, and a second column to sign in titled
-    # with no word saying whose it is ("Signature de Gaspard Lebrun", as a garbled
-    # "Signature de l'intervenant(e)" reads): the trainee signs a half-day once, the
-    # second column is held as the trainer's, not read as the trainee's again.
+    # A row per half-day under the trainee's name (named, or by its hours under
+    # "Horaires"), and a second column to sign in titled with no word saying whose it is
+    # ("Signature de Gaspard Lebrun", as a garbled "Signature de l'intervenant(e)"
+    # reads): the trainee signs a half-day once, the second column is held as the
+    # trainer's, not read as the trainee's again.
     doc = _rows_sheet(
         2,
         axis="single",
@@ -1381,6 +1418,8 @@ def test_a_one_trainee_sheet_s_second_signature_column_is_no_second_reading_of_t
         date_once=False,
         sign_head="Émargement",
         trainer_head="Signature de Gaspard Lebrun",
+        half_head=half_head,
+        half_words=half_words,
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
     assert doc.sessions and _misread(doc.sessions, sheets) == []

@@ -116,6 +116,25 @@ def test_a_date_over_two_half_day_titles_heads_both_and_a_long_name_only_its_own
     ]
 
 
+def test_two_names_each_wrapped_are_two_titles_though_one_line_runs_close() -> None:
+    # First names over last names; a long last name set smaller runs close to the next
+    # (a word space apart), but the first names' line leaves a title's gap there.
+    band = [
+        Word("Dylan", 0.95, (826, 340, 895, 372)),
+        Word("Yasmine", 0.95, (968, 340, 1073, 372)),
+        Word("Saint-Martin", 0.95, (790, 371, 932, 388)),
+        Word("Rouquette", 0.95, (953, 374, 1085, 395)),
+    ]
+    columns, _ = header_titles(band, 200)
+    assert [text_of(reading_order(g)) for g in columns] == [
+        "Dylan Saint-Martin",
+        "Yasmine Rouquette",
+    ]
+    # A title wrapped on two lines whose words leave only word spaces stays one.
+    wrapped = [_word("Signature", 300, 10), _word("du", 420, 10), _word("stagiaire", 320, 40)]
+    assert len(header_titles(wrapped, 200)[0]) == 1
+
+
 def test_hours_beside_a_neighbours_wrapped_hours_head_no_column_but_their_own() -> None:
     # Each day over its morning's hours on one line and its afternoon's wrapped on two
     # ("13h30" / "- 17h00"), centred on the morning's line: the afternoon's lower line

@@ -85,6 +85,13 @@ def test_engine_closes_twice_and_refuses_work_after() -> None:
 
 
 @pytest.mark.ocr
+def test_an_engine_keeps_opencv_to_its_own_thread() -> None:
+    cv2.setNumThreads(2)
+    with TesserocrEngine(OcrSettings()):
+        assert cv2.getNumThreads() == 1
+
+
+@pytest.mark.ocr
 def test_recognise_gives_lines_confidence_and_word_boxes(engine: TesserocrEngine) -> None:
     gray = page_gray(dpi=200)
     result = engine.recognise(Image.fromarray(gray), 200)
@@ -107,6 +114,37 @@ def test_tidy_ocr_text_keeps_lines_and_single_blank_lines() -> None:
 
 
 # --- skew and orientation -------------------------------------------------------------------------
+
+
+def _opencv_components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return count, labels, stats
+
+
+@pytest.mark.parametrize("edge", [False, True])
+def test_components_of_a_page_are_opencvs_labels_and_statistics(edge: bool) -> None:
+    ink = (page_gray(dpi=150) < 128).astype(np.uint8)
+    cv2.line(ink, (40, 900), (1100, 960), 1, 3)  # a long stroke across the text
+    cv2.circle(ink, (600, 1400), 80, 1, 2)  # a ring, its inside background
+    if edge:
+        ink[:, 0] = 1  # a dark margin down the whole left side (a scanner's lid)
+    assert ink.size >= ocr.SMALL_MASK
+    count, labels, stats = ocr.components(ink)
+    want = _opencv_components(ink)
+    assert count == want[0] > 100
+    assert np.array_equal(labels, want[1])
+    assert np.array_equal(stats, want[2]) and stats.dtype == want[2].dtype
+
+
+def test_components_of_a_blank_page_and_of_a_small_mask_are_opencvs() -> None:
+    blank = np.zeros((800, 600), np.uint8)
+    small = np.zeros((40, 60), np.uint8)
+    small[10:20, 5:50] = 255
+    for mask in (blank, small):
+        count, labels, stats = ocr.components(mask)
+        want = _opencv_components(mask)
+        assert count == want[0]
+        assert np.array_equal(labels, want[1]) and np.array_equal(stats, want[2])
 
 
 @pytest.mark.parametrize("degrees", [-4.0, -1.5, 0.0, 0.7, 2.0, 3.5])
@@ -421,3 +459,42 @@ def test_a_sideways_page_osd_cannot_judge_is_read_the_way_round_that_reads_surel
     read = ocr.read_image(Image.fromarray(sideways), 150, engine, OcrSettings())
     assert read.rotation in (90, 270)
     assert "Formation" in read.result.text
+
+
+@pytest.mark.ocr
+def test_tesseract_reads_a_page_turned_a_quarter_down_the_page_and_says_so(
+    engine: TesserocrEngine,
+) -> None:
+    # A page turned the wrong quarter still reads well (Tesseract turns its lines), so a
+    # good reading is no proof it stands upright: its word boxes run down the page.
+    upright = engine.recognise(Image.fromarray(page_gray()), 150).words
+    turned = engine.recognise(Image.fromarray(np.ascontiguousarray(np.rot90(page_gray()))), 150)
+    assert not ocr.read_down(upright)
+    assert ocr.read_down(turned.words)
+
+
+class _ReadingAcross(_Reading):
+    """Reads the page's print across when it stands as printed (portrait), down the page
+    (boxes taller than wide) when turned a quarter."""
+
+    def recognise(self, image: Image.Image, dpi: int) -> ocr.OcrResult:
+        tall = image.height > image.width
+        box = (10, 10, 60, 30) if tall else (10, 10, 30, 60)
+        words = tuple(ocr.Word("Formation", 0.95, box) for _ in range(12))
+        return ocr.OcrResult(" ".join(w.text for w in words), 0.95, words)
+
+
+def test_a_page_its_ink_profiles_turned_a_quarter_is_read_as_fed_when_its_words_run_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A ruled grid of signatures scores high on both axes: the profiles may call an upright
+    # page sideways. Its words then read down the page, and the page is read as it came.
+    real = ocr.estimate_alignment
+
+    def sideways_grid(gray: np.ndarray, max_skew: float, sideways: bool = True) -> ocr.Alignment:
+        return ocr.Alignment(90, 0.0, 0.7) if sideways else real(gray, max_skew, sideways)
+
+    monkeypatch.setattr(ocr, "estimate_alignment", sideways_grid)
+    read = ocr.read_image(Image.fromarray(page_gray()), 150, _ReadingAcross([]), OcrSettings())
+    assert read.rotation == 0
+    assert read.image_size[1] > read.image_size[0]
