@@ -177,6 +177,21 @@ def test_a_signature_reaching_up_level_with_a_framed_header_is_no_title_of_it() 
     assert len(found.ys) - found.head == 3  # under it, two rows: morning, afternoon
 
 
+def test_a_line_of_specks_alone_above_a_framed_table_is_passed_over() -> None:
+    # A dot of dust above the table read as a lone "e" makes a line of its own: with its
+    # speck left out it holds no word, and the header is looked for further down (it
+    # stopped the sheet's read with an error).
+    words = [_word("e", 600, 0)]
+    words += [_word("Dates", 40, 60), _word("Période", 300, 60)]
+    words += [_word("Signature", 560, 62), _word("stagiaire", 680, 62)]
+    words += [_word("Lundi", 40, 140), _word("10/08/2026", 110, 140), _word("Matin", 300, 140)]
+    words += [_word("Après-midi", 300, 220)]
+    found = unruled.unruled_table(words, 200, sheet_page._titled_header, (10, 0, 1150, 270))
+    assert found is not None
+    assert found.ys[1] < 140  # the header is the titles' line, above the first row
+    assert len(found.ys) - found.head == 3  # under it, two rows: morning, afternoon
+
+
 def test_a_title_centred_beside_a_header_wrapped_on_two_lines_stays_a_title() -> None:
     # The page OCR boxes the names' title as tall as both lines of the days' titles
     # beside it: two lines of print high, it is a title still, not a signature.
