@@ -1122,10 +1122,17 @@ def _name_read(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, fl
     written by hand has no text layer), and the OCR's mean confidence in it (1 for a
     text layer)."""
     if page.exact:
-        printed = text_of(words_in(page.words, box))
+        words = words_in(page.words, box)
+        printed = text_of(words)
         # Ink and no print: the trainee wrote the name by hand.
-        if printed:
+        if printed and not _numbered_only(words):
             return printed, 1.0
+        if words:
+            # A row number printed and no name: the name may be written by hand beside it
+            # (the number's column joined with the names' when no rule parts them).
+            box = (max(w.box[2] for w in words) + max(2, page.dpi // 50), *box[1:])
+            if box[0] >= box[2]:
+                return printed, 1.0
         written, sure = handwritten_text(page, box)
         # The same name printed elsewhere on the page is surer than handwriting read.
         listed = printed_name(written, page.words)
@@ -1148,6 +1155,11 @@ def _name_read(page: SheetPage, box: tuple[int, int, int, int]) -> tuple[str, fl
             break  # a clean read: the second one would only cost time
     # Low-confidence words are kept: a name half read still matches the invoice's fuzzily.
     return text_of(reading_order(best)), _name_confidence(best)
+
+
+def _numbered_only(words: Sequence[Word]) -> bool:
+    """Print of a row number alone ("12", "3."), no letter: no name."""
+    return all(re.fullmatch(r"[\dIlO]{0,3}\d[.)°]?", w.text.strip()) for w in words)
 
 
 def _name_confidence(words: Sequence[Word]) -> float:

@@ -429,7 +429,27 @@ def is_whole_title(text: str, year: int | None = None) -> bool:
     # A half-day named in words needs no hours ("Après-midi V4b-1 7h30").
     worded = re.search(r"apres[ -]?midi|\bmatin(ee)?\b", folded)
     cut = _TIME.search(digits_fixed(text)) and hours_of(text) is None and not worded
-    return is_column_title(text) and not (partial and not find_dates(text, year) or cut)
+    return (
+        is_column_title(text)
+        and not (partial and not find_dates(text, year) or cut)
+        and not _signer_unread(text)
+    )
+
+
+#: A signature column whose title goes on to say whose ("Signature de l'intervenant(e)").
+_SIGNER_SAID = re.compile(r"\b(signatures?|emargement|visa|paraphe)\s+(de|du|des|d)\b")
+
+
+def _signer_unread(text: str) -> bool:
+    """A signature column's title saying whose signature in words the OCR garbled
+    ("Signature de d'in Hent(e)", small print wrapped on two lines): read again, since
+    the trainer's column must not be taken for the trainee's."""
+    role = header_roles.role_of(text)
+    return (
+        role.kind == header_roles.TRAINEE
+        and role.confidence < 0.9
+        and bool(_SIGNER_SAID.search(fold(text)))
+    )
 
 
 def is_column_title(text: str) -> bool:

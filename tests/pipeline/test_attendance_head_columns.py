@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pipeline.ocr import OcrSettings, TesserocrEngine, Word
 from pipeline.parse import find_dates, same_person
 from pipeline.reading import attendance, cells, sheet_columns, sheet_text, unruled
+from pipeline.reading import header as header_roles
 from pipeline.reading.sheet_results import APRES_MIDI, MATIN, Column
 from pipeline.reading.words import reading_order, text_of
 from samples.gen.layouts import draw_choices, draw_sheet
@@ -55,6 +56,39 @@ def test_a_half_day_named_in_words_needs_no_hours_to_be_a_whole_title() -> None:
     # The hours misread ("V4b-1 7h30"), the date and "Après-midi" read: nothing to read again.
     assert sheet_text.is_whole_title("mardi 30 décembre 2025 Après-midi V4b-1 7h30", 2025)
     assert not sheet_text.is_whole_title("mardi 30 décembre 2025 V4b-1 7h30", 2025)
+
+
+def test_a_signature_title_whose_signer_was_garbled_is_no_whole_title() -> None:
+    # "Signature de l'intervenant(e)" wrapped on two lines, its signer lost: read again.
+    assert not sheet_text.is_whole_title("Signature de d'in Hent(e)", 2026)
+    assert sheet_text.is_whole_title("Signature de l'intervenant(e)", 2026)
+    assert sheet_text.is_whole_title("Signature du stagiaire", 2026)
+    assert sheet_text.is_whole_title("Signature", 2026)
+
+
+@pytest.mark.ocr
+def test_a_trainer_s_column_title_garbled_by_the_page_ocr_is_read_again_as_the_trainer_s(
+    engine: TesserocrEngine,
+) -> None:
+    # Two lines of small print; the page OCR read "Signature de d'in Hent(e)", which
+    # would make the trainer's signatures a trainee's.
+    font = ImageFont.truetype(BOLD, 22)
+    picture = Image.new("L", (420, 120), 255)
+    draw = ImageDraw.Draw(picture)
+    for i, line in enumerate(("Signature de", "l'intervenant(e)")):
+        draw.text(((420 - draw.textlength(line, font=font)) / 2, 25 + 32 * i), line, 0, font)
+    gray = np.asarray(picture)
+    blank = np.zeros_like(gray)
+    garbled = [("Signature", 110), ("de", 250), ("d'in", 120), ("Hent(e)", 200)]
+    shred = tuple(
+        Word(t, 0.5, (x, 25 + 32 * (i // 2), x + 80, 50 + 32 * (i // 2)))
+        for i, (t, x) in enumerate(garbled)
+    )
+    page = cells.SheetPage(gray, 200, blank, blank, shred, engine)
+    text = cells.header_cell_text(
+        page, (0, 0, 420, 120), lambda t: sheet_text.is_whole_title(t, 2026)
+    )
+    assert header_roles.role_of(text).kind == header_roles.TRAINER
 
 
 def _column(day: int | None, half: str | None, label: str = "") -> Column:

@@ -590,6 +590,22 @@ def test_a_framed_table_s_handwritten_names_are_not_cut_by_a_column_boundary(
     assert tally["right"] >= len(doc.sessions) - 2
 
 
+def test_handwritten_names_beside_row_numbers_in_one_framed_column_are_read(
+    engine: TesserocrEngine,
+) -> None:
+    # Nothing ruled inside the frame, the row numbers printed and the names written by
+    # hand (no text layer), a company column after them: the number and the name may
+    # fall in one column, whose number is no name and whose handwriting is.
+    fixed = {**_TRAINEE_ROWS, "hand_names": True, "number": True, "trainer": "tnone"}
+    fixed |= {"date_at": "title", "company": "company"}
+    _, doc = _sheet("b", ruling="frame", **fixed)
+    sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
+    assert not any(p.endswith("no name read") for s in sheets for p in s.problems)
+    tally = _outcomes(doc, sheets)
+    assert tally["wrong"] == tally["unread"] == 0
+    assert tally["right"] >= len(doc.sessions) - 2
+
+
 def test_a_signature_box_ruled_in_two_by_a_stroke_under_a_framed_table_is_no_table() -> None:
     gray = np.full((2300, 1650), 255, np.uint8)
     blank = np.zeros_like(gray)
