@@ -484,7 +484,7 @@ def printed_name(written: str, words: Sequence[Word]) -> str | None:
 
 def _crossing(lines: np.ndarray) -> np.ndarray:
     """The part of a line mask that crosses the crop from side to side (a ruling): a run
-    that comes in from the crop's border and spans most of it.
+    that comes in from the crop's border, leaves by another side, and spans most of it.
 
     Short straight runs are left alone: the tops of bold digits line up into one, and
     whitening them would erase the date they belong to. So are runs that reach no side of
