@@ -105,6 +105,10 @@ def _rulings_only(lines: np.ndarray, dpi: int, stubs: bool = True) -> np.ndarray
     return ruling[labels]
 
 
+#: A cross-out's stroke climbs (or falls) this share of the cell's height or more, end to end.
+CROSS_RISE = 0.3
+
+
 def crossed_out(marks: np.ndarray, dpi: int) -> bool:
     """Whether a cell's ink is a cross-out: one stroke across it ("barre") or an X.
 
@@ -126,7 +130,10 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
     # A stroke across the cell climbs or falls from end to end (a diagonal); a flat
     # stroke that bows or waves (a long signature) does not. Two flat strokes that bow
     # towards each other (an X drawn wide and low) may pass for one: they are tried too.
-    if error <= tolerance and _rise(fit, x) >= 0.5 * span_y:
+    # Either way a stroke crosses the cell: it climbs a good share of the cell's height,
+    # not only of the ink's (a low wavy scrawl along a line climbs little of either).
+    least = max(0.5 * span_y, CROSS_RISE * height)
+    if error <= tolerance and _rise(fit, x) >= least:
         return True
     # An X: pixels go to the stroke they lie along, first by the diagonal of the ink's box
     # they are nearer, or else by which way the ink runs where they are; then each pixel
@@ -137,7 +144,7 @@ def crossed_out(marks: np.ndarray, dpi: int) -> bool:
     kept = np.zeros(marks.shape, bool)
     kept[ys, xs] = True
     for rising in (by_diagonal, _rising_pixels(kept, ys, xs)):
-        if _two_strokes(x, y, rising, tolerance):
+        if _two_strokes(x, y, rising, tolerance, CROSS_RISE * height):
             return True
     return False
 
@@ -188,10 +195,13 @@ def _main_pixels(marks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ys, xs
 
 
-def _two_strokes(x: np.ndarray, y: np.ndarray, rising: np.ndarray, tolerance: float) -> bool:
+def _two_strokes(
+    x: np.ndarray, y: np.ndarray, rising: np.ndarray, tolerance: float, least: float = 0.0
+) -> bool:
     """Whether the pixels (x, y), first shared as ``rising`` says, lie along two smooth
-    strokes that make an X (:func:`_an_x`): each stroke refitted to the pixels nearer it,
-    round after round until the shares settle, the X looked for after every round.
+    strokes that make an X (:func:`_an_x`), each climbing or falling ``least`` pixels or
+    more: each stroke refitted to the pixels nearer it, round after round until the
+    shares settle, the X looked for after every round.
 
     Where the strokes run close (an X drawn wide and low) a pixel may go to either: each
     stroke is also measured over every pixel near it, not only those it was given.
@@ -210,7 +220,7 @@ def _two_strokes(x: np.ndarray, y: np.ndarray, rising: np.ndarray, tolerance: fl
             # near it.
             given = (again, ~again)
             near = (gaps[:, 0] <= 2 * tolerance, gaps[:, 1] <= 2 * tolerance)
-            if any(_an_x(x, fits, parts, span_x, span_y) for parts in (given, near)):
+            if any(_an_x(x, fits, parts, span_x, span_y, least) for parts in (given, near)):
                 return True
         if np.array_equal(again, rising):
             return False
@@ -286,16 +296,17 @@ def _an_x(
     parts: tuple[np.ndarray, np.ndarray],
     span_x: float,
     span_y: float,
+    least: float = 0.0,
 ) -> bool:
     """Whether two fitted strokes, each over its pixels ``parts``, make an X: each runs
     over half the ink's width or more, one climbs and the other falls, each over 0.4 of
-    the ink's height or more."""
+    the ink's height or more and ``least`` pixels or more."""
     rises = []
     for fit, part in zip(fits, parts, strict=True):
         if not part.any() or float(np.ptp(x[part])) < 0.5 * span_x:
             return False
         rises.append(_signed_rise(fit, x[part]))
-    return rises[0] * rises[1] < 0 and min(abs(r) for r in rises) >= 0.4 * span_y
+    return rises[0] * rises[1] < 0 and min(abs(r) for r in rises) >= max(0.4 * span_y, least)
 
 
 def _rising_pixels(kept: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
@@ -473,7 +484,7 @@ def printed_name(written: str, words: Sequence[Word]) -> str | None:
 
 def _crossing(lines: np.ndarray) -> np.ndarray:
     """The part of a line mask that crosses the crop from side to side (a ruling): a run
-    that comes in from the crop's border and spans most of it.
+    that comes in from the crop's border, leaves by another side, and spans most of it.
 
     Short straight runs are left alone: the tops of bold digits line up into one, and
     whitening them would erase the date they belong to. So are runs that reach no side of
@@ -484,7 +495,10 @@ def _crossing(lines: np.ndarray) -> np.ndarray:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(lines.astype(np.uint8))
     height, width = lines.shape
     left, top, wide, high = (stats[:, i] for i in range(4))
-    bordering = (left == 0) | (top == 0) | (left + wide >= width) | (top + high >= height)
+    # A ruling comes in from one side and leaves by another; a word run together (a
+    # handwritten "Absent" in a narrow cell, its last letter at the edge) touches one.
+    sides = (left == 0).astype(int) + (top == 0) + (left + wide >= width) + (top + high >= height)
+    bordering = sides >= 2
     bordering[0] = False  # the background
     ruled = bordering[labels]
     rows = ruled.mean(axis=1) >= 0.6

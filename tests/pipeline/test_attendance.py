@@ -361,6 +361,13 @@ def test_signatures_in_wide_low_cells_are_no_cross_outs() -> None:
         assert not cells.crossed_out(_pen_cell(seed, "signature", 170, 40), 200), seed
 
 
+def test_a_low_wavy_signature_along_a_wide_cell_is_no_cross_x() -> None:
+    # Its humps shared between two gentle curves, one climbing and one falling, made an
+    # "X" no higher than the scrawl: a signature called absent. An X crosses the cell.
+    assert not cells.crossed_out(_pen_cell(42, "signature", 165, 29), 200)
+    assert cells.crossed_out(_pen_cell(42, "croix", 165, 29), 200)
+
+
 def _photographed_word(
     word: str, font: str, blur: float, engine: TesserocrEngine, dust: bool = False
 ) -> sheet_page.SheetPage:

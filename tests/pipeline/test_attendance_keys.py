@@ -155,6 +155,19 @@ def test_a_small_date_s_run_together_tops_are_not_whitened_as_a_ruling() -> None
     assert not crossing[20, 50]
 
 
+def test_a_word_s_run_together_tops_reaching_one_side_of_the_cell_are_no_ruling() -> None:
+    # A handwritten "Absent" in a narrow cell, its last letter at the cell's edge: the
+    # tops of its letters ran into a run that reached that side, were whitened as a
+    # ruling, and the word cut through read "AGSGi" (a signature). A ruling crossing the
+    # cell comes in by one side and leaves by another.
+    mask = np.zeros((100, 100), bool)
+    mask[50:53, 25:] = True  # the letters' tops, from the middle to the right edge
+    mask[80:83, :] = True  # a rule across the cell
+    crossing = cells._crossing(mask)
+    assert crossing[81, 50]
+    assert not crossing[51, 60]
+
+
 def test_a_blurred_absent_word_s_run_together_middle_is_kept_when_its_cell_is_read() -> None:
     # A photo's bold "Absent" in a body cell: its letters run into a stroke long enough for
     # the ruling mask, floating in the cell; the rule along the cell's top comes in from
