@@ -653,8 +653,6 @@ def _with_name_lines(
     two rows deep whose row titles ("Date", "Horaires") are centred between its rows,
     the names split on them (NOM over Prénom). None when there is no such line, or the
     titles then head no more columns per trainee than the band alone."""
-    if not band:
-        return None
     height = statistics.median(w.box[3] - w.box[1] for w in band)
     titles = [w for line in _lines(band) if not _names_line(line, height, dpi) for w in line]
     names = [list(line) for line in _lines(band) if _names_line(line, height, dpi)]

@@ -335,10 +335,3 @@ def test_a_column_under_half_as_wide_as_the_trainees_is_no_trainee_s_column() ->
     assert sheet_grid._sliver(grid, 3, {1, 2})
     assert not sheet_grid._sliver(grid, 2, {1})
     assert not sheet_grid._sliver(grid, 4, {1, 2})
-
-
-def test_a_header_line_of_specks_only_widens_nothing_and_never_fails() -> None:
-    # A photo's line of dust: no word left once its specks go, and the median height of
-    # an empty band raised, losing the whole sheet.
-    speck = Word("·", 0.9, (100, 100, 103, 103))
-    assert unruled._with_name_lines([[speck]], 0, [], 200) is None
