@@ -62,6 +62,8 @@ def unruled_table(
     dashes = [w for w in words if w.text.strip() in DASHES]
     for index in range(len(lines)):
         band = with_dashes(_without_specks(_header_band(lines, index), dpi), dashes, dpi)
+        if not band:
+            continue  # a line of specks only
         groups, spans = header_titles(band, dpi)
         texts = header_labels(groups, spans)
         widened = _with_name_lines(lines, index, band, dpi)

@@ -1486,3 +1486,28 @@ def test_a_photographed_header_of_dates_over_half_days_over_hours_ruled_between_
     (sheet,) = random_layouts._items(rng, doc, "photo", "000")
     sheets = _read_photo(sheet, engine)
     assert _misread(list(sheet.sessions), sheets) == []
+
+
+@pytest.mark.ocr
+def test_a_photographed_table_ruled_as_a_frame_only_is_squared_by_its_frame_and_read(
+    engine: TesserocrEngine,
+) -> None:
+    # A frame round the table and no rule inside it, left a trapezoid by the photo: the
+    # frame's sides square the page (a grid's would), so its columns line up again.
+    rng = random.Random(7)
+    doc = _rows_sheet(
+        7,
+        axis="rows",
+        names="joined",
+        hand_names=True,
+        number=False,
+        date_at="title",
+        halves="hcols",
+        trainer="trow",
+        ruling="frame",
+        fill=True,
+        landscape=True,
+    )
+    (sheet,) = random_layouts._items(rng, doc, "photo", "000")
+    sheets = _read_photo(sheet, engine)
+    assert _misread(list(sheet.sessions), sheets) == []
