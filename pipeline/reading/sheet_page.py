@@ -232,6 +232,10 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
         if not page.exact and top == ys[0]:
             # A shaded header's titles are often missed or garbled by the page OCR.
             words = _header_read_again(page, box, words)
+            if not _titles_header(words, dpi):
+                # A header of several lines of print (a date over its half-days over
+                # their hours) that a one-line reading and the page OCR both garbled.
+                words = _header_read_dense(page, box) or words
         groups, spans = header_titles(words, dpi)
         if len(groups) >= 2 and _titled_header(header_labels(groups, spans)):
             # Between two titles, where the body's print crosses least: a name printed
@@ -267,6 +271,22 @@ def _header_read_again(
     dashes = [w for w in band if w.text.strip() in DASHES]
     alone = with_dashes([w for w in band if sum(c.isalnum() for c in w.text)], dashes, page.dpi)
     return alone if _meaningful(alone, page.dpi) > _meaningful(merged, page.dpi) else merged
+
+
+def _titles_header(words: Sequence[Word], dpi: int) -> bool:
+    """Whether words make two titles or more that read as a table's header."""
+    groups, spans = header_titles(words, dpi)
+    return len(groups) >= 2 and _titled_header(header_labels(groups, spans))
+
+
+def _header_read_dense(page: SheetPage, box: tuple[int, int, int, int]) -> list[Word]:
+    """A header band's words read again as a block of lines (:func:`_band_words` with
+    ``dense``), read with some confidence, when they make a header; [] otherwise."""
+    band = _band_words(page, box, dense=True)
+    dashes = [w for w in band if w.text.strip() in DASHES]
+    read = [w for w in band if sum(c.isalnum() for c in w.text) and _read_word(w)]
+    words = with_dashes(read, dashes, page.dpi)
+    return words if _titles_header(words, page.dpi) else []
 
 
 def _meaningful(words: Sequence[Word], dpi: int) -> int:

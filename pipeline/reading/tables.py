@@ -299,7 +299,9 @@ def table_corners(
     """Top-left, top-right, bottom-right, bottom-left corners of the largest ruled grid
     (``pieces``: the masks' :func:`frame_pieces`, if made already)."""
     count, labels, stats = frame_pieces(horiz, vert) if pieces is None else pieces
-    candidates = []
+    height, width = horiz.shape[:2]
+    edge = dpi // 20
+    candidates, frames = [], []
     for i in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[i])
         if w < dpi or h < dpi // 3:
@@ -308,11 +310,21 @@ def table_corners(
         inner = labels[y + h // 8 : y + h - h // 8, x + w // 8 : x + w - w // 8] == i
         if inner.sum() >= 0.1 * area:
             candidates.append((w * h, i))
-    for _, i in sorted(candidates, reverse=True):
+        elif w >= 3 * dpi and h >= dpi and _within_picture((x, y, w, h), width, height, edge):
+            # A frame round a table ruled no further, inside the picture (not the sheet's
+            # own outline a photo was warped to): its sides are the table's.
+            frames.append((w * h, i))
+    for _, i in [*sorted(candidates, reverse=True), *sorted(frames, reverse=True)[:1]]:
         found = _corners_of(labels, i, tuple(int(v) for v in stats[i, :4]))
         if found is not None:
             return found
     return None
+
+
+def _within_picture(box: tuple[int, int, int, int], width: int, height: int, edge: int) -> bool:
+    """Whether a shape (x, y, w, h) keeps ``edge`` pixels off every border of the picture."""
+    x, y, w, h = box
+    return x > edge and y > edge and x + w < width - edge and y + h < height - edge
 
 
 def _corners_of(labels: np.ndarray, i: int, box: tuple[int, ...]) -> np.ndarray | None:

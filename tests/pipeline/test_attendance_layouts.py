@@ -1456,3 +1456,58 @@ def test_an_hours_title_whose_start_a_scan_garbled_still_plans_its_half_day_s_co
     assert axes is not None and axes.slots == (1, 2) and axes.trainer == (3,)
     named = attendance.Column(None, None, None, "Fonction", True)
     assert sheet_grid._planned_label(named) == "Fonction"
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("seed", [2, 4])
+def test_a_photographed_header_of_dates_over_half_days_over_hours_ruled_between_rows_is_read(
+    engine: TesserocrEngine, seed: int
+) -> None:
+    # No column rules, a shaded header of three lines of print ("Lun. 08/06/2026" over
+    # "Matin" over "9h-12h"): the page OCR and a one-line reading of the band both garble
+    # it; read as a block of lines it heads the table.
+    rng = random.Random(seed)
+    doc = _rows_sheet(
+        seed,
+        axis="rows",
+        names="joined",
+        hand_names=False,
+        number=True,
+        date_at="head",
+        halves="hcols",
+        trainer="tnone",
+        head_rows=2,
+        date_once=True,
+        ruling="horizontal",
+        fill=True,
+        half_words=("Matin 9h-12h", "Après-midi 14h-17h30"),
+        head_date="short-day",
+    )
+    (sheet,) = random_layouts._items(rng, doc, "photo", "000")
+    sheets = _read_photo(sheet, engine)
+    assert _misread(list(sheet.sessions), sheets) == []
+
+
+@pytest.mark.ocr
+def test_a_photographed_table_ruled_as_a_frame_only_is_squared_by_its_frame_and_read(
+    engine: TesserocrEngine,
+) -> None:
+    # A frame round the table and no rule inside it, left a trapezoid by the photo: the
+    # frame's sides square the page (a grid's would), so its columns line up again.
+    rng = random.Random(7)
+    doc = _rows_sheet(
+        7,
+        axis="rows",
+        names="joined",
+        hand_names=True,
+        number=False,
+        date_at="title",
+        halves="hcols",
+        trainer="trow",
+        ruling="frame",
+        fill=True,
+        landscape=True,
+    )
+    (sheet,) = random_layouts._items(rng, doc, "photo", "000")
+    sheets = _read_photo(sheet, engine)
+    assert _misread(list(sheet.sessions), sheets) == []
