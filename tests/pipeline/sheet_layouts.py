@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image
 from reportlab.lib.pagesizes import A4, landscape
 
 from pipeline.ocr import OcrResult, Word
+from pipeline.parse import same_person
+from pipeline.reading.attendance import REVIEW_BELOW, SheetRead
 from samples.gen.pen import Pen
 
 INK = (0.1, 0.15, 0.55)
@@ -445,3 +448,22 @@ class HeaderLineEngine:
 
     def recognise(self, image: Image.Image, dpi: int) -> OcrResult:
         return self.recognise_line(image, dpi)
+
+
+def misread(sessions: list[dict[str, Any]], sheets: list[SheetRead]) -> list[Any]:
+    """The truth's cells not read right and surely (each found once, by date, half-day
+    and a name that is the trainee's), and cells read that the truth has not."""
+    read = [c for s in sheets for c in s.cells]
+    missed = []
+    for want in sessions:
+        found = [
+            c
+            for c in read
+            if str(c.date) == want["date"]
+            and c.half_day == want["half_day"]
+            and same_person(c.person, want["trainee"]) >= 0.8
+        ]
+        ok = len(found) == 1 and found[0].mark == want["mark"]
+        if not ok or found[0].confidence < REVIEW_BELOW:
+            missed.append((want["trainee"], want["date"], want["half_day"], found))
+    return missed + [None] * (len(read) - len(sessions))

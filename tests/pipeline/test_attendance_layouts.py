@@ -762,32 +762,13 @@ def _columns_sheet(
     return random_layouts.draw_sheet(random.Random(seed), choices)
 
 
-def _misread(sessions: list[dict[str, Any]], sheets: list[attendance.SheetRead]) -> list[Any]:
-    """The truth's cells not read right and surely (each found once, by date, half-day
-    and a name that is the trainee's), and cells read that the truth has not."""
-    read = [c for s in sheets for c in s.cells]
-    missed = []
-    for want in sessions:
-        found = [
-            c
-            for c in read
-            if str(c.date) == want["date"]
-            and c.half_day == want["half_day"]
-            and same_person(c.person, want["trainee"]) >= 0.8
-        ]
-        ok = len(found) == 1 and found[0].mark == want["mark"]
-        if not ok or found[0].confidence < attendance.REVIEW_BELOW:
-            missed.append((want["trainee"], want["date"], want["half_day"], found))
-    return missed + [None] * (len(read) - len(sessions))
-
-
 @pytest.mark.parametrize("seed", [3, 11])
 def test_trainees_as_columns_with_the_day_in_the_title_read_every_cell_by_the_row_s_half_day(
     engine: TesserocrEngine, seed: int
 ) -> None:
     doc = _columns_sheet("joined", "title", "tnone", seed)
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert _misread(doc.sessions, sheets) == []
+    assert layouts.misread(doc.sessions, sheets) == []
 
 
 def test_trainees_named_over_two_header_rows_nom_over_prenom_are_the_columns_people(
@@ -795,7 +776,7 @@ def test_trainees_named_over_two_header_rows_nom_over_prenom_are_the_columns_peo
 ) -> None:
     doc = _columns_sheet("split", "title", "tcol", 5)
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert _misread(doc.sessions, sheets) == []
+    assert layouts.misread(doc.sessions, sheets) == []
     assert all(not s.problems for s in sheets)
     # The trainer's column stays the trainer's: a mark a half-day, never a trainee's.
     assert sum(len(s.trainer) for s in sheets) == len(doc.trainer)
@@ -806,7 +787,7 @@ def test_trainees_as_columns_with_a_date_column_read_each_row_s_date_and_half_da
 ) -> None:
     doc = _columns_sheet("split", "rows", "tcol", 8)
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert _misread(doc.sessions, sheets) == []
+    assert layouts.misread(doc.sessions, sheets) == []
 
 
 @pytest.mark.parametrize("date_at", ["rows", "title"])
@@ -826,7 +807,7 @@ def test_names_over_two_header_rows_beside_row_titles_centred_between_them_head_
         half_words=("9h00 - 12h30", "13h30 - 17h00"),
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert sheets and _misread(doc.sessions, sheets) == []
+    assert sheets and layouts.misread(doc.sessions, sheets) == []
     assert sum(len(s.trainer) for s in sheets) == len(doc.trainer)
 
 
@@ -837,7 +818,7 @@ def test_a_scanned_sheet_of_trainees_as_columns_named_over_two_rows_reads_every_
     doc = _columns_sheet("split", "title", "tcol", 5)
     scan = render.scan(random_layouts.page_pdf(doc.pdf, 0), seed=3)
     sheets = attendance.read_pages(scan, engine, OcrSettings())
-    assert _misread([s for s in doc.sessions if s["page"] == 1], sheets) == []
+    assert layouts.misread([s for s in doc.sessions if s["page"] == 1], sheets) == []
 
 
 def test_a_trainee_s_column_of_e_attendance_times_whose_verb_ocr_misread_is_no_date_column() -> (
@@ -876,7 +857,7 @@ def test_a_date_column_headed_seance_and_time_range_rows_date_and_halve_each_cel
         "joined", "rows", "tnone", 21, date_head="Séance", half_words=("9h-12h30", "13h30-17h")
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert _misread(doc.sessions, sheets) == []
+    assert layouts.misread(doc.sessions, sheets) == []
 
 
 def test_of_a_day_s_two_rows_the_one_whose_half_day_went_unread_is_the_other_half() -> None:
@@ -1006,7 +987,7 @@ def test_hours_range_titles_in_a_frame_only_table_head_one_column_each(
         half_words=("9h00 - 12h30", "13h30 - 17h00"),
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert sheets and _misread(doc.sessions, sheets) == []
+    assert sheets and layouts.misread(doc.sessions, sheets) == []
 
 
 def test_rows_of_handwritten_names_beside_e_attendance_mentions_are_no_header_rows(
@@ -1028,7 +1009,7 @@ def test_rows_of_handwritten_names_beside_e_attendance_mentions_are_no_header_ro
         half_words=("Matinée", "Après-midi"),
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert sheets and _misread(doc.sessions, sheets) == []
+    assert sheets and layouts.misread(doc.sessions, sheets) == []
 
 
 def test_a_date_wrapped_on_two_lines_in_a_table_ruled_under_every_row_is_one_row(
@@ -1055,7 +1036,7 @@ def test_a_date_wrapped_on_two_lines_in_a_table_ruled_under_every_row_is_one_row
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
     # Every row read with its date (cells the truth leaves out are not counted here).
-    assert sheets and [m for m in _misread(doc.sessions, sheets) if m] == []
+    assert sheets and [m for m in layouts.misread(doc.sessions, sheets) if m] == []
     assert all(not s.problems for s in sheets)
 
 
@@ -1105,7 +1086,7 @@ def test_a_seance_s_heading_is_not_mixed_with_the_half_day_over_the_trainer_s_bo
     )
     assert len({(s["date"], s["half_day"]) for s in doc.sessions}) >= 2
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert sheets and _misread(doc.sessions, sheets) == []
+    assert sheets and layouts.misread(doc.sessions, sheets) == []
 
 
 class _SpeckEngine:
@@ -1279,7 +1260,7 @@ def test_a_photographed_continuation_page_reads_every_cell_under_its_own_header(
 ) -> None:
     sheet = _photographed_page(seed, index, page)
     sheets = _read_photo(sheet, engine)
-    assert _misread(list(sheet.sessions), sheets) == []
+    assert layouts.misread(list(sheet.sessions), sheets) == []
 
 
 @pytest.mark.ocr
@@ -1291,7 +1272,7 @@ def test_a_photographed_page_whose_title_the_page_ocr_dropped_takes_the_title_s_
     sheet = _photographed_page(1108, 44, 2)
     (read,) = _read_photo(sheet, engine)
     assert {str(c.date) for c in read.cells} == {"2026-11-25"}
-    missed = _misread(list(sheet.sessions), [read])
+    missed = layouts.misread(list(sheet.sessions), [read])
     # Each cell found where the truth has it; a name misread may leave one for a person.
     assert all(m is not None and len(m[3]) == 1 for m in missed)
     assert all(
@@ -1328,7 +1309,7 @@ def test_hours_range_titles_under_dates_in_a_table_ruled_between_rows_head_one_c
     # title, not two columns half a cell wide.
     doc = _ruled_between_rows(45, font="DejaVuSansCondensed", bold="DejaVuSansCondensed-Bold")
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert sheets and _misread(doc.sessions, sheets) == []
+    assert sheets and layouts.misread(doc.sessions, sheets) == []
 
 
 def test_a_typewriter_font_s_letter_spaces_part_no_columns(engine: TesserocrEngine) -> None:
@@ -1336,7 +1317,7 @@ def test_a_typewriter_font_s_letter_spaces_part_no_columns(engine: TesserocrEngi
     # column and the names' where the trainer's label runs across both.
     doc = _ruled_between_rows(45, font="Courier", bold="Courier-Bold")
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert sheets and _misread(doc.sessions, sheets) == []
+    assert sheets and layouts.misread(doc.sessions, sheets) == []
 
 
 def test_name_titles_centred_down_a_two_row_header_in_a_frame_join_its_days_and_halves(
@@ -1362,7 +1343,7 @@ def test_name_titles_centred_down_a_two_row_header_in_a_frame_join_its_days_and_
         half_words=("Matin", "Après-midi"),
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert sheets and _misread(doc.sessions, sheets) == []
+    assert sheets and layouts.misread(doc.sessions, sheets) == []
 
 
 @pytest.mark.ocr
@@ -1387,7 +1368,7 @@ def test_a_frame_with_a_shaded_header_band_and_shaded_half_days_is_read_by_its_p
         head_date="num",
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert doc.sessions and _misread(doc.sessions, sheets) == []
+    assert doc.sessions and layouts.misread(doc.sessions, sheets) == []
 
 
 @pytest.mark.ocr
@@ -1422,7 +1403,7 @@ def test_a_one_trainee_sheet_s_second_signature_column_is_no_second_reading_of_t
         half_words=half_words,
     )
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert doc.sessions and _misread(doc.sessions, sheets) == []
+    assert doc.sessions and layouts.misread(doc.sessions, sheets) == []
     boxes = [c for s in sheets for c in s.trainer]
     assert boxes and all(c.confidence < attendance.REVIEW_BELOW for c in boxes)
 
@@ -1485,7 +1466,7 @@ def test_a_photographed_header_of_dates_over_half_days_over_hours_ruled_between_
     )
     (sheet,) = random_layouts._items(rng, doc, "photo", "000")
     sheets = _read_photo(sheet, engine)
-    assert _misread(list(sheet.sessions), sheets) == []
+    assert layouts.misread(list(sheet.sessions), sheets) == []
 
 
 @pytest.mark.ocr
@@ -1510,4 +1491,4 @@ def test_a_photographed_table_ruled_as_a_frame_only_is_squared_by_its_frame_and_
     )
     (sheet,) = random_layouts._items(rng, doc, "photo", "000")
     sheets = _read_photo(sheet, engine)
-    assert _misread(list(sheet.sessions), sheets) == []
+    assert layouts.misread(list(sheet.sessions), sheets) == []

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from pipeline.ocr import OcrResult, OcrSettings, TesserocrEngine, Word
-from pipeline.parse import same_person
 from pipeline.reading import attendance, cells, header, sheet_grid, tables, unruled
 from samples.gen import layouts as random_layouts
+from tests.pipeline import sheet_layouts as layouts
 
 
 @pytest.fixture(scope="module")
@@ -43,24 +43,6 @@ def _split_columns_sheet(seed: int, **more: Any) -> Any:
     return random_layouts.draw_sheet(random.Random(seed), choices)
 
 
-def _misread(sessions: list[dict[str, Any]], sheets: list[attendance.SheetRead]) -> list[Any]:
-    """The truth's cells not read right and surely, and cells read the truth has not."""
-    read = [c for s in sheets for c in s.cells]
-    missed = []
-    for want in sessions:
-        found = [
-            c
-            for c in read
-            if str(c.date) == want["date"]
-            and c.half_day == want["half_day"]
-            and same_person(c.person, want["trainee"]) >= 0.8
-        ]
-        ok = len(found) == 1 and found[0].mark == want["mark"]
-        if not ok or found[0].confidence < attendance.REVIEW_BELOW:
-            missed.append((want["trainee"], want["date"], want["half_day"], found))
-    return missed + [None] * (len(read) - len(sessions))
-
-
 def test_a_trainer_column_title_wrapped_over_both_header_rows_leaves_the_names_the_columns(
     engine: TesserocrEngine,
 ) -> None:
@@ -70,7 +52,7 @@ def test_a_trainer_column_title_wrapped_over_both_header_rows_leaves_the_names_t
     doc = _split_columns_sheet(6, trainer_head="Visa du formateur", landscape=False)
     assert len({s["trainee"] for s in doc.sessions}) == 5
     sheets = attendance.read_pages(doc.pdf, engine, OcrSettings())
-    assert _misread(doc.sessions, sheets) == []
+    assert layouts.misread(doc.sessions, sheets) == []
     assert all(not s.problems for s in sheets)
 
 
