@@ -5,7 +5,7 @@ tables stacked down the page, each read under its heading."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import cv2
@@ -225,10 +225,7 @@ def _rows_only_table(page: SheetPage, ruled: Rulings) -> Table | None:
         return None
     for top, bottom in ((ys[0], ys[1]), (ys[0] - dpi // 2, ys[0])):
         box = (left, max(0, top), right, bottom)
-        inside = words_in(page.words, box)
-        words = [w for w in inside if sum(c.isalnum() for c in w.text)]
-        # An hours range's dash ("9h00 - 12h30") holds its two ends in one title.
-        words = with_dashes(words, [w for w in inside if w.text.strip() in DASHES], dpi)
+        words = _print_words(words_in(page.words, box), dpi)
         if not page.exact and top == ys[0]:
             # A shaded header's titles are often missed or garbled by the page OCR.
             words = _header_read_again(page, box, words)
@@ -268,9 +265,21 @@ def _header_read_again(
     reading finds them whole."""
     band = _band_words(page, box)
     merged = words + _new_words(words, band)
-    dashes = [w for w in band if w.text.strip() in DASHES]
-    alone = with_dashes([w for w in band if sum(c.isalnum() for c in w.text)], dashes, page.dpi)
+    alone = _print_words(band, page.dpi)
     return alone if _meaningful(alone, page.dpi) > _meaningful(merged, page.dpi) else merged
+
+
+def _print_words(
+    words: Sequence[Word], dpi: int, kept: Callable[[Word], bool] = lambda _: True
+) -> list[Word]:
+    """The words holding a letter or a digit (and ``kept``), with the dashes between two
+    of them: an hours range's dash ("9h00 - 12h30") holds its two ends in one title."""
+    dashes = [w for w in words if w.text.strip() in DASHES]
+    return with_dashes([w for w in words if _alnum(w) and kept(w)], dashes, dpi)
+
+
+def _alnum(word: Word) -> bool:
+    return any(c.isalnum() for c in word.text)
 
 
 def _titles_header(words: Sequence[Word], dpi: int) -> bool:
@@ -283,9 +292,7 @@ def _header_read_dense(page: SheetPage, box: tuple[int, int, int, int]) -> list[
     """A header band's words read again as a block of lines (:func:`_band_words` with
     ``dense``), read with some confidence, when they make a header; [] otherwise."""
     band = _band_words(page, box, dense=True)
-    dashes = [w for w in band if w.text.strip() in DASHES]
-    read = [w for w in band if sum(c.isalnum() for c in w.text) and _read_word(w)]
-    words = with_dashes(read, dashes, page.dpi)
+    words = _print_words(band, page.dpi, _read_word)
     return words if _titles_header(words, page.dpi) else []
 
 
